@@ -1,0 +1,109 @@
+public import Foundation
+public import KioskCore
+
+/// Everything `kiosk serve` can be told, with defaults that serve the demo office.
+public struct KioskConfiguration: Sendable, Equatable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    /// Holds `kiosk.sqlite`.
+    public var dataDirectory: String = "var"
+    /// The `Kiosk/` folder: templates, assets, locales, reference data.
+    public var kioskDirectory: String?
+    public var officeCode: String = "UB-SB"
+    public var officeNameMN: String = "Сүхбаатар дүүргийн Хөдөлмөр, халамжийн үйлчилгээний хэлтэс"
+    public var officeNameEN: String = "Sükhbaatar District Labour and Social Welfare Office"
+    public var officeAdminUnit: String = "UB-SB"
+    public var timeZone: String = "Asia/Ulaanbaatar"
+    public var defaultLanguage: Language = .mn
+    public var idleSeconds: Int = 60
+    public var countdownSeconds: Int = 20
+    public var logLevel: String = "info"
+
+    public init() {}
+
+    /// Keys accepted in a config file and (upper-cased, `KIOSK_` prefixed) in the environment.
+    public static let keys: [String] = [
+        "host", "port", "data_dir", "kiosk_dir", "office_code", "office_name_mn", "office_name_en", "office_unit",
+        "time_zone", "language", "idle_seconds", "countdown_seconds", "log_level",
+    ]
+
+    /// Applies one setting by key; throws `ConfigurationError` naming the key on a bad value.
+    public mutating func set(_ key: String, _ value: String) throws {
+        func int(_ range: ClosedRange<Int>) throws -> Int {
+            guard let number = Int(value), range.contains(number) else {
+                throw ConfigurationError(key: key, problem: "must be a whole number in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return number
+        }
+        switch key {
+        case "host": host = value
+        case "port": port = try int(0...65535)
+        case "data_dir": dataDirectory = value
+        case "kiosk_dir": kioskDirectory = value
+        case "office_code":
+            guard value.range(of: "^[A-Z0-9][A-Z0-9-]{1,15}$", options: .regularExpression) != nil else {
+                throw ConfigurationError(key: key, problem: "must be 2-16 capital Latin letters, digits or hyphens")
+            }
+            officeCode = value
+        case "office_name_mn": officeNameMN = value
+        case "office_name_en": officeNameEN = value
+        case "office_unit": officeAdminUnit = value
+        case "time_zone":
+            guard TimeZone(identifier: value) != nil else {
+                throw ConfigurationError(key: key, problem: "is not a known time zone (Asia/Ulaanbaatar or Asia/Hovd)")
+            }
+            timeZone = value
+        case "language":
+            guard let language = Language(code: value) else { throw ConfigurationError(key: key, problem: "must be mn or en") }
+            defaultLanguage = language
+        case "idle_seconds": idleSeconds = try int(5...3600)
+        case "countdown_seconds": countdownSeconds = try int(5...600)
+        case "log_level":
+            guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(value) else {
+                throw ConfigurationError(key: key, problem: "must be trace, debug, info, notice, warning, error or critical")
+            }
+            logLevel = value
+        default:
+            throw ConfigurationError(key: key, problem: "is not a setting")
+        }
+    }
+
+    /// Reads a config file of `key = value` lines (`#` starts a comment; quotes optional).
+    public mutating func apply(fileContents text: String, path: String) throws {
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty { continue }
+            guard let equals = trimmed.firstIndex(of: "=") else {
+                throw ConfigurationError(key: "\(path):\(index + 1)", problem: "is not a `key = value` line")
+            }
+            let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
+            var value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            do {
+                try set(key, value)
+            } catch let error as ConfigurationError {
+                throw ConfigurationError(key: "\(path):\(index + 1) \(error.key)", problem: error.problem)
+            }
+        }
+    }
+
+    /// Applies `KIOSK_<KEY>` variables from an environment.
+    public mutating func apply(environment: [String: String]) throws {
+        for key in Self.keys {
+            if let value = environment["KIOSK_" + key.uppercased()] { try set(key, value) }
+        }
+    }
+
+    public var office: Office {
+        Office(
+            code: officeCode, name: LocalizedText(mn: officeNameMN, en: officeNameEN), adminUnitCode: officeAdminUnit,
+            timeZone: TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Asia/Ulaanbaatar")!)
+    }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
+    public let key: String
+    public let problem: String
+    public var description: String { "\(key) \(problem)" }
+}

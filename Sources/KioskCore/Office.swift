@@ -1,0 +1,24 @@
+public import Foundation
+
+/// The office this kiosk serves.
+public struct Office: Sendable, Hashable {
+    /// Code used in references and by the LMIS, e.g. `UB-SB`.
+    public var code: String
+    public var name: LocalizedText
+    /// The aimag or district the office is in; the address picker starts there.
+    public var adminUnitCode: String
+    /// Asia/Ulaanbaatar for most of the country, Asia/Hovd in the western aimags.
+    public var timeZone: TimeZone
+
+    public init(code: String, name: LocalizedText, adminUnitCode: String, timeZone: TimeZone) {
+        self.code = code
+        self.name = name
+        self.adminUnitCode = adminUnitCode
+        self.timeZone = timeZone
+    }
+
+    /// The office's local date at `instant`: office days, ages and ticket numbers follow it.
+    public func today(at instant: Date) -> CivilDate {
+        CivilDate(instant, in: timeZone)
+    }
+}

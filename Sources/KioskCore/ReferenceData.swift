@@ -1,0 +1,92 @@
+/// Administrative unit: aimag or Ulaanbaatar district (top level), soum or khoroo below it.
+public struct AdminUnit: Hashable, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        case aimag, district, soum, khoroo
+        public var isTopLevel: Bool { self == .aimag || self == .district }
+    }
+    public let code: String
+    public let kind: Kind
+    public let parentCode: String?
+    public let name: LocalizedText
+    /// IANA zone of the unit's offices; only set on top-level units.
+    public let timeZone: String?
+
+    public init(code: String, kind: Kind, parentCode: String?, name: LocalizedText, timeZone: String? = nil) {
+        self.code = code
+        self.kind = kind
+        self.parentCode = parentCode
+        self.name = name
+        self.timeZone = timeZone
+    }
+}
+
+/// A level of the Mongolian education system, ordered by `rank` for must-have requirements.
+public struct EducationLevel: Hashable, Sendable, Codable {
+    public let code: String
+    public let rank: Int
+    public let name: LocalizedText
+
+    public init(code: String, rank: Int, name: LocalizedText) {
+        self.code = code
+        self.rank = rank
+        self.name = name
+    }
+}
+
+/// An ISCO-08 group: major (1 digit), sub-major (2 digits); unit groups arrive from the LMIS.
+public struct Occupation: Hashable, Sendable, Codable {
+    public let code: String
+    public let name: LocalizedText
+
+    public init(code: String, name: LocalizedText) {
+        self.code = code
+        self.name = name
+    }
+
+    /// The major group this one belongs to, nil for a major group itself.
+    public var parentCode: String? { code.count > 1 ? String(code.prefix(code.count - 1)) : nil }
+    public var isMajorGroup: Bool { code.count == 1 }
+}
+
+/// One versioned set of reference data, as bundled with the software or downloaded from the LMIS.
+public struct ReferenceData: Sendable, Codable {
+    public var version: String
+    public var adminUnits: [AdminUnit]
+    public var educationLevels: [EducationLevel]
+    public var occupations: [Occupation]
+
+    public init(version: String, adminUnits: [AdminUnit], educationLevels: [EducationLevel], occupations: [Occupation]) {
+        self.version = version
+        self.adminUnits = adminUnits
+        self.educationLevels = educationLevels
+        self.occupations = occupations
+    }
+
+    /// Problems that would make the set unusable: duplicate codes, orphans, missing names.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        func duplicates(_ codes: [String], _ what: String) {
+            var seen = Set<String>()
+            for code in codes where !seen.insert(code).inserted { problems.append("duplicate \(what) \(code)") }
+        }
+        duplicates(adminUnits.map(\.code), "admin unit")
+        duplicates(educationLevels.map(\.code), "education level")
+        duplicates(occupations.map(\.code), "occupation")
+        let units = Dictionary(adminUnits.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        for unit in adminUnits {
+            if unit.kind.isTopLevel != (unit.parentCode == nil) { problems.append("admin unit \(unit.code) has the wrong parent") }
+            if let parent = unit.parentCode, units[parent]?.kind.isTopLevel != true {
+                problems.append("admin unit \(unit.code) has unknown parent \(parent)")
+            }
+            if unit.name.mn.isEmpty || unit.name.en.isEmpty { problems.append("admin unit \(unit.code) lacks a name") }
+        }
+        let occupationCodes = Set(occupations.map(\.code))
+        for occupation in occupations {
+            if let parent = occupation.parentCode, !occupationCodes.contains(parent) {
+                problems.append("occupation \(occupation.code) has no major group")
+            }
+            if occupation.name.mn.isEmpty || occupation.name.en.isEmpty { problems.append("occupation \(occupation.code) lacks a name") }
+        }
+        return problems
+    }
+}

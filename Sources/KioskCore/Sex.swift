@@ -1,0 +1,4 @@
+public enum Sex: String, Sendable, Codable, CaseIterable {
+    case male
+    case female
+}

@@ -1,0 +1,58 @@
+public import Foundation
+public import KioskCore
+
+/// Everything the HTTP layer needs, handed in by the composition root.
+public struct KioskHTTPEnvironment: Sendable {
+    public var office: Office
+    public var registrations: any RegistrationRepository
+    public var catalog: ReferenceCatalog
+    public var locales: Locales
+    /// `Kiosk/` folder: `templates/`, `assets/`.
+    public var kioskDirectory: URL
+    public var settings: ScreenSettings
+    /// Version of the consent text in the locale files; stored with each consent.
+    public var consentTextVersion: String
+    /// Cap for JSON request bodies.
+    public var maxBodyBytes: Int
+    /// Wall clock, injectable for tests.
+    public var now: @Sendable () -> Date
+    /// Whether the database can be used, for `/healthz`.
+    public var healthCheck: @Sendable () async -> Bool
+
+    public init(
+        office: Office, registrations: any RegistrationRepository, catalog: ReferenceCatalog, locales: Locales,
+        kioskDirectory: URL, settings: ScreenSettings = ScreenSettings(), consentTextVersion: String = "2026-1",
+        maxBodyBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = { Date() },
+        healthCheck: @escaping @Sendable () async -> Bool
+    ) {
+        self.office = office
+        self.registrations = registrations
+        self.catalog = catalog
+        self.locales = locales
+        self.kioskDirectory = kioskDirectory
+        self.settings = settings
+        self.consentTextVersion = consentTextVersion
+        self.maxBodyBytes = maxBodyBytes
+        self.now = now
+        self.healthCheck = healthCheck
+    }
+
+    var validator: RegistrationValidator {
+        RegistrationValidator(catalog: catalog, consentTextVersion: consentTextVersion)
+    }
+}
+
+/// How the touchscreen behaves.
+public struct ScreenSettings: Sendable, Equatable {
+    /// Seconds without a touch before the "do you need more time?" countdown appears.
+    public var idleSeconds: Int
+    /// Seconds the countdown gives the visitor to answer before the session resets.
+    public var countdownSeconds: Int
+    public var defaultLanguage: Language
+
+    public init(idleSeconds: Int = 60, countdownSeconds: Int = 20, defaultLanguage: Language = .mn) {
+        self.idleSeconds = idleSeconds
+        self.countdownSeconds = countdownSeconds
+        self.defaultLanguage = defaultLanguage
+    }
+}

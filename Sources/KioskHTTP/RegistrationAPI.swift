@@ -1,0 +1,237 @@
+import Foundation
+import Hummingbird
+import KioskCore
+
+/// `/api/v1/registrations`: create, read, update, look up by registry number, validate a step.
+struct RegistrationAPI: Sendable {
+    let environment: KioskHTTPEnvironment
+
+    var strict: StrictJSON { StrictJSON(locales: environment.locales, maxBodyBytes: environment.maxBodyBytes) }
+    var locales: Locales { environment.locales }
+
+    func addRoutes(to group: RouterGroup<some RequestContext>) {
+        group.post("registrations") { request, _ in try await create(request) }
+        group.post("registrations/lookup") { request, _ in try await lookup(request) }
+        group.post("registrations/validate") { request, _ in try await validate(request) }
+        group.get("registrations/:id") { _, context in try await read(context.parameters.require("id")) }
+        group.put("registrations/:id") { request, context in try await update(request, id: context.parameters.require("id")) }
+    }
+
+    struct Created: Encodable {
+        let id: String
+        let reference: String
+        let revision: Int
+    }
+
+    func create(_ request: Request) async throws -> Response {
+        let form = try await strict.decode(RegistrationForm.self, from: request, allowedKeys: RegistrationForm.fieldNames)
+        let now = environment.now()
+        let details = try validated(form, now: now)
+        do {
+            let registration = try await environment.registrations.register(details, at: now)
+            var response = try JSON.response(Created(registration), status: .created)
+            response.headers[.location] = "/api/v1/registrations/\(registration.id.uuidString.lowercased())"
+            return response
+        } catch let error as RegistrationStoreError where error.existingID != nil {
+            var apiError = APIError(
+                status: .conflict, code: "alreadyRegistered", message: locales.both("api.alreadyRegistered"),
+                field: RegistrationField.registryNumber.rawValue)
+            apiError.existingID = error.existingID
+            throw apiError
+        }
+    }
+
+    func update(_ request: Request, id raw: String) async throws -> Response {
+        let id = try registrationID(raw)
+        let form = try await strict.decode(RegistrationForm.self, from: request, allowedKeys: RegistrationForm.fieldNames)
+        let now = environment.now()
+        let details = try validated(form, now: now)
+        do {
+            let registration = try await environment.registrations.update(id: id, with: details, at: now)
+            return try JSON.response(Created(registration))
+        } catch let error as RegistrationStoreError where error == .notFound {
+            throw notFound
+        } catch let error as RegistrationStoreError where error == .registryNumberChanged {
+            throw APIError(
+                status: .unprocessableContent, code: "registryNumberChanged",
+                message: locales.both("api.registryNumberChanged"), field: RegistrationField.registryNumber.rawValue)
+        }
+    }
+
+    func read(_ raw: String) async throws -> Response {
+        guard let registration = try await environment.registrations.registration(id: try registrationID(raw)) else {
+            throw notFound
+        }
+        return try JSON.response(RegistrationView(registration))
+    }
+
+    struct LookupRequest: Decodable {
+        let registryNumber: String
+    }
+
+    /// What the screen may show about a returning person: the greeting and non-contact details
+    /// to prefill. The phone number is masked; it must be typed again to change it.
+    struct LookupResult: Encodable {
+        let status: String
+        let birthDate: String?
+        let sex: String?
+        let id: String?
+        let reference: String?
+        let displayName: String?
+        let maskedPhone: String?
+        let prefill: RegistrationForm?
+    }
+
+    func lookup(_ request: Request) async throws -> Response {
+        let body = try await strict.decode(LookupRequest.self, from: request, allowedKeys: ["registryNumber"])
+        let number: RegistryNumber
+        do {
+            number = try RegistryNumber(parsing: body.registryNumber, today: environment.office.today(at: environment.now()))
+        } catch {
+            throw validationFailure([FieldError(field: .registryNumber, registryNumber: error)])
+        }
+        guard let existing = try await environment.registrations.registration(registryNumber: number) else {
+            return try JSON.response(
+                LookupResult(
+                    status: "new", birthDate: number.birthDate.description, sex: number.sex.rawValue, id: nil, reference: nil,
+                    displayName: nil, maskedPhone: nil, prefill: nil))
+        }
+        let d = existing.details
+        var prefill = RegistrationForm()
+        prefill.registryNumber = d.registryNumber.value
+        prefill.familyName = d.familyName
+        prefill.givenName = d.givenName
+        prefill.aimagCode = d.address.aimagCode
+        prefill.soumCode = d.address.soumCode
+        prefill.educationCode = d.educationCode
+        prefill.occupationCode = d.occupationCode
+        prefill.skills = d.skills
+        prefill.experienceYears = d.experienceYears
+        prefill.desiredOccupationCode = d.desiredOccupationCode
+        prefill.desiredJob = d.desiredJob
+        prefill.hasDisability = d.hasDisability
+        prefill.disabilityDetail = d.disabilityDetail
+        prefill.status = d.status.rawValue
+        return try JSON.response(
+            LookupResult(
+                status: "known", birthDate: d.birthDate.description, sex: d.sex.rawValue,
+                id: existing.id.uuidString.lowercased(), reference: existing.reference, displayName: d.displayName,
+                maskedPhone: d.phone.masked, prefill: prefill))
+    }
+
+    struct StepErrors: Encodable {
+        let errors: [APIError.FieldErrorBody]
+    }
+
+    /// Checks the fields named in `?fields=a,b` and answers 200 with their errors (empty when fine).
+    func validate(_ request: Request) async throws -> Response {
+        let form = try await strict.decode(RegistrationForm.self, from: request, allowedKeys: RegistrationForm.fieldNames)
+        let names = (request.uri.queryParameters.get("fields") ?? "").split(separator: ",").map(String.init)
+        var fields = Set<RegistrationField>()
+        for name in names {
+            guard let field = RegistrationField(rawValue: name) else {
+                throw APIError(status: .badRequest, code: "unknownField", message: locales.both("api.unknownField"), field: name)
+            }
+            fields.insert(field)
+        }
+        let today = environment.office.today(at: environment.now())
+        let errors = environment.validator.errors(in: form, fields: fields, today: today)
+        return try JSON.response(StepErrors(errors: errors.map(body)))
+    }
+
+    // MARK: - Helpers
+
+    func validated(_ form: RegistrationForm, now: Date) throws -> RegistrationDetails {
+        switch environment.validator.validate(form, today: environment.office.today(at: now), now: now) {
+        case .success(let details): return details
+        case .failure(let failure): throw validationFailure(failure.errors)
+        }
+    }
+
+    func validationFailure(_ errors: [FieldError]) -> APIError {
+        var error = APIError(status: .unprocessableContent, code: "invalidFields", message: locales.both("api.invalidFields"))
+        error.fieldErrors = errors.map(body)
+        return error
+    }
+
+    func body(_ error: FieldError) -> APIError.FieldErrorBody {
+        APIError.FieldErrorBody(field: error.field, code: error.code, message: locales.message(for: error))
+    }
+
+    func registrationID(_ raw: String) throws -> UUID {
+        guard let id = UUID(uuidString: raw) else {
+            throw APIError(status: .badRequest, code: "invalidID", message: locales.both("api.invalidID"), field: "id")
+        }
+        return id
+    }
+
+    var notFound: APIError {
+        APIError(status: .notFound, code: "notFound", message: locales.both("api.notFound"))
+    }
+}
+
+extension RegistrationAPI.Created {
+    init(_ registration: Registration) {
+        self.init(id: registration.id.uuidString.lowercased(), reference: registration.reference, revision: registration.revision)
+    }
+}
+
+/// The JSON form of a stored registration.
+struct RegistrationView: Encodable {
+    let id: String
+    let reference: String
+    let officeCode: String
+    let revision: Int
+    let createdAt: Date
+    let updatedAt: Date
+    let registryNumber: String
+    let familyName: String
+    let givenName: String
+    let birthDate: String
+    let sex: String
+    let phone: String
+    let aimagCode: String
+    let soumCode: String
+    let educationCode: String
+    let occupationCode: String?
+    let skills: [String]
+    let experienceYears: Int
+    let desiredOccupationCode: String
+    let desiredJob: String?
+    let hasDisability: Bool
+    let disabilityDetail: String?
+    let status: String
+    let consentTextVersion: String
+    let consentAcceptedAt: Date
+    let language: String
+
+    init(_ r: Registration) {
+        let d = r.details
+        id = r.id.uuidString.lowercased()
+        reference = r.reference
+        officeCode = r.officeCode
+        revision = r.revision
+        createdAt = r.createdAt
+        updatedAt = r.updatedAt
+        registryNumber = d.registryNumber.value
+        familyName = d.familyName
+        givenName = d.givenName
+        birthDate = d.birthDate.description
+        sex = d.sex.rawValue
+        phone = d.phone.digits
+        aimagCode = d.address.aimagCode
+        soumCode = d.address.soumCode
+        educationCode = d.educationCode
+        occupationCode = d.occupationCode
+        skills = d.skills
+        experienceYears = d.experienceYears
+        desiredOccupationCode = d.desiredOccupationCode
+        desiredJob = d.desiredJob
+        hasDisability = d.hasDisability
+        disabilityDetail = d.disabilityDetail
+        status = d.status.rawValue
+        consentTextVersion = d.consent.textVersion
+        consentAcceptedAt = d.consent.acceptedAt
+        language = d.language.rawValue
+    }
+}

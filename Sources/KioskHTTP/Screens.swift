@@ -1,0 +1,139 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KioskCore
+import Mustache
+
+/// Server-rendered screens: templates from `Kiosk/templates`, strings from `Kiosk/locales`.
+struct Screens: Sendable {
+    let environment: KioskHTTPEnvironment
+    let library: MustacheLibrary
+
+    init(environment: KioskHTTPEnvironment) async throws {
+        self.environment = environment
+        library = try await MustacheLibrary(directory: environment.kioskDirectory.appendingPathComponent("templates").path)
+    }
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.get("/") { _, _ in Response(status: .found, headers: [.location: "/kiosk"]) }
+        router.get("/kiosk") { request, _ in try attract(request) }
+        router.get("/kiosk/:lang/register") { request, context in
+            try register(request, language: try language(context.parameters.require("lang")))
+        }
+        router.get("/display") { request, _ in try display(request) }
+    }
+
+    func language(_ code: String) throws -> Language {
+        guard let language = Language(code: code) else {
+            throw HTTPError(.notFound)
+        }
+        return language
+    }
+
+    /// Accessibility choices carried in the URL (not in browser storage) for one visitor's session.
+    struct Display {
+        var contrast: Bool
+        var largeText: Bool
+        var query: String {
+            var parts: [String] = []
+            if contrast { parts.append("contrast=high") }
+            if largeText { parts.append("text=large") }
+            return parts.isEmpty ? "" : "?" + parts.joined(separator: "&")
+        }
+        var bodyClasses: String {
+            [contrast ? "high-contrast" : nil, largeText ? "large-text" : nil].compactMap { $0 }.joined(separator: " ")
+        }
+    }
+
+    func display(of request: Request) -> Display {
+        Display(
+            contrast: request.uri.queryParameters.get("contrast") == "high",
+            largeText: request.uri.queryParameters.get("text") == "large")
+    }
+
+    func attract(_ request: Request) throws -> Response {
+        let office = environment.office
+        let context: [String: Any] = [
+            "mn": environment.locales.templateContext(.mn),
+            "en": environment.locales.templateContext(.en),
+            "officeName": ["mn": office.name.mn, "en": office.name.en],
+            "bodyClasses": display(of: request).bodyClasses,
+            "query": display(of: request).query,
+        ]
+        return try html(render(context, "attract"))
+    }
+
+    func register(_ request: Request, language: Language) throws -> Response {
+        let office = environment.office
+        let locales = environment.locales
+        let display = display(of: request)
+        let catalog = environment.catalog
+        let consentKey = "consent.text"
+        let context: [String: Any] = [
+            "lang": language.rawValue,
+            "t": locales.templateContext(language),
+            "officeName": office.name[language],
+            "officeUnit": office.adminUnitCode,
+            "bodyClasses": display.bodyClasses,
+            "contrast": display.contrast,
+            "largeText": display.largeText,
+            "idleSeconds": environment.settings.idleSeconds,
+            "countdownSeconds": environment.settings.countdownSeconds,
+            "consentVersion": environment.consentTextVersion,
+            "consentParagraphs": locales.text(consentKey, language).components(separatedBy: "\n\n"),
+            "clientStrings": locales.json(subtree: "client", language),
+            "errorStrings": locales.json(subtree: "errors", language),
+            "aimags": catalog.topLevelUnits.map { ["code": $0.code, "name": $0.name[language]] },
+            "educationLevels": catalog.educationLevels.map { ["code": $0.code, "name": $0.name[language]] },
+            "statuses": JobseekerStatus.allCases.map { ["code": $0.rawValue, "name": locales.text("status.\($0.rawValue)", language)] },
+            "keyboardRows": Keyboard.rows(language),
+        ]
+        return try html(render(context, "register"))
+    }
+
+    func display(_ request: Request) throws -> Response {
+        let office = environment.office
+        let context: [String: Any] = [
+            "mn": environment.locales.templateContext(.mn),
+            "en": environment.locales.templateContext(.en),
+            "officeName": ["mn": office.name.mn, "en": office.name.en],
+            "timeZone": office.timeZone.identifier,
+        ]
+        return try html(render(context, "display"))
+    }
+
+    func render(_ context: [String: Any], _ template: String) throws -> String {
+        guard let text = library.render(context, withTemplate: template) else {
+            throw HTTPError(.internalServerError, message: "missing template \(template)")
+        }
+        return text
+    }
+
+    /// Screens are never cached: a reset must not be undone by the back button or a cache.
+    func html(_ text: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/html; charset=utf-8",
+                .cacheControl: "no-store",
+                HTTPField.Name("Referrer-Policy")!: "no-referrer",
+                HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+                HTTPField.Name("Content-Security-Policy")!: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+/// The on-screen keyboard: the standard Mongolian Cyrillic layout (all 35 letters) and digits.
+enum Keyboard {
+    static let letterRows: [[String]] = [
+        ["Ф", "Ц", "У", "Ж", "Э", "Н", "Г", "Ш", "Ү", "З", "К", "Ъ"],
+        ["Й", "Ы", "Б", "Ө", "А", "Х", "Р", "О", "Л", "Д", "П", "Е"],
+        ["Я", "Ч", "Ё", "С", "М", "И", "Т", "Ь", "В", "Ю", "Щ"],
+    ]
+    static let digits = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]
+
+    static func rows(_ language: Language) -> [[String: Any]] {
+        ([digits] + letterRows).map { row in ["keys": row.map { ["key": $0] }] }
+    }
+}

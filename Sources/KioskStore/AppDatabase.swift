@@ -1,0 +1,136 @@
+public import Foundation
+public import GRDB
+public import KioskCore
+
+/// The office's one SQLite database: WAL journal, `synchronous=FULL` (a commit is on disk before
+/// the screen hears "saved"), foreign keys on, schema by versioned migrations.
+public final class AppDatabase: Sendable {
+    /// The only writer of this file in the process.
+    public let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.label = "kiosk"
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        writer = pool
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Opens the database file in a data directory, creating the directory.
+    public convenience init(directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try self.init(path: directory.appendingPathComponent("kiosk.sqlite").path)
+    }
+
+    /// True when the file can be read and its schema is current: what `/healthz` reports.
+    public func isUsable() async -> Bool {
+        do {
+            return try await writer.read { db in
+                try Int.fetchOne(db, sql: "SELECT 1") == 1 && (try Self.migrator.hasCompletedMigrations(db))
+            }
+        } catch {
+            return false
+        }
+    }
+
+    /// Version of the SQLite library in use.
+    public func sqliteVersion() async throws -> String {
+        try await writer.read { db in try String.fetchOne(db, sql: "SELECT sqlite_version()") ?? "" }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: reference data, registrations, outbox") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE reference_meta (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        version TEXT NOT NULL,
+                        source TEXT NOT NULL CHECK (source IN ('bundled', 'lmis')),
+                        installed_at TEXT NOT NULL
+                    );
+                    CREATE TABLE admin_unit (
+                        code TEXT PRIMARY KEY,
+                        kind TEXT NOT NULL CHECK (kind IN ('aimag', 'district', 'soum', 'khoroo')),
+                        parent_code TEXT REFERENCES admin_unit(code) ON DELETE CASCADE,
+                        name_mn TEXT NOT NULL,
+                        name_en TEXT NOT NULL,
+                        time_zone TEXT,
+                        position INTEGER NOT NULL
+                    );
+                    CREATE INDEX admin_unit_parent ON admin_unit(parent_code);
+                    CREATE TABLE education_level (
+                        code TEXT PRIMARY KEY,
+                        rank INTEGER NOT NULL,
+                        name_mn TEXT NOT NULL,
+                        name_en TEXT NOT NULL
+                    );
+                    CREATE TABLE occupation (
+                        code TEXT PRIMARY KEY,
+                        name_mn TEXT NOT NULL,
+                        name_en TEXT NOT NULL
+                    );
+
+                    CREATE TABLE registration (
+                        id TEXT PRIMARY KEY,
+                        reference TEXT NOT NULL UNIQUE,
+                        office_code TEXT NOT NULL,
+                        revision INTEGER NOT NULL CHECK (revision >= 1),
+                        registry_number TEXT NOT NULL UNIQUE,
+                        family_name TEXT NOT NULL,
+                        given_name TEXT NOT NULL,
+                        birth_date TEXT NOT NULL,
+                        sex TEXT NOT NULL CHECK (sex IN ('male', 'female')),
+                        phone TEXT NOT NULL,
+                        aimag_code TEXT NOT NULL,
+                        soum_code TEXT NOT NULL,
+                        education_code TEXT NOT NULL,
+                        occupation_code TEXT,
+                        experience_years INTEGER NOT NULL CHECK (experience_years >= 0),
+                        desired_occupation_code TEXT NOT NULL,
+                        desired_job TEXT,
+                        has_disability INTEGER NOT NULL CHECK (has_disability IN (0, 1)),
+                        disability_detail TEXT,
+                        status TEXT NOT NULL,
+                        consent_text_version TEXT NOT NULL,
+                        consent_accepted_at TEXT NOT NULL,
+                        language TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL
+                    );
+                    CREATE TABLE registration_skill (
+                        registration_id TEXT NOT NULL REFERENCES registration(id) ON DELETE CASCADE,
+                        position INTEGER NOT NULL,
+                        skill TEXT NOT NULL,
+                        PRIMARY KEY (registration_id, position)
+                    );
+
+                    -- Per-office counters for human-readable references (registrations, later tickets).
+                    CREATE TABLE counter (
+                        office_code TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        value INTEGER NOT NULL,
+                        PRIMARY KEY (office_code, name)
+                    );
+
+                    -- Everything the LMIS must learn, appended in the same transaction as the change.
+                    CREATE TABLE outbox (
+                        id TEXT PRIMARY KEY,
+                        office_code TEXT NOT NULL,
+                        seq INTEGER NOT NULL CHECK (seq >= 1),
+                        record_type TEXT NOT NULL,
+                        payload TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        UNIQUE (office_code, seq)
+                    );
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,3 @@
+import KioskCore
+import KioskStore
+import KioskApp

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import KioskApp
+import Logging
+
+@main
+struct Kiosk: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kiosk",
+        abstract: "LSWO Kiosk: the office appliance of a Mongolian Labour and Social Welfare Office.",
+        subcommands: [Serve.self])
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the kiosk screen, staff console, display board and JSON API.",
+        discussion: """
+            Settings come from, in rising priority: built-in defaults (the demo office), the file \
+            given by --config (`key = value` lines), KIOSK_<KEY> environment variables, and flags. \
+            Keys: \(KioskConfiguration.keys.joined(separator: ", ")).
+            """)
+
+    @Option(help: "Config file of `key = value` lines.") var config: String?
+    @Option(help: "Address to listen on.") var host: String?
+    @Option(help: "Port to listen on (0 picks a free one).") var port: Int?
+    @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
+    @Option(name: .customLong("kiosk-dir"), help: "The Kiosk/ folder (templates, assets, locales).") var kioskDir: String?
+    @Option(name: .customLong("office-code"), help: "Office code, e.g. UB-SB.") var officeCode: String?
+    @Option(name: .customLong("office-unit"), help: "Aimag or district code of the office.") var officeUnit: String?
+    @Option(name: .customLong("time-zone"), help: "Asia/Ulaanbaatar or Asia/Hovd.") var timeZone: String?
+    @Option(help: "Default screen language: mn or en.") var language: String?
+    @Option(name: .customLong("idle-seconds"), help: "Seconds without a touch before the countdown.") var idleSeconds: Int?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel: String?
+
+    func resolvedConfiguration() throws -> KioskConfiguration {
+        var configuration = KioskConfiguration()
+        do {
+            if let config {
+                let text = try String(contentsOfFile: config, encoding: .utf8)
+                try configuration.apply(fileContents: text, path: config)
+            }
+            try configuration.apply(environment: ProcessInfo.processInfo.environment)
+            let flags: [(String, String?)] = [
+                ("host", host), ("port", port.map(String.init)), ("data_dir", dataDir), ("kiosk_dir", kioskDir),
+                ("office_code", officeCode), ("office_unit", officeUnit), ("time_zone", timeZone), ("language", language),
+                ("idle_seconds", idleSeconds.map(String.init)), ("log_level", logLevel),
+            ]
+            for case let (key, value?) in flags { try configuration.set(key, value) }
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileReadUnknown {
+            throw ValidationError("cannot read config file \(config ?? "")")
+        }
+        return configuration
+    }
+
+    func run() async throws {
+        let configuration = try resolvedConfiguration()
+        let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "kiosk")
+        do {
+            let server = try await KioskServer(configuration: configuration, logger: logger)
+            try await server.run(logger: logger)
+        } catch let error as ConfigurationError {
+            logger.critical("configuration refused", metadata: ["kiosk.error": "\(error)"])
+            throw ExitCode(78)  // EX_CONFIG
+        }
+    }
+}
