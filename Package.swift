@@ -92,7 +92,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KioskStoreTests",
-            dependencies: ["KioskCore", "KioskStore", "KioskTestSupport"],
+            dependencies: ["KioskCore", "KioskStore", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -52,4 +52,6 @@ public enum RegistrationField: String, CaseIterable, Sendable, Codable {
     case status
     case consent
     case language
+    /// On an update, `true` with no `phone` keeps the stored number (the screen never sees it).
+    case keepPhone
 }

@@ -20,6 +20,7 @@ public struct RegistrationForm: Sendable, Codable, Equatable {
     public var status: String?
     public var consent: Bool?
     public var language: String?
+    public var keepPhone: Bool?
 
     public init() {}
 

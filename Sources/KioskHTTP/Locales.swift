@@ -49,7 +49,8 @@ public struct Locales: Sendable {
         guard case .object(let object)? = trees[language], let subtree = object[key],
             let data = try? JSONEncoder().encode(subtree)
         else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        // Safe inside <script>: no "</script>" can close the element early.
+        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
     }
 }
 

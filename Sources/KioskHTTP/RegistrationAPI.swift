@@ -43,7 +43,11 @@ struct RegistrationAPI: Sendable {
 
     func update(_ request: Request, id raw: String) async throws -> Response {
         let id = try registrationID(raw)
-        let form = try await strict.decode(RegistrationForm.self, from: request, allowedKeys: RegistrationForm.fieldNames)
+        var form = try await strict.decode(RegistrationForm.self, from: request, allowedKeys: RegistrationForm.fieldNames)
+        if form.keepPhone == true, (form.phone ?? "").isEmpty {
+            guard let existing = try await environment.registrations.registration(id: id) else { throw notFound }
+            form.phone = existing.details.phone.digits
+        }
         let now = environment.now()
         let details = try validated(form, now: now)
         do {

@@ -14,10 +14,13 @@ public final class AppDatabase: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
         configuration.label = "kiosk"
-        configuration.prepareDatabase { db in
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        // The pool's one writer connection lives as long as the pool. GRDB sets it to NORMAL when
+        // it enables WAL (a power cut may then lose the last commits); FULL syncs the WAL on
+        // every commit, so what the screen was told is saved stays saved.
+        try pool.barrierWriteWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        let pool = try DatabasePool(path: path, configuration: configuration)
         writer = pool
         try Self.migrator.migrate(pool)
     }

@@ -1,0 +1,505 @@
+// The self-registration journey. All state lives in this page's memory: nothing is written to
+// browser storage or history, and a reset replaces the page, so the next visitor finds nothing.
+(function () {
+  "use strict";
+
+  var body = document.body;
+  var lang = body.getAttribute("data-lang");
+  var strings = JSON.parse(document.getElementById("client-strings").textContent);
+  var errorStrings = JSON.parse(document.getElementById("error-strings").textContent);
+  var steps = Array.prototype.slice.call(document.querySelectorAll(".step"));
+  var stepNames = steps.map(function (s) { return s.getAttribute("data-step"); });
+  // The path a visitor walks; "known" is only visited by returning people.
+  var path = ["registryNumber", "names", "phone", "address", "education", "occupation", "skills",
+    "experience", "desiredJob", "disability", "status", "consent", "review", "done"];
+
+  var state = {
+    current: "registryNumber",
+    form: { skills: [], experienceYears: 0, language: lang },
+    known: null,           // {id, reference, displayName, maskedPhone} when the person is registered already
+    birthDate: null,
+    sex: null,
+    labels: {},            // code -> name of choices made, for the review
+    busy: false
+  };
+  var activeInput = null;
+
+  // ---------- helpers ----------
+  function $(id) { return document.getElementById(id); }
+  function section(name) { return steps[stepNames.indexOf(name)]; }
+
+  function errorMessage(code) {
+    var node = errorStrings;
+    code.split(".").forEach(function (part) { node = node && node[part]; });
+    return typeof node === "string" ? node : code;
+  }
+
+  function clearErrors() {
+    document.querySelectorAll(".field-error").forEach(function (p) { p.textContent = ""; });
+    document.querySelectorAll(".invalid").forEach(function (el) { el.classList.remove("invalid"); });
+  }
+
+  function showErrors(errors) {
+    errors.forEach(function (error) {
+      var target = document.querySelector('[data-error-for="' + error.field + '"]');
+      if (target) { target.textContent = (error.message && error.message[lang]) || errorMessage(error.code); }
+      var input = document.querySelector('[data-field="' + error.field + '"]');
+      if (input) { input.classList.add("invalid"); }
+    });
+  }
+
+  function api(method, url, payload) {
+    return fetch(url, {
+      method: method,
+      headers: payload ? { "Content-Type": "application/json" } : {},
+      body: payload ? JSON.stringify(payload) : undefined,
+      cache: "no-store",
+      credentials: "same-origin"
+    }).then(function (response) {
+      return response.json().then(function (json) { return { status: response.status, body: json }; });
+    });
+  }
+
+  function fieldsOf(name) {
+    var list = section(name).getAttribute("data-fields");
+    return list ? list.split(",") : [];
+  }
+
+  function collect() {
+    document.querySelectorAll("[data-field]").forEach(function (input) {
+      var value = input.value.trim();
+      state.form[input.getAttribute("data-field")] = value === "" ? undefined : value;
+    });
+    // A returning person who leaves the phone empty keeps the stored number.
+    if (state.known && !state.form.phone) { state.form.phone = undefined; }
+  }
+
+  // ---------- steps ----------
+  function show(name) {
+    state.current = name;
+    steps.forEach(function (s) { s.classList.toggle("active", s.getAttribute("data-step") === name); });
+    var index = path.indexOf(name);
+    var shown = Math.max(0, index);
+    $("progress-bar").style.width = Math.round(100 * shown / (path.length - 1)) + "%";
+    $("step-counter").textContent = name === "known" || name === "done" ? "" :
+      (shown + 1) + " / " + (path.length - 1);
+    $("back").hidden = name === "registryNumber" || name === "done" || name === "known";
+    $("next").hidden = name === "done" || name === "known";
+    var next = $("next");
+    next.textContent = name === "review" ? next.getAttribute(state.known ? "data-update" : "data-submit") : next.getAttribute("data-next");
+    body.classList.toggle("returning", !!state.known);
+    var keyboardMode = section(name).getAttribute("data-keyboard");
+    $("keyboard").setAttribute("data-mode", keyboardMode);
+    $("keyboard").hidden = keyboardMode === "none";
+    var first = section(name).querySelector("input");
+    focusInput(first && keyboardMode !== "none" ? first : null);
+    if (name === "review") { fillReview(); }
+    var searchInput = section(name).querySelector("[data-search]");
+    if (searchInput) { search(searchInput); }
+    window.scrollTo(0, 0);
+  }
+
+  function focusInput(input) {
+    if (activeInput) { activeInput.classList.remove("focused"); }
+    activeInput = input;
+    if (input) { input.classList.add("focused"); input.focus({ preventScroll: true }); }
+  }
+
+  function nextStep() {
+    if (state.busy) { return; }
+    clearErrors();
+    collect();
+    var name = state.current;
+    if (name === "registryNumber") { return checkRegistryNumber(); }
+    if (name === "review") { return submit(); }
+    var fields = fieldsOf(name);
+    if (state.known && name === "phone" && !state.form.phone) { return go(+1); }
+    if (name === "consent") { state.form.consent = $("consent").getAttribute("aria-pressed") === "true"; }
+    busy(true);
+    api("POST", "/api/v1/registrations/validate?fields=" + fields.join(","), payload()).then(function (answer) {
+      busy(false);
+      if (answer.status !== 200) { return showErrors([{ field: fields[0], code: "required" }]); }
+      if (answer.body.errors.length) { return showErrors(answer.body.errors); }
+      go(+1);
+    }, networkFailure);
+  }
+
+  function go(delta) {
+    var index = path.indexOf(state.current);
+    show(path[Math.min(path.length - 1, Math.max(0, index + delta))]);
+  }
+
+  function busy(on) {
+    state.busy = on;
+    $("next").disabled = on;
+  }
+
+  function networkFailure() {
+    busy(false);
+    var target = section(state.current).querySelector(".field-error") || $("submit-error");
+    target.textContent = strings.networkError;
+  }
+
+  function payload() {
+    var copy = {};
+    Object.keys(state.form).forEach(function (key) {
+      if (state.form[key] !== undefined && state.form[key] !== null) { copy[key] = state.form[key]; }
+    });
+    return copy;
+  }
+
+  function checkRegistryNumber() {
+    busy(true);
+    api("POST", "/api/v1/registrations/lookup", { registryNumber: state.form.registryNumber || "" }).then(function (answer) {
+      busy(false);
+      if (answer.status === 422) { return showErrors(answer.body.error.fields || []); }
+      if (answer.status !== 200) { return networkFailure(); }
+      state.birthDate = answer.body.birthDate;
+      state.sex = answer.body.sex;
+      if (answer.body.status === "known") {
+        state.known = { id: answer.body.id, reference: answer.body.reference, displayName: answer.body.displayName,
+          maskedPhone: answer.body.maskedPhone, prefill: answer.body.prefill };
+        $("known-name").textContent = answer.body.displayName;
+        $("known-reference").textContent = answer.body.reference;
+        $("known-phone").textContent = answer.body.maskedPhone;
+        show("known");
+      } else {
+        state.known = null;
+        go(+1);
+      }
+    }, networkFailure);
+  }
+
+  function applyPrefill(prefill) {
+    Object.keys(prefill).forEach(function (key) {
+      var value = prefill[key];
+      state.form[key] = value;
+      var input = document.querySelector('[data-field="' + key + '"]');
+      if (input && typeof value === "string") { input.value = value; }
+    });
+    renderSkills();
+    $("experience-value").textContent = String(state.form.experienceYears || 0);
+    markChoice("educationCode", state.form.educationCode);
+    markChoice("status", state.form.status);
+    markChoice("hasDisability", String(state.form.hasDisability));
+    $("disability-detail-box").hidden = state.form.hasDisability !== true;
+    markChoice("aimagCode", state.form.aimagCode);
+    loadSoums(state.form.aimagCode, state.form.soumCode);
+    labelOccupation("occupationCode", state.form.occupationCode);
+    labelOccupation("desiredOccupationCode", state.form.desiredOccupationCode);
+  }
+
+  function labelOccupation(field, code) {
+    if (!code) { return; }
+    api("GET", "/api/v1/reference/occupations?q=" + encodeURIComponent(code) + "&limit=1").then(function (answer) {
+      var item = answer.body.items && answer.body.items[0];
+      if (item && item.code === code) {
+        state.labels[field] = item.name[lang];
+        renderResults(document.querySelector('[data-results-for][data-choice="' + field + '"]'), [item], field);
+        markChoice(field, code);
+      }
+    });
+  }
+
+  function submit() {
+    busy(true);
+    $("submit-error").textContent = strings.saving;
+    var request = state.known
+      ? api("PUT", "/api/v1/registrations/" + state.known.id, withKeptPhone(payload()))
+      : api("POST", "/api/v1/registrations", payload());
+    request.then(function (answer) {
+      busy(false);
+      $("submit-error").textContent = "";
+      if (answer.status === 201 || answer.status === 200) {
+        var title = $("done-title");
+        title.textContent = title.getAttribute(answer.status === 201 ? "data-created" : "data-updated");
+        $("done-reference").textContent = answer.body.reference;
+        return show("done");
+      }
+      if (answer.status === 409) { $("submit-error").textContent = strings.alreadyRegistered; return; }
+      if (answer.status === 422) {
+        var errors = answer.body.error.fields || [];
+        showErrors(errors);
+        var firstStep = null;
+        path.forEach(function (name) {
+          if (!firstStep && errors.some(function (e) { return fieldsOf(name).indexOf(e.field) >= 0; })) { firstStep = name; }
+        });
+        if (firstStep) { show(firstStep); showErrors(errors); }
+        return;
+      }
+      networkFailure();
+    }, networkFailure);
+  }
+
+  // The stored phone number is never sent to the screen; when it is kept the server needs it
+  // for validation, so a returning person who keeps it sends the form without it and the
+  // update reuses the stored one.
+  function withKeptPhone(form) {
+    if (!form.phone) { form.keepPhone = true; }
+    return form;
+  }
+
+  // ---------- review ----------
+  function fillReview() {
+    var f = state.form;
+    function set(key, text) {
+      document.querySelector('[data-review="' + key + '"] dd').textContent = text || "—";
+    }
+    set("registryNumber", (f.registryNumber || "").toUpperCase());
+    set("birthDate", state.birthDate);
+    set("sex", state.sex ? strings[state.sex] : "");
+    set("names", [f.familyName, f.givenName].filter(Boolean).join(" "));
+    set("phone", f.phone || (state.known ? state.known.maskedPhone : ""));
+    set("address", [state.labels.aimagCode, state.labels.soumCode].filter(Boolean).join(", "));
+    set("education", state.labels.educationCode);
+    set("occupation", f.occupationCode ? state.labels.occupationCode : section("occupation").querySelector(".none-option").textContent);
+    set("skills", (f.skills || []).join(", "));
+    set("experience", String(f.experienceYears || 0));
+    set("desiredJob", [state.labels.desiredOccupationCode, f.desiredJob].filter(Boolean).join(" — "));
+    set("disability", [state.labels.hasDisability, f.hasDisability ? f.disabilityDetail : ""].filter(Boolean).join(" — "));
+    set("status", state.labels.status);
+  }
+
+  // ---------- choices ----------
+  function markChoice(field, value) {
+    document.querySelectorAll('[data-choice="' + field + '"] .option').forEach(function (option) {
+      var selected = option.getAttribute("data-value") === String(value);
+      option.classList.toggle("selected", selected);
+      option.setAttribute("aria-pressed", selected ? "true" : "false");
+      if (selected) { state.labels[field] = option.textContent; }
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var option = event.target.closest("[data-choice] .option");
+    if (!option) { return; }
+    var group = option.closest("[data-choice]");
+    var field = group.getAttribute("data-choice");
+    var value = option.getAttribute("data-value");
+    if (field === "hasDisability") {
+      state.form.hasDisability = value === "true";
+      $("disability-detail-box").hidden = value !== "true";
+    } else {
+      state.form[field] = value === "" ? undefined : value;
+    }
+    markChoice(field, value);
+    if (field === "aimagCode") { state.form.soumCode = undefined; state.labels.soumCode = ""; loadSoums(value); }
+  });
+
+  function loadSoums(aimag, selected) {
+    var box = $("soum-options");
+    if (!aimag) { return; }
+    box.textContent = strings.loading;
+    api("GET", "/api/v1/reference/admin-units?parent=" + encodeURIComponent(aimag)).then(function (answer) {
+      box.textContent = "";
+      (answer.body.items || []).forEach(function (item) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "option";
+        button.setAttribute("data-value", item.code);
+        button.textContent = item.name[lang];
+        box.appendChild(button);
+      });
+      if (selected) { markChoice("soumCode", selected); }
+    });
+  }
+
+  // ---------- occupation search ----------
+  var searchTimer = null;
+  function search(input) {
+    var field = input.getAttribute("data-search");
+    var box = document.querySelector('[data-results-for="' + input.id + '"]');
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(function () {
+      api("GET", "/api/v1/reference/occupations?limit=12&q=" + encodeURIComponent(input.value)).then(function (answer) {
+        renderResults(box, answer.body.items || [], field);
+        markChoice(field, state.form[field]);
+      });
+    }, 150);
+  }
+
+  function renderResults(box, items, field) {
+    var none = box.querySelector(".none-option");
+    box.textContent = "";
+    if (none) { box.appendChild(none); }
+    if (!items.length) {
+      var empty = document.createElement("p");
+      empty.className = "hint";
+      empty.textContent = strings.noResults;
+      box.appendChild(empty);
+    }
+    items.forEach(function (item) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "option";
+      button.setAttribute("data-value", item.code);
+      button.textContent = item.name[lang];
+      box.appendChild(button);
+    });
+  }
+
+  // ---------- skills ----------
+  function renderSkills() {
+    var list = $("skill-list");
+    list.textContent = "";
+    var skills = state.form.skills || [];
+    if (!skills.length) {
+      var empty = document.createElement("li");
+      empty.className = "hint";
+      empty.textContent = list.getAttribute("data-empty");
+      list.appendChild(empty);
+    }
+    skills.forEach(function (skill, index) {
+      var item = document.createElement("li");
+      item.className = "chip";
+      item.textContent = skill + " ";
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "chip-remove";
+      remove.setAttribute("aria-label", list.getAttribute("data-remove") + " " + skill);
+      remove.textContent = "✕";
+      remove.addEventListener("click", function () { state.form.skills.splice(index, 1); renderSkills(); });
+      item.appendChild(remove);
+      list.appendChild(item);
+    });
+  }
+
+  $("skill-add").addEventListener("click", function () {
+    var input = $("skill-input");
+    var text = input.value.trim();
+    if (text) {
+      state.form.skills = (state.form.skills || []).concat([text]);
+      input.value = "";
+      renderSkills();
+    }
+    focusInput(input);
+  });
+
+  // ---------- experience ----------
+  function setExperience(delta) {
+    var value = Math.max(0, Math.min(60, (state.form.experienceYears || 0) + delta));
+    state.form.experienceYears = value;
+    $("experience-value").textContent = String(value);
+  }
+  $("experience-minus").addEventListener("click", function () { setExperience(-1); });
+  $("experience-plus").addEventListener("click", function () { setExperience(+1); });
+
+  // ---------- consent ----------
+  $("consent").addEventListener("click", function () {
+    var on = $("consent").getAttribute("aria-pressed") !== "true";
+    $("consent").setAttribute("aria-pressed", on ? "true" : "false");
+    $("consent").textContent = (on ? "☑ " : "☐ ") + $("consent").textContent.slice(2);
+    state.form.consent = on;
+  });
+
+  // ---------- on-screen keyboard ----------
+  document.querySelectorAll("input").forEach(function (input) {
+    input.addEventListener("focus", function () { focusInput(input); });
+    input.addEventListener("pointerdown", function () { focusInput(input); });
+    input.addEventListener("input", function () { if (input.hasAttribute("data-search")) { search(input); } });
+  });
+
+  $("keyboard").addEventListener("click", function (event) {
+    var key = event.target.closest(".key");
+    if (!key || !activeInput) { return; }
+    var input = activeInput;
+    var action = key.getAttribute("data-action");
+    if (action === "backspace") {
+      input.value = input.value.slice(0, -1);
+    } else if (action === "clear") {
+      input.value = "";
+    } else {
+      var text = key.getAttribute("data-key");
+      if (input.maxLength > 0 && input.value.length >= input.maxLength) { return; }
+      // Names and free text read naturally: a capital at the start of each part, then small letters.
+      var lowerAfterFirst = input.id !== "registryNumber";
+      var startOfPart = input.value === "" || /[\s-]$/.test(input.value);
+      input.value += lowerAfterFirst && !startOfPart ? text.toLowerCase() : text;
+    }
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    focusInput(input);
+  });
+
+  // ---------- navigation buttons ----------
+  $("next").addEventListener("click", nextStep);
+  $("back").addEventListener("click", function () { clearErrors(); collect(); go(-1); });
+  document.querySelectorAll("[data-goto]").forEach(function (button) {
+    button.addEventListener("click", function () { show(button.getAttribute("data-goto")); });
+  });
+  $("known-update").addEventListener("click", function () {
+    applyPrefill(state.known.prefill);
+    show("names");
+  });
+
+  // ---------- accessibility toggles (kept in the URL, never in storage) ----------
+  function toggle(button, cls) {
+    var on = !body.classList.contains(cls);
+    body.classList.toggle(cls, on);
+    button.setAttribute("aria-pressed", on ? "true" : "false");
+  }
+  $("toggle-contrast").addEventListener("click", function () { toggle($("toggle-contrast"), "high-contrast"); });
+  $("toggle-text").addEventListener("click", function () { toggle($("toggle-text"), "large-text"); });
+
+  // ---------- reset: finish, idle timeout ----------
+  function reset() {
+    // Wipe what is in memory and on screen first, then replace the page (no history entry).
+    state = null;
+    document.getElementById("form").reset();
+    document.querySelectorAll("input").forEach(function (input) { input.value = ""; });
+    document.querySelectorAll("#known-name, #known-reference, #known-phone, #done-reference, #review dd")
+      .forEach(function (el) { el.textContent = ""; });
+    location.replace("/kiosk");
+  }
+  $("finish").addEventListener("click", reset);
+  $("known-finish").addEventListener("click", reset);
+  $("done-finish").addEventListener("click", reset);
+
+  var idleSeconds = parseInt(body.getAttribute("data-idle-seconds"), 10) || 60;
+  var countdownSeconds = parseInt(body.getAttribute("data-countdown-seconds"), 10) || 20;
+  var idleTimer = null;
+  var countdownTimer = null;
+  var remaining = 0;
+
+  function armIdle() {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(startCountdown, idleSeconds * 1000);
+  }
+
+  function startCountdown() {
+    remaining = countdownSeconds;
+    $("idle-count").textContent = String(remaining);
+    $("idle-overlay").hidden = false;
+    clearInterval(countdownTimer);
+    countdownTimer = setInterval(function () {
+      remaining -= 1;
+      $("idle-count").textContent = String(Math.max(0, remaining));
+      if (remaining <= 0) { clearInterval(countdownTimer); reset(); }
+    }, 1000);
+  }
+
+  function stillHere() {
+    clearInterval(countdownTimer);
+    $("idle-overlay").hidden = true;
+    armIdle();
+  }
+
+  $("idle-more").addEventListener("click", stillHere);
+  ["pointerdown", "keydown", "input"].forEach(function (type) {
+    document.addEventListener(type, function () { if ($("idle-overlay").hidden) { armIdle(); } }, true);
+  });
+
+  document.getElementById("form").addEventListener("submit", function (event) { event.preventDefault(); });
+
+  // Physical keyboards (a technician's, or tests) type into the focused field as the screen keys do.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") { event.preventDefault(); nextStep(); }
+  });
+
+  // Back from another site or a restored page would show stale data: start over instead.
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { reset(); } });
+
+  renderSkills();
+  markChoice("aimagCode", "");
+  show("registryNumber");
+  armIdle();
+})();

@@ -1,3 +1,0 @@
-import KioskCore
-import KioskStore
-import KioskApp

@@ -1,0 +1,194 @@
+import Foundation
+import GRDB
+import KioskCore
+import KioskStore
+import KioskTestSupport
+import Testing
+
+@Suite("Office database")
+struct AppDatabaseTests {
+    @Test func opensInWALWithFullSyncAndForeignKeys() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let settings = try await temp.database.writer.write { db in
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode"),
+                try Int.fetchOne(db, sql: "PRAGMA synchronous"),
+                try Int.fetchOne(db, sql: "PRAGMA foreign_keys")
+            )
+        }
+        #expect(settings.0 == "wal")
+        #expect(settings.1 == 2)  // FULL
+        #expect(settings.2 == 1)
+        #expect(await temp.database.isUsable())
+    }
+
+    @Test func reopeningAnExistingFileKeepsItsData() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let repository = SQLiteRegistrationRepository(database: temp.database, officeCode: "UB-SB")
+        let stored = try await repository.register(try Fixtures.details(), at: Fixtures.now)
+        let reopened = try AppDatabase(path: temp.path)
+        let again = try await SQLiteRegistrationRepository(database: reopened, officeCode: "UB-SB").registration(id: stored.id)
+        #expect(again == stored)
+    }
+
+    @Test func aFileThatIsNotADatabaseIsRefused() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-bad-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("kiosk.sqlite").path
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: path))
+        #expect(throws: (any Error).self) { try AppDatabase(path: path) }
+    }
+}
+
+@Suite("Registrations and their outbox records")
+struct RegistrationRepositoryTests {
+    let temp: TemporaryDatabase
+    let repository: SQLiteRegistrationRepository
+
+    init() throws {
+        temp = try TemporaryDatabase()
+        repository = SQLiteRegistrationRepository(database: temp.database, officeCode: "UB-SB")
+    }
+
+    func outbox() async throws -> [OutboxRecord] {
+        try await temp.database.writer.read { db in try Outbox.records(db, officeCode: "UB-SB") }
+    }
+
+    @Test func registeringStoresTheRecordAndOneOutboxRecord() async throws {
+        defer { temp.remove() }
+        let details = try Fixtures.details()
+        let registration = try await repository.register(details, at: Fixtures.now)
+        #expect(registration.reference == "UB-SB-000001")
+        #expect(registration.revision == 1)
+        #expect(UUIDv7.timestamp(of: registration.id) == Fixtures.now)
+        #expect(try await repository.registration(id: registration.id) == registration)
+        #expect(try await repository.registration(registryNumber: details.registryNumber)?.id == registration.id)
+
+        let records = try await outbox()
+        #expect(records.count == 1)
+        let record = try #require(records.first)
+        #expect(record.sequence == 1)
+        #expect(record.type == .registrationCreated)
+        #expect(record.createdAt == Fixtures.now)
+        #expect(UUIDv7.timestamp(of: record.id) == Fixtures.now)
+        // The payload alone is enough to rebuild the registration.
+        let payload = try JSONSerialization.jsonObject(with: Data(record.payload.utf8)) as? [String: Any]
+        let body = try #require(payload?["registration"] as? [String: Any])
+        #expect(body["reference"] as? String == "UB-SB-000001")
+        #expect(body["createdAt"] as? String == "2026-11-22T06:00:00.000Z")
+        let detailsJSON = try #require(body["details"] as? [String: Any])
+        #expect(detailsJSON["registryNumber"] as? String == "УБ90051223")
+        #expect(detailsJSON["skills"] as? [String] == ["жолоо барих", "засвар"])
+    }
+
+    @Test func theSameRegistryNumberIsNeverRegisteredTwice() async throws {
+        defer { temp.remove() }
+        let first = try await repository.register(try Fixtures.details(), at: Fixtures.now)
+        await #expect(throws: RegistrationStoreError.alreadyRegistered(first.id)) {
+            try await repository.register(try Fixtures.details(), at: Fixtures.now)
+        }
+        #expect(try await repository.count() == 1)
+        #expect(try await outbox().count == 1)
+    }
+
+    @Test func updatingKeepsTheIdentityAndAppendsAnUpdateRecord() async throws {
+        defer { temp.remove() }
+        let first = try await repository.register(try Fixtures.details(), at: Fixtures.now)
+        var form = Fixtures.form()
+        form.phone = "88001122"
+        form.skills = ["гагнуур"]
+        let later = Fixtures.now.addingTimeInterval(3600)
+        let updated = try await repository.update(id: first.id, with: try Fixtures.details(form), at: later)
+        #expect(updated.id == first.id)
+        #expect(updated.reference == first.reference)
+        #expect(updated.revision == 2)
+        #expect(updated.createdAt == first.createdAt)
+        #expect(updated.updatedAt == later)
+        #expect(try await repository.registration(id: first.id)?.details.skills == ["гагнуур"])
+        #expect(try await outbox().map(\.type) == [.registrationCreated, .registrationUpdated])
+        #expect(try await outbox().map(\.sequence) == [1, 2])
+    }
+
+    @Test func anUpdateCannotChangeTheRegistryNumberOrInventAPerson() async throws {
+        defer { temp.remove() }
+        let first = try await repository.register(try Fixtures.details(), at: Fixtures.now)
+        await #expect(throws: RegistrationStoreError.registryNumberChanged) {
+            try await repository.update(id: first.id, with: try Fixtures.details(Fixtures.form(registryNumber: "ЧЕ05231414")), at: Fixtures.now)
+        }
+        await #expect(throws: RegistrationStoreError.notFound) {
+            try await repository.update(id: UUID(), with: try Fixtures.details(), at: Fixtures.now)
+        }
+        #expect(try await outbox().count == 1)
+    }
+
+    @Test func concurrentRegistrationsGetGaplessSequencesAndDistinctReferences() async throws {
+        defer { temp.remove() }
+        let count = 60
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    let details = try Fixtures.details(Fixtures.form(registryNumber: Fixtures.registryNumber(index)))
+                    _ = try await repository.register(details, at: Fixtures.now)
+                }
+            }
+            try await group.waitForAll()
+        }
+        let records = try await outbox()
+        #expect(records.map(\.sequence) == (1...Int64(count)).map { $0 })
+        let references = try await temp.database.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT reference FROM registration")
+        }
+        #expect(Set(references).count == count)
+    }
+
+    @Test func outboxSequencesArePerOffice() async throws {
+        defer { temp.remove() }
+        let other = SQLiteRegistrationRepository(database: temp.database, officeCode: "MN-043")
+        _ = try await repository.register(try Fixtures.details(), at: Fixtures.now)
+        _ = try await other.register(try Fixtures.details(Fixtures.form(registryNumber: "ЧЕ05231414")), at: Fixtures.now)
+        let hovd = try await temp.database.writer.read { db in try Outbox.records(db, officeCode: "MN-043") }
+        #expect(hovd.map(\.sequence) == [1])
+        #expect(try await outbox().map(\.sequence) == [1])
+    }
+}
+
+@Suite("Reference data in the database")
+struct ReferenceStoreTests {
+    @Test func installsTheBundledSetOnceAndReadsItBack() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let store = ReferenceStore(database: temp.database)
+        let bundled = try Fixtures.bundledReferenceData()
+        #expect(try await store.installBundled(bundled, at: Fixtures.now))
+        #expect(try await store.installBundled(bundled, at: Fixtures.now) == false)
+        let loaded = try await store.load()
+        #expect(loaded.version == bundled.version)
+        #expect(loaded.adminUnits == bundled.adminUnits)
+        #expect(Set(loaded.occupations) == Set(bundled.occupations))
+        #expect(loaded.educationLevels == bundled.educationLevels.sorted { $0.rank < $1.rank })
+    }
+
+    @Test func aDownloadedSetIsNotOverwrittenByTheBundledOne() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let store = ReferenceStore(database: temp.database)
+        var downloaded = try Fixtures.bundledReferenceData()
+        downloaded.version = "lmis-2026-11-20"
+        try await store.install(downloaded, source: .lmis, at: Fixtures.now)
+        #expect(try await store.installBundled(try Fixtures.bundledReferenceData(), at: Fixtures.now) == false)
+        #expect(try await store.installed()?.version == "lmis-2026-11-20")
+    }
+
+    @Test func anInconsistentSetIsRefusedWhole() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let store = ReferenceStore(database: temp.database)
+        var broken = try Fixtures.bundledReferenceData()
+        broken.adminUnits.append(AdminUnit(code: "X-1", kind: .soum, parentCode: "NOWHERE", name: LocalizedText(mn: "Х", en: "X")))
+        await #expect(throws: ReferenceDataError.self) { try await store.install(broken, source: .lmis, at: Fixtures.now) }
+        #expect(try await store.installed() == nil)
+    }
+}
