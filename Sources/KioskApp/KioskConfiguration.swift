@@ -105,5 +105,11 @@ public struct KioskConfiguration: Sendable, Equatable {
 public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
     public let key: String
     public let problem: String
+
+    public init(key: String, problem: String) {
+        self.key = key
+        self.problem = problem
+    }
+
     public var description: String { "\(key) \(problem)" }
 }

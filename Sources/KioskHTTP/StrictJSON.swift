@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import KioskCore
 
 /// Reads a JSON request body the strict way: size capped, must be an object, no unknown keys,
@@ -20,13 +21,13 @@ struct StrictJSON {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maxBodyBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch is NIOTooManyBytesError {
             throw APIError(status: .contentTooLarge, code: "bodyTooLarge", message: locales.both("api.bodyTooLarge"))
         }
         let data = Data(buffer.readableBytesView)
         let object: Any
         do {
-            object = try JSONSerialization.jsonObject(with: data, options: [])
+            object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
             throw APIError(status: .badRequest, code: "malformedJSON", message: locales.both("api.malformedJSON"))
         }
@@ -53,7 +54,13 @@ struct StrictJSON {
         } catch let DecodingError.keyNotFound(key, _) {
             throw APIError(status: .badRequest, code: "missingField", message: locales.both("api.missingField"), field: key.stringValue)
         } catch {
-            throw APIError(status: .badRequest, code: "malformedJSON", message: locales.both("api.malformedJSON"))
+            // The body is valid JSON, so some value has a type the field cannot take (for
+            // example 1.5 for a whole number); find which one by decoding the fields one by one.
+            let field = dictionary.keys.sorted().first { key in
+                guard let single = try? JSONSerialization.data(withJSONObject: [key: dictionary[key]!]) else { return true }
+                return (try? JSONDecoder().decode(Value.self, from: single)) == nil
+            }
+            throw APIError(status: .badRequest, code: "wrongType", message: locales.both("api.wrongType"), field: field)
         }
     }
 }

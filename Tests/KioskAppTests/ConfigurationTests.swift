@@ -1,0 +1,56 @@
+import Foundation
+import KioskApp
+import KioskCore
+import Testing
+
+@Suite("kiosk serve configuration")
+struct ConfigurationTests {
+    @Test func defaultsServeTheDemoOffice() {
+        let configuration = KioskConfiguration()
+        #expect(configuration.port == 8080)
+        #expect(configuration.office.code == "UB-SB")
+        #expect(configuration.office.timeZone.identifier == "Asia/Ulaanbaatar")
+        #expect(configuration.defaultLanguage == .mn)
+    }
+
+    @Test func fileThenEnvironmentThenFlagsEachOverrideTheLast() throws {
+        var configuration = KioskConfiguration()
+        try configuration.apply(
+            fileContents: """
+                # western office
+                office_code = MN-043
+                office_unit = "MN-043"
+                time_zone = Asia/Hovd
+                port = 9000
+                """, path: "kiosk.conf")
+        try configuration.apply(environment: ["KIOSK_PORT": "9100", "PATH": "/bin"])
+        try configuration.set("host", "0.0.0.0")
+        #expect(configuration.office.code == "MN-043")
+        #expect(configuration.office.timeZone.identifier == "Asia/Hovd")
+        #expect(configuration.port == 9100)
+        #expect(configuration.host == "0.0.0.0")
+    }
+
+    @Test(arguments: [
+        ("port", "70000"), ("port", "http"), ("time_zone", "Mars/Olympus"), ("language", "ru"),
+        ("office_code", "ub sb"), ("idle_seconds", "1"), ("colour", "blue"),
+    ])
+    func badValuesAreNamed(_ key: String, _ value: String) {
+        var configuration = KioskConfiguration()
+        #expect(throws: ConfigurationError.self) { try configuration.set(key, value) }
+        do {
+            try configuration.set(key, value)
+        } catch let error as ConfigurationError {
+            #expect(error.description.hasPrefix(key))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func badFileLinesNameTheLine() {
+        var configuration = KioskConfiguration()
+        #expect(throws: ConfigurationError(key: "kiosk.conf:2", problem: "is not a `key = value` line")) {
+            try configuration.apply(fileContents: "port = 8080\nnonsense\n", path: "kiosk.conf")
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import KioskCore
+import KioskHTTP
+import KioskTestSupport
+import NIOCore
+import Testing
+
+@Suite("Reference API")
+struct ReferenceAPITests {
+    @Test func topLevelUnitsThenTheirChildren() async throws {
+        try await TestApp().test { client in
+            let (_, top) = try await client.json(.get, "/api/v1/reference/admin-units")
+            let items = try #require(top["items"] as? [[String: Any]])
+            #expect(items.count == 30)
+            let (_, khoroos) = try await client.json(.get, "/api/v1/reference/admin-units?parent=UB-SB")
+            #expect((khoroos["items"] as? [[String: Any]])?.count == 20)
+            let (missing, _) = try await client.json(.get, "/api/v1/reference/admin-units?parent=NOPE")
+            #expect(missing.status == .notFound)
+        }
+    }
+
+    @Test func occupationSearchInMongolianAndEnglish() async throws {
+        try await TestApp().test { client in
+            let (_, mn) = try await client.json(.get, "/api/v1/reference/occupations?q=%D0%96%D0%9E%D0%9B")  // ЖОЛ
+            let codes = (mn["items"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
+            #expect(codes?.first == "83")
+            let (_, en) = try await client.json(.get, "/api/v1/reference/occupations?q=health&limit=3")
+            #expect((en["items"] as? [[String: Any]])?.compactMap { $0["code"] as? String }.contains("22") == true)
+            let status1 = try await client.json(.get, "/api/v1/reference/occupations?limit=0").0.status
+            #expect(status1 == .badRequest)
+            let status2 = try await client.json(.get, "/api/v1/reference/occupations?limit=abc").0.status
+            #expect(status2 == .badRequest)
+        }
+    }
+
+    @Test func educationLevelsAndStatusesCarryBothLanguages() async throws {
+        try await TestApp().test { client in
+            let (_, levels) = try await client.json(.get, "/api/v1/reference/education-levels")
+            #expect((levels["items"] as? [[String: Any]])?.count == 9)
+            let (_, statuses) = try await client.json(.get, "/api/v1/reference/statuses")
+            let first = try #require((statuses["items"] as? [[String: Any]])?.first)
+            let name = try #require(first["name"] as? [String: String])
+            #expect(name["mn"] == "Ажилгүй")
+            #expect(name["en"] == "Unemployed")
+        }
+    }
+}
+
+@Suite("Screens and locales")
+struct ScreenTests {
+    func page(_ client: some TestClientProtocol, _ uri: String) async throws -> (TestResponse, String) {
+        let response = try await client.execute(uri: uri, method: .get) { $0 }
+        return (response, String(buffer: response.body))
+    }
+
+    @Test func attractScreenOffersBothLanguages() async throws {
+        try await TestApp().test { client in
+            let (response, html) = try await page(client, "/kiosk")
+            #expect(response.status == .ok)
+            #expect(response.headers[.cacheControl] == "no-store")
+            #expect(html.contains("Тавтай морил"))
+            #expect(html.contains("Welcome"))
+            #expect(html.contains("data-lang=\"mn\""))
+            #expect(html.contains("data-lang=\"en\""))
+        }
+    }
+
+    @Test func registrationScreenHasTheFullMongolianKeyboard() async throws {
+        try await TestApp().test { client in
+            let (response, html) = try await page(client, "/kiosk/mn/register")
+            #expect(response.status == .ok)
+            for letter in RegistryNumber.alphabet {
+                #expect(html.contains("data-key=\"\(letter)\""), "missing key \(letter)")
+            }
+            for digit in 0...9 { #expect(html.contains("data-key=\"\(digit)\"")) }
+            #expect(html.contains("lang=\"mn\""))
+            #expect(html.contains("Регистрийн дугаараа оруулна уу"))
+            #expect(html.contains("data-idle-seconds=\"60\""))
+            #expect(html.contains("data-countdown-seconds=\"20\""))
+        }
+    }
+
+    @Test func englishScreenIsInEnglish() async throws {
+        try await TestApp().test { client in
+            let (_, html) = try await page(client, "/kiosk/en/register")
+            #expect(html.contains("Enter your registry number"))
+            #expect(html.contains("lang=\"en\""))
+            let status3 = try await page(client, "/kiosk/fr/register").0.status
+            #expect(status3 == .notFound)
+        }
+    }
+
+    @Test func accessibilityChoicesComeFromTheURL() async throws {
+        try await TestApp().test { client in
+            let (_, html) = try await page(client, "/kiosk/mn/register?contrast=high&text=large")
+            #expect(html.contains("journey high-contrast large-text"))
+        }
+    }
+
+    @Test func displayBoardShowsTheOfficeAndItsTimeZone() async throws {
+        try await TestApp().test { client in
+            let (_, html) = try await page(client, "/display")
+            #expect(html.contains("Сүхбаатар дүүрэг"))
+            #expect(html.contains("data-time-zone=\"Asia/Ulaanbaatar\""))
+        }
+    }
+
+    @Test func assetsAreServed() async throws {
+        try await TestApp().test { client in
+            let (response, script) = try await page(client, "/assets/kiosk.js")
+            #expect(response.status == .ok)
+            #expect(script.contains("location.replace"))
+        }
+    }
+
+    @Test func everyLocaleKeyExistsInBothLanguages() throws {
+        let locales = try Locales(directory: Fixtures.kioskDirectory.appendingPathComponent("locales"))
+        let mn = locales.keys(.mn)
+        let en = locales.keys(.en)
+        #expect(mn.subtracting(en).sorted() == [])
+        #expect(en.subtracting(mn).sorted() == [])
+        #expect(mn.count > 100)
+    }
+
+    @Test func everyFieldErrorCodeHasAMessage() throws {
+        let locales = try Locales(directory: Fixtures.kioskDirectory.appendingPathComponent("locales"))
+        let keys = locales.keys(.mn)
+        let generic = [
+            "required", "tooLong", "invalidCharacters", "wrongLength", "notMobile", "unknownCode", "notInAimag",
+            "outOfRange", "tooMany", "mustAccept", "exceedsAge",
+        ]
+        for code in generic { #expect(keys.contains("errors.\(code)"), "errors.\(code)") }
+        for reason in [
+            "empty", "invalidCharacter", "notMongolianLetter", "letterAfterDigits", "wrongLetterCount", "wrongDigitCount",
+            "impossibleDate", "futureDate", "tooYoung",
+        ] {
+            #expect(keys.contains("errors.registryNumber.\(reason)"))
+        }
+        for status in JobseekerStatus.allCases { #expect(keys.contains("status.\(status.rawValue)")) }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import KioskCore
+import KioskHTTP
+import KioskStore
+import KioskTestSupport
+import NIOCore
+
+/// A kiosk application over a fresh temporary database, for `app.test(.router)`.
+struct TestApp {
+    let temp: TemporaryDatabase
+    let environment: KioskHTTPEnvironment
+    let application: Application<RouterResponder<BasicRequestContext>>
+
+    init(healthy: Bool = true, now: Date = Fixtures.now) async throws {
+        temp = try TemporaryDatabase()
+        let database = temp.database
+        environment = KioskHTTPEnvironment(
+            office: Fixtures.office,
+            registrations: SQLiteRegistrationRepository(database: database, officeCode: Fixtures.office.code),
+            catalog: try Fixtures.catalog(),
+            locales: try Locales(directory: Fixtures.kioskDirectory.appendingPathComponent("locales")),
+            kioskDirectory: Fixtures.kioskDirectory,
+            now: { now },
+            healthCheck: { healthy ? await database.isUsable() : false })
+        application = Application(router: try await KioskRouter.build(environment))
+    }
+
+    func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        defer { temp.remove() }
+        try await application.test(.router, body)
+    }
+}
+
+extension TestClientProtocol {
+    @discardableResult
+    func json(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil) async throws -> (TestResponse, [String: Any]) {
+        let response = try await execute(
+            uri: uri, method: method, headers: [.contentType: "application/json"],
+            body: body.map { ByteBuffer(string: $0) }) { $0 }
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
+        return (response, object)
+    }
+}
+
+func encoded(_ form: RegistrationForm) -> String {
+    String(decoding: try! JSONEncoder().encode(form), as: UTF8.self)
+}
+
+extension Dictionary where Key == String, Value == Any {
+    var error: [String: Any] { self["error"] as? [String: Any] ?? [:] }
+    var fieldErrors: [[String: Any]] { error["fields"] as? [[String: Any]] ?? [] }
+    func codes(for field: String) -> [String] {
+        fieldErrors.filter { $0["field"] as? String == field }.compactMap { $0["code"] as? String }
+    }
+}
