@@ -94,7 +94,9 @@ let package = Package(
         ),
         .testTarget(
             name: "KioskStoreTests",
-            dependencies: ["KioskCore", "KioskStore", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "KioskCore", "KioskStore", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

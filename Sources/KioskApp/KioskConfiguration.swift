@@ -31,7 +31,8 @@ public struct KioskConfiguration: Sendable, Equatable {
     public mutating func set(_ key: String, _ value: String) throws {
         func int(_ range: ClosedRange<Int>) throws -> Int {
             guard let number = Int(value), range.contains(number) else {
-                throw ConfigurationError(key: key, problem: "must be a whole number in \(range.lowerBound)...\(range.upperBound)")
+                throw ConfigurationError(
+                    key: key, problem: "must be a whole number in \(range.lowerBound)...\(range.upperBound)")
             }
             return number
         }
@@ -54,13 +55,16 @@ public struct KioskConfiguration: Sendable, Equatable {
             }
             timeZone = value
         case "language":
-            guard let language = Language(code: value) else { throw ConfigurationError(key: key, problem: "must be mn or en") }
+            guard let language = Language(code: value) else {
+                throw ConfigurationError(key: key, problem: "must be mn or en")
+            }
             defaultLanguage = language
         case "idle_seconds": idleSeconds = try int(5...3600)
         case "countdown_seconds": countdownSeconds = try int(5...600)
         case "log_level":
             guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(value) else {
-                throw ConfigurationError(key: key, problem: "must be trace, debug, info, notice, warning, error or critical")
+                throw ConfigurationError(
+                    key: key, problem: "must be trace, debug, info, notice, warning, error or critical")
             }
             logLevel = value
         default:
@@ -79,7 +83,9 @@ public struct KioskConfiguration: Sendable, Equatable {
             }
             let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
             var value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                value = String(value.dropFirst().dropLast())
+            }
             do {
                 try set(key, value)
             } catch let error as ConfigurationError {

@@ -32,7 +32,8 @@ public struct KioskServer: Sendable {
         }
         let catalog = ReferenceCatalog(try await referenceStore.load())
         guard catalog.adminUnit(office.adminUnitCode)?.kind.isTopLevel == true else {
-            throw ConfigurationError(key: "office_unit", problem: "\(office.adminUnitCode) is not an aimag or district code")
+            throw ConfigurationError(
+                key: "office_unit", problem: "\(office.adminUnitCode) is not an aimag or district code")
         }
 
         let environment = KioskHTTPEnvironment(
@@ -48,7 +49,8 @@ public struct KioskServer: Sendable {
         let router = try await KioskRouter.build(environment)
         application = Application(
             router: router,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "lswo-kiosk"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "lswo-kiosk"),
             onServerRunning: { channel in
                 logger.notice(
                     "kiosk serving",
@@ -79,7 +81,8 @@ public struct KioskServer: Sendable {
             candidates = [URL(fileURLWithPath: configured, isDirectory: true)]
         } else {
             candidates.append(URL(fileURLWithPath: fileManager.currentDirectoryPath).appendingPathComponent("Kiosk"))
-            var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+            var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+                .deletingLastPathComponent()
             for _ in 0..<4 {
                 candidates.append(directory.appendingPathComponent("Kiosk"))
                 directory = directory.deletingLastPathComponent()
@@ -90,6 +93,7 @@ public struct KioskServer: Sendable {
         where fileManager.fileExists(atPath: candidate.appendingPathComponent("templates").path) {
             return candidate
         }
-        throw ConfigurationError(key: "kiosk_dir", problem: "not found (looked in \(candidates.map(\.path).joined(separator: ", ")))")
+        throw ConfigurationError(
+            key: "kiosk_dir", problem: "not found (looked in \(candidates.map(\.path).joined(separator: ", ")))")
     }
 }

@@ -32,7 +32,8 @@ public struct PhoneNumber: Hashable, Sendable, Codable, CustomStringConvertible 
         do {
             self = try PhoneNumber(parsing: text)
         } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a mobile number"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a mobile number"))
         }
     }
 

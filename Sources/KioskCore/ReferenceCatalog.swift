@@ -51,7 +51,8 @@ public struct ReferenceCatalog: Sendable {
             }
             if matchedAll { scored.append((score * 10 + (key.occupation.isMajorGroup ? 0 : 1), key.occupation)) }
         }
-        return scored
+        return
+            scored
             .sorted { $0.score != $1.score ? $0.score > $1.score : $0.occupation.code < $1.occupation.code }
             .prefix(limit)
             .map(\.occupation)
@@ -63,9 +64,10 @@ public struct ReferenceCatalog: Sendable {
 
     /// Lower case, `ё`→`е`, punctuation to spaces: the form both titles and queries are compared in.
     static func folded(_ text: String) -> String {
-        String(text.lowercased().map { character -> Character in
-            if character == "ё" { return "е" }
-            return character.isLetter || character.isNumber ? character : " "
-        })
+        String(
+            text.lowercased().map { character -> Character in
+                if character == "ё" { return "е" }
+                return character.isLetter || character.isNumber ? character : " "
+            })
     }
 }

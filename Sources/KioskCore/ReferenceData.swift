@@ -55,7 +55,8 @@ public struct ReferenceData: Sendable, Codable {
     public var educationLevels: [EducationLevel]
     public var occupations: [Occupation]
 
-    public init(version: String, adminUnits: [AdminUnit], educationLevels: [EducationLevel], occupations: [Occupation]) {
+    public init(version: String, adminUnits: [AdminUnit], educationLevels: [EducationLevel], occupations: [Occupation])
+    {
         self.version = version
         self.adminUnits = adminUnits
         self.educationLevels = educationLevels
@@ -74,7 +75,9 @@ public struct ReferenceData: Sendable, Codable {
         duplicates(occupations.map(\.code), "occupation")
         let units = Dictionary(adminUnits.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         for unit in adminUnits {
-            if unit.kind.isTopLevel != (unit.parentCode == nil) { problems.append("admin unit \(unit.code) has the wrong parent") }
+            if unit.kind.isTopLevel != (unit.parentCode == nil) {
+                problems.append("admin unit \(unit.code) has the wrong parent")
+            }
             if let parent = unit.parentCode, units[parent]?.kind.isTopLevel != true {
                 problems.append("admin unit \(unit.code) has unknown parent \(parent)")
             }
@@ -85,7 +88,9 @@ public struct ReferenceData: Sendable, Codable {
             if let parent = occupation.parentCode, !occupationCodes.contains(parent) {
                 problems.append("occupation \(occupation.code) has no major group")
             }
-            if occupation.name.mn.isEmpty || occupation.name.en.isEmpty { problems.append("occupation \(occupation.code) lacks a name") }
+            if occupation.name.mn.isEmpty || occupation.name.en.isEmpty {
+                problems.append("occupation \(occupation.code) lacks a name")
+            }
         }
         return problems
     }

@@ -46,9 +46,13 @@ public struct RegistrationValidator: Sendable {
     }
 
     /// Validates the whole form. `today` is the office's local date, `now` the acceptance time.
-    public func validate(_ form: RegistrationForm, today: CivilDate, now: Date) -> Result<RegistrationDetails, ValidationFailure> {
+    public func validate(_ form: RegistrationForm, today: CivilDate, now: Date) -> Result<
+        RegistrationDetails, ValidationFailure
+    > {
         var errors: [FieldError] = []
-        func fail(_ field: RegistrationField, _ code: FieldError.Code) { errors.append(FieldError(field: field, code: code)) }
+        func fail(_ field: RegistrationField, _ code: FieldError.Code) {
+            errors.append(FieldError(field: field, code: code))
+        }
 
         var registry: RegistryNumber?
         do {
@@ -68,7 +72,11 @@ public struct RegistrationValidator: Sendable {
             if let unit = catalog.adminUnit(aimag), unit.kind.isTopLevel {
                 if let soum = nonEmpty(form.soumCode) {
                     if let child = catalog.adminUnit(soum) {
-                        if child.parentCode == aimag { address = Address(aimagCode: aimag, soumCode: soum) } else { fail(.soumCode, .notInAimag) }
+                        if child.parentCode == aimag {
+                            address = Address(aimagCode: aimag, soumCode: soum)
+                        } else {
+                            fail(.soumCode, .notInAimag)
+                        }
                     } else {
                         fail(.soumCode, .unknownCode)
                     }
@@ -83,9 +91,15 @@ public struct RegistrationValidator: Sendable {
             if nonEmpty(form.soumCode) == nil { fail(.soumCode, .required) }
         }
 
-        let education = code(form.educationCode, .educationCode, required: true, &errors) { catalog.educationLevel($0) != nil }
-        let occupation = code(form.occupationCode, .occupationCode, required: false, &errors) { catalog.occupation($0) != nil }
-        let desired = code(form.desiredOccupationCode, .desiredOccupationCode, required: true, &errors) { catalog.occupation($0) != nil }
+        let education = code(form.educationCode, .educationCode, required: true, &errors) {
+            catalog.educationLevel($0) != nil
+        }
+        let occupation = code(form.occupationCode, .occupationCode, required: false, &errors) {
+            catalog.occupation($0) != nil
+        }
+        let desired = code(form.desiredOccupationCode, .desiredOccupationCode, required: true, &errors) {
+            catalog.occupation($0) != nil
+        }
 
         var skills: [String] = []
         var seenSkills = Set<String>()
@@ -108,12 +122,17 @@ public struct RegistrationValidator: Sendable {
             fail(.experienceYears, .required)
         }
 
-        let desiredJob = form.desiredJob.flatMap { freeText($0, .desiredJob, maxLength: Self.maxFreeTextLength, &errors) }
+        let desiredJob = form.desiredJob.flatMap {
+            freeText($0, .desiredJob, maxLength: Self.maxFreeTextLength, &errors)
+        }
 
         if form.hasDisability == nil { fail(.hasDisability, .required) }
         let hasDisability = form.hasDisability ?? false
-        let disabilityDetail = hasDisability
-            ? form.disabilityDetail.flatMap { freeText($0, .disabilityDetail, maxLength: Self.maxFreeTextLength, &errors) }
+        let disabilityDetail =
+            hasDisability
+            ? form.disabilityDetail.flatMap {
+                freeText($0, .disabilityDetail, maxLength: Self.maxFreeTextLength, &errors)
+            }
             : nil
 
         var status: JobseekerStatus?
@@ -149,7 +168,9 @@ public struct RegistrationValidator: Sendable {
 
     /// Validates only `fields`, for a screen that checks one step before moving on.
     public func errors(in form: RegistrationForm, fields: Set<RegistrationField>, today: CivilDate) -> [FieldError] {
-        guard case .failure(let failure) = validate(form, today: today, now: Date(timeIntervalSince1970: 0)) else { return [] }
+        guard case .failure(let failure) = validate(form, today: today, now: Date(timeIntervalSince1970: 0)) else {
+            return []
+        }
         let names = Set(fields.map(\.rawValue))
         return failure.errors.filter { names.contains($0.field) }
     }
@@ -189,7 +210,8 @@ public struct RegistrationValidator: Sendable {
     }
 
     func code(
-        _ raw: String?, _ field: RegistrationField, required: Bool, _ errors: inout [FieldError], exists: (String) -> Bool
+        _ raw: String?, _ field: RegistrationField, required: Bool, _ errors: inout [FieldError],
+        exists: (String) -> Bool
     ) -> String? {
         guard let value = nonEmpty(raw) else {
             if required { errors.append(FieldError(field: field, code: .required)) }
@@ -206,7 +228,9 @@ public struct RegistrationValidator: Sendable {
     func freeText(_ raw: String, _ field: RegistrationField, maxLength: Int, _ errors: inout [FieldError]) -> String? {
         let text = raw.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
         guard !text.isEmpty else { return nil }
-        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }) {
+        if text.unicodeScalars.contains(where: {
+            $0.properties.generalCategory == .control || $0.properties.generalCategory == .format
+        }) {
             errors.append(FieldError(field: field, code: .invalidCharacters))
             return nil
         }

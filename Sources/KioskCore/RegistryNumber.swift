@@ -93,7 +93,8 @@ extension RegistryNumber: Codable {
         do {
             self = try RegistryNumber(parsing: text, today: nil, checkingAge: false)
         } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: error.description))
         }
     }
 

@@ -6,12 +6,14 @@ import KioskCore
 public enum KioskRouter {
     public static func build(_ environment: KioskHTTPEnvironment) async throws -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: FileMiddleware(
-            environment.kioskDirectory.appendingPathComponent("assets").path, urlBasePath: "/assets",
-            cacheControl: .init([(MediaType(type: .any), [.maxAge(300)])])))
+        router.add(
+            middleware: FileMiddleware(
+                environment.kioskDirectory.appendingPathComponent("assets").path, urlBasePath: "/assets",
+                cacheControl: .init([(MediaType(type: .any), [.maxAge(300)])])))
         router.get("/healthz") { _, _ -> Response in
             let usable = await environment.healthCheck()
-            return try JSON.response(["status": usable ? "ok" : "unavailable"], status: usable ? .ok : .serviceUnavailable)
+            return try JSON.response(
+                ["status": usable ? "ok" : "unavailable"], status: usable ? .ok : .serviceUnavailable)
         }
         let api = router.group("/api/v1")
         RegistrationAPI(environment: environment).addRoutes(to: api)

@@ -26,17 +26,24 @@ struct ReferenceAPI: Sendable {
             if let parent = request.uri.queryParameters.get("parent") {
                 guard catalog.adminUnit(parent)?.kind.isTopLevel == true else {
                     throw APIError(
-                        status: .notFound, code: "unknownParent", message: environment.locales.both("api.unknownParent"),
+                        status: .notFound, code: "unknownParent",
+                        message: environment.locales.both("api.unknownParent"),
                         field: "parent")
                 }
                 units = catalog.children(of: parent)
             } else {
                 units = catalog.topLevelUnits
             }
-            return try JSON.response(Items(version: catalog.version, items: units.map { Item(code: $0.code, kind: $0.kind.rawValue, name: $0.name) }))
+            return try JSON.response(
+                Items(
+                    version: catalog.version,
+                    items: units.map { Item(code: $0.code, kind: $0.kind.rawValue, name: $0.name) }))
         }
         group.get("reference/education-levels") { _, _ -> Response in
-            try JSON.response(Items(version: catalog.version, items: catalog.educationLevels.map { Item(code: $0.code, kind: nil, name: $0.name) }))
+            try JSON.response(
+                Items(
+                    version: catalog.version,
+                    items: catalog.educationLevels.map { Item(code: $0.code, kind: nil, name: $0.name) }))
         }
         group.get("reference/occupations") { request, _ -> Response in
             let query = String((request.uri.queryParameters.get("q") ?? "").prefix(100))
@@ -44,13 +51,18 @@ struct ReferenceAPI: Sendable {
             if let raw = request.uri.queryParameters.get("limit") {
                 guard let value = Int(raw), (1...Self.maxSearchLimit).contains(value) else {
                     throw APIError(
-                        status: .badRequest, code: "invalidLimit", message: environment.locales.both("api.invalidLimit"), field: "limit")
+                        status: .badRequest, code: "invalidLimit",
+                        message: environment.locales.both("api.invalidLimit"), field: "limit")
                 }
                 limit = value
             }
             let found = catalog.searchOccupations(query, limit: limit)
             return try JSON.response(
-                Items(version: catalog.version, items: found.map { Item(code: $0.code, kind: $0.isMajorGroup ? "major" : "subMajor", name: $0.name) }))
+                Items(
+                    version: catalog.version,
+                    items: found.map {
+                        Item(code: $0.code, kind: $0.isMajorGroup ? "major" : "subMajor", name: $0.name)
+                    }))
         }
         group.get("reference/statuses") { _, _ -> Response in
             try JSON.response(

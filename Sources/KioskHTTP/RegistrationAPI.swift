@@ -14,7 +14,9 @@ struct RegistrationAPI: Sendable {
         group.post("registrations/lookup") { request, _ in try await lookup(request) }
         group.post("registrations/validate") { request, _ in try await validate(request) }
         group.get("registrations/:id") { _, context in try await read(context.parameters.require("id")) }
-        group.put("registrations/:id") { request, context in try await update(request, id: context.parameters.require("id")) }
+        group.put("registrations/:id") { request, context in
+            try await update(request, id: context.parameters.require("id"))
+        }
     }
 
     struct Created: Encodable {
@@ -24,7 +26,8 @@ struct RegistrationAPI: Sendable {
     }
 
     func create(_ request: Request) async throws -> Response {
-        let form = try await strict.decode(RegistrationForm.self, from: request, allowedKeys: RegistrationForm.fieldNames)
+        let form = try await strict.decode(
+            RegistrationForm.self, from: request, allowedKeys: RegistrationForm.fieldNames)
         let now = environment.now()
         let details = try validated(form, now: now)
         do {
@@ -43,7 +46,8 @@ struct RegistrationAPI: Sendable {
 
     func update(_ request: Request, id raw: String) async throws -> Response {
         let id = try registrationID(raw)
-        var form = try await strict.decode(RegistrationForm.self, from: request, allowedKeys: RegistrationForm.fieldNames)
+        var form = try await strict.decode(
+            RegistrationForm.self, from: request, allowedKeys: RegistrationForm.fieldNames)
         if form.keepPhone == true, (form.phone ?? "").isEmpty {
             guard let existing = try await environment.registrations.registration(id: id) else { throw notFound }
             form.phone = existing.details.phone.digits
@@ -90,14 +94,16 @@ struct RegistrationAPI: Sendable {
         let body = try await strict.decode(LookupRequest.self, from: request, allowedKeys: ["registryNumber"])
         let number: RegistryNumber
         do {
-            number = try RegistryNumber(parsing: body.registryNumber, today: environment.office.today(at: environment.now()))
+            number = try RegistryNumber(
+                parsing: body.registryNumber, today: environment.office.today(at: environment.now()))
         } catch {
             throw validationFailure([FieldError(field: .registryNumber, registryNumber: error)])
         }
         guard let existing = try await environment.registrations.registration(registryNumber: number) else {
             return try JSON.response(
                 LookupResult(
-                    status: "new", birthDate: number.birthDate.description, sex: number.sex.rawValue, id: nil, reference: nil,
+                    status: "new", birthDate: number.birthDate.description, sex: number.sex.rawValue, id: nil,
+                    reference: nil,
                     displayName: nil, maskedPhone: nil, prefill: nil))
         }
         let d = existing.details
@@ -129,12 +135,14 @@ struct RegistrationAPI: Sendable {
 
     /// Checks the fields named in `?fields=a,b` and answers 200 with their errors (empty when fine).
     func validate(_ request: Request) async throws -> Response {
-        let form = try await strict.decode(RegistrationForm.self, from: request, allowedKeys: RegistrationForm.fieldNames)
+        let form = try await strict.decode(
+            RegistrationForm.self, from: request, allowedKeys: RegistrationForm.fieldNames)
         let names = (request.uri.queryParameters.get("fields") ?? "").split(separator: ",").map(String.init)
         var fields = Set<RegistrationField>()
         for name in names {
             guard let field = RegistrationField(rawValue: name) else {
-                throw APIError(status: .badRequest, code: "unknownField", message: locales.both("api.unknownField"), field: name)
+                throw APIError(
+                    status: .badRequest, code: "unknownField", message: locales.both("api.unknownField"), field: name)
             }
             fields.insert(field)
         }
@@ -153,7 +161,8 @@ struct RegistrationAPI: Sendable {
     }
 
     func validationFailure(_ errors: [FieldError]) -> APIError {
-        var error = APIError(status: .unprocessableContent, code: "invalidFields", message: locales.both("api.invalidFields"))
+        var error = APIError(
+            status: .unprocessableContent, code: "invalidFields", message: locales.both("api.invalidFields"))
         error.fieldErrors = errors.map(body)
         return error
     }
@@ -176,7 +185,9 @@ struct RegistrationAPI: Sendable {
 
 extension RegistrationAPI.Created {
     init(_ registration: Registration) {
-        self.init(id: registration.id.uuidString.lowercased(), reference: registration.reference, revision: registration.revision)
+        self.init(
+            id: registration.id.uuidString.lowercased(), reference: registration.reference,
+            revision: registration.revision)
     }
 }
 

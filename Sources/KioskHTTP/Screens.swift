@@ -11,7 +11,8 @@ struct Screens: Sendable {
 
     init(environment: KioskHTTPEnvironment) async throws {
         self.environment = environment
-        library = try await MustacheLibrary(directory: environment.kioskDirectory.appendingPathComponent("templates").path)
+        library = try await MustacheLibrary(
+            directory: environment.kioskDirectory.appendingPathComponent("templates").path)
     }
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -85,7 +86,9 @@ struct Screens: Sendable {
             "errorStrings": locales.json(subtree: "errors", language),
             "aimags": catalog.topLevelUnits.map { ["code": $0.code, "name": $0.name[language]] },
             "educationLevels": catalog.educationLevels.map { ["code": $0.code, "name": $0.name[language]] },
-            "statuses": JobseekerStatus.allCases.map { ["code": $0.rawValue, "name": locales.text("status.\($0.rawValue)", language)] },
+            "statuses": JobseekerStatus.allCases.map {
+                ["code": $0.rawValue, "name": locales.text("status.\($0.rawValue)", language)]
+            },
             "keyboardRows": Keyboard.rows(language),
         ]
         return try html(render(context, "register"))
@@ -118,7 +121,8 @@ struct Screens: Sendable {
                 .cacheControl: "no-store",
                 HTTPField.Name("Referrer-Policy")!: "no-referrer",
                 HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-                HTTPField.Name("Content-Security-Policy")!: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+                HTTPField.Name("Content-Security-Policy")!:
+                    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
             ],
             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }

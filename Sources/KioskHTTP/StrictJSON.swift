@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
-import NIOCore
 import KioskCore
+import NIOCore
 
 /// Reads a JSON request body the strict way: size capped, must be an object, no unknown keys,
 /// each wrong type reported with its field. Problems become 4xx `APIError`s, never a 500.
@@ -16,7 +16,8 @@ struct StrictJSON {
             !contentType.lowercased().hasPrefix("application/json")
         {
             throw APIError(
-                status: .unsupportedMediaType, code: "unsupportedMediaType", message: locales.both("api.unsupportedMediaType"))
+                status: .unsupportedMediaType, code: "unsupportedMediaType",
+                message: locales.both("api.unsupportedMediaType"))
         }
         let buffer: ByteBuffer
         do {
@@ -35,7 +36,8 @@ struct StrictJSON {
             throw APIError(status: .badRequest, code: "notAnObject", message: locales.both("api.notAnObject"))
         }
         if let unknown = dictionary.keys.filter({ !allowedKeys.contains($0) }).sorted().first {
-            throw APIError(status: .badRequest, code: "unknownField", message: locales.both("api.unknownField"), field: unknown)
+            throw APIError(
+                status: .badRequest, code: "unknownField", message: locales.both("api.unknownField"), field: unknown)
         }
         do {
             return try JSONDecoder().decode(Value.self, from: data)
@@ -52,12 +54,16 @@ struct StrictJSON {
                 status: .badRequest, code: "wrongType", message: locales.both("api.wrongType"),
                 field: context.codingPath.first?.stringValue)
         } catch let DecodingError.keyNotFound(key, _) {
-            throw APIError(status: .badRequest, code: "missingField", message: locales.both("api.missingField"), field: key.stringValue)
+            throw APIError(
+                status: .badRequest, code: "missingField", message: locales.both("api.missingField"),
+                field: key.stringValue)
         } catch {
             // The body is valid JSON, so some value has a type the field cannot take (for
             // example 1.5 for a whole number); find which one by decoding the fields one by one.
             let field = dictionary.keys.sorted().first { key in
-                guard let single = try? JSONSerialization.data(withJSONObject: [key: dictionary[key]!]) else { return true }
+                guard let single = try? JSONSerialization.data(withJSONObject: [key: dictionary[key]!]) else {
+                    return true
+                }
                 return (try? JSONDecoder().decode(Value.self, from: single)) == nil
             }
             throw APIError(status: .badRequest, code: "wrongType", message: locales.both("api.wrongType"), field: field)

@@ -37,11 +37,13 @@ public enum Outbox {
 
     /// `2026-11-22T14:03:05.123Z`: UTC with milliseconds, as every outbox time is written.
     public static func utcTimestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!))
+        date.formatted(
+            Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!))
     }
 
     static func parseUTCTimestamp(_ text: String) throws -> Date {
-        try Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!).parse(text)
+        try Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!).parse(
+            text)
     }
 
     /// Appends a record in the current transaction, taking the office's next sequence number.
@@ -57,7 +59,8 @@ public enum Outbox {
             id: UUIDv7.make(at: instant), officeCode: officeCode, sequence: sequence, type: type, payload: json,
             createdAt: instant)
         try db.execute(
-            sql: "INSERT INTO outbox (id, office_code, seq, record_type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            sql:
+                "INSERT INTO outbox (id, office_code, seq, record_type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [
                 record.id.uuidString.lowercased(), officeCode, sequence, type.rawValue, json, utcTimestamp(instant),
             ])

@@ -43,11 +43,17 @@ public struct ReferenceStore: Sendable {
             try db.execute(sql: "DELETE FROM education_level")
             try db.execute(sql: "DELETE FROM occupation")
             // Parents first so the self-reference holds at each insert.
-            let ordered = data.adminUnits.enumerated().sorted { ($0.element.parentCode != nil ? 1 : 0) < ($1.element.parentCode != nil ? 1 : 0) }
+            let ordered = data.adminUnits.enumerated().sorted {
+                ($0.element.parentCode != nil ? 1 : 0) < ($1.element.parentCode != nil ? 1 : 0)
+            }
             for (position, unit) in ordered {
                 try db.execute(
-                    sql: "INSERT INTO admin_unit (code, kind, parent_code, name_mn, name_en, time_zone, position) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    arguments: [unit.code, unit.kind.rawValue, unit.parentCode, unit.name.mn, unit.name.en, unit.timeZone, position])
+                    sql:
+                        "INSERT INTO admin_unit (code, kind, parent_code, name_mn, name_en, time_zone, position) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        unit.code, unit.kind.rawValue, unit.parentCode, unit.name.mn, unit.name.en, unit.timeZone,
+                        position,
+                    ])
             }
             for level in data.educationLevels {
                 try db.execute(
@@ -74,11 +80,13 @@ public struct ReferenceStore: Sendable {
             let version = try String.fetchOne(db, sql: "SELECT version FROM reference_meta WHERE id = 1") ?? ""
             let units = try Row.fetchAll(db, sql: "SELECT * FROM admin_unit ORDER BY position").map { row in
                 AdminUnit(
-                    code: row["code"], kind: AdminUnit.Kind(rawValue: row["kind"]) ?? .soum, parentCode: row["parent_code"],
+                    code: row["code"], kind: AdminUnit.Kind(rawValue: row["kind"]) ?? .soum,
+                    parentCode: row["parent_code"],
                     name: LocalizedText(mn: row["name_mn"], en: row["name_en"]), timeZone: row["time_zone"])
             }
             let levels = try Row.fetchAll(db, sql: "SELECT * FROM education_level ORDER BY rank").map { row in
-                EducationLevel(code: row["code"], rank: row["rank"], name: LocalizedText(mn: row["name_mn"], en: row["name_en"]))
+                EducationLevel(
+                    code: row["code"], rank: row["rank"], name: LocalizedText(mn: row["name_mn"], en: row["name_en"]))
             }
             let occupations = try Row.fetchAll(db, sql: "SELECT * FROM occupation ORDER BY code").map { row in
                 Occupation(code: row["code"], name: LocalizedText(mn: row["name_mn"], en: row["name_en"]))

@@ -20,7 +20,8 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
     public func register(_ details: RegistrationDetails, at instant: Date) async throws -> Registration {
         try await database.writer.write { db in
             if let existing = try String.fetchOne(
-                db, sql: "SELECT id FROM registration WHERE registry_number = ?", arguments: [details.registryNumber.value])
+                db, sql: "SELECT id FROM registration WHERE registry_number = ?",
+                arguments: [details.registryNumber.value])
             {
                 throw RegistrationStoreError.alreadyRegistered(UUID(uuidString: existing)!)
             }
@@ -63,7 +64,8 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
     }
 
     public func registration(registryNumber: RegistryNumber) async throws -> Registration? {
-        try await database.writer.read { db in try Self.fetch(db, where: "registry_number = ?", [registryNumber.value]) }
+        try await database.writer.read { db in try Self.fetch(db, where: "registry_number = ?", [registryNumber.value])
+        }
     }
 
     /// Number of stored registrations (for the dashboard and tests).
@@ -101,13 +103,16 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
         }
     }
 
-    static func fetch(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> Registration? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM registration WHERE \(condition)", arguments: arguments) else {
+    static func fetch(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> Registration?
+    {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM registration WHERE \(condition)", arguments: arguments)
+        else {
             return nil
         }
         let id: String = row["id"]
         let skills = try String.fetchAll(
-            db, sql: "SELECT skill FROM registration_skill WHERE registration_id = ? ORDER BY position", arguments: [id])
+            db, sql: "SELECT skill FROM registration_skill WHERE registration_id = ? ORDER BY position", arguments: [id]
+        )
         let stored = StoredValueError(id: id)
         let registry = try RegistryNumber(storedValue: row["registry_number"]).orThrow(stored)
         let details = RegistrationDetails(
@@ -119,7 +124,8 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
             address: Address(aimagCode: row["aimag_code"], soumCode: row["soum_code"]),
             educationCode: row["education_code"], occupationCode: row["occupation_code"], skills: skills,
             experienceYears: row["experience_years"], desiredOccupationCode: row["desired_occupation_code"],
-            desiredJob: row["desired_job"], hasDisability: row["has_disability"], disabilityDetail: row["disability_detail"],
+            desiredJob: row["desired_job"], hasDisability: row["has_disability"],
+            disabilityDetail: row["disability_detail"],
             status: try JobseekerStatus(rawValue: row["status"]).orThrow(stored),
             consent: Consent(
                 textVersion: row["consent_text_version"],

@@ -24,12 +24,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host: String?
     @Option(help: "Port to listen on (0 picks a free one).") var port: Int?
     @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
-    @Option(name: .customLong("kiosk-dir"), help: "The Kiosk/ folder (templates, assets, locales).") var kioskDir: String?
+    @Option(name: .customLong("kiosk-dir"), help: "The Kiosk/ folder (templates, assets, locales).") var kioskDir:
+        String?
     @Option(name: .customLong("office-code"), help: "Office code, e.g. UB-SB.") var officeCode: String?
     @Option(name: .customLong("office-unit"), help: "Aimag or district code of the office.") var officeUnit: String?
     @Option(name: .customLong("time-zone"), help: "Asia/Ulaanbaatar or Asia/Hovd.") var timeZone: String?
     @Option(help: "Default screen language: mn or en.") var language: String?
-    @Option(name: .customLong("idle-seconds"), help: "Seconds without a touch before the countdown.") var idleSeconds: Int?
+    @Option(name: .customLong("idle-seconds"), help: "Seconds without a touch before the countdown.") var idleSeconds:
+        Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel: String?
 
     func resolvedConfiguration() throws -> KioskConfiguration {
@@ -42,7 +44,8 @@ struct Serve: AsyncParsableCommand {
             try configuration.apply(environment: ProcessInfo.processInfo.environment)
             let flags: [(String, String?)] = [
                 ("host", host), ("port", port.map(String.init)), ("data_dir", dataDir), ("kiosk_dir", kioskDir),
-                ("office_code", officeCode), ("office_unit", officeUnit), ("time_zone", timeZone), ("language", language),
+                ("office_code", officeCode), ("office_unit", officeUnit), ("time_zone", timeZone),
+                ("language", language),
                 ("idle_seconds", idleSeconds.map(String.init)), ("log_level", logLevel),
             ]
             for case let (key, value?) in flags { try configuration.set(key, value) }

@@ -134,7 +134,8 @@ struct ScreenTests {
         ]
         for code in generic { #expect(keys.contains("errors.\(code)"), "errors.\(code)") }
         for reason in [
-            "empty", "invalidCharacter", "notMongolianLetter", "letterAfterDigits", "wrongLetterCount", "wrongDigitCount",
+            "empty", "invalidCharacter", "notMongolianLetter", "letterAfterDigits", "wrongLetterCount",
+            "wrongDigitCount",
             "impossibleDate", "futureDate", "tooYoung",
         ] {
             #expect(keys.contains("errors.registryNumber.\(reason)"))

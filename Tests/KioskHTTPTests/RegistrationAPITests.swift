@@ -62,7 +62,8 @@ struct RegistrationAPITests {
         try await TestApp().test { client in
             let (_, first) = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form()))
             // Same person typed with Latin look-alikes and lower case.
-            let (response, body) = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form(registryNumber: "yб90051223")))
+            let (response, body) = try await client.json(
+                .post, "/api/v1/registrations", encoded(Fixtures.form(registryNumber: "yб90051223")))
             #expect(response.status == .conflict)
             #expect(body.error["code"] as? String == "alreadyRegistered")
             #expect(body.error["existingId"] as? String == first["id"] as? String)
@@ -96,7 +97,8 @@ struct RegistrationAPITests {
             let (_, fraction) = try await client.json(
                 .post, "/api/v1/registrations", "{\"givenName\": \"Бат\", \"experienceYears\": 1.5}")
             #expect(fraction.error["field"] as? String == "experienceYears")
-            let (_, unknown) = try await client.json(.post, "/api/v1/registrations", "{\"givenName\": \"Бат\", \"salary\": 1}")
+            let (_, unknown) = try await client.json(
+                .post, "/api/v1/registrations", "{\"givenName\": \"Бат\", \"salary\": 1}")
             #expect(unknown.error["field"] as? String == "salary")
         }
     }
@@ -114,7 +116,8 @@ struct RegistrationAPITests {
         try await TestApp().test { client in
             let response = try await client.execute(
                 uri: "/api/v1/registrations", method: .post, headers: [.contentType: "text/plain"],
-                body: ByteBuffer(string: "registryNumber=УБ90051223")) { $0 }
+                body: ByteBuffer(string: "registryNumber=УБ90051223")
+            ) { $0 }
             #expect(response.status == .unsupportedMediaType)
         }
     }
@@ -130,12 +133,14 @@ struct RegistrationAPITests {
 
     @Test func lookupRecognisesAReturningPersonWithoutRevealingContactDetails() async throws {
         try await TestApp().test { client in
-            let (_, unknown) = try await client.json(.post, "/api/v1/registrations/lookup", "{\"registryNumber\": \"УБ90051223\"}")
+            let (_, unknown) = try await client.json(
+                .post, "/api/v1/registrations/lookup", "{\"registryNumber\": \"УБ90051223\"}")
             #expect(unknown["status"] as? String == "new")
             #expect(unknown["birthDate"] as? String == "1990-05-12")
 
             _ = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form()))
-            let (response, known) = try await client.json(.post, "/api/v1/registrations/lookup", "{\"registryNumber\": \"уб 9005 1223\"}")
+            let (response, known) = try await client.json(
+                .post, "/api/v1/registrations/lookup", "{\"registryNumber\": \"уб 9005 1223\"}")
             #expect(response.status == .ok)
             #expect(known["status"] as? String == "known")
             #expect(known["displayName"] as? String == "Б. Сарангэрэл")
@@ -144,7 +149,8 @@ struct RegistrationAPITests {
             #expect(prefill["phone"] == nil)
             #expect(prefill["desiredOccupationCode"] as? String == "83")
 
-            let (invalid, errors) = try await client.json(.post, "/api/v1/registrations/lookup", "{\"registryNumber\": \"УБ90133123\"}")
+            let (invalid, errors) = try await client.json(
+                .post, "/api/v1/registrations/lookup", "{\"registryNumber\": \"УБ90133123\"}")
             #expect(invalid.status == .unprocessableContent)
             #expect(errors.codes(for: "registryNumber") == ["registryNumber.impossibleDate"])
         }

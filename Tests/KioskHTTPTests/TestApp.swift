@@ -36,11 +36,15 @@ struct TestApp {
 
 extension TestClientProtocol {
     @discardableResult
-    func json(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil) async throws -> (TestResponse, [String: Any]) {
+    func json(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil) async throws -> (
+        TestResponse, [String: Any]
+    ) {
         let response = try await execute(
             uri: uri, method: method, headers: [.contentType: "application/json"],
-            body: body.map { ByteBuffer(string: $0) }) { $0 }
-        let object = (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
+            body: body.map { ByteBuffer(string: $0) }
+        ) { $0 }
+        let object =
+            (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
         return (response, object)
     }
 }

@@ -29,7 +29,8 @@ struct AppDatabaseTests {
         let repository = SQLiteRegistrationRepository(database: temp.database, officeCode: "UB-SB")
         let stored = try await repository.register(try Fixtures.details(), at: Fixtures.now)
         let reopened = try AppDatabase(path: temp.path)
-        let again = try await SQLiteRegistrationRepository(database: reopened, officeCode: "UB-SB").registration(id: stored.id)
+        let again = try await SQLiteRegistrationRepository(database: reopened, officeCode: "UB-SB").registration(
+            id: stored.id)
         #expect(again == stored)
     }
 
@@ -116,7 +117,8 @@ struct RegistrationRepositoryTests {
         defer { temp.remove() }
         let first = try await repository.register(try Fixtures.details(), at: Fixtures.now)
         await #expect(throws: RegistrationStoreError.registryNumberChanged) {
-            try await repository.update(id: first.id, with: try Fixtures.details(Fixtures.form(registryNumber: "ЧЕ05231414")), at: Fixtures.now)
+            try await repository.update(
+                id: first.id, with: try Fixtures.details(Fixtures.form(registryNumber: "ЧЕ05231414")), at: Fixtures.now)
         }
         await #expect(throws: RegistrationStoreError.notFound) {
             try await repository.update(id: UUID(), with: try Fixtures.details(), at: Fixtures.now)
@@ -148,7 +150,8 @@ struct RegistrationRepositoryTests {
         defer { temp.remove() }
         let other = SQLiteRegistrationRepository(database: temp.database, officeCode: "MN-043")
         _ = try await repository.register(try Fixtures.details(), at: Fixtures.now)
-        _ = try await other.register(try Fixtures.details(Fixtures.form(registryNumber: "ЧЕ05231414")), at: Fixtures.now)
+        _ = try await other.register(
+            try Fixtures.details(Fixtures.form(registryNumber: "ЧЕ05231414")), at: Fixtures.now)
         let hovd = try await temp.database.writer.read { db in try Outbox.records(db, officeCode: "MN-043") }
         #expect(hovd.map(\.sequence) == [1])
         #expect(try await outbox().map(\.sequence) == [1])
@@ -187,8 +190,11 @@ struct ReferenceStoreTests {
         defer { temp.remove() }
         let store = ReferenceStore(database: temp.database)
         var broken = try Fixtures.bundledReferenceData()
-        broken.adminUnits.append(AdminUnit(code: "X-1", kind: .soum, parentCode: "NOWHERE", name: LocalizedText(mn: "Х", en: "X")))
-        await #expect(throws: ReferenceDataError.self) { try await store.install(broken, source: .lmis, at: Fixtures.now) }
+        broken.adminUnits.append(
+            AdminUnit(code: "X-1", kind: .soum, parentCode: "NOWHERE", name: LocalizedText(mn: "Х", en: "X")))
+        await #expect(throws: ReferenceDataError.self) {
+            try await store.install(broken, source: .lmis, at: Fixtures.now)
+        }
         #expect(try await store.installed() == nil)
     }
 }

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Developer entry point. On a fresh Debian 12 machine with only the Swift 6.3 toolchain:
+#   Provisioning/dev.sh run    install what is missing, build, serve the demo office from ./var/
+#   Provisioning/dev.sh test   install what is missing, build, run every test suite
+# Debian packages are installed only when missing; Python test tools live in ./.venv.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+# What building and running needs: SQLite headers for GRDB, time zone data for Asia/Hovd,
+# fonts with Mongolian Cyrillic (Ө ө Ү ү) for the screens, curl for the health check.
+BUILD_PACKAGES=(git libsqlite3-dev pkg-config tzdata ca-certificates curl)
+RUN_PACKAGES=(fonts-noto-core fonts-dejavu-core)
+# What the tests add: a real Chromium for the browser tests, Python for Playwright and pytest.
+TEST_PACKAGES=(chromium python3 python3-venv)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs the given Debian packages that are not installed yet, and nothing else.
+ensure_packages() {
+    local missing=()
+    for package in "$@"; do
+        if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+            missing+=("$package")
+        fi
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing Debian packages: ${missing[*]}"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    fi
+}
+
+# A virtual environment with the pinned Python test tools; rebuilt when the pins change.
+ensure_venv() {
+    local requirements="$ROOT/Tests/EndToEnd/requirements.txt"
+    local stamp="$ROOT/.venv/.requirements"
+    if [ ! -x "$ROOT/.venv/bin/python" ]; then
+        log "creating .venv"
+        /usr/bin/python3 -m venv "$ROOT/.venv"
+    fi
+    if ! cmp -s "$requirements" "$stamp"; then
+        log "installing Python test tools"
+        "$ROOT/.venv/bin/python" -m pip install -q --disable-pip-version-check -r "$requirements"
+        cp "$requirements" "$stamp"
+    fi
+}
+
+build() {
+    log "building ($*)"
+    swift build "$@"
+}
+
+cmd_run() {
+    ensure_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}"
+    build --product kiosk
+    local host=${KIOSK_HOST:-127.0.0.1} port=${KIOSK_PORT:-8080}
+    mkdir -p "$ROOT/var"
+    cat >&2 <<TXT
+
+  Kiosk screen   http://$host:$port/kiosk
+  Staff console  http://$host:$port/staff
+  Display board  http://$host:$port/display
+  Health         http://$host:$port/healthz
+  Database       $ROOT/var/kiosk.sqlite     (Ctrl-C stops the service)
+
+TXT
+    exec "$ROOT/.build/debug/kiosk" serve --host "$host" --port "$port" --data-dir "$ROOT/var" "$@"
+}
+
+cmd_test() {
+    local started=$SECONDS
+    ensure_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    ensure_venv
+    build --build-tests
+    log "swift format lint"
+    swift format lint --strict --recursive --parallel Package.swift Sources Tests
+    log "swift test"
+    swift test --skip-build
+    log "end-to-end tests (real service process, real Chromium)"
+    KIOSK_BIN="$ROOT/.build/debug/kiosk" CHROMIUM="$(command -v chromium)" \
+        "$ROOT/.venv/bin/python" -m pytest -q "$ROOT/Tests/EndToEnd"
+    log "all tests passed in $((SECONDS - started)) s"
+}
+
+case "${1:-}" in
+    run) shift; cmd_run "$@" ;;
+    test) shift; cmd_test "$@" ;;
+    *)
+        echo "usage: Provisioning/dev.sh run [kiosk serve options] | test" >&2
+        exit 64
+        ;;
+esac
