@@ -70,7 +70,7 @@ struct RegistrationAPI: Sendable {
         guard let registration = try await environment.registrations.registration(id: try registrationID(raw)) else {
             throw notFound
         }
-        return try JSON.response(RegistrationView(registration))
+        return try JSON.response(RegistrationSnapshot(registration))
     }
 
     struct LookupRequest: Decodable {
@@ -188,65 +188,5 @@ extension RegistrationAPI.Created {
         self.init(
             id: registration.id.uuidString.lowercased(), reference: registration.reference,
             revision: registration.revision)
-    }
-}
-
-/// The JSON form of a stored registration.
-struct RegistrationView: Encodable {
-    let id: String
-    let reference: String
-    let officeCode: String
-    let revision: Int
-    let createdAt: Date
-    let updatedAt: Date
-    let registryNumber: String
-    let familyName: String
-    let givenName: String
-    let birthDate: String
-    let sex: String
-    let phone: String
-    let aimagCode: String
-    let soumCode: String
-    let educationCode: String
-    let occupationCode: String?
-    let skills: [String]
-    let experienceYears: Int
-    let desiredOccupationCode: String
-    let desiredJob: String?
-    let hasDisability: Bool
-    let disabilityDetail: String?
-    let status: String
-    let consentTextVersion: String
-    let consentAcceptedAt: Date
-    let language: String
-
-    init(_ r: Registration) {
-        let d = r.details
-        id = r.id.uuidString.lowercased()
-        reference = r.reference
-        officeCode = r.officeCode
-        revision = r.revision
-        createdAt = r.createdAt
-        updatedAt = r.updatedAt
-        registryNumber = d.registryNumber.value
-        familyName = d.familyName
-        givenName = d.givenName
-        birthDate = d.birthDate.description
-        sex = d.sex.rawValue
-        phone = d.phone.digits
-        aimagCode = d.address.aimagCode
-        soumCode = d.address.soumCode
-        educationCode = d.educationCode
-        occupationCode = d.occupationCode
-        skills = d.skills
-        experienceYears = d.experienceYears
-        desiredOccupationCode = d.desiredOccupationCode
-        desiredJob = d.desiredJob
-        hasDisability = d.hasDisability
-        disabilityDetail = d.disabilityDetail
-        status = d.status.rawValue
-        consentTextVersion = d.consent.textVersion
-        consentAcceptedAt = d.consent.acceptedAt
-        language = d.language.rawValue
     }
 }

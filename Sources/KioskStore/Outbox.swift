@@ -35,6 +35,15 @@ public enum Outbox {
         return encoder
     }()
 
+    /// Reads payloads as they were written (UTC times with milliseconds).
+    public static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            try parseUTCTimestamp(try decoder.singleValueContainer().decode(String.self))
+        }
+        return decoder
+    }()
+
     /// `2026-11-22T14:03:05.123Z`: UTC with milliseconds, as every outbox time is written.
     public static func utcTimestamp(_ date: Date) -> String {
         date.formatted(

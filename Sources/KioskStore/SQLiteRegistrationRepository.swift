@@ -14,7 +14,8 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
 
     /// What the LMIS receives for a registration change: the whole record, nothing to look up.
     struct RegistrationPayload: Encodable {
-        let registration: Registration
+        let registration: RegistrationSnapshot
+        init(registration: Registration) { self.registration = RegistrationSnapshot(registration) }
     }
 
     public func register(_ details: RegistrationDetails, at instant: Date) async throws -> Registration {

@@ -80,9 +80,12 @@ struct RegistrationRepositoryTests {
         let body = try #require(payload?["registration"] as? [String: Any])
         #expect(body["reference"] as? String == "UB-SB-000001")
         #expect(body["createdAt"] as? String == "2026-11-22T06:00:00.000Z")
-        let detailsJSON = try #require(body["details"] as? [String: Any])
-        #expect(detailsJSON["registryNumber"] as? String == "УБ90051223")
-        #expect(detailsJSON["skills"] as? [String] == ["жолоо барих", "засвар"])
+        #expect(body["id"] as? String == registration.id.uuidString.lowercased())
+        #expect(body["registryNumber"] as? String == "УБ90051223")
+        #expect(body["skills"] as? [String] == ["жолоо барих", "засвар"])
+        struct Payload: Decodable { let registration: RegistrationSnapshot }
+        let decoded = try Outbox.decoder.decode(Payload.self, from: Data(record.payload.utf8))
+        #expect(decoded.registration == RegistrationSnapshot(registration))
     }
 
     @Test func theSameRegistryNumberIsNeverRegisteredTwice() async throws {

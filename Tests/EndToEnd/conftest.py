@@ -1,0 +1,146 @@
+"""Shared fixtures for end-to-end tests: the real `kiosk serve` process and a real Chromium."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+KIOSK_BIN = os.environ.get("KIOSK_BIN", str(ROOT / ".build" / "debug" / "kiosk"))
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+
+LETTERS = "АБВГДЕЖЗИКЛМНОӨПРСТУҮФХЦЧШЭЮЯ"
+
+
+def registry_number(index: int) -> str:
+    """The index-th of 90 000 distinct valid registry numbers (born 1970-1999)."""
+    first = LETTERS[(index // 100) % len(LETTERS)]
+    second = LETTERS[(index // 3000) % len(LETTERS)]
+    year = 70 + (index // 7) % 30
+    month = 1 + index % 12
+    day = 1 + (index // 12) % 28
+    return f"{first}{second}{year:02d}{month:02d}{day:02d}{index % 100:02d}"
+
+
+def registration_form(number: str, **overrides) -> dict:
+    form = {
+        "registryNumber": number,
+        "familyName": "Болд",
+        "givenName": "Сарангэрэл",
+        "phone": "99112233",
+        "aimagCode": "UB-SB",
+        "soumCode": "UB-SB-05",
+        "educationCode": "vocational",
+        "occupationCode": "83",
+        "skills": ["жолоо барих"],
+        "experienceYears": 6,
+        "desiredOccupationCode": "83",
+        "hasDisability": False,
+        "status": "unemployed",
+        "consent": True,
+        "language": "mn",
+    }
+    form.update(overrides)
+    return form
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class KioskProcess:
+    """One `kiosk serve` child process on a free loopback port."""
+
+    def __init__(self, data_dir: Path, *args: str, env: dict | None = None):
+        self.data_dir = data_dir
+        self.args = list(args)
+        self.env = env or {}
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+        self.log = data_dir.parent / f"kiosk-{self.port}.log"
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 20.0) -> "KioskProcess":
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, **self.env}
+        command = [KIOSK_BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                   "--data-dir", str(self.data_dir), "--kiosk-dir", str(ROOT / "Kiosk"), *self.args]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(self.log, "wb"), env=env)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"kiosk exited with {self.process.returncode}: {self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.05)
+        raise RuntimeError("kiosk did not answer /healthz in time")
+
+    def request(self, method: str, path: str, body: dict | None = None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
+
+    def terminate(self, timeout: float = 10.0) -> int:
+        assert self.process
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=timeout)
+
+    def kill(self) -> None:
+        assert self.process
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.kill()
+
+
+@pytest.fixture
+def kiosk(tmp_path):
+    started: list[KioskProcess] = []
+
+    def start(*args: str, data_dir: Path | None = None, env: dict | None = None) -> KioskProcess:
+        process = KioskProcess(data_dir or tmp_path / "data", *args, env=env).start()
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def artifacts(request) -> Path:
+    directory = ARTIFACTS / request.node.name.replace("[", "-").replace("]", "")
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
