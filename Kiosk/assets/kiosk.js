@@ -411,10 +411,12 @@
     } else {
       var text = key.getAttribute("data-key");
       if (input.maxLength > 0 && input.value.length >= input.maxLength) { return; }
-      // Names and free text read naturally: a capital at the start of each part, then small letters.
-      var lowerAfterFirst = input.id !== "registryNumber";
-      var startOfPart = input.value === "" || /[\s-]$/.test(input.value);
-      input.value += lowerAfterFirst && !startOfPart ? text.toLowerCase() : text;
+      // Keys show capitals. The registry number stays in capitals, names get a capital at the
+      // start of each part ("Сүх-Бат"), other text only at its start ("Жолоо барих").
+      var mode = input.getAttribute("data-case") || "sentence";
+      var capital = mode === "upper" || input.value === "" ||
+        (mode === "name" && /[\s-]$/.test(input.value));
+      input.value += capital ? text : text.toLowerCase();
     }
     input.dispatchEvent(new Event("input", { bubbles: true }));
     focusInput(input);

@@ -1,0 +1,277 @@
+"""The registration journey on the touchscreen, in a real Chromium, tapping the on-screen keyboard."""
+import re
+import sqlite3
+
+import pytest
+
+from conftest import registration_form
+
+LANDSCAPE = {"width": 1920, "height": 1080}
+PORTRAIT = {"width": 1080, "height": 1920}
+
+
+def tap(page, text: str):
+    """Types by tapping on-screen keys, as a visitor does (space and hyphen have their own keys)."""
+    for character in text:
+        page.click(f'.key[data-key="{character}"]')
+
+
+def next_step(page):
+    page.click("#next")
+
+
+def shot(page, artifacts, name: str):
+    page.screenshot(path=str(artifacts / f"{name}.png"))
+
+
+def open_journey(browser, kiosk_process, language="mn", viewport=LANDSCAPE, clock=False):
+    context = browser.new_context(viewport=viewport, has_touch=True, locale="mn-MN")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    # Script errors fail a test; a 4xx answer the screen handles (shown as a field error) does not.
+    page.on("console", lambda message: errors.append(message.text)
+            if message.type == "error" and not message.text.startswith("Failed to load resource") else None)
+    if clock:
+        page.clock.install()
+    page.goto(kiosk_process.base + "/kiosk")
+    # The browser's own start page is the only entry before ours; the journey must add none.
+    page.history_baseline = page.evaluate("history.length")
+    page.click(f'[data-lang="{language}"]')
+    page.wait_for_url(f"**/kiosk/{language}/register")
+    page.wait_for_selector('.step.active[data-step="registryNumber"]')
+    return context, page, errors
+
+
+def active_step(page) -> str:
+    return page.get_attribute(".step.active", "data-step")
+
+
+def wait_step(page, name: str):
+    page.wait_for_selector(f'.step.active[data-step="{name}"]')
+
+
+def choose(page, field: str, value: str):
+    page.click(f'[data-choice="{field}"] .option[data-value="{value}"]')
+
+
+def test_mongolian_registration_by_touch(browser, kiosk, artifacts):
+    process = kiosk()
+    context, page, errors = open_journey(browser, process)
+    shot(page, artifacts, "01-registry-number")
+
+    # A mistyped number gets a specific message, in Mongolian, on the same screen.
+    tap(page, "ҮӨ88133157")
+    next_step(page)
+    page.wait_for_selector('[data-error-for="registryNumber"]:has-text("төрсөн огноо")')
+    shot(page, artifacts, "02-registry-number-error")
+    page.click('.key[data-action="clear"]')
+    tap(page, "ҮӨ88123157")
+    next_step(page)
+
+    wait_step(page, "names")
+    tap(page, "ӨЛЗИЙ")
+    page.click("#givenName")
+    tap(page, "СҮХ-БАТ")
+    assert page.input_value("#familyName") == "Өлзий"
+    assert page.input_value("#givenName") == "Сүх-Бат"
+    shot(page, artifacts, "03-names")
+    next_step(page)
+
+    wait_step(page, "phone")
+    tap(page, "70112233")
+    next_step(page)
+    page.wait_for_selector('[data-error-for="phone"]:has-text("Гар утасны дугаар биш")')
+    page.click('.key[data-action="clear"]')
+    tap(page, "88112233")
+    shot(page, artifacts, "04-phone")
+    next_step(page)
+
+    wait_step(page, "address")
+    choose(page, "aimagCode", "UB-SB")
+    page.wait_for_selector('#soum-options .option[data-value="UB-SB-05"]')
+    choose(page, "soumCode", "UB-SB-05")
+    shot(page, artifacts, "05-address")
+    next_step(page)
+
+    wait_step(page, "education")
+    choose(page, "educationCode", "vocational")
+    next_step(page)
+
+    wait_step(page, "occupation")
+    tap(page, "ЖОЛ")
+    page.wait_for_selector('[data-choice="occupationCode"] .option[data-value="83"]')
+    choose(page, "occupationCode", "83")
+    shot(page, artifacts, "06-occupation")
+    next_step(page)
+
+    wait_step(page, "skills")
+    tap(page, "ГАГНУУР")
+    page.click("#skill-add")
+    tap(page, "ЖОЛОО БАРИХ")
+    page.click("#skill-add")
+    assert page.locator("#skill-list .chip").count() == 2
+    shot(page, artifacts, "07-skills")
+    next_step(page)
+
+    wait_step(page, "experience")
+    for _ in range(6):
+        page.click("#experience-plus")
+    next_step(page)
+
+    wait_step(page, "desiredJob")
+    tap(page, "ЖОЛ")
+    page.wait_for_selector('[data-choice="desiredOccupationCode"] .option[data-value="83"]')
+    choose(page, "desiredOccupationCode", "83")
+    next_step(page)
+
+    wait_step(page, "disability")
+    next_step(page)  # nothing chosen yet
+    page.wait_for_selector('[data-error-for="hasDisability"]:not(:empty)')
+    choose(page, "hasDisability", "false")
+    next_step(page)
+
+    wait_step(page, "status")
+    choose(page, "status", "unemployed")
+    next_step(page)
+
+    wait_step(page, "consent")
+    next_step(page)  # consent is required
+    page.wait_for_selector('[data-error-for="consent"]:not(:empty)')
+    page.click("#consent")
+    shot(page, artifacts, "08-consent")
+    next_step(page)
+
+    wait_step(page, "review")
+    review = page.inner_text("#review")
+    for expected in ["ҮӨ88123157", "1988-12-31", "Эрэгтэй", "Өлзий Сүх-Бат", "88112233", "5-р хороо", "Гагнуур"]:
+        assert expected in review
+    shot(page, artifacts, "09-review")
+    next_step(page)
+
+    wait_step(page, "done")
+    reference = page.inner_text("#done-reference")
+    assert re.fullmatch(r"UB-SB-\d{6}", reference)
+    shot(page, artifacts, "10-done")
+
+    # The stored record is what was tapped in, with its outbox record.
+    with sqlite3.connect(process.data_dir / "kiosk.sqlite") as db:
+        row = db.execute(
+            "SELECT family_name, given_name, phone, soum_code, education_code, occupation_code, experience_years, "
+            "sex, birth_date, reference, id FROM registration WHERE registry_number = ?", ("ҮӨ88123157",)).fetchone()
+        assert row[:10] == ("Өлзий", "Сүх-Бат", "88112233", "UB-SB-05", "vocational", "83", 6, "male",
+                            "1988-12-31", reference)
+        skills = [r[0] for r in db.execute(
+            "SELECT skill FROM registration_skill WHERE registration_id = ? ORDER BY position", (row[10],))]
+        assert skills == ["Гагнуур", "Жолоо барих"]
+        assert db.execute("SELECT record_type, seq FROM outbox").fetchall() == [("registration.created", 1)]
+
+    # Finish leaves nothing personal: not on screen, not in the DOM, storage or history.
+    page.click("#done-finish")
+    page.wait_for_url("**/kiosk")
+    shot(page, artifacts, "11-after-finish")
+    html = page.content()
+    for secret in ["ҮӨ88123157", "Өлзий", "88112233", reference]:
+        assert secret not in html
+    assert page.evaluate("history.length") == page.history_baseline
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+    assert context.cookies() == []
+    page.go_back()
+    assert page.url == "about:blank"  # back leads out of the kiosk, never to a visitor's screen
+    assert errors == []
+    context.close()
+
+
+def test_returning_person_updates_instead_of_duplicating(browser, kiosk, artifacts):
+    process = kiosk()
+    status, created = process.request("POST", "/api/v1/registrations", registration_form("УБ90051223"))
+    assert status == 201
+    context, page, errors = open_journey(browser, process)
+    tap(page, "УБ90051223")
+    next_step(page)
+    wait_step(page, "known")
+    assert page.inner_text("#known-name") == "Б. Сарангэрэл"
+    assert page.inner_text("#known-phone") == "•••• 2233"
+    assert "99112233" not in page.content()
+    shot(page, artifacts, "01-known")
+    page.click("#known-update")
+
+    wait_step(page, "names")
+    assert page.input_value("#givenName") == "Сарангэрэл"
+    next_step(page)
+    wait_step(page, "phone")
+    next_step(page)  # left empty: keeps the stored number
+    for step in ["address", "education", "occupation", "skills"]:
+        wait_step(page, step)
+        next_step(page)
+    wait_step(page, "experience")
+    page.click("#experience-plus")
+    next_step(page)
+    for step in ["desiredJob", "disability", "status"]:
+        wait_step(page, step)
+        next_step(page)
+    wait_step(page, "consent")
+    page.click("#consent")
+    next_step(page)
+    wait_step(page, "review")
+    next_step(page)
+    wait_step(page, "done")
+    assert page.inner_text("#done-reference") == created["reference"]
+    shot(page, artifacts, "02-updated")
+
+    with sqlite3.connect(process.data_dir / "kiosk.sqlite") as db:
+        assert db.execute("SELECT COUNT(*), MAX(revision), MAX(experience_years), MAX(phone) FROM registration"
+                          ).fetchone() == (1, 2, 7, "99112233")
+        assert [r[0] for r in db.execute("SELECT record_type FROM outbox ORDER BY seq")] == [
+            "registration.created", "registration.updated"]
+    assert errors == []
+    context.close()
+
+
+def test_idle_countdown_then_reset(browser, kiosk, artifacts):
+    process = kiosk()
+    context, page, errors = open_journey(browser, process, clock=True)
+    tap(page, "УБ9005")
+    page.clock.run_for(59_000)
+    assert page.is_hidden("#idle-overlay")
+    page.clock.run_for(2_000)
+    assert page.is_visible("#idle-overlay")
+    assert int(page.inner_text("#idle-count")) >= 19  # at least 20 s to answer
+    shot(page, artifacts, "01-countdown")
+
+    page.click("#idle-more")  # "I need more time" keeps everything
+    assert page.is_hidden("#idle-overlay")
+    assert page.input_value("#registryNumber") == "УБ9005"
+
+    page.clock.run_for(61_000)
+    assert page.is_visible("#idle-overlay")
+    page.clock.run_for(21_000)
+    page.wait_for_url("**/kiosk")
+    assert "УБ9005" not in page.content()
+    assert page.evaluate("history.length") == page.history_baseline
+    assert errors == []
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", [LANDSCAPE, PORTRAIT], ids=["landscape", "portrait"])
+def test_touch_targets_and_layout(browser, kiosk, artifacts, viewport):
+    process = kiosk()
+    context, page, errors = open_journey(browser, process, language="en", viewport=viewport)
+    shot(page, artifacts, "01-registry-number")
+    for large in [False, True]:
+        if large:
+            page.click("#toggle-text")
+            page.click("#toggle-contrast")
+            shot(page, artifacts, "02-large-contrast")
+        sizes = page.eval_on_selector_all(
+            "button", "els => els.filter(e => e.offsetParent !== null).map(e => "
+                      "{const r = e.getBoundingClientRect(); return [e.textContent.trim(), r.width, r.height]})")
+        small = [s for s in sizes if s[1] < 48 or s[2] < 48]
+        assert not small, f"touch targets under 48 px: {small[:5]}"
+        # Everything needed to move on is on screen without scrolling.
+        for selector in ["#next", "#finish", '.key[data-key="Ө"]', '.key[data-key="Ү"]']:
+            box = page.locator(selector).bounding_box()
+            assert box and box["y"] + box["height"] <= viewport["height"], selector
+    assert "Enter your registry number" in page.inner_text(".step.active h1")
+    assert errors == []
+    context.close()
