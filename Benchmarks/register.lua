@@ -1,0 +1,29 @@
+-- wrk script: each request registers a different, valid person (distinct registry numbers).
+local letters = {"А","Б","В","Г","Д","Е","Ж","З","И","К","Л","М","Н","О","Ө","П","Р","С","Т","У","Ү","Ф","Х","Ц","Ч","Ш","Э","Ю","Я"}
+local threads = 0
+local counter = 0
+
+function setup(thread)
+  thread:set("offset", threads * 45000)
+  threads = threads + 1
+end
+
+local function registry(i)
+  local first = letters[(i // 100) % #letters + 1]
+  local second = letters[(i // 2900) % #letters + 1]
+  local year = 70 + (i // 7) % 30
+  local month = 1 + i % 12
+  local day = 1 + (i // 12) % 28
+  return string.format("%s%s%02d%02d%02d%02d", first, second, year, month, day, i % 100)
+end
+
+function request()
+  local i = (offset or 0) + counter
+  counter = counter + 1
+  local body = string.format(
+    '{"registryNumber":"%s","familyName":"Болд","givenName":"Сарангэрэл","phone":"99112233",' ..
+    '"aimagCode":"UB-SB","soumCode":"UB-SB-05","educationCode":"vocational","occupationCode":"83",' ..
+    '"skills":["жолоо барих","гагнуур"],"experienceYears":6,"desiredOccupationCode":"83",' ..
+    '"hasDisability":false,"status":"unemployed","consent":true,"language":"mn"}', registry(i))
+  return wrk.format("POST", "/api/v1/registrations", {["Content-Type"] = "application/json"}, body)
+end
