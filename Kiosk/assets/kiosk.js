@@ -501,7 +501,13 @@
   window.addEventListener("pageshow", function (event) { if (event.persisted) { reset(); } });
 
   renderSkills();
-  markChoice("aimagCode", "");
+  // Most visitors live in the office's own aimag or district: start the address there.
+  var officeUnit = body.getAttribute("data-office-unit");
+  if (officeUnit && document.querySelector('[data-choice="aimagCode"] .option[data-value="' + officeUnit + '"]')) {
+    state.form.aimagCode = officeUnit;
+    markChoice("aimagCode", officeUnit);
+    loadSoums(officeUnit);
+  }
   show("registryNumber");
   armIdle();
 })();

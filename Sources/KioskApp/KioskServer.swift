@@ -39,6 +39,7 @@ public struct KioskServer: Sendable {
         let environment = KioskHTTPEnvironment(
             office: office,
             registrations: SQLiteRegistrationRepository(database: database, officeCode: office.code),
+            summaries: SQLiteOfficeSummarySource(database: database, officeCode: office.code),
             catalog: catalog,
             locales: try Locales(directory: kioskDirectory.appendingPathComponent("locales")),
             kioskDirectory: kioskDirectory,

@@ -5,6 +5,7 @@ public import KioskCore
 public struct KioskHTTPEnvironment: Sendable {
     public var office: Office
     public var registrations: any RegistrationRepository
+    public var summaries: any OfficeSummarySource
     public var catalog: ReferenceCatalog
     public var locales: Locales
     /// `Kiosk/` folder: `templates/`, `assets/`.
@@ -20,13 +21,15 @@ public struct KioskHTTPEnvironment: Sendable {
     public var healthCheck: @Sendable () async -> Bool
 
     public init(
-        office: Office, registrations: any RegistrationRepository, catalog: ReferenceCatalog, locales: Locales,
+        office: Office, registrations: any RegistrationRepository, summaries: any OfficeSummarySource,
+        catalog: ReferenceCatalog, locales: Locales,
         kioskDirectory: URL, settings: ScreenSettings = ScreenSettings(), consentTextVersion: String = "2026-1",
         maxBodyBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = { Date() },
         healthCheck: @escaping @Sendable () async -> Bool
     ) {
         self.office = office
         self.registrations = registrations
+        self.summaries = summaries
         self.catalog = catalog
         self.locales = locales
         self.kioskDirectory = kioskDirectory

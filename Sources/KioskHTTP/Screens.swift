@@ -22,6 +22,7 @@ struct Screens: Sendable {
             try register(request, language: try language(context.parameters.require("lang")))
         }
         router.get("/display") { request, _ in try display(request) }
+        router.get("/staff") { request, _ in try await staff(request) }
     }
 
     func language(_ code: String) throws -> Language {
@@ -103,6 +104,29 @@ struct Screens: Sendable {
             "timeZone": office.timeZone.identifier,
         ]
         return try html(render(context, "display"))
+    }
+
+    /// The staff overview of the office day: figures only, nothing about a person.
+    func staff(_ request: Request) async throws -> Response {
+        let language = request.uri.queryParameters.get("lang").flatMap { Language(code: String($0)) } ?? .mn
+        let office = environment.office
+        let now = environment.now()
+        let summary = try await environment.summaries.summary(of: office.day(containing: now))
+        let context: [String: Any] = [
+            "lang": language.rawValue,
+            "t": environment.locales.templateContext(language),
+            "officeName": office.name[language],
+            "officeCode": office.code,
+            "timeZone": office.timeZone.identifier,
+            "today": office.today(at: now).description,
+            "registrationsToday": summary.registrationsToday,
+            "updatesToday": summary.updatesToday,
+            "registrationsTotal": summary.registrationsTotal,
+            "outboxRecords": summary.outboxRecords,
+            "otherLanguage": language == .mn ? "en" : "mn",
+            "otherLanguageName": environment.locales.text("language.\(language == .mn ? "en" : "mn")", language),
+        ]
+        return try html(render(context, "staff"))
     }
 
     func render(_ context: [String: Any], _ template: String) throws -> String {

@@ -143,3 +143,34 @@ struct ScreenTests {
         for status in JobseekerStatus.allCases { #expect(keys.contains("status.\(status.rawValue)")) }
     }
 }
+
+@Suite("Staff overview")
+struct StaffOverviewTests {
+    @Test func countsTodaysRegistrationsInTheOfficeDay() async throws {
+        try await TestApp().test { client in
+            _ = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form()))
+            let (_, created) = try await client.json(
+                .post, "/api/v1/registrations", encoded(Fixtures.form(registryNumber: "ЧЕ05231414")))
+            var form = Fixtures.form(registryNumber: "ЧЕ05231414")
+            form.skills = ["гагнуур"]
+            _ = try await client.json(.put, "/api/v1/registrations/\(created["id"] as? String ?? "")", encoded(form))
+            let response = try await client.execute(uri: "/staff", method: .get) { $0 }
+            let html = String(buffer: response.body)
+            #expect(html.contains("id=\"registrations-today\">2<"))
+            #expect(html.contains("id=\"updates-today\">1<"))
+            #expect(html.contains("id=\"outbox-records\">3<"))
+            #expect(html.contains("2026-11-22"))
+            #expect(!html.contains("Сарангэрэл"))
+        }
+    }
+
+    @Test func registrationsOfAnotherDayAreNotToday() async throws {
+        let yesterday = Fixtures.now.addingTimeInterval(-86_400)
+        let earlier = try await TestApp(now: yesterday)
+        _ = try await earlier.environment.registrations.register(try Fixtures.details(), at: yesterday)
+        let summary = try await earlier.environment.summaries.summary(of: Fixtures.office.day(containing: Fixtures.now))
+        #expect(summary.registrationsToday == 0)
+        #expect(summary.registrationsTotal == 1)
+        earlier.temp.remove()
+    }
+}

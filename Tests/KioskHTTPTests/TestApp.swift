@@ -20,6 +20,7 @@ struct TestApp {
         environment = KioskHTTPEnvironment(
             office: Fixtures.office,
             registrations: SQLiteRegistrationRepository(database: database, officeCode: Fixtures.office.code),
+            summaries: SQLiteOfficeSummarySource(database: database, officeCode: Fixtures.office.code),
             catalog: try Fixtures.catalog(),
             locales: try Locales(directory: Fixtures.kioskDirectory.appendingPathComponent("locales")),
             kioskDirectory: Fixtures.kioskDirectory,
