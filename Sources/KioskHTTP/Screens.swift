@@ -61,8 +61,21 @@ struct Screens: Sendable {
             "officeName": ["mn": office.name.mn, "en": office.name.en],
             "bodyClasses": display(of: request).bodyClasses,
             "query": display(of: request).query,
+            "primary": environment.settings.defaultLanguage.rawValue,
+            // The office's default language comes first, the other one beside it.
+            "languages": languagesInOrder.map { language in
+                [
+                    "code": language.rawValue,
+                    "label": environment.locales.text("language.\(language.rawValue)", language),
+                ]
+            },
         ]
         return try html(render(context, "attract"))
+    }
+
+    var languagesInOrder: [Language] {
+        let primary = environment.settings.defaultLanguage
+        return [primary] + Language.allCases.filter { $0 != primary }
     }
 
     func register(_ request: Request, language: Language) throws -> Response {

@@ -68,6 +68,22 @@ struct ScreenTests {
         }
     }
 
+    @Test func theDefaultLanguageComesFirst() async throws {
+        try await TestApp().test { client in
+            let (_, html) = try await page(client, "/kiosk")
+            let mn = try #require(html.range(of: "data-lang=\"mn\""))
+            let en = try #require(html.range(of: "data-lang=\"en\""))
+            #expect(mn.lowerBound < en.lowerBound)
+        }
+        try await TestApp(settings: ScreenSettings(defaultLanguage: .en)).test { client in
+            let (_, html) = try await page(client, "/kiosk")
+            let mn = try #require(html.range(of: "data-lang=\"mn\""))
+            let en = try #require(html.range(of: "data-lang=\"en\""))
+            #expect(en.lowerBound < mn.lowerBound)
+            #expect(html.contains("<html lang=\"en\">"))
+        }
+    }
+
     @Test func registrationScreenHasTheFullMongolianKeyboard() async throws {
         try await TestApp().test { client in
             let (response, html) = try await page(client, "/kiosk/mn/register")

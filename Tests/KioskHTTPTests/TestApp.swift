@@ -14,7 +14,7 @@ struct TestApp {
     let environment: KioskHTTPEnvironment
     let application: Application<RouterResponder<BasicRequestContext>>
 
-    init(healthy: Bool = true, now: Date = Fixtures.now) async throws {
+    init(healthy: Bool = true, now: Date = Fixtures.now, settings: ScreenSettings = ScreenSettings()) async throws {
         temp = try TemporaryDatabase()
         let database = temp.database
         environment = KioskHTTPEnvironment(
@@ -24,6 +24,7 @@ struct TestApp {
             catalog: try Fixtures.catalog(),
             locales: try Locales(directory: Fixtures.kioskDirectory.appendingPathComponent("locales")),
             kioskDirectory: Fixtures.kioskDirectory,
+            settings: settings,
             now: { now },
             healthCheck: { healthy ? await database.isUsable() : false })
         application = Application(router: try await KioskRouter.build(environment))
