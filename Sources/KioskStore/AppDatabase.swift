@@ -7,6 +7,7 @@ public import KioskCore
 public final class AppDatabase: Sendable {
     /// The only writer of this file in the process.
     public let writer: any DatabaseWriter
+    private let groupCommit: GroupCommitWriter
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     public init(path: String) throws {
@@ -22,7 +23,15 @@ public final class AppDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         writer = pool
+        groupCommit = GroupCommitWriter(writer: pool)
         try Self.migrator.migrate(pool)
+    }
+
+    /// Runs `work` as its own unit (savepoint) inside a transaction it may share with other
+    /// concurrent writes, and returns once that transaction is committed. For the short writes
+    /// of many concurrent requests; see `GroupCommitWriter`.
+    public func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await groupCommit.write(work)
     }
 
     /// Opens the database file in a data directory, creating the directory.

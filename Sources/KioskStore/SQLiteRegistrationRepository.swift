@@ -19,7 +19,7 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
     }
 
     public func register(_ details: RegistrationDetails, at instant: Date) async throws -> Registration {
-        try await database.writer.write { db in
+        try await database.write { db in
             if let existing = try String.fetchOne(
                 db, sql: "SELECT id FROM registration WHERE registry_number = ?",
                 arguments: [details.registryNumber.value])
@@ -40,7 +40,7 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
     }
 
     public func update(id: UUID, with details: RegistrationDetails, at instant: Date) async throws -> Registration {
-        try await database.writer.write { db in
+        try await database.write { db in
             guard var registration = try Self.fetch(db, where: "id = ?", [Self.key(id)]) else {
                 throw RegistrationStoreError.notFound
             }

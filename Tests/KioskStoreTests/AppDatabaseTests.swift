@@ -201,3 +201,56 @@ struct ReferenceStoreTests {
         #expect(try await store.installed() == nil)
     }
 }
+
+@Suite("Group commit")
+struct GroupCommitTests {
+    @Test func aFailingUnitRollsBackAloneAndSequencesStayGapless() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let repository = SQLiteRegistrationRepository(database: temp.database, officeCode: "UB-SB")
+        // 40 people, each submitted twice at the same time: one of each pair wins, one conflicts.
+        let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<80 {
+                group.addTask {
+                    let details = try Fixtures.details(Fixtures.form(registryNumber: Fixtures.registryNumber(index / 2)))
+                    do {
+                        _ = try await repository.register(details, at: Fixtures.now)
+                        return true
+                    } catch let error as RegistrationStoreError where error.existingID != nil {
+                        return false
+                    }
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 40)
+        #expect(try await repository.count() == 40)
+        let sequences = try await temp.database.writer.read { db in
+            try Int64.fetchAll(db, sql: "SELECT seq FROM outbox ORDER BY seq")
+        }
+        #expect(sequences == Array(1...40))
+    }
+
+    @Test func anErrorInOneUnitReachesOnlyItsCaller() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        struct Refused: Error {}
+        let good = Task {
+            try await temp.database.write { db in
+                try db.execute(sql: "INSERT INTO counter (office_code, name, value) VALUES ('X', 'a', 1)")
+                return 1
+            }
+        }
+        let bad = Task {
+            try await temp.database.write { db -> Int in
+                try db.execute(sql: "INSERT INTO counter (office_code, name, value) VALUES ('X', 'b', 1)")
+                throw Refused()
+            }
+        }
+        let goodValue = try await good.value
+        #expect(goodValue == 1)
+        await #expect(throws: Refused.self) { try await bad.value }
+        let names = try await temp.database.writer.read { db in try String.fetchAll(db, sql: "SELECT name FROM counter") }
+        #expect(names == ["a"])
+    }
+}
