@@ -15,6 +15,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import tempfile
@@ -64,7 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=str(ROOT / ".build-release" / "release" / "kiosk"))
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
     args = parser.parse_args()
     binary = Path(args.binary)
@@ -89,12 +90,18 @@ def main() -> None:
         process, _ = start(binary, work / "load", port)
         time.sleep(2)
         print(f"idle resident memory:                   {rss_mb(process.pid):6.1f} MB")
-        output = subprocess.run(
+        run = subprocess.run(
             ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "--timeout", "5s",
              "-s", str(ROOT / "Benchmarks" / "register.lua"), f"http://127.0.0.1:{port}"],
-            capture_output=True, text=True, check=True).stdout
+            capture_output=True, text=True, check=True)
+        output = run.stdout
+        if "register.lua" in run.stderr or "error" in run.stderr.lower():
+            raise SystemExit(f"wrk script failed: {run.stderr}")
         print(f"resident memory after the load:         {rss_mb(process.pid):6.1f} MB")
         stop(process)
+        with sqlite3.connect(work / "load" / "kiosk.sqlite") as db:
+            stored = db.execute("SELECT COUNT(*) FROM registration").fetchone()[0]
+            outbox = db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
 
         percentiles = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", output, re.M))
         requests = re.search(r"(\d+) requests in", output)
@@ -104,6 +111,7 @@ def main() -> None:
         print(f"registrations, {args.connections} concurrent clients, {args.duration} s over loopback:")
         print(f"  requests {requests.group(1) if requests else '?'}, {rate.group(1) if rate else '?'}/s;"
               f" latency p50 {percentiles.get('50')}, p90 {percentiles.get('90')}, p99 {percentiles.get('99')}")
+        print(f"  stored afterwards: {stored} registrations, {outbox} outbox records")
         print(f"  errors: non-2xx {non2xx.group(1) if non2xx else 0},"
               f" socket {socket_errors.group(1) if socket_errors else 'none'}")
         if os.environ.get("BENCH_VERBOSE"):

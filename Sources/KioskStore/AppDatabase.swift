@@ -56,7 +56,7 @@ public final class AppDatabase: Sendable {
         try await writer.read { db in try String.fetchOne(db, sql: "SELECT sqlite_version()") ?? "" }
     }
 
-    static var migrator: DatabaseMigrator {
+    static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: reference data, registrations, outbox") { db in
             try db.execute(
@@ -144,5 +144,5 @@ public final class AppDatabase: Sendable {
                     """)
         }
         return migrator
-    }
+    }()
 }

@@ -45,12 +45,36 @@ public enum Outbox {
     }()
 
     /// `2026-11-22T14:03:05.123Z`: UTC with milliseconds, as every outbox time is written.
+    /// Plain arithmetic (days to civil date, after H. Hinnant): several timestamps are written per
+    /// registration inside the write transaction, and a format style costs far more.
     public static func utcTimestamp(_ date: Date) -> String {
-        date.formatted(
-            Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!))
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let dayMillis: Int64 = 86_400_000
+        var days = millis / dayMillis
+        var ofDay = millis % dayMillis
+        if ofDay < 0 {
+            ofDay += dayMillis
+            days -= 1
+        }
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        let seconds = ofDay / 1000
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):"
+            + "\(pad(seconds % 60, 2)).\(pad(ofDay % 1000, 3))Z"
     }
 
-    static func parseUTCTimestamp(_ text: String) throws -> Date {
+    public static func parseUTCTimestamp(_ text: String) throws -> Date {
         try Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!).parse(
             text)
     }
@@ -62,15 +86,15 @@ public enum Outbox {
     ) throws -> OutboxRecord {
         precondition(db.isInsideTransaction, "outbox records are written with the change they describe")
         let sequence = try Int64.fetchOne(
-            db, sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox WHERE office_code = ?", arguments: [officeCode])!
+            db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox WHERE office_code = ?"),
+            arguments: [officeCode])!
         let json = String(decoding: try encoder.encode(payload), as: UTF8.self)
         let record = OutboxRecord(
             id: UUIDv7.make(at: instant), officeCode: officeCode, sequence: sequence, type: type, payload: json,
             createdAt: instant)
-        try db.execute(
-            sql:
-                "INSERT INTO outbox (id, office_code, seq, record_type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [
+        try db.run(
+            "INSERT INTO outbox (id, office_code, seq, record_type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [
                 record.id.uuidString.lowercased(), officeCode, sequence, type.rawValue, json, utcTimestamp(instant),
             ])
         return record
@@ -97,14 +121,19 @@ public enum Outbox {
 }
 
 extension Database {
+    /// Executes `sql` through the connection's statement cache: hot statements compile once.
+    func run(_ sql: String, _ arguments: StatementArguments) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
     /// Next value of a per-office counter, inside the current transaction.
     func nextCounterValue(officeCode: String, name: String) throws -> Int64 {
-        try execute(
-            sql: """
-                INSERT INTO counter (office_code, name, value) VALUES (?, ?, 1)
-                ON CONFLICT (office_code, name) DO UPDATE SET value = value + 1
-                """, arguments: [officeCode, name])
-        return try Int64.fetchOne(
-            self, sql: "SELECT value FROM counter WHERE office_code = ? AND name = ?", arguments: [officeCode, name])!
+        try Int64.fetchOne(
+            cachedStatement(
+                sql: """
+                    INSERT INTO counter (office_code, name, value) VALUES (?, ?, 1)
+                    ON CONFLICT (office_code, name) DO UPDATE SET value = value + 1
+                    RETURNING value
+                    """), arguments: [officeCode, name])!
     }
 }

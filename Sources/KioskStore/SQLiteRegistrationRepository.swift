@@ -21,7 +21,7 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
     public func register(_ details: RegistrationDetails, at instant: Date) async throws -> Registration {
         try await database.write { db in
             if let existing = try String.fetchOne(
-                db, sql: "SELECT id FROM registration WHERE registry_number = ?",
+                db.cachedStatement(sql: "SELECT id FROM registration WHERE registry_number = ?"),
                 arguments: [details.registryNumber.value])
             {
                 throw RegistrationStoreError.alreadyRegistered(UUID(uuidString: existing)!)
@@ -50,8 +50,8 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
             registration.details = details
             registration.revision += 1
             registration.updatedAt = instant
-            try db.execute(sql: "DELETE FROM registration_skill WHERE registration_id = ?", arguments: [Self.key(id)])
-            try db.execute(sql: "DELETE FROM registration WHERE id = ?", arguments: [Self.key(id)])
+            try db.run("DELETE FROM registration_skill WHERE registration_id = ?", [Self.key(id)])
+            try db.run("DELETE FROM registration WHERE id = ?", [Self.key(id)])
             try Self.insert(registration, db)
             try Outbox.append(
                 db, officeCode: officeCode, type: .registrationUpdated,
@@ -80,16 +80,16 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
 
     static func insert(_ r: Registration, _ db: Database) throws {
         let d = r.details
-        try db.execute(
-            sql: """
-                INSERT INTO registration (
-                    id, reference, office_code, revision, registry_number, family_name, given_name, birth_date, sex,
-                    phone, aimag_code, soum_code, education_code, occupation_code, experience_years,
-                    desired_occupation_code, desired_job, has_disability, disability_detail, status,
-                    consent_text_version, consent_accepted_at, language, created_at, updated_at
-                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+        try db.run(
+            """
+            INSERT INTO registration (
+                id, reference, office_code, revision, registry_number, family_name, given_name, birth_date, sex,
+                phone, aimag_code, soum_code, education_code, occupation_code, experience_years,
+                desired_occupation_code, desired_job, has_disability, disability_detail, status,
+                consent_text_version, consent_accepted_at, language, created_at, updated_at
+            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
                 key(r.id), r.reference, r.officeCode, r.revision, d.registryNumber.value, d.familyName, d.givenName,
                 d.birthDate.description, d.sex.rawValue, d.phone.digits, d.address.aimagCode, d.address.soumCode,
                 d.educationCode, d.occupationCode, d.experienceYears, d.desiredOccupationCode, d.desiredJob,
@@ -98,9 +98,9 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
                 Outbox.utcTimestamp(r.updatedAt),
             ])
         for (position, skill) in d.skills.enumerated() {
-            try db.execute(
-                sql: "INSERT INTO registration_skill (registration_id, position, skill) VALUES (?, ?, ?)",
-                arguments: [key(r.id), position, skill])
+            try db.run(
+                "INSERT INTO registration_skill (registration_id, position, skill) VALUES (?, ?, ?)",
+                [key(r.id), position, skill])
         }
     }
 

@@ -212,7 +212,8 @@ struct GroupCommitTests {
         let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
             for index in 0..<80 {
                 group.addTask {
-                    let details = try Fixtures.details(Fixtures.form(registryNumber: Fixtures.registryNumber(index / 2)))
+                    let details = try Fixtures.details(
+                        Fixtures.form(registryNumber: Fixtures.registryNumber(index / 2)))
                     do {
                         _ = try await repository.register(details, at: Fixtures.now)
                         return true
@@ -250,7 +251,21 @@ struct GroupCommitTests {
         let goodValue = try await good.value
         #expect(goodValue == 1)
         await #expect(throws: Refused.self) { try await bad.value }
-        let names = try await temp.database.writer.read { db in try String.fetchAll(db, sql: "SELECT name FROM counter") }
+        let names = try await temp.database.writer.read { db in try String.fetchAll(db, sql: "SELECT name FROM counter")
+        }
         #expect(names == ["a"])
+    }
+}
+
+@Suite("UTC timestamps")
+struct TimestampTests {
+    @Test(arguments: [0, 951_782_400.5, 1_795_327_200.125, 4_102_444_799.75, 1_709_164_800.0, -86_400.25])
+    func matchTheISO8601Formatter(_ seconds: Double) throws {
+        let date = Date(timeIntervalSince1970: seconds)
+        let expected = date.formatted(
+            Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!))
+        #expect(Outbox.utcTimestamp(date) == expected)
+        let parsed = try Outbox.parseUTCTimestamp(Outbox.utcTimestamp(date))
+        #expect(Outbox.utcTimestamp(parsed) == expected)
     }
 }
