@@ -19,6 +19,11 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public init(_ instant: Date, in timeZone: TimeZone) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
+        self.init(instant, calendar: calendar)
+    }
+
+    /// The date it is at `instant` in `calendar`'s zone.
+    public init(_ instant: Date, calendar: Calendar) {
         let parts = calendar.dateComponents([.year, .month, .day], from: instant)
         self.year = parts.year!
         self.month = parts.month!

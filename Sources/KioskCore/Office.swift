@@ -8,17 +8,28 @@ public struct Office: Sendable, Hashable {
     /// The aimag or district the office is in; the address picker starts there.
     public var adminUnitCode: String
     /// Asia/Ulaanbaatar for most of the country, Asia/Hovd in the western aimags.
-    public var timeZone: TimeZone
+    public var timeZone: TimeZone {
+        didSet { calendar = Self.calendar(in: timeZone) }
+    }
+    /// Gregorian calendar in the office's zone, made once: every request asks for "today".
+    public private(set) var calendar: Calendar
 
     public init(code: String, name: LocalizedText, adminUnitCode: String, timeZone: TimeZone) {
         self.code = code
         self.name = name
         self.adminUnitCode = adminUnitCode
         self.timeZone = timeZone
+        self.calendar = Self.calendar(in: timeZone)
+    }
+
+    static func calendar(in timeZone: TimeZone) -> Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        return calendar
     }
 
     /// The office's local date at `instant`: office days, ages and ticket numbers follow it.
     public func today(at instant: Date) -> CivilDate {
-        CivilDate(instant, in: timeZone)
+        CivilDate(instant, calendar: calendar)
     }
 }

@@ -25,8 +25,6 @@ extension Office {
     /// The office-local day containing `instant`, as an interval of instants (midnight to midnight
     /// in the office's zone).
     public func day(containing instant: Date) -> DateInterval {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        return calendar.dateInterval(of: .day, for: instant)!
+        calendar.dateInterval(of: .day, for: instant)!
     }
 }

@@ -201,11 +201,21 @@ public struct RegistrationValidator: Sendable {
 
     static func capitalisedName(_ text: String) -> String {
         var result = ""
-        var startOfPart = true
-        for character in text {
-            result += startOfPart ? character.uppercased() : character.lowercased()
-            startOfPart = character == " " || character == "-"
+        result.reserveCapacity(text.utf8.count)
+        var part = Substring()
+        func flush() {
+            result += part.prefix(1).uppercased()
+            result += part.dropFirst().lowercased()
         }
+        var start = text.startIndex
+        for index in text.indices where text[index] == " " || text[index] == "-" {
+            part = text[start..<index]
+            flush()
+            result.append(text[index])
+            start = text.index(after: index)
+        }
+        part = text[start...]
+        flush()
         return result
     }
 

@@ -130,8 +130,11 @@ public struct RegistryNumberError: Error, Hashable, Sendable, CustomStringConver
 extension RegistryNumber {
     /// A letter of the Mongolian Cyrillic alphabet, either case.
     public static func isCyrillicLetter(_ character: Character) -> Bool {
-        alphabetSet.contains(Character(String(character).uppercased()))
+        lettersOfBothCases.contains(character)
     }
+
+    private static let lettersOfBothCases: Set<Character> = Set(
+        alphabet + alphabet.map { Character($0.lowercased()) })
 }
 
 extension RegistryNumber {
