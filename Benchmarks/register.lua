@@ -33,7 +33,12 @@ end
 local prepared = {}
 local count = 42050
 
+-- Optional think time per client in milliseconds (first script argument): 0 is saturation.
+local think = 0
+
 function init(args)
+  think = tonumber(args[1]) or 0
+  math.randomseed(offset or 0)
   for n = 0, count - 1 do
     prepared[n + 1] = build((offset or 0) + n)
   end
@@ -43,4 +48,10 @@ function request()
   counter = counter + 1
   if counter > count then counter = 1 end
   return prepared[counter]
+end
+
+-- Uniformly between 0 and twice the think time, so clients do not move in lockstep.
+function delay()
+  if think == 0 then return 0 end
+  return math.random(0, 2 * think)
 end

@@ -58,26 +58,27 @@ final class GroupCommitWriter: Sendable {
             state.draining = true
             return true
         }
-        if startDraining {
-            Task { await self.drain() }
-        }
+        if startDraining { commitNextBatch() }
     }
 
-    private func drain() async {
-        while true {
-            let batch = state.withLock { state -> [Unit] in
-                let batch = Array(state.queue.prefix(maxBatch))
-                state.queue.removeFirst(batch.count)
-                if batch.isEmpty { state.draining = false }
-                return batch
-            }
-            if batch.isEmpty { return }
-            do {
-                let completions = try await writer.write { db in batch.map { $0.attempt(db) } }
+    /// Commits what is queued on the writer's own queue, then looks for more. Runs from the
+    /// writer queue's completion rather than a task, so a batch costs no extra thread hops.
+    private func commitNextBatch() {
+        let batch = state.withLock { state -> [Unit] in
+            let batch = Array(state.queue.prefix(maxBatch))
+            state.queue.removeFirst(batch.count)
+            if batch.isEmpty { state.draining = false }
+            return batch
+        }
+        if batch.isEmpty { return }
+        writer.asyncWrite({ db in batch.map { $0.attempt(db) } }) { _, result in
+            switch result {
+            case .success(let completions):
                 for completion in completions { completion() }
-            } catch {
+            case .failure(let error):
                 for unit in batch { unit.fail(error) }
             }
+            self.commitNextBatch()
         }
     }
 }
