@@ -292,14 +292,7 @@
     box.textContent = strings.loading;
     api("GET", "/api/v1/reference/admin-units?parent=" + encodeURIComponent(aimag)).then(function (answer) {
       box.textContent = "";
-      (answer.body.items || []).forEach(function (item) {
-        var button = document.createElement("button");
-        button.type = "button";
-        button.className = "option";
-        button.setAttribute("data-value", item.code);
-        button.textContent = item.name[lang];
-        box.appendChild(button);
-      });
+      (answer.body.items || []).forEach(function (item) { box.appendChild(optionButton(item)); });
       if (selected) { markChoice("soumCode", selected); }
     });
   }
@@ -328,14 +321,17 @@
       empty.textContent = strings.noResults;
       box.appendChild(empty);
     }
-    items.forEach(function (item) {
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "option";
-      button.setAttribute("data-value", item.code);
-      button.textContent = item.name[lang];
-      box.appendChild(button);
-    });
+    items.forEach(function (item) { box.appendChild(optionButton(item)); });
+  }
+
+  // A choice button for a reference item, named in the screen's language.
+  function optionButton(item) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "option";
+    button.setAttribute("data-value", item.code);
+    button.textContent = item.name[lang];
+    return button;
   }
 
   // ---------- skills ----------
