@@ -143,6 +143,76 @@ public final class AppDatabase: Sendable {
                     );
                     """)
         }
+        migrator.registerMigration("v2: queue tickets, events, staff") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE ticket (
+                        id TEXT PRIMARY KEY,
+                        office_code TEXT NOT NULL,
+                        office_day TEXT NOT NULL,
+                        service_code TEXT NOT NULL,
+                        printed_code TEXT NOT NULL,
+                        number INTEGER NOT NULL CHECK (number >= 1),
+                        priority TEXT,
+                        registration_id TEXT REFERENCES registration(id),
+                        language TEXT NOT NULL,
+                        state TEXT NOT NULL
+                            CHECK (state IN ('waiting', 'called', 'serving', 'parked', 'finished', 'noShow')),
+                        issued_at TEXT NOT NULL,
+                        queued_at TEXT NOT NULL,
+                        called_at TEXT,
+                        serving_started_at TEXT,
+                        finished_at TEXT,
+                        counter INTEGER,
+                        staff_id TEXT,
+                        recalls INTEGER NOT NULL DEFAULT 0,
+                        requeued INTEGER NOT NULL DEFAULT 0,
+                        outcome TEXT,
+                        UNIQUE (office_code, office_day, printed_code, number)
+                    );
+                    CREATE INDEX ticket_queue ON ticket(office_code, office_day, state, service_code);
+
+                    -- Every step of every ticket; seq is the display board's event id.
+                    CREATE TABLE ticket_event (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        ticket_id TEXT NOT NULL REFERENCES ticket(id),
+                        kind TEXT NOT NULL,
+                        at TEXT NOT NULL,
+                        service_code TEXT NOT NULL,
+                        counter INTEGER,
+                        staff_id TEXT,
+                        from_service TEXT,
+                        outcome TEXT
+                    );
+                    CREATE INDEX ticket_event_counter ON ticket_event(counter, kind);
+
+                    CREATE TABLE staff (
+                        id TEXT PRIMARY KEY,
+                        display_name TEXT NOT NULL,
+                        role TEXT NOT NULL CHECK (role IN ('staff', 'head', 'technician')),
+                        pin_hash TEXT NOT NULL,
+                        failed_attempts INTEGER NOT NULL DEFAULT 0,
+                        locked_until TEXT,
+                        created_at TEXT NOT NULL
+                    );
+                    CREATE TABLE staff_session (
+                        token TEXT PRIMARY KEY,
+                        staff_id TEXT NOT NULL REFERENCES staff(id),
+                        counter INTEGER NOT NULL,
+                        created_at TEXT NOT NULL,
+                        expires_at TEXT NOT NULL,
+                        ended_at TEXT
+                    );
+                    -- Who did what and when, for actions that are not ticket events.
+                    CREATE TABLE staff_audit (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        staff_id TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        counter INTEGER,
+                        at TEXT NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }()
 }

@@ -1,0 +1,62 @@
+public import Foundation
+
+/// How a counter chooses the next ticket among those waiting for its services.
+///
+/// Default: a priority ticket counts as if it had waited `priorityHeadStart` longer (15 min);
+/// otherwise the longest wait goes first. A counter makes at most `maxPriorityInARow` (3)
+/// priority calls in a row while normal tickets wait, so a stream of priority visitors cannot
+/// hold the queue. Because every ticket's wait grows while it waits, a normal ticket is called
+/// at the latest once it has waited `priorityHeadStart` longer than every priority ticket:
+/// nobody waits forever.
+public struct QueuePolicy: Hashable, Sendable, Codable {
+    public var priorityHeadStart: TimeInterval
+    public var maxPriorityInARow: Int
+    /// How long after a call the officer may mark a no-show.
+    public var noShowGrace: TimeInterval
+    public var maxRecalls: Int
+
+    public init(
+        priorityHeadStart: TimeInterval = 15 * 60, maxPriorityInARow: Int = 3, noShowGrace: TimeInterval = 120,
+        maxRecalls: Int = 3
+    ) {
+        self.priorityHeadStart = priorityHeadStart
+        self.maxPriorityInARow = maxPriorityInARow
+        self.noShowGrace = noShowGrace
+        self.maxRecalls = maxRecalls
+    }
+
+    /// The ticket to call next, or nil when none waits. `priorityCallsInARow` is how many of
+    /// this counter's latest calls were priority tickets, back to its last normal call.
+    public func next(from waiting: [Ticket], now: Date, priorityCallsInARow: Int) -> Ticket? {
+        let candidates = waiting.filter { $0.state == .waiting }
+        let normalsWaiting = candidates.contains { $0.priority == nil }
+        let allowPriority = !normalsWaiting || priorityCallsInARow < maxPriorityInARow
+        return
+            candidates
+            .filter { allowPriority || $0.priority == nil }
+            .min { precedes($0, $1, now: now) }
+    }
+
+    /// Whether `a` is called before `b`: higher effective wait first; then the earlier queued;
+    /// then the lower number.
+    public func precedes(_ a: Ticket, _ b: Ticket, now: Date) -> Bool {
+        let (sa, sb) = (score(a, now: now), score(b, now: now))
+        if sa != sb { return sa > sb }
+        if a.queuedAt != b.queuedAt { return a.queuedAt < b.queuedAt }
+        return a.number < b.number
+    }
+
+    /// Effective waiting time: real wait plus the head start of a priority ticket.
+    public func score(_ ticket: Ticket, now: Date) -> TimeInterval {
+        now.timeIntervalSince(ticket.queuedAt) + (ticket.priority == nil ? 0 : priorityHeadStart)
+    }
+
+    /// Tickets of `ticket`'s service that the policy would call before it, counted from the
+    /// current queue (an estimate: later priority arrivals may still go ahead).
+    public func ahead(of ticket: Ticket, in waiting: [Ticket], now: Date) -> Int {
+        waiting.filter { other in
+            other.id != ticket.id && other.state == .waiting && other.serviceCode == ticket.serviceCode
+                && precedes(other, ticket, now: now)
+        }.count
+    }
+}

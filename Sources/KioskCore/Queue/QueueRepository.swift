@@ -1,0 +1,77 @@
+public import Foundation
+
+/// A ticket as issued, with where it stands.
+public struct IssuedTicket: Sendable, Equatable {
+    public var ticket: Ticket
+    public var estimate: WaitEstimate
+
+    public init(ticket: Ticket, estimate: WaitEstimate) {
+        self.ticket = ticket
+        self.estimate = estimate
+    }
+}
+
+/// A call as the display board shows it; `sequence` is the SSE event id.
+public struct QueueCall: Sendable, Equatable, Codable {
+    public var sequence: Int64
+    public var kind: TicketEventKind
+    public var displayNumber: String
+    public var serviceCode: String
+    public var counter: Int
+    public var at: Date
+
+    public init(
+        sequence: Int64, kind: TicketEventKind, displayNumber: String, serviceCode: String, counter: Int, at: Date
+    ) {
+        self.sequence = sequence
+        self.kind = kind
+        self.displayNumber = displayNumber
+        self.serviceCode = serviceCode
+        self.counter = counter
+        self.at = at
+    }
+}
+
+/// Today's figures of one service (or of all, with `serviceCode` nil).
+public struct QueueFigures: Sendable, Equatable, Codable {
+    public var serviceCode: String?
+    public var issued: Int
+    public var waiting: Int
+    public var served: Int
+    public var noShows: Int
+    /// Median wait from issue to first call, seconds; nil before the first call.
+    public var medianWait: TimeInterval?
+    /// Median service time from start to finish, seconds.
+    public var medianService: TimeInterval?
+
+    public init(
+        serviceCode: String?, issued: Int, waiting: Int, served: Int, noShows: Int, medianWait: TimeInterval?,
+        medianService: TimeInterval?
+    ) {
+        self.serviceCode = serviceCode
+        self.issued = issued
+        self.waiting = waiting
+        self.served = served
+        self.noShows = noShows
+        self.medianWait = medianWait
+        self.medianService = medianService
+    }
+}
+
+/// Storage of the queue. Every change writes its ticket event and outbox record in one transaction.
+public protocol QueueRepository: Sendable {
+    func issue(
+        service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language, at instant: Date
+    ) async throws -> IssuedTicket
+    /// Calls the ticket the policy chooses among today's waiting tickets of `services`;
+    /// nil when none waits. Two counters calling at once never get the same ticket.
+    func callNext(counter: Int, staffID: String, services: [String], at instant: Date) async throws -> Ticket?
+    func act(ticketID: UUID, _ action: TicketAction, at instant: Date) async throws -> Ticket
+    func ticket(id: UUID) async throws -> Ticket?
+    /// Today's waiting tickets, oldest first.
+    func waiting(at instant: Date) async throws -> [Ticket]
+    func estimate(for ticket: Ticket, at instant: Date) async throws -> WaitEstimate
+    /// Calls and recalls after `sequence`, oldest first.
+    func calls(after sequence: Int64, limit: Int) async throws -> [QueueCall]
+    func figures(at instant: Date) async throws -> [QueueFigures]
+}

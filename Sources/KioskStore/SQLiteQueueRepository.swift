@@ -1,0 +1,280 @@
+public import Foundation
+import GRDB
+public import KioskCore
+
+/// The queue in the office database. Call-next and every ticket action run as one write unit
+/// (see `GroupCommitWriter`), and units never interleave, so two counters calling at once
+/// always get different tickets.
+public struct SQLiteQueueRepository: QueueRepository {
+    let database: AppDatabase
+    let office: Office
+    let services: [QueueService]
+    let policy: QueuePolicy
+
+    public init(database: AppDatabase, office: Office, services: [QueueService], policy: QueuePolicy) {
+        self.database = database
+        self.office = office
+        self.services = services
+        self.policy = policy
+    }
+
+    func day(_ instant: Date) -> String { office.today(at: instant).description }
+
+    struct EventPayload: Encodable {
+        let sequence: Int64
+        let event: TicketEvent
+        let ticket: Ticket
+    }
+
+    public func issue(
+        service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language, at instant: Date
+    ) async throws -> IssuedTicket {
+        let officeCode = office.code
+        let today = office.today(at: instant)
+        let ticket = try await database.write { db in
+            let number = try db.nextCounterValue(officeCode: officeCode, name: "ticket:\(today):\(service.code)")
+            let ticket = Ticket(
+                id: UUIDv7.make(at: instant), officeCode: officeCode, officeDay: today, serviceCode: service.code,
+                number: Int(number), priority: priority, registrationID: registrationID, language: language,
+                issuedAt: instant)
+            try db.run(
+                """
+                INSERT INTO ticket (id, office_code, office_day, service_code, printed_code, number, priority,
+                    registration_id, language, state, issued_at, queued_at, recalls, requeued)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, 0, 0)
+                """,
+                [
+                    Self.key(ticket.id), officeCode, today.description, service.code, service.code, number,
+                    priority?.rawValue, registrationID.map(Self.key), language.rawValue,
+                    Outbox.utcTimestamp(instant), Outbox.utcTimestamp(instant),
+                ])
+            try record(TicketEvent(kind: .issued, at: instant), for: ticket, db)
+            return ticket
+        }
+        return IssuedTicket(ticket: ticket, estimate: try await estimate(for: ticket, at: instant))
+    }
+
+    public func callNext(counter: Int, staffID: String, services codes: [String], at instant: Date) async throws
+        -> Ticket?
+    {
+        let today = day(instant)
+        let officeCode = office.code
+        let policy = policy
+        return try await database.write { db in
+            guard !codes.isEmpty else { return nil }
+            let marks = Array(repeating: "?", count: codes.count).joined(separator: ", ")
+            var arguments: StatementArguments = [officeCode, today]
+            arguments += StatementArguments(codes)
+            let waiting = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM ticket WHERE office_code = ? AND office_day = ? AND state = 'waiting'
+                        AND service_code IN (\(marks))
+                        """), arguments: arguments
+            ).map(Self.ticket)
+            let recent = try String?.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT t.priority FROM ticket_event e JOIN ticket t ON t.id = e.ticket_id
+                        WHERE e.counter = ? AND e.kind = 'called' AND t.office_day = ?
+                        ORDER BY e.seq DESC LIMIT ?
+                        """), arguments: [counter, today, policy.maxPriorityInARow])
+            let streak = recent.prefix { $0 != nil }.count
+            guard var ticket = policy.next(from: waiting, now: instant, priorityCallsInARow: streak) else { return nil }
+            let event = try ticket.apply(.call(counter: counter, staffID: staffID), now: instant, policy: policy)
+            try update(ticket, db)
+            try record(event, for: ticket, db)
+            return ticket
+        }
+    }
+
+    public func act(ticketID: UUID, _ action: TicketAction, at instant: Date) async throws -> Ticket {
+        let policy = policy
+        let known = Set(services.map(\.code))
+        return try await database.write { db in
+            guard
+                var ticket = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM ticket WHERE id = ?"), arguments: [Self.key(ticketID)]
+                ).map(Self.ticket)
+            else { throw QueueStoreError.ticketNotFound }
+            if case .transfer(let target) = action, !known.contains(target) { throw TicketActionError.unknownService }
+            let event = try ticket.apply(action, now: instant, policy: policy)
+            try update(ticket, db)
+            try record(event, for: ticket, db)
+            return ticket
+        }
+    }
+
+    public func ticket(id: UUID) async throws -> Ticket? {
+        try await database.writer.read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ticket WHERE id = ?"), arguments: [Self.key(id)])
+                .map(Self.ticket)
+        }
+    }
+
+    public func waiting(at instant: Date) async throws -> [Ticket] {
+        let today = day(instant)
+        let officeCode = office.code
+        return try await database.writer.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM ticket WHERE office_code = ? AND office_day = ? AND state = 'waiting'
+                        ORDER BY queued_at
+                        """), arguments: [officeCode, today]
+            ).map(Self.ticket)
+        }
+    }
+
+    public func estimate(for ticket: Ticket, at instant: Date) async throws -> WaitEstimate {
+        let counters = services.first { $0.code == ticket.serviceCode }?.counters ?? []
+        let waiting = try await waiting(at: instant)
+        let now = Outbox.utcTimestamp(instant)
+        let (times, open) = try await database.writer.read { db -> ([TimeInterval], Int) in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT serving_started_at, finished_at FROM ticket
+                        WHERE service_code = ? AND state = 'finished' AND serving_started_at IS NOT NULL
+                        ORDER BY finished_at DESC LIMIT 30
+                        """), arguments: [ticket.serviceCode])
+            let times = try rows.map { row in
+                try Outbox.parseUTCTimestamp(row[1]).timeIntervalSince(try Outbox.parseUTCTimestamp(row[0]))
+            }
+            let openCounters = try Int.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT DISTINCT counter FROM staff_session WHERE ended_at IS NULL AND expires_at > ?"),
+                arguments: [now])
+            return (times, Set(openCounters).intersection(counters).count)
+        }
+        let ahead = ticket.state == .waiting ? policy.ahead(of: ticket, in: waiting, now: instant) : 0
+        return WaitEstimate.estimate(peopleAhead: ahead, recentServiceTimes: times, openCounters: open)
+    }
+
+    public func calls(after sequence: Int64, limit: Int) async throws -> [QueueCall] {
+        try await database.writer.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT e.seq, e.kind, e.at, e.counter, e.service_code, t.printed_code, t.number
+                        FROM ticket_event e JOIN ticket t ON t.id = e.ticket_id
+                        WHERE e.seq > ? AND e.kind IN ('called', 'recalled') ORDER BY e.seq LIMIT ?
+                        """), arguments: [sequence, limit]
+            ).map { row in
+                QueueCall(
+                    sequence: row["seq"], kind: TicketEventKind(rawValue: row["kind"]) ?? .called,
+                    displayNumber: Ticket.displayNumber(serviceCode: row["printed_code"], number: row["number"]),
+                    serviceCode: row["service_code"], counter: row["counter"],
+                    at: try Outbox.parseUTCTimestamp(row["at"]))
+            }
+        }
+    }
+
+    /// The latest event sequence number (the display board starts after it).
+    public func lastEventSequence() async throws -> Int64 {
+        try await database.writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM ticket_event") ?? 0
+        }
+    }
+
+    public func figures(at instant: Date) async throws -> [QueueFigures] {
+        let today = day(instant)
+        let officeCode = office.code
+        let tickets = try await database.writer.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM ticket WHERE office_code = ? AND office_day = ?"),
+                arguments: [officeCode, today]
+            ).map(Self.ticket)
+        }
+        func figures(_ code: String?, _ tickets: [Ticket]) -> QueueFigures {
+            let waits = tickets.compactMap { t in t.calledAt.map { $0.timeIntervalSince(t.issuedAt) } }
+            let services = tickets.compactMap { t -> TimeInterval? in
+                guard t.state == .finished, let start = t.servingStartedAt, let end = t.finishedAt else { return nil }
+                return end.timeIntervalSince(start)
+            }
+            return QueueFigures(
+                serviceCode: code, issued: tickets.count, waiting: tickets.filter { $0.state == .waiting }.count,
+                served: tickets.filter { $0.state == .finished }.count,
+                noShows: tickets.filter { $0.state == .noShow }.count, medianWait: Self.median(waits),
+                medianService: Self.median(services))
+        }
+        return [figures(nil, tickets)]
+            + services.map { service in figures(service.code, tickets.filter { $0.serviceCode == service.code }) }
+    }
+
+    static func median(_ values: [TimeInterval]) -> TimeInterval? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
+    // MARK: - Rows
+
+    static func key(_ id: UUID) -> String { id.uuidString.lowercased() }
+
+    func update(_ t: Ticket, _ db: Database) throws {
+        func time(_ date: Date?) -> String? { date.map(Outbox.utcTimestamp) }
+        try db.run(
+            """
+            UPDATE ticket SET service_code = ?, state = ?, queued_at = ?, called_at = ?, serving_started_at = ?,
+                finished_at = ?, counter = ?, staff_id = ?, recalls = ?, requeued = ?, outcome = ?
+            WHERE id = ?
+            """,
+            [
+                t.serviceCode, t.state.rawValue, Outbox.utcTimestamp(t.queuedAt), time(t.calledAt),
+                time(t.servingStartedAt), time(t.finishedAt), t.counter, t.staffID, t.recalls, t.requeued,
+                t.outcome?.rawValue, Self.key(t.id),
+            ])
+    }
+
+    /// Stores the event and its outbox record (`queue.<kind>`), in the caller's transaction.
+    func record(_ event: TicketEvent, for ticket: Ticket, _ db: Database) throws {
+        try db.run(
+            """
+            INSERT INTO ticket_event (ticket_id, kind, at, service_code, counter, staff_id, from_service, outcome)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                Self.key(ticket.id), event.kind.rawValue, Outbox.utcTimestamp(event.at), ticket.serviceCode,
+                event.counter, event.staffID, event.fromService, event.outcome?.rawValue,
+            ])
+        let sequence = db.lastInsertedRowID
+        try Outbox.append(
+            db, officeCode: ticket.officeCode, type: OutboxRecordType(rawValue: "queue.\(event.kind.rawValue)"),
+            payload: EventPayload(sequence: sequence, event: event, ticket: ticket), at: event.at)
+    }
+
+    static func ticket(_ row: Row) throws -> Ticket {
+        func time(_ column: String) throws -> Date? {
+            guard let text: String = row[column] else { return nil }
+            return try Outbox.parseUTCTimestamp(text)
+        }
+        let id: String = row["id"]
+        let invalid = StoredValueError(id: id)
+        var ticket = Ticket(
+            id: try UUID(uuidString: id).orThrow(invalid), officeCode: row["office_code"],
+            officeDay: try CivilDate(iso8601: row["office_day"]).orThrow(invalid), serviceCode: row["printed_code"],
+            number: row["number"], priority: (row["priority"] as String?).flatMap(PriorityCategory.init(rawValue:)),
+            registrationID: (row["registration_id"] as String?).flatMap(UUID.init(uuidString:)),
+            language: Language(rawValue: row["language"]) ?? .mn, issuedAt: try time("issued_at").orThrow(invalid))
+        ticket.serviceCode = row["service_code"]
+        ticket.state = try TicketState(rawValue: row["state"]).orThrow(invalid)
+        ticket.queuedAt = try time("queued_at").orThrow(invalid)
+        ticket.calledAt = try time("called_at")
+        ticket.servingStartedAt = try time("serving_started_at")
+        ticket.finishedAt = try time("finished_at")
+        ticket.counter = row["counter"]
+        ticket.staffID = row["staff_id"]
+        ticket.recalls = row["recalls"]
+        ticket.requeued = row["requeued"]
+        ticket.outcome = (row["outcome"] as String?).flatMap(ServiceOutcome.init(rawValue:))
+        return ticket
+    }
+}
+
+public struct QueueStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    private let code: String
+    public static let ticketNotFound = Self(code: "ticketNotFound")
+    public var description: String { code }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+import KioskCore
+import KioskStore
+import KioskTestSupport
+import Testing
+
+@Suite("Queue in the database")
+struct QueueRepositoryTests {
+    func repository(_ temp: TemporaryDatabase, office: Office = Fixtures.office) -> SQLiteQueueRepository {
+        SQLiteQueueRepository(
+            database: temp.database, office: office, services: QueueService.demo, policy: QueuePolicy())
+    }
+
+    @Test func numbersRunPerServiceAndRestartAtLocalMidnight() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let hovd = Office(
+            code: "MN-043", name: LocalizedText(mn: "Ховд", en: "Khovd"), adminUnitCode: "MN-043",
+            timeZone: TimeZone(identifier: "Asia/Hovd")!)
+        let queue = repository(temp, office: hovd)
+        let a = QueueService.demo[0]
+        let b = QueueService.demo[1]
+        // 16:58 UTC is 23:58 in Hovd; 17:02 UTC is 00:02 the next day there.
+        let beforeMidnight = Date(timeIntervalSince1970: 1_795_366_680)
+        let afterMidnight = beforeMidnight.addingTimeInterval(240)
+        let first = try await queue.issue(
+            service: a, priority: nil, registrationID: nil, language: .mn, at: beforeMidnight)
+        let second = try await queue.issue(
+            service: a, priority: nil, registrationID: nil, language: .mn, at: beforeMidnight)
+        let other = try await queue.issue(
+            service: b, priority: nil, registrationID: nil, language: .mn, at: beforeMidnight)
+        let nextDay = try await queue.issue(
+            service: a, priority: nil, registrationID: nil, language: .mn, at: afterMidnight)
+        #expect(first.ticket.displayNumber == "А-001")
+        #expect(second.ticket.displayNumber == "А-002")
+        #expect(other.ticket.displayNumber == "Б-001")
+        #expect(nextDay.ticket.displayNumber == "А-001")
+        #expect(first.ticket.officeDay.description == "2026-11-22")
+        #expect(nextDay.ticket.officeDay.description == "2026-11-23")
+        // Yesterday's tickets are not called today.
+        let called = try await queue.callNext(counter: 1, staffID: "bat", services: ["А"], at: afterMidnight)
+        #expect(called?.id == nextDay.ticket.id)
+        #expect(try await queue.callNext(counter: 1, staffID: "bat", services: ["А"], at: afterMidnight) == nil)
+    }
+
+    @Test func everyStepIsAnEventWithItsOutboxRecord() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let queue = repository(temp)
+        let now = Fixtures.now
+        let issued = try await queue.issue(
+            service: QueueService.demo[0], priority: .elderly, registrationID: nil, language: .mn, at: now)
+        _ = try await queue.callNext(counter: 1, staffID: "bat", services: ["А"], at: now)
+        _ = try await queue.act(ticketID: issued.ticket.id, .recall, at: now.addingTimeInterval(30))
+        _ = try await queue.act(ticketID: issued.ticket.id, .start, at: now.addingTimeInterval(60))
+        let done = try await queue.act(
+            ticketID: issued.ticket.id, .finish(.registered), at: now.addingTimeInterval(400))
+        #expect(done.state == .finished)
+        let (events, outbox) = try await temp.database.writer.read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT kind FROM ticket_event ORDER BY seq"),
+                try String.fetchAll(db, sql: "SELECT record_type FROM outbox ORDER BY seq")
+            )
+        }
+        #expect(events == ["issued", "called", "recalled", "started", "finished"])
+        #expect(outbox == ["queue.issued", "queue.called", "queue.recalled", "queue.started", "queue.finished"])
+        let calls = try await queue.calls(after: 0, limit: 10)
+        #expect(calls.map(\.kind) == [.called, .recalled])
+        #expect(calls.allSatisfy { $0.displayNumber == "А-001" && $0.counter == 1 })
+        let figures = try await queue.figures(at: now)
+        #expect(figures.first?.served == 1)
+        #expect(figures.first?.medianService == 340)
+    }
+
+    @Test func concurrentCallersNeverGetTheSameTicket() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let queue = repository(temp)
+        let now = Fixtures.now
+        for index in 0..<120 {
+            _ = try await queue.issue(
+                service: QueueService.demo[index % 2], priority: index % 7 == 0 ? .disability : nil,
+                registrationID: nil,
+                language: .mn, at: now.addingTimeInterval(Double(index)))
+        }
+        // Ten counters press "call next" as fast as they can, all at once.
+        let called = try await withThrowingTaskGroup(of: [UUID].self) { group in
+            for counter in 1...10 {
+                group.addTask {
+                    var mine: [UUID] = []
+                    while let ticket = try await queue.callNext(
+                        counter: counter, staffID: "staff\(counter)", services: ["А", "Б"],
+                        at: now.addingTimeInterval(600))
+                    {
+                        mine.append(ticket.id)
+                    }
+                    return mine
+                }
+            }
+            return try await group.reduce(into: [UUID]()) { $0 += $1 }
+        }
+        #expect(called.count == 120)
+        #expect(Set(called).count == 120)
+    }
+
+    @Test func estimateUsesRecentServiceTimesAndOpenCounters() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let queue = repository(temp)
+        let service = QueueService.demo[0]
+        var now = Fixtures.now
+        for _ in 0..<3 {
+            let t = try await queue.issue(service: service, priority: nil, registrationID: nil, language: .mn, at: now)
+            _ = try await queue.callNext(counter: 1, staffID: "bat", services: ["А"], at: now)
+            _ = try await queue.act(ticketID: t.ticket.id, .start, at: now)
+            now = now.addingTimeInterval(300)
+            _ = try await queue.act(ticketID: t.ticket.id, .finish(.registered), at: now)
+        }
+        for _ in 0..<2 {
+            _ = try await queue.issue(service: service, priority: nil, registrationID: nil, language: .mn, at: now)
+        }
+        // No counter open: no estimate, never an invented one.
+        let closed = try await queue.issue(service: service, priority: nil, registrationID: nil, language: .mn, at: now)
+        #expect(closed.estimate.peopleAhead == 2)
+        #expect(closed.estimate.minutes == nil)
+        try await temp.database.writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO staff (id, display_name, role, pin_hash, created_at) VALUES ('bat', 'Бат', 'staff', 'x', '');
+                    INSERT INTO staff_session (token, staff_id, counter, created_at, expires_at)
+                    VALUES ('t', 'bat', 1, '', '2999-01-01T00:00:00.000Z');
+                    """)
+        }
+        let open = try await queue.estimate(for: closed.ticket, at: now)
+        #expect(open.minutes == 10...15)
+    }
+}
