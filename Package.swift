@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
+        // libxcrypt from Debian: the slow password hash (yescrypt) for staff PINs.
+        .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
         // Domain: types, rules, ports. No I/O.
         .target(
             name: "KioskCore",
@@ -37,6 +39,7 @@ let package = Package(
             name: "KioskStore",
             dependencies: [
                 "KioskCore",
+                "CCrypt",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],

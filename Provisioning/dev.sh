@@ -8,9 +8,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-# What building and running needs: SQLite headers for GRDB, time zone data for Asia/Hovd,
+# What building and running needs: SQLite headers for GRDB, libxcrypt for staff PIN hashes,
+# time zone data for Asia/Hovd,
 # fonts with Mongolian Cyrillic (Ө ө Ү ү) for the screens, curl for the health check.
-BUILD_PACKAGES=(git libsqlite3-dev pkg-config tzdata ca-certificates curl)
+BUILD_PACKAGES=(git libsqlite3-dev libcrypt-dev pkg-config tzdata ca-certificates curl)
 RUN_PACKAGES=(fonts-noto-core fonts-dejavu-core)
 # What the tests add: a real Chromium for the browser tests, Python for Playwright and pytest.
 TEST_PACKAGES=(chromium python3 python3-venv)

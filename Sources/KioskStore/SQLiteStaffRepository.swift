@@ -1,0 +1,144 @@
+public import Foundation
+import GRDB
+public import KioskCore
+
+/// Staff accounts, sessions and the audit of sign-ins. The slow PIN check runs outside the
+/// write transaction, so a sign-in never holds up the queue.
+public struct SQLiteStaffRepository: StaffRepository {
+    let database: AppDatabase
+    let hasher: any PINHasher
+    let policy: SignInPolicy
+    /// Counters that exist in the office.
+    let counters: Set<Int>
+
+    public init(database: AppDatabase, hasher: any PINHasher, policy: SignInPolicy = SignInPolicy(), counters: Set<Int>)
+    {
+        self.database = database
+        self.hasher = hasher
+        self.policy = policy
+        self.counters = counters
+    }
+
+    public func addStaff(id: String, displayName: String, role: StaffRole, pin: String, at instant: Date) async throws {
+        guard SignInPolicy.isValidPIN(pin) else { throw StaffStoreError.invalidPIN }
+        let hash = try hasher.hash(pin)
+        try await database.write { db in
+            try db.run(
+                """
+                INSERT INTO staff (id, display_name, role, pin_hash, created_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, role = excluded.role,
+                    pin_hash = excluded.pin_hash, failed_attempts = 0, locked_until = NULL
+                """, [id, displayName, role.rawValue, hash, Outbox.utcTimestamp(instant)])
+            try Self.audit(db, staffID: id, action: "accountSaved", counter: nil, at: instant)
+        }
+    }
+
+    public func signIn(username: String, pin: String, counter: Int, at instant: Date) async throws -> StaffSession {
+        guard counters.contains(counter) else { throw SignInError.unknownCounter }
+        let account = try await database.writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM staff WHERE id = ?", arguments: [username])
+        }
+        guard let account else {
+            // Same work and answer as a wrong PIN, so usernames cannot be probed.
+            _ = hasher.verify(pin, against: "$y$j9T$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+            throw SignInError.wrongUsernameOrPIN
+        }
+        if let locked = try (account["locked_until"] as String?).map(Outbox.parseUTCTimestamp), locked > instant {
+            throw SignInError.locked(until: locked)
+        }
+        let correct = hasher.verify(pin, against: account["pin_hash"])
+        let displayName: String = account["display_name"]
+        let role = StaffRole(rawValue: account["role"]) ?? .staff
+        let policy = policy
+        let token = Self.newToken()
+        let outcome: Result<StaffSession, SignInError> = try await database.write { db in
+            if correct {
+                try db.run("UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?", [username])
+                let expires = instant.addingTimeInterval(policy.sessionLength)
+                // One counter, one officer: an earlier session at this counter ends.
+                try db.run(
+                    "UPDATE staff_session SET ended_at = ? WHERE counter = ? AND ended_at IS NULL",
+                    [Outbox.utcTimestamp(instant), counter])
+                try db.run(
+                    "INSERT INTO staff_session (token, staff_id, counter, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                    [token, username, counter, Outbox.utcTimestamp(instant), Outbox.utcTimestamp(expires)])
+                try Self.audit(db, staffID: username, action: "signIn", counter: counter, at: instant)
+                return .success(
+                    StaffSession(
+                        token: token, staffID: username, displayName: displayName, role: role, counter: counter,
+                        expiresAt: expires))
+            }
+            let failures =
+                (try Int.fetchOne(db, sql: "SELECT failed_attempts FROM staff WHERE id = ?", arguments: [username]) ?? 0)
+                + 1
+            if failures >= policy.maxFailures {
+                let until = instant.addingTimeInterval(policy.lockout)
+                try db.run(
+                    "UPDATE staff SET failed_attempts = 0, locked_until = ? WHERE id = ?",
+                    [Outbox.utcTimestamp(until), username])
+                try Self.audit(db, staffID: username, action: "locked", counter: counter, at: instant)
+                return .failure(.locked(until: until))
+            }
+            try db.run("UPDATE staff SET failed_attempts = ? WHERE id = ?", [failures, username])
+            try Self.audit(db, staffID: username, action: "signInFailed", counter: counter, at: instant)
+            return .failure(.wrongUsernameOrPIN)
+        }
+        return try outcome.get()
+    }
+
+    public func session(token: String, at instant: Date) async throws -> StaffSession? {
+        try await database.writer.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT s.token, s.staff_id, s.counter, s.expires_at, a.display_name, a.role
+                            FROM staff_session s JOIN staff a ON a.id = s.staff_id
+                            WHERE s.token = ? AND s.ended_at IS NULL AND s.expires_at > ?
+                            """), arguments: [token, Outbox.utcTimestamp(instant)])
+            else { return nil }
+            return StaffSession(
+                token: row["token"], staffID: row["staff_id"], displayName: row["display_name"],
+                role: StaffRole(rawValue: row["role"]) ?? .staff, counter: row["counter"],
+                expiresAt: try Outbox.parseUTCTimestamp(row["expires_at"]))
+        }
+    }
+
+    public func signOut(token: String, at instant: Date) async throws {
+        try await database.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT staff_id, counter FROM staff_session WHERE token = ? AND ended_at IS NULL",
+                    arguments: [token])
+            else { return }
+            try db.run("UPDATE staff_session SET ended_at = ? WHERE token = ?", [Outbox.utcTimestamp(instant), token])
+            try Self.audit(db, staffID: row["staff_id"], action: "signOut", counter: row["counter"], at: instant)
+        }
+    }
+
+    public func staffCount() async throws -> Int {
+        try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM staff") ?? 0 }
+    }
+
+    static func audit(_ db: Database, staffID: String, action: String, counter: Int?, at instant: Date) throws {
+        try db.run(
+            "INSERT INTO staff_audit (staff_id, action, counter, at) VALUES (?, ?, ?, ?)",
+            [staffID, action, counter, Outbox.utcTimestamp(instant)])
+    }
+
+    /// 32 random bytes as hex: the session cookie.
+    static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in
+            let value: UInt64 = generator.next()
+            let hex = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
+    }
+}
+
+public struct StaffStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    private let code: String
+    public static let invalidPIN = Self(code: "invalidPIN")
+    public var description: String { code }
+}
