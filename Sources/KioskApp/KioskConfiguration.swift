@@ -18,13 +18,17 @@ public struct KioskConfiguration: Sendable, Equatable {
     public var idleSeconds: Int = 60
     public var countdownSeconds: Int = 20
     public var logLevel: String = "info"
+    /// JSON file of the office's queue services; nil serves the demo services.
+    public var servicesFile: String?
+    /// Create demo staff accounts when the office has none (the demo office only).
+    public var demoStaff: Bool = true
 
     public init() {}
 
     /// Keys accepted in a config file and (upper-cased, `KIOSK_` prefixed) in the environment.
     public static let keys: [String] = [
         "host", "port", "data_dir", "kiosk_dir", "office_code", "office_name_mn", "office_name_en", "office_unit",
-        "time_zone", "language", "idle_seconds", "countdown_seconds", "log_level",
+        "time_zone", "language", "idle_seconds", "countdown_seconds", "log_level", "services_file", "demo_staff",
     ]
 
     /// Applies one setting by key; throws `ConfigurationError` naming the key on a bad value.
@@ -67,6 +71,12 @@ public struct KioskConfiguration: Sendable, Equatable {
                     key: key, problem: "must be trace, debug, info, notice, warning, error or critical")
             }
             logLevel = value
+        case "services_file": servicesFile = value
+        case "demo_staff":
+            guard ["true", "false"].contains(value) else {
+                throw ConfigurationError(key: key, problem: "must be true or false")
+            }
+            demoStaff = value == "true"
         default:
             throw ConfigurationError(key: key, problem: "is not a setting")
         }

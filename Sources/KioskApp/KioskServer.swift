@@ -1,6 +1,6 @@
 public import Foundation
 public import Hummingbird
-import KioskCore
+public import KioskCore
 import KioskHTTP
 public import KioskStore
 public import Logging
@@ -36,10 +36,23 @@ public struct KioskServer: Sendable {
                 key: "office_unit", problem: "\(office.adminUnitCode) is not an aimag or district code")
         }
 
+        let services = try Self.loadServices(configuration.servicesFile)
+        let counters = Set(services.flatMap(\.counters))
+        let staff = SQLiteStaffRepository(database: database, hasher: YescryptPINHasher(), counters: counters)
+        if configuration.demoStaff, try await staff.staffCount() == 0 {
+            for (id, name, role) in Self.demoStaff {
+                try await staff.addStaff(id: id, displayName: name, role: role, pin: Self.demoPIN, at: Date())
+            }
+            logger.notice("created demo staff accounts", metadata: ["kiosk.staff": "\(Self.demoStaff.map(\.0))"])
+        }
+
         let environment = KioskHTTPEnvironment(
             office: office,
             registrations: SQLiteRegistrationRepository(database: database, officeCode: office.code),
             summaries: SQLiteOfficeSummarySource(database: database, officeCode: office.code),
+            queue: SQLiteQueueRepository(database: database, office: office, services: services, policy: QueuePolicy()),
+            staff: staff,
+            services: services,
             catalog: catalog,
             locales: try Locales(directory: kioskDirectory.appendingPathComponent("locales")),
             kioskDirectory: kioskDirectory,
@@ -61,6 +74,34 @@ public struct KioskServer: Sendable {
                     ])
             },
             logger: logger)
+    }
+
+    /// Demo office accounts (PIN `demoPIN`), created only when `demo_staff` is on and no staff exist.
+    public static let demoStaff: [(String, String, StaffRole)] = [
+        ("ajiltan1", "Бат-Эрдэнэ", .staff), ("ajiltan2", "Сарангэрэл", .staff), ("darga", "Оюунчимэг", .head),
+    ]
+    public static let demoPIN = "2468"
+
+    /// The office's services from a JSON file (an array of `QueueService`), or the demo set.
+    static func loadServices(_ path: String?) throws -> [QueueService] {
+        guard let path else { return QueueService.demo }
+        let services: [QueueService]
+        do {
+            services = try JSONDecoder().decode([QueueService].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw ConfigurationError(key: "services_file", problem: "cannot be read as a list of services (\(error))")
+        }
+        let codes = services.map(\.code)
+        guard !services.isEmpty, Set(codes).count == codes.count,
+            codes.allSatisfy({
+                $0.count == 1 && RegistryNumber.isCyrillicLetter(Character($0)) && $0 == $0.uppercased()
+            }),
+            services.allSatisfy({ !$0.counters.isEmpty })
+        else {
+            throw ConfigurationError(
+                key: "services_file", problem: "needs distinct one-letter Cyrillic codes and at least one counter each")
+        }
+        return services
     }
 
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully.

@@ -11,6 +11,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var field: String?
     public var fieldErrors: [FieldErrorBody] = []
     public var existingID: UUID?
+    /// Sent as `Retry-After` (a locked account, for example).
+    public var retryAfterSeconds: Int?
 
     public init(status: HTTPResponse.Status, code: String, message: LocalizedText, field: String? = nil) {
         self.status = status
@@ -42,6 +44,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
                 code: code, message: message, field: field, fields: fieldErrors.isEmpty ? nil : fieldErrors,
                 existingId: existingID?.uuidString.lowercased()))
         var response = try JSON.response(envelope, status: status)
+        if let retryAfterSeconds { response.headers[.retryAfter] = String(retryAfterSeconds) }
         if status == .methodNotAllowed || status == .unsupportedMediaType { response.headers[.connection] = "close" }
         return response
     }

@@ -6,6 +6,9 @@ public struct KioskHTTPEnvironment: Sendable {
     public var office: Office
     public var registrations: any RegistrationRepository
     public var summaries: any OfficeSummarySource
+    public var queue: any QueueRepository
+    public var staff: any StaffRepository
+    public var services: [QueueService]
     public var catalog: ReferenceCatalog
     public var locales: Locales
     /// `Kiosk/` folder: `templates/`, `assets/`.
@@ -22,6 +25,7 @@ public struct KioskHTTPEnvironment: Sendable {
 
     public init(
         office: Office, registrations: any RegistrationRepository, summaries: any OfficeSummarySource,
+        queue: any QueueRepository, staff: any StaffRepository, services: [QueueService],
         catalog: ReferenceCatalog, locales: Locales,
         kioskDirectory: URL, settings: ScreenSettings = ScreenSettings(), consentTextVersion: String = "2026-1",
         maxBodyBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = { Date() },
@@ -30,6 +34,9 @@ public struct KioskHTTPEnvironment: Sendable {
         self.office = office
         self.registrations = registrations
         self.summaries = summaries
+        self.queue = queue
+        self.staff = staff
+        self.services = services
         self.catalog = catalog
         self.locales = locales
         self.kioskDirectory = kioskDirectory

@@ -170,10 +170,24 @@ public struct SQLiteQueueRepository: QueueRepository {
         }
     }
 
-    /// The latest event sequence number (the display board starts after it).
-    public func lastEventSequence() async throws -> Int64 {
+    public func lastCallSequence() async throws -> Int64 {
         try await database.writer.read { db in
-            try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM ticket_event") ?? 0
+            try Int64.fetchOne(
+                db, sql: "SELECT COALESCE(MAX(seq), 0) FROM ticket_event WHERE kind IN ('called', 'recalled')") ?? 0
+        }
+    }
+
+    public func active(at instant: Date) async throws -> [Ticket] {
+        let today = day(instant)
+        let officeCode = office.code
+        return try await database.writer.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM ticket WHERE office_code = ? AND office_day = ?
+                        AND state IN ('called', 'serving', 'parked') ORDER BY called_at
+                        """), arguments: [officeCode, today]
+            ).map(Self.ticket)
         }
     }
 
@@ -271,10 +285,4 @@ public struct SQLiteQueueRepository: QueueRepository {
         ticket.outcome = (row["outcome"] as String?).flatMap(ServiceOutcome.init(rawValue:))
         return ticket
     }
-}
-
-public struct QueueStoreError: Error, Hashable, Sendable, CustomStringConvertible {
-    private let code: String
-    public static let ticketNotFound = Self(code: "ticketNotFound")
-    public var description: String { code }
 }

@@ -21,6 +21,11 @@ struct TestApp {
             office: Fixtures.office,
             registrations: SQLiteRegistrationRepository(database: database, officeCode: Fixtures.office.code),
             summaries: SQLiteOfficeSummarySource(database: database, officeCode: Fixtures.office.code),
+            queue: SQLiteQueueRepository(
+                database: database, office: Fixtures.office, services: QueueService.demo, policy: QueuePolicy()),
+            staff: SQLiteStaffRepository(
+                database: database, hasher: YescryptPINHasher(), counters: [1, 2, 3, 4, 5, 6]),
+            services: QueueService.demo,
             catalog: try Fixtures.catalog(),
             locales: try Locales(directory: Fixtures.kioskDirectory.appendingPathComponent("locales")),
             kioskDirectory: Fixtures.kioskDirectory,

@@ -74,4 +74,15 @@ public protocol QueueRepository: Sendable {
     /// Calls and recalls after `sequence`, oldest first.
     func calls(after sequence: Int64, limit: Int) async throws -> [QueueCall]
     func figures(at instant: Date) async throws -> [QueueFigures]
+    /// Today's tickets at counters: called, being served, parked.
+    func active(at instant: Date) async throws -> [Ticket]
+    /// The sequence of the latest call or recall (0 before any).
+    func lastCallSequence() async throws -> Int64
+}
+
+/// The store could not find the ticket an action names.
+public struct QueueStoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    private let code: String
+    public static let ticketNotFound = Self(code: "ticketNotFound")
+    public var description: String { code }
 }

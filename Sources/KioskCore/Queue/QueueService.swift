@@ -39,6 +39,10 @@ public struct OpeningHours: Hashable, Sendable, Codable {
     /// Mongolian public offices: 08:30–17:30, last ticket 17:00, Monday to Friday.
     public static let standard = OpeningHours(opens: 8 * 60 + 30, closes: 17 * 60 + 30, lastTicket: 17 * 60)
 
+    /// Every day, all day: the demo office, so a developer can take tickets at any hour.
+    public static let allDay = OpeningHours(
+        opens: 0, closes: 24 * 60, lastTicket: 24 * 60, weekdays: [1, 2, 3, 4, 5, 6, 7])
+
     /// Whether a ticket may be issued at `instant` in `calendar`'s zone.
     public func issuesTickets(at instant: Date, calendar: Calendar) -> Bool {
         let parts = calendar.dateComponents([.hour, .minute, .weekday], from: instant)
@@ -55,25 +59,25 @@ public struct OpeningHours: Hashable, Sendable, Codable {
 }
 
 extension QueueService {
-    /// The demo office's services.
+    /// The demo office's services (open all day, every day; a real office configures its hours).
     public static let demo: [QueueService] = [
         QueueService(
             code: "А", name: LocalizedText(mn: "Ажил хайгчийн бүртгэл", en: "Jobseeker registration"),
-            counters: [1, 2], hours: .standard, requiresRegistration: false),
+            counters: [1, 2], hours: .allDay, requiresRegistration: false),
         QueueService(
             code: "Б", name: LocalizedText(mn: "Мэргэжлийн зөвлөгөө", en: "Career counselling"),
-            counters: [3], hours: .standard, requiresRegistration: true),
+            counters: [3], hours: .allDay, requiresRegistration: true),
         QueueService(
             code: "В", name: LocalizedText(mn: "Ажилд зуучлах", en: "Job placement"),
-            counters: [1, 3], hours: .standard, requiresRegistration: true),
+            counters: [1, 3], hours: .allDay, requiresRegistration: true),
         QueueService(
             code: "Г", name: LocalizedText(mn: "Хөдөлмөр эрхлэлтийг дэмжих хөтөлбөр", en: "Employment programmes"),
-            counters: [4], hours: .standard, requiresRegistration: true),
+            counters: [4], hours: .allDay, requiresRegistration: true),
         QueueService(
             code: "Д", name: LocalizedText(mn: "Нийгмийн халамжийн үйлчилгээ", en: "Social welfare"),
-            counters: [5, 6], hours: .standard, requiresRegistration: false),
+            counters: [5, 6], hours: .allDay, requiresRegistration: false),
         QueueService(
             code: "Е", name: LocalizedText(mn: "Ажил олгогчийн үйлчилгээ", en: "Employer services"),
-            counters: [4], hours: .standard, requiresRegistration: false),
+            counters: [4], hours: .allDay, requiresRegistration: false),
     ]
 }

@@ -1,0 +1,114 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import KioskCore
+import KioskHTTP
+import KioskTestSupport
+import NIOCore
+import Testing
+
+@Suite("Queue API")
+struct QueueAPITests {
+    func signIn(_ client: some TestClientProtocol, _ app: TestApp, counter: Int = 1) async throws -> String {
+        try await app.environment.staff.addStaff(
+            id: "bat\(counter)", displayName: "Бат", role: .staff, pin: "2468", at: Fixtures.now)
+        let response = try await client.execute(
+            uri: "/api/v1/staff/sessions", method: .post, headers: [.contentType: "application/json"],
+            body: ByteBuffer(string: "{\"username\": \"bat\(counter)\", \"pin\": \"2468\", \"counter\": \(counter)}")
+        ) { $0 }
+        #expect(response.status == .created)
+        let cookie = try #require(response.headers[.setCookie])
+        #expect(cookie.contains("HttpOnly"))
+        #expect(cookie.contains("SameSite=Strict"))
+        return String(cookie.split(separator: ";")[0])
+    }
+
+    func staffCall(
+        _ client: some TestClientProtocol, _ cookie: String, _ uri: String, _ body: String? = nil
+    ) async throws -> (TestResponse, [String: Any]) {
+        var headers: HTTPFields = [.cookie: cookie]
+        if body != nil { headers[.contentType] = "application/json" }
+        let response = try await client.execute(
+            uri: uri, method: .post, headers: headers, body: body.map { ByteBuffer(string: $0) }
+        ) { $0 }
+        let object =
+            (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
+        return (response, object)
+    }
+
+    @Test func aTicketFromTheKioskToTheCounter() async throws {
+        let app = try await TestApp()
+        try await app.test { client in
+            let (issued, ticket) = try await client.json(
+                .post, "/api/v1/tickets", "{\"serviceCode\": \"А\", \"priority\": \"elderly\", \"language\": \"mn\"}")
+            #expect(issued.status == .created)
+            #expect(ticket["number"] as? String == "А-001")
+            #expect(ticket["peopleAhead"] as? Int == 0)
+            #expect(ticket["estimateMinutes"] is NSNull || ticket["estimateMinutes"] == nil)
+            let id = try #require(ticket["id"] as? String)
+
+            // Staff actions need a signed-in counter.
+            let (anonymous, _) = try await client.json(.post, "/api/v1/counters/1/call-next")
+            #expect(anonymous.status == .unauthorized)
+            let cookie = try await signIn(client, app)
+            let (wrong, _) = try await staffCall(client, cookie, "/api/v1/counters/2/call-next")
+            #expect(wrong.status == .forbidden)
+            let (called, calledTicket) = try await staffCall(client, cookie, "/api/v1/counters/1/call-next")
+            #expect(called.status == .ok)
+            #expect(calledTicket["id"] as? String == id)
+            #expect(calledTicket["counter"] as? Int == 1)
+            let (none, noneBody) = try await staffCall(client, cookie, "/api/v1/counters/1/call-next")
+            #expect(none.status == .notFound)
+            #expect((noneBody["error"] as? [String: Any])?["code"] as? String == "queue.noTicketWaiting")
+
+            #expect(try await staffCall(client, cookie, "/api/v1/tickets/\(id)/recall").0.status == .ok)
+            #expect(try await staffCall(client, cookie, "/api/v1/tickets/\(id)/start").0.status == .ok)
+            let (refused, refusal) = try await staffCall(client, cookie, "/api/v1/tickets/\(id)/start")
+            #expect(refused.status == .conflict)
+            #expect((refusal["error"] as? [String: Any])?["code"] as? String == "queue.notCalled")
+            let (finished, done) = try await staffCall(
+                client, cookie, "/api/v1/tickets/\(id)/finish", "{\"outcome\": \"registered\"}")
+            #expect(finished.status == .ok)
+            #expect(done["state"] as? String == "finished")
+
+            let (_, status) = try await client.json(.get, "/api/v1/tickets/\(id)")
+            #expect(status["state"] as? String == "finished")
+        }
+    }
+
+    @Test func servicesThatNeedRegistrationAskForIt() async throws {
+        try await TestApp().test { client in
+            let (response, body) = try await client.json(.post, "/api/v1/tickets", "{\"serviceCode\": \"Б\"}")
+            #expect(response.status == .unprocessableContent)
+            #expect(body.codes(for: "registrationId") == ["queue.registrationRequired"])
+            let (_, created) = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form()))
+            let id = try #require(created["id"] as? String)
+            let (ok, ticket) = try await client.json(
+                .post, "/api/v1/tickets", "{\"serviceCode\": \"Б\", \"registrationId\": \"\(id)\"}")
+            #expect(ok.status == .created)
+            #expect(ticket["number"] as? String == "Б-001")
+            let (unknown, _) = try await client.json(.post, "/api/v1/tickets", "{\"serviceCode\": \"Щ\"}")
+            #expect(unknown.status == .unprocessableContent)
+        }
+    }
+
+    @Test func wrongPINsAreRefusedThenLocked() async throws {
+        let app = try await TestApp()
+        try await app.test { client in
+            try await app.environment.staff.addStaff(
+                id: "bat", displayName: "Бат", role: .staff, pin: "2468", at: Fixtures.now)
+            for attempt in 1...5 {
+                let (response, body) = try await client.json(
+                    .post, "/api/v1/staff/sessions", "{\"username\": \"bat\", \"pin\": \"0000\", \"counter\": 1}")
+                if attempt < 5 {
+                    #expect(response.status == .unauthorized)
+                } else {
+                    #expect(response.status == .tooManyRequests)
+                    #expect(response.headers[.retryAfter] == "900")
+                    #expect(body.error["code"] as? String == "staff.locked")
+                }
+            }
+        }
+    }
+}
