@@ -138,8 +138,19 @@ struct Screens: Sendable {
             "outboxRecords": summary.outboxRecords,
             "otherLanguage": language == .mn ? "en" : "mn",
             "otherLanguageName": environment.locales.text("language.\(language == .mn ? "en" : "mn")", language),
+            "counters": Array(Set(environment.services.flatMap(\.counters))).sorted(),
+            "consoleStrings": environment.locales.json(subtree: "console", language),
+            "queueErrorStrings": environment.locales.json(subtree: "errors", language),
+            "servicesJSON": servicesJSON(language),
         ]
         return try html(render(context, "staff"))
+    }
+
+    /// Code and name of each service, for scripts.
+    func servicesJSON(_ language: Language) -> String {
+        let list = environment.services.map { ["code": $0.code, "name": $0.name[language]] }
+        guard let data = try? JSONEncoder().encode(list) else { return "[]" }
+        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
     }
 
     func render(_ context: [String: Any], _ template: String) throws -> String {

@@ -1,0 +1,173 @@
+// Staff console: sign in at a counter, call and serve tickets, see who waits and today's figures.
+(function () {
+  "use strict";
+  var strings = JSON.parse(document.getElementById("console-strings").textContent);
+  var errors = JSON.parse(document.getElementById("queue-error-strings").textContent);
+  var services = JSON.parse(document.getElementById("services").textContent);
+  var session = null;
+  var refreshTimer = null;
+
+  function $(id) { return document.getElementById(id); }
+  function serviceName(code) {
+    var found = services.filter(function (s) { return s.code === code; })[0];
+    return found ? found.name : code;
+  }
+  function message(answer) {
+    var error = answer.body && answer.body.error;
+    if (!error) { return ""; }
+    var node = errors;
+    error.code.split(".").forEach(function (part) { node = node && node[part]; });
+    return typeof node === "string" ? node : (error.message && (error.message.mn || error.message.en)) || error.code;
+  }
+  function api(method, url, body) {
+    return fetch(url, {
+      method: method, credentials: "same-origin", cache: "no-store",
+      headers: body ? { "Content-Type": "application/json" } : {},
+      body: body ? JSON.stringify(body) : undefined
+    }).then(function (response) {
+      if (response.status === 204) { return { status: 204, body: {} }; }
+      return response.json().then(function (json) { return { status: response.status, body: json }; });
+    });
+  }
+  function minutes(seconds) {
+    return seconds == null ? "—" : Math.round(seconds / 60) + " " + strings.minutes;
+  }
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.className = cls; }
+    if (text != null) { node.textContent = text; }
+    return node;
+  }
+
+  function showConsole(s) {
+    session = s;
+    $("sign-in").hidden = true;
+    $("console").hidden = false;
+    $("console-name").textContent = s.displayName;
+    $("console-counter").textContent = String(s.counter);
+    refresh();
+    clearInterval(refreshTimer);
+    refreshTimer = setInterval(refresh, 2000);
+  }
+
+  function showSignIn() {
+    session = null;
+    clearInterval(refreshTimer);
+    $("console").hidden = true;
+    $("sign-in").hidden = false;
+  }
+
+  $("sign-in-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    $("sign-in-error").textContent = "";
+    api("POST", "/api/v1/staff/sessions", {
+      username: $("username").value.trim(), pin: $("pin").value, counter: parseInt($("counter").value, 10)
+    }).then(function (answer) {
+      $("pin").value = "";
+      if (answer.status === 201) { showConsole(answer.body); } else { $("sign-in-error").textContent = message(answer); }
+    });
+  });
+
+  $("sign-out").addEventListener("click", function () {
+    api("DELETE", "/api/v1/staff/sessions").then(showSignIn);
+  });
+
+  $("call-next").addEventListener("click", function () {
+    $("console-error").textContent = "";
+    api("POST", "/api/v1/counters/" + session.counter + "/call-next").then(function (answer) {
+      if (answer.status !== 200) { $("console-error").textContent = message(answer); }
+      refresh();
+    });
+  });
+
+  function act(ticket, action, body) {
+    $("console-error").textContent = "";
+    api("POST", "/api/v1/tickets/" + ticket.id + "/" + action, body).then(function (answer) {
+      if (answer.status === 401) { return showSignIn(); }
+      if (answer.status !== 200) { $("console-error").textContent = message(answer); }
+      refresh();
+    });
+  }
+
+  function button(label, handler, secondary) {
+    var b = el("button", "big-button" + (secondary ? " secondary" : ""), label);
+    b.type = "button";
+    b.addEventListener("click", handler);
+    return b;
+  }
+
+  function renderTicket(ticket) {
+    var card = el("div", "ticket-card");
+    card.setAttribute("data-ticket", ticket.number);
+    card.appendChild(el("div", "ticket-number", ticket.number));
+    card.appendChild(el("div", "ticket-service", serviceName(ticket.serviceCode) +
+      (ticket.priority ? " · " + strings.priority : "")));
+    var actions = el("div", "ticket-actions");
+    if (ticket.state === "called") {
+      actions.appendChild(button(strings.start, function () { act(ticket, "start"); }));
+      actions.appendChild(button(strings.recall, function () { act(ticket, "recall"); }, true));
+      actions.appendChild(button(strings.noShow, function () { act(ticket, "no-show", { backToQueue: false }); }, true));
+      actions.appendChild(button(strings.noShowBack, function () { act(ticket, "no-show", { backToQueue: true }); }, true));
+    }
+    if (ticket.state === "called" || ticket.state === "serving") {
+      var select = el("select", "text-input");
+      services.forEach(function (s) {
+        if (s.code !== ticket.serviceCode) { var o = el("option", null, s.code + " — " + s.name); o.value = s.code; select.appendChild(o); }
+      });
+      actions.appendChild(select);
+      actions.appendChild(button(strings.transfer, function () { act(ticket, "transfer", { serviceCode: select.value }); }, true));
+      actions.appendChild(button(strings.park, function () { act(ticket, "park"); }, true));
+      var outcome = el("select", "text-input outcome");
+      Object.keys(strings.outcomes).forEach(function (key) {
+        var o = el("option", null, strings.outcomes[key]); o.value = key; outcome.appendChild(o);
+      });
+      actions.appendChild(outcome);
+      actions.appendChild(button(strings.finish, function () { act(ticket, "finish", { outcome: outcome.value }); }));
+    }
+    if (ticket.state === "parked") {
+      actions.appendChild(button(strings.resume, function () { act(ticket, "resume"); }));
+    }
+    card.appendChild(actions);
+    return card;
+  }
+
+  function refresh() {
+    if (!session) { return; }
+    api("GET", "/api/v1/queue").then(function (answer) {
+      if (answer.status === 401) { return showSignIn(); }
+      if (answer.status !== 200) { return; }
+      var data = answer.body;
+      var current = $("current");
+      var parked = $("parked");
+      current.textContent = "";
+      parked.textContent = "";
+      data.active.forEach(function (t) { (t.state === "parked" ? parked : current).appendChild(renderTicket(t)); });
+      var waiting = $("waiting");
+      waiting.textContent = "";
+      if (!data.waiting.length) {
+        var row = el("tr"); row.appendChild(el("td", "hint", strings.nobody)); waiting.appendChild(row);
+      }
+      data.waiting.forEach(function (t) {
+        var row = el("tr");
+        row.appendChild(el("td", "mono", t.number));
+        row.appendChild(el("td", null, serviceName(t.serviceCode) + (t.priority ? " · " + strings.priority : "")));
+        row.appendChild(el("td", null, minutes(t.waitingSeconds)));
+        waiting.appendChild(row);
+      });
+      var figures = $("figures");
+      figures.textContent = "";
+      data.figures.forEach(function (f) {
+        var row = el("tr");
+        row.appendChild(el("th", null, f.serviceCode ? f.serviceCode + " " + serviceName(f.serviceCode) : strings.all));
+        [f.issued, f.waiting, f.served, f.noShows].forEach(function (n) { row.appendChild(el("td", null, String(n))); });
+        row.appendChild(el("td", null, minutes(f.medianWait)));
+        row.appendChild(el("td", null, minutes(f.medianService)));
+        figures.appendChild(row);
+      });
+    });
+  }
+
+  api("GET", "/api/v1/staff/session").then(function (answer) {
+    if (answer.status === 200) { showConsole(answer.body); }
+  });
+})();

@@ -1,0 +1,138 @@
+"""The queue end to end: tickets, a staff member at a counter, the display board's event stream."""
+import http.client
+import json
+import time
+
+from conftest import KioskProcess
+
+
+def sign_in(process: KioskProcess, username="ajiltan1", counter=1) -> str:
+    connection = http.client.HTTPConnection("127.0.0.1", process.port, timeout=10)
+    connection.request("POST", "/api/v1/staff/sessions",
+                       json.dumps({"username": username, "pin": "2468", "counter": counter}),
+                       {"Content-Type": "application/json"})
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 201
+    return response.getheader("Set-Cookie").split(";")[0]
+
+
+def post(process: KioskProcess, path: str, body=None, cookie=None):
+    connection = http.client.HTTPConnection("127.0.0.1", process.port, timeout=10)
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    if cookie:
+        headers["Cookie"] = cookie
+    connection.request("POST", path, json.dumps(body) if body is not None else None, headers)
+    response = connection.getresponse()
+    return response.status, json.loads(response.read() or b"{}")
+
+
+class EventStream:
+    """A minimal SSE reader over a raw HTTP connection."""
+
+    def __init__(self, process: KioskProcess, last_event_id: str | None = None):
+        self.connection = http.client.HTTPConnection("127.0.0.1", process.port, timeout=5)
+        headers = {"Accept": "text/event-stream"}
+        if last_event_id:
+            headers["Last-Event-ID"] = last_event_id
+        self.connection.request("GET", "/api/v1/display/events", headers=headers)
+        self.response = self.connection.getresponse()
+        assert self.response.status == 200
+        assert self.response.getheader("Content-Type").startswith("text/event-stream")
+
+    def next_call(self, timeout: float = 5.0) -> dict:
+        deadline = time.monotonic() + timeout
+        event = {}
+        while time.monotonic() < deadline:
+            line = self.response.fp.readline().decode().rstrip("\n")
+            if line == "":
+                if event.get("event") == "call":
+                    return event
+                event = {}
+                continue
+            if line.startswith(":"):
+                continue
+            key, _, value = line.partition(": ")
+            event[key] = json.loads(value) if key == "data" else value
+        raise TimeoutError("no call event")
+
+    def close(self):
+        self.connection.close()
+
+
+def test_calls_reach_the_display_stream_and_resume_without_loss(kiosk):
+    process = kiosk()
+    cookie = sign_in(process)
+    for _ in range(3):
+        assert post(process, "/api/v1/tickets", {"serviceCode": "А"})[0] == 201
+
+    stream = EventStream(process)
+    sent = time.monotonic()
+    status, first = post(process, "/api/v1/counters/1/call-next", cookie=cookie)
+    assert status == 200
+    event = stream.next_call()
+    latency = time.monotonic() - sent
+    assert event["data"]["number"] == first["number"] == "А-001"
+    assert event["data"]["counter"] == 1
+    assert latency < 0.3, f"display update took {latency * 1000:.0f} ms"
+    first_id = event["id"]
+    stream.close()
+
+    # While the board is away, two more calls happen; it reconnects with Last-Event-ID.
+    post(process, f"/api/v1/tickets/{first['id']}/recall", cookie=cookie)
+    post(process, f"/api/v1/tickets/{first['id']}/start", cookie=cookie)
+    post(process, f"/api/v1/tickets/{first['id']}/finish", {"outcome": "registered"}, cookie=cookie)
+    status, second = post(process, "/api/v1/counters/1/call-next", cookie=cookie)
+    assert status == 200
+    resumed = EventStream(process, last_event_id=first_id)
+    replay = [resumed.next_call(), resumed.next_call()]
+    assert [(e["data"]["kind"], e["data"]["number"]) for e in replay] == [("recalled", "А-001"), ("called", "А-002")]
+    assert int(replay[0]["id"]) > int(first_id)
+    resumed.close()
+
+
+def test_staff_calls_a_ticket_while_the_board_updates(browser, kiosk, artifacts):
+    process = kiosk()
+    status, ticket = post(process, "/api/v1/tickets", {"serviceCode": "Д", "priority": "elderly"})
+    assert status == 201 and ticket["number"] == "Д-001"
+
+    board_context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    board = board_context.new_page()
+    board.goto(process.base + "/display")
+    board.wait_for_function("document.getElementById('waiting-count').textContent === '1'")
+    board.screenshot(path=str(artifacts / "01-board-waiting.png"))
+
+    staff_context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    staff = staff_context.new_page()
+    staff.goto(process.base + "/staff")
+    staff.fill("#username", "ajiltan2")
+    staff.fill("#pin", "2468")
+    staff.select_option("#counter", "5")
+    staff.click("#sign-in-form button[type=submit]")
+    staff.wait_for_selector("#console:not([hidden])")
+    staff.wait_for_selector("#waiting td.mono:has-text('Д-001')")
+    staff.screenshot(path=str(artifacts / "02-console-waiting.png"))
+
+    staff.click("#call-next")
+    started = time.monotonic()
+    board.wait_for_function("document.getElementById('now-number').textContent === 'Д-001'", timeout=3000)
+    latency = time.monotonic() - started
+    assert board.inner_text("#now-counter") == "5"
+    assert "flash" in board.get_attribute("#now", "class")
+    board.screenshot(path=str(artifacts / "03-board-called.png"))
+    assert latency < 1.0  # includes the click round trip through the browser
+
+    staff.wait_for_selector(".ticket-card[data-ticket='Д-001']")
+    staff.click(".ticket-card[data-ticket='Д-001'] button:has-text('Үйлчилж эхлэх')")
+    staff.wait_for_selector(".ticket-card[data-ticket='Д-001'] select.outcome")
+    staff.select_option(".ticket-card[data-ticket='Д-001'] select.outcome", "counselled")
+    staff.click(".ticket-card[data-ticket='Д-001'] button:has-text('Дуусгах')")
+    staff.wait_for_selector(".ticket-card[data-ticket='Д-001']", state="detached")
+    staff.screenshot(path=str(artifacts / "04-console-done.png"))
+    status, final = 0, {}
+    connection = http.client.HTTPConnection("127.0.0.1", process.port, timeout=5)
+    connection.request("GET", f"/api/v1/tickets/{ticket['id']}")
+    final = json.loads(connection.getresponse().read())
+    assert final["state"] == "finished"
+    board_context.close()
+    staff_context.close()
