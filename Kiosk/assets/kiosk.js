@@ -14,7 +14,9 @@
     "experience", "desiredJob", "disability", "status", "consent", "review", "done"];
 
   var state = {
-    current: "registryNumber",
+    current: "service",
+    service: null,         // {code, requires} when the visitor came for a ticket
+    priority: null,
     form: { skills: [], experienceYears: 0, language: lang },
     known: null,           // {id, reference, displayName, maskedPhone} when the person is registered already
     birthDate: null,
@@ -81,10 +83,10 @@
     var index = path.indexOf(name);
     var shown = Math.max(0, index);
     $("progress-bar").style.width = Math.round(100 * shown / (path.length - 1)) + "%";
-    $("step-counter").textContent = name === "known" || name === "done" ? "" :
-      (shown + 1) + " / " + (path.length - 1);
-    $("back").hidden = name === "registryNumber" || name === "done" || name === "known";
-    $("next").hidden = name === "done" || name === "known";
+    var outside = name === "known" || name === "done" || name === "service" || name === "ticket";
+    $("step-counter").textContent = outside ? "" : (shown + 1) + " / " + (path.length - 1);
+    $("back").hidden = outside;
+    $("next").hidden = name === "done" || name === "known" || name === "service" || name === "ticket";
     var next = $("next");
     next.textContent = name === "review" ? next.getAttribute(state.known ? "data-update" : "data-submit") : next.getAttribute("data-next");
     body.classList.toggle("returning", !!state.known);
@@ -162,6 +164,7 @@
         $("known-name").textContent = answer.body.displayName;
         $("known-reference").textContent = answer.body.reference;
         $("known-phone").textContent = answer.body.maskedPhone;
+        $("known-ticket").hidden = !state.service;
         show("known");
       } else {
         state.known = null;
@@ -214,6 +217,7 @@
         var title = $("done-title");
         title.textContent = title.getAttribute(answer.status === 201 ? "data-created" : "data-updated");
         $("done-reference").textContent = answer.body.reference;
+        if (state.service) { return issueTicket(answer.body.id, answer.body.reference); }
         return show("done");
       }
       if (answer.status === 409) { $("submit-error").textContent = strings.alreadyRegistered; return; }
@@ -237,6 +241,56 @@
   function withKeptPhone(form) {
     if (!form.phone) { form.keepPhone = true; }
     return form;
+  }
+
+  // ---------- services and tickets ----------
+  document.querySelectorAll(".priority-option").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var on = button.getAttribute("aria-pressed") !== "true";
+      document.querySelectorAll(".priority-option").forEach(function (b) { b.setAttribute("aria-pressed", "false"); });
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      state.priority = on ? button.getAttribute("data-priority") : null;
+    });
+  });
+  document.querySelectorAll(".service-option").forEach(function (button) {
+    button.addEventListener("click", function () {
+      state.service = { code: button.getAttribute("data-service"), requires: button.getAttribute("data-requires") === "true" };
+      if (state.service.requires) { return show("registryNumber"); }
+      issueTicket(null, null);
+    });
+  });
+  $("only-register").addEventListener("click", function () {
+    state.service = null;
+    show("registryNumber");
+  });
+  $("known-ticket").addEventListener("click", function () { issueTicket(state.known.id, state.known.reference); });
+
+  function issueTicket(registrationId, reference) {
+    busy(true);
+    var request = { serviceCode: state.service.code, language: lang };
+    if (state.priority) { request.priority = state.priority; }
+    if (registrationId) { request.registrationId = registrationId; }
+    api("POST", "/api/v1/tickets", request).then(function (answer) {
+      busy(false);
+      if (answer.status !== 201) {
+        var error = answer.body && answer.body.error;
+        var text = error ? ((error.fields && error.fields[0] && error.fields[0].message[lang]) || error.message[lang]) : strings.networkError;
+        var target = section(state.current).querySelector(".field-error") || $("service-error");
+        target.textContent = text;
+        return;
+      }
+      var t = answer.body;
+      $("ticket-number").textContent = t.number;
+      $("ticket-service").textContent = t.serviceName[lang];
+      $("ticket-priority").textContent = t.priority ? "★ " + strings.priority[t.priority] : "";
+      $("ticket-ahead").textContent = String(t.peopleAhead);
+      $("ticket-wait").textContent = t.estimateMinutes
+        ? t.estimateMinutes.from + "–" + t.estimateMinutes.to + " " + strings.minutes : strings.noEstimate;
+      $("ticket-status").textContent = location.host + t.statusPath;
+      $("ticket-registration").hidden = !reference;
+      $("ticket-reference").textContent = reference || "";
+      show("ticket");
+    }, networkFailure);
   }
 
   // ---------- review ----------
@@ -420,7 +474,12 @@
 
   // ---------- navigation buttons ----------
   $("next").addEventListener("click", nextStep);
-  $("back").addEventListener("click", function () { clearErrors(); collect(); go(-1); });
+  $("back").addEventListener("click", function () {
+    clearErrors();
+    collect();
+    if (state.current === "registryNumber") { return show("service"); }
+    go(-1);
+  });
   document.querySelectorAll("[data-goto]").forEach(function (button) {
     button.addEventListener("click", function () { show(button.getAttribute("data-goto")); });
   });
@@ -444,13 +503,15 @@
     state = null;
     document.getElementById("form").reset();
     document.querySelectorAll("input").forEach(function (input) { input.value = ""; });
-    document.querySelectorAll("#known-name, #known-reference, #known-phone, #done-reference, #review dd")
+    document.querySelectorAll("#known-name, #known-reference, #known-phone, #done-reference, #review dd, " +
+      "#ticket-number, #ticket-reference, #ticket-status")
       .forEach(function (el) { el.textContent = ""; });
     location.replace("/kiosk");
   }
   $("finish").addEventListener("click", reset);
   $("known-finish").addEventListener("click", reset);
   $("done-finish").addEventListener("click", reset);
+  $("ticket-finish").addEventListener("click", reset);
 
   var idleSeconds = parseInt(body.getAttribute("data-idle-seconds"), 10) || 60;
   var countdownSeconds = parseInt(body.getAttribute("data-countdown-seconds"), 10) || 20;
@@ -504,6 +565,6 @@
     markChoice("aimagCode", officeUnit);
     loadSoums(officeUnit);
   }
-  show("registryNumber");
+  show("service");
   armIdle();
 })();

@@ -23,6 +23,8 @@ struct Screens: Sendable {
         }
         router.get("/display") { request, _ in try display(request) }
         router.get("/staff") { request, _ in try await staff(request) }
+        router.get("/t/:id") { request, context in try await ticketStatus(request, id: context.parameters.require("id"))
+        }
     }
 
     func language(_ code: String) throws -> Language {
@@ -104,6 +106,15 @@ struct Screens: Sendable {
                 ["code": $0.rawValue, "name": locales.text("status.\($0.rawValue)", language)]
             },
             "keyboardRows": Keyboard.rows(language),
+            "services": environment.services.map { service in
+                [
+                    "code": service.code, "name": service.name[language], "requires": service.requiresRegistration,
+                    "open": service.hours.issuesTickets(at: environment.now(), calendar: environment.office.calendar),
+                ] as [String: Any]
+            },
+            "priorities": PriorityCategory.allCases.map {
+                ["code": $0.rawValue, "name": locales.text("priority.\($0.rawValue)", language)]
+            },
         ]
         return try html(render(context, "register"))
     }
@@ -144,6 +155,39 @@ struct Screens: Sendable {
             "servicesJSON": servicesJSON(language),
         ]
         return try html(render(context, "staff"))
+    }
+
+    /// A ticket's status page, reached from the QR code on the ticket: position and estimate,
+    /// or the counter once it is called. Nothing about the person.
+    func ticketStatus(_ request: Request, id raw: String) async throws -> Response {
+        guard let id = UUID(uuidString: raw), let ticket = try await environment.queue.ticket(id: id) else {
+            throw HTTPError(.notFound)
+        }
+        let requested = request.uri.queryParameters.get("lang").flatMap { Language(code: String($0)) }
+        let language = requested ?? ticket.language
+        let locales = environment.locales
+        let estimate = try await environment.queue.estimate(for: ticket, at: environment.now())
+        let waitText =
+            estimate.minutes.map { "\($0.lowerBound)–\($0.upperBound) \(locales.text("client.minutes", language))" }
+            ?? locales.text("client.noEstimate", language)
+        let other: Language = language == .mn ? .en : .mn
+        var context: [String: Any] = [
+            "lang": language.rawValue,
+            "t": locales.templateContext(language),
+            "id": ticket.id.uuidString.lowercased(),
+            "officeName": environment.office.name[language],
+            "number": ticket.displayNumber,
+            "serviceName": environment.services.first { $0.code == ticket.serviceCode }?.name[language]
+                ?? ticket.serviceCode,
+            "stateText": locales.text("ticketStatus.\(ticket.state.rawValue)", language),
+            "waiting": ticket.state == .waiting,
+            "peopleAhead": estimate.peopleAhead,
+            "waitText": waitText,
+            "otherLanguage": other.rawValue,
+            "otherLanguageName": locales.text("language.\(other.rawValue)", other),
+        ]
+        if ticket.state == .called, let counter = ticket.counter { context["counter"] = counter }
+        return try html(render(context, "ticket-status"))
     }
 
     /// Code and name of each service, for scripts.

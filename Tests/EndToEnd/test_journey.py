@@ -24,7 +24,7 @@ def shot(page, artifacts, name: str):
     page.screenshot(path=str(artifacts / f"{name}.png"))
 
 
-def open_journey(browser, kiosk_process, language="mn", viewport=LANDSCAPE, clock=False):
+def open_journey(browser, kiosk_process, language="mn", viewport=LANDSCAPE, clock=False, register_only=True):
     context = browser.new_context(viewport=viewport, has_touch=True, locale="mn-MN")
     page = context.new_page()
     errors = []
@@ -39,7 +39,10 @@ def open_journey(browser, kiosk_process, language="mn", viewport=LANDSCAPE, cloc
     page.history_baseline = page.evaluate("history.length")
     page.click(f'[data-lang="{language}"]')
     page.wait_for_url(f"**/kiosk/{language}/register")
-    page.wait_for_selector('.step.active[data-step="registryNumber"]')
+    page.wait_for_selector('.step.active[data-step="service"]')
+    if register_only:
+        page.click("#only-register")
+        page.wait_for_selector('.step.active[data-step="registryNumber"]')
     return context, page, errors
 
 
@@ -273,5 +276,46 @@ def test_touch_targets_and_layout(browser, kiosk, artifacts, viewport):
             box = page.locator(selector).bounding_box()
             assert box and box["y"] + box["height"] <= viewport["height"], selector
     assert "Enter your registry number" in page.inner_text(".step.active h1")
+    assert errors == []
+    context.close()
+
+
+def test_a_ticket_straight_away_with_priority(browser, kiosk, artifacts):
+    process = kiosk()
+    context, page, errors = open_journey(browser, process, register_only=False)
+    shot(page, artifacts, "01-services")
+    page.click('.priority-option[data-priority="elderly"]')
+    page.click('.service-option[data-service="Д"]')
+    wait_step(page, "ticket")
+    assert page.inner_text("#ticket-number") == "Д-001"
+    assert "Ахмад настан" in page.inner_text("#ticket-priority")
+    assert page.inner_text("#ticket-ahead") == "0"
+    # No service has finished yet and no counter is open: no invented estimate.
+    assert "тооцох мэдээлэл" in page.inner_text("#ticket-wait")
+    shot(page, artifacts, "02-ticket")
+    page.click("#ticket-finish")
+    page.wait_for_url("**/kiosk")
+    assert "Д-001" not in page.content()
+    assert errors == []
+    context.close()
+
+
+def test_registered_service_ticket_for_a_returning_person(browser, kiosk, artifacts):
+    process = kiosk()
+    status, created = process.request("POST", "/api/v1/registrations", registration_form("УБ90051223"))
+    assert status == 201
+    context, page, errors = open_journey(browser, process, register_only=False)
+    page.click('.service-option[data-service="Б"]')
+    wait_step(page, "registryNumber")
+    tap(page, "УБ90051223")
+    next_step(page)
+    wait_step(page, "known")
+    page.click("#known-ticket")
+    wait_step(page, "ticket")
+    assert page.inner_text("#ticket-number") == "Б-001"
+    assert page.inner_text("#ticket-reference") == created["reference"]
+    shot(page, artifacts, "01-ticket")
+    with sqlite3.connect(process.data_dir / "kiosk.sqlite") as db:
+        assert db.execute("SELECT registration_id FROM ticket").fetchone()[0] == created["id"]
     assert errors == []
     context.close()

@@ -112,3 +112,34 @@ struct QueueAPITests {
         }
     }
 }
+
+@Suite("Queue screens")
+struct QueueScreenTests {
+    @Test func ticketStatusPageShowsPositionWithoutPersonalData() async throws {
+        try await TestApp().test { client in
+            _ = try await client.json(.post, "/api/v1/tickets", "{\"serviceCode\": \"Д\"}")
+            let (_, ticket) = try await client.json(
+                .post, "/api/v1/tickets", "{\"serviceCode\": \"Д\", \"language\": \"en\"}")
+            let id = try #require(ticket["id"] as? String)
+            let response = try await client.execute(uri: "/t/\(id)", method: .get) { $0 }
+            let html = String(buffer: response.body)
+            #expect(response.status == .ok)
+            #expect(html.contains("Д-002"))
+            #expect(html.contains("Waiting"))
+            #expect(html.contains("id=\"status-ahead\">1<"))
+            let missing = try await client.execute(uri: "/t/\(UUID().uuidString)", method: .get) { $0 }
+            #expect(missing.status == .notFound)
+        }
+    }
+
+    @Test func kioskOffersEveryServiceAndThePriorityCategories() async throws {
+        try await TestApp().test { client in
+            let response = try await client.execute(uri: "/kiosk/mn/register", method: .get) { $0 }
+            let html = String(buffer: response.body)
+            for service in QueueService.demo { #expect(html.contains("data-service=\"\(service.code)\"")) }
+            for category in PriorityCategory.allCases {
+                #expect(html.contains("data-priority=\"\(category.rawValue)\""))
+            }
+        }
+    }
+}
