@@ -99,7 +99,7 @@ def test_staff_calls_a_ticket_while_the_board_updates(browser, kiosk, artifacts)
     board_context = browser.new_context(viewport={"width": 1920, "height": 1080})
     board = board_context.new_page()
     board.goto(process.base + "/display")
-    board.wait_for_function("document.getElementById('waiting-count').textContent === '1'")
+    board.wait_for_selector("#waiting-count:text-is('1')")
     board.screenshot(path=str(artifacts / "01-board-waiting.png"))
 
     staff_context = browser.new_context(viewport={"width": 1600, "height": 1000})
@@ -115,7 +115,7 @@ def test_staff_calls_a_ticket_while_the_board_updates(browser, kiosk, artifacts)
 
     staff.click("#call-next")
     started = time.monotonic()
-    board.wait_for_function("document.getElementById('now-number').textContent === 'Д-001'", timeout=3000)
+    board.wait_for_selector("#now-number:text-is('Д-001')", timeout=3000)
     latency = time.monotonic() - started
     assert board.inner_text("#now-counter") == "5"
     assert "flash" in board.get_attribute("#now", "class")
