@@ -10,9 +10,10 @@ cd "$ROOT"
 
 # What building and running needs: SQLite headers for GRDB, libxcrypt for staff PIN hashes,
 # time zone data for Asia/Hovd,
-# fonts with Mongolian Cyrillic (Ө ө Ү ү) for the screens, curl for the health check.
+# fonts with Mongolian Cyrillic (Ө ө Ү ү) for the screens, espeak-ng for the English
+# announcement clips, curl for the health check.
 BUILD_PACKAGES=(git libsqlite3-dev libcrypt-dev pkg-config tzdata ca-certificates curl)
-RUN_PACKAGES=(fonts-noto-core fonts-dejavu-core)
+RUN_PACKAGES=(fonts-noto-core fonts-dejavu-core espeak-ng)
 # What the tests add: a real Chromium for the browser tests, Python for Playwright and pytest.
 TEST_PACKAGES=(chromium python3 python3-venv)
 
@@ -60,6 +61,7 @@ build() {
 cmd_run() {
     ensure_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}"
     build --product kiosk
+    "$ROOT/Provisioning/voice-clips.sh"
     local host=${KIOSK_HOST:-127.0.0.1} port=${KIOSK_PORT:-8080}
     mkdir -p "$ROOT/var"
     cat >&2 <<TXT
@@ -78,6 +80,7 @@ cmd_test() {
     local started=$SECONDS
     ensure_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     ensure_venv
+    "$ROOT/Provisioning/voice-clips.sh"
     build --build-tests
     log "swift format lint"
     swift format lint --strict --recursive --parallel Package.swift Sources Tests

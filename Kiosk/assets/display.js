@@ -15,6 +15,52 @@
   setInterval(tick, 1000);
 
   var seen = {};
+  var voices = {};
+  var phrases = null;
+  fetch("/api/v1/display/voices").then(function (r) { return r.json(); }).then(function (v) { voices = v; });
+  fetch("/assets/audio/phrases.json").then(function (r) { return r.json(); }).then(function (p) { phrases = p; });
+
+  // Clip names for a number 1–999: hundreds, tens, ones; Mongolian uses the attributive form
+  // ("хорин", key ending in "a") for a part followed by another.
+  function numberClips(n, language) {
+    var clips = [];
+    var hundreds = Math.floor(n / 100) * 100;
+    var rest = n % 100;
+    var attributive = language === "mn";
+    if (hundreds) { clips.push("n" + hundreds + (attributive && rest ? "a" : "")); }
+    if (rest && (language === "en" && rest < 20)) { clips.push("n" + rest); return clips; }
+    var tens = Math.floor(rest / 10) * 10;
+    var ones = rest % 10;
+    if (tens) { clips.push("n" + tens + (attributive && ones ? "a" : "")); }
+    if (ones || (!n)) { clips.push("n" + ones); }
+    return clips;
+  }
+
+  function announcement(call, language) {
+    var parts = call.number.split("-");
+    var letterIndex = phrases.letters.indexOf(parts[0]);
+    var index = letterIndex < 10 ? "0" + letterIndex : String(letterIndex);
+    var clips = ["ticket", "letter" + index].concat(numberClips(parseInt(parts[1], 10), language));
+    if (language === "en") { clips = clips.concat(["counter"], numberClips(call.counter, language)); }
+    else { clips = clips.concat(numberClips(call.counter, language), ["counter"]); }
+    return clips.map(function (clip) { return "/assets/audio/" + language + "/" + clip + ".wav"; });
+  }
+
+  function speak(call) {
+    if (!phrases) { return; }
+    var queue = [];
+    ["mn", "en"].forEach(function (language) {
+      if (voices[language] && voices[language].complete) { queue = queue.concat(announcement(call, language)); }
+    });
+    (function playNext() {
+      var url = queue.shift();
+      if (!url) { return; }
+      var clip = new Audio(url);
+      clip.addEventListener("ended", playNext);
+      clip.addEventListener("error", playNext);
+      clip.play().catch(playNext);
+    })();
+  }
   var recent = [];
   var audio = null;
 
@@ -53,6 +99,7 @@
       void now.offsetWidth;  // restart the animation
       now.classList.add("flash");
       chime();
+      setTimeout(function () { speak(call); }, 1200);
     }
   }
 

@@ -167,6 +167,14 @@
     });
   }
 
+  api("GET", "/api/v1/display/voices").then(function (answer) {
+    var missing = ["mn", "en"].filter(function (l) { return !(answer.body[l] && answer.body[l].complete); });
+    if (missing.length) {
+      $("voice-notice").hidden = false;
+      $("voice-notice").textContent = strings.voicesMissing + ": " + missing.join(", ");
+    }
+  });
+
   api("GET", "/api/v1/staff/session").then(function (answer) {
     if (answer.status === 200) { showConsole(answer.body); }
   });

@@ -28,6 +28,7 @@ struct QueueAPI: Sendable {
         group.get("staff/session") { request, _ in try await currentSession(request) }
         group.delete("staff/sessions") { request, _ in try await signOut(request) }
         group.get("display/events") { request, _ in try await events(request) }
+        group.get("display/voices") { _, _ in try voices() }
     }
 
     // MARK: - Views
@@ -402,6 +403,30 @@ struct QueueAPI: Sendable {
         let kind: String
         let serviceCode: String
         let at: Date
+    }
+
+    struct VoiceSet: Encodable {
+        let complete: Bool
+        let missing: Int
+    }
+
+    /// Which announcement clip sets are complete in `Kiosk/assets/audio/<language>/`. The board
+    /// speaks only with a complete set, and otherwise chimes and flashes; the console says so.
+    func voices() throws -> Response {
+        let audio = environment.kioskDirectory.appendingPathComponent("assets/audio")
+        guard let data = try? Data(contentsOf: audio.appendingPathComponent("phrases.json")),
+            let phrases = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return try JSON.response([String: VoiceSet]()) }
+        var sets: [String: VoiceSet] = [:]
+        for language in Language.allCases {
+            let keys = (phrases[language.rawValue] as? [String: Any])?.keys.map { $0 } ?? []
+            let missing = keys.filter { key in
+                !FileManager.default.fileExists(
+                    atPath: audio.appendingPathComponent("\(language.rawValue)/\(key).wav").path)
+            }.count
+            sets[language.rawValue] = VoiceSet(complete: !keys.isEmpty && missing == 0, missing: missing)
+        }
+        return try JSON.response(sets)
     }
 
     // MARK: - Errors
