@@ -158,7 +158,10 @@
       figures.textContent = "";
       data.figures.forEach(function (f) {
         var row = el("tr");
-        row.appendChild(el("th", null, f.serviceCode ? f.serviceCode + " " + serviceName(f.serviceCode) : strings.all));
+        var label = f.dimension === "office" ? strings.all
+          : f.dimension === "service" ? f.key + " " + serviceName(f.key)
+          : f.dimension === "counter" ? strings.counter + " " + f.key : f.key;
+        row.appendChild(el("th", null, label));
         [f.issued, f.waiting, f.served, f.noShows].forEach(function (n) { row.appendChild(el("td", null, String(n))); });
         row.appendChild(el("td", null, minutes(f.medianWait)));
         row.appendChild(el("td", null, minutes(f.medianService)));

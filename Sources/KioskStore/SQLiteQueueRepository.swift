@@ -200,20 +200,25 @@ public struct SQLiteQueueRepository: QueueRepository {
                 arguments: [officeCode, today]
             ).map(Self.ticket)
         }
-        func figures(_ code: String?, _ tickets: [Ticket]) -> QueueFigures {
+        func figures(_ dimension: QueueFigures.Dimension, _ key: String?, _ tickets: [Ticket]) -> QueueFigures {
             let waits = tickets.compactMap { t in t.calledAt.map { $0.timeIntervalSince(t.issuedAt) } }
             let services = tickets.compactMap { t -> TimeInterval? in
                 guard t.state == .finished, let start = t.servingStartedAt, let end = t.finishedAt else { return nil }
                 return end.timeIntervalSince(start)
             }
             return QueueFigures(
-                serviceCode: code, issued: tickets.count, waiting: tickets.filter { $0.state == .waiting }.count,
+                dimension: dimension, key: key, issued: tickets.count, waiting: tickets.filter { $0.state == .waiting }.count,
                 served: tickets.filter { $0.state == .finished }.count,
                 noShows: tickets.filter { $0.state == .noShow }.count, medianWait: Self.median(waits),
                 medianService: Self.median(services))
         }
-        return [figures(nil, tickets)]
-            + services.map { service in figures(service.code, tickets.filter { $0.serviceCode == service.code }) }
+        // Waiting and service times by the counter and staff member who served (or called) them.
+        let counters = Set(tickets.compactMap(\.counter)).sorted()
+        let staff = Set(tickets.compactMap(\.staffID)).sorted()
+        return [figures(.office, nil, tickets)]
+            + services.map { service in figures(.service, service.code, tickets.filter { $0.serviceCode == service.code }) }
+            + counters.map { counter in figures(.counter, String(counter), tickets.filter { $0.counter == counter }) }
+            + staff.map { id in figures(.staff, id, tickets.filter { $0.staffID == id }) }
     }
 
     static func median(_ values: [TimeInterval]) -> TimeInterval? {

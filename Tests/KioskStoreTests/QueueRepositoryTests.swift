@@ -69,8 +69,12 @@ struct QueueRepositoryTests {
         #expect(calls.map(\.kind) == [.called, .recalled])
         #expect(calls.allSatisfy { $0.displayNumber == "А-001" && $0.counter == 1 })
         let figures = try await queue.figures(at: now)
+        #expect(figures.first?.dimension == .office)
         #expect(figures.first?.served == 1)
         #expect(figures.first?.medianService == 340)
+        #expect(figures.first { $0.dimension == .service && $0.key == "А" }?.issued == 1)
+        #expect(figures.first { $0.dimension == .counter && $0.key == "1" }?.medianWait == 0)
+        #expect(figures.first { $0.dimension == .staff && $0.key == "bat" }?.served == 1)
     }
 
     @Test func concurrentCallersNeverGetTheSameTicket() async throws {

@@ -32,9 +32,12 @@ public struct QueueCall: Sendable, Equatable, Codable {
     }
 }
 
-/// Today's figures of one service (or of all, with `serviceCode` nil).
+/// Today's figures for the office, or for one service, counter or staff member.
 public struct QueueFigures: Sendable, Equatable, Codable {
-    public var serviceCode: String?
+    public enum Dimension: String, Sendable, Codable { case office, service, counter, staff }
+    public var dimension: Dimension
+    /// The service code, counter number or staff id; nil for the office.
+    public var key: String?
     public var issued: Int
     public var waiting: Int
     public var served: Int
@@ -45,10 +48,11 @@ public struct QueueFigures: Sendable, Equatable, Codable {
     public var medianService: TimeInterval?
 
     public init(
-        serviceCode: String?, issued: Int, waiting: Int, served: Int, noShows: Int, medianWait: TimeInterval?,
+        dimension: Dimension, key: String?, issued: Int, waiting: Int, served: Int, noShows: Int, medianWait: TimeInterval?,
         medianService: TimeInterval?
     ) {
-        self.serviceCode = serviceCode
+        self.dimension = dimension
+        self.key = key
         self.issued = issued
         self.waiting = waiting
         self.served = served
