@@ -35,9 +35,13 @@ def free_port() -> int:
 
 
 def start(binary: Path, data: Path, port: int) -> tuple[subprocess.Popen, float]:
+    return start_with(binary, data, port, ["--log-level", "warning"])
+
+
+def start_with(binary: Path, data: Path, port: int, extra: list[str]) -> tuple[subprocess.Popen, float]:
     began = time.perf_counter()
     process = subprocess.Popen([str(binary), "serve", "--port", str(port), "--data-dir", str(data),
-                                "--kiosk-dir", str(ROOT / "Kiosk"), "--log-level", "warning"],
+                                "--kiosk-dir", str(ROOT / "Kiosk"), *extra],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/healthz"
     while True:

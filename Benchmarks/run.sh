@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the release binary (in .build-release, apart from the debug build) and prints the
-# foundation's performance figures. Arguments go to bench.py (--runs N, --duration S).
+# performance figures. Arguments go to bench.py (--runs N, --duration S).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -8,4 +8,6 @@ if ! command -v wrk >/dev/null; then
     if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; else sudo apt-get update -qq && sudo apt-get install -y -qq wrk; fi
 fi
 swift build -c release --product kiosk --scratch-path .build-release
-exec /usr/bin/python3 Benchmarks/bench.py "$@"
+# Registration figures (issue 2), then a simulated office day through the queue API (issue 3).
+/usr/bin/python3 Benchmarks/bench.py "$@"
+exec /usr/bin/python3 Benchmarks/office_day.py

@@ -379,7 +379,7 @@ struct QueueAPI: Sendable {
                     }
                     if ContinuousClock.now - lastWaitingCheck >= .seconds(1) {
                         lastWaitingCheck = .now
-                        let waiting = try await queue.waiting(at: now()).count
+                        let waiting = try await queue.waitingCount(at: now())
                         if waiting != waitingShown {
                             waitingShown = waiting
                             try await writer.write(

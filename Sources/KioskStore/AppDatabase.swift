@@ -170,7 +170,7 @@ public final class AppDatabase: Sendable {
                         outcome TEXT,
                         UNIQUE (office_code, office_day, printed_code, number)
                     );
-                    CREATE INDEX ticket_queue ON ticket(office_code, office_day, state, service_code);
+                    CREATE INDEX ticket_queue ON ticket(office_code, office_day, state, service_code, queued_at, number);
 
                     -- Every step of every ticket; seq is the display board's event id.
                     CREATE TABLE ticket_event (

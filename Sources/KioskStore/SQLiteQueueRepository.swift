@@ -65,13 +65,18 @@ public struct SQLiteQueueRepository: QueueRepository {
             let marks = Array(repeating: "?", count: codes.count).joined(separator: ", ")
             var arguments: StatementArguments = [officeCode, today]
             arguments += StatementArguments(codes)
-            let waiting = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT * FROM ticket WHERE office_code = ? AND office_day = ? AND state = 'waiting'
-                        AND service_code IN (\(marks))
-                        """), arguments: arguments
-            ).map(Self.ticket)
+            // Only the longest-waiting normal and priority tickets can come first (a ticket's
+            // score grows with its wait), so two indexed lookups replace reading the whole queue.
+            let waiting = try ["IS NULL", "IS NOT NULL"].compactMap { priority in
+                try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT * FROM ticket WHERE office_code = ? AND office_day = ? AND state = 'waiting'
+                            AND service_code IN (\(marks)) AND priority \(priority)
+                            ORDER BY queued_at, number LIMIT 1
+                            """), arguments: arguments
+                ).map(Self.ticket)
+            }
             let recent = try String?.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -128,9 +133,34 @@ public struct SQLiteQueueRepository: QueueRepository {
 
     public func estimate(for ticket: Ticket, at instant: Date) async throws -> WaitEstimate {
         let counters = services.first { $0.code == ticket.serviceCode }?.counters ?? []
-        let waiting = try await waiting(at: instant)
         let now = Outbox.utcTimestamp(instant)
-        let (times, open) = try await database.writer.read { db -> ([TimeInterval], Int) in
+        let policy = policy
+        let (ahead, times, open) = try await database.writer.read { db -> (Int, [TimeInterval], Int) in
+            var ahead = 0
+            if ticket.state == .waiting {
+                // Those the policy calls first: a normal ticket queued before mine minus my head
+                // start, a priority ticket queued before mine plus its head start minus mine
+                // (equal scores: earlier queued, then lower number, as `QueuePolicy.precedes`).
+                let mine = ticket.priority == nil ? 0 : policy.priorityHeadStart
+                for (isPriority, shift) in [(false, -mine), (true, policy.priorityHeadStart - mine)] {
+                    let threshold = Outbox.utcTimestamp(ticket.queuedAt.addingTimeInterval(shift))
+                    let queued = Outbox.utcTimestamp(ticket.queuedAt)
+                    ahead +=
+                        try Int.fetchOne(
+                            db.cachedStatement(
+                                sql: """
+                                    SELECT COUNT(*) FROM ticket WHERE office_code = ? AND office_day = ?
+                                    AND state = 'waiting' AND service_code = ? AND id != ?
+                                    AND priority \(isPriority ? "IS NOT NULL" : "IS NULL")
+                                    AND (queued_at < ? OR (queued_at = ? AND (queued_at < ? OR (queued_at = ? AND number < ?))))
+                                    """),
+                            arguments: [
+                                ticket.officeCode, ticket.officeDay.description, ticket.serviceCode,
+                                Self.key(ticket.id),
+                                threshold, threshold, queued, queued, ticket.number,
+                            ]) ?? 0
+                }
+            }
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -145,10 +175,20 @@ public struct SQLiteQueueRepository: QueueRepository {
                 db.cachedStatement(
                     sql: "SELECT DISTINCT counter FROM staff_session WHERE ended_at IS NULL AND expires_at > ?"),
                 arguments: [now])
-            return (times, Set(openCounters).intersection(counters).count)
+            return (ahead, times, Set(openCounters).intersection(counters).count)
         }
-        let ahead = ticket.state == .waiting ? policy.ahead(of: ticket, in: waiting, now: instant) : 0
         return WaitEstimate.estimate(peopleAhead: ahead, recentServiceTimes: times, openCounters: open)
+    }
+
+    public func waitingCount(at instant: Date) async throws -> Int {
+        let today = day(instant)
+        let officeCode = office.code
+        return try await database.writer.read { db in
+            try Int.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT COUNT(*) FROM ticket WHERE office_code = ? AND office_day = ? AND state = 'waiting'"),
+                arguments: [officeCode, today]) ?? 0
+        }
     }
 
     public func calls(after sequence: Int64, limit: Int) async throws -> [QueueCall] {
@@ -207,7 +247,8 @@ public struct SQLiteQueueRepository: QueueRepository {
                 return end.timeIntervalSince(start)
             }
             return QueueFigures(
-                dimension: dimension, key: key, issued: tickets.count, waiting: tickets.filter { $0.state == .waiting }.count,
+                dimension: dimension, key: key, issued: tickets.count,
+                waiting: tickets.filter { $0.state == .waiting }.count,
                 served: tickets.filter { $0.state == .finished }.count,
                 noShows: tickets.filter { $0.state == .noShow }.count, medianWait: Self.median(waits),
                 medianService: Self.median(services))
@@ -216,7 +257,9 @@ public struct SQLiteQueueRepository: QueueRepository {
         let counters = Set(tickets.compactMap(\.counter)).sorted()
         let staff = Set(tickets.compactMap(\.staffID)).sorted()
         return [figures(.office, nil, tickets)]
-            + services.map { service in figures(.service, service.code, tickets.filter { $0.serviceCode == service.code }) }
+            + services.map { service in
+                figures(.service, service.code, tickets.filter { $0.serviceCode == service.code })
+            }
             + counters.map { counter in figures(.counter, String(counter), tickets.filter { $0.counter == counter }) }
             + staff.map { id in figures(.staff, id, tickets.filter { $0.staffID == id }) }
     }

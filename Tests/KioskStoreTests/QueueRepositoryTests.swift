@@ -140,3 +140,30 @@ struct QueueRepositoryTests {
         #expect(open.minutes == 10...15)
     }
 }
+
+@Suite("Queue position in SQL")
+struct QueuePositionTests {
+    @Test func peopleAheadMatchesThePolicyForAMixedQueue() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let policy = QueuePolicy()
+        let queue = SQLiteQueueRepository(
+            database: temp.database, office: Fixtures.office, services: QueueService.demo, policy: policy)
+        var generator = SystemRandomNumberGenerator()
+        var tickets: [Ticket] = []
+        for index in 0..<40 {
+            // Issue times spread over 40 minutes, some at the same instant, a quarter with priority.
+            let at = Fixtures.now.addingTimeInterval(Double((index / 2) * 120))
+            let priority: PriorityCategory? = Int.random(in: 0..<4, using: &generator) == 0 ? .elderly : nil
+            let service = QueueService.demo[index % 3 == 0 ? 4 : 0]
+            tickets.append(
+                try await queue.issue(service: service, priority: priority, registrationID: nil, language: .mn, at: at)
+                    .ticket)
+        }
+        let now = Fixtures.now.addingTimeInterval(3000)
+        for ticket in tickets {
+            let sql = try await queue.estimate(for: ticket, at: now).peopleAhead
+            #expect(sql == policy.ahead(of: ticket, in: tickets, now: now), "\(ticket.displayNumber)")
+        }
+    }
+}

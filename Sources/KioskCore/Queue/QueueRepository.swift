@@ -48,7 +48,8 @@ public struct QueueFigures: Sendable, Equatable, Codable {
     public var medianService: TimeInterval?
 
     public init(
-        dimension: Dimension, key: String?, issued: Int, waiting: Int, served: Int, noShows: Int, medianWait: TimeInterval?,
+        dimension: Dimension, key: String?, issued: Int, waiting: Int, served: Int, noShows: Int,
+        medianWait: TimeInterval?,
         medianService: TimeInterval?
     ) {
         self.dimension = dimension
@@ -75,6 +76,8 @@ public protocol QueueRepository: Sendable {
     /// Today's waiting tickets, oldest first.
     func waiting(at instant: Date) async throws -> [Ticket]
     func estimate(for ticket: Ticket, at instant: Date) async throws -> WaitEstimate
+    /// How many of today's tickets wait.
+    func waitingCount(at instant: Date) async throws -> Int
     /// Calls and recalls after `sequence`, oldest first.
     func calls(after sequence: Int64, limit: Int) async throws -> [QueueCall]
     func figures(at instant: Date) async throws -> [QueueFigures]
