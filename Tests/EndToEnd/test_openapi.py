@@ -97,3 +97,50 @@ def test_every_answer_matches_the_document(kiosk):
     # The cases above reach the documented error answers too, not only the happy paths.
     for expected in [201, 409, 422, 400, 415, 413]:
         assert ("/api/v1/registrations", "POST", expected) in statuses
+
+
+def test_queue_answers_match_the_document(kiosk):
+    base = kiosk().base
+    cases = [("/api/v1/services", "GET", *call(base, "GET", "/api/v1/services"))]
+    status, ticket = call(base, "POST", "/api/v1/tickets", {"serviceCode": "А", "priority": "elderly"})
+    cases.append(("/api/v1/tickets", "POST", status, ticket))
+    cases.append(("/api/v1/tickets", "POST", *call(base, "POST", "/api/v1/tickets", {"serviceCode": "Б"})))
+    cases.append(("/api/v1/tickets", "POST", *call(base, "POST", "/api/v1/tickets", {"service": "А"})))
+    cases.append(("/api/v1/tickets/{id}", "GET", *call(base, "GET", f"/api/v1/tickets/{ticket['id']}")))
+    cases.append(("/api/v1/staff/sessions", "POST", *call(
+        base, "POST", "/api/v1/staff/sessions", {"username": "ajiltan1", "pin": "0000", "counter": 1})))
+    cases.append(("/api/v1/counters/{counter}/call-next", "POST", *call(base, "POST", "/api/v1/counters/1/call-next")))
+    request = urllib.request.Request(
+        base + "/api/v1/staff/sessions", method="POST", headers={"Content-Type": "application/json"},
+        data=json.dumps({"username": "ajiltan1", "pin": "2468", "counter": 1}).encode())
+    with urllib.request.urlopen(request, timeout=10) as response:
+        cases.append(("/api/v1/staff/sessions", "POST", response.status, json.loads(response.read())))
+        cookie = response.headers["Set-Cookie"].split(";")[0]
+
+    def staff(method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(base + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json", "Cookie": cookie})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as answer:
+                return answer.status, json.loads(answer.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    cases.append(("/api/v1/staff/session", "GET", *staff("GET", "/api/v1/staff/session")))
+    cases.append(("/api/v1/counters/{counter}/call-next", "POST", *staff("POST", "/api/v1/counters/2/call-next")))
+    cases.append(("/api/v1/counters/{counter}/call-next", "POST", *staff("POST", "/api/v1/counters/1/call-next")))
+    cases.append(("/api/v1/counters/{counter}/call-next", "POST", *staff("POST", "/api/v1/counters/1/call-next")))
+    path = f"/api/v1/tickets/{ticket['id']}"
+    cases.append(("/api/v1/tickets/{id}/{action}", "POST", *staff("POST", path + "/park")))
+    cases.append(("/api/v1/tickets/{id}/{action}", "POST", *staff("POST", path + "/start")))
+    cases.append(("/api/v1/tickets/{id}/{action}", "POST", *staff("POST", path + "/finish", {"outcome": "nope"})))
+    cases.append(("/api/v1/queue", "GET", *staff("GET", "/api/v1/queue")))
+    cases.append(("/api/v1/display/voices", "GET", *call(base, "GET", "/api/v1/display/voices")))
+    statuses = set()
+    for template, method, status, body in cases:
+        check(template, method, status, body)
+        statuses.add((template, status))
+    for expected in [("/api/v1/counters/{counter}/call-next", code) for code in (200, 401, 403, 404)] + [
+            ("/api/v1/tickets/{id}/{action}", code) for code in (200, 409, 422)]:
+        assert expected in statuses, expected
