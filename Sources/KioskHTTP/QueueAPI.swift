@@ -11,7 +11,7 @@ struct QueueAPI: Sendable {
 
     var strict: StrictJSON { StrictJSON(locales: environment.locales, maxBodyBytes: environment.maxBodyBytes) }
     var locales: Locales { environment.locales }
-    static let cookie = "kiosk_staff"
+    static let cookie = StaffAuthentication.cookie
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.get("services") { _, _ in try services() }
@@ -205,25 +205,8 @@ struct QueueAPI: Sendable {
             status: .noContent, headers: [.setCookie: "\(Self.cookie)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"])
     }
 
-    /// The signed-in staff member, from the session cookie or an `Authorization: Bearer` token.
     func requireStaff(_ request: Request) async throws -> StaffSession {
-        var token: String?
-        if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
-            token = String(authorization.dropFirst(7))
-        } else if let cookies = request.headers[.cookie] {
-            for part in cookies.split(separator: ";") {
-                let pair = part.trimmingCharacters(in: .whitespaces)
-                if pair.hasPrefix("\(Self.cookie)=") { token = String(pair.dropFirst(Self.cookie.count + 1)) }
-            }
-        }
-        guard let token, !token.isEmpty,
-            let session = try await environment.staff.session(token: token, at: environment.now())
-        else {
-            throw APIError(
-                status: .unauthorized, code: "staff.signInRequired",
-                message: locales.both("errors.staff.signInRequired"))
-        }
-        return session
+        try await StaffAuthentication(environment: environment).requireStaff(request)
     }
 
     func callNext(_ request: Request, counter raw: String) async throws -> Response {

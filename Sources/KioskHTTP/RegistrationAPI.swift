@@ -13,7 +13,11 @@ struct RegistrationAPI: Sendable {
         group.post("registrations") { request, _ in try await create(request) }
         group.post("registrations/lookup") { request, _ in try await lookup(request) }
         group.post("registrations/validate") { request, _ in try await validate(request) }
-        group.get("registrations/:id") { _, context in try await read(context.parameters.require("id")) }
+        // Reading a whole registration is for staff: it holds contact details.
+        group.get("registrations/:id") { request, context in
+            _ = try await StaffAuthentication(environment: environment).requireStaff(request)
+            return try await read(context.parameters.require("id"))
+        }
         group.put("registrations/:id") { request, context in
             try await update(request, id: context.parameters.require("id"))
         }

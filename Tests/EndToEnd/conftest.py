@@ -90,15 +90,25 @@ class KioskProcess:
                 time.sleep(0.05)
         raise RuntimeError("kiosk did not answer /healthz in time")
 
-    def request(self, method: str, path: str, body: dict | None = None):
+    def request(self, method: str, path: str, body: dict | None = None, cookie: str | None = None):
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
+        headers = {"Content-Type": "application/json"}
+        if cookie:
+            headers["Cookie"] = cookie
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
+
+    def staff_cookie(self, username: str = "ajiltan1", counter: int = 1) -> str:
+        """Signs in a demo officer (reading whole registrations is for staff)."""
+        request = urllib.request.Request(
+            self.base + "/api/v1/staff/sessions", method="POST", headers={"Content-Type": "application/json"},
+            data=json.dumps({"username": username, "pin": "2468", "counter": counter}).encode())
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.headers["Set-Cookie"].split(";")[0]
 
     def terminate(self, timeout: float = 10.0) -> int:
         assert self.process

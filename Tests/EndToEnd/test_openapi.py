@@ -32,9 +32,13 @@ def test_document_is_valid_openapi():
     validate(SPEC)
 
 
-def call(base: str, method: str, path: str, body=None, raw: bytes | None = None, content_type="application/json"):
+def call(base: str, method: str, path: str, body=None, raw: bytes | None = None, content_type="application/json",
+         cookie: str | None = None):
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-    request = urllib.request.Request(base + path, data=data, method=method, headers={"Content-Type": content_type})
+    headers = {"Content-Type": content_type}
+    if cookie:
+        headers["Cookie"] = cookie
+    request = urllib.request.Request(base + path, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
@@ -50,7 +54,8 @@ def check(template: str, method: str, status: int, body):
 
 
 def test_every_answer_matches_the_document(kiosk):
-    base = kiosk().base
+    process = kiosk()
+    base = process.base
     cases = []
     status, created = call(base, "POST", "/api/v1/registrations", registration_form("УБ90051223"))
     cases.append(("/api/v1/registrations", "POST", status, created))
@@ -65,7 +70,9 @@ def test_every_answer_matches_the_document(kiosk):
     cases.append(("/api/v1/registrations", "POST", *call(base, "POST", "/api/v1/registrations",
                                                          raw=b'{"desiredJob":"' + b"a" * 70000 + b'"}')))
     cases.append(("/api/v1/registrations/{id}", "GET", *call(base, "GET", f"/api/v1/registrations/{rid}")))
-    cases.append(("/api/v1/registrations/{id}", "GET", *call(base, "GET", "/api/v1/registrations/nope")))
+    cookie = process.staff_cookie()
+    cases.append(("/api/v1/registrations/{id}", "GET", *call(base, "GET", f"/api/v1/registrations/{rid}", cookie=cookie)))
+    cases.append(("/api/v1/registrations/{id}", "GET", *call(base, "GET", "/api/v1/registrations/nope", cookie=cookie)))
     cases.append(("/api/v1/registrations/{id}", "PUT", *call(base, "PUT", f"/api/v1/registrations/{rid}",
                                                              registration_form("УБ90051223", phone=None,
                                                                                keepPhone=True))))

@@ -74,8 +74,9 @@ def test_acknowledged_registrations_survive_kill_9(tmp_path):
     # And the service itself reopens the database and serves every acknowledged record.
     process = KioskProcess(data).start()
     try:
+        cookie = process.staff_cookie()
         for number, registration_id in acked.items():
-            status, body = process.request("GET", f"/api/v1/registrations/{registration_id}")
+            status, body = process.request("GET", f"/api/v1/registrations/{registration_id}", cookie=cookie)
             assert status == 200 and body["registryNumber"] == number
         status, body = process.request("POST", "/api/v1/registrations", registration_form(registry_number(89_999)))
         assert status == 201

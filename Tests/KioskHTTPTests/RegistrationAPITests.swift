@@ -23,14 +23,18 @@ struct RegistrationAPITests {
     }
 
     @Test func createThenRead() async throws {
-        try await TestApp().test { client in
+        let app = try await TestApp()
+        try await app.test { client in
             let (created, body) = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form()))
             #expect(created.status == .created)
             #expect(body["reference"] as? String == "UB-SB-000001")
             let id = try #require(body["id"] as? String)
             #expect(created.headers[.location] == "/api/v1/registrations/\(id)")
 
-            let (read, record) = try await client.json(.get, "/api/v1/registrations/\(id)")
+            let (anonymous, _) = try await client.json(.get, "/api/v1/registrations/\(id)")
+            #expect(anonymous.status == .unauthorized)
+            let cookie = try await client.staffCookie(app)
+            let (read, record) = try await client.staffGet("/api/v1/registrations/\(id)", cookie: cookie)
             #expect(read.status == .ok)
             #expect(record["registryNumber"] as? String == "УБ90051223")
             #expect(record["birthDate"] as? String == "1990-05-12")
@@ -123,10 +127,13 @@ struct RegistrationAPITests {
     }
 
     @Test func unknownOrMalformedIdsAreClear() async throws {
-        try await TestApp().test { client in
-            let status2 = try await client.json(.get, "/api/v1/registrations/not-a-uuid").0.status
+        let app = try await TestApp()
+        try await app.test { client in
+            let cookie = try await client.staffCookie(app)
+            let status2 = try await client.staffGet("/api/v1/registrations/not-a-uuid", cookie: cookie).0.status
             #expect(status2 == .badRequest)
-            let status3 = try await client.json(.get, "/api/v1/registrations/\(UUID().uuidString)").0.status
+            let status3 = try await client.staffGet("/api/v1/registrations/\(UUID().uuidString)", cookie: cookie).0
+                .status
             #expect(status3 == .notFound)
         }
     }
@@ -157,7 +164,8 @@ struct RegistrationAPITests {
     }
 
     @Test func updateKeepsTheStoredPhoneWhenAsked() async throws {
-        try await TestApp().test { client in
+        let app = try await TestApp()
+        try await app.test { client in
             let (_, created) = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form()))
             let id = try #require(created["id"] as? String)
             var form = Fixtures.form()
@@ -167,7 +175,8 @@ struct RegistrationAPITests {
             let (response, updated) = try await client.json(.put, "/api/v1/registrations/\(id)", encoded(form))
             #expect(response.status == .ok)
             #expect(updated["revision"] as? Int == 2)
-            let (_, record) = try await client.json(.get, "/api/v1/registrations/\(id)")
+            let (_, record) = try await client.staffGet(
+                "/api/v1/registrations/\(id)", cookie: try await client.staffCookie(app))
             #expect(record["phone"] as? String == "99112233")
             #expect(record["skills"] as? [String] == ["гагнуур"])
 

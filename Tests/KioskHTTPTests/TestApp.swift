@@ -67,3 +67,24 @@ extension Dictionary where Key == String, Value == Any {
         fieldErrors.filter { $0["field"] as? String == field }.compactMap { $0["code"] as? String }
     }
 }
+
+extension TestClientProtocol {
+    /// Signs in a demo officer at counter 1 and returns the `Cookie` header value.
+    func staffCookie(_ app: TestApp) async throws -> String {
+        try await app.environment.staff.addStaff(
+            id: "tester", displayName: "Тест", role: .staff, pin: "2468", at: Fixtures.now)
+        let response = try await execute(
+            uri: "/api/v1/staff/sessions", method: .post, headers: [.contentType: "application/json"],
+            body: ByteBuffer(string: "{\"username\": \"tester\", \"pin\": \"2468\", \"counter\": 1}")
+        ) { $0 }
+        return String((response.headers[.setCookie] ?? "").split(separator: ";").first ?? "")
+    }
+
+    /// GET as a signed-in officer.
+    func staffGet(_ uri: String, cookie: String) async throws -> (TestResponse, [String: Any]) {
+        let response = try await execute(uri: uri, method: .get, headers: [.cookie: cookie]) { $0 }
+        let object =
+            (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
+        return (response, object)
+    }
+}
