@@ -8,7 +8,44 @@ struct Kiosk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "LSWO Kiosk: the office appliance of a Mongolian Labour and Social Welfare Office.",
-        subcommands: [Serve.self])
+        subcommands: [Serve.self, Staff.self])
+}
+
+struct Staff: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage staff accounts of the office database.", subcommands: [AddStaff.self])
+}
+
+struct AddStaff: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Create a staff account, or give an existing one a new name, role or PIN.",
+        discussion: "The PIN (4 to 8 digits) is read from the first line of standard input, never from a flag.")
+
+    @Argument(help: "Username used to sign in, e.g. bat.erdene") var username: String
+    @Option(help: "Name shown on the console.") var name: String
+    @Option(help: "staff, head or technician.") var role: String = "staff"
+    @Option(help: "Config file of `key = value` lines.") var config: String?
+    @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
+
+    func run() async throws {
+        var configuration = KioskConfiguration()
+        do {
+            if let config {
+                try configuration.apply(fileContents: try String(contentsOfFile: config, encoding: .utf8), path: config)
+            }
+            try configuration.apply(environment: ProcessInfo.processInfo.environment)
+            if let dataDir { try configuration.set("data_dir", dataDir) }
+            guard let pin = readLine(strippingNewline: true) else {
+                throw ValidationError("give the PIN on standard input")
+            }
+            try await StaffAdministration(configuration: configuration).add(
+                username: username, displayName: name, role: role, pin: pin)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+        print("saved staff account \(username)")
+    }
 }
 
 struct Serve: AsyncParsableCommand {

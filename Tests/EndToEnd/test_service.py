@@ -113,3 +113,20 @@ def test_bad_configuration_is_refused_with_the_key_named(tmp_path):
                              "--office-unit", "NOWHERE"], capture_output=True, text=True, timeout=30)
     assert result.returncode == 78
     assert "office_unit" in result.stderr
+
+
+def test_technician_adds_a_staff_account_who_then_signs_in(tmp_path, kiosk):
+    data = tmp_path / "data"
+    result = subprocess.run([KIOSK_BIN, "staff", "add", "bat.erdene", "--name", "Бат-Эрдэнэ", "--role", "head",
+                             "--data-dir", str(data)], input="1357\n", capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    # The PIN never appears in arguments or output.
+    assert "1357" not in result.stdout + result.stderr
+    refused = subprocess.run([KIOSK_BIN, "staff", "add", "saraa", "--name", "X", "--data-dir", str(data)],
+                             input="12\n", capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0 and "pin" in refused.stderr
+    process = kiosk(data_dir=data)
+    status, session = process.request("POST", "/api/v1/staff/sessions",
+                                      {"username": "bat.erdene", "pin": "1357", "counter": 3})
+    assert status == 201
+    assert session["role"] == "head" and session["displayName"] == "Бат-Эрдэнэ"
