@@ -5,11 +5,17 @@
   "use strict";
   var zone = document.body.getAttribute("data-time-zone") || "Asia/Ulaanbaatar";
   var time = new Intl.DateTimeFormat("mn-MN", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-  var date = new Intl.DateTimeFormat("mn-MN", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", weekday: "long" });
+  // Browsers may lack Mongolian date names: compose "2026-11-23, Даваа / Monday" from numeric parts.
+  var parts = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", weekday: "short" });
+  var weekdays = { Mon: "Даваа / Monday", Tue: "Мягмар / Tuesday", Wed: "Лхагва / Wednesday", Thu: "Пүрэв / Thursday",
+    Fri: "Баасан / Friday", Sat: "Бямба / Saturday", Sun: "Ням / Sunday" };
   function tick() {
     var now = new Date();
+    var p = {};
+    parts.formatToParts(now).forEach(function (part) { p[part.type] = part.value; });
     document.getElementById("display-time").textContent = time.format(now);
-    document.getElementById("display-date").textContent = date.format(now);
+    document.getElementById("display-date").textContent =
+      p.year + "-" + p.month + "-" + p.day + ", " + (weekdays[p.weekday] || p.weekday);
   }
   tick();
   setInterval(tick, 1000);
