@@ -90,12 +90,11 @@ extension RegistryNumber: Codable {
     /// Decoding re-validates only the shape; dates were checked when the number was accepted.
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        do {
-            self = try RegistryNumber(parsing: text, today: nil, checkingAge: false)
-        } catch {
+        guard let number = RegistryNumber(storedValue: text) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: error.description))
+                .init(codingPath: decoder.codingPath, debugDescription: "not a registry number"))
         }
+        self = number
     }
 
     public func encode(to encoder: any Encoder) throws {

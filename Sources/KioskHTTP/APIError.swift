@@ -50,6 +50,30 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 }
 
+extension APIError {
+    /// 422 with one entry per refused field.
+    static func invalidFields(_ errors: [FieldError], _ locales: Locales) -> APIError {
+        var error = APIError(
+            status: .unprocessableContent, code: "invalidFields", message: locales.both("api.invalidFields"))
+        error.fieldErrors = errors.map {
+            FieldErrorBody(field: $0.field, code: $0.code, message: locales.message(for: $0))
+        }
+        return error
+    }
+
+    static func notFound(_ locales: Locales) -> APIError {
+        APIError(status: .notFound, code: "notFound", message: locales.both("api.notFound"))
+    }
+
+    /// The UUID in a path, or a 400 naming it.
+    static func uuid(_ raw: String, _ locales: Locales) throws -> UUID {
+        guard let id = UUID(uuidString: raw) else {
+            throw APIError(status: .badRequest, code: "invalidID", message: locales.both("api.invalidID"), field: "id")
+        }
+        return id
+    }
+}
+
 enum JSON {
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

@@ -46,11 +46,8 @@ public struct Locales: Sendable {
 
     /// One subtree as JSON, for strings the page's JavaScript needs.
     func json(subtree key: String, _ language: Language) -> String {
-        guard case .object(let object)? = trees[language], let subtree = object[key],
-            let data = try? JSONEncoder().encode(subtree)
-        else { return "{}" }
-        // Safe inside <script>: no "</script>" can close the element early.
-        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
+        guard case .object(let object)? = trees[language], let subtree = object[key] else { return "{}" }
+        return scriptJSON(subtree) ?? "{}"
     }
 }
 
@@ -95,4 +92,10 @@ indirect enum JSONTree: Codable, Sendable {
         case .object(let object): object.mapValues(\.templateValue)
         }
     }
+}
+
+/// JSON safe to embed in `<script type="application/json">`: no "</script>" can close it early.
+func scriptJSON(_ value: some Encodable) -> String? {
+    guard let data = try? JSONEncoder().encode(value) else { return nil }
+    return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
 }

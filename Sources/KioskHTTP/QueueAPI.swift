@@ -75,7 +75,8 @@ struct QueueAPI: Sendable {
         let statusPath: String
     }
 
-    func view(_ ticket: Ticket, _ estimate: WaitEstimate) -> TicketView {
+    /// A ticket as clients see it; without an estimate (staff views) it shows nobody ahead.
+    func view(_ ticket: Ticket, _ estimate: WaitEstimate = WaitEstimate(peopleAhead: 0, minutes: nil)) -> TicketView {
         let id = ticket.id.uuidString.lowercased()
         return TicketView(
             id: id, number: ticket.displayNumber, serviceCode: ticket.serviceCode,
@@ -132,9 +133,7 @@ struct QueueAPI: Sendable {
     }
 
     func read(_ raw: String) async throws -> Response {
-        guard let id = UUID(uuidString: raw) else {
-            throw APIError(status: .badRequest, code: "invalidID", message: locales.both("api.invalidID"), field: "id")
-        }
+        let id = try APIError.uuid(raw, locales)
         guard let ticket = try await environment.queue.ticket(id: id) else { throw notFound }
         let estimate = try await environment.queue.estimate(for: ticket, at: environment.now())
         return try JSON.response(view(ticket, estimate))
@@ -224,7 +223,7 @@ struct QueueAPI: Sendable {
             throw APIError(
                 status: .notFound, code: "queue.noTicketWaiting", message: locales.both("errors.queue.noTicketWaiting"))
         }
-        return try JSON.response(view(ticket, WaitEstimate(peopleAhead: 0, minutes: nil)))
+        return try JSON.response(view(ticket))
     }
 
     struct ActionRequest: Decodable {
@@ -235,9 +234,7 @@ struct QueueAPI: Sendable {
 
     func act(_ request: Request, id raw: String, action name: String) async throws -> Response {
         let session = try await requireStaff(request)
-        guard let id = UUID(uuidString: raw) else {
-            throw APIError(status: .badRequest, code: "invalidID", message: locales.both("api.invalidID"), field: "id")
-        }
+        let id = try APIError.uuid(raw, locales)
         let hasBody = request.headers[.contentLength].map { $0 != "0" } ?? (request.headers[.contentType] != nil)
         let body =
             hasBody
@@ -260,20 +257,16 @@ struct QueueAPI: Sendable {
             }
             action = .finish(outcome)
         default:
-            throw APIError(status: .notFound, code: "notFound", message: locales.both("api.notFound"))
-        }
-        if let ticket = try await environment.queue.ticket(id: id), let counter = ticket.counter,
-            counter != session.counter, ticket.state != .parked
-        {
-            throw APIError(
-                status: .forbidden, code: "queue.wrongCounter", message: locales.both("errors.queue.wrongCounter"))
+            throw notFound
         }
         do {
-            let ticket = try await environment.queue.act(ticketID: id, action, at: environment.now())
-            return try JSON.response(view(ticket, WaitEstimate(peopleAhead: 0, minutes: nil)))
+            let ticket = try await environment.queue.act(
+                ticketID: id, action, by: session.counter, at: environment.now())
+            return try JSON.response(view(ticket))
         } catch let error as TicketActionError {
+            // Another counter's ticket is not this officer's to touch; other refusals are conflicts.
             throw APIError(
-                status: .conflict, code: "queue.\(error.identifier)",
+                status: error == .wrongCounter ? .forbidden : .conflict, code: "queue.\(error.identifier)",
                 message: locales.both("errors.queue.\(error.identifier)"))
         } catch is QueueStoreError {
             throw notFound
@@ -300,7 +293,7 @@ struct QueueAPI: Sendable {
         let session = try await requireStaff(request)
         let now = environment.now()
         let waiting = try await environment.queue.waiting(at: now)
-        let policy = QueuePolicy()
+        let policy = environment.queue.policy
         let ordered = waiting.sorted { policy.precedes($0, $1, now: now) }
         let active = try await environment.queue.active(at: now)
         return try JSON.response(
@@ -312,7 +305,7 @@ struct QueueAPI: Sendable {
                         priority: $0.priority?.rawValue, waitingSeconds: Int(now.timeIntervalSince($0.queuedAt)))
                 },
                 active: active.filter { $0.counter == session.counter || $0.state == .parked }
-                    .map { view($0, WaitEstimate(peopleAhead: 0, minutes: nil)) },
+                    .map { view($0) },
                 figures: try await environment.queue.figures(at: now)))
     }
 
@@ -415,13 +408,8 @@ struct QueueAPI: Sendable {
     // MARK: - Errors
 
     func fieldError(_ field: String, _ code: String) -> APIError {
-        var error = APIError(
-            status: .unprocessableContent, code: "invalidFields", message: locales.both("api.invalidFields"))
-        error.fieldErrors = [
-            .init(field: field, code: code, message: locales.message(for: FieldError(field: field, code: code)))
-        ]
-        return error
+        .invalidFields([FieldError(field: field, code: code)], locales)
     }
 
-    var notFound: APIError { APIError(status: .notFound, code: "notFound", message: locales.both("api.notFound")) }
+    var notFound: APIError { .notFound(locales) }
 }

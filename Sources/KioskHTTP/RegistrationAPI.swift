@@ -152,7 +152,7 @@ struct RegistrationAPI: Sendable {
         }
         let today = environment.office.today(at: environment.now())
         let errors = environment.validator.errors(in: form, fields: fields, today: today)
-        return try JSON.response(StepErrors(errors: errors.map(body)))
+        return try JSON.response(StepErrors(errors: APIError.invalidFields(errors, locales).fieldErrors))
     }
 
     // MARK: - Helpers
@@ -164,27 +164,11 @@ struct RegistrationAPI: Sendable {
         }
     }
 
-    func validationFailure(_ errors: [FieldError]) -> APIError {
-        var error = APIError(
-            status: .unprocessableContent, code: "invalidFields", message: locales.both("api.invalidFields"))
-        error.fieldErrors = errors.map(body)
-        return error
-    }
+    func validationFailure(_ errors: [FieldError]) -> APIError { .invalidFields(errors, locales) }
 
-    func body(_ error: FieldError) -> APIError.FieldErrorBody {
-        APIError.FieldErrorBody(field: error.field, code: error.code, message: locales.message(for: error))
-    }
+    func registrationID(_ raw: String) throws -> UUID { try APIError.uuid(raw, locales) }
 
-    func registrationID(_ raw: String) throws -> UUID {
-        guard let id = UUID(uuidString: raw) else {
-            throw APIError(status: .badRequest, code: "invalidID", message: locales.both("api.invalidID"), field: "id")
-        }
-        return id
-    }
-
-    var notFound: APIError {
-        APIError(status: .notFound, code: "notFound", message: locales.both("api.notFound"))
-    }
+    var notFound: APIError { .notFound(locales) }
 }
 
 extension RegistrationAPI.Created {

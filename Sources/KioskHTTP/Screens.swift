@@ -49,7 +49,7 @@ struct Screens: Sendable {
         }
     }
 
-    func display(of request: Request) -> Display {
+    func accessibility(of request: Request) -> Display {
         Display(
             contrast: request.uri.queryParameters.get("contrast") == "high",
             largeText: request.uri.queryParameters.get("text") == "large")
@@ -61,8 +61,8 @@ struct Screens: Sendable {
             "mn": environment.locales.templateContext(.mn),
             "en": environment.locales.templateContext(.en),
             "officeName": ["mn": office.name.mn, "en": office.name.en],
-            "bodyClasses": display(of: request).bodyClasses,
-            "query": display(of: request).query,
+            "bodyClasses": accessibility(of: request).bodyClasses,
+            "query": accessibility(of: request).query,
             "primary": environment.settings.defaultLanguage.rawValue,
             // The office's default language comes first, the other one beside it.
             "languages": languagesInOrder.map { language in
@@ -83,7 +83,7 @@ struct Screens: Sendable {
     func register(_ request: Request, language: Language) throws -> Response {
         let office = environment.office
         let locales = environment.locales
-        let display = display(of: request)
+        let display = accessibility(of: request)
         let catalog = environment.catalog
         let consentKey = "consent.text"
         let context: [String: Any] = [
@@ -192,9 +192,7 @@ struct Screens: Sendable {
 
     /// Code and name of each service, for scripts.
     func servicesJSON(_ language: Language) -> String {
-        let list = environment.services.map { ["code": $0.code, "name": $0.name[language]] }
-        guard let data = try? JSONEncoder().encode(list) else { return "[]" }
-        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
+        scriptJSON(environment.services.map { ["code": $0.code, "name": $0.name[language]] }) ?? "[]"
     }
 
     func render(_ context: [String: Any], _ template: String) throws -> String {

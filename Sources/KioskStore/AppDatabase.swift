@@ -51,11 +51,6 @@ public final class AppDatabase: Sendable {
         }
     }
 
-    /// Version of the SQLite library in use.
-    public func sqliteVersion() async throws -> String {
-        try await writer.read { db in try String.fetchOne(db, sql: "SELECT sqlite_version()") ?? "" }
-    }
-
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: reference data, registrations, outbox") { db in

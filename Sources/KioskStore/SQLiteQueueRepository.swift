@@ -9,7 +9,7 @@ public struct SQLiteQueueRepository: QueueRepository {
     let database: AppDatabase
     let office: Office
     let services: [QueueService]
-    let policy: QueuePolicy
+    public let policy: QueuePolicy
 
     public init(database: AppDatabase, office: Office, services: [QueueService], policy: QueuePolicy) {
         self.database = database
@@ -93,15 +93,16 @@ public struct SQLiteQueueRepository: QueueRepository {
         }
     }
 
-    public func act(ticketID: UUID, _ action: TicketAction, at instant: Date) async throws -> Ticket {
+    public func act(ticketID: UUID, _ action: TicketAction, by counter: Int?, at instant: Date) async throws -> Ticket {
         let policy = policy
         let known = Set(services.map(\.code))
         return try await database.write { db in
             guard
-                var ticket = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT * FROM ticket WHERE id = ?"), arguments: [Self.key(ticketID)]
-                ).map(Self.ticket)
+                var ticket = try Self.ticket(id: ticketID, db)
             else { throw QueueStoreError.ticketNotFound }
+            if let counter, let held = ticket.counter, held != counter, ticket.state != .parked {
+                throw TicketActionError.wrongCounter
+            }
             if case .transfer(let target) = action, !known.contains(target) { throw TicketActionError.unknownService }
             let event = try ticket.apply(action, now: instant, policy: policy)
             try update(ticket, db)
@@ -112,23 +113,12 @@ public struct SQLiteQueueRepository: QueueRepository {
 
     public func ticket(id: UUID) async throws -> Ticket? {
         try await database.writer.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ticket WHERE id = ?"), arguments: [Self.key(id)])
-                .map(Self.ticket)
+            try Self.ticket(id: id, db)
         }
     }
 
     public func waiting(at instant: Date) async throws -> [Ticket] {
-        let today = day(instant)
-        let officeCode = office.code
-        return try await database.writer.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT * FROM ticket WHERE office_code = ? AND office_day = ? AND state = 'waiting'
-                        ORDER BY queued_at
-                        """), arguments: [officeCode, today]
-            ).map(Self.ticket)
-        }
+        try await todaysTickets(at: instant, where: "state = 'waiting'", orderBy: "queued_at")
     }
 
     public func estimate(for ticket: Ticket, at instant: Date) async throws -> WaitEstimate {
@@ -218,28 +208,11 @@ public struct SQLiteQueueRepository: QueueRepository {
     }
 
     public func active(at instant: Date) async throws -> [Ticket] {
-        let today = day(instant)
-        let officeCode = office.code
-        return try await database.writer.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT * FROM ticket WHERE office_code = ? AND office_day = ?
-                        AND state IN ('called', 'serving', 'parked') ORDER BY called_at
-                        """), arguments: [officeCode, today]
-            ).map(Self.ticket)
-        }
+        try await todaysTickets(at: instant, where: "state IN ('called', 'serving', 'parked')", orderBy: "called_at")
     }
 
     public func figures(at instant: Date) async throws -> [QueueFigures] {
-        let today = day(instant)
-        let officeCode = office.code
-        let tickets = try await database.writer.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM ticket WHERE office_code = ? AND office_day = ?"),
-                arguments: [officeCode, today]
-            ).map(Self.ticket)
-        }
+        let tickets = try await todaysTickets(at: instant, where: "1", orderBy: "issued_at")
         func figures(_ dimension: QueueFigures.Dimension, _ key: String?, _ tickets: [Ticket]) -> QueueFigures {
             let waits = tickets.compactMap { t in t.calledAt.map { $0.timeIntervalSince(t.issuedAt) } }
             let services = tickets.compactMap { t -> TimeInterval? in
@@ -272,6 +245,24 @@ public struct SQLiteQueueRepository: QueueRepository {
     }
 
     // MARK: - Rows
+
+    /// Today's tickets of the office matching `condition` (a fixed SQL fragment, never input).
+    func todaysTickets(at instant: Date, where condition: String, orderBy order: String) async throws -> [Ticket] {
+        let arguments: StatementArguments = [office.code, day(instant)]
+        return try await database.writer.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql:
+                        "SELECT * FROM ticket WHERE office_code = ? AND office_day = ? AND \(condition) ORDER BY \(order)"
+                ),
+                arguments: arguments
+            ).map(Self.ticket)
+        }
+    }
+
+    static func ticket(id: UUID, _ db: Database) throws -> Ticket? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM ticket WHERE id = ?"), arguments: [key(id)]).map(ticket)
+    }
 
     static func key(_ id: UUID) -> String { id.uuidString.lowercased() }
 

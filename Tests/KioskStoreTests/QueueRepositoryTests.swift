@@ -167,3 +167,23 @@ struct QueuePositionTests {
         }
     }
 }
+
+@Suite("Queue actions by counter")
+struct QueueCounterTests {
+    @Test func anotherCountersTicketIsRefusedUnlessParked() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let queue = SQLiteQueueRepository(
+            database: temp.database, office: Fixtures.office, services: QueueService.demo, policy: QueuePolicy())
+        let now = Fixtures.now
+        _ = try await queue.issue(
+            service: QueueService.demo[0], priority: nil, registrationID: nil, language: .mn, at: now)
+        let called = try #require(try await queue.callNext(counter: 1, staffID: "bat", services: ["А"], at: now))
+        await #expect(throws: TicketActionError.wrongCounter) {
+            try await queue.act(ticketID: called.id, .start, by: 2, at: now)
+        }
+        _ = try await queue.act(ticketID: called.id, .park, by: 1, at: now)
+        let resumed = try await queue.act(ticketID: called.id, .resume(counter: 2, staffID: "saraa"), by: 2, at: now)
+        #expect(resumed.counter == 2)
+    }
+}

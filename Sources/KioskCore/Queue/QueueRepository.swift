@@ -71,7 +71,11 @@ public protocol QueueRepository: Sendable {
     /// Calls the ticket the policy chooses among today's waiting tickets of `services`;
     /// nil when none waits. Two counters calling at once never get the same ticket.
     func callNext(counter: Int, staffID: String, services: [String], at instant: Date) async throws -> Ticket?
-    func act(ticketID: UUID, _ action: TicketAction, at instant: Date) async throws -> Ticket
+    /// The order the queue is called in.
+    var policy: QueuePolicy { get }
+    /// Applies a staff action. With `counter`, a ticket held at another counter is refused
+    /// (`TicketActionError.wrongCounter`) unless it is parked, in the same transaction.
+    func act(ticketID: UUID, _ action: TicketAction, by counter: Int?, at instant: Date) async throws -> Ticket
     func ticket(id: UUID) async throws -> Ticket?
     /// Today's waiting tickets, oldest first.
     func waiting(at instant: Date) async throws -> [Ticket]
@@ -85,6 +89,12 @@ public protocol QueueRepository: Sendable {
     func active(at instant: Date) async throws -> [Ticket]
     /// The sequence of the latest call or recall (0 before any).
     func lastCallSequence() async throws -> Int64
+}
+
+extension QueueRepository {
+    public func act(ticketID: UUID, _ action: TicketAction, at instant: Date) async throws -> Ticket {
+        try await act(ticketID: ticketID, action, by: nil, at: instant)
+    }
 }
 
 /// The store could not find the ticket an action names.
