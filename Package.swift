@@ -26,6 +26,11 @@ let package = Package(
     targets: [
         // libxcrypt from Debian: the slow password hash (yescrypt) for staff PINs.
         .systemLibrary(name: "CCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
+        // libcups2 (Debian's libcups2-dev has no pkg-config file, so the module map links `cups`).
+        .systemLibrary(name: "CCUPS", providers: [.apt(["libcups2-dev"])]),
+        // Pango text layout drawn with cairo, and cairo's PDF surface.
+        .systemLibrary(
+            name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         // Domain: types, rules, ports. No I/O.
         .target(
             name: "KioskCore",
@@ -41,6 +46,17 @@ let package = Package(
                 "KioskCore",
                 "CCrypt",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Printing: CUPS client, thermal raster and ESC/POS, PDF documents, printer status.
+        .target(
+            name: "KioskPrint",
+            dependencies: [
+                "KioskCore",
+                "CCUPS",
+                "CPangoCairo",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -101,6 +117,11 @@ let package = Package(
             dependencies: [
                 "KioskCore", "KioskStore", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KioskPrintTests",
+            dependencies: ["KioskPrint", "KioskCore", "KioskTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

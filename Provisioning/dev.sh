@@ -11,11 +11,16 @@ cd "$ROOT"
 # What building and running needs: SQLite headers for GRDB, libxcrypt for staff PIN hashes,
 # time zone data for Asia/Hovd,
 # fonts with Mongolian Cyrillic (Ө ө Ү ү) for the screens, espeak-ng for the English
-# announcement clips, curl for the health check.
-BUILD_PACKAGES=(git libsqlite3-dev libcrypt-dev pkg-config tzdata ca-certificates curl)
+# announcement clips, curl for the health check, libcups for printing, cairo and pango
+# for laying out tickets and PDF lists.
+BUILD_PACKAGES=(git libsqlite3-dev libcrypt-dev pkg-config tzdata ca-certificates curl
+    libcups2-dev libcairo2-dev libpango1.0-dev)
 RUN_PACKAGES=(fonts-noto-core fonts-dejavu-core espeak-ng)
-# What the tests add: a real Chromium for the browser tests, Python for Playwright and pytest.
-TEST_PACKAGES=(chromium python3 python3-venv)
+# What the tests add: a real Chromium for the browser tests, Python for Playwright and pytest,
+# a private cupsd with an IPP Everywhere printer (ippeveprinter, which needs a D-Bus daemon),
+# poppler to read PDFs back, and tesseract with Mongolian to read printed tickets back.
+TEST_PACKAGES=(chromium python3 python3-venv cups-daemon cups-client cups-ipp-utils dbus-daemon
+    poppler-utils tesseract-ocr tesseract-ocr-mon tesseract-ocr-eng)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
