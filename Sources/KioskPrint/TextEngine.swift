@@ -52,6 +52,20 @@ final class TextEngine {
     /// Lays `text` out in a column `width` device units wide, wrapping at words (or inside a
     /// word too long for the line).
     func layout(_ text: String, _ style: TextStyle, width: Double) -> TextLayout {
+        let layout = makeLayout(style, width: width)
+        pango_layout_set_text(layout, text, -1)
+        return TextLayout(layout)
+    }
+
+    /// Like `layout(_:_:width:)` for Pango markup (`<b>`, `<span size=…>`); the caller
+    /// escapes the text it puts inside.
+    func layout(markup: String, _ style: TextStyle, width: Double) -> TextLayout {
+        let layout = makeLayout(style, width: width)
+        pango_layout_set_markup(layout, markup, -1)
+        return TextLayout(layout)
+    }
+
+    private func makeLayout(_ style: TextStyle, width: Double) -> OpaquePointer {
         let layout = pango_layout_new(context)!
         let description = pango_font_description_from_string(style.pangoDescription)
         pango_layout_set_font_description(layout, description)
@@ -65,8 +79,7 @@ final class TextEngine {
             case .right: PANGO_ALIGN_RIGHT
             }
         pango_layout_set_alignment(layout, alignment)
-        pango_layout_set_text(layout, text, -1)
-        return TextLayout(layout)
+        return layout
     }
 
     /// Draws a layout with its top-left corner at (x, y) on `cairo`.

@@ -1,0 +1,213 @@
+internal import CPangoCairo
+public import Foundation
+
+/// An A4 list of vacancies to take away, worded by the caller in the visitor's language.
+/// Which vacancies, and in which order, is the vacancy search's business; this is the paper.
+public struct VacancyList: Sendable {
+    public struct Entry: Sendable, Hashable {
+        public var title: String
+        public var employer: String
+        public var location: String
+        /// Worded wage, `1 200 000–1 500 000 ₮`, or empty when the employer gave none.
+        public var wage: String
+        public var hours: String
+        public var howToApply: String
+        /// The code a person quotes at the desk, `V-2026-00042`.
+        public var reference: String
+
+        public init(
+            title: String, employer: String, location: String, wage: String, hours: String, howToApply: String,
+            reference: String
+        ) {
+            self.title = title
+            self.employer = employer
+            self.location = location
+            self.wage = wage
+            self.hours = hours
+            self.howToApply = howToApply
+            self.reference = reference
+        }
+    }
+
+    /// Field labels and fixed text, in the list's language.
+    public struct Labels: Sendable, Hashable {
+        public var title: String
+        public var employer: String
+        public var location: String
+        public var wage: String
+        public var hours: String
+        public var howToApply: String
+        public var reference: String
+        public var filters: String
+        public var noFilters: String
+        public var empty: String
+        /// `Хуудас %d / %d`: page and page count.
+        public var page: String
+
+        public init(
+            title: String, employer: String, location: String, wage: String, hours: String, howToApply: String,
+            reference: String, filters: String, noFilters: String, empty: String, page: String
+        ) {
+            self.title = title
+            self.employer = employer
+            self.location = location
+            self.wage = wage
+            self.hours = hours
+            self.howToApply = howToApply
+            self.reference = reference
+            self.filters = filters
+            self.noFilters = noFilters
+            self.empty = empty
+            self.page = page
+        }
+    }
+
+    public var office: String
+    /// Local date and time the list was made.
+    public var generated: String
+    /// The search and filters that chose these vacancies, worded (`Хот: Улаанбаатар`).
+    public var filters: [String]
+    public var entries: [Entry]
+    public var labels: Labels
+
+    public init(office: String, generated: String, filters: [String], entries: [Entry], labels: Labels) {
+        self.office = office
+        self.generated = generated
+        self.filters = filters
+        self.entries = entries
+        self.labels = labels
+    }
+}
+
+/// Renders `VacancyList`s to PDF with cairo: A4 portrait, fonts embedded as subsets by cairo,
+/// the header (office, date, filters) and page numbers on every page, and no vacancy split
+/// across two pages unless it is longer than a page. Not thread-safe: one per thread.
+public final class VacancyListRenderer {
+    private let engine = TextEngine(resolution: 72)
+    static let pageWidth = 595.276
+    static let pageHeight = 841.89
+    private let margin = 42.0
+
+    public init() {}
+
+    public struct Output: Sendable {
+        public var pdf: Data
+        public var pages: Int
+        public var unknownGlyphs: Int
+    }
+
+    public func render(_ list: VacancyList) throws -> Output {
+        let column = Self.pageWidth - 2 * margin
+        let header = headerMarkup(list)
+        let headerLayout = engine.layout(markup: header, TextStyle(size: 9), width: column)
+        let top = margin + headerLayout.height + 14
+        let bottom = Self.pageHeight - margin - 18
+        var unknown = headerLayout.unknownGlyphs
+
+        // Lay out every entry once, then cut into pages.
+        var pages: [[TextLayout]] = [[]]
+        var y = top
+        let blocks =
+            list.entries.isEmpty
+            ? [engine.layout(list.labels.empty, TextStyle(size: 12), width: column)]
+            : list.entries.map { engine.layout(markup: markup($0, list.labels), TextStyle(size: 10), width: column) }
+        for block in blocks {
+            unknown += block.unknownGlyphs
+            if y + block.height > bottom && !pages[pages.count - 1].isEmpty {
+                pages.append([])
+                y = top
+            }
+            pages[pages.count - 1].append(block)
+            y += block.height + 12
+        }
+
+        let sink = PDFSink()
+        let box = Unmanaged.passRetained(sink)
+        defer { box.release() }
+        let surface = cairo_pdf_surface_create_for_stream(
+            { closure, data, length in
+                guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
+                Unmanaged<PDFSink>.fromOpaque(closure).takeUnretainedValue().data.append(data, count: Int(length))
+                return CAIRO_STATUS_SUCCESS
+            }, box.toOpaque(), Self.pageWidth, Self.pageHeight)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, "\(list.labels.title) — \(list.office)")
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "LSWO Kiosk")
+        let cairo = cairo_create(surface)!
+        for (index, page) in pages.enumerated() {
+            cairo_set_source_rgb(cairo, 0, 0, 0)
+            engine.draw(headerLayout, on: cairo, x: margin, y: margin)
+            cairo_set_line_width(cairo, 0.8)
+            cairo_move_to(cairo, margin, margin + headerLayout.height + 6)
+            cairo_line_to(cairo, Self.pageWidth - margin, margin + headerLayout.height + 6)
+            cairo_stroke(cairo)
+            var y = top
+            for block in page {
+                engine.draw(block, on: cairo, x: margin, y: y)
+                y += block.height + 6
+                cairo_set_source_rgb(cairo, 0.6, 0.6, 0.6)
+                cairo_set_line_width(cairo, 0.4)
+                cairo_move_to(cairo, margin, y)
+                cairo_line_to(cairo, Self.pageWidth - margin, y)
+                cairo_stroke(cairo)
+                cairo_set_source_rgb(cairo, 0, 0, 0)
+                y += 6
+            }
+            let footer = engine.layout(
+                "\(list.office) · \(String(format: list.labels.page, index + 1, pages.count))",
+                TextStyle(size: 8, alignment: .center), width: column)
+            engine.draw(footer, on: cairo, x: margin, y: Self.pageHeight - margin - footer.height)
+            cairo_show_page(cairo)
+        }
+        cairo_destroy(cairo)
+        cairo_surface_finish(surface)
+        let status = cairo_surface_status(surface)
+        cairo_surface_destroy(surface)
+        guard status == CAIRO_STATUS_SUCCESS else {
+            throw PrintError(
+                .layout, "cairo could not write the PDF: \(String(cString: cairo_status_to_string(status)))")
+        }
+        return Output(pdf: sink.data, pages: pages.count, unknownGlyphs: unknown)
+    }
+
+    private func headerMarkup(_ list: VacancyList) -> String {
+        let filters = list.filters.isEmpty ? list.labels.noFilters : list.filters.joined(separator: " · ")
+        return """
+            <span size="15pt" weight="bold">\(escape(list.labels.title))</span>
+            <span size="11pt">\(escape(list.office))</span>
+            \(escape(list.generated)) · \(escape(list.labels.filters)): \(escape(filters))
+            """
+    }
+
+    private func markup(_ entry: VacancyList.Entry, _ labels: VacancyList.Labels) -> String {
+        var lines = [
+            "<span size=\"12pt\" weight=\"bold\">\(escape(entry.title))</span>",
+            "\(escape(labels.employer)): <b>\(escape(entry.employer))</b> · \(escape(labels.location)): \(escape(entry.location))",
+        ]
+        var terms = ["\(escape(labels.hours)): \(escape(entry.hours))"]
+        if !entry.wage.isEmpty { terms.insert("\(escape(labels.wage)): \(escape(entry.wage))", at: 0) }
+        lines.append(terms.joined(separator: " · "))
+        if !entry.howToApply.isEmpty { lines.append("\(escape(labels.howToApply)): \(escape(entry.howToApply))") }
+        lines.append("\(escape(labels.reference)): <tt><b>\(escape(entry.reference))</b></tt>")
+        return lines.joined(separator: "\n")
+    }
+
+    private func escape(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+}
+
+private final class PDFSink {
+    var data = Data()
+}

@@ -1,0 +1,91 @@
+import Foundation
+import KioskPrint
+import Testing
+
+@Suite("Vacancy list PDF")
+struct VacancyListTests {
+    static let labels = VacancyList.Labels(
+        title: "Ажлын байрны жагсаалт", employer: "Ажил олгогч", location: "Байршил", wage: "Цалин",
+        hours: "Цагийн хуваарь", howToApply: "Хэрхэн хүсэлт гаргах", reference: "Код", filters: "Шүүлтүүр",
+        noFilters: "бүгд", empty: "Тохирох ажлын байр олдсонгүй.", page: "Хуудас %d / %d")
+
+    static func list(_ count: Int) -> VacancyList {
+        VacancyList(
+            office: "Сүхбаатар дүүргийн ХХҮХ", generated: "2026-11-23 10:15",
+            filters: ["Байршил: Сүхбаатар дүүрэг", "Хайлт: «жолооч»"],
+            entries: (1...max(count, 1)).prefix(count).map { index in
+                VacancyList.Entry(
+                    title: "Үйлчлүүлэгчтэй харилцах ажилтан \(index)", employer: "Өлзий & Түмэн ХХК",
+                    location: "Улаанбаатар, Сүхбаатар дүүрэг, 1-р хороо", wage: "1 200 000–1 500 000 ₮",
+                    hours: "Бүтэн цаг", howToApply: "Анкетаа 7011-2233 утсаар эсвэл биечлэн өгнө <яаралтай>",
+                    reference: String(format: "V-2026-%05d", index))
+            },
+            labels: labels)
+    }
+
+    @Test("a list of 120 vacancies fills several A4 pages, every page numbered, all text in the PDF")
+    func pages() throws {
+        let output = try VacancyListRenderer().render(Self.list(120))
+        #expect(output.unknownGlyphs == 0)
+        #expect(output.pages > 3)
+        #expect(output.pdf.starts(with: Array("%PDF-".utf8)))
+        let text = try PDFText.extract(output.pdf)
+        let pages = text.split(separator: "\u{0C}", omittingEmptySubsequences: false).filter {
+            !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        }
+        #expect(pages.count == output.pages)
+        for (index, page) in pages.enumerated() {
+            #expect(page.contains("Хуудас \(index + 1) / \(output.pages)"))
+            #expect(page.contains("Шүүлтүүр: Байршил: Сүхбаатар дүүрэг"))
+        }
+        for index in [1, 60, 120] {
+            #expect(text.contains(String(format: "V-2026-%05d", index)))
+        }
+        #expect(text.contains("Өлзий & Түмэн ХХК"))
+        #expect(text.contains("<яаралтай>"))
+        // cairo embeds subsets of the fonts it used.
+        let fonts = try PDFText.fonts(output.pdf)
+        #expect(fonts.contains { $0.contains("NotoSans") && $0.contains("yes") })
+    }
+
+    @Test("an empty list still prints a page that says so")
+    func empty() throws {
+        let output = try VacancyListRenderer().render(Self.list(0))
+        #expect(output.pages == 1)
+        #expect(try PDFText.extract(output.pdf).contains("Тохирох ажлын байр олдсонгүй."))
+    }
+}
+
+/// poppler-utils, the reader the tests trust to say what a PDF holds.
+enum PDFText {
+    static func extract(_ pdf: Data) throws -> String { try run("pdftotext", pdf, before: ["-layout"], after: ["-"]) }
+
+    static func fonts(_ pdf: Data) throws -> [String] {
+        try run("pdffonts", pdf).split(separator: "\n").map(String.init)
+    }
+
+    /// Runs `tool before… FILE after…` on a temporary copy of `pdf` and returns its output.
+    static func run(_ tool: String, _ pdf: Data, before: [String] = [], after: [String] = []) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-\(UUID()).pdf")
+        try pdf.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
+        process.arguments = before + [file.path] + after
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self)
+    }
+}
+
+extension VacancyListTests {
+    @Test("preview written when asked", .enabled(if: ProcessInfo.processInfo.environment["KIOSK_PREVIEW_DIR"] != nil))
+    func preview() throws {
+        let directory = ProcessInfo.processInfo.environment["KIOSK_PREVIEW_DIR"]!
+        try VacancyListRenderer().render(Self.list(12)).pdf.write(
+            to: URL(fileURLWithPath: "\(directory)/vacancies.pdf"))
+    }
+}
