@@ -52,7 +52,7 @@ let package = Package(
         ),
         // Printing: CUPS client, thermal raster and ESC/POS, PDF documents, printer status.
         .target(
-            name: "KioskPrint",
+            name: "Printing",
             dependencies: [
                 "KioskCore",
                 "CCUPS",
@@ -120,8 +120,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "KioskPrintTests",
-            dependencies: ["KioskPrint", "KioskCore", "KioskTestSupport"],
+            name: "PrintingTests",
+            dependencies: ["Printing", "KioskCore", "KioskTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

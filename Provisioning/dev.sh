@@ -58,6 +58,36 @@ ensure_venv() {
     fi
 }
 
+# The ESC/POS printer emulator (emupos, PyPI) needs Python 3.13, which Debian 12 lacks:
+# use python3.13 from PATH or pyenv. Its own venv, .venv-emupos, keeps it apart.
+ensure_emupos_venv() {
+    local requirements="$ROOT/Tests/EndToEnd/requirements-emupos.txt"
+    local stamp="$ROOT/.venv-emupos/.requirements"
+    if [ ! -x "$ROOT/.venv-emupos/bin/python" ]; then
+        local python=""
+        # pyenv's shim is on PATH even when 3.13 is not the selected version, so try each for real.
+        for candidate in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.13*/bin/python3.13 \
+            /root/.pyenv/versions/3.13*/bin/python3.13 "$(command -v python3.13 || true)"; do
+            if [ -n "$candidate" ] && [ -x "$candidate" ] &&
+                "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 13))' 2>/dev/null; then
+                python=$candidate
+                break
+            fi
+        done
+        if [ -z "$python" ]; then
+            log "Python 3.13 not found (PATH or pyenv): the printing tests need it for emupos"
+            exit 1
+        fi
+        log "creating .venv-emupos with $python"
+        "$python" -m venv "$ROOT/.venv-emupos"
+    fi
+    if ! cmp -s "$requirements" "$stamp"; then
+        log "installing emupos"
+        "$ROOT/.venv-emupos/bin/python" -m pip install -q --disable-pip-version-check -r "$requirements"
+        cp "$requirements" "$stamp"
+    fi
+}
+
 build() {
     log "building ($*)"
     swift build "$@"
@@ -85,6 +115,7 @@ cmd_test() {
     local started=$SECONDS
     ensure_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     ensure_venv
+    ensure_emupos_venv
     "$ROOT/Provisioning/voice-clips.sh"
     build --build-tests
     log "swift format lint"

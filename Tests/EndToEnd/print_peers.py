@@ -39,7 +39,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -385,7 +384,7 @@ class PrintLab:
         return self
 
     def _start(self, deadline: float) -> None:
-        if not Path(self.emupos_python).exists():
+        if not os.access(self.emupos_python, os.X_OK):
             raise LabError(f"no emupos Python at {self.emupos_python}: create the venv "
                            "(python3.13 -m venv .venv-emupos && .venv-emupos/bin/pip install "
                            "emupos==0.4.0) or set KIOSK_EMUPOS_PYTHON")

@@ -1,6 +1,6 @@
 import Foundation
 import KioskCore
-import KioskPrint
+import Printing
 import Testing
 
 @Suite("Thermal rendering")

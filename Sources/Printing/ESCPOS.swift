@@ -1,3 +1,5 @@
+public import KioskCore
+
 /// Builds ESC/POS command streams for receipt printers (Epson's command set, which nearly all
 /// 58 and 80 mm thermal printers follow). Text is never sent as characters: no ESC/POS code
 /// page has Mongolian Ө and Ү, so every line arrives as raster made by `ThermalRenderer`.
@@ -85,6 +87,8 @@ public struct ESCPOS: Sendable {
         if faults.contains(.offline), faults.contains(where: { $0 != .offline && $0 != .paperLow }) {
             faults.remove(.offline)
         }
+        // The near-end sensor also trips when the roll is out; "out" says it all.
+        if faults.contains(.paperOut) { faults.remove(.paperLow) }
         return faults.sorted()
     }
 

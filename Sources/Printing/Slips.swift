@@ -1,41 +1,7 @@
 public import KioskCore
 
-/// Everything printed on a queue ticket, already worded in both languages by the caller
-/// (the kiosk's locale files). Mongolian comes first and large; English follows, small.
-public struct TicketSlip: Sendable, Hashable {
-    public var office: LocalizedText
-    /// `А-001`, the number the display board will call.
-    public var number: String
-    public var service: LocalizedText
-    public var priority: LocalizedText?
-    /// "3 people ahead of you", worded.
-    public var peopleAhead: LocalizedText
-    /// "Estimated wait 10–20 min", worded; `nil` when there is nothing to estimate from.
-    public var wait: LocalizedText?
-    /// Local date and time of issue, `2026-11-23 09:41`.
-    public var issued: String
-    /// The ticket status page, encoded in the QR code.
-    public var statusURL: String
-    public var scanHint: LocalizedText
-    public var instruction: LocalizedText
-
-    public init(
-        office: LocalizedText, number: String, service: LocalizedText, priority: LocalizedText?,
-        peopleAhead: LocalizedText, wait: LocalizedText?, issued: String, statusURL: String,
-        scanHint: LocalizedText, instruction: LocalizedText
-    ) {
-        self.office = office
-        self.number = number
-        self.service = service
-        self.priority = priority
-        self.peopleAhead = peopleAhead
-        self.wait = wait
-        self.issued = issued
-        self.statusURL = statusURL
-        self.scanHint = scanHint
-        self.instruction = instruction
-    }
-
+extension TicketSlip {
+    /// The ticket as the receipt printer lays it out.
     public var document: ThermalDocument {
         var document = ThermalDocument()
         document.append(.text(office.mn, TextStyle(size: 10, bold: true, alignment: .center)))
@@ -61,37 +27,8 @@ public struct TicketSlip: Sendable, Hashable {
     }
 }
 
-/// The slip a jobseeker takes home after registering.
-public struct RegistrationReceipt: Sendable, Hashable {
-    public var office: LocalizedText
-    public var title: LocalizedText
-    /// `UB-SB-000042`: what staff ask for at the desk.
-    public var reference: String
-    public var referenceLabel: LocalizedText
-    /// The person's name as they may see it on paper (given name and initial).
-    public var name: String
-    /// Steps that follow, one line each.
-    public var nextSteps: [LocalizedText]
-    public var hoursLabel: LocalizedText
-    /// Office hours, worded (`Даваа–Баасан 08:30–17:30`).
-    public var hours: LocalizedText
-    public var issued: String
-
-    public init(
-        office: LocalizedText, title: LocalizedText, reference: String, referenceLabel: LocalizedText, name: String,
-        nextSteps: [LocalizedText], hoursLabel: LocalizedText, hours: LocalizedText, issued: String
-    ) {
-        self.office = office
-        self.title = title
-        self.reference = reference
-        self.referenceLabel = referenceLabel
-        self.name = name
-        self.nextSteps = nextSteps
-        self.hoursLabel = hoursLabel
-        self.hours = hours
-        self.issued = issued
-    }
-
+extension RegistrationReceipt {
+    /// The receipt as the receipt printer lays it out.
     public var document: ThermalDocument {
         var document = ThermalDocument()
         document.append(.text(office.mn, TextStyle(size: 10, bold: true, alignment: .center)))

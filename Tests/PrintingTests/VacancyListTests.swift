@@ -1,5 +1,6 @@
 import Foundation
-import KioskPrint
+import KioskCore
+import Printing
 import Testing
 
 @Suite("Vacancy list PDF")

@@ -1,3 +1,5 @@
+public import KioskCore
+
 /// What a CUPS queue reports about its printer, reduced to what staff and the kiosk act on.
 public struct PrinterStatus: Sendable, Hashable {
     public enum State: String, Sendable, Codable {
@@ -38,25 +40,7 @@ public struct PrinterStatus: Sendable, Hashable {
     }
 }
 
-/// A printer problem that stops printing, or will soon. Staff see these on the console.
-public enum PrinterFault: String, Sendable, Codable, CaseIterable, Comparable {
-    case paperOut = "paper-out"
-    case jam
-    case coverOpen = "cover-open"
-    case offline
-    case unreachable
-    case stopped
-    case notAcceptingJobs = "not-accepting-jobs"
-    case failed
-    case paperLow = "paper-low"
-
-    /// Whether printing is impossible until someone fixes it (`paperLow` is only a warning).
-    public var blocksPrinting: Bool { self != .paperLow }
-
-    public static func < (lhs: PrinterFault, rhs: PrinterFault) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
-
+extension PrinterFault {
     /// Maps an IPP `printer-state-reasons` keyword (RFC 8011 §5.4.12, with its -error, -warning
     /// and -report suffixes) to a fault; `nil` for reasons that need nobody's attention.
     public init?(stateReason keyword: String) {
