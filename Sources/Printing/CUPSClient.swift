@@ -98,8 +98,18 @@ public final class CUPSClient: Sendable {
         -> PrintJobID
     {
         try await run { http in
-            let jobID = cupsCreateJob(http, printer, title, 0, nil)
-            guard jobID > 0 else { throw Self.lastError(.rejected, printer: printer) }
+            // Create-Job by hand: libcups' cupsCreateJob looks the destination up again through
+            // its own default server, which is not the one this client talks to.
+            let request = ippNewRequest(IPP_OP_CREATE_JOB)
+            ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_URI, "printer-uri", nil, Self.printerURI(printer))
+            ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_NAME, "requesting-user-name", nil, cupsUser())
+            ippAddString(request, IPP_TAG_OPERATION, IPP_TAG_NAME, "job-name", nil, title)
+            let response = try self.send(
+                request, to: "/printers/\(printer)", http: http, missing: .queueNotFound,
+                name: "printer named \(printer)")
+            let jobID = Self.integer(response, "job-id") ?? 0
+            ippDelete(response)
+            guard jobID > 0 else { throw PrintError(.rejected, "CUPS gave no job id for \(printer)") }
             guard cupsStartDocument(http, printer, jobID, title, format.rawValue, 1) == HTTP_STATUS_CONTINUE else {
                 throw Self.lastError(.rejected, printer: printer)
             }

@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+
+/// The private printing lab of `Tests/EndToEnd/print_peers.py`: a cupsd with an A4 IPP
+/// Everywhere printer (ippeveprinter) and a raw `Thermal` queue to the ESC/POS emulator
+/// emupos. One lab serves the whole test process; it stops when the process ends (its
+/// standard input closes).
+final class PrintLab: Sendable {
+    static let shared = Result { try PrintLab() }
+
+    let cupsServer: String
+    let escposHost: String
+    let escposPort: Int
+    let emuposAPI: String
+    let receiptsDirectory: URL
+    let a4Directory: URL
+    private let keepAlive: Pipe
+    private let process: Process
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    private init() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-print-lab-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [
+            Self.repository.appendingPathComponent("Tests/EndToEnd/print_peers.py").path, "up", "--dir", directory.path,
+        ]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        var line = Data()
+        while let byte = try output.fileHandleForReading.read(upToCount: 1), let first = byte.first, first != 0x0A {
+            line.append(first)
+        }
+        guard let endpoints = try JSONSerialization.jsonObject(with: line) as? [String: Any],
+            let cups = endpoints["cups_server"] as? String, let host = endpoints["escpos_host"] as? String,
+            let port = endpoints["escpos_port"] as? Int, let api = endpoints["emupos_api"] as? String,
+            let receipts = endpoints["receipts_dir"] as? String, let a4 = endpoints["a4_spool_dir"] as? String
+        else {
+            process.terminate()
+            throw LabError("print lab did not start: \(String(decoding: line, as: UTF8.self))")
+        }
+        self.process = process
+        self.keepAlive = input
+        self.cupsServer = cups
+        self.escposHost = host
+        self.escposPort = port
+        self.emuposAPI = api
+        self.receiptsDirectory = URL(fileURLWithPath: receipts)
+        self.a4Directory = URL(fileURLWithPath: a4)
+    }
+
+    struct LabError: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    struct Receipt {
+        let id: String
+        let cut: Bool
+        let text: String
+        let image: URL
+        var qrCodes: [String] {
+            text.split(separator: "\n").filter { $0.hasPrefix("[qr ") && $0.hasSuffix("]") }
+                .map { String($0.dropFirst(4).dropLast()) }
+        }
+    }
+
+    /// Receipts emupos has finished, oldest first.
+    func receipts() -> [Receipt] {
+        let files =
+            (try? FileManager.default.contentsOfDirectory(at: receiptsDirectory, includingPropertiesForKeys: nil))
+            ?? []
+        return files.filter { $0.pathExtension == "json" }.compactMap { url -> (String, Receipt)? in
+            guard let data = try? Data(contentsOf: url),
+                let meta = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let id = meta["id"] as? String, let completed = meta["completed_at"] as? String,
+                let text = try? String(
+                    contentsOf: url.deletingPathExtension().appendingPathExtension("txt"), encoding: .utf8)
+            else { return nil }
+            return (
+                completed + id,
+                Receipt(
+                    id: id, cut: meta["boundary"] as? String == "cut", text: text,
+                    image: url.deletingPathExtension().appendingPathExtension("png"))
+            )
+        }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    func waitForReceipts(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [Receipt] {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while true {
+            let found = receipts()
+            if found.count >= count || ContinuousClock.now >= deadline { return found }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Documents the A4 printer received (`JOB-name`, beside each a `.attrs` file), in job order.
+    func a4Documents() -> [URL] {
+        ((try? FileManager.default.contentsOfDirectory(at: a4Directory, includingPropertiesForKeys: nil)) ?? [])
+            .filter { !$0.lastPathComponent.hasPrefix(".") && $0.pathExtension != "attrs" }
+            .sorted { Self.jobNumber($0) < Self.jobNumber($1) }
+    }
+
+    private static func jobNumber(_ url: URL) -> Int {
+        Int(url.lastPathComponent.prefix { $0.isNumber }) ?? 0
+    }
+
+    func waitForA4(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [URL] {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while true {
+            let found = a4Documents()
+            if found.count >= count || ContinuousClock.now >= deadline { return found }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Makes the emulated receipt printer report a fault (`paper-out`, `cover-open`, `offline`,
+    /// `paper-near-end`), as a person opening the cover would.
+    func setFault(_ name: String) throws { try curl("PUT", "/api/v1/devices/thermal/faults/\(name)") }
+    func clearFault(_ name: String) throws { try curl("DELETE", "/api/v1/devices/thermal/faults/\(name)") }
+
+    /// Runs a CUPS administration command (`cupsdisable`, `lpadmin`, ...) against the lab's server.
+    func cupsCommand(_ tool: String, _ arguments: String...) throws {
+        try Self.run("/usr/sbin/\(tool)", ["-h", cupsServer] + arguments)
+    }
+
+    private func curl(_ method: String, _ path: String) throws {
+        try Self.run("/usr/bin/curl", ["-fsS", "-X", method, emuposAPI + path])
+    }
+
+    @discardableResult
+    static func run(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw LabError("\(path) \(arguments.joined(separator: " ")) failed: \(text)")
+        }
+        return text
+    }
+
+    /// What tesseract reads on a printed receipt, in Mongolian and English.
+    static func ocr(_ image: URL) throws -> String {
+        var environment = ProcessInfo.processInfo.environment
+        environment["OMP_THREAD_LIMIT"] = "1"
+        return try run("/usr/bin/tesseract", [image.path, "-", "-l", "mon+eng"], environment: environment)
+    }
+}
