@@ -82,6 +82,7 @@ let package = Package(
                 "KioskCore",
                 "KioskStore",
                 "KioskHTTP",
+                "Printing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -93,6 +94,8 @@ let package = Package(
             name: "kiosk",
             dependencies: [
                 "KioskApp",
+                "KioskCore",
+                "Printing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

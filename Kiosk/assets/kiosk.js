@@ -217,6 +217,8 @@
         var title = $("done-title");
         title.textContent = title.getAttribute(answer.status === 201 ? "data-created" : "data-updated");
         $("done-reference").textContent = answer.body.reference;
+        state.registrationId = answer.body.id;
+        showPrint($("done-print-status"), null, null);
         if (state.service) { return issueTicket(answer.body.id, answer.body.reference); }
         return show("done");
       }
@@ -267,7 +269,7 @@
 
   function issueTicket(registrationId, reference) {
     busy(true);
-    var request = { serviceCode: state.service.code, language: lang };
+    var request = { serviceCode: state.service.code, language: lang, print: true };
     if (state.priority) { request.priority = state.priority; }
     if (registrationId) { request.registrationId = registrationId; }
     api("POST", "/api/v1/tickets", request).then(function (answer) {
@@ -289,9 +291,41 @@
       $("ticket-status").textContent = location.host + t.statusPath;
       $("ticket-registration").hidden = !reference;
       $("ticket-reference").textContent = reference || "";
+      state.ticketId = t.id;
+      showPrint($("ticket-print"), t.print, $("ticket-print-again"));
       show("ticket");
     }, networkFailure);
   }
+
+  // What became of a print: "take your ticket", or the printer's problem with the number kept
+  // on screen; a failed print can be tried again.
+  function showPrint(target, result, againButton) {
+    target.textContent = result ? result.message[lang] : "";
+    target.classList.toggle("print-failed", !!result && result.status !== "sent");
+    if (againButton) { againButton.hidden = !result || result.status !== "failed"; }
+  }
+
+  function printAgain(url, target, againButton) {
+    target.textContent = strings.printing;
+    target.classList.remove("print-failed");
+    if (againButton) { againButton.hidden = true; }
+    api("POST", url).then(function (answer) {
+      if (answer.status === 200) { return showPrint(target, answer.body, againButton); }
+      target.textContent = (answer.body && answer.body.error && answer.body.error.message[lang]) || strings.networkError;
+      target.classList.add("print-failed");
+    }, function () {
+      target.textContent = strings.networkError;
+      target.classList.add("print-failed");
+      if (againButton) { againButton.hidden = false; }
+    });
+  }
+
+  $("ticket-print-again").addEventListener("click", function () {
+    printAgain("/api/v1/tickets/" + state.ticketId + "/print", $("ticket-print"), $("ticket-print-again"));
+  });
+  $("done-print").addEventListener("click", function () {
+    printAgain("/api/v1/registrations/" + state.registrationId + "/receipt", $("done-print-status"), null);
+  });
 
   // ---------- review ----------
   function fillReview() {
@@ -504,7 +538,7 @@
     document.getElementById("form").reset();
     document.querySelectorAll("input").forEach(function (input) { input.value = ""; });
     document.querySelectorAll("#known-name, #known-reference, #known-phone, #done-reference, #review dd, " +
-      "#ticket-number, #ticket-reference, #ticket-status")
+      "#ticket-number, #ticket-reference, #ticket-status, #ticket-print, #done-print-status")
       .forEach(function (el) { el.textContent = ""; });
     location.replace("/kiosk");
   }

@@ -131,12 +131,30 @@
     return card;
   }
 
+  // A printer with a fault stays on top of the console until a check finds it fixed.
+  function renderPrinters(printers) {
+    var box = $("printer-alerts");
+    var lang = document.documentElement.lang === "en" ? "en" : "mn";
+    box.textContent = "";
+    printers.forEach(function (p) {
+      if (!p.faults.length) { return; }
+      var line = el("p", p.ready ? "printer-warning" : "printer-fault");
+      line.setAttribute("data-printer", p.role);
+      line.appendChild(el("strong", null, p.name[lang] + " (" + p.queue + "): "));
+      line.appendChild(document.createTextNode(p.faults.map(function (f) { return f.message[lang]; }).join(", ")));
+      if (p.detail) { line.appendChild(el("span", "hint", " · " + p.detail)); }
+      box.appendChild(line);
+    });
+    box.hidden = !box.childNodes.length;
+  }
+
   function refresh() {
     if (!session) { return; }
     api("GET", "/api/v1/queue").then(function (answer) {
       if (answer.status === 401) { return showSignIn(); }
       if (answer.status !== 200) { return; }
       var data = answer.body;
+      renderPrinters(data.printers || []);
       var current = $("current");
       var parked = $("parked");
       current.textContent = "";

@@ -22,6 +22,21 @@ public struct KioskConfiguration: Sendable, Equatable {
     public var servicesFile: String?
     /// Create demo staff accounts when the office has none (the demo office only).
     public var demoStaff: Bool = true
+    /// Where phones reach this service; the QR code on each ticket points there.
+    public var publicURL: String?
+    /// The CUPS scheduler (`host:port` or a socket path); nil uses libcups' own default.
+    public var cupsServer: String?
+    /// The raw CUPS queue of the receipt printer; empty when the kiosk has none.
+    public var thermalQueue: String = "Thermal"
+    /// The CUPS queue of the A4 printer; empty when the office has none.
+    public var a4Queue: String = "A4"
+    public var thermalPaper: ThermalPaperWidth = .mm80
+    /// `auto` (the queue's socket:// device), `none`, `host:port` or a device path (`/dev/usb/lp0`).
+    public var thermalStatus: String = "auto"
+
+    public enum ThermalPaperWidth: Int, Sendable {
+        case mm58 = 58, mm80 = 80
+    }
 
     public init() {}
 
@@ -29,6 +44,7 @@ public struct KioskConfiguration: Sendable, Equatable {
     public static let keys: [String] = [
         "host", "port", "data_dir", "kiosk_dir", "office_code", "office_name_mn", "office_name_en", "office_unit",
         "time_zone", "language", "idle_seconds", "countdown_seconds", "log_level", "services_file", "demo_staff",
+        "public_url", "cups_server", "thermal_queue", "a4_queue", "thermal_paper", "thermal_status",
     ]
 
     /// Applies one setting by key; throws `ConfigurationError` naming the key on a bad value.
@@ -77,6 +93,38 @@ public struct KioskConfiguration: Sendable, Equatable {
                 throw ConfigurationError(key: key, problem: "must be true or false")
             }
             demoStaff = value == "true"
+        case "public_url":
+            guard let url = URL(string: value), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw ConfigurationError(key: key, problem: "must be an http:// or https:// address")
+            }
+            publicURL = value
+        case "cups_server":
+            guard !value.isEmpty, !value.contains(" ") else {
+                throw ConfigurationError(key: key, problem: "must be host, host:port or a socket path")
+            }
+            cupsServer = value
+        case "thermal_queue", "a4_queue":
+            // CUPS queue names: printable, no space, slash or hash (empty: no such printer).
+            guard value.count <= 127, !value.contains(where: { $0 == " " || $0 == "/" || $0 == "#" || $0.isNewline })
+            else {
+                throw ConfigurationError(key: key, problem: "is not a CUPS queue name (no spaces, / or #)")
+            }
+            if key == "thermal_queue" { thermalQueue = value } else { a4Queue = value }
+        case "thermal_paper":
+            guard let width = ThermalPaperWidth(rawValue: Int(value.replacingOccurrences(of: "mm", with: "")) ?? 0)
+            else {
+                throw ConfigurationError(key: key, problem: "must be 58 or 80 (millimetres)")
+            }
+            thermalPaper = width
+        case "thermal_status":
+            guard
+                value == "auto" || value == "none" || value.hasPrefix("/dev/")
+                    || value.range(of: "^(tcp://|socket://)?[A-Za-z0-9.-]+(:[0-9]{1,5})?$", options: .regularExpression)
+                        != nil
+            else {
+                throw ConfigurationError(key: key, problem: "must be auto, none, host:port or a /dev/ path")
+            }
+            thermalStatus = value
         default:
             throw ConfigurationError(key: key, problem: "is not a setting")
         }

@@ -4,6 +4,7 @@ public import KioskCore
 import KioskHTTP
 public import KioskStore
 public import Logging
+public import Printing
 public import ServiceLifecycle
 import UnixSignals
 
@@ -14,6 +15,7 @@ public struct KioskServer: Sendable {
     public let database: AppDatabase
     public let application: any Service
     public let kioskDirectory: URL
+    public let printing: PrintService
 
     public init(configuration: KioskConfiguration, logger: Logger) async throws {
         self.configuration = configuration
@@ -46,6 +48,9 @@ public struct KioskServer: Sendable {
             logger.notice("created demo staff accounts", metadata: ["kiosk.staff": "\(Self.demoStaff.map(\.0))"])
         }
 
+        let printing = PrintService(configuration: try Self.printConfiguration(configuration), logger: logger)
+        self.printing = printing
+
         let environment = KioskHTTPEnvironment(
             office: office,
             registrations: SQLiteRegistrationRepository(database: database, officeCode: office.code),
@@ -59,6 +64,8 @@ public struct KioskServer: Sendable {
             settings: ScreenSettings(
                 idleSeconds: configuration.idleSeconds, countdownSeconds: configuration.countdownSeconds,
                 defaultLanguage: configuration.defaultLanguage),
+            printer: printing,
+            publicURL: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)",
             healthCheck: { await database.isUsable() })
         let router = try await KioskRouter.build(environment)
         application = Application(
@@ -104,11 +111,39 @@ public struct KioskServer: Sendable {
         return services
     }
 
+    /// Which printers, from the settings.
+    public static func printConfiguration(_ configuration: KioskConfiguration) throws -> PrintConfiguration {
+        let server: PrintServer
+        if let configured = configuration.cupsServer {
+            guard let parsed = PrintServer(configured) else {
+                throw ConfigurationError(key: "cups_server", problem: "must be host, host:port or a socket path")
+            }
+            server = parsed
+        } else {
+            server = .systemDefault
+        }
+        let status: PrintConfiguration.StatusSource
+        switch configuration.thermalStatus {
+        case "auto": status = .automatic
+        case "none": status = .none
+        default:
+            guard let endpoint = StatusEndpoint(configuration.thermalStatus) else {
+                throw ConfigurationError(
+                    key: "thermal_status", problem: "must be auto, none, host:port or a /dev/ path")
+            }
+            status = .endpoint(endpoint)
+        }
+        return PrintConfiguration(
+            server: server, thermalQueue: configuration.thermalQueue.isEmpty ? nil : configuration.thermalQueue,
+            a4Queue: configuration.a4Queue.isEmpty ? nil : configuration.a4Queue,
+            paper: configuration.thermalPaper == .mm58 ? .mm58 : .mm80, thermalStatus: status)
+    }
+
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
     public func run(logger: Logger) async throws {
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: application)],
+                services: [.init(service: application), .init(service: PrinterMonitor(printing: printing))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
@@ -137,5 +172,16 @@ public struct KioskServer: Sendable {
         }
         throw ConfigurationError(
             key: "kiosk_dir", problem: "not found (looked in \(candidates.map(\.path).joined(separator: ", ")))")
+    }
+}
+
+/// Checks the printers every few seconds for the staff console, until shutdown.
+struct PrinterMonitor: Service {
+    let printing: PrintService
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await printing.monitor(every: .seconds(5))
+        }
     }
 }

@@ -14,6 +14,10 @@ public struct KioskHTTPEnvironment: Sendable {
     /// `Kiosk/` folder: `templates/`, `assets/`.
     public var kioskDirectory: URL
     public var settings: ScreenSettings
+    /// The kiosk's printers; `nil` when the kiosk prints nothing.
+    public var printer: (any DocumentPrinter)?
+    /// Where phones reach this service (the QR code on a ticket points there).
+    public var publicURL: String
     /// Version of the consent text in the locale files; stored with each consent.
     public var consentTextVersion: String
     /// Cap for JSON request bodies.
@@ -27,7 +31,8 @@ public struct KioskHTTPEnvironment: Sendable {
         office: Office, registrations: any RegistrationRepository, summaries: any OfficeSummarySource,
         queue: any QueueRepository, staff: any StaffRepository, services: [QueueService],
         catalog: ReferenceCatalog, locales: Locales,
-        kioskDirectory: URL, settings: ScreenSettings = ScreenSettings(), consentTextVersion: String = "2026-1",
+        kioskDirectory: URL, settings: ScreenSettings = ScreenSettings(), printer: (any DocumentPrinter)? = nil,
+        publicURL: String = "http://127.0.0.1:8080", consentTextVersion: String = "2026-1",
         maxBodyBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = { Date() },
         healthCheck: @escaping @Sendable () async -> Bool
     ) {
@@ -41,6 +46,8 @@ public struct KioskHTTPEnvironment: Sendable {
         self.locales = locales
         self.kioskDirectory = kioskDirectory
         self.settings = settings
+        self.printer = printer
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.consentTextVersion = consentTextVersion
         self.maxBodyBytes = maxBodyBytes
         self.now = now

@@ -18,6 +18,8 @@ public enum KioskRouter {
         let api = router.group("/api/v1")
         RegistrationAPI(environment: environment).addRoutes(to: api)
         ReferenceAPI(environment: environment).addRoutes(to: api)
+        // Before the queue's `tickets/:id/:action`, so `tickets/:id/print` is matched here.
+        PrintAPI(environment: environment).addRoutes(to: api)
         QueueAPI(environment: environment).addRoutes(to: api)
         try await Screens(environment: environment).addRoutes(to: router)
         return router

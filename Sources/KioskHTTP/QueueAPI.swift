@@ -73,6 +73,8 @@ struct QueueAPI: Sendable {
         let peopleAhead: Int
         let estimateMinutes: Minutes?
         let statusPath: String
+        /// What happened to the printed ticket, when the kiosk asked for one.
+        var print: PrintAPI.PrintView? = nil
     }
 
     /// A ticket as clients see it; without an estimate (staff views) it shows nobody ahead.
@@ -97,11 +99,14 @@ struct QueueAPI: Sendable {
         let priority: String?
         let registrationId: String?
         let language: String?
+        /// Print the ticket on the kiosk's receipt printer (the kiosk screen asks; an app would not).
+        let print: Bool?
     }
 
     func issue(_ request: Request) async throws -> Response {
         let body = try await strict.decode(
-            IssueRequest.self, from: request, allowedKeys: ["serviceCode", "priority", "registrationId", "language"])
+            IssueRequest.self, from: request,
+            allowedKeys: ["serviceCode", "priority", "registrationId", "language", "print"])
         guard let service = service(body.serviceCode) else {
             throw fieldError("serviceCode", "queue.unknownService")
         }
@@ -127,7 +132,11 @@ struct QueueAPI: Sendable {
         }
         let issued = try await environment.queue.issue(
             service: service, priority: priority, registrationID: registrationID, language: language, at: now)
-        var response = try JSON.response(view(issued.ticket, issued.estimate), status: .created)
+        var ticketView = view(issued.ticket, issued.estimate)
+        if body.print == true {
+            ticketView.print = await PrintAPI(environment: environment).print(issued.ticket, issued.estimate)
+        }
+        var response = try JSON.response(ticketView, status: .created)
         response.headers[.location] = "/api/v1/tickets/\(issued.ticket.id.uuidString.lowercased())"
         return response
     }
@@ -285,6 +294,8 @@ struct QueueAPI: Sendable {
         let waiting: [Waiting]
         let active: [TicketView]
         let figures: [QueueFigures]
+        /// The printers' health, so the console shows paper-out and jams as they happen.
+        let printers: [PrintAPI.PrinterView]
     }
 
     /// What a counter sees: today's waiting tickets (in calling order), its active and parked
@@ -306,7 +317,8 @@ struct QueueAPI: Sendable {
                 },
                 active: active.filter { $0.counter == session.counter || $0.state == .parked }
                     .map { view($0) },
-                figures: try await environment.queue.figures(at: now)))
+                figures: try await environment.queue.figures(at: now),
+                printers: await PrintAPI(environment: environment).printerViews()))
     }
 
     // MARK: - Display board

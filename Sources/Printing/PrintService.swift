@@ -46,7 +46,7 @@ public struct PrintConfiguration: Sendable, Hashable {
 /// own `DLE EOT` answer), hands the job to CUPS and follows it to the end, cancelling jobs
 /// that can no longer help anyone. Faults stay in `health()` until a check finds them gone.
 public actor PrintService: DocumentPrinter {
-    public let configuration: PrintConfiguration
+    public nonisolated let configuration: PrintConfiguration
     private let cups: CUPSClient
     private let logger: Logger
     private let renderQueue = DispatchQueue(label: "kiosk.print.render")

@@ -1,19 +1,105 @@
 import ArgumentParser
 import Foundation
 import KioskApp
+import KioskCore
 import Logging
+import Printing
 
 @main
 struct Kiosk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "LSWO Kiosk: the office appliance of a Mongolian Labour and Social Welfare Office.",
-        subcommands: [Serve.self, Staff.self])
+        subcommands: [Serve.self, Staff.self, Printers.self])
 }
 
 struct Staff: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Manage staff accounts of the office database.", subcommands: [AddStaff.self])
+}
+
+struct Printers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the office's printers through CUPS.",
+        subcommands: [PrinterStatusCommand.self, PrinterTest.self])
+}
+
+/// Settings for the commands that only read the config (no flags of their own but --config).
+func loadConfiguration(_ path: String?) throws -> KioskConfiguration {
+    var configuration = KioskConfiguration()
+    do {
+        if let path {
+            try configuration.apply(fileContents: try String(contentsOfFile: path, encoding: .utf8), path: path)
+        }
+        try configuration.apply(environment: ProcessInfo.processInfo.environment)
+    } catch let error as ConfigurationError {
+        throw ValidationError(error.description)
+    } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileReadUnknown {
+        throw ValidationError("cannot read config file \(path ?? "")")
+    }
+    return configuration
+}
+
+struct PrinterStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "List the CUPS queues and the health of the kiosk's printers.")
+
+    @Option(help: "Config file of `key = value` lines.") var config: String?
+
+    func run() async throws {
+        let configuration = try loadConfiguration(config)
+        let administration: PrinterAdministration
+        do {
+            administration = try PrinterAdministration(configuration: configuration)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+        let (queues, error, health) = await administration.status()
+        print("CUPS server \(administration.printing.configuration.server)")
+        if let error { print("  cannot list queues: \(error)") }
+        for queue in queues {
+            let reasons = queue.reasons.filter { $0 != "none" }.joined(separator: ",")
+            print(
+                "  \(queue.queue)  \(queue.state.rawValue)\(queue.isAcceptingJobs ? "" : " (not accepting)")"
+                    + "  \(queue.deviceURI ?? "")\(reasons.isEmpty ? "" : "  [\(reasons)]")")
+        }
+        var healthy = true
+        for printer in health {
+            healthy = healthy && printer.isReady
+            let faults = printer.faults.isEmpty ? "ok" : printer.faults.map(\.rawValue).joined(separator: ", ")
+            print(
+                "\(printer.role.rawValue) printer (\(printer.queue)): \(faults)\(printer.detail.isEmpty ? "" : " - \(printer.detail)")"
+            )
+        }
+        if !healthy { throw ExitCode(1) }
+    }
+}
+
+struct PrinterTest: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Print a test page on each configured printer and wait until it has printed.",
+        discussion: "Exits 1 when a printer did not print its page.")
+
+    @Option(help: "Config file of `key = value` lines.") var config: String?
+    @Option(help: "Seconds to wait for each page.") var timeout: Int = 60
+
+    func run() async throws {
+        let configuration = try loadConfiguration(config)
+        let administration: PrinterAdministration
+        do {
+            administration = try PrinterAdministration(configuration: configuration)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+        let reports = await administration.testPages(timeout: .seconds(timeout))
+        if reports.isEmpty { print("no printers configured (thermal_queue and a4_queue are empty)") }
+        for report in reports {
+            print("\(report.role.rawValue) printer (\(report.queue)): \(report.ok ? "printed" : "FAILED")")
+            for line in report.lines { print("  \(line)") }
+        }
+        if reports.contains(where: { !$0.ok }) { throw ExitCode(1) }
+    }
 }
 
 struct AddStaff: AsyncParsableCommand {

@@ -14,7 +14,10 @@ struct TestApp {
     let environment: KioskHTTPEnvironment
     let application: Application<RouterResponder<BasicRequestContext>>
 
-    init(healthy: Bool = true, now: Date = Fixtures.now, settings: ScreenSettings = ScreenSettings()) async throws {
+    init(
+        healthy: Bool = true, now: Date = Fixtures.now, settings: ScreenSettings = ScreenSettings(),
+        printer: (any DocumentPrinter)? = nil
+    ) async throws {
         temp = try TemporaryDatabase()
         let database = temp.database
         environment = KioskHTTPEnvironment(
@@ -30,6 +33,8 @@ struct TestApp {
             locales: try Locales(directory: Fixtures.kioskDirectory.appendingPathComponent("locales")),
             kioskDirectory: Fixtures.kioskDirectory,
             settings: settings,
+            printer: printer,
+            publicURL: "http://kiosk.example:8080/",
             now: { now },
             healthCheck: { healthy ? await database.isUsable() : false })
         application = Application(router: try await KioskRouter.build(environment))

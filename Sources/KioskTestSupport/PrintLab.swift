@@ -1,23 +1,23 @@
-import Foundation
-import Testing
+public import Foundation
 
 /// The private printing lab of `Tests/EndToEnd/print_peers.py`: a cupsd with an A4 IPP
 /// Everywhere printer (ippeveprinter) and a raw `Thermal` queue to the ESC/POS emulator
 /// emupos. One lab serves the whole test process; it stops when the process ends (its
 /// standard input closes).
-final class PrintLab: Sendable {
-    static let shared = Result { try PrintLab() }
+public final class PrintLab: Sendable {
+    public static let shared = Result { try PrintLab() }
 
-    let cupsServer: String
-    let escposHost: String
-    let escposPort: Int
-    let emuposAPI: String
-    let receiptsDirectory: URL
-    let a4Directory: URL
+    public let cupsServer: String
+    public let escposHost: String
+    public let escposPort: Int
+    public let emuposAPI: String
+    public let receiptsDirectory: URL
+    public let a4Directory: URL
     private let keepAlive: Pipe
     private let process: Process
 
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    public static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent()
 
     private init() throws {
@@ -55,24 +55,24 @@ final class PrintLab: Sendable {
         self.a4Directory = URL(fileURLWithPath: a4)
     }
 
-    struct LabError: Error, CustomStringConvertible {
-        let description: String
+    public struct LabError: Error, CustomStringConvertible {
+        public let description: String
         init(_ description: String) { self.description = description }
     }
 
-    struct Receipt {
-        let id: String
-        let cut: Bool
-        let text: String
-        let image: URL
-        var qrCodes: [String] {
+    public struct Receipt: Sendable {
+        public let id: String
+        public let cut: Bool
+        public let text: String
+        public let image: URL
+        public var qrCodes: [String] {
             text.split(separator: "\n").filter { $0.hasPrefix("[qr ") && $0.hasSuffix("]") }
                 .map { String($0.dropFirst(4).dropLast()) }
         }
     }
 
     /// Receipts emupos has finished, oldest first.
-    func receipts() -> [Receipt] {
+    public func receipts() -> [Receipt] {
         let files =
             (try? FileManager.default.contentsOfDirectory(at: receiptsDirectory, includingPropertiesForKeys: nil))
             ?? []
@@ -92,7 +92,7 @@ final class PrintLab: Sendable {
         }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
-    func waitForReceipts(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [Receipt] {
+    public func waitForReceipts(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [Receipt] {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while true {
             let found = receipts()
@@ -102,7 +102,7 @@ final class PrintLab: Sendable {
     }
 
     /// Documents the A4 printer received (`JOB-name`, beside each a `.attrs` file), in job order.
-    func a4Documents() -> [URL] {
+    public func a4Documents() -> [URL] {
         ((try? FileManager.default.contentsOfDirectory(at: a4Directory, includingPropertiesForKeys: nil)) ?? [])
             .filter { !$0.lastPathComponent.hasPrefix(".") && $0.pathExtension != "attrs" }
             .sorted { Self.jobNumber($0) < Self.jobNumber($1) }
@@ -112,7 +112,7 @@ final class PrintLab: Sendable {
         Int(url.lastPathComponent.prefix { $0.isNumber }) ?? 0
     }
 
-    func waitForA4(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [URL] {
+    public func waitForA4(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [URL] {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while true {
             let found = a4Documents()
@@ -123,11 +123,11 @@ final class PrintLab: Sendable {
 
     /// Makes the emulated receipt printer report a fault (`paper-out`, `cover-open`, `offline`,
     /// `paper-near-end`), as a person opening the cover would.
-    func setFault(_ name: String) throws { try curl("PUT", "/api/v1/devices/thermal/faults/\(name)") }
-    func clearFault(_ name: String) throws { try curl("DELETE", "/api/v1/devices/thermal/faults/\(name)") }
+    public func setFault(_ name: String) throws { try curl("PUT", "/api/v1/devices/thermal/faults/\(name)") }
+    public func clearFault(_ name: String) throws { try curl("DELETE", "/api/v1/devices/thermal/faults/\(name)") }
 
     /// Runs a CUPS administration command (`cupsdisable`, `lpadmin`, ...) against the lab's server.
-    func cupsCommand(_ tool: String, _ arguments: String...) throws {
+    public func cupsCommand(_ tool: String, _ arguments: String...) throws {
         try Self.run("/usr/sbin/\(tool)", ["-h", cupsServer] + arguments)
     }
 
@@ -136,7 +136,8 @@ final class PrintLab: Sendable {
     }
 
     @discardableResult
-    static func run(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws -> String {
+    public static func run(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws -> String
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -155,9 +156,47 @@ final class PrintLab: Sendable {
     }
 
     /// What tesseract reads on a printed receipt, in Mongolian and English.
-    static func ocr(_ image: URL) throws -> String {
+    public static func ocr(_ image: URL) throws -> String {
         var environment = ProcessInfo.processInfo.environment
         environment["OMP_THREAD_LIMIT"] = "1"
         return try run("/usr/bin/tesseract", [image.path, "-", "-l", "mon+eng"], environment: environment)
+    }
+}
+
+extension PrintLab {
+    /// Runs `body` while no other test uses the lab: its printers and their faults are shared
+    /// by suites in different test targets, which Swift Testing runs in parallel.
+    public func exclusively<T: Sendable>(_ body: @Sendable (PrintLab) async throws -> T) async throws -> T {
+        await LabLock.shared.acquire()
+        do {
+            let result = try await body(self)
+            await LabLock.shared.release()
+            return result
+        } catch {
+            await LabLock.shared.release()
+            throw error
+        }
+    }
+}
+
+private actor LabLock {
+    static let shared = LabLock()
+    private var held = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        if !held {
+            held = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty {
+            held = false
+        } else {
+            waiters.removeFirst().resume()
+        }
     }
 }

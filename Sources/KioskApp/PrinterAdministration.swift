@@ -1,0 +1,97 @@
+public import Foundation
+public import KioskCore
+public import Printing
+
+/// The technician's printer commands: what CUPS and the printers report, and a test page on
+/// each configured printer, followed until it has printed.
+public struct PrinterAdministration: Sendable {
+    public let configuration: KioskConfiguration
+    public let printing: PrintService
+
+    public init(configuration: KioskConfiguration) throws {
+        self.configuration = configuration
+        self.printing = PrintService(configuration: try KioskServer.printConfiguration(configuration))
+    }
+
+    public struct Report: Sendable {
+        public var role: PrinterRole
+        public var queue: String
+        public var ok: Bool
+        public var lines: [String]
+    }
+
+    /// Every queue CUPS has, and the health of the configured ones.
+    public func status() async -> (queues: [PrinterStatus], error: String?, health: [PrinterHealth]) {
+        let health = await printing.refresh()
+        do {
+            return (try await printing.printers(), nil, health)
+        } catch {
+            return ([], "\(error)", health)
+        }
+    }
+
+    /// Prints a test slip on the thermal printer and a test page on the A4 printer, and waits
+    /// (up to `timeout` each) until CUPS reports them printed.
+    public func testPages(timeout: Duration = .seconds(60)) async -> [Report] {
+        let office = configuration.office
+        let stamp = Self.localTime(Date(), office)
+        var reports: [Report] = []
+        let configured = printing.configuration
+        if let queue = configured.thermalQueue {
+            let outcome = await printing.print(
+                TestSlip(office: office.name, queue: queue, issued: stamp).document, title: "Test page")
+            reports.append(await follow(outcome, role: .thermal, queue: queue, timeout: timeout))
+        }
+        if let queue = configured.a4Queue {
+            let outcome = await printing.print(Self.testList(office, stamp: stamp), title: "Test page")
+            reports.append(await follow(outcome, role: .a4, queue: queue, timeout: timeout))
+        }
+        return reports
+    }
+
+    private func follow(_ outcome: PrintOutcome, role: PrinterRole, queue: String, timeout: Duration) async -> Report {
+        guard outcome.status == .sent, let job = outcome.job else {
+            return Report(
+                role: role, queue: queue, ok: false,
+                lines: ["not sent: \(outcome.faults.map(\.rawValue).joined(separator: ", "))", outcome.detail]
+                    .filter { !$0.isEmpty })
+        }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        var last: JobStatus?
+        while clock.now < deadline {
+            last = try? await printing.job(PrintJobID(job))
+            if last?.state.isFinal == true { break }
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+        let health = await printing.refresh().first { $0.role == role }
+        let printed = last?.state == .completed && health?.isReady != false
+        var lines = ["job \(job): \(last.map { "\($0.state)" } ?? "unknown")"]
+        if let health, !health.faults.isEmpty {
+            lines.append("faults: \(health.faults.map(\.rawValue).joined(separator: ", ")) \(health.detail)")
+        }
+        return Report(role: role, queue: queue, ok: printed, lines: lines)
+    }
+
+    static func localTime(_ date: Date, _ office: Office) -> String {
+        let parts = office.calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
+            parts.minute ?? 0)
+    }
+
+    /// A one-page A4 test: the office, every Mongolian letter, and the tugrik sign.
+    static func testList(_ office: Office, stamp: String) -> VacancyList {
+        VacancyList(
+            office: office.name.mn, generated: stamp, filters: ["Туршилтын хуудас · Test page"],
+            entries: [
+                VacancyList.Entry(
+                    title: TestSlip.alphabet, employer: office.name.mn, location: office.name.en,
+                    wage: "1 234 567 ₮", hours: "Өө Үү", howToApply: "LSWO Kiosk", reference: "TEST-0001")
+            ],
+            labels: VacancyList.Labels(
+                title: "Туршилтын хуудас · Test page", employer: "Ажил олгогч", location: "Байршил", wage: "Цалин",
+                hours: "Цаг", howToApply: "Хүсэлт", reference: "Код", filters: "Тайлбар", noFilters: "—", empty: "—",
+                page: "Хуудас %d / %d"))
+    }
+}

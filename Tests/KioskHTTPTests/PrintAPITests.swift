@@ -1,0 +1,145 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import KioskCore
+import KioskHTTP
+import KioskTestSupport
+import NIOCore
+import Printing
+import Testing
+
+/// The screens' printing endpoints against the real print lab (cupsd, emupos, ippeveprinter).
+/// Serialized with each other: they share the lab's receipt printer and its faults.
+@Suite("Printing API", .serialized)
+struct PrintAPITests {
+    let lab: PrintLab
+
+    init() throws { lab = try PrintLab.shared.get() }
+
+    func app() async throws -> TestApp {
+        try await TestApp(
+            printer: PrintService(
+                configuration: PrintConfiguration(
+                    server: PrintServer(lab.cupsServer)!, thermalQueue: "Thermal", a4Queue: "A4")))
+    }
+
+    @Test("a kiosk ticket is printed with its status link in the QR code; without `print` nothing prints")
+    func ticket() async throws {
+        try await lab.exclusively { lab in
+            let app = try await app()
+            let before = lab.receipts().count
+            try await app.test { client in
+                let (response, body) = try await client.json(
+                    .post, "/api/v1/tickets", #"{"serviceCode": "А", "language": "mn", "print": true}"#)
+                #expect(response.status == .created)
+                let print = try #require(body["print"] as? [String: Any])
+                #expect(print["status"] as? String == "sent")
+                #expect((print["message"] as? [String: String])?["mn"] == "Тасалбараа доорх принтерээс авна уу.")
+                let id = try #require(body["id"] as? String)
+                let receipts = try await lab.waitForReceipts(before + 1)
+                #expect(receipts.last?.qrCodes == ["http://kiosk.example:8080/t/\(id)"])
+
+                let (_, quiet) = try await client.json(.post, "/api/v1/tickets", #"{"serviceCode": "А"}"#)
+                #expect(quiet["print"] == nil)
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(lab.receipts().count == before + 1)
+        }
+    }
+
+    @Test("paper out: the ticket is still issued, the answer names the fault in both languages, printing again works")
+    func paperOut() async throws {
+        try await lab.exclusively { lab in
+            let app = try await app()
+            try lab.setFault("paper-out")
+            defer { try? lab.clearFault("paper-out") }
+            try await app.test { client in
+                let (response, body) = try await client.json(
+                    .post, "/api/v1/tickets", #"{"serviceCode": "А", "print": true}"#)
+                #expect(response.status == .created)
+                let print = try #require(body["print"] as? [String: Any])
+                #expect(print["status"] as? String == "failed")
+                let faults = try #require(print["faults"] as? [[String: Any]])
+                #expect(faults.first?["code"] as? String == "paper-out")
+                #expect((faults.first?["message"] as? [String: String])?["mn"] == "Цаас дууссан")
+                #expect((print["message"] as? [String: String])?["en"]?.contains("note your number") == true)
+
+                let cookie = try await client.staffCookie(app)
+                let (_, overview) = try await client.staffGet("/api/v1/queue", cookie: cookie)
+                let printers = try #require(overview["printers"] as? [[String: Any]])
+                let thermal = try #require(printers.first { $0["role"] as? String == "thermal" })
+                #expect(thermal["ready"] as? Bool == false)
+                #expect((thermal["name"] as? [String: String])?["mn"] == "Тасалбарын принтер")
+
+                try lab.clearFault("paper-out")
+                let id = try #require(body["id"] as? String)
+                let (again, retried) = try await client.json(.post, "/api/v1/tickets/\(id)/print")
+                #expect(again.status == .ok)
+                #expect(retried["status"] as? String == "sent")
+            }
+        }
+    }
+
+    @Test("the registration receipt carries the reference, the next steps and the office hours")
+    func receipt() async throws {
+        try await lab.exclusively { lab in
+            let app = try await app()
+            let before = lab.receipts().count
+            try await app.test { client in
+                let (_, created) = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form()))
+                let id = try #require(created["id"] as? String)
+                let reference = try #require(created["reference"] as? String)
+                let (response, body) = try await client.json(.post, "/api/v1/registrations/\(id)/receipt")
+                #expect(response.status == .ok)
+                #expect(body["status"] as? String == "sent")
+                let receipt = try #require(try await lab.waitForReceipts(before + 1).last)
+                let read = try PrintLab.ocr(receipt.image)
+                for words in [reference, "Бүртгэл амжилттай", "Ажлын цаг", "Registration complete"] {
+                    #expect(read.contains(words), "OCR did not find \(words) in:\n\(read)")
+                }
+            }
+        }
+    }
+
+    @Test("printing again: only a waiting ticket, a known id, a well-formed id")
+    func reprintRules() async throws {
+        try await lab.exclusively { lab in
+            let app = try await app()
+            try await app.test { client in
+                #expect(try await client.json(.post, "/api/v1/tickets/not-a-uuid/print").0.status == .badRequest)
+                #expect(try await client.json(.post, "/api/v1/tickets/\(UUID())/print").0.status == .notFound)
+                #expect(try await client.json(.post, "/api/v1/registrations/\(UUID())/receipt").0.status == .notFound)
+                let (_, ticket) = try await client.json(.post, "/api/v1/tickets", #"{"serviceCode": "А"}"#)
+                let id = try #require(ticket["id"] as? String)
+                let cookie = try await client.staffCookie(app)
+                _ = try await client.execute(
+                    uri: "/api/v1/counters/1/call-next", method: .post, headers: [.cookie: cookie]
+                ) { $0 }
+                let (called, body) = try await client.json(.post, "/api/v1/tickets/\(id)/print")
+                #expect(called.status == .conflict)
+                #expect((body["error"] as? [String: Any])?["code"] as? String == "print.ticketNotWaiting")
+            }
+        }
+    }
+
+    @Test("printers: staff only; a kiosk without printers says so instead of failing")
+    func printersEndpoint() async throws {
+        try await lab.exclusively { lab in
+            let app = try await app()
+            try await app.test { client in
+                #expect(try await client.json(.get, "/api/v1/printers").0.status == .unauthorized)
+                let cookie = try await client.staffCookie(app)
+                let (response, body) = try await client.staffGet("/api/v1/printers", cookie: cookie)
+                #expect(response.status == .ok)
+                let printers = try #require(body["printers"] as? [[String: Any]])
+                #expect(printers.map { $0["queue"] as? String } == ["Thermal", "A4"])
+            }
+            let bare = try await TestApp()
+            try await bare.test { client in
+                let (_, body) = try await client.json(.post, "/api/v1/tickets", #"{"serviceCode": "А", "print": true}"#)
+                #expect((body["print"] as? [String: Any])?["status"] as? String == "unavailable")
+            }
+        }
+    }
+}
