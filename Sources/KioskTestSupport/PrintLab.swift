@@ -13,6 +13,8 @@ public final class PrintLab: Sendable {
     public let emuposAPI: String
     public let receiptsDirectory: URL
     public let a4Directory: URL
+    /// Present while the thermal printer is jammed (the lab's backend reports `media-jam-error`).
+    public let jamFile: URL?
     private let keepAlive: Pipe
     private let process: Process
 
@@ -53,6 +55,9 @@ public final class PrintLab: Sendable {
         self.emuposAPI = api
         self.receiptsDirectory = URL(fileURLWithPath: receipts)
         self.a4Directory = URL(fileURLWithPath: a4)
+        self.jamFile =
+            endpoints["socket_backend"] as? String == "print_peers"
+            ? (endpoints["jam_file"] as? String).map { URL(fileURLWithPath: $0) } : nil
     }
 
     public struct LabError: Error, CustomStringConvertible {
@@ -125,6 +130,18 @@ public final class PrintLab: Sendable {
     /// `paper-near-end`), as a person opening the cover would.
     public func setFault(_ name: String) throws { try curl("PUT", "/api/v1/devices/thermal/faults/\(name)") }
     public func clearFault(_ name: String) throws { try curl("DELETE", "/api/v1/devices/thermal/faults/\(name)") }
+
+    /// Jams the receipt printer: its next job fails in the CUPS backend with `media-jam-error`
+    /// and CUPS stops the queue. `unjam` clears it and starts the queue again.
+    public func jam() throws {
+        guard let jamFile else { throw LabError("the lab uses the system socket backend, which cannot jam") }
+        try Data("jam\n".utf8).write(to: jamFile)
+    }
+
+    public func unjam() throws {
+        if let jamFile { try? FileManager.default.removeItem(at: jamFile) }
+        try cupsCommand("cupsenable", "Thermal")
+    }
 
     /// Runs a CUPS administration command (`cupsdisable`, `lpadmin`, ...) against the lab's server.
     public func cupsCommand(_ tool: String, _ arguments: String...) throws {

@@ -81,8 +81,8 @@ public actor PrintService: DocumentPrinter {
                 detail: "no thermal printer configured")
         }
         async let rendered = renderThermal(document)
-        let health = await check(.thermal, queue: queue)
-        guard health.isReady else { return refuse(.thermal, queue, health) }
+        let (health, blocking) = await inspect(.thermal, queue: queue)
+        guard blocking.isEmpty else { return refuse(.thermal, queue, health, blocking) }
         return await submit(Data(await rendered.escpos), format: .raw, role: .thermal, queue: queue, title: title)
     }
 
@@ -99,8 +99,8 @@ public actor PrintService: DocumentPrinter {
             return PrintOutcome(
                 status: .failed, role: .a4, queue: queue, job: nil, faults: [.failed], detail: "\(error)")
         }
-        let health = await check(.a4, queue: queue)
-        guard health.isReady else { return refuse(.a4, queue, health) }
+        let (health, blocking) = await inspect(.a4, queue: queue)
+        guard blocking.isEmpty else { return refuse(.a4, queue, health, blocking) }
         return await submit(pdf, format: .pdf, role: .a4, queue: queue, title: title)
     }
 
@@ -122,12 +122,15 @@ public actor PrintService: DocumentPrinter {
         }
     }
 
-    private func refuse(_ role: PrinterRole, _ queue: String, _ health: PrinterHealth) -> PrintOutcome {
+    private func refuse(_ role: PrinterRole, _ queue: String, _ health: PrinterHealth, _ blocking: [PrinterFault])
+        -> PrintOutcome
+    {
         logger.warning(
             "not printing: printer has a fault",
             metadata: ["queue": "\(queue)", "faults": "\(health.faults.map(\.rawValue))"])
-        return PrintOutcome(
-            status: .failed, role: role, queue: queue, job: nil, faults: health.faults, detail: health.detail)
+        // The blocking faults first, then what else CUPS reports (a stopped queue's jam).
+        let faults = Self.ordered(blocking + health.faults.filter(\.blocksPrinting))
+        return PrintOutcome(status: .failed, role: role, queue: queue, job: nil, faults: faults, detail: health.detail)
     }
 
     private func submit(_ bytes: Data, format: DocumentFormat, role: PrinterRole, queue: String, title: String) async
@@ -230,19 +233,33 @@ public actor PrintService: DocumentPrinter {
     }
 
     /// Asks CUPS (and the thermal printer itself) how the printer is, and records the answer.
+    /// Returns the health, and the faults that must stop the next job: what the printer itself
+    /// says right now, a stopped or refusing queue, an unreachable scheduler. A reason CUPS
+    /// merely remembers (a jam reported by the last job) is shown but does not stop a job:
+    /// CUPS clears it only when the next job reaches the printer.
     private func check(_ role: PrinterRole, queue: String) async -> PrinterHealth {
+        await inspect(role, queue: queue).health
+    }
+
+    private func inspect(_ role: PrinterRole, queue: String) async -> (health: PrinterHealth, blocking: [PrinterFault])
+    {
         var faults: [PrinterFault] = []
+        var blocking: [PrinterFault] = []
         var details: [String] = []
         var deviceURI: String?
         do {
             let status = try await cups.printer(queue)
             faults += status.faults
+            if status.state == .stopped { blocking.append(.stopped) }
+            if !status.isAcceptingJobs { blocking.append(.notAcceptingJobs) }
             deviceURI = status.deviceURI
             if !status.message.isEmpty { details.append(status.message) }
             let reasons = status.reasons.filter { $0 != "none" }
             if !reasons.isEmpty { details.append(reasons.joined(separator: ", ")) }
         } catch let error as PrintError {
-            faults.append(error.kind == .serverUnreachable ? .unreachable : .offline)
+            let fault: PrinterFault = error.kind == .serverUnreachable ? .unreachable : .offline
+            faults.append(fault)
+            blocking.append(fault)
             details.append(error.message)
         } catch {
             faults.append(.failed)
@@ -252,8 +269,10 @@ public actor PrintService: DocumentPrinter {
             switch await probe(endpoint) {
             case .answered(let found, _):
                 faults += found
+                blocking += found.filter(\.blocksPrinting)
             case .unreachable(let message):
                 faults.append(.offline)
+                blocking.append(.offline)
                 details.append(message)
             case .silent:
                 break
@@ -263,9 +282,13 @@ public actor PrintService: DocumentPrinter {
             faults.append(.failed)
             details.append(failure)
         }
+        let health = record(role, queue: queue, faults: Self.ordered(faults), detail: details.joined(separator: "; "))
+        return (health, Self.ordered(blocking))
+    }
+
+    private static func ordered(_ faults: [PrinterFault]) -> [PrinterFault] {
         var seen = Set<PrinterFault>()
-        let unique = faults.filter { seen.insert($0).inserted }.sorted()
-        return record(role, queue: queue, faults: unique, detail: details.joined(separator: "; "))
+        return faults.filter { seen.insert($0).inserted }.sorted()
     }
 
     @discardableResult

@@ -218,6 +218,12 @@ if len(sys.argv) == 7:
     copies = max(1, int(sys.argv[4] or "1"))
 else:
     data, copies = sys.stdin.buffer.read(), 1
+# A jam, as a real printer's backend reports one: print_peers' jam() writes this file.
+if os.path.exists({jam_file!r}):
+    log("STATE: +media-jam-error")
+    log("ERROR: Paper jam at the cutter.")
+    sys.exit(4)  # CUPS_BACKEND_STOP: the queue stops until someone fixes the printer
+log("STATE: -media-jam-error")
 log("STATE: +connecting-to-device")
 while True:
     try:
@@ -360,6 +366,7 @@ class PrintLab:
         self.cups_server = self.emupos_api = self.a4_printer_uri = self.thermal_device_uri = ""
         self.dbus_address = ""
         self.socket_backend = ""
+        self.jam_file = Path(workdir).resolve() / "thermal-jam"
         self.startup_seconds = 0.0
         self.escpos_host = LOOPBACK
         self.emupos_device = EMUPOS_DEVICE
@@ -530,7 +537,9 @@ class PrintLab:
             shutil.copyfile(SYSTEM_SOCKET_BACKEND, socket_backend)
             self.socket_backend = "cups"
         else:
-            socket_backend.write_text(SOCKET_BACKEND.replace("{python}", sys.executable))
+            socket_backend.write_text(
+                SOCKET_BACKEND.replace("{python}", sys.executable)
+                .replace("{jam_file!r}", repr(str(self.jam_file))))
             self.socket_backend = "print_peers"
         socket_backend.chmod(mode)
         group = "root" if os.geteuid() == 0 else _group_name()
@@ -690,6 +699,20 @@ class PrintLab:
 
     # --- the A4 printer -----------------------------------------------------------------
 
+    def jam(self) -> None:
+        """Jam the thermal printer: its next job fails in the backend with `media-jam-error`
+        and CUPS stops the queue, as with a real printer's backend. Needs the lab's own socket
+        backend (the system one, from Debian's `cups`, cannot be told to jam)."""
+        if self.socket_backend != "print_peers":
+            raise LabError("jam() needs the lab's socket backend")
+        self.jam_file.write_text("jam\n")
+
+    def unjam(self) -> None:
+        """Clear the jam and start the queue again (`cupsenable`), as a technician does."""
+        self.jam_file.unlink(missing_ok=True)
+        subprocess.run(["cupsenable", "-h", self.cups_server, self.thermal_queue], check=True,
+                       capture_output=True, timeout=10)
+
     def a4_documents(self) -> list[Path]:
         """Documents ippeveprinter received (complete files), in job order."""
         def job_number(path: Path) -> int:
@@ -791,6 +814,7 @@ class PrintLab:
             "ipp_port": self.ipp_port,
             "dbus_system_bus_address": self.dbus_address,
             "socket_backend": self.socket_backend,
+            "jam_file": str(self.jam_file),
             "workdir": str(self.workdir),
             "logs_dir": str(self.logs_dir),
             "cups_error_log": str(self.cups_dir / "log" / "error_log"),

@@ -170,6 +170,33 @@ struct CUPSPrintingTests {
         }
     }
 
+    @Test("a jam the printer reports stops the queue; staff see a jam until it is cleared")
+    func jam() async throws {
+        try await lab.exclusively { lab in
+            try lab.jam()
+            defer { try? lab.unjam() }
+            let printing = service(ticketTimeout: .seconds(2))
+            let outcome = await printing.print(ThermalRenderingTests.slip)
+            #expect(outcome.status == .sent)
+            await printing.drain()
+            let health = try #require(await printing.health().first { $0.role == .thermal })
+            #expect(health.faults.contains(.jam))
+            #expect(health.faults.contains(.stopped))
+            #expect(!health.isReady)
+            let refused = await printing.print(ThermalRenderingTests.slip)
+            #expect(refused.status == .failed)
+            #expect(refused.faults.first == .jam)
+
+            // Cleared and restarted: CUPS still remembers the jam until a job reaches the
+            // printer, so the kiosk prints, and the jam is gone after that job.
+            try lab.unjam()
+            let next = await printing.print(ThermalRenderingTests.slip)
+            #expect(next.status == .sent)
+            await printing.drain()
+            #expect(await printing.health().first { $0.role == .thermal }?.faults == [])
+        }
+    }
+
     @Test("wrong queue names and a dead server give specific errors")
     func errors() async throws {
         try await lab.exclusively { lab in

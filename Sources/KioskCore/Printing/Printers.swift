@@ -12,8 +12,9 @@ public enum PrinterFault: String, Sendable, Codable, CaseIterable, Comparable {
     case failed
     case paperLow = "paper-low"
 
-    /// Whether printing is impossible until someone fixes it (`paperLow` is only a warning).
-    public var blocksPrinting: Bool { self != .paperLow }
+    /// Whether printing is impossible until someone fixes it. `paperLow` is a warning, and
+    /// `failed` (a job that did not print) is history: the next job may well print.
+    public var blocksPrinting: Bool { self != .paperLow && self != .failed }
 
     public static func < (lhs: PrinterFault, rhs: PrinterFault) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
