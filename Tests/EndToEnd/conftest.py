@@ -74,7 +74,8 @@ class KioskProcess:
 
     def start(self, timeout: float = 20.0) -> "KioskProcess":
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, **self.env}
+        # No printers unless a test brings the print lab: never the machine's own CUPS.
+        env = {**os.environ, "KIOSK_THERMAL_QUEUE": "", "KIOSK_A4_QUEUE": "", **self.env}
         command = [KIOSK_BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port),
                    "--data-dir", str(self.data_dir), "--kiosk-dir", str(ROOT / "Kiosk"), *self.args]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(self.log, "wb"), env=env)
@@ -137,6 +138,29 @@ def kiosk(tmp_path):
     yield start
     for process in started:
         process.stop()
+
+
+@pytest.fixture(scope="session")
+def print_lab(tmp_path_factory):
+    """The private printing lab: cupsd, an IPP Everywhere A4 printer, the ESC/POS emulator."""
+    from print_peers import PrintLab
+
+    with PrintLab(tmp_path_factory.mktemp("print-lab")) as lab:
+        yield lab
+
+
+@pytest.fixture
+def printing_kiosk(kiosk, print_lab):
+    """A kiosk whose printers are the lab's; faults are cleared before and after."""
+    print_lab.clear_faults()
+    env = {"KIOSK_CUPS_SERVER": print_lab.cups_server, "KIOSK_THERMAL_QUEUE": print_lab.thermal_queue,
+           "KIOSK_A4_QUEUE": print_lab.a4_queue}
+
+    def start(*args: str, **kwargs) -> KioskProcess:
+        return kiosk(*args, env={**env, **kwargs.pop("env", {})}, **kwargs)
+
+    yield start
+    print_lab.clear_faults()
 
 
 @pytest.fixture(scope="session")
