@@ -101,6 +101,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // `Benchmarks/run.sh`: rendering figures for the printing targets.
+        .executableTarget(
+            name: "print-bench",
+            dependencies: ["Printing", "KioskCore"],
+            path: "Benchmarks/PrintBench",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "KioskTestSupport",
             dependencies: [

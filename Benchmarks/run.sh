@@ -8,6 +8,11 @@ if ! command -v wrk >/dev/null; then
     if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; else sudo apt-get update -qq && sudo apt-get install -y -qq wrk; fi
 fi
 swift build -c release --product kiosk --scratch-path .build-release
-# Registration figures (issue 2), then a simulated office day through the queue API (issue 3).
+swift build -c release --product print-bench --scratch-path .build-release
+# Registration figures (issue 2), a simulated office day through the queue API (issue 3),
+# printing (issue 4: rendering, then tickets through a private cupsd to the ESC/POS emulator;
+# needs the test tools of Provisioning/dev.sh test: cups-daemon, cups-ipp-utils, .venv-emupos).
 /usr/bin/python3 Benchmarks/bench.py "$@"
-exec /usr/bin/python3 Benchmarks/office_day.py
+/usr/bin/python3 Benchmarks/office_day.py
+.build-release/release/print-bench
+exec /usr/bin/python3 Benchmarks/printing.py

@@ -119,7 +119,7 @@ cmd_test() {
     "$ROOT/Provisioning/voice-clips.sh"
     build --build-tests
     log "swift format lint"
-    swift format lint --strict --recursive --parallel Package.swift Sources Tests
+    swift format lint --strict --recursive --parallel Package.swift Sources Tests Benchmarks
     log "swift test"
     swift test --skip-build
     log "end-to-end tests (real service process, real Chromium)"
