@@ -136,7 +136,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KioskAppTests",
-            dependencies: ["KioskApp", "KioskCore"],
+            dependencies: ["KioskApp", "KioskCore", "Printing"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -147,6 +147,7 @@ let package = Package(
                 "KioskHTTP",
                 "KioskApp",
                 "KioskTestSupport",
+                "Printing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -60,7 +60,8 @@ public actor PrintService: DocumentPrinter {
 
     public init(configuration: PrintConfiguration, logger: Logger = Logger(label: "kiosk.print")) {
         self.configuration = configuration
-        self.cups = CUPSClient(server: configuration.server)
+        // A local cupsd answers in milliseconds; a visitor must not wait long for a dead one.
+        self.cups = CUPSClient(server: configuration.server, timeout: .seconds(2))
         self.logger = logger
     }
 
@@ -137,15 +138,20 @@ public actor PrintService: DocumentPrinter {
         -> PrintOutcome
     {
         var lastError: PrintError?
-        // One retry, for a scheduler that was restarting; anything longer is a fault to show.
+        // One retry when the scheduler refused at once (restarting); a timeout is not retried,
+        // so a visitor waits at most one timeout before the screen says what happened.
+        let clock = ContinuousClock()
         for attempt in 0..<2 {
+            let started = clock.now
             do {
                 let job = try await cups.submit(bytes, format: format, to: queue, title: title)
                 follow(job, role: role, queue: queue)
                 return PrintOutcome(status: .sent, role: role, queue: queue, job: job.value, faults: [], detail: "")
             } catch let error as PrintError {
                 lastError = error
-                if error.kind != .serverUnreachable || attempt == 1 { break }
+                if error.kind != .serverUnreachable || attempt == 1 || clock.now - started > .milliseconds(500) {
+                    break
+                }
                 try? await Task.sleep(for: .milliseconds(200))
             } catch {
                 lastError = PrintError(.rejected, "\(error)")

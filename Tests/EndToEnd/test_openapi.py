@@ -9,7 +9,7 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from conftest import ROOT, registration_form
+from conftest import ROOT, registration_form, registry_number
 
 SPEC = yaml.safe_load((ROOT / "docs" / "openapi.yaml").read_text(encoding="utf-8"))
 
@@ -151,3 +151,43 @@ def test_queue_answers_match_the_document(kiosk):
     for expected in [("/api/v1/counters/{counter}/call-next", code) for code in (200, 401, 403, 404)] + [
             ("/api/v1/tickets/{id}/{action}", code) for code in (200, 409, 422)]:
         assert expected in statuses, expected
+
+
+def test_printing_answers_match_the_document(printing_kiosk, print_lab):
+    process = printing_kiosk()
+    base = process.base
+    cookie = process.staff_cookie()
+    cases = []
+    status, ticket = call(base, "POST", "/api/v1/tickets", {"serviceCode": "А", "print": True})
+    assert ticket["print"]["status"] == "sent"
+    cases.append(("/api/v1/tickets", "POST", status, ticket))
+    print_lab.set_fault("paper-out")
+    try:
+        status, refused = call(base, "POST", "/api/v1/tickets", {"serviceCode": "А", "print": True})
+        assert refused["print"]["faults"][0]["code"] == "paper-out"
+        cases.append(("/api/v1/tickets", "POST", status, refused))
+        cases.append(("/api/v1/tickets/{id}/print", "POST", *call(base, "POST", f"/api/v1/tickets/{ticket['id']}/print")))
+    finally:
+        print_lab.clear_fault("paper-out")
+    cases.append(("/api/v1/tickets/{id}/print", "POST", *call(base, "POST", f"/api/v1/tickets/{ticket['id']}/print")))
+    cases.append(("/api/v1/tickets/{id}/print", "POST", *call(base, "POST", "/api/v1/tickets/nope/print")))
+    status, saved = call(base, "POST", "/api/v1/registrations", registration_form(registry_number(7)))
+    cases.append(("/api/v1/registrations/{id}/receipt", "POST",
+                  *call(base, "POST", f"/api/v1/registrations/{saved['id']}/receipt")))
+    cases.append(("/api/v1/registrations/{id}/receipt", "POST",
+                  *call(base, "POST", "/api/v1/registrations/01936f1e-0000-7000-8000-000000000000/receipt")))
+    cases.append(("/api/v1/printers", "GET", *call(base, "GET", "/api/v1/printers")))
+    request = urllib.request.Request(base + "/api/v1/printers", headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        printers = json.loads(response.read())
+        cases.append(("/api/v1/printers", "GET", response.status, printers))
+    assert [p["queue"] for p in printers["printers"]] == ["Thermal", "A4"]
+    request = urllib.request.Request(base + "/api/v1/queue", headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        cases.append(("/api/v1/queue", "GET", response.status, json.loads(response.read())))
+    statuses = set()
+    for template, method, status, body in cases:
+        check(template, method, status, body)
+        statuses.add((template, status))
+    assert {("/api/v1/tickets/{id}/print", 200), ("/api/v1/tickets/{id}/print", 400),
+            ("/api/v1/registrations/{id}/receipt", 404), ("/api/v1/printers", 401)} <= statuses

@@ -1,6 +1,7 @@
 import Foundation
 import KioskApp
 import KioskCore
+import Printing
 import Testing
 
 @Suite("kiosk serve configuration")
@@ -34,6 +35,8 @@ struct ConfigurationTests {
     @Test(arguments: [
         ("port", "70000"), ("port", "http"), ("time_zone", "Mars/Olympus"), ("language", "ru"),
         ("office_code", "ub sb"), ("idle_seconds", "1"), ("colour", "blue"),
+        ("public_url", "kiosk.lan"), ("thermal_queue", "Receipt Printer"), ("a4_queue", "a/b"),
+        ("thermal_paper", "72"), ("thermal_status", "printer:port"), ("cups_server", ""),
     ])
     func badValuesAreNamed(_ key: String, _ value: String) {
         var configuration = KioskConfiguration()
@@ -52,5 +55,26 @@ struct ConfigurationTests {
         #expect(throws: ConfigurationError(key: "kiosk.conf:2", problem: "is not a `key = value` line")) {
             try configuration.apply(fileContents: "port = 8080\nnonsense\n", path: "kiosk.conf")
         }
+    }
+
+    @Test func printersFromSettings() throws {
+        var configuration = KioskConfiguration()
+        try configuration.apply(
+            fileContents: """
+                cups_server = 127.0.0.1:6310
+                thermal_queue = Kiosk-Receipt
+                a4_queue =
+                thermal_paper = 58
+                thermal_status = /dev/usb/lp0
+                public_url = http://192.168.10.5:8080
+                """, path: "kiosk.conf")
+        let printing = try KioskServer.printConfiguration(configuration)
+        #expect(printing.server == PrintServer(host: "127.0.0.1", port: 6310))
+        #expect(printing.thermalQueue == "Kiosk-Receipt")
+        #expect(printing.a4Queue == nil)
+        #expect(printing.paper == .mm58)
+        #expect(printing.thermalStatus == .endpoint(.device(path: "/dev/usb/lp0")))
+        #expect(configuration.publicURL == "http://192.168.10.5:8080")
+        #expect(try KioskServer.printConfiguration(KioskConfiguration()).thermalStatus == .automatic)
     }
 }

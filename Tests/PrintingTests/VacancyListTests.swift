@@ -47,6 +47,10 @@ struct VacancyListTests {
         // cairo embeds subsets of the fonts it used.
         let fonts = try PDFText.fonts(output.pdf)
         #expect(fonts.contains { $0.contains("NotoSans") && $0.contains("yes") })
+        // And it renders: pdftoppm draws the last page as A4 (at 10 dpi: 83 × 117 pixels).
+        let image = try PDFText.run(
+            "pdftoppm", output.pdf, before: ["-r", "10", "-f", "\(output.pages)", "-l", "\(output.pages)", "-gray"])
+        #expect(image.hasPrefix("P5\n83 117\n"))
     }
 
     @Test("an empty list still prints a page that says so")
