@@ -109,17 +109,20 @@
     }
   }
 
-  var started = Date.now();
+  // The server sends a new board its recent calls first, then the waiting count: calls before
+  // that first count are history (no flash, no announcement); every call after it is live.
+  var live = false;
   var source = new EventSource("/api/v1/display/events");
   source.addEventListener("call", function (event) {
     if (seen[event.lastEventId]) { return; }
     seen[event.lastEventId] = true;
     var call = JSON.parse(event.data);
     // Calls replayed when the board opens fill the history without flashing.
-    show(call, Date.now() - started > 1500);
+    show(call, live);
     document.body.setAttribute("data-last-event-id", event.lastEventId);
   });
   source.addEventListener("waiting", function (event) {
+    live = true;
     document.getElementById("waiting-count").textContent = String(JSON.parse(event.data).waiting);
   });
   source.addEventListener("open", function () { document.getElementById("connection").hidden = true; });

@@ -106,8 +106,12 @@
     if (ticket.state === "called") {
       actions.appendChild(button(strings.start, function () { act(ticket, "start"); }));
       actions.appendChild(button(strings.recall, function () { act(ticket, "recall"); }, true));
-      actions.appendChild(button(strings.noShow, function () { act(ticket, "no-show", { backToQueue: false }); }, true));
-      actions.appendChild(button(strings.noShowBack, function () { act(ticket, "no-show", { backToQueue: true }); }, true));
+      var noShow = [
+        button(strings.noShow, function () { act(ticket, "no-show", { backToQueue: false }); }, true),
+        button(strings.noShowBack, function () { act(ticket, "no-show", { backToQueue: true }); }, true)
+      ];
+      noShow.forEach(function (b) { actions.appendChild(b); });
+      graceCountdown(card, noShow, ticket.noShowInSeconds);
     }
     if (ticket.state === "called" || ticket.state === "serving") {
       var select = el("select", "text-input");
@@ -129,6 +133,24 @@
     }
     card.appendChild(actions);
     return card;
+  }
+
+  // The no-show buttons wait for the grace period; a countdown says how long.
+  function graceCountdown(card, buttons, seconds) {
+    if (!seconds) { return; }
+    var born = Date.now();
+    var until = born + seconds * 1000;
+    var label = el("p", "hint grace-countdown");
+    card.appendChild(label);
+    function tick() {
+      var left = Math.max(0, Math.ceil((until - Date.now()) / 1000));
+      buttons.forEach(function (b) { b.disabled = left > 0; });
+      label.textContent = left > 0
+        ? strings.noShowIn.replace("{time}", Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0")) : "";
+      // The console redraws every 2 s: a card that has left the page stops its clock.
+      if (left > 0 && (card.isConnected || Date.now() - born < 1000)) { setTimeout(tick, 500); }
+    }
+    tick();
   }
 
   // A printer with a fault stays on top of the console until a check finds it fixed.

@@ -13,6 +13,22 @@ public struct PrinterAdministration: Sendable {
         self.printing = PrintService(configuration: try KioskServer.printConfiguration(configuration))
     }
 
+    /// From a config file (or none) and the `KIOSK_*` environment, as `kiosk serve` reads them.
+    public init(configFile path: String?, environment: [String: String]) throws {
+        var configuration = KioskConfiguration()
+        if let path {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ConfigurationError(key: path, problem: "cannot be read")
+            }
+            try configuration.apply(fileContents: text, path: path)
+        }
+        try configuration.apply(environment: environment)
+        try self.init(configuration: configuration)
+    }
+
     public struct Report: Sendable {
         public var role: PrinterRole
         public var queue: String
@@ -34,7 +50,7 @@ public struct PrinterAdministration: Sendable {
     /// (up to `timeout` each) until CUPS reports them printed.
     public func testPages(timeout: Duration = .seconds(60)) async -> [Report] {
         let office = configuration.office
-        let stamp = Self.localTime(Date(), office)
+        let stamp = office.localTimestamp(Date())
         var reports: [Report] = []
         let configured = printing.configuration
         if let queue = configured.thermalQueue {
@@ -71,13 +87,6 @@ public struct PrinterAdministration: Sendable {
             lines.append("faults: \(health.faults.map(\.rawValue).joined(separator: ", ")) \(health.detail)")
         }
         return Report(role: role, queue: queue, ok: printed, lines: lines)
-    }
-
-    static func localTime(_ date: Date, _ office: Office) -> String {
-        let parts = office.calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(
-            format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
-            parts.minute ?? 0)
     }
 
     /// A one-page A4 test: the office, every Mongolian letter, and the tugrik sign.

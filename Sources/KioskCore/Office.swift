@@ -32,4 +32,12 @@ public struct Office: Sendable, Hashable {
     public func today(at instant: Date) -> CivilDate {
         CivilDate(instant, calendar: calendar)
     }
+
+    /// `2026-11-23 09:41`: date and time in the office's zone, as printed on paper.
+    public func localTimestamp(_ instant: Date) -> String {
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: instant)
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
+            parts.minute ?? 0)
+    }
 }

@@ -81,13 +81,6 @@ struct PrintAPI: Sendable {
         return text
     }
 
-    func localTime(_ date: Date) -> String {
-        let parts = environment.office.calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(
-            format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
-            parts.minute ?? 0)
-    }
-
     func slip(_ ticket: Ticket, _ estimate: WaitEstimate) -> TicketSlip {
         let service = environment.services.first { $0.code == ticket.serviceCode }
         return TicketSlip(
@@ -98,7 +91,7 @@ struct PrintAPI: Sendable {
             wait: estimate.minutes.map {
                 fill("print.ticket.wait", ["from": String($0.lowerBound), "to": String($0.upperBound)])
             },
-            issued: localTime(ticket.issuedAt),
+            issued: environment.office.localTimestamp(ticket.issuedAt),
             statusURL: environment.publicURL + "/t/" + ticket.id.uuidString.lowercased(),
             scanHint: locales.both("print.ticket.scan"), instruction: locales.both("print.ticket.instruction"))
     }
@@ -115,7 +108,7 @@ struct PrintAPI: Sendable {
             name: registration.details.displayName,
             nextSteps: (1...3).map { locales.both("print.receipt.next\($0)") },
             hoursLabel: locales.both("print.receipt.hours"), hours: fill(days, ["hours": clock]),
-            issued: localTime(environment.now()))
+            issued: environment.office.localTimestamp(environment.now()))
     }
 
     /// Prints a ticket for a ticket just issued, or again after a failure.

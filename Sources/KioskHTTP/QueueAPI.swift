@@ -73,6 +73,9 @@ struct QueueAPI: Sendable {
         let peopleAhead: Int
         let estimateMinutes: Minutes?
         let statusPath: String
+        /// Seconds until a called ticket may be marked as a no-show (the grace period), for the
+        /// console's countdown; `nil` unless the ticket is called.
+        var noShowInSeconds: Int? = nil
         /// What happened to the printed ticket, when the kiosk asked for one.
         var print: PrintAPI.PrintView? = nil
     }
@@ -80,7 +83,7 @@ struct QueueAPI: Sendable {
     /// A ticket as clients see it; without an estimate (staff views) it shows nobody ahead.
     func view(_ ticket: Ticket, _ estimate: WaitEstimate = WaitEstimate(peopleAhead: 0, minutes: nil)) -> TicketView {
         let id = ticket.id.uuidString.lowercased()
-        return TicketView(
+        var view = TicketView(
             id: id, number: ticket.displayNumber, serviceCode: ticket.serviceCode,
             serviceName: service(ticket.serviceCode)?.name
                 ?? LocalizedText(mn: ticket.serviceCode, en: ticket.serviceCode),
@@ -88,6 +91,11 @@ struct QueueAPI: Sendable {
             issuedAt: ticket.issuedAt, calledAt: ticket.calledAt, peopleAhead: estimate.peopleAhead,
             estimateMinutes: estimate.minutes.map { TicketView.Minutes(from: $0.lowerBound, to: $0.upperBound) },
             statusPath: "/t/\(id)")
+        if ticket.state == .called, let calledAt = ticket.calledAt {
+            let elapsed = environment.now().timeIntervalSince(calledAt)
+            view.noShowInSeconds = max(0, Int((environment.queue.policy.noShowGrace - elapsed).rounded(.up)))
+        }
+        return view
     }
 
     func service(_ code: String) -> QueueService? { environment.services.first { $0.code == code } }
@@ -352,6 +360,8 @@ struct QueueAPI: Sendable {
                 var lastWaitingCheck = ContinuousClock.now - .seconds(5)
                 try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
                 while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                    // Calls before the waiting count: a new board takes calls that arrive before
+                    // its first count as history (no flash, no announcement).
                     for call in try await queue.calls(after: sequence, limit: 50) {
                         let data = try JSON.encoder.encode(
                             DisplayCall(

@@ -24,20 +24,13 @@ struct Printers: AsyncParsableCommand {
         subcommands: [PrinterStatusCommand.self, PrinterTest.self])
 }
 
-/// Settings for the commands that only read the config (no flags of their own but --config).
-func loadConfiguration(_ path: String?) throws -> KioskConfiguration {
-    var configuration = KioskConfiguration()
+/// The printer tools from `--config` and the environment; a bad setting is a usage error.
+func printerAdministration(_ config: String?) throws -> PrinterAdministration {
     do {
-        if let path {
-            try configuration.apply(fileContents: try String(contentsOfFile: path, encoding: .utf8), path: path)
-        }
-        try configuration.apply(environment: ProcessInfo.processInfo.environment)
+        return try PrinterAdministration(configFile: config, environment: ProcessInfo.processInfo.environment)
     } catch let error as ConfigurationError {
         throw ValidationError(error.description)
-    } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileReadUnknown {
-        throw ValidationError("cannot read config file \(path ?? "")")
     }
-    return configuration
 }
 
 struct PrinterStatusCommand: AsyncParsableCommand {
@@ -47,13 +40,7 @@ struct PrinterStatusCommand: AsyncParsableCommand {
     @Option(help: "Config file of `key = value` lines.") var config: String?
 
     func run() async throws {
-        let configuration = try loadConfiguration(config)
-        let administration: PrinterAdministration
-        do {
-            administration = try PrinterAdministration(configuration: configuration)
-        } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
-        }
+        let administration = try printerAdministration(config)
         let (queues, error, health) = await administration.status()
         print("CUPS server \(administration.printing.configuration.server)")
         if let error { print("  cannot list queues: \(error)") }
@@ -85,13 +72,7 @@ struct PrinterTest: AsyncParsableCommand {
     @Option(help: "Seconds to wait for each page.") var timeout: Int = 60
 
     func run() async throws {
-        let configuration = try loadConfiguration(config)
-        let administration: PrinterAdministration
-        do {
-            administration = try PrinterAdministration(configuration: configuration)
-        } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
-        }
+        let administration = try printerAdministration(config)
         let reports = await administration.testPages(timeout: .seconds(timeout))
         if reports.isEmpty { print("no printers configured (thermal_queue and a4_queue are empty)") }
         for report in reports {

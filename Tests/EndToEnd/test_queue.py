@@ -133,6 +133,9 @@ def test_staff_calls_a_ticket_while_the_board_updates(browser, kiosk, artifacts)
     assert clips[:5] == ["en/ticket.wav", "en/letter04.wav", "en/n1.wav", "en/counter.wav", "en/n5.wav"]
 
     staff.wait_for_selector(".ticket-card[data-ticket='Д-001']")
+    # No-show waits for the 2-minute grace period, and the card counts it down.
+    staff.wait_for_selector(".ticket-card[data-ticket='Д-001'] .grace-countdown:has-text('Ирээгүй гэж тэмдэглэх хүртэл 1:')")
+    assert staff.is_disabled(".ticket-card[data-ticket='Д-001'] button:has-text('Ирээгүй')")
     staff.click(".ticket-card[data-ticket='Д-001'] button:has-text('Үйлчилж эхлэх')")
     staff.wait_for_selector(".ticket-card[data-ticket='Д-001'] select.outcome")
     staff.select_option(".ticket-card[data-ticket='Д-001'] select.outcome", "counselled")

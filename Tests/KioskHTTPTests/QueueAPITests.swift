@@ -58,6 +58,8 @@ struct QueueAPITests {
             #expect(called.status == .ok)
             #expect(calledTicket["id"] as? String == id)
             #expect(calledTicket["counter"] as? Int == 1)
+            // The console counts down the no-show grace period (2 minutes by default).
+            #expect(calledTicket["noShowInSeconds"] as? Int == 120)
             let (none, noneBody) = try await staffCall(client, cookie, "/api/v1/counters/1/call-next")
             #expect(none.status == .notFound)
             #expect((noneBody["error"] as? [String: Any])?["code"] as? String == "queue.noTicketWaiting")
