@@ -31,6 +31,17 @@ let package = Package(
         // Pango text layout drawn with cairo, and cairo's PDF surface.
         .systemLibrary(
             name: "CPangoCairo", pkgConfig: "pangocairo", providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        // libusb-1.0 for the fingerprint readers, and libumockdev to replay recorded USB sessions in tests.
+        .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
+        .systemLibrary(name: "CUMockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev"])]),
+        // Fingerprints: grey images, PNG, (later) quality, minutiae, matching. Pure Swift.
+        .target(name: "Fingerprint", swiftSettings: swiftSettings),
+        // USB fingerprint readers: libusb wrapper, hot-plug, sensor drivers.
+        .target(
+            name: "FingerprintUSB",
+            dependencies: ["Fingerprint", "CLibUSB"],
+            swiftSettings: swiftSettings
+        ),
         // Domain: types, rules, ports. No I/O.
         .target(
             name: "KioskCore",
@@ -132,6 +143,16 @@ let package = Package(
         .testTarget(
             name: "PrintingTests",
             dependencies: ["Printing", "KioskCore", "KioskTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FingerprintTests",
+            dependencies: ["Fingerprint"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FingerprintUSBTests",
+            dependencies: ["FingerprintUSB", "Fingerprint", "CUMockdev", "CLibUSB"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -12,15 +12,16 @@ cd "$ROOT"
 # time zone data for Asia/Hovd,
 # fonts with Mongolian Cyrillic (Ө ө Ү ү) for the screens, espeak-ng for the English
 # announcement clips, curl for the health check, libcups for printing, cairo and pango
-# for laying out tickets and PDF lists.
+# for laying out tickets and PDF lists, libusb for the fingerprint readers.
 BUILD_PACKAGES=(git libsqlite3-dev libcrypt-dev pkg-config tzdata ca-certificates curl
-    libcups2-dev libcairo2-dev libpango1.0-dev)
+    libcups2-dev libcairo2-dev libpango1.0-dev libusb-1.0-0-dev)
 RUN_PACKAGES=(fonts-noto-core fonts-dejavu-core espeak-ng)
 # What the tests add: a real Chromium for the browser tests, Python for Playwright and pytest,
 # a private cupsd with an IPP Everywhere printer (ippeveprinter, which needs a D-Bus daemon),
-# poppler to read PDFs back, and tesseract with Mongolian to read printed tickets back.
+# poppler to read PDFs back, tesseract with Mongolian to read printed tickets back, and
+# umockdev to replay recorded USB sessions of real fingerprint sensors.
 TEST_PACKAGES=(chromium python3 python3-venv cups-daemon cups-client cups-ipp-utils dbus-daemon
-    poppler-utils tesseract-ocr tesseract-ocr-mon tesseract-ocr-eng)
+    poppler-utils tesseract-ocr tesseract-ocr-mon tesseract-ocr-eng umockdev libumockdev-dev)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -122,6 +123,10 @@ cmd_test() {
     swift format lint --strict --recursive --parallel Package.swift Sources Tests Benchmarks
     log "swift test"
     swift test --skip-build
+    # The sensor drivers against recorded sessions: libumockdev replays them in-process, which
+    # needs its preload library (and skips those tests in the run above).
+    log "swift test: fingerprint readers on recorded USB sessions (umockdev)"
+    umockdev-wrapper swift test --skip-build --filter FingerprintUSBTests
     log "end-to-end tests (real service process, real Chromium)"
     KIOSK_BIN="$ROOT/.build/debug/kiosk" CHROMIUM="$(command -v chromium)" \
         "$ROOT/.venv/bin/python" -m pytest -q "$ROOT/Tests/EndToEnd"

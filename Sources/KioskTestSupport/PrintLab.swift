@@ -97,6 +97,18 @@ public final class PrintLab: Sendable {
         }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
+    /// The number of finished receipts once no other receipt has arrived for 300 ms: a job a
+    /// previous test sent may still be on its way.
+    public func settledReceiptCount() async throws -> Int {
+        var count = receipts().count
+        while true {
+            try await Task.sleep(for: .milliseconds(300))
+            let now = receipts().count
+            if now == count { return now }
+            count = now
+        }
+    }
+
     public func waitForReceipts(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [Receipt] {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while true {

@@ -28,7 +28,7 @@ struct PrintAPITests {
     func ticket() async throws {
         try await lab.exclusively { lab in
             let app = try await app()
-            let before = lab.receipts().count
+            let before = try await lab.settledReceiptCount()
             try await app.test { client in
                 let (response, body) = try await client.json(
                     .post, "/api/v1/tickets", #"{"serviceCode": "А", "language": "mn", "print": true}"#)
@@ -85,7 +85,7 @@ struct PrintAPITests {
     func receipt() async throws {
         try await lab.exclusively { lab in
             let app = try await app()
-            let before = lab.receipts().count
+            let before = try await lab.settledReceiptCount()
             try await app.test { client in
                 let (_, created) = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form()))
                 let id = try #require(created["id"] as? String)

@@ -44,7 +44,7 @@ struct CUPSPrintingTests {
     @Test("a ticket reaches the receipt printer: Mongolian text as raster, the QR code, the cut")
     func ticket() async throws {
         try await lab.exclusively { lab in
-            let before = lab.receipts().count
+            let before = try await lab.settledReceiptCount()
             let printing = service()
             let outcome = await printing.print(ThermalRenderingTests.slip)
             #expect(outcome.status == .sent)
@@ -70,7 +70,7 @@ struct CUPSPrintingTests {
             let printing = service()
             try lab.setFault("paper-out")
             defer { try? lab.clearFault("paper-out") }
-            let before = lab.receipts().count
+            let before = try await lab.settledReceiptCount()
             let outcome = await printing.print(ThermalRenderingTests.slip)
             #expect(outcome.status == .failed)
             #expect(outcome.faults == [.paperOut])

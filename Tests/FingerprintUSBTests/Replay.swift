@@ -1,0 +1,174 @@
+import CLibUSB
+import CUMockdev
+import Fingerprint
+import FingerprintUSB
+import Foundation
+import Testing
+
+/// A recorded session of a real sensor from `../shared/fixtures/usb/`.
+struct Recording: CustomStringConvertible, Sendable {
+    enum Format: Sendable { case ioctl, pcap }
+
+    let name: String
+    let model: SensorModel
+    let format: Format
+
+    static let fixtures: URL = {
+        if let configured = ProcessInfo.processInfo.environment["KIOSK_FIXTURES"] {
+            return URL(fileURLWithPath: configured)
+        }
+        // Tests/FingerprintUSBTests/Replay.swift → repository → ../shared/fixtures
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+    }()
+
+    static let nb1010 = Recording(name: "nb1010", model: NB1010Driver.model, format: .ioctl)
+    static let upek = Recording(name: "upektc_img", model: UPEKTouchChipDriver.model, format: .pcap)
+    static let aes3500 = Recording(name: "aes3500", model: AES3500Driver.model, format: .ioctl)
+    static let all = [nb1010, upek, aes3500]
+
+    var directory: URL { Self.fixtures.appendingPathComponent("usb/\(name)") }
+    var device: URL { directory.appendingPathComponent("device") }
+    var replay: URL { directory.appendingPathComponent(format == .ioctl ? "capture.ioctl" : "capture.pcapng") }
+    var description: String { name }
+
+    /// The reference image libfprint made of this session.
+    func referenceImage() throws -> GreyImage {
+        try GreyImage(png: Array(try Data(contentsOf: directory.appendingPathComponent("capture.png"))))
+    }
+
+    /// The device node (`/dev/bus/usb/001/003`) from the ioctl log's `@DEV` line, or the
+    /// sysfs path of the sensor (first `P:` line of `device`) for pcap replay.
+    func replayTarget() throws -> String {
+        switch format {
+        case .ioctl:
+            let first = try String(contentsOf: replay, encoding: .utf8).prefix { $0 != "\n" }
+            return String(first.dropFirst("@DEV ".count))
+        case .pcap:
+            let device = try String(contentsOf: self.device, encoding: .utf8)
+            let line = device.split(separator: "\n").first { $0.hasPrefix("P: ") }!
+            return "/sys" + line.dropFirst(3)
+        }
+    }
+
+    func driver(for handle: USBDeviceHandle) -> any SensorDriver {
+        switch name {
+        case "nb1010": NB1010Driver(device: handle)
+        case "upektc_img": UPEKTouchChipDriver(device: handle)
+        default: AES3500Driver(device: handle)
+        }
+    }
+}
+
+/// A umockdev test bed with one recorded device. Needs the process to run under
+/// `umockdev-wrapper` (the preload library); the bed is global to the process, so tests using
+/// it are serialized.
+final class ReplayBed {
+    private let bed: UnsafeMutablePointer<UMockdevTestbed>
+
+    /// Whether the umockdev preload library is in this process (`umockdev-wrapper`).
+    static var available: Bool {
+        (ProcessInfo.processInfo.environment["LD_PRELOAD"] ?? "").contains("libumockdev-preload")
+    }
+
+    /// Adds the recording's device and replays `replay` (the recording, or a damaged copy).
+    init(_ recording: Recording, replay: URL? = nil) throws {
+        bed = umockdev_testbed_new()
+        try check { umockdev_testbed_add_from_file(bed, recording.device.path, $0) }
+        let file = (replay ?? recording.replay).path
+        let target = try recording.replayTarget()
+        switch recording.format {
+        case .ioctl: try check { umockdev_testbed_load_ioctl(bed, target, file, $0) }
+        case .pcap: try check { umockdev_testbed_load_pcap(bed, target, file, $0) }
+        }
+    }
+
+    deinit { g_object_unref(UnsafeMutableRawPointer(bed)) }
+
+    /// Unplugs the device (as a person pulling the cable).
+    func unplug(_ recording: Recording) throws {
+        let line = try String(contentsOf: recording.device, encoding: .utf8).split(separator: "\n")
+            .first { $0.hasPrefix("P: ") }!
+        umockdev_testbed_remove_device(bed, "/sys" + line.dropFirst(3))
+    }
+
+    struct Failure: Error, CustomStringConvertible { let description: String }
+
+    private func check(_ call: (UnsafeMutablePointer<UnsafeMutablePointer<GError>?>) -> gboolean) throws {
+        var error: UnsafeMutablePointer<GError>?
+        if call(&error) == 0 {
+            let message = error.map { String(cString: $0.pointee.message) } ?? "unknown"
+            if let error { g_error_free(error) }
+            throw Failure(description: "umockdev: \(message)")
+        }
+    }
+}
+
+/// Runs one capture against a replay bed and returns the image or the error, with the
+/// transfers the driver made, how long it took, and what the process held before and after
+/// (the USB context, its event thread, the device and the driver all gone by then).
+struct ReplayRun {
+    var result: Result<GreyImage, ReaderError>
+    var transfers: [USBTransferRecord]
+    var seconds: Double
+    var fingerDown: Bool
+    var resourcesBefore: ProcessResources
+    var resourcesAfter: ProcessResources
+
+    static func capture(_ recording: Recording, replay: URL? = nil, fingerTimeout: Duration = .seconds(3)) throws
+        -> ReplayRun
+    {
+        // umockdev's own sockets and threads belong to the bed: measure inside its lifetime.
+        let bed = try ReplayBed(recording, replay: replay)
+        defer { withExtendedLifetime(bed) {} }
+        let before = ProcessResources.now
+        var run = try session(recording, fingerTimeout: fingerTimeout)
+        run.resourcesBefore = before
+        var after = ProcessResources.now
+        for _ in 0..<20 where after != before {
+            Thread.sleep(forTimeInterval: 0.05)
+            after = ProcessResources.now
+        }
+        run.resourcesAfter = after
+        return run
+    }
+
+    private static func session(_ recording: Recording, fingerTimeout: Duration) throws -> ReplayRun {
+        let context = try USBContext()
+        let info = try #require(
+            try context.devices().first {
+                $0.vendorID == recording.model.id.vendor && $0.productID == recording.model.id.product
+            })
+        let trace = USBTrace()
+        let handle = try context.open(info, trace: trace)
+        let driver = recording.driver(for: handle)
+        let started = ContinuousClock.now
+        var fingerDown = false
+        let result: Result<GreyImage, ReaderError>
+        do {
+            try driver.open()
+            result = .success(try driver.capture(CaptureControl(fingerTimeout: fingerTimeout)) { fingerDown = true })
+        } catch {
+            result = .failure(error)
+        }
+        driver.close()
+        handle.close()
+        let elapsed = ContinuousClock.now - started
+        return ReplayRun(
+            result: result, transfers: trace.records,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            fingerDown: fingerDown, resourcesBefore: .now, resourcesAfter: .now)
+    }
+}
+
+/// What the process holds: open file descriptors and threads, for leak checks.
+struct ProcessResources: Equatable {
+    let descriptors: Int
+    let threads: Int
+
+    static var now: ProcessResources {
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? -1
+        return ProcessResources(descriptors: fds, threads: tasks)
+    }
+}
