@@ -95,6 +95,14 @@ struct PcapRecording {
         return damaged
     }
 
+    /// Drops the block holding the `index`-th reply and everything after it: the device
+    /// stops answering just before that reply.
+    static func truncate(_ data: Data, beforeDeviceReply index: Int) throws -> Data {
+        let recording = try PcapRecording(data: data)
+        // The usbmon header sits 28 bytes into its enhanced packet block.
+        return data.prefix(recording.replies[index].offset - 28)
+    }
+
     /// Drops every block after the `index`-th reply: the device stops answering there.
     static func truncate(_ data: Data, afterDeviceReply index: Int) throws -> Data {
         let recording = try PcapRecording(data: data)

@@ -89,7 +89,9 @@ final class ReplayBed {
     func unplug(_ recording: Recording) throws {
         let line = try String(contentsOf: recording.device, encoding: .utf8).split(separator: "\n")
             .first { $0.hasPrefix("P: ") }!
-        umockdev_testbed_remove_device(bed, "/sys" + line.dropFirst(3))
+        let path = "/sys" + line.dropFirst(3)
+        umockdev_testbed_uevent(bed, path, "remove")
+        umockdev_testbed_remove_device(bed, path)
     }
 
     struct Failure: Error, CustomStringConvertible { let description: String }
