@@ -39,7 +39,7 @@ let package = Package(
         // USB fingerprint readers: libusb wrapper, hot-plug, sensor drivers.
         .target(
             name: "FingerprintUSB",
-            dependencies: ["Fingerprint", "CLibUSB"],
+            dependencies: ["Fingerprint", "CLibUSB", "KioskCore"],
             swiftSettings: swiftSettings
         ),
         // Domain: types, rules, ports. No I/O.
@@ -94,6 +94,7 @@ let package = Package(
                 "KioskStore",
                 "KioskHTTP",
                 "Printing",
+                "FingerprintUSB",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -107,6 +108,8 @@ let package = Package(
                 "KioskApp",
                 "KioskCore",
                 "Printing",
+                "Fingerprint",
+                "FingerprintUSB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -12,6 +12,9 @@
   // The path a visitor walks; "known" is only visited by returning people.
   var path = ["registryNumber", "names", "phone", "address", "education", "occupation", "skills",
     "experience", "desiredJob", "disability", "status", "consent", "review", "done"];
+  // With a fingerprint reader, the finger is read after consent (which covers it).
+  var fingerprintStrings = JSON.parse(document.getElementById("fingerprint-strings").textContent);
+  if (body.getAttribute("data-fingerprint") === "true") { path.splice(path.indexOf("review"), 0, "fingerprint"); }
 
   var state = {
     current: "service",
@@ -96,6 +99,7 @@
     var first = section(name).querySelector("input");
     focusInput(first && keyboardMode !== "none" ? first : null);
     if (name === "review") { fillReview(); }
+    if (name === "fingerprint") { startFingerprint(); } else { stopFingerprint(); }
     var searchInput = section(name).querySelector("[data-search]");
     if (searchInput) { search(searchInput); }
     window.scrollTo(0, 0);
@@ -114,6 +118,7 @@
     var name = state.current;
     if (name === "registryNumber") { return checkRegistryNumber(); }
     if (name === "review") { return submit(); }
+    if (name === "fingerprint") { return go(+1); }
     var fields = fieldsOf(name);
     if (state.known && name === "phone" && !state.form.phone) { return go(+1); }
     if (name === "consent") { state.form.consent = $("consent").getAttribute("aria-pressed") === "true"; }
@@ -326,6 +331,49 @@
   $("done-print").addEventListener("click", function () {
     printAgain("/api/v1/registrations/" + state.registrationId + "/receipt", $("done-print-status"), null);
   });
+
+  // ---------- fingerprint ----------
+  // The reader's states arrive over server-sent events; a capture is asked for with a POST and
+  // answers with the verdict. No image ever reaches the page.
+  var readerEvents = null;
+  var capturing = false;
+  function fingerprintText(status) {
+    if (status.problem) { return fingerprintStrings.problems[status.problem]; }
+    return fingerprintStrings[status.state] || "";
+  }
+  function startFingerprint() {
+    if (!readerEvents) {
+      readerEvents = new EventSource("/api/v1/fingerprint/events");
+      readerEvents.addEventListener("status", function (event) {
+        var status = JSON.parse(event.data);
+        // Between captures the verdict stays on screen; during one, the reader's state shows.
+        if (!capturing && status.state !== "absent") { return; }
+        $("fingerprint-pad").setAttribute("data-state", status.problem ? "problem" : status.state);
+        $("fingerprint-status").textContent = fingerprintText(status);
+      });
+    }
+    captureFinger();
+  }
+  function stopFingerprint() {
+    if (readerEvents) { readerEvents.close(); readerEvents = null; }
+  }
+  function captureFinger() {
+    $("fingerprint-again").hidden = true;
+    capturing = true;
+    $("fingerprint-pad").setAttribute("data-state", "waitingForFinger");
+    $("fingerprint-status").textContent = fingerprintStrings.waitingForFinger;
+    api("POST", "/api/v1/fingerprint/capture").then(function (answer) {
+      capturing = false;
+      if (state.current !== "fingerprint") { return; }
+      var result = answer.body || {};
+      state.fingerprint = !!result.accepted;
+      $("fingerprint-pad").setAttribute("data-state", result.accepted ? "accepted" : "problem");
+      $("fingerprint-status").textContent = result.accepted ? fingerprintStrings.accepted
+        : fingerprintStrings.problems[result.problem] || fingerprintStrings.problems.readerError;
+      $("fingerprint-again").hidden = !!result.accepted || result.problem === "absent";
+    }, networkFailure);
+  }
+  $("fingerprint-again").addEventListener("click", captureFinger);
 
   // ---------- review ----------
   function fillReview() {

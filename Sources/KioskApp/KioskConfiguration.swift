@@ -33,6 +33,10 @@ public struct KioskConfiguration: Sendable, Equatable {
     public var thermalPaper: ThermalPaperWidth = .mm80
     /// `auto` (the queue's socket:// device), `none`, `host:port` or a device path (`/dev/usb/lp0`).
     public var thermalStatus: String = "auto"
+    /// `auto` (a USB reader when plugged in, else the virtual one), `usb`, `virtual` or `none`.
+    public var fingerprintReader: String = "auto"
+    /// Folder of PNG images the virtual reader "captures"; nil: `Kiosk/fingerprints/demo`.
+    public var fingerprintImages: String?
 
     public enum ThermalPaperWidth: Int, Sendable {
         case mm58 = 58, mm80 = 80
@@ -45,6 +49,7 @@ public struct KioskConfiguration: Sendable, Equatable {
         "host", "port", "data_dir", "kiosk_dir", "office_code", "office_name_mn", "office_name_en", "office_unit",
         "time_zone", "language", "idle_seconds", "countdown_seconds", "log_level", "services_file", "demo_staff",
         "public_url", "cups_server", "thermal_queue", "a4_queue", "thermal_paper", "thermal_status",
+        "fingerprint_reader", "fingerprint_images",
     ]
 
     /// Applies one setting by key; throws `ConfigurationError` naming the key on a bad value.
@@ -125,6 +130,12 @@ public struct KioskConfiguration: Sendable, Equatable {
                 throw ConfigurationError(key: key, problem: "must be auto, none, host:port or a /dev/ path")
             }
             thermalStatus = value
+        case "fingerprint_reader":
+            guard ["auto", "usb", "virtual", "none"].contains(value) else {
+                throw ConfigurationError(key: key, problem: "must be auto, usb, virtual or none")
+            }
+            fingerprintReader = value
+        case "fingerprint_images": fingerprintImages = value
         default:
             throw ConfigurationError(key: key, problem: "is not a setting")
         }

@@ -1,3 +1,4 @@
+import FingerprintUSB
 public import Foundation
 public import Hummingbird
 public import KioskCore
@@ -16,6 +17,8 @@ public struct KioskServer: Sendable {
     public let application: any Service
     public let kioskDirectory: URL
     public let printing: PrintService
+    /// Starts and stops the fingerprint reader with the service group.
+    let fingerprintLifecycle: FingerprintLifecycle?
 
     public init(configuration: KioskConfiguration, logger: Logger) async throws {
         self.configuration = configuration
@@ -51,6 +54,10 @@ public struct KioskServer: Sendable {
         let printing = PrintService(configuration: try Self.printConfiguration(configuration), logger: logger)
         self.printing = printing
 
+        let (fingerprintReader, fingerprintLifecycle) = try Self.fingerprintReader(
+            configuration, kioskDirectory: kioskDirectory, logger: logger)
+        self.fingerprintLifecycle = fingerprintLifecycle
+
         let environment = KioskHTTPEnvironment(
             office: office,
             registrations: SQLiteRegistrationRepository(database: database, officeCode: office.code),
@@ -65,6 +72,7 @@ public struct KioskServer: Sendable {
                 idleSeconds: configuration.idleSeconds, countdownSeconds: configuration.countdownSeconds,
                 defaultLanguage: configuration.defaultLanguage),
             printer: printing,
+            fingerprintReader: fingerprintReader,
             publicURL: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)",
             healthCheck: { await database.isUsable() })
         let router = try await KioskRouter.build(environment)
@@ -111,6 +119,37 @@ public struct KioskServer: Sendable {
         return services
     }
 
+    /// The fingerprint reader the settings ask for.
+    static func fingerprintReader(_ configuration: KioskConfiguration, kioskDirectory: URL, logger: Logger) throws -> (
+        (any FingerprintReaderPort)?, FingerprintLifecycle?
+    ) {
+        let images =
+            configuration.fingerprintImages.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? kioskDirectory.appendingPathComponent("fingerprints/demo", isDirectory: true)
+        switch configuration.fingerprintReader {
+        case "none":
+            return (nil, nil)
+        case "virtual":
+            let reader = VirtualFingerprintReader(directory: images)
+            return (reader, nil)
+        case "usb":
+            do {
+                let reader = try USBFingerprintReader()
+                return (reader, FingerprintLifecycle(start: { await reader.start() }, stop: { await reader.stop() }))
+            } catch {
+                throw ConfigurationError(key: "fingerprint_reader", problem: "usb: libusb cannot start (\(error))")
+            }
+        default:
+            let fallback = VirtualFingerprintReader(directory: images)
+            guard let usb = try? USBFingerprintReader() else {
+                logger.warning("libusb cannot start; using the virtual fingerprint reader")
+                return (fallback, nil)
+            }
+            let reader = FallbackFingerprintReader(primary: usb, fallback: fallback)
+            return (reader, FingerprintLifecycle(start: { await reader.start() }, stop: { await reader.stop() }))
+        }
+    }
+
     /// Which printers, from the settings.
     public static func printConfiguration(_ configuration: KioskConfiguration) throws -> PrintConfiguration {
         let server: PrintServer
@@ -143,7 +182,8 @@ public struct KioskServer: Sendable {
     public func run(logger: Logger) async throws {
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: application), .init(service: PrinterMonitor(printing: printing))],
+                services: [.init(service: application), .init(service: PrinterMonitor(printing: printing))]
+                    + (fingerprintLifecycle.map { [.init(service: $0)] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
@@ -183,5 +223,17 @@ struct PrinterMonitor: Service {
         await cancelWhenGracefulShutdown {
             await printing.monitor(every: .seconds(5))
         }
+    }
+}
+
+/// Starts the fingerprint reader (hot-plug following) with the service group and stops it on shutdown.
+struct FingerprintLifecycle: Service {
+    let start: @Sendable () async -> Void
+    let stop: @Sendable () async -> Void
+
+    func run() async throws {
+        await start()
+        try? await gracefulShutdown()
+        await stop()
     }
 }

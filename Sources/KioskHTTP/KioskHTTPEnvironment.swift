@@ -16,6 +16,8 @@ public struct KioskHTTPEnvironment: Sendable {
     public var settings: ScreenSettings
     /// The kiosk's printers; `nil` when the kiosk prints nothing.
     public var printer: (any DocumentPrinter)?
+    /// The fingerprint reader (USB or virtual); `nil` when the kiosk has none.
+    public var fingerprintReader: (any FingerprintReaderPort)?
     /// Where phones reach this service (the QR code on a ticket points there).
     public var publicURL: String
     /// Version of the consent text in the locale files; stored with each consent.
@@ -32,6 +34,7 @@ public struct KioskHTTPEnvironment: Sendable {
         queue: any QueueRepository, staff: any StaffRepository, services: [QueueService],
         catalog: ReferenceCatalog, locales: Locales,
         kioskDirectory: URL, settings: ScreenSettings = ScreenSettings(), printer: (any DocumentPrinter)? = nil,
+        fingerprintReader: (any FingerprintReaderPort)? = nil,
         publicURL: String = "http://127.0.0.1:8080", consentTextVersion: String = "2026-1",
         maxBodyBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = { Date() },
         healthCheck: @escaping @Sendable () async -> Bool
@@ -47,6 +50,7 @@ public struct KioskHTTPEnvironment: Sendable {
         self.kioskDirectory = kioskDirectory
         self.settings = settings
         self.printer = printer
+        self.fingerprintReader = fingerprintReader
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.consentTextVersion = consentTextVersion
         self.maxBodyBytes = maxBodyBytes

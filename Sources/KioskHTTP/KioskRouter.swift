@@ -21,6 +21,7 @@ public enum KioskRouter {
         // Before the queue's `tickets/:id/:action`, so `tickets/:id/print` is matched here.
         PrintAPI(environment: environment).addRoutes(to: api)
         QueueAPI(environment: environment).addRoutes(to: api)
+        FingerprintAPI(environment: environment).addRoutes(to: api)
         try await Screens(environment: environment).addRoutes(to: router)
         return router
     }

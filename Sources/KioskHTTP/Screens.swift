@@ -100,6 +100,8 @@ struct Screens: Sendable {
             "consentParagraphs": locales.text(consentKey, language).components(separatedBy: "\n\n"),
             "clientStrings": locales.json(subtree: "client", language),
             "errorStrings": locales.json(subtree: "errors", language),
+            "fingerprintEnabled": environment.fingerprintReader != nil,
+            "fingerprintStrings": locales.json(subtree: "fingerprint", language),
             "aimags": catalog.topLevelUnits.map { ["code": $0.code, "name": $0.name[language]] },
             "educationLevels": catalog.educationLevels.map { ["code": $0.code, "name": $0.name[language]] },
             "statuses": JobseekerStatus.allCases.map {

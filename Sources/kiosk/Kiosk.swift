@@ -1,4 +1,6 @@
 import ArgumentParser
+import Fingerprint
+import FingerprintUSB
 import Foundation
 import KioskApp
 import KioskCore
@@ -10,7 +12,7 @@ struct Kiosk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "LSWO Kiosk: the office appliance of a Mongolian Labour and Social Welfare Office.",
-        subcommands: [Serve.self, Staff.self, Printers.self])
+        subcommands: [Serve.self, Staff.self, Printers.self, FingerprintCommands.self])
 }
 
 struct Staff: AsyncParsableCommand {
@@ -176,6 +178,93 @@ struct Serve: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             logger.critical("configuration refused", metadata: ["kiosk.error": "\(error)"])
             throw ExitCode(78)  // EX_CONFIG
+        }
+    }
+}
+
+struct FingerprintCommands: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fingerprint", abstract: "Check the fingerprint reader.",
+        subcommands: [FingerprintList.self, FingerprintCapture.self])
+}
+
+struct FingerprintList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "List the supported fingerprint readers on the USB bus, with their state.")
+
+    func run() async throws {
+        let context = try USBContext()
+        let readers = try context.devices().compactMap { info in
+            SensorModel.model(for: USBID(info.vendorID, info.productID)).map { (info, $0) }
+        }
+        if readers.isEmpty {
+            print(
+                "no supported reader found (supported: \(SensorModel.all.map(\.description).joined(separator: ", ")))")
+            throw ExitCode(1)
+        }
+        for (info, model) in readers {
+            let state: String
+            do {
+                let handle = try context.open(info)
+                do {
+                    try handle.claim(interface: 0)
+                    state = "ready"
+                } catch let error where error.code == .busy {
+                    state = "in use (the kiosk service has it)"
+                }
+                handle.close()
+            } catch let error where error.code == .access {
+                state = "no access (check the udev rule and the service's group)"
+            } catch {
+                state = "error: \(error)"
+            }
+            print(
+                "\(model.name)  \(info.id)  bus \(info.bus) address \(info.address) port \(info.portPath)  "
+                    + "driver \(model.driver)  \(model.width)x\(model.height) at \(model.dpi) dpi  \(state)")
+        }
+    }
+}
+
+struct FingerprintCapture: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capture",
+        abstract: "Capture one image from the first supported reader and write it as PNG.",
+        discussion: "For checking a reader: the only command that writes a fingerprint image to disk.")
+
+    @Option(help: "Where to write the PNG.") var out: String
+    @Option(help: "Seconds to wait for a finger.") var timeout: Int = 20
+
+    func run() async throws {
+        let context = try USBContext()
+        guard
+            let (info, model) = try context.devices().lazy.compactMap({ info in
+                SensorModel.model(for: USBID(info.vendorID, info.productID)).map { (info, $0) }
+            }).first
+        else {
+            print("no supported reader found")
+            throw ExitCode(1)
+        }
+        let handle = try context.open(info)
+        let driver = model.driver(for: handle)
+        defer {
+            driver.close()
+            handle.close()
+        }
+        print("\(model.name) at port \(info.portPath): place a finger on the reader")
+        do {
+            try driver.open()
+            let image = try driver.capture(CaptureControl(fingerTimeout: .seconds(timeout))) {
+                print("finger down")
+            }
+            try Data(image.png()).write(to: URL(fileURLWithPath: out))
+            let assessment = CaptureAssessment(image)
+            print(
+                "wrote \(out): \(image.width)x\(image.height) at \(image.dpi) dpi, coverage "
+                    + "\(Int(assessment.coverage * 100)) %, \(assessment.problem.map { "problem: \($0.rawValue)" } ?? "acceptable")"
+            )
+        } catch let error as ReaderError {
+            print("capture failed: \(error)")
+            throw ExitCode(1)
         }
     }
 }

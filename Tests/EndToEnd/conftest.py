@@ -74,8 +74,10 @@ class KioskProcess:
 
     def start(self, timeout: float = 20.0) -> "KioskProcess":
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        # No printers unless a test brings the print lab: never the machine's own CUPS.
-        env = {**os.environ, "KIOSK_THERMAL_QUEUE": "", "KIOSK_A4_QUEUE": "", **self.env}
+        # No printers unless a test brings the print lab (never the machine's own CUPS), and no
+        # fingerprint reader unless a test asks for one.
+        env = {**os.environ, "KIOSK_THERMAL_QUEUE": "", "KIOSK_A4_QUEUE": "", "KIOSK_FINGERPRINT_READER": "none",
+               **self.env}
         command = [KIOSK_BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port),
                    "--data-dir", str(self.data_dir), "--kiosk-dir", str(ROOT / "Kiosk"), *self.args]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(self.log, "wb"), env=env)

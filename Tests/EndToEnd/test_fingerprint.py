@@ -1,0 +1,192 @@
+"""Fingerprint readers end to end: the real `kiosk` binary on recorded USB sessions of real
+sensors (umockdev-run), and the kiosk screen following the reader in Chromium."""
+import struct
+import subprocess
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+
+from conftest import KIOSK_BIN, ROOT
+from test_journey import choose, next_step, open_journey, shot, tap, wait_step
+
+FIXTURES = ROOT.parent / "shared" / "fixtures" / "usb"
+
+
+def grey_png(path: Path) -> tuple[int, int, bytes]:
+    """Width, height and grey levels of an 8-bit grey or RGB PNG (non-interlaced), read with
+    the standard library only: an independent reader for the kiosk's own PNG writer."""
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    offset, idat, header = 8, b"", None
+    while offset < len(data):
+        length, kind = struct.unpack(">I4s", data[offset:offset + 8])
+        chunk = data[offset + 8:offset + 8 + length]
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", chunk)
+        elif kind == b"IDAT":
+            idat += chunk
+        offset += 12 + length
+    width, height, depth, colour = header[:4]
+    assert depth == 8 and colour in (0, 2)
+    channels = 1 if colour == 0 else 3
+    raw = zlib.decompress(idat)
+    stride = width * channels
+    rows, previous = [], bytearray(stride)
+    for y in range(height):
+        kind = raw[y * (stride + 1)]
+        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - channels] if i >= channels else 0
+            b = previous[i]
+            c = previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + a) & 255
+            elif kind == 2:
+                line[i] = (line[i] + b) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif kind == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(bytes(line[::channels]))
+        previous = line
+    return width, height, b"".join(rows)
+
+
+def replay(recording: str, *command: str) -> subprocess.CompletedProcess:
+    folder = FIXTURES / recording
+    if (folder / "capture.ioctl").exists():
+        node = (folder / "capture.ioctl").read_text().split("\n", 1)[0].split(" ", 1)[1]
+        source = ["-i", f"{node}={folder / 'capture.ioctl'}"]
+    else:
+        sysfs = next(line[3:] for line in (folder / "device").read_text().splitlines() if line.startswith("P: "))
+        source = ["-p", f"/sys{sysfs}={folder / 'capture.pcapng'}"]
+    return subprocess.run(["umockdev-run", "-d", str(folder / "device"), *source, "--", KIOSK_BIN, *command],
+                          capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("recording,size,dpi", [
+    ("nb1010", (256, 180), 385), ("upektc_img", (144, 384), 500), ("aes3500", (256, 256), 500)])
+def test_technician_capture_gives_the_reference_image(recording, size, dpi, tmp_path):
+    listed = replay(recording, "fingerprint", "list")
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    assert "ready" in listed.stdout and f"{size[0]}x{size[1]} at {dpi} dpi" in listed.stdout
+    out = tmp_path / "finger.png"
+    captured = replay(recording, "fingerprint", "capture", "--out", str(out))
+    assert captured.returncode == 0, captured.stdout + captured.stderr
+    assert f"wrote {out}: {size[0]}x{size[1]} at {dpi} dpi" in captured.stdout
+    ours = grey_png(out)
+    reference = grey_png(FIXTURES / recording / "capture.png")
+    assert ours[:2] == size == reference[:2]
+    assert ours[2] == reference[2]
+
+
+def test_no_reader_is_a_clear_failure(tmp_path):
+    # No device in the test bed: nothing to list, nothing to capture, exit 1 with a reason.
+    listed = subprocess.run(["umockdev-wrapper", KIOSK_BIN, "fingerprint", "list"], capture_output=True, text=True,
+                            timeout=30, env={"UMOCKDEV_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert listed.returncode == 1
+    assert "no supported reader found" in listed.stdout
+
+
+def test_the_screen_follows_the_reader_during_registration(browser, kiosk, artifacts):
+    process = kiosk(env={"KIOSK_FINGERPRINT_READER": "virtual"})
+    status, body = process.request("GET", "/api/v1/fingerprint/status")
+    assert body == {"state": "ready", "reader": "virtual"}
+    context, page, errors = open_journey(browser, process)
+    tap(page, "ТА85061512")
+    next_step(page)
+    wait_step(page, "names")
+    tap(page, "ДОРЖ")
+    page.click("#givenName")
+    tap(page, "ӨЛЗИЙ")
+    next_step(page)
+    wait_step(page, "phone")
+    tap(page, "88112233")
+    next_step(page)
+    wait_step(page, "address")
+    choose(page, "aimagCode", "UB-SB")
+    page.wait_for_selector('#soum-options .option[data-value="UB-SB-05"]')
+    choose(page, "soumCode", "UB-SB-05")
+    next_step(page)
+    wait_step(page, "education")
+    choose(page, "educationCode", "vocational")
+    next_step(page)
+    wait_step(page, "occupation")
+    next_step(page)
+    wait_step(page, "skills")
+    next_step(page)
+    wait_step(page, "experience")
+    next_step(page)
+    wait_step(page, "desiredJob")
+    tap(page, "ЖОЛ")
+    page.wait_for_selector('[data-choice="desiredOccupationCode"] .option[data-value="83"]')
+    choose(page, "desiredOccupationCode", "83")
+    next_step(page)
+    wait_step(page, "disability")
+    choose(page, "hasDisability", "false")
+    next_step(page)
+    wait_step(page, "status")
+    choose(page, "status", "unemployed")
+    next_step(page)
+    wait_step(page, "consent")
+    page.click("#consent")
+    next_step(page)
+    wait_step(page, "fingerprint")
+    # The capture starts with the step; the verdict replaces the reader's live states.
+    page.wait_for_selector("#fingerprint-status:has-text('Баярлалаа. Хурууны хээ тань уншигдлаа.')", timeout=10000)
+    assert page.get_attribute("#fingerprint-pad", "data-state") == "accepted"
+    shot(page, artifacts, "fingerprint-accepted")
+    next_step(page)
+    wait_step(page, "review")
+    assert errors == []
+    context.close()
+
+
+def test_reader_states_stream_to_the_screen(kiosk):
+    """The event stream shows each state of a capture in order: place, read, lift, ready."""
+    import json
+    import threading
+    import urllib.request
+
+    process = kiosk(env={"KIOSK_FINGERPRINT_READER": "virtual"})
+    seen = []
+
+    def listen():
+        with urllib.request.urlopen(process.base + "/api/v1/fingerprint/events", timeout=10) as stream:
+            for raw in stream:
+                line = raw.decode().strip()
+                if line.startswith("data: "):
+                    seen.append(json.loads(line[6:]))
+                    if len(seen) >= 5:
+                        return
+
+    listener = threading.Thread(target=listen, daemon=True)
+    listener.start()
+    deadline = time.monotonic() + 5
+    while not seen and time.monotonic() < deadline:
+        time.sleep(0.05)
+    status, result = process.request("POST", "/api/v1/fingerprint/capture")
+    assert status == 200 and result["accepted"] is True
+    listener.join(timeout=10)
+    assert [s["state"] for s in seen] == ["ready", "waitingForFinger", "captured", "waitingForLift", "ready"]
+    assert all(s["reader"] == "virtual" for s in seen)
+    # Two captures at once: the second is told the reader is busy.
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(process.request("POST", "/api/v1/fingerprint/capture")[1]))
+               for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert sorted(str(r.get("problem")) for r in results) == ["None", "busy"]
+
+
+def test_without_a_reader_the_kiosk_says_so(kiosk):
+    process = kiosk()
+    status, body = process.request("POST", "/api/v1/fingerprint/capture")
+    assert status == 200 and body["accepted"] is False and body["problem"] == "absent"
+    assert body["message"]["en"].startswith("No fingerprint reader")
