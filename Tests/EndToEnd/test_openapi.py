@@ -191,3 +191,9 @@ def test_printing_answers_match_the_document(printing_kiosk, print_lab):
         statuses.add((template, status))
     assert {("/api/v1/tickets/{id}/print", 200), ("/api/v1/tickets/{id}/print", 400),
             ("/api/v1/registrations/{id}/receipt", 404), ("/api/v1/printers", 401)} <= statuses
+
+
+def test_fingerprint_answers_match_the_document(kiosk):
+    base = kiosk(env={"KIOSK_FINGERPRINT_READER": "virtual"}).base
+    check("/api/v1/fingerprint/status", "GET", *call(base, "GET", "/api/v1/fingerprint/status"))
+    check("/api/v1/fingerprint/capture", "POST", *call(base, "POST", "/api/v1/fingerprint/capture"))
