@@ -115,6 +115,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Recorded sessions of real sensors replayed in-process by libumockdev: tests and benchmark.
+        .target(
+            name: "FingerprintReplay",
+            dependencies: ["FingerprintUSB", "Fingerprint", "CUMockdev"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "usb-bench",
+            dependencies: ["FingerprintReplay", "FingerprintUSB", "Fingerprint"],
+            path: "Benchmarks/USBBench",
+            swiftSettings: swiftSettings
+        ),
         // `Benchmarks/run.sh`: rendering figures for the printing targets.
         .executableTarget(
             name: "print-bench",
@@ -155,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FingerprintUSBTests",
-            dependencies: ["FingerprintUSB", "Fingerprint", "CUMockdev", "CLibUSB"],
+            dependencies: ["FingerprintUSB", "Fingerprint", "FingerprintReplay"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

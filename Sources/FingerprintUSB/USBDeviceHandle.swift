@@ -12,6 +12,8 @@ public struct USBTransferRecord: Sendable, Equatable, CustomStringConvertible {
     /// The length asked for (IN).
     public var requested: Int
     public var error: USBError.Code?
+    /// Time spent in libusb for this transfer (waiting on the device).
+    public var duration: Duration = .zero
 
     public var isIn: Bool { endpoint & 0x80 != 0 }
 
@@ -86,6 +88,7 @@ public final class USBDeviceHandle: @unchecked Sendable {
         requestType: UInt8, request: UInt8, value: UInt16, index: UInt16, data: [UInt8], timeout: Duration
     ) throws(USBError) {
         var bytes = data
+        let started = ContinuousClock.now
         let status = libusb_control_transfer(
             handle, requestType, request, value, index, &bytes, UInt16(bytes.count), milliseconds(timeout))
         let setup =
@@ -94,7 +97,8 @@ public final class USBDeviceHandle: @unchecked Sendable {
         let error = status < 0 ? USBError(libusb: status, "control OUT \(request)") : nil
         trace?.append(
             USBTransferRecord(
-                kind: .control, endpoint: 0, data: setup + data, requested: data.count, error: error?.code))
+                kind: .control, endpoint: 0, data: setup + data, requested: data.count, error: error?.code,
+                duration: ContinuousClock.now - started))
         if let error { throw error }
         guard Int(status) == data.count else { throw USBError(.io, "control OUT \(request): short (\(status))") }
     }
@@ -104,12 +108,15 @@ public final class USBDeviceHandle: @unchecked Sendable {
         requestType: UInt8, request: UInt8, value: UInt16, index: UInt16, length: Int, timeout: Duration
     ) throws(USBError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: length)
+        let started = ContinuousClock.now
         let status = libusb_control_transfer(
             handle, requestType | 0x80, request, value, index, &bytes, UInt16(length), milliseconds(timeout))
         let error = status < 0 ? USBError(libusb: status, "control IN \(request)") : nil
         let received = error == nil ? Array(bytes.prefix(Int(status))) : []
         trace?.append(
-            USBTransferRecord(kind: .control, endpoint: 0x80, data: received, requested: length, error: error?.code))
+            USBTransferRecord(
+                kind: .control, endpoint: 0x80, data: received, requested: length, error: error?.code,
+                duration: ContinuousClock.now - started))
         if let error { throw error }
         return received
     }
@@ -131,6 +138,7 @@ public final class USBDeviceHandle: @unchecked Sendable {
     {
         var bytes = data
         var transferred: Int32 = 0
+        let started = ContinuousClock.now
         let status =
             kind == .bulk
             ? libusb_bulk_transfer(handle, endpoint, &bytes, Int32(bytes.count), &transferred, milliseconds(timeout))
@@ -140,7 +148,9 @@ public final class USBDeviceHandle: @unchecked Sendable {
         var error = status == 0 ? nil : USBError(libusb: status, operation)
         if error == nil && Int(transferred) != data.count { error = USBError(.io, operation + ": short write") }
         trace?.append(
-            USBTransferRecord(kind: kind, endpoint: endpoint, data: data, requested: data.count, error: error?.code))
+            USBTransferRecord(
+                kind: kind, endpoint: endpoint, data: data, requested: data.count, error: error?.code,
+                duration: ContinuousClock.now - started))
         if let error { throw error }
     }
 
@@ -149,6 +159,7 @@ public final class USBDeviceHandle: @unchecked Sendable {
     {
         var bytes = [UInt8](repeating: 0, count: length)
         var transferred: Int32 = 0
+        let started = ContinuousClock.now
         let status =
             kind == .bulk
             ? libusb_bulk_transfer(handle, endpoint, &bytes, Int32(length), &transferred, milliseconds(timeout))
@@ -158,7 +169,9 @@ public final class USBDeviceHandle: @unchecked Sendable {
             ? nil : USBError(libusb: status, "\(kind.rawValue) IN 0x\(String(endpoint, radix: 16)) (\(length) bytes)")
         let received = Array(bytes.prefix(Int(transferred)))
         trace?.append(
-            USBTransferRecord(kind: kind, endpoint: endpoint, data: received, requested: length, error: error?.code))
+            USBTransferRecord(
+                kind: kind, endpoint: endpoint, data: received, requested: length, error: error?.code,
+                duration: ContinuousClock.now - started))
         if let error { throw error }
         return received
     }
@@ -171,12 +184,13 @@ public final class USBDeviceHandle: @unchecked Sendable {
         endpoint: UInt8, length: Int, timeout: Duration, interrupt: Bool = false
     ) async throws(USBError) -> [UInt8] {
         let kind: USBTransferRecord.Kind = interrupt ? .interrupt : .bulk
+        let started = ContinuousClock.now
         let result = await submit(
             kind: kind, endpoint: endpoint | 0x80, buffer: [UInt8](repeating: 0, count: length), timeout: timeout)
         trace?.append(
             USBTransferRecord(
                 kind: kind, endpoint: endpoint | 0x80, data: (try? result.get()) ?? [], requested: length,
-                error: result.error?.code))
+                error: result.error?.code, duration: ContinuousClock.now - started))
         return try result.get()
     }
 
@@ -185,13 +199,15 @@ public final class USBDeviceHandle: @unchecked Sendable {
         async throws(USBError)
     {
         let kind: USBTransferRecord.Kind = interrupt ? .interrupt : .bulk
+        let started = ContinuousClock.now
         var result = await submit(kind: kind, endpoint: endpoint & 0x7F, buffer: data, timeout: timeout)
         if case .success(let sent) = result, sent.count != data.count {
             result = .failure(USBError(.io, "\(kind.rawValue) OUT 0x\(String(endpoint, radix: 16)): short write"))
         }
         trace?.append(
             USBTransferRecord(
-                kind: kind, endpoint: endpoint & 0x7F, data: data, requested: data.count, error: result.error?.code))
+                kind: kind, endpoint: endpoint & 0x7F, data: data, requested: data.count, error: result.error?.code,
+                duration: ContinuousClock.now - started))
         _ = try result.get()
     }
 

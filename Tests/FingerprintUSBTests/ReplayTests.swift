@@ -1,4 +1,5 @@
 import Fingerprint
+import FingerprintReplay
 import FingerprintUSB
 import Foundation
 import Testing
@@ -60,6 +61,57 @@ struct ReplayTests {
         for (index, (ours, theirs)) in zip(sent, recorded).enumerated() {
             #expect(ours == theirs, "transfer \(index)")
         }
+    }
+
+    // MARK: - Hot-plug
+
+    @Test("a reader plugged in and pulled out is reported, and the capture waiting on it ends at once")
+    func unplugDuringCapture() async throws {
+        // The session stops before the finger arrives: the driver waits for a finger that never comes.
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(UUID()).pcapng")
+        try PcapRecording.truncate(try Data(contentsOf: Recording.upek.replay), beforeDeviceReply: 7).write(to: copy)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        let bed = try ReplayBed(.upek, replay: copy)
+        let context = try USBContext()
+        let events = EventLog()
+        let stream = context.watch([UPEKTouchChipDriver.model.id])
+        let watcher = Task { for await event in stream { events.append(event) } }
+        defer { watcher.cancel() }
+        guard case .arrived(let info) = await events.first(within: .seconds(5), where: { _ in true }) else {
+            Issue.record("no arrival")
+            return
+        }
+        #expect(info.vendorID == 0x147e && info.productID == 0x2016)
+
+        let handle = try context.open(info)
+        let driver = UPEKTouchChipDriver(device: handle)
+        try driver.open()
+        let control = CaptureControl(fingerTimeout: .seconds(20))
+        let started = ContinuousClock.now
+        let box = DriverBox(driver)
+        let capture = Task.detached { () -> ReaderError? in
+            do {
+                _ = try box.driver.capture(control) {}
+                return nil
+            } catch let error as ReaderError {
+                return error
+            } catch {
+                return .protocolViolation("\(error)")
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        try bed.unplug(.upek)
+        let left = await events.first(within: .seconds(5)) { if case .left = $0 { true } else { false } }
+        #expect(left == .left(info))
+        // The reader service cancels the capture when its reader leaves (on real hardware the
+        // transfers also fail with "no device"): over within the driver's poll, not the 20 s.
+        control.cancel()
+        let error = await capture.value
+        #expect(error == .cancelled || error == .deviceGone, "ended with \(String(describing: error))")
+        #expect(ContinuousClock.now - started < .seconds(5))
+        driver.close()
+        handle.close()
+        withExtendedLifetime(bed) {}
     }
 
     // MARK: - Damaged recordings
@@ -190,4 +242,29 @@ struct Damage: CustomStringConvertible, Sendable {
             edit: { data in try PcapRecording.truncate(data, afterDeviceReply: 22) },
             expected: { if case .usb(let error) = $0 { error.code == .timeout } else { false } }),
     ]
+}
+
+/// Hot-plug events as they come, to wait for one with a deadline (a replay that never sends
+/// its event must fail the test, not hang it).
+final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [USBHotplugEvent] = []
+
+    func append(_ event: USBHotplugEvent) { lock.withLock { events.append(event) } }
+
+    func first(within limit: Duration, where match: (USBHotplugEvent) -> Bool) async -> USBHotplugEvent? {
+        let deadline = ContinuousClock.now.advanced(by: limit)
+        while ContinuousClock.now < deadline {
+            if let found = lock.withLock({ events.first(where: match) }) { return found }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
+    }
+
+}
+
+/// Hands a driver to the thread that runs it (drivers are used by one thread at a time).
+final class DriverBox: @unchecked Sendable {
+    let driver: any SensorDriver
+    init(_ driver: any SensorDriver) { self.driver = driver }
 }

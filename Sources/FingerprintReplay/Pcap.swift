@@ -1,8 +1,8 @@
-import Foundation
+public import Foundation
 
 /// Reads (and damages) the usbmon pcapng recording of a device: blocks, usbmon headers and
 /// the transfers of one bus and device.
-struct PcapRecording {
+public struct PcapRecording {
     struct Packet {
         /// Byte offset of the packet's usbmon header in the file.
         let offset: Int
@@ -21,11 +21,11 @@ struct PcapRecording {
     let bus: UInt16
     let device: UInt8
 
-    init(_ recording: Recording) throws {
+    public init(_ recording: Recording) throws {
         try self.init(data: try Data(contentsOf: recording.replay))
     }
 
-    init(data: Data) throws {
+    public init(data: Data) throws {
         self.data = data
         // The sensor is bus 1 device 3 in this recording (`N: bus/usb/001/003` in `device`).
         self.bus = 1
@@ -63,7 +63,7 @@ struct PcapRecording {
 
     /// What the host sent, in order: bulk OUT data, and for control OUT transfers the setup
     /// packet followed by the data (the host system's own descriptor reads are IN; left out).
-    func hostTransfers() -> [[UInt8]] {
+    public func hostTransfers() -> [[UInt8]] {
         packets.compactMap { packet -> [UInt8]? in
             guard packet.event == UInt8(ascii: "S") else { return nil }
             let payload = Array(data[(packet.offset + 64)..<(packet.offset + 64 + packet.captured)])
@@ -87,7 +87,7 @@ struct PcapRecording {
     }
 
     /// Flips the last byte (a CRC byte) of the `index`-th reply.
-    static func corruptCRC(_ data: Data, deviceReply index: Int) throws -> Data {
+    public static func corruptCRC(_ data: Data, deviceReply index: Int) throws -> Data {
         let recording = try PcapRecording(data: data)
         let reply = recording.replies[index]
         var damaged = data
@@ -97,14 +97,14 @@ struct PcapRecording {
 
     /// Drops the block holding the `index`-th reply and everything after it: the device
     /// stops answering just before that reply.
-    static func truncate(_ data: Data, beforeDeviceReply index: Int) throws -> Data {
+    public static func truncate(_ data: Data, beforeDeviceReply index: Int) throws -> Data {
         let recording = try PcapRecording(data: data)
         // The usbmon header sits 28 bytes into its enhanced packet block.
         return data.prefix(recording.replies[index].offset - 28)
     }
 
     /// Drops every block after the `index`-th reply: the device stops answering there.
-    static func truncate(_ data: Data, afterDeviceReply index: Int) throws -> Data {
+    public static func truncate(_ data: Data, afterDeviceReply index: Int) throws -> Data {
         let recording = try PcapRecording(data: data)
         return data.prefix(recording.replies[index].blockEnd)
     }

@@ -1,45 +1,43 @@
-import CLibUSB
-import CUMockdev
-import Fingerprint
-import FingerprintUSB
-import Foundation
-import Testing
+internal import CUMockdev
+public import Fingerprint
+public import FingerprintUSB
+public import Foundation
 
 /// A recorded session of a real sensor from `../shared/fixtures/usb/`.
-struct Recording: CustomStringConvertible, Sendable {
-    enum Format: Sendable { case ioctl, pcap }
+public struct Recording: CustomStringConvertible, Sendable {
+    public enum Format: Sendable { case ioctl, pcap }
 
-    let name: String
-    let model: SensorModel
-    let format: Format
+    public let name: String
+    public let model: SensorModel
+    public let format: Format
 
-    static let fixtures: URL = {
+    public static let fixtures: URL = {
         if let configured = ProcessInfo.processInfo.environment["KIOSK_FIXTURES"] {
             return URL(fileURLWithPath: configured)
         }
-        // Tests/FingerprintUSBTests/Replay.swift → repository → ../shared/fixtures
+        // Sources/FingerprintReplay/Replay.swift → repository → ../shared/fixtures
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures")
     }()
 
-    static let nb1010 = Recording(name: "nb1010", model: NB1010Driver.model, format: .ioctl)
-    static let upek = Recording(name: "upektc_img", model: UPEKTouchChipDriver.model, format: .pcap)
-    static let aes3500 = Recording(name: "aes3500", model: AES3500Driver.model, format: .ioctl)
-    static let all = [nb1010, upek, aes3500]
+    public static let nb1010 = Recording(name: "nb1010", model: NB1010Driver.model, format: .ioctl)
+    public static let upek = Recording(name: "upektc_img", model: UPEKTouchChipDriver.model, format: .pcap)
+    public static let aes3500 = Recording(name: "aes3500", model: AES3500Driver.model, format: .ioctl)
+    public static let all = [nb1010, upek, aes3500]
 
-    var directory: URL { Self.fixtures.appendingPathComponent("usb/\(name)") }
-    var device: URL { directory.appendingPathComponent("device") }
-    var replay: URL { directory.appendingPathComponent(format == .ioctl ? "capture.ioctl" : "capture.pcapng") }
-    var description: String { name }
+    public var directory: URL { Self.fixtures.appendingPathComponent("usb/\(name)") }
+    public var device: URL { directory.appendingPathComponent("device") }
+    public var replay: URL { directory.appendingPathComponent(format == .ioctl ? "capture.ioctl" : "capture.pcapng") }
+    public var description: String { name }
 
     /// The reference image libfprint made of this session.
-    func referenceImage() throws -> GreyImage {
+    public func referenceImage() throws -> GreyImage {
         try GreyImage(png: Array(try Data(contentsOf: directory.appendingPathComponent("capture.png"))))
     }
 
     /// The device node (`/dev/bus/usb/001/003`) from the ioctl log's `@DEV` line, or the
     /// sysfs path of the sensor (first `P:` line of `device`) for pcap replay.
-    func replayTarget() throws -> String {
+    public func replayTarget() throws -> String {
         switch format {
         case .ioctl:
             let first = try String(contentsOf: replay, encoding: .utf8).prefix { $0 != "\n" }
@@ -51,7 +49,7 @@ struct Recording: CustomStringConvertible, Sendable {
         }
     }
 
-    func driver(for handle: USBDeviceHandle) -> any SensorDriver {
+    public func driver(for handle: USBDeviceHandle) -> any SensorDriver {
         switch name {
         case "nb1010": NB1010Driver(device: handle)
         case "upektc_img": UPEKTouchChipDriver(device: handle)
@@ -63,16 +61,16 @@ struct Recording: CustomStringConvertible, Sendable {
 /// A umockdev test bed with one recorded device. Needs the process to run under
 /// `umockdev-wrapper` (the preload library); the bed is global to the process, so tests using
 /// it are serialized.
-final class ReplayBed {
+public final class ReplayBed {
     private let bed: UnsafeMutablePointer<UMockdevTestbed>
 
     /// Whether the umockdev preload library is in this process (`umockdev-wrapper`).
-    static var available: Bool {
+    public static var available: Bool {
         (ProcessInfo.processInfo.environment["LD_PRELOAD"] ?? "").contains("libumockdev-preload")
     }
 
     /// Adds the recording's device and replays `replay` (the recording, or a damaged copy).
-    init(_ recording: Recording, replay: URL? = nil) throws {
+    public init(_ recording: Recording, replay: URL? = nil) throws {
         bed = umockdev_testbed_new()
         try check { umockdev_testbed_add_from_file(bed, recording.device.path, $0) }
         let file = (replay ?? recording.replay).path
@@ -86,7 +84,7 @@ final class ReplayBed {
     deinit { g_object_unref(UnsafeMutableRawPointer(bed)) }
 
     /// Unplugs the device (as a person pulling the cable).
-    func unplug(_ recording: Recording) throws {
+    public func unplug(_ recording: Recording) throws {
         let line = try String(contentsOf: recording.device, encoding: .utf8).split(separator: "\n")
             .first { $0.hasPrefix("P: ") }!
         let path = "/sys" + line.dropFirst(3)
@@ -94,7 +92,7 @@ final class ReplayBed {
         umockdev_testbed_remove_device(bed, path)
     }
 
-    struct Failure: Error, CustomStringConvertible { let description: String }
+    public struct Failure: Error, CustomStringConvertible { public let description: String }
 
     private func check(_ call: (UnsafeMutablePointer<UnsafeMutablePointer<GError>?>) -> gboolean) throws {
         var error: UnsafeMutablePointer<GError>?
@@ -109,15 +107,15 @@ final class ReplayBed {
 /// Runs one capture against a replay bed and returns the image or the error, with the
 /// transfers the driver made, how long it took, and what the process held before and after
 /// (the USB context, its event thread, the device and the driver all gone by then).
-struct ReplayRun {
-    var result: Result<GreyImage, ReaderError>
-    var transfers: [USBTransferRecord]
-    var seconds: Double
-    var fingerDown: Bool
-    var resourcesBefore: ProcessResources
-    var resourcesAfter: ProcessResources
+public struct ReplayRun: Sendable {
+    public var result: Result<GreyImage, ReaderError>
+    public var transfers: [USBTransferRecord]
+    public var seconds: Double
+    public var fingerDown: Bool
+    public var resourcesBefore: ProcessResources
+    public var resourcesAfter: ProcessResources
 
-    static func capture(_ recording: Recording, replay: URL? = nil, fingerTimeout: Duration = .seconds(3)) throws
+    public static func capture(_ recording: Recording, replay: URL? = nil, fingerTimeout: Duration = .seconds(3)) throws
         -> ReplayRun
     {
         // umockdev's own sockets and threads belong to the bed: measure inside its lifetime.
@@ -137,10 +135,11 @@ struct ReplayRun {
 
     private static func session(_ recording: Recording, fingerTimeout: Duration) throws -> ReplayRun {
         let context = try USBContext()
-        let info = try #require(
-            try context.devices().first {
+        guard
+            let info = try context.devices().first(where: {
                 $0.vendorID == recording.model.id.vendor && $0.productID == recording.model.id.product
             })
+        else { throw ReplayBed.Failure(description: "\(recording.model) not in the test bed") }
         let trace = USBTrace()
         let handle = try context.open(info, trace: trace)
         let driver = recording.driver(for: handle)
@@ -164,11 +163,11 @@ struct ReplayRun {
 }
 
 /// What the process holds: open file descriptors and threads, for leak checks.
-struct ProcessResources: Equatable {
-    let descriptors: Int
-    let threads: Int
+public struct ProcessResources: Equatable, Sendable {
+    public let descriptors: Int
+    public let threads: Int
 
-    static var now: ProcessResources {
+    public static var now: ProcessResources {
         let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? -1
         return ProcessResources(descriptors: fds, threads: tasks)
