@@ -167,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FingerprintUSBTests",
-            dependencies: ["FingerprintUSB", "Fingerprint", "FingerprintReplay"],
+            dependencies: ["FingerprintUSB", "Fingerprint", "FingerprintReplay", "KioskCore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -11,13 +11,17 @@ public struct Recording: CustomStringConvertible, Sendable {
     public let model: SensorModel
     public let format: Format
 
+    /// `$KIOSK_FIXTURES`, else `../shared/fixtures` beside the repository, else the
+    /// workplace's `/work/shared/fixtures` (CI clones the repository elsewhere).
     public static let fixtures: URL = {
         if let configured = ProcessInfo.processInfo.environment["KIOSK_FIXTURES"] {
             return URL(fileURLWithPath: configured)
         }
         // Sources/FingerprintReplay/Replay.swift → repository → ../shared/fixtures
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        let beside = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+        if FileManager.default.fileExists(atPath: beside.path) { return beside }
+        return URL(fileURLWithPath: "/work/shared/fixtures")
     }()
 
     public static let nb1010 = Recording(name: "nb1010", model: NB1010Driver.model, format: .ioctl)
@@ -72,12 +76,23 @@ public final class ReplayBed {
     /// Adds the recording's device and replays `replay` (the recording, or a damaged copy).
     public init(_ recording: Recording, replay: URL? = nil) throws {
         bed = umockdev_testbed_new()
+        try plugIn(recording, replay: replay, announce: false)
+    }
+
+    /// Adds the device and its recorded session; `announce` sends the "add" uevent a real
+    /// arrival makes.
+    public func plugIn(_ recording: Recording, replay: URL? = nil, announce: Bool = true) throws {
         try check { umockdev_testbed_add_from_file(bed, recording.device.path, $0) }
         let file = (replay ?? recording.replay).path
         let target = try recording.replayTarget()
         switch recording.format {
         case .ioctl: try check { umockdev_testbed_load_ioctl(bed, target, file, $0) }
         case .pcap: try check { umockdev_testbed_load_pcap(bed, target, file, $0) }
+        }
+        if announce {
+            let line = try String(contentsOf: recording.device, encoding: .utf8).split(separator: "\n")
+                .first { $0.hasPrefix("P: ") }!
+            umockdev_testbed_uevent(bed, "/sys" + line.dropFirst(3), "add")
         }
     }
 

@@ -7,14 +7,17 @@ import Testing
 /// the files are RGB with R = G = B, so the grey value is simply R.
 @Suite("PNG decoding and encoding")
 struct PNGTests {
-    /// `$KIOSK_FIXTURES`, else `../shared/fixtures` next to the repository.
+    /// `$KIOSK_FIXTURES`, else `../shared/fixtures` next to the repository, else the
+    /// workplace's `/work/shared/fixtures` (CI clones the repository elsewhere).
     static let fixtures: URL = {
         if let configured = ProcessInfo.processInfo.environment["KIOSK_FIXTURES"] {
             return URL(fileURLWithPath: configured)
         }
         // Tests/FingerprintTests/PNGTests.swift → repository → ../shared/fixtures
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        let beside = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures")
+        if FileManager.default.fileExists(atPath: beside.path) { return beside }
+        return URL(fileURLWithPath: "/work/shared/fixtures")
     }()
 
     static func capture(_ name: String) throws -> [UInt8] {

@@ -2,6 +2,7 @@ import Fingerprint
 import FingerprintReplay
 import FingerprintUSB
 import Foundation
+import KioskCore
 import Testing
 
 /// The drivers against real recorded sessions, replayed by libumockdev in this process.
@@ -112,6 +113,77 @@ struct ReplayTests {
         driver.close()
         handle.close()
         withExtendedLifetime(bed) {}
+    }
+
+    // MARK: - The reader service
+
+    @Test("the reader service: ready when plugged in, live states during a capture, absent when pulled out")
+    func readerService() async throws {
+        let bed = try ReplayBed(.aes3500)
+        let reader = try USBFingerprintReader()
+        await reader.start()
+        #expect(await state(of: reader, becomes: .ready))
+        #expect(await reader.status().reader == "AuthenTec AES3500")
+        let log = StatusLog()
+        let updates = await reader.statusUpdates()
+        let listener = Task { for await status in updates { log.append(status) } }
+        let first = await reader.capture(timeout: .seconds(5))
+        #expect(first.accepted, "\(first)")
+        #expect((first.width, first.height, first.dpi) == (256, 256, 500))
+        #expect(await state(of: reader, becomes: .ready))
+        for _ in 0..<40 where log.states.count < 5 { try await Task.sleep(for: .milliseconds(25)) }
+        #expect(log.states.starts(with: [.ready, .waitingForFinger, .captured, .waitingForLift, .ready]))
+
+        try bed.unplug(.aes3500)
+        #expect(await state(of: reader, becomes: .absent))
+        #expect(await reader.capture(timeout: .seconds(1)).problem == .absent)
+        // Plugging back in is not replayed here: umockdev cannot load the same device twice
+        // in one test bed (it traps in GLib).
+        listener.cancel()
+        await reader.stop()
+        withExtendedLifetime(bed) {}
+    }
+
+    @Test("asynchronous transfers: a command and its reply without blocking a thread; cancelling a read ends it")
+    func asynchronousTransfers() async throws {
+        let bed = try ReplayBed(.nb1010)
+        let context = try USBContext()
+        let info = try #require(try context.devices().first { $0.vendorID == 0x298d })
+        let handle = try context.open(info)
+        try handle.claim(interface: 0)
+        try await handle.write(endpoint: 0x02, [0x80, 0x38, 0x01, 0x00, 0x08, 0x00, 0x00, 0x00], timeout: .seconds(1))
+        let reply = try await handle.read(endpoint: 0x83, length: 16, timeout: .seconds(1))
+        #expect(reply.count == 16 && reply[1] == 0x37 && reply[12] == 0xF7)
+        handle.close()
+
+        // A read the replayed UPEK never answers (cut before the finger event), cancelled.
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(UUID()).pcapng")
+        try PcapRecording.truncate(try Data(contentsOf: Recording.upek.replay), beforeDeviceReply: 0).write(to: copy)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        let upekBed = try ReplayBed(.upek, replay: copy)
+        let upekContext = try USBContext()
+        let upek = try upekContext.open(try #require(try upekContext.devices().first { $0.vendorID == 0x147e }))
+        let started = ContinuousClock.now
+        let read = Task { try await upek.read(endpoint: 0x81, length: 64, timeout: .seconds(30)) }
+        try await Task.sleep(for: .milliseconds(200))
+        read.cancel()
+        do {
+            _ = try await read.value
+            Issue.record("a cancelled read returned data")
+        } catch let error as USBError {
+            #expect(error.code == .cancelled)
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        upek.close()
+        withExtendedLifetime((bed, upekBed)) {}
+    }
+
+    func state(of reader: USBFingerprintReader, becomes state: FingerprintReaderStatus.State) async -> Bool {
+        for _ in 0..<100 {
+            if await reader.status().state == state { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return false
     }
 
     // MARK: - Damaged recordings
@@ -267,4 +339,12 @@ final class EventLog: @unchecked Sendable {
 final class DriverBox: @unchecked Sendable {
     let driver: any SensorDriver
     init(_ driver: any SensorDriver) { self.driver = driver }
+}
+
+/// Reader statuses as they arrive.
+final class StatusLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [FingerprintReaderStatus.State] = []
+    func append(_ status: FingerprintReaderStatus) { lock.withLock { storage.append(status.state) } }
+    var states: [FingerprintReaderStatus.State] { lock.withLock { storage } }
 }
