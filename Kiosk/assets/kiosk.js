@@ -293,7 +293,7 @@
       $("ticket-ahead").textContent = String(t.peopleAhead);
       $("ticket-wait").textContent = t.estimateMinutes
         ? t.estimateMinutes.from + "–" + t.estimateMinutes.to + " " + strings.minutes : strings.noEstimate;
-      $("ticket-status").textContent = location.host + t.statusPath;
+      $("ticket-status").textContent = t.statusURL.replace(/^https?:\/\//, "");
       $("ticket-registration").hidden = !reference;
       $("ticket-reference").textContent = reference || "";
       state.ticketId = t.id;

@@ -73,6 +73,8 @@ struct QueueAPI: Sendable {
         let peopleAhead: Int
         let estimateMinutes: Minutes?
         let statusPath: String
+        /// The status page as phones reach it (`public_url`), printed in the QR code too.
+        let statusURL: String
         /// Seconds until a called ticket may be marked as a no-show (the grace period), for the
         /// console's countdown; `nil` unless the ticket is called.
         var noShowInSeconds: Int? = nil
@@ -90,7 +92,7 @@ struct QueueAPI: Sendable {
             priority: ticket.priority?.rawValue, state: ticket.state.rawValue, counter: ticket.counter,
             issuedAt: ticket.issuedAt, calledAt: ticket.calledAt, peopleAhead: estimate.peopleAhead,
             estimateMinutes: estimate.minutes.map { TicketView.Minutes(from: $0.lowerBound, to: $0.upperBound) },
-            statusPath: "/t/\(id)")
+            statusPath: "/t/\(id)", statusURL: environment.publicURL + "/t/\(id)")
         if ticket.state == .called, let calledAt = ticket.calledAt {
             let elapsed = environment.now().timeIntervalSince(calledAt)
             view.noShowInSeconds = max(0, Int((environment.queue.policy.noShowGrace - elapsed).rounded(.up)))

@@ -38,6 +38,8 @@ def test_a_ticket_taken_on_the_screen_comes_out_of_the_printer(browser, printing
     before = settled_receipts(print_lab)
     context, page, errors = take_ticket(browser, process)
     assert page.inner_text("#ticket-print") == "Тасалбараа доорх принтерээс авна уу."
+    # The screen shows the same address as the QR code: where phones reach the kiosk.
+    assert page.inner_text("#ticket-status").startswith("kiosk.office.lan:8080/t/")
     assert "print-failed" not in (page.get_attribute("#ticket-print", "class") or "")
     receipt = print_lab.wait_for_receipts(before + 1)[-1]
     ticket_id = process.request("GET", "/api/v1/queue", cookie=process.staff_cookie())[1]["waiting"][0]["id"]
