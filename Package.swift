@@ -162,7 +162,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FingerprintTests",
-            dependencies: ["Fingerprint"],
+            dependencies: ["Fingerprint", "FingerprintReplay"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -39,25 +39,24 @@ public struct Recording: CustomStringConvertible, Sendable {
         try GreyImage(png: Array(try Data(contentsOf: directory.appendingPathComponent("capture.png"))))
     }
 
+    /// The sensor's sysfs path: the first `P:` line of `device` (the others are its hubs).
+    public func sysfsPath() throws -> String {
+        let device = try String(contentsOf: self.device, encoding: .utf8)
+        guard let line = device.split(separator: "\n").first(where: { $0.hasPrefix("P: ") }) else {
+            throw ReplayBed.Failure(description: "\(self.device.path) names no device")
+        }
+        return "/sys" + line.dropFirst(3)
+    }
+
     /// The device node (`/dev/bus/usb/001/003`) from the ioctl log's `@DEV` line, or the
-    /// sysfs path of the sensor (first `P:` line of `device`) for pcap replay.
+    /// sensor's sysfs path for pcap replay.
     public func replayTarget() throws -> String {
         switch format {
         case .ioctl:
             let first = try String(contentsOf: replay, encoding: .utf8).prefix { $0 != "\n" }
             return String(first.dropFirst("@DEV ".count))
         case .pcap:
-            let device = try String(contentsOf: self.device, encoding: .utf8)
-            let line = device.split(separator: "\n").first { $0.hasPrefix("P: ") }!
-            return "/sys" + line.dropFirst(3)
-        }
-    }
-
-    public func driver(for handle: USBDeviceHandle) -> any SensorDriver {
-        switch name {
-        case "nb1010": NB1010Driver(device: handle)
-        case "upektc_img": UPEKTouchChipDriver(device: handle)
-        default: AES3500Driver(device: handle)
+            return try sysfsPath()
         }
     }
 }
@@ -76,12 +75,6 @@ public final class ReplayBed {
     /// Adds the recording's device and replays `replay` (the recording, or a damaged copy).
     public init(_ recording: Recording, replay: URL? = nil) throws {
         bed = umockdev_testbed_new()
-        try plugIn(recording, replay: replay, announce: false)
-    }
-
-    /// Adds the device and its recorded session; `announce` sends the "add" uevent a real
-    /// arrival makes.
-    public func plugIn(_ recording: Recording, replay: URL? = nil, announce: Bool = true) throws {
         try check { umockdev_testbed_add_from_file(bed, recording.device.path, $0) }
         let file = (replay ?? recording.replay).path
         let target = try recording.replayTarget()
@@ -89,20 +82,13 @@ public final class ReplayBed {
         case .ioctl: try check { umockdev_testbed_load_ioctl(bed, target, file, $0) }
         case .pcap: try check { umockdev_testbed_load_pcap(bed, target, file, $0) }
         }
-        if announce {
-            let line = try String(contentsOf: recording.device, encoding: .utf8).split(separator: "\n")
-                .first { $0.hasPrefix("P: ") }!
-            umockdev_testbed_uevent(bed, "/sys" + line.dropFirst(3), "add")
-        }
     }
 
     deinit { g_object_unref(UnsafeMutableRawPointer(bed)) }
 
     /// Unplugs the device (as a person pulling the cable).
     public func unplug(_ recording: Recording) throws {
-        let line = try String(contentsOf: recording.device, encoding: .utf8).split(separator: "\n")
-            .first { $0.hasPrefix("P: ") }!
-        let path = "/sys" + line.dropFirst(3)
+        let path = try recording.sysfsPath()
         umockdev_testbed_uevent(bed, path, "remove")
         umockdev_testbed_remove_device(bed, path)
     }
@@ -137,18 +123,21 @@ public struct ReplayRun: Sendable {
         let bed = try ReplayBed(recording, replay: replay)
         defer { withExtendedLifetime(bed) {} }
         let before = ProcessResources.now
-        var run = try session(recording, fingerTimeout: fingerTimeout)
-        run.resourcesBefore = before
+        let (result, transfers, seconds, fingerDown) = try session(recording, fingerTimeout: fingerTimeout)
         var after = ProcessResources.now
         for _ in 0..<20 where after != before {
             Thread.sleep(forTimeInterval: 0.05)
             after = ProcessResources.now
         }
-        run.resourcesAfter = after
-        return run
+        return ReplayRun(
+            result: result, transfers: transfers, seconds: seconds, fingerDown: fingerDown, resourcesBefore: before,
+            resourcesAfter: after)
     }
 
-    private static func session(_ recording: Recording, fingerTimeout: Duration) throws -> ReplayRun {
+    /// One capture with its own context, device and driver, all released on return.
+    private static func session(_ recording: Recording, fingerTimeout: Duration) throws -> (
+        Result<GreyImage, ReaderError>, [USBTransferRecord], Double, Bool
+    ) {
         let context = try USBContext()
         guard
             let info = try context.devices().first(where: {
@@ -157,7 +146,7 @@ public struct ReplayRun: Sendable {
         else { throw ReplayBed.Failure(description: "\(recording.model) not in the test bed") }
         let trace = USBTrace()
         let handle = try context.open(info, trace: trace)
-        let driver = recording.driver(for: handle)
+        let driver = recording.model.driver(for: handle)
         let started = ContinuousClock.now
         var fingerDown = false
         let result: Result<GreyImage, ReaderError>
@@ -170,10 +159,8 @@ public struct ReplayRun: Sendable {
         driver.close()
         handle.close()
         let elapsed = ContinuousClock.now - started
-        return ReplayRun(
-            result: result, transfers: trace.records,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-            fingerDown: fingerDown, resourcesBefore: .now, resourcesAfter: .now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return (result, trace.records, seconds, fingerDown)
     }
 }
 

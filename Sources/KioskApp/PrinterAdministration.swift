@@ -72,14 +72,7 @@ public struct PrinterAdministration: Sendable {
                 lines: ["not sent: \(outcome.faults.map(\.rawValue).joined(separator: ", "))", outcome.detail]
                     .filter { !$0.isEmpty })
         }
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
-        var last: JobStatus?
-        while clock.now < deadline {
-            last = try? await printing.job(PrintJobID(job))
-            if last?.state.isFinal == true { break }
-            try? await Task.sleep(for: .milliseconds(250))
-        }
+        let last = try? await printing.wait(for: PrintJobID(job), timeout: timeout)
         let health = await printing.refresh().first { $0.role == role }
         let printed = last?.state == .completed && health?.isReady != false
         var lines = ["job \(job): \(last.map { "\($0.state)" } ?? "unknown")"]

@@ -1,8 +1,6 @@
 import Foundation
-import HTTPTypes
 import Hummingbird
 import KioskCore
-import NIOCore
 
 /// The fingerprint reader for the kiosk screen: its status as server-sent events, and captures.
 /// Only verdicts leave this API, never images.
@@ -42,27 +40,14 @@ struct FingerprintAPI: Sendable {
     /// `event: status` with the reader's status, at once and on every change.
     func events() -> Response {
         let reader = environment.fingerprintReader
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store",
-                HTTPField.Name("X-Accel-Buffering")!: "no",
-            ],
-            body: ResponseBody { writer in
-                try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
-                guard let reader else {
-                    let data = try JSON.encoder.encode(FingerprintReaderStatus(state: .absent))
-                    try await writer.write(
-                        ByteBuffer(string: "event: status\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
-                    try await writer.finish(nil)
-                    return
-                }
-                for await status in await reader.statusUpdates() {
-                    let data = try JSON.encoder.encode(status)
-                    try await writer.write(
-                        ByteBuffer(string: "event: status\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
-                }
-                try await writer.finish(nil)
-            })
+        return EventStream.response { writer in
+            guard let reader else {
+                try await writer.write(EventStream.event("status", FingerprintReaderStatus(state: .absent)))
+                return
+            }
+            for await status in await reader.statusUpdates() {
+                try await writer.write(EventStream.event("status", status))
+            }
+        }
     }
 }

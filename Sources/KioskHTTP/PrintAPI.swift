@@ -71,7 +71,7 @@ struct PrintAPI: Sendable {
 
     // MARK: - Documents
 
-    /// `{name}` placeholders filled in both languages.
+    /// A locale text with its `{name}` fields filled, in both languages.
     func fill(_ key: String, _ values: [String: String]) -> LocalizedText {
         var text = locales.both(key)
         for (name, value) in values {
@@ -120,6 +120,11 @@ struct PrintAPI: Sendable {
         return view(await printer.print(slip(ticket, estimate)))
     }
 
+    /// The answer of a kiosk that has no printer configured.
+    var noPrinter: PrintView {
+        view(PrintOutcome(status: .unavailable, role: .thermal, queue: nil, job: nil, faults: [], detail: ""))
+    }
+
     // MARK: - Handlers
 
     func printTicket(_ raw: String) async throws -> Response {
@@ -139,10 +144,7 @@ struct PrintAPI: Sendable {
         guard let registration = try await environment.registrations.registration(id: id) else {
             throw APIError.notFound(locales)
         }
-        guard let printer = environment.printer else {
-            return try JSON.response(
-                view(PrintOutcome(status: .unavailable, role: .thermal, queue: nil, job: nil, faults: [], detail: "")))
-        }
+        guard let printer = environment.printer else { return try JSON.response(noPrinter) }
         return try JSON.response(view(await printer.print(receipt(registration))))
     }
 

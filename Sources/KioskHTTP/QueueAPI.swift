@@ -349,52 +349,40 @@ struct QueueAPI: Sendable {
             after = recent.dropLast(6).last?.sequence ?? max(0, latest - 50)
         }
         let start = after
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store",
-                HTTPField.Name("X-Accel-Buffering")!: "no",
-            ],
-            body: ResponseBody { writer in
-                var sequence = start
-                var waitingShown = -1
-                var lastWrite = ContinuousClock.now
-                var lastWaitingCheck = ContinuousClock.now - .seconds(5)
-                try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
-                while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                    // Calls before the waiting count: a new board takes calls that arrive before
-                    // its first count as history (no flash, no announcement).
-                    for call in try await queue.calls(after: sequence, limit: 50) {
-                        let data = try JSON.encoder.encode(
+        return EventStream.response { writer in
+            var sequence = start
+            var waitingShown = -1
+            var lastWrite = ContinuousClock.now
+            var lastWaitingCheck = ContinuousClock.now - .seconds(5)
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                // Calls before the waiting count: a new board takes calls that arrive before
+                // its first count as history (no flash, no announcement).
+                for call in try await queue.calls(after: sequence, limit: 50) {
+                    try await writer.write(
+                        EventStream.event(
+                            "call", id: String(call.sequence),
                             DisplayCall(
                                 number: call.displayNumber, counter: call.counter, kind: call.kind.rawValue,
-                                serviceCode: call.serviceCode, at: call.at))
-                        try await writer.write(
-                            ByteBuffer(
-                                string:
-                                    "id: \(call.sequence)\nevent: call\ndata: \(String(decoding: data, as: UTF8.self))\n\n"
-                            ))
-                        sequence = call.sequence
-                        lastWrite = .now
-                    }
-                    if ContinuousClock.now - lastWaitingCheck >= .seconds(1) {
-                        lastWaitingCheck = .now
-                        let waiting = try await queue.waitingCount(at: now())
-                        if waiting != waitingShown {
-                            waitingShown = waiting
-                            try await writer.write(
-                                ByteBuffer(string: "event: waiting\ndata: {\"waiting\":\(waiting)}\n\n"))
-                            lastWrite = .now
-                        }
-                    }
-                    if ContinuousClock.now - lastWrite >= .seconds(15) {
-                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                        lastWrite = .now
-                    }
-                    try await Task.sleep(for: .milliseconds(50))
+                                serviceCode: call.serviceCode, at: call.at)))
+                    sequence = call.sequence
+                    lastWrite = .now
                 }
-                try await writer.finish(nil)
-            })
+                if ContinuousClock.now - lastWaitingCheck >= .seconds(1) {
+                    lastWaitingCheck = .now
+                    let waiting = try await queue.waitingCount(at: now())
+                    if waiting != waitingShown {
+                        waitingShown = waiting
+                        try await writer.write(EventStream.event("waiting", ["waiting": waiting]))
+                        lastWrite = .now
+                    }
+                }
+                if ContinuousClock.now - lastWrite >= .seconds(15) {
+                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    lastWrite = .now
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
     }
 
     struct DisplayCall: Encodable {

@@ -110,9 +110,14 @@ public final class PrintLab: Sendable {
     }
 
     public func waitForReceipts(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [Receipt] {
+        try await Self.poll(until: count, timeout: timeout, receipts)
+    }
+
+    /// Reads `list` every 50 ms until it holds `count` items or `timeout` passes.
+    private static func poll<T>(until count: Int, timeout: Duration, _ list: () -> [T]) async throws -> [T] {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while true {
-            let found = receipts()
+            let found = list()
             if found.count >= count || ContinuousClock.now >= deadline { return found }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -130,12 +135,7 @@ public final class PrintLab: Sendable {
     }
 
     public func waitForA4(_ count: Int, timeout: Duration = .seconds(10)) async throws -> [URL] {
-        let deadline = ContinuousClock.now.advanced(by: timeout)
-        while true {
-            let found = a4Documents()
-            if found.count >= count || ContinuousClock.now >= deadline { return found }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        try await Self.poll(until: count, timeout: timeout, a4Documents)
     }
 
     /// Makes the emulated receipt printer report a fault (`paper-out`, `cover-open`, `offline`,

@@ -89,7 +89,7 @@ public struct ESCPOS: Sendable {
         }
         // The near-end sensor also trips when the roll is out; "out" says it all.
         if faults.contains(.paperOut) { faults.remove(.paperLow) }
-        return faults.sorted()
+        return PrinterFault.ordered(faults)
     }
 
     public static func isStatusByte(_ byte: UInt8) -> Bool { byte & 0x93 == 0x12 }

@@ -130,7 +130,7 @@ public actor PrintService: DocumentPrinter {
             "not printing: printer has a fault",
             metadata: ["queue": "\(queue)", "faults": "\(health.faults.map(\.rawValue))"])
         // The blocking faults first, then what else CUPS reports (a stopped queue's jam).
-        let faults = Self.ordered(blocking + health.faults.filter(\.blocksPrinting))
+        let faults = PrinterFault.ordered(blocking + health.faults.filter(\.blocksPrinting))
         return PrintOutcome(status: .failed, role: role, queue: queue, job: nil, faults: faults, detail: health.detail)
     }
 
@@ -288,13 +288,9 @@ public actor PrintService: DocumentPrinter {
             faults.append(.failed)
             details.append(failure)
         }
-        let health = record(role, queue: queue, faults: Self.ordered(faults), detail: details.joined(separator: "; "))
-        return (health, Self.ordered(blocking))
-    }
-
-    private static func ordered(_ faults: [PrinterFault]) -> [PrinterFault] {
-        var seen = Set<PrinterFault>()
-        return faults.filter { seen.insert($0).inserted }.sorted()
+        let health = record(
+            role, queue: queue, faults: PrinterFault.ordered(faults), detail: details.joined(separator: "; "))
+        return (health, PrinterFault.ordered(blocking))
     }
 
     @discardableResult
@@ -344,8 +340,10 @@ public actor PrintService: DocumentPrinter {
 
     // MARK: - Jobs for technicians
 
-    /// A job's state, for the technician's test command.
-    public func job(_ id: PrintJobID) async throws -> JobStatus { try await cups.job(id) }
+    /// Follows a job until it is final or `timeout` passes, for the technician's test command.
+    public func wait(for id: PrintJobID, timeout: Duration) async throws -> JobStatus {
+        try await cups.wait(for: id, timeout: timeout, poll: .milliseconds(250))
+    }
 
     /// Every queue on the CUPS server.
     public func printers() async throws -> [PrinterStatus] { try await cups.printers() }

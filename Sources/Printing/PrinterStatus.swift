@@ -35,8 +35,7 @@ public struct PrinterStatus: Sendable, Hashable {
         var found: [PrinterFault] = reasons.compactMap(PrinterFault.init(stateReason:))
         if state == .stopped { found.append(.stopped) }
         if !isAcceptingJobs { found.append(.notAcceptingJobs) }
-        var seen = Set<PrinterFault>()
-        return found.filter { seen.insert($0).inserted }.sorted()
+        return PrinterFault.ordered(found)
     }
 }
 

@@ -188,15 +188,20 @@ struct FingerprintCommands: AsyncParsableCommand {
         subcommands: [FingerprintList.self, FingerprintCapture.self])
 }
 
+/// The readers on the bus that a driver supports, with their model.
+func supportedReaders(_ context: USBContext) throws -> [(USBDeviceInfo, SensorModel)] {
+    try context.devices().compactMap { info in
+        SensorModel.model(for: USBID(info.vendorID, info.productID)).map { (info, $0) }
+    }
+}
+
 struct FingerprintList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List the supported fingerprint readers on the USB bus, with their state.")
 
     func run() async throws {
         let context = try USBContext()
-        let readers = try context.devices().compactMap { info in
-            SensorModel.model(for: USBID(info.vendorID, info.productID)).map { (info, $0) }
-        }
+        let readers = try supportedReaders(context)
         if readers.isEmpty {
             print(
                 "no supported reader found (supported: \(SensorModel.all.map(\.description).joined(separator: ", ")))")
@@ -236,11 +241,7 @@ struct FingerprintCapture: AsyncParsableCommand {
 
     func run() async throws {
         let context = try USBContext()
-        guard
-            let (info, model) = try context.devices().lazy.compactMap({ info in
-                SensorModel.model(for: USBID(info.vendorID, info.productID)).map { (info, $0) }
-            }).first
-        else {
+        guard let (info, model) = try supportedReaders(context).first else {
             print("no supported reader found")
             throw ExitCode(1)
         }

@@ -1,4 +1,5 @@
 import Fingerprint
+import FingerprintReplay
 import Foundation
 import Testing
 
@@ -7,21 +8,8 @@ import Testing
 /// the files are RGB with R = G = B, so the grey value is simply R.
 @Suite("PNG decoding and encoding")
 struct PNGTests {
-    /// `$KIOSK_FIXTURES`, else `../shared/fixtures` next to the repository, else the
-    /// workplace's `/work/shared/fixtures` (CI clones the repository elsewhere).
-    static let fixtures: URL = {
-        if let configured = ProcessInfo.processInfo.environment["KIOSK_FIXTURES"] {
-            return URL(fileURLWithPath: configured)
-        }
-        // Tests/FingerprintTests/PNGTests.swift → repository → ../shared/fixtures
-        let beside = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/fixtures")
-        if FileManager.default.fileExists(atPath: beside.path) { return beside }
-        return URL(fileURLWithPath: "/work/shared/fixtures")
-    }()
-
     static func capture(_ name: String) throws -> [UInt8] {
-        let url = fixtures.appendingPathComponent("usb/\(name)/capture.png")
+        let url = Recording.fixtures.appendingPathComponent("usb/\(name)/capture.png")
         try #require(
             FileManager.default.fileExists(atPath: url.path),
             "fixture \(url.path) missing; set KIOSK_FIXTURES to the shared fixtures folder")

@@ -19,6 +19,11 @@ public enum PrinterFault: String, Sendable, Codable, CaseIterable, Comparable {
     public static func < (lhs: PrinterFault, rhs: PrinterFault) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
+
+    /// `faults` without repeats, most serious first.
+    public static func ordered(_ faults: some Sequence<PrinterFault>) -> [PrinterFault] {
+        Set(faults).sorted()
+    }
 }
 
 public enum PrinterRole: String, Sendable, Codable, CaseIterable {
