@@ -11,7 +11,8 @@ let package = Package(
     name: "lswo-kiosk",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "kiosk", targets: ["kiosk"])
+        .executable(name: "kiosk", targets: ["kiosk"]),
+        .executable(name: "lmis-hub", targets: ["lmis-hub"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -22,6 +23,11 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // LMIS sync: Ed25519 request signatures, the kiosk's HTTPS client, the hub's PostgreSQL.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // libxcrypt from Debian: the slow password hash (yescrypt) for staff PINs.
@@ -34,6 +40,8 @@ let package = Package(
         // libusb-1.0 for the fingerprint readers, and libumockdev to replay recorded USB sessions in tests.
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         .systemLibrary(name: "CUMockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev"])]),
+        // zlib from Debian: gzip bodies of the LMIS protocol.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Fingerprints: grey images, PNG, (later) quality, minutiae, matching. Pure Swift.
         .target(name: "Fingerprint", swiftSettings: swiftSettings),
         // USB fingerprint readers: libusb wrapper, hot-plug, sensor drivers.
@@ -95,6 +103,7 @@ let package = Package(
                 "KioskHTTP",
                 "Printing",
                 "FingerprintUSB",
+                "LMISSync",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -110,8 +119,59 @@ let package = Package(
                 "Printing",
                 "Fingerprint",
                 "FingerprintUSB",
+                "LMISProtocol",
+                "LMISSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Wire types of the kiosk ↔ LMIS protocol, request signatures and gzip bodies.
+        .target(
+            name: "LMISProtocol",
+            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // The kiosk's side of sync: outbox upload, downloads, identity checks, enrolment.
+        .target(
+            name: "LMISSync",
+            dependencies: [
+                "KioskCore",
+                "KioskStore",
+                "LMISProtocol",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The reference central server: Hummingbird and PostgreSQL.
+        .target(
+            name: "LMISHub",
+            dependencies: [
+                "LMISProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "lmis-hub",
+            dependencies: [
+                "LMISHub",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -188,6 +248,19 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LMISTests",
+            dependencies: [
+                "LMISProtocol", "LMISSync", "LMISHub", "KioskCore", "KioskStore", "KioskApp", "KioskTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -12,16 +12,19 @@ cd "$ROOT"
 # time zone data for Asia/Hovd,
 # fonts with Mongolian Cyrillic (Ө ө Ү ү) for the screens, espeak-ng for the English
 # announcement clips, curl for the health check, libcups for printing, cairo and pango
-# for laying out tickets and PDF lists, libusb for the fingerprint readers.
+# for laying out tickets and PDF lists, libusb for the fingerprint readers, zlib for the
+# gzip bodies of the LMIS protocol.
 BUILD_PACKAGES=(git libsqlite3-dev libcrypt-dev pkg-config tzdata ca-certificates curl
-    libcups2-dev libcairo2-dev libpango1.0-dev libusb-1.0-0-dev)
+    libcups2-dev libcairo2-dev libpango1.0-dev libusb-1.0-0-dev zlib1g-dev)
 RUN_PACKAGES=(fonts-noto-core fonts-dejavu-core espeak-ng)
 # What the tests add: a real Chromium for the browser tests, Python for Playwright and pytest,
 # a private cupsd with an IPP Everywhere printer (ippeveprinter, which needs a D-Bus daemon),
-# poppler to read PDFs back, tesseract with Mongolian to read printed tickets back, and
-# umockdev to replay recorded USB sessions of real fingerprint sensors.
+# poppler to read PDFs back, tesseract with Mongolian to read printed tickets back,
+# umockdev to replay recorded USB sessions of real fingerprint sensors, and PostgreSQL 15 for
+# the LMIS hub (the tests start their own private cluster; Debian's default one is not used).
 TEST_PACKAGES=(chromium python3 python3-venv cups-daemon cups-client cups-ipp-utils dbus-daemon
-    poppler-utils tesseract-ocr tesseract-ocr-mon tesseract-ocr-eng umockdev libumockdev-dev)
+    poppler-utils tesseract-ocr tesseract-ocr-mon tesseract-ocr-eng umockdev libumockdev-dev
+    postgresql-15 postgresql-client-15)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

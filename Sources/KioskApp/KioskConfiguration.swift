@@ -37,6 +37,10 @@ public struct KioskConfiguration: Sendable, Equatable {
     public var fingerprintReader: String = "auto"
     /// Folder of PNG images the virtual reader "captures"; nil: `Kiosk/fingerprints/demo`.
     public var fingerprintImages: String?
+    /// PEM roots to trust for the LMIS hub instead of the system's (a hub with a private CA).
+    public var lmisCAFile: String?
+    /// Seconds between sync rounds while the link is up.
+    public var syncInterval: Int = 60
 
     public enum ThermalPaperWidth: Int, Sendable {
         case mm58 = 58, mm80 = 80
@@ -49,7 +53,7 @@ public struct KioskConfiguration: Sendable, Equatable {
         "host", "port", "data_dir", "kiosk_dir", "office_code", "office_name_mn", "office_name_en", "office_unit",
         "time_zone", "language", "idle_seconds", "countdown_seconds", "log_level", "services_file", "demo_staff",
         "public_url", "cups_server", "thermal_queue", "a4_queue", "thermal_paper", "thermal_status",
-        "fingerprint_reader", "fingerprint_images",
+        "fingerprint_reader", "fingerprint_images", "lmis_ca_file", "sync_interval",
     ]
 
     /// Applies one setting by key; throws `ConfigurationError` naming the key on a bad value.
@@ -136,6 +140,8 @@ public struct KioskConfiguration: Sendable, Equatable {
             }
             fingerprintReader = value
         case "fingerprint_images": fingerprintImages = value
+        case "lmis_ca_file": lmisCAFile = value.isEmpty ? nil : value
+        case "sync_interval": syncInterval = try int(5...86_400)
         default:
             throw ConfigurationError(key: key, problem: "is not a setting")
         }

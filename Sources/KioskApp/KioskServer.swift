@@ -4,6 +4,7 @@ public import Hummingbird
 public import KioskCore
 import KioskHTTP
 public import KioskStore
+public import LMISSync
 public import Logging
 public import Printing
 public import ServiceLifecycle
@@ -19,6 +20,8 @@ public struct KioskServer: Sendable {
     public let printing: PrintService
     /// Starts and stops the fingerprint reader with the service group.
     let fingerprintLifecycle: FingerprintLifecycle?
+    /// Uploads the outbox and downloads vacancies and reference data while the kiosk serves.
+    public let sync: LMISSyncService
 
     public init(configuration: KioskConfiguration, logger: Logger) async throws {
         self.configuration = configuration
@@ -58,6 +61,13 @@ public struct KioskServer: Sendable {
             configuration, kioskDirectory: kioskDirectory, logger: logger)
         self.fingerprintLifecycle = fingerprintLifecycle
 
+        let sync = LMISSyncService(
+            engine: SyncEngine(
+                database: database, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true),
+                caFile: configuration.lmisCAFile, softwareVersion: KioskServer.softwareVersion, logger: logger),
+            interval: .seconds(configuration.syncInterval), logger: logger)
+        self.sync = sync
+
         let environment = KioskHTTPEnvironment(
             office: office,
             registrations: SQLiteRegistrationRepository(database: database, officeCode: office.code),
@@ -74,7 +84,8 @@ public struct KioskServer: Sendable {
             printer: printing,
             fingerprintReader: fingerprintReader,
             publicURL: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)",
-            healthCheck: { await database.isUsable() })
+            healthCheck: { await database.isUsable() },
+            syncStatus: { try? await sync.status() })
         let router = try await KioskRouter.build(environment)
         application = Application(
             router: router,
@@ -90,6 +101,8 @@ public struct KioskServer: Sendable {
             },
             logger: logger)
     }
+
+    public static let softwareVersion = "0.6.0"
 
     /// Demo office accounts (PIN `demoPIN`), created only when `demo_staff` is on and no staff exist.
     public static let demoStaff: [(String, String, StaffRole)] = [
@@ -182,7 +195,10 @@ public struct KioskServer: Sendable {
     public func run(logger: Logger) async throws {
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: application), .init(service: PrinterMonitor(printing: printing))]
+                services: [
+                    .init(service: application), .init(service: PrinterMonitor(printing: printing)),
+                    .init(service: sync),
+                ]
                     + (fingerprintLifecycle.map { [.init(service: $0)] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

@@ -28,6 +28,8 @@ public struct KioskHTTPEnvironment: Sendable {
     public var now: @Sendable () -> Date
     /// Whether the database can be used, for `/healthz`.
     public var healthCheck: @Sendable () async -> Bool
+    /// Where the kiosk stands with the LMIS, for the staff console; nil when unknown.
+    public var syncStatus: @Sendable () async -> SyncStatus?
 
     public init(
         office: Office, registrations: any RegistrationRepository, summaries: any OfficeSummarySource,
@@ -37,7 +39,8 @@ public struct KioskHTTPEnvironment: Sendable {
         fingerprintReader: (any FingerprintReaderPort)? = nil,
         publicURL: String = "http://127.0.0.1:8080", consentTextVersion: String = "2026-1",
         maxBodyBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = { Date() },
-        healthCheck: @escaping @Sendable () async -> Bool
+        healthCheck: @escaping @Sendable () async -> Bool,
+        syncStatus: @escaping @Sendable () async -> SyncStatus? = { nil }
     ) {
         self.office = office
         self.registrations = registrations
@@ -56,6 +59,7 @@ public struct KioskHTTPEnvironment: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.now = now
         self.healthCheck = healthCheck
+        self.syncStatus = syncStatus
     }
 
     var validator: RegistrationValidator {

@@ -306,6 +306,18 @@ struct QueueAPI: Sendable {
         let figures: [QueueFigures]
         /// The printers' health, so the console shows paper-out and jams as they happen.
         let printers: [PrintAPI.PrinterView]
+        /// The LMIS link: last success, records waiting and their age, quarantined records.
+        let sync: SyncView?
+    }
+
+    struct SyncView: Encodable {
+        let enrolled: Bool
+        let lastSuccessAt: Date?
+        let lastError: String?
+        let waiting: Int
+        let oldestWaitingSeconds: Int?
+        let quarantined: Int
+        let unverified: Int
     }
 
     /// What a counter sees: today's waiting tickets (in calling order), its active and parked
@@ -328,7 +340,13 @@ struct QueueAPI: Sendable {
                 active: active.filter { $0.counter == session.counter || $0.state == .parked }
                     .map { view($0) },
                 figures: try await environment.queue.figures(at: now),
-                printers: await PrintAPI(environment: environment).printerViews()))
+                printers: await PrintAPI(environment: environment).printerViews(),
+                sync: await environment.syncStatus().map {
+                    SyncView(
+                        enrolled: $0.hubURL != nil, lastSuccessAt: $0.lastSuccessAt,
+                        lastError: $0.lastError, waiting: $0.waiting, oldestWaitingSeconds: $0.oldestWaitingSeconds,
+                        quarantined: $0.quarantined, unverified: $0.unverified)
+                }))
     }
 
     // MARK: - Display board

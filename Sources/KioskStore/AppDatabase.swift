@@ -208,6 +208,70 @@ public final class AppDatabase: Sendable {
                     );
                     """)
         }
+        migrator.registerMigration("v3: LMIS sync state, vacancies, identity checks") { db in
+            try db.execute(
+                sql: """
+                    -- What the hub answered for each outbox record: NULL while waiting.
+                    ALTER TABLE outbox ADD COLUMN sync_state TEXT CHECK (sync_state IN ('applied', 'duplicate', 'conflict', 'rejected'));
+                    ALTER TABLE outbox ADD COLUMN sync_reason TEXT;
+                    ALTER TABLE outbox ADD COLUMN synced_at TEXT;
+                    CREATE INDEX outbox_waiting ON outbox (seq) WHERE sync_state IS NULL;
+                    CREATE INDEX outbox_rejected ON outbox (seq) WHERE sync_state = 'rejected';
+
+                    -- The hub this kiosk is enrolled with (its private key lives in a file beside the database).
+                    CREATE TABLE lmis_enrolment (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        hub_url TEXT NOT NULL,
+                        device_id TEXT NOT NULL,
+                        office_code TEXT NOT NULL,
+                        enrolled_at TEXT NOT NULL
+                    );
+                    CREATE TABLE lmis_sync_status (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        cursor TEXT,
+                        last_attempt_at TEXT,
+                        last_success_at TEXT,
+                        last_error TEXT,
+                        clock_offset_seconds REAL NOT NULL DEFAULT 0
+                    );
+                    INSERT INTO lmis_sync_status (id) VALUES (1);
+
+                    -- The hub's id of each registered person (the surviving one after a merge).
+                    CREATE TABLE lmis_person (
+                        registration_id TEXT PRIMARY KEY,
+                        person_id TEXT NOT NULL
+                    );
+
+                    -- Open vacancies from the LMIS; `generation` marks rows seen since the last reset.
+                    CREATE TABLE vacancy (
+                        reference TEXT PRIMARY KEY,
+                        title TEXT NOT NULL,
+                        isco_code TEXT NOT NULL,
+                        employer TEXT NOT NULL,
+                        aimag_code TEXT NOT NULL,
+                        soum_code TEXT,
+                        wage_min INTEGER,
+                        wage_max INTEGER,
+                        hours TEXT NOT NULL,
+                        posted_on TEXT NOT NULL,
+                        closes_on TEXT NOT NULL,
+                        data TEXT NOT NULL,
+                        generation TEXT NOT NULL
+                    );
+                    CREATE INDEX vacancy_closes ON vacancy (closes_on);
+
+                    -- Registry checks waiting for the hub (made offline), and their answers.
+                    CREATE TABLE identity_check (
+                        registration_id TEXT PRIMARY KEY,
+                        registry_number TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('pending', 'verified', 'mismatch', 'notFound')),
+                        requested_at TEXT NOT NULL,
+                        checked_at TEXT,
+                        attempts INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE INDEX identity_check_pending ON identity_check (requested_at) WHERE state = 'pending';
+                    """)
+        }
         return migrator
     }()
 }

@@ -32,6 +32,12 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
                 reference: Registration.reference(officeCode: officeCode, number: number),
                 officeCode: officeCode, revision: 1, details: details, createdAt: instant, updatedAt: instant)
             try Self.insert(registration, db)
+            // Unverified until the LMIS has checked the number with the civil registry.
+            try db.run(
+                """
+                INSERT INTO identity_check (registration_id, registry_number, state, requested_at)
+                VALUES (?, ?, 'pending', ?)
+                """, [Self.key(registration.id), details.registryNumber.value, Outbox.utcTimestamp(instant)])
             try Outbox.append(
                 db, officeCode: officeCode, type: .registrationCreated,
                 payload: RegistrationPayload(registration: registration), at: instant)

@@ -4,6 +4,8 @@ import FingerprintUSB
 import Foundation
 import KioskApp
 import KioskCore
+import LMISProtocol
+import LMISSync
 import Logging
 import Printing
 
@@ -12,7 +14,7 @@ struct Kiosk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "LSWO Kiosk: the office appliance of a Mongolian Labour and Social Welfare Office.",
-        subcommands: [Serve.self, Staff.self, Printers.self, FingerprintCommands.self])
+        subcommands: [Serve.self, Staff.self, Printers.self, FingerprintCommands.self, SyncCommands.self])
 }
 
 struct Staff: AsyncParsableCommand {
@@ -265,6 +267,129 @@ struct FingerprintCapture: AsyncParsableCommand {
             )
         } catch let error as ReaderError {
             print("capture failed: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Settings from `--config` and the environment, as a usage error when wrong.
+func loadConfiguration(_ config: String?, dataDir: String?) throws -> KioskConfiguration {
+    var configuration = KioskConfiguration()
+    do {
+        if let config {
+            try configuration.apply(fileContents: try String(contentsOfFile: config, encoding: .utf8), path: config)
+        }
+        try configuration.apply(environment: ProcessInfo.processInfo.environment)
+        if let dataDir { try configuration.set("data_dir", dataDir) }
+    } catch let error as ConfigurationError {
+        throw ValidationError(error.description)
+    }
+    return configuration
+}
+
+struct SyncOptions: ParsableArguments {
+    @Option(help: "Config file of `key = value` lines.") var config: String?
+    @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
+
+    func administration() throws -> SyncAdministration {
+        var logger = Logger(label: "kiosk.sync")
+        logger.logLevel = .warning
+        return try SyncAdministration(configuration: try loadConfiguration(config, dataDir: dataDir), logger: logger)
+    }
+}
+
+struct SyncCommands: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync", abstract: "The link to the central LMIS: enrol, status, sync now.",
+        subcommands: [SyncEnrol.self, SyncStatusCommand.self, SyncNow.self])
+}
+
+struct SyncEnrol: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enrol",
+        abstract: "Enrol this kiosk with an LMIS hub, using a one-time code the hub issued.",
+        discussion: """
+            Makes a new device key. Refused while records wait to be uploaded to the current hub             (they would never arrive), unless --force.
+            """)
+    @OptionGroup var options: SyncOptions
+    @Option(help: "The hub's address, e.g. https://lmis.example.mn") var hub: String
+    @Option(help: "The one-time enrolment code, e.g. ABCD-EFGH-JKLM.") var code: String
+    @Option(help: "A name for this device on the hub.") var name: String = ProcessInfo.processInfo.hostName
+    @Flag(help: "Enrol even though records wait for the current hub (they are abandoned).") var force = false
+
+    func run() async throws {
+        do {
+            let enrolled = try await options.administration().enrol(
+                hubURL: hub, code: code, deviceName: name, force: force)
+            print("enrolled as \(enrolled.deviceID) for office \(enrolled.officeCode) (\(enrolled.officeName))")
+        } catch let error as SyncError {
+            print("enrolment failed: \(error)")
+            throw ExitCode(1)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
+struct SyncStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Last success, records waiting and their age, quarantined records.")
+    @OptionGroup var options: SyncOptions
+    @Flag(help: "Print JSON for scripts.") var json = false
+
+    func run() async throws {
+        let administration = try options.administration()
+        let status = try await administration.status()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            encoder.dateEncodingStrategy = .iso8601
+            print(String(decoding: try encoder.encode(status), as: UTF8.self))
+            return
+        }
+        func age(_ seconds: Int) -> String {
+            seconds >= 86_400
+                ? "\(seconds / 86_400) d \(seconds % 86_400 / 3600) h"
+                : seconds >= 3600
+                    ? "\(seconds / 3600) h \(seconds % 3600 / 60) min" : "\(seconds / 60) min \(seconds % 60) s"
+        }
+        print("hub:            \(status.hubURL ?? "not enrolled (kiosk sync enrol)")")
+        if let device = status.deviceID { print("device:         \(device)") }
+        print("last success:   \(status.lastSuccessAt.map { $0.formatted(.iso8601) } ?? "never")")
+        if let error = status.lastError { print("last error:     \(error)") }
+        print(
+            "waiting:        \(status.waiting) records\(status.oldestWaitingSeconds.map { ", oldest \(age($0))" } ?? "")"
+        )
+        print("quarantined:    \(status.quarantined) records")
+        print("unverified:     \(status.unverified) registrations")
+        print("vacancies:      \(status.vacancies) open")
+        if abs(status.clockOffsetSeconds) > 60 {
+            print("clock:          \(Int(status.clockOffsetSeconds)) s behind the hub")
+        }
+        for record in try await administration.quarantined() {
+            print("  quarantined #\(record.sequence) \(record.type): \(record.reason)")
+        }
+    }
+}
+
+struct SyncNow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "now", abstract: "Run one sync round now: upload, download, registry checks.",
+        discussion: "Exits 1 when the round did not complete.")
+    @OptionGroup var options: SyncOptions
+
+    func run() async throws {
+        let report = await (try options.administration()).round()
+        let uploaded = RecordStatus.allCases.compactMap { status in
+            report.uploaded[status].map { "\($0) \(status.rawValue)" }
+        }
+        print("uploaded: \(uploaded.isEmpty ? "nothing" : uploaded.joined(separator: ", "))")
+        print(
+            "downloaded: \(report.changes) changes\(report.reset ? " (the hub's feed restarted: everything fetched again)" : "")"
+        )
+        print("registry checks: \(report.checks)")
+        if let error = report.error {
+            print("sync incomplete: \(error)")
             throw ExitCode(1)
         }
     }

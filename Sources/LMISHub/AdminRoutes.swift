@@ -1,0 +1,203 @@
+import Crypto
+import Foundation
+import Hummingbird
+import LMISProtocol
+import Logging
+import NIOCore
+
+/// Operators' endpoints under `/admin`, behind `Authorization: Bearer <admin_token>`.
+struct AdminRoutes {
+    let hub: HubRouter
+
+    struct OfficeBody: Codable {
+        var name: String
+        var adminUnit: String?
+        var timeZone: String?
+    }
+
+    struct CodeRequest: Codable {
+        var officeCode: String
+        var validHours: Int?
+    }
+
+    struct CodeResponse: Codable {
+        var code: String
+        var officeCode: String
+        var expiresAt: String
+    }
+
+    struct SimulatedPerson: Codable {
+        var registryNumber: String
+        var familyName: String
+        var givenName: String
+        var birthDate: String
+        var sex: String
+        /// base64 of a finger template the simulated registry expects.
+        var template: String?
+    }
+
+    struct Count: Codable { var accepted: Int }
+
+    func add(to router: Router<BasicRequestContext>) {
+        let admin = router.group("admin")
+        admin.put("offices/:code") { request, context in
+            try await self.run(request) {
+                let code = context.parameters.get("code") ?? ""
+                let body = try HubRouter.decode(OfficeBody.self, try await HubRouter.body(request).inflated)
+                let zone = body.timeZone ?? "Asia/Ulaanbaatar"
+                guard !code.isEmpty, !body.name.isEmpty, TimeZone(identifier: zone) != nil else {
+                    throw HubRouter.Failure(
+                        status: .badRequest, code: .badRequest, message: "code, name and a known time zone are required"
+                    )
+                }
+                try await hub.store.upsertOffice(
+                    code: code, name: body.name, adminUnit: body.adminUnit ?? code, timeZone: zone)
+                return HubRouter.json(Count(accepted: 1), gzip: false)
+            }
+        }
+        admin.post("enrolment-codes") { request, _ in
+            try await self.run(request) {
+                let body = try HubRouter.decode(CodeRequest.self, try await HubRouter.body(request).inflated)
+                let hours = body.validHours ?? 72
+                guard (1...24 * 30).contains(hours) else {
+                    throw HubRouter.Failure(status: .badRequest, code: .badRequest, message: "validHours must be 1–720")
+                }
+                do {
+                    let issued = try await hub.store.issueEnrolmentCode(office: body.officeCode, validFor: hours)
+                    hub.logger.notice("enrolment code issued", metadata: ["hub.office": "\(body.officeCode)"])
+                    return HubRouter.json(
+                        CodeResponse(
+                            code: issued.code, officeCode: body.officeCode, expiresAt: LMISTime.format(issued.expires)),
+                        gzip: false)
+                } catch let error as HubStoreError {
+                    throw HubRouter.Failure(status: .notFound, code: .notFound, message: error.description)
+                }
+            }
+        }
+        admin.get("devices") { request, _ in
+            try await self.run(request) {
+                HubRouter.json(try await hub.store.devices(), gzip: HubRouter.acceptsGzip(request))
+            }
+        }
+        admin.post("devices/:id/revoke") { request, context in
+            try await self.run(request) {
+                let id = context.parameters.get("id") ?? ""
+                guard try await hub.store.revoke(device: id) else {
+                    throw HubRouter.Failure(status: .notFound, code: .notFound, message: "no device \(id)")
+                }
+                hub.logger.notice("device revoked", metadata: ["hub.device": "\(id)"])
+                return HubRouter.json(Count(accepted: 1), gzip: false)
+            }
+        }
+        admin.put("vacancies") { request, _ in
+            try await self.run(request) {
+                let vacancies = try HubRouter.decode([VacancyRecord].self, try await HubRouter.body(request).inflated)
+                let problems = vacancies.flatMap { v in v.problems.map { "\(v.reference): \($0)" } }
+                guard problems.isEmpty else {
+                    throw HubRouter.Failure(
+                        status: .badRequest, code: .badRequest, message: problems.prefix(20).joined(separator: "; "))
+                }
+                try await hub.store.upsertVacancies(vacancies)
+                return HubRouter.json(Count(accepted: vacancies.count), gzip: false)
+            }
+        }
+        admin.delete("vacancies/:reference") { request, context in
+            try await self.run(request) {
+                let reference = context.parameters.get("reference") ?? ""
+                guard try await hub.store.closeVacancy(reference: reference) else {
+                    throw HubRouter.Failure(status: .notFound, code: .notFound, message: "no open vacancy \(reference)")
+                }
+                return HubRouter.json(Count(accepted: 1), gzip: false)
+            }
+        }
+        admin.put("reference/:kind") { request, context in
+            try await self.run(request) {
+                guard let kind = ReferenceKind(rawValue: context.parameters.get("kind") ?? "") else {
+                    throw HubRouter.Failure(status: .notFound, code: .notFound, message: "unknown reference kind")
+                }
+                let items = try HubRouter.decode([JSONValue].self, try await HubRouter.body(request).inflated)
+                var keyed: [(key: String, data: JSONValue)] = []
+                for item in items {
+                    guard let code = item["code"]?.string, !code.isEmpty else {
+                        throw HubRouter.Failure(
+                            status: .badRequest, code: .badRequest, message: "every item needs a `code`")
+                    }
+                    keyed.append((code, item))
+                }
+                guard Set(keyed.map(\.key)).count == keyed.count else {
+                    throw HubRouter.Failure(status: .badRequest, code: .badRequest, message: "codes must be distinct")
+                }
+                try await hub.store.replaceReference(kind, items: keyed)
+                return HubRouter.json(Count(accepted: keyed.count), gzip: false)
+            }
+        }
+        admin.put("simulated-civil-registry") { request, _ in
+            try await self.run(request) {
+                let people = try HubRouter.decode([SimulatedPerson].self, try await HubRouter.body(request).inflated)
+                var templates: [String: [UInt8]] = [:]
+                for person in people {
+                    if let text = person.template {
+                        templates[person.registryNumber] = Data(base64Encoded: text).map(Array.init)
+                    }
+                }
+                try await hub.store.loadSimulatedRegistry(
+                    people.map {
+                        CivilPerson(
+                            registryNumber: $0.registryNumber, familyName: $0.familyName, givenName: $0.givenName,
+                            birthDate: $0.birthDate, sex: $0.sex)
+                    }, templates: templates)
+                return HubRouter.json(Count(accepted: people.count), gzip: false)
+            }
+        }
+        admin.get("quarantine") { request, _ in
+            try await self.run(request) {
+                let office = request.uri.queryParameters.get("office")
+                return HubRouter.json(
+                    try await hub.store.quarantine(office: office), gzip: HubRouter.acceptsGzip(request))
+            }
+        }
+        admin.get("offices/:code/indicators") { request, context in
+            try await self.run(request) {
+                let month = request.uri.queryParameters.get("month") ?? String(LMISTime.format(Date()).prefix(7))
+                do {
+                    return HubRouter.json(
+                        try await hub.store.indicators(office: context.parameters.get("code") ?? "", month: month),
+                        gzip: false)
+                } catch let error as HubStoreError {
+                    throw HubRouter.Failure(status: .badRequest, code: .badRequest, message: error.description)
+                }
+            }
+        }
+        admin.post("epoch/rotate") { request, _ in
+            try await self.run(request) {
+                try await hub.store.rotateEpoch()
+                await hub.epoch.forget()
+                return HubRouter.json(["epoch": try await hub.epoch.value()], gzip: false)
+            }
+        }
+    }
+
+    /// Checks the admin token (constant time), then runs the handler like any hub request.
+    func run(_ request: Request, _ handler: () async throws -> Response) async throws -> Response {
+        guard let token = hub.configuration.adminToken else {
+            return hub.problem(.forbidden, .unsigned, "admin endpoints are closed: set admin_token")
+        }
+        let given =
+            request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
+        let expected = SHA256.hash(data: Data(token.utf8))
+        guard SHA256.hash(data: Data(given.utf8)) == expected else {
+            return hub.problem(.unauthorized, .unsigned, "a valid admin token is required")
+        }
+        do {
+            return try await handler()
+        } catch let failure as HubRouter.Failure {
+            return hub.problem(failure.status, failure.code, failure.message)
+        } catch let error as DecodingError {
+            return hub.problem(
+                .badRequest, .badRequest, "the body is not what the endpoint expects: \(HubRouter.describe(error))")
+        } catch {
+            hub.logger.error("admin request failed", metadata: ["hub.error": "\(String(reflecting: error))"])
+            return hub.problem(.internalServerError, .internalError, "the hub could not complete the request")
+        }
+    }
+}

@@ -1,0 +1,99 @@
+public import Foundation
+
+/// Everything `lmis-hub serve` can be told: a `key = value` file and `LMIS_HUB_<KEY>` variables,
+/// like the kiosk's settings.
+public struct HubConfiguration: Sendable, Equatable {
+    public var host = "127.0.0.1"
+    public var port = 8443
+    /// PEM certificate chain and key: HTTPS when both are set, plain HTTP (behind a TLS proxy) otherwise.
+    public var tlsCertificate: String?
+    public var tlsKey: String?
+    public var postgresHost = "127.0.0.1"
+    public var postgresPort = 5432
+    public var postgresUser = "lmis"
+    public var postgresPassword: String?
+    public var postgresDatabase = "lmis"
+    /// Connections the hub keeps to PostgreSQL at most.
+    public var postgresConnections = 20
+    /// Bearer token of the admin endpoints; admin endpoints are closed while it is unset.
+    public var adminToken: String?
+    /// Sync requests served at once; more wait briefly, then get 503 with `Retry-After`.
+    public var maxConcurrentSync = 32
+    /// `simulated` (the hub's own table; tests and demos). A real XYP adapter adds its own value.
+    public var civilRegistry = "simulated"
+    public var logLevel = "info"
+
+    public init() {}
+
+    public static let keys = [
+        "host", "port", "tls_certificate", "tls_key", "postgres_host", "postgres_port", "postgres_user",
+        "postgres_password", "postgres_database", "postgres_connections", "admin_token", "max_concurrent_sync",
+        "civil_registry", "log_level",
+    ]
+
+    public mutating func set(_ key: String, _ value: String) throws(HubConfigurationError) {
+        func int(_ range: ClosedRange<Int>) throws(HubConfigurationError) -> Int {
+            guard let number = Int(value), range.contains(number) else {
+                throw HubConfigurationError(key: key, problem: "must be a whole number in \(range)")
+            }
+            return number
+        }
+        switch key {
+        case "host": host = value
+        case "port": port = try int(0...65535)
+        case "tls_certificate": tlsCertificate = value.isEmpty ? nil : value
+        case "tls_key": tlsKey = value.isEmpty ? nil : value
+        case "postgres_host": postgresHost = value
+        case "postgres_port": postgresPort = try int(1...65535)
+        case "postgres_user": postgresUser = value
+        case "postgres_password": postgresPassword = value.isEmpty ? nil : value
+        case "postgres_database": postgresDatabase = value
+        case "postgres_connections": postgresConnections = try int(1...500)
+        case "admin_token":
+            guard value.isEmpty || value.count >= 16 else {
+                throw HubConfigurationError(key: key, problem: "must be at least 16 characters")
+            }
+            adminToken = value.isEmpty ? nil : value
+        case "max_concurrent_sync": maxConcurrentSync = try int(1...10_000)
+        case "civil_registry":
+            guard value == "simulated" else {
+                throw HubConfigurationError(key: key, problem: "must be `simulated` (the only adapter so far)")
+            }
+            civilRegistry = value
+        case "log_level": logLevel = value
+        default: throw HubConfigurationError(key: key, problem: "is not a setting")
+        }
+    }
+
+    public mutating func apply(fileContents text: String, path: String) throws(HubConfigurationError) {
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = (rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+                .trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw HubConfigurationError(key: "\(path):\(index + 1)", problem: "is not a `key = value` line")
+            }
+            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                value = String(value.dropFirst().dropLast())
+            }
+            do {
+                try set(line[..<equals].trimmingCharacters(in: .whitespaces), value)
+            } catch {
+                throw HubConfigurationError(key: "\(path):\(index + 1) \(error.key)", problem: error.problem)
+            }
+        }
+    }
+
+    public mutating func apply(environment: [String: String]) throws(HubConfigurationError) {
+        for key in Self.keys {
+            if let value = environment["LMIS_HUB_" + key.uppercased()] { try set(key, value) }
+        }
+    }
+}
+
+public struct HubConfigurationError: Error, CustomStringConvertible, Equatable {
+    public let key: String
+    public let problem: String
+    public var description: String { "\(key) \(problem)" }
+}

@@ -1,0 +1,403 @@
+import Crypto
+public import Foundation
+import HTTPTypes
+public import Hummingbird
+public import LMISProtocol
+public import Logging
+import NIOCore
+
+/// The hub's HTTP surface: the signed device API under `/v1` and the token-protected `/admin`.
+public struct HubRouter: Sendable {
+    let store: HubStore
+    let registry: any CivilRegistry
+    let configuration: HubConfiguration
+    let gate: SyncGate
+    let replays = ReplayGuard()
+    let epoch: EpochCache
+    let logger: Logger
+
+    public init(store: HubStore, registry: any CivilRegistry, configuration: HubConfiguration, logger: Logger) {
+        self.store = store
+        self.registry = registry
+        self.configuration = configuration
+        self.gate = SyncGate(limit: configuration.maxConcurrentSync)
+        self.epoch = EpochCache(store: store)
+        self.logger = logger
+    }
+
+    public func build() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("/health") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
+        router.post(RouterPath(LMISPath.enrol)) { request, context in
+            try await self.guarded { try await self.enrol(request) }
+        }
+        router.post(RouterPath(LMISPath.upload)) { request, _ in
+            try await self.guarded { try await self.upload(request) }
+        }
+        router.get(RouterPath(LMISPath.changes)) { request, _ in
+            try await self.guarded { try await self.changes(request) }
+        }
+        router.get("/v1/reference/:kind") { request, context in
+            try await self.guarded { try await self.reference(request, kind: context.parameters.get("kind") ?? "") }
+        }
+        router.post(RouterPath(LMISPath.identity)) { request, _ in
+            try await self.guarded { try await self.identity(request) }
+        }
+        router.get(RouterPath(LMISPath.status)) { request, _ in
+            try await self.guarded { try await self.status(request) }
+        }
+        AdminRoutes(hub: self).add(to: router)
+        return router
+    }
+
+    // MARK: Plumbing
+
+    /// Runs a sync request inside the concurrency cap and turns every failure into a `Problem`.
+    func guarded(_ handler: () async throws -> Response) async throws -> Response {
+        guard await gate.enter() else {
+            var response = problem(.serviceUnavailable, .busy, "the hub is serving many offices; try again shortly")
+            response.headers[.retryAfter] = String(Int.random(in: 2...8))
+            return response
+        }
+        defer { Task { await gate.leave() } }
+        do {
+            return try await handler()
+        } catch let failure as Failure {
+            return problem(failure.status, failure.code, failure.message)
+        } catch let failure as Gzip.Failure {
+            if case .tooLarge = failure { return problem(.contentTooLarge, .tooLarge, "\(failure)") }
+            return problem(.badRequest, .badRequest, "\(failure)")
+        } catch let error as DecodingError {
+            return problem(
+                .badRequest, .badRequest, "the body is not what the protocol expects: \(Self.describe(error))")
+        } catch {
+            logger.error("request failed", metadata: ["hub.error": "\(String(reflecting: error))"])
+            return problem(.internalServerError, .internalError, "the hub could not complete the request")
+        }
+    }
+
+    struct Failure: Error {
+        let status: HTTPResponse.Status
+        let code: ProblemCode
+        let message: String
+    }
+
+    func problem(_ status: HTTPResponse.Status, _ code: ProblemCode, _ message: String) -> Response {
+        let body = Problem(code, message, serverTime: LMISTime.format(Date()))
+        var response = Self.json(body, gzip: false)
+        response.status = status
+        return response
+    }
+
+    static func json(_ value: some Encodable, gzip: Bool) -> Response {
+        let data = (try? LMISCoding.encoder.encode(value)) ?? Data("{}".utf8)
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+        if gzip, data.count > 1024 {
+            headers[.contentEncoding] = "gzip"
+            headers[.vary] = "Accept-Encoding"
+            return Response(
+                status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Gzip.compress(data))))
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func acceptsGzip(_ request: Request) -> Bool {
+        request.headers[.acceptEncoding]?.contains("gzip") == true
+    }
+
+    /// The body as sent (for the signature) and inflated (for reading), within the caps.
+    static func body(_ request: Request) async throws -> (sent: Data, inflated: Data) {
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: LMISLimits.inflatedBody)
+        } catch {
+            throw Failure(
+                status: .contentTooLarge, code: .tooLarge,
+                message: "the body is larger than \(LMISLimits.inflatedBody) bytes")
+        }
+        let sent = Data(buffer.readableBytesView)
+        if let encoding = request.headers[.contentEncoding], encoding != "identity" {
+            guard encoding == "gzip" else {
+                throw Failure(
+                    status: .unsupportedMediaType, code: .badRequest, message: "only gzip bodies are understood")
+            }
+            return (sent, try Gzip.decompress(sent, limit: LMISLimits.inflatedBody))
+        }
+        return (sent, sent)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+        try LMISCoding.decoder.decode(T.self, from: data)
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, let context):
+            "missing \(key.stringValue) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            "\(context.debugDescription) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        @unknown default: "\(error)"
+        }
+    }
+
+    /// Checks the signature headers; the device, when they hold.
+    func authenticate(_ request: Request, body: Data) async throws -> HubStore.Device {
+        let header = { (name: String) in request.headers[HTTPField.Name(name)!] }
+        guard let keyID = header(RequestSigning.keyHeader) else {
+            throw Failure(status: .unauthorized, code: .unsigned, message: "the request is not signed")
+        }
+        guard let device = try await store.device(id: keyID) else {
+            throw Failure(
+                status: .unauthorized, code: .unknownDevice, message: "no device is enrolled with key \(keyID)")
+        }
+        guard !device.revoked else {
+            throw Failure(
+                status: .forbidden, code: .revokedDevice, message: "this device has been revoked; enrol it again")
+        }
+        guard let raw = Data(base64Encoded: device.publicKey),
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw)
+        else {
+            throw Failure(status: .internalServerError, code: .internalError, message: "the stored key is unreadable")
+        }
+        let now = Int64(Date().timeIntervalSince1970)
+        var signed: [String: String] = [:]
+        for name in [
+            RequestSigning.keyHeader, RequestSigning.timestampHeader, RequestSigning.nonceHeader,
+            RequestSigning.digestHeader, RequestSigning.signatureHeader,
+        ] {
+            signed[name] = header(name)
+        }
+        do {
+            try RequestSigning.verify(
+                method: request.method.rawValue, target: request.head.path ?? request.uri.path, body: body,
+                headers: signed,
+                publicKey: key, now: now)
+        } catch .stale(let skew) {
+            throw Failure(
+                status: .unauthorized, code: .staleTimestamp,
+                message: "the request's time is \(skew) s from the hub's clock; sign with the hub's time")
+        } catch .missingHeaders {
+            throw Failure(status: .unauthorized, code: .unsigned, message: "a signature header is missing or malformed")
+        } catch .digestMismatch {
+            throw Failure(status: .unauthorized, code: .badSignature, message: "the body does not match its digest")
+        } catch {
+            throw Failure(status: .unauthorized, code: .badSignature, message: "the signature does not verify")
+        }
+        guard await replays.first(header(RequestSigning.signatureHeader) ?? "", now: now) else {
+            throw Failure(status: .unauthorized, code: .replayed, message: "this exact request was already received")
+        }
+        try await store.touch(device: device.id)
+        return device
+    }
+
+    // MARK: Device API
+
+    func enrol(_ request: Request) async throws -> Response {
+        let body = try Self.decode(EnrolmentRequest.self, try await Self.body(request).inflated)
+        guard let raw = Data(base64Encoded: body.publicKey),
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw),
+            let proof = Data(base64Encoded: body.proof),
+            key.isValidSignature(proof, for: EnrolmentRequest.proofText(code: body.code, publicKey: body.publicKey))
+        else {
+            throw Failure(status: .badRequest, code: .badSignature, message: "the public key or its proof is invalid")
+        }
+        switch try await store.enrol(
+            code: body.code, publicKey: body.publicKey, deviceName: String(body.deviceName.prefix(100)),
+            softwareVersion: String(body.softwareVersion.prefix(40)))
+        {
+        case .invalidCode:
+            throw Failure(
+                status: .forbidden, code: .invalidCode, message: "the enrolment code is unknown, used or expired")
+        case .keyInUse:
+            throw Failure(
+                status: .conflict, code: .badRequest,
+                message: "this key is enrolled elsewhere or revoked; make a new key")
+        case .enrolled(let deviceID, let office, let name, let zone):
+            logger.notice("device enrolled", metadata: ["hub.device": "\(deviceID)", "hub.office": "\(office)"])
+            return Self.json(
+                EnrolmentResponse(
+                    deviceID: deviceID, officeCode: office, officeName: name, timeZone: zone,
+                    serverTime: LMISTime.format(Date())), gzip: false)
+        }
+    }
+
+    func upload(_ request: Request) async throws -> Response {
+        let (sent, inflated) = try await Self.body(request)
+        let device = try await authenticate(request, body: sent)
+        let batch = try Self.decode(UploadBatch.self, inflated)
+        guard batch.records.count <= LMISLimits.batchRecords else {
+            throw Failure(
+                status: .contentTooLarge, code: .tooLarge,
+                message: "at most \(LMISLimits.batchRecords) records per batch")
+        }
+        guard !batch.stream.isEmpty, batch.records.allSatisfy({ RecordStream.of(type: $0.type) == batch.stream }) else {
+            throw Failure(
+                status: .badRequest, code: .badRequest,
+                message: "every record's type must belong to stream \(batch.stream)")
+        }
+        guard batch.records.allSatisfy({ UUID(uuidString: $0.id) != nil && $0.sequence >= 1 }) else {
+            throw Failure(
+                status: .badRequest, code: .badRequest, message: "every record needs a UUID id and a sequence ≥ 1")
+        }
+        let records = String(decoding: try LMISCoding.encoder.encode(batch.records), as: UTF8.self)
+        let results = try await store.apply(batch, rawRecords: records, device: device)
+        let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
+        logger.info(
+            "batch applied",
+            metadata: [
+                "hub.device": "\(device.id)", "hub.stream": "\(batch.stream)",
+                "hub.results": "\(counts.map { "\($0.key.rawValue)=\($0.value)" }.sorted().joined(separator: " "))",
+            ])
+        return Self.json(UploadResponse(results: results), gzip: Self.acceptsGzip(request))
+    }
+
+    func changes(_ request: Request) async throws -> Response {
+        _ = try await authenticate(request, body: Data())
+        let current = try await epoch.value()
+        let text = request.uri.queryParameters.get("cursor") ?? ""
+        let limit = min(
+            max(request.uri.queryParameters.get("limit", as: Int.self) ?? LMISLimits.changesPage, 1),
+            LMISLimits.changesPage)
+        var start: Int64 = 0
+        var reset = false
+        if !text.isEmpty {
+            guard let cursor = ChangeCursor(text) else {
+                throw Failure(status: .badRequest, code: .badRequest, message: "cursor must be epoch:position")
+            }
+            if cursor.epoch == current { start = cursor.position } else { reset = true }
+        }
+        let page = try await store.changes(after: start, limit: limit)
+        return Self.json(
+            ChangesResponse(
+                epoch: current, cursor: ChangeCursor(epoch: current, position: page.last).description, reset: reset,
+                more: page.more, changes: page.changes), gzip: Self.acceptsGzip(request))
+    }
+
+    func reference(_ request: Request, kind text: String) async throws -> Response {
+        _ = try await authenticate(request, body: Data())
+        guard let kind = ReferenceKind(rawValue: text) else {
+            throw Failure(status: .notFound, code: .notFound, message: "no reference kind \(text)")
+        }
+        let snapshot = try await store.snapshot(kind)
+        let tag = "\"\(try await epoch.value())-\(snapshot.version)\""
+        if request.headers[.ifNoneMatch] == tag {
+            return Response(status: .notModified, headers: [.eTag: tag])
+        }
+        var response = Self.json(
+            ReferenceSnapshot(kind: kind, version: tag, items: snapshot.items), gzip: Self.acceptsGzip(request))
+        response.headers[.eTag] = tag
+        return response
+    }
+
+    func identity(_ request: Request) async throws -> Response {
+        let (sent, inflated) = try await Self.body(request)
+        _ = try await authenticate(request, body: sent)
+        let question = try Self.decode(IdentityRequest.self, inflated)
+        var template: [UInt8]?
+        if let text = question.template {
+            guard let data = Data(base64Encoded: text), data.count <= 64 * 1024 else {
+                throw Failure(
+                    status: .badRequest, code: .badRequest, message: "template must be base64, at most 64 KiB")
+            }
+            template = Array(data)
+        }
+        let answer: IdentityResponse
+        do {
+            answer = try await registry.check(registryNumber: question.registryNumber, template: template)
+        } catch {
+            logger.warning("civil registry unavailable", metadata: ["hub.error": "\(String(reflecting: error))"])
+            answer = IdentityResponse(result: .unavailable)
+        }
+        return Self.json(answer, gzip: false)
+    }
+
+    func status(_ request: Request) async throws -> Response {
+        let device = try await authenticate(request, body: Data())
+        let counts = try await store.status(device: device)
+        return Self.json(
+            HubStatus(
+                deviceID: device.id, officeCode: device.officeCode, serverTime: LMISTime.format(Date()),
+                epoch: try await epoch.value(), received: counts.received, highestSequence: counts.highest,
+                quarantined: counts.quarantined), gzip: false)
+    }
+}
+
+/// Caps the sync requests served at once. A request over the cap waits up to `patience`
+/// for a place, then is turned away (503 with `Retry-After`), so a crowd of offices
+/// reconnecting together slows down instead of toppling the hub and its database.
+actor SyncGate {
+    let limit: Int
+    let patience: Duration
+    private var active = 0
+    private var waiting: [(id: UInt64, continuation: CheckedContinuation<Bool, Never>)] = []
+    private var nextID: UInt64 = 0
+
+    init(limit: Int, patience: Duration = .seconds(5)) {
+        self.limit = limit
+        self.patience = patience
+    }
+
+    func enter() async -> Bool {
+        if active < limit {
+            active += 1
+            return true
+        }
+        nextID += 1
+        let id = nextID
+        return await withCheckedContinuation { continuation in
+            waiting.append((id, continuation))
+            Task {
+                try? await Task.sleep(for: patience)
+                self.expire(id)
+            }
+        }
+    }
+
+    private func expire(_ id: UInt64) {
+        if let index = waiting.firstIndex(where: { $0.id == id }) {
+            waiting.remove(at: index).continuation.resume(returning: false)
+        }
+    }
+
+    func leave() {
+        if waiting.isEmpty {
+            active -= 1
+        } else {
+            waiting.removeFirst().continuation.resume(returning: true)
+        }
+    }
+}
+
+/// Signatures seen within the clock tolerance: the same signed request twice is refused.
+actor ReplayGuard {
+    private var seen: [String: Int64] = [:]
+    private var lastSweep: Int64 = 0
+
+    func first(_ signature: String, now: Int64) -> Bool {
+        let window = Int64(LMISLimits.clockTolerance) * 2
+        if now - lastSweep > 60 {
+            seen = seen.filter { now - $0.value <= window }
+            lastSweep = now
+        }
+        if seen[signature] != nil { return false }
+        seen[signature] = now
+        return true
+    }
+}
+
+/// The epoch, read from the database at most every 30 seconds (it changes only on restores).
+actor EpochCache {
+    let store: HubStore
+    private var cached: (value: String, at: ContinuousClock.Instant)?
+
+    init(store: HubStore) { self.store = store }
+
+    func value() async throws -> String {
+        if let cached, cached.at.duration(to: .now) < .seconds(30) { return cached.value }
+        let value = try await store.epoch()
+        cached = (value, .now)
+        return value
+    }
+
+    func forget() { cached = nil }
+}

@@ -1,0 +1,78 @@
+public import Foundation
+public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+public import Logging
+import NIOSSL
+public import PostgresNIO
+public import ServiceLifecycle
+
+/// The composition root of `lmis-hub serve`: the PostgreSQL client, migrations, the router and
+/// HTTP(S) server, as services of one group.
+public struct HubServer: Sendable {
+    public let store: HubStore
+    public let application: any Service
+    public let client: PostgresClient
+
+    /// `onRunning` hears the bound port (useful with port 0).
+    public init(
+        configuration: HubConfiguration, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    )
+        throws
+    {
+        var postgres = PostgresClient.Configuration(
+            host: configuration.postgresHost, port: configuration.postgresPort, username: configuration.postgresUser,
+            password: configuration.postgresPassword, database: configuration.postgresDatabase, tls: .disable)
+        postgres.options.maximumConnections = configuration.postgresConnections
+        let client = PostgresClient(configuration: postgres, backgroundLogger: logger)
+        self.client = client
+        let store = HubStore(client: client, logger: logger)
+        self.store = store
+        let registry = SimulatedCivilRegistry(client: client, logger: logger)
+        let router = HubRouter(store: store, registry: registry, configuration: configuration, logger: logger).build()
+        let server: HTTPServerBuilder
+        if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
+            let tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            server = try .tls(.http1(), tlsConfiguration: tls)
+        } else {
+            server = .http1()
+        }
+        var application = Application(
+            router: router, server: server,
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "lmis-hub"),
+            services: [client],
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.notice("lmis-hub serving", metadata: ["hub.port": "\(port)"])
+                await onRunning(port)
+            },
+            logger: logger)
+        application.beforeServerStarts { try await store.migrate() }
+        self.application = application
+    }
+
+    /// Runs `body` with a migrated store and its PostgreSQL client running, without serving.
+    public static func withStore<T: Sendable>(
+        configuration: HubConfiguration, logger: Logger, _ body: @escaping @Sendable (HubStore) async throws -> T
+    ) async throws -> T {
+        let hub = try HubServer(configuration: configuration, logger: logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await hub.client.run()
+                return nil
+            }
+            group.addTask {
+                try await hub.store.migrate()
+                return try await body(hub.store)
+            }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                if let value = next { return value }
+            }
+            throw CancellationError()
+        }
+    }
+}

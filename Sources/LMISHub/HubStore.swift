@@ -1,0 +1,496 @@
+import Crypto
+public import Foundation
+public import LMISProtocol
+public import Logging
+public import PostgresNIO
+
+/// The hub's PostgreSQL: migrations, devices, record application, the change feed, admin writes.
+public struct HubStore: Sendable {
+    public let client: PostgresClient
+    let logger: Logger
+
+    public init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    // MARK: Schema
+
+    /// Applies the migrations this database has not had yet; refuses a database from a newer hub.
+    public func migrate() async throws {
+        try await client.query(
+            """
+            CREATE TABLE IF NOT EXISTS schema_migration (
+                version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+            """, logger: logger)
+        try await client.withTransaction(logger: logger) { connection in
+            // One hub migrates at a time, even when several start together.
+            try await connection.query("SELECT pg_advisory_xact_lock(7270001)", logger: logger)
+            var applied = Set<Int>()
+            for try await version in try await connection.query(
+                "SELECT version FROM schema_migration", logger: logger
+            ).decode(Int.self) {
+                applied.insert(version)
+            }
+            if let newest = applied.max(), newest > Migrations.all.map(\.version).max()! {
+                throw HubStoreError("the database has migration \(newest), newer than this hub knows: upgrade the hub")
+            }
+            for migration in Migrations.all where !applied.contains(migration.version) {
+                for statement in Migrations.statements(migration.sql) {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO schema_migration (version, name) VALUES (\(migration.version), \(migration.name))",
+                    logger: logger)
+                logger.notice(
+                    "applied migration", metadata: ["hub.migration": "\(migration.version) \(migration.name)"])
+            }
+        }
+    }
+
+    /// The epoch of this database's change feed. It changes when the data comes back from a
+    /// backup into another database (new database OID), another cluster (new system identifier)
+    /// or after a point-in-time recovery (new timeline), and when an operator rotates it.
+    public func epoch() async throws -> String {
+        var parts: [String] = []
+        for try await (seed, oid) in try await client.query(
+            """
+            SELECT epoch_seed::text, (SELECT oid::text FROM pg_database WHERE datname = current_database())
+            FROM hub_meta
+            """, logger: logger
+        ).decode((String, String).self) {
+            parts += [seed, oid]
+        }
+        // Readable by superusers and pg_monitor members; without them the seed and OID still hold.
+        if let rows = try? await client.query(
+            "SELECT system_identifier::text, (SELECT timeline_id::text FROM pg_control_checkpoint()) FROM pg_control_system()",
+            logger: logger)
+        {
+            for try await (system, timeline) in rows.decode((String, String).self) { parts += [system, timeline] }
+        }
+        let digest = SHA256.hash(data: Data(parts.joined(separator: "/").utf8))
+        return digest.prefix(6).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public func rotateEpoch() async throws {
+        try await client.query("UPDATE hub_meta SET epoch_seed = gen_random_uuid()", logger: logger)
+    }
+
+    // MARK: Devices
+
+    public struct Device: Sendable, Hashable {
+        public let id: String
+        public let officeCode: String
+        public let publicKey: String
+        public let revoked: Bool
+    }
+
+    public func device(id: String) async throws -> Device? {
+        for try await (officeCode, key, revoked) in try await client.query(
+            "SELECT office_code, public_key, revoked_at IS NOT NULL FROM device WHERE id = \(id)", logger: logger
+        ).decode((String, String, Bool).self) {
+            return Device(id: id, officeCode: officeCode, publicKey: key, revoked: revoked)
+        }
+        return nil
+    }
+
+    public func touch(device id: String) async throws {
+        try await client.query("UPDATE device SET last_seen_at = now() WHERE id = \(id)", logger: logger)
+    }
+
+    static func codeHash(_ code: String) -> String {
+        let normalised = code.uppercased().filter { $0.isLetter || $0.isNumber }
+        return SHA256.hash(data: Data(normalised.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A one-time code for enrolling a kiosk of `office`: 12 characters from an alphabet without
+    /// look-alikes, shown as `ABCD-EFGH-JKLM`.
+    public func issueEnrolmentCode(office: String, validFor hours: Int) async throws -> (code: String, expires: Date) {
+        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        let raw = String((0..<12).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+        let code = "\(raw.prefix(4))-\(raw.dropFirst(4).prefix(4))-\(raw.suffix(4))"
+        let expires = Date().addingTimeInterval(TimeInterval(hours) * 3600)
+        guard try await officeExists(office) else { throw HubStoreError("office \(office) is not known to the hub") }
+        try await client.query(
+            """
+            INSERT INTO enrolment_code (code_hash, office_code, expires_at)
+            VALUES (\(Self.codeHash(code)), \(office), \(expires))
+            """, logger: logger)
+        return (code, expires)
+    }
+
+    func officeExists(_ code: String) async throws -> Bool {
+        for try await _ in try await client.query("SELECT 1 FROM office WHERE code = \(code)", logger: logger) {
+            return true
+        }
+        return false
+    }
+
+    public enum EnrolmentOutcome: Sendable {
+        case enrolled(deviceID: String, officeCode: String, officeName: String, timeZone: String)
+        case invalidCode
+        case keyInUse
+    }
+
+    /// Uses a code once: records the device's key and office.
+    public func enrol(code: String, publicKey: String, deviceName: String, softwareVersion: String) async throws
+        -> EnrolmentOutcome
+    {
+        let deviceID = RequestSigning.keyID(rawPublicKey: Data(base64Encoded: publicKey) ?? Data())
+        return try await client.withTransaction(logger: logger) { connection in
+            var office: String?
+            for try await value in try await connection.query(
+                """
+                SELECT office_code FROM enrolment_code
+                WHERE code_hash = \(Self.codeHash(code)) AND used_at IS NULL AND expires_at > now() FOR UPDATE
+                """, logger: logger
+            ).decode(String.self) {
+                office = value
+            }
+            guard let office else { return .invalidCode }
+            if let existing = try await self.device(id: deviceID, connection),
+                existing.revoked || existing.officeCode != office
+            {
+                return .keyInUse
+            }
+            try await connection.query(
+                """
+                INSERT INTO device (id, office_code, public_key, name, software_version)
+                VALUES (\(deviceID), \(office), \(publicKey), \(deviceName), \(softwareVersion))
+                ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, software_version = EXCLUDED.software_version
+                """, logger: logger)
+            try await connection.query(
+                "UPDATE enrolment_code SET used_at = now(), device_id = \(deviceID) WHERE code_hash = \(Self.codeHash(code))",
+                logger: logger)
+            var name = office
+            var zone = "Asia/Ulaanbaatar"
+            for try await (n, z) in try await connection.query(
+                "SELECT name, time_zone FROM office WHERE code = \(office)", logger: logger
+            ).decode((String, String).self) {
+                name = n
+                zone = z
+            }
+            return .enrolled(deviceID: deviceID, officeCode: office, officeName: name, timeZone: zone)
+        }
+    }
+
+    private func device(id: String, _ connection: PostgresConnection) async throws -> Device? {
+        for try await (officeCode, key, revoked) in try await connection.query(
+            "SELECT office_code, public_key, revoked_at IS NOT NULL FROM device WHERE id = \(id)", logger: logger
+        ).decode((String, String, Bool).self) {
+            return Device(id: id, officeCode: officeCode, publicKey: key, revoked: revoked)
+        }
+        return nil
+    }
+
+    @discardableResult
+    public func revoke(device id: String) async throws -> Bool {
+        var found = false
+        for try await _ in try await client.query(
+            "UPDATE device SET revoked_at = coalesce(revoked_at, now()) WHERE id = \(id) RETURNING id", logger: logger)
+        {
+            found = true
+        }
+        return found
+    }
+
+    // MARK: Upload
+
+    /// Applies a batch in one transaction (see `lmis_apply_batch`): each record exactly once.
+    public func apply(_ batch: UploadBatch, rawRecords: String, device: Device) async throws -> [RecordResult] {
+        let rows = try await client.query(
+            """
+            SELECT record_id::text, seq, status, reason, person_id::text
+            FROM lmis_apply_batch(\(device.id), \(device.officeCode), \(batch.stream), \(rawRecords)::jsonb)
+            """, logger: logger)
+        var results: [RecordResult] = []
+        results.reserveCapacity(batch.records.count)
+        for try await (id, sequence, status, reason, person) in rows.decode(
+            (String, Int64, String, String?, String?).self)
+        {
+            results.append(
+                RecordResult(
+                    id: id, sequence: sequence, status: RecordStatus(rawValue: status) ?? .rejected, reason: reason,
+                    personID: person))
+        }
+        return results
+    }
+
+    public func status(device: Device) async throws -> (received: Int64, highest: Int64, quarantined: Int64) {
+        for try await (received, highest, quarantined) in try await client.query(
+            """
+            SELECT count(*), coalesce(max(seq), 0), count(*) FILTER (WHERE status = 'rejected')
+            FROM received_record WHERE device_id = \(device.id)
+            """, logger: logger
+        ).decode((Int64, Int64, Int64).self) {
+            return (received, highest, quarantined)
+        }
+        return (0, 0, 0)
+    }
+
+    // MARK: Change feed
+
+    public func changes(after position: Int64, limit: Int) async throws -> (changes: [Change], last: Int64, more: Bool)
+    {
+        let rows = try await client.query(
+            """
+            SELECT kind, key, deleted, data::text, position FROM (
+                SELECT 'vacancy' AS kind, reference AS key, deleted, data, position FROM vacancy WHERE position > \(position)
+                UNION ALL
+                SELECT kind, key, deleted, data, position FROM reference_item WHERE position > \(position)
+            ) feed ORDER BY position LIMIT \(limit + 1)
+            """, logger: logger)
+        var changes: [Change] = []
+        var last = position
+        var more = false
+        for try await (kind, key, deleted, data, at) in rows.decode((String, String, Bool, String?, Int64).self) {
+            if changes.count == limit {
+                more = true
+                break
+            }
+            let value = try data.map { try LMISCoding.decoder.decode(JSONValue.self, from: Data($0.utf8)) }
+            changes.append(Change(kind: kind, key: key, deleted: deleted, data: deleted ? nil : value))
+            last = at
+        }
+        return (changes, last, more)
+    }
+
+    /// Every live item of a reference kind, and the position of its newest change (the ETag).
+    public func snapshot(_ kind: ReferenceKind) async throws -> (items: [JSONValue], version: Int64) {
+        var items: [JSONValue] = []
+        var version: Int64 = 0
+        for try await (data, deleted, position) in try await client.query(
+            "SELECT data::text, deleted, position FROM reference_item WHERE kind = \(kind.rawValue) ORDER BY key",
+            logger: logger
+        ).decode((String?, Bool, Int64).self) {
+            version = max(version, position)
+            if !deleted, let data { items.append(try LMISCoding.decoder.decode(JSONValue.self, from: Data(data.utf8))) }
+        }
+        return (items, version)
+    }
+
+    // MARK: Admin writes (serialised by an advisory lock: feed positions follow commit order)
+
+    public func upsertOffice(code: String, name: String, adminUnit: String, timeZone: String) async throws {
+        try await client.query(
+            """
+            INSERT INTO office (code, name, admin_unit, time_zone) VALUES (\(code), \(name), \(adminUnit), \(timeZone))
+            ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, admin_unit = EXCLUDED.admin_unit,
+                time_zone = EXCLUDED.time_zone
+            """, logger: logger)
+    }
+
+    public func upsertVacancies(_ vacancies: [VacancyRecord]) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(7270002)", logger: logger)
+            for chunk in stride(from: 0, to: vacancies.count, by: 1000).map({
+                vacancies[$0..<min($0 + 1000, vacancies.count)]
+            }) {
+                let json = String(decoding: try LMISCoding.encoder.encode(Array(chunk)), as: UTF8.self)
+                try await connection.query(
+                    """
+                    INSERT INTO vacancy (reference, office_code, posted_on, closes_on, posts, newly_created, data,
+                                         deleted, position)
+                    SELECT v ->> 'reference', v ->> 'officeCode', (v ->> 'postedOn')::date, (v ->> 'closesOn')::date,
+                           coalesce((v ->> 'posts')::integer, 1), coalesce((v ->> 'newlyCreated')::boolean, false),
+                           v, false, nextval('change_position')
+                    FROM jsonb_array_elements(\(json)::jsonb) WITH ORDINALITY AS t(v, n) ORDER BY n
+                    ON CONFLICT (reference) DO UPDATE SET office_code = EXCLUDED.office_code,
+                        posted_on = EXCLUDED.posted_on, closes_on = EXCLUDED.closes_on, posts = EXCLUDED.posts,
+                        newly_created = EXCLUDED.newly_created, data = EXCLUDED.data, deleted = false,
+                        position = EXCLUDED.position
+                    """, logger: logger)
+            }
+        }
+    }
+
+    /// Closes a vacancy: a tombstone in the feed. False when there is no such open vacancy.
+    public func closeVacancy(reference: String) async throws -> Bool {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(7270002)", logger: logger)
+            var found = false
+            for try await _ in try await connection.query(
+                """
+                UPDATE vacancy SET deleted = true, data = NULL, position = nextval('change_position')
+                WHERE reference = \(reference) AND NOT deleted RETURNING reference
+                """, logger: logger)
+            {
+                found = true
+            }
+            return found
+        }
+    }
+
+    /// Replaces a reference kind: new and changed items get a new position, items no longer
+    /// present become tombstones, unchanged ones stay as they are.
+    public func replaceReference(_ kind: ReferenceKind, items: [(key: String, data: JSONValue)]) async throws {
+        let json = String(
+            decoding: try LMISCoding.encoder.encode(
+                items.map { JSONValue.object(["key": .string($0.key), "data": $0.data]) }),
+            as: UTF8.self)
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(7270002)", logger: logger)
+            try await connection.query(
+                """
+                WITH incoming AS (
+                    SELECT i ->> 'key' AS key, i -> 'data' AS data FROM jsonb_array_elements(\(json)::jsonb) AS t(i)
+                )
+                INSERT INTO reference_item (kind, key, data, deleted, position)
+                SELECT \(kind.rawValue), key, data, false, nextval('change_position') FROM incoming
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM reference_item r
+                    WHERE r.kind = \(kind.rawValue) AND r.key = incoming.key AND NOT r.deleted AND r.data = incoming.data)
+                ON CONFLICT (kind, key) DO UPDATE SET data = EXCLUDED.data, deleted = false, position = EXCLUDED.position
+                """, logger: logger)
+            try await connection.query(
+                """
+                UPDATE reference_item SET deleted = true, data = NULL, position = nextval('change_position')
+                WHERE kind = \(kind.rawValue) AND NOT deleted
+                  AND key NOT IN (SELECT i ->> 'key' FROM jsonb_array_elements(\(json)::jsonb) AS t(i))
+                """, logger: logger)
+        }
+    }
+
+    public func loadSimulatedRegistry(_ people: [CivilPerson], templates: [String: [UInt8]]) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            for person in people {
+                let template = templates[person.registryNumber].map { ByteBuffer(bytes: $0) }
+                try await connection.query(
+                    """
+                    INSERT INTO simulated_civil_registry (registry_number, family_name, given_name, birth_date, sex, template)
+                    VALUES (\(person.registryNumber), \(person.familyName), \(person.givenName),
+                            \(person.birthDate)::date, \(person.sex), \(template))
+                    ON CONFLICT (registry_number) DO UPDATE SET family_name = EXCLUDED.family_name,
+                        given_name = EXCLUDED.given_name, birth_date = EXCLUDED.birth_date, sex = EXCLUDED.sex,
+                        template = EXCLUDED.template
+                    """, logger: logger)
+            }
+        }
+    }
+
+    // MARK: Operators' views
+
+    public struct QuarantinedRecord: Codable, Sendable, Hashable {
+        public var recordID: String
+        public var deviceID: String
+        public var officeCode: String
+        public var sequence: Int64
+        public var type: String
+        public var reason: String
+        public var receivedAt: String
+        public var payload: String
+    }
+
+    public func quarantine(office: String?) async throws -> [QuarantinedRecord] {
+        var records: [QuarantinedRecord] = []
+        for try await (id, device, officeCode, seq, type, reason, received, payload) in try await client.query(
+            """
+            SELECT record_id::text, device_id, office_code, seq, record_type, reason,
+                   to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), payload
+            FROM quarantine WHERE \(office) IS NULL OR office_code = \(office) ORDER BY received_at, seq
+            """, logger: logger
+        ).decode((String, String, String, Int64, String, String, String, String).self) {
+            records.append(
+                QuarantinedRecord(
+                    recordID: id, deviceID: device, officeCode: officeCode, sequence: seq, type: type, reason: reason,
+                    receivedAt: received, payload: payload))
+        }
+        return records
+    }
+
+    public struct DeviceSummary: Codable, Sendable, Hashable {
+        public var id: String
+        public var officeCode: String
+        public var name: String
+        public var revoked: Bool
+        public var lastSeenAt: String?
+        public var received: Int64
+        public var highestSequence: Int64
+        /// Sequence numbers below the highest that the hub has never received.
+        public var missing: Int64
+    }
+
+    public func devices() async throws -> [DeviceSummary] {
+        var devices: [DeviceSummary] = []
+        for try await (id, office, name, revoked, seen, received, highest) in try await client.query(
+            """
+            SELECT d.id, d.office_code, d.name, d.revoked_at IS NOT NULL,
+                   to_char(d.last_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                   count(r.record_id), coalesce(max(r.seq), 0)
+            FROM device d LEFT JOIN received_record r ON r.device_id = d.id
+            GROUP BY d.id ORDER BY d.office_code, d.id
+            """, logger: logger
+        ).decode((String, String, String, Bool, String?, Int64, Int64).self) {
+            devices.append(
+                DeviceSummary(
+                    id: id, officeCode: office, name: name, revoked: revoked, lastSeenAt: seen, received: received,
+                    highestSequence: highest, missing: highest - received))
+        }
+        return devices
+    }
+
+    /// The six monthly LMIS indicators of an office, from what its kiosks uploaded.
+    public func indicators(office: String, month: String) async throws -> OfficeIndicators {
+        guard month.count == 7, let start = LMISTime.parse("\(month)-01T00:00:00Z") else {
+            throw HubStoreError("month must be YYYY-MM")
+        }
+        var zone = "Asia/Ulaanbaatar"
+        for try await value in try await client.query(
+            "SELECT time_zone FROM office WHERE code = \(office)", logger: logger
+        ).decode(String.self) {
+            zone = value
+        }
+        let first = String(LMISTime.format(start).prefix(10))
+        for try await (jobseekers, unemployed, vacancies, placed, created, guided) in try await client.query(
+            """
+            WITH bounds AS (
+                SELECT (\(first)::date)::timestamp AT TIME ZONE \(zone) AS lo,
+                       ((\(first)::date) + interval '1 month')::timestamp AT TIME ZONE \(zone) AS hi
+            )
+            SELECT
+                (SELECT count(DISTINCT p.id) FROM person p JOIN registration r ON r.person_id = p.id, bounds
+                 WHERE r.office_code = \(office) AND r.created_at < bounds.hi),
+                (SELECT count(DISTINCT p.id) FROM person p JOIN registration r ON r.person_id = p.id, bounds
+                 WHERE r.office_code = \(office) AND r.created_at < bounds.hi AND p.status = 'unemployed'),
+                (SELECT count(*) FROM vacancy v WHERE v.office_code = \(office)
+                    AND v.posted_on >= \(first)::date AND v.posted_on < (\(first)::date + interval '1 month')),
+                (SELECT count(DISTINCT q.ticket_id) FROM queue_event q, bounds WHERE q.office_code = \(office)
+                    AND q.kind = 'finished' AND q.outcome = 'placedInJob' AND q.at >= bounds.lo AND q.at < bounds.hi),
+                (SELECT coalesce(sum(v.posts), 0) FROM vacancy v WHERE v.office_code = \(office) AND v.newly_created
+                    AND v.posted_on >= \(first)::date AND v.posted_on < (\(first)::date + interval '1 month')),
+                (SELECT count(DISTINCT q.ticket_id) FROM queue_event q, bounds WHERE q.office_code = \(office)
+                    AND q.kind = 'finished' AND q.outcome = 'counselled' AND q.at >= bounds.lo AND q.at < bounds.hi)
+            """, logger: logger
+        ).decode((Int64, Int64, Int64, Int64, Int64, Int64).self) {
+            return OfficeIndicators(
+                officeCode: office, month: month, registeredJobseekers: jobseekers, registeredUnemployed: unemployed,
+                registeredVacancies: vacancies, foundJobThroughOffice: placed, newlyCreatedJobs: created,
+                careerGuidanceBeneficiaries: guided)
+        }
+        throw HubStoreError("no indicators")
+    }
+}
+
+/// The six monthly figures of `DOMAIN.md`, per office.
+public struct OfficeIndicators: Codable, Sendable, Hashable {
+    public var officeCode: String
+    public var month: String
+    /// People registered at the office by the end of the month.
+    public var registeredJobseekers: Int64
+    /// Of them, those whose status is unemployed.
+    public var registeredUnemployed: Int64
+    /// Vacancies the office registered, posted in the month.
+    public var registeredVacancies: Int64
+    /// Visits finished with the outcome "placed in a job" in the month.
+    public var foundJobThroughOffice: Int64
+    /// Posts of newly created jobs among the month's vacancies.
+    public var newlyCreatedJobs: Int64
+    /// Visits finished with the outcome "counselled" in the month.
+    public var careerGuidanceBeneficiaries: Int64
+}
+
+public struct HubStoreError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,371 @@
+import Foundation
+
+/// The hub's schema, as numbered migrations. Each runs once, in its own transaction, recorded in
+/// `schema_migration`; a hub refuses to start on a database migrated by a newer hub.
+/// Never edit a migration that has shipped: add the next one.
+enum Migrations {
+    struct Migration {
+        let version: Int
+        let name: String
+        let sql: String
+    }
+
+    /// Splits a migration into statements (the extended protocol takes one at a time): at
+    /// semicolons outside quotes, dollar-quoted bodies and comments.
+    static func statements(_ sql: String) -> [String] {
+        var statements: [String] = []
+        var current = ""
+        var inQuote = false
+        var inDollar = false
+        var inComment = false
+        let characters = Array(sql)
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            let next = index + 1 < characters.count ? characters[index + 1] : "\0"
+            if inComment {
+                if character == "\n" { inComment = false }
+            } else if inQuote {
+                if character == "'" { inQuote = false }
+            } else if inDollar {
+                if character == "$", next == "$" {
+                    inDollar = false
+                    current.append("$")
+                    index += 1
+                }
+            } else if character == "-", next == "-" {
+                inComment = true
+            } else if character == "'" {
+                inQuote = true
+            } else if character == "$", next == "$" {
+                inDollar = true
+                current.append("$")
+                index += 1
+            } else if character == ";" {
+                let statement = current.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !statement.isEmpty { statements.append(statement) }
+                current = ""
+                index += 1
+                continue
+            }
+            if !inComment { current.append(character) }
+            index += 1
+        }
+        let last = current.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !last.isEmpty { statements.append(last) }
+        return statements
+    }
+
+    static let all: [Migration] = [
+        Migration(version: 1, name: "offices, devices, enrolment codes, received records, quarantine", sql: v1),
+        Migration(version: 2, name: "people, registrations, queue events, record application", sql: v2),
+        Migration(version: 3, name: "vacancies, reference data, change feed", sql: v3),
+        Migration(version: 4, name: "simulated civil registry", sql: v4),
+    ]
+
+    static let v1 = """
+        CREATE TABLE hub_meta (
+            id integer PRIMARY KEY CHECK (id = 1),
+            epoch_seed uuid NOT NULL
+        );
+        INSERT INTO hub_meta (id, epoch_seed) VALUES (1, gen_random_uuid());
+
+        CREATE TABLE office (
+            code text PRIMARY KEY,
+            name text NOT NULL,
+            admin_unit text NOT NULL DEFAULT '',
+            time_zone text NOT NULL DEFAULT 'Asia/Ulaanbaatar'
+        );
+
+        CREATE TABLE device (
+            id text PRIMARY KEY,
+            office_code text NOT NULL REFERENCES office(code),
+            public_key text NOT NULL UNIQUE,
+            name text NOT NULL,
+            software_version text NOT NULL,
+            enrolled_at timestamptz NOT NULL DEFAULT now(),
+            revoked_at timestamptz,
+            last_seen_at timestamptz
+        );
+
+        -- One-time codes a technician types at the kiosk. Only a hash is kept.
+        CREATE TABLE enrolment_code (
+            code_hash text PRIMARY KEY,
+            office_code text NOT NULL REFERENCES office(code),
+            issued_at timestamptz NOT NULL DEFAULT now(),
+            expires_at timestamptz NOT NULL,
+            used_at timestamptz,
+            device_id text REFERENCES device(id)
+        );
+
+        -- Every record ever received: the dedupe key, written in the same transaction as the
+        -- business write. Kept for good (a row is ~100 bytes), so an office offline for months
+        -- still cannot apply anything twice.
+        CREATE TABLE received_record (
+            record_id uuid PRIMARY KEY,
+            device_id text NOT NULL REFERENCES device(id),
+            office_code text NOT NULL,
+            seq bigint NOT NULL CHECK (seq >= 1),
+            stream text NOT NULL,
+            record_type text NOT NULL,
+            created_at text NOT NULL,
+            received_at timestamptz NOT NULL DEFAULT now(),
+            status text NOT NULL CHECK (status IN ('applied', 'rejected', 'conflict')),
+            reason text,
+            person_id uuid,
+            UNIQUE (device_id, seq)
+        );
+
+        -- Records that could not be applied, with the reason, for staff and hub operators.
+        CREATE TABLE quarantine (
+            record_id uuid PRIMARY KEY,
+            device_id text NOT NULL,
+            office_code text NOT NULL,
+            seq bigint NOT NULL,
+            record_type text NOT NULL,
+            payload text NOT NULL,
+            reason text NOT NULL,
+            received_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX quarantine_office ON quarantine (office_code, received_at);
+        """
+
+    static let v2 = """
+        CREATE TABLE person (
+            id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+            registry_number text NOT NULL UNIQUE,
+            family_name text NOT NULL,
+            given_name text NOT NULL,
+            birth_date date NOT NULL,
+            sex text NOT NULL,
+            status text NOT NULL,
+            first_office text NOT NULL,
+            registered_at timestamptz NOT NULL,
+            details_updated_at timestamptz NOT NULL,
+            details jsonb NOT NULL
+        );
+
+        -- Each office's registration of a person (two offices may register the same person while
+        -- offline: two rows here, one person).
+        CREATE TABLE registration (
+            id uuid PRIMARY KEY,
+            office_code text NOT NULL,
+            reference text NOT NULL,
+            person_id uuid NOT NULL REFERENCES person(id),
+            revision integer NOT NULL,
+            created_at timestamptz NOT NULL,
+            updated_at timestamptz NOT NULL
+        );
+        CREATE INDEX registration_person ON registration (person_id);
+        CREATE INDEX registration_office_created ON registration (office_code, created_at);
+
+        CREATE TABLE queue_event (
+            record_id uuid PRIMARY KEY,
+            office_code text NOT NULL,
+            ticket_id uuid NOT NULL,
+            kind text NOT NULL,
+            at timestamptz NOT NULL,
+            service_code text NOT NULL,
+            counter text,
+            staff_id text,
+            outcome text,
+            priority text,
+            registration_id uuid
+        );
+        CREATE INDEX queue_event_office_at ON queue_event (office_code, at);
+
+        -- Applies one record; raises on anything invalid (the caller quarantines it).
+        -- Returns the outcome and, for registrations, the person's id.
+        CREATE FUNCTION lmis_apply_record(p_office text, p_type text, p_payload jsonb,
+                                          OUT status text, OUT reason text, OUT person_id uuid)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            r jsonb;
+            v_rn text;
+            v_person uuid;
+            v_reg_id uuid;
+            v_existing registration%ROWTYPE;
+            v_updated timestamptz;
+            v_first_office text;
+            e jsonb;
+            t jsonb;
+        BEGIN
+            status := 'applied';
+            IF p_type IN ('registration.created', 'registration.updated') THEN
+                r := p_payload -> 'registration';
+                IF r IS NULL OR jsonb_typeof(r) <> 'object' THEN
+                    RAISE EXCEPTION 'payload has no registration object';
+                END IF;
+                v_rn := r ->> 'registryNumber';
+                IF v_rn IS NULL OR v_rn !~ '^[А-ЯЁӨҮ]{2}[0-9]{8}$' THEN
+                    RAISE EXCEPTION 'registry number % is not two Cyrillic capitals and eight digits', coalesce(v_rn, '(none)');
+                END IF;
+                IF coalesce(r ->> 'familyName', '') = '' OR coalesce(r ->> 'givenName', '') = '' THEN
+                    RAISE EXCEPTION 'family and given name are required';
+                END IF;
+                IF (r ->> 'officeCode') IS DISTINCT FROM p_office THEN
+                    RAISE EXCEPTION 'registration of office % sent by a device of office %', r ->> 'officeCode', p_office;
+                END IF;
+                v_reg_id := (r ->> 'id')::uuid;
+                v_updated := (r ->> 'updatedAt')::timestamptz;
+
+                SELECT * INTO v_existing FROM registration WHERE id = v_reg_id;
+                IF FOUND AND v_existing.revision >= (r ->> 'revision')::integer THEN
+                    status := 'conflict';
+                    reason := format('revision %s is not newer than the hub''s revision %s', r ->> 'revision', v_existing.revision);
+                    person_id := v_existing.person_id;
+                    RETURN;
+                END IF;
+
+                -- One person per registry number: a second office's registration joins the first.
+                INSERT INTO person (registry_number, family_name, given_name, birth_date, sex, status, first_office,
+                                    registered_at, details_updated_at, details)
+                VALUES (v_rn, r ->> 'familyName', r ->> 'givenName', (r ->> 'birthDate')::date, r ->> 'sex',
+                        coalesce(r ->> 'status', 'other'), p_office, (r ->> 'createdAt')::timestamptz, v_updated, r)
+                ON CONFLICT (registry_number) DO NOTHING
+                RETURNING id INTO v_person;
+                IF v_person IS NULL THEN
+                    SELECT id, first_office INTO v_person, v_first_office FROM person WHERE registry_number = v_rn;
+                    -- The newest details win; the first registration stays the person's first.
+                    UPDATE person SET family_name = r ->> 'familyName', given_name = r ->> 'givenName',
+                        birth_date = (r ->> 'birthDate')::date, sex = r ->> 'sex',
+                        status = coalesce(r ->> 'status', 'other'), details_updated_at = v_updated, details = r
+                    WHERE id = v_person AND details_updated_at < v_updated;
+                    IF p_type = 'registration.created' AND NOT EXISTS (
+                            SELECT 1 FROM registration g WHERE g.person_id = v_person AND g.office_code = p_office) THEN
+                        status := 'conflict';
+                        reason := format('registry number already registered (first at office %s); merged into person %s',
+                                         v_first_office, v_person);
+                    END IF;
+                END IF;
+                INSERT INTO registration (id, office_code, reference, person_id, revision, created_at, updated_at)
+                VALUES (v_reg_id, p_office, r ->> 'reference', v_person, (r ->> 'revision')::integer,
+                        (r ->> 'createdAt')::timestamptz, v_updated)
+                ON CONFLICT (id) DO UPDATE SET revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at;
+                person_id := v_person;
+            ELSIF p_type LIKE 'queue.%' THEN
+                e := p_payload -> 'event';
+                t := p_payload -> 'ticket';
+                IF e IS NULL OR t IS NULL THEN
+                    RAISE EXCEPTION 'queue record needs event and ticket';
+                END IF;
+                IF 'queue.' || (e ->> 'kind') <> p_type THEN
+                    RAISE EXCEPTION 'event kind % does not match record type %', e ->> 'kind', p_type;
+                END IF;
+                INSERT INTO queue_event (record_id, office_code, ticket_id, kind, at, service_code, counter, staff_id,
+                                         outcome, priority, registration_id)
+                VALUES (gen_random_uuid(), p_office, (t ->> 'id')::uuid, e ->> 'kind', (e ->> 'at')::timestamptz,
+                        t ->> 'serviceCode', e ->> 'counter', e ->> 'staffID',
+                        e ->> 'outcome', t ->> 'priority', (t ->> 'registrationID')::uuid);
+            ELSE
+                RAISE EXCEPTION 'unknown record type %', p_type;
+            END IF;
+        END;
+        $$;
+
+        -- Applies a batch in order: per record, the dedupe row and the business write commit
+        -- together or not at all (the EXCEPTION block is a savepoint), so one bad record is
+        -- quarantined and the others still apply.
+        CREATE FUNCTION lmis_apply_batch(p_device text, p_office text, p_stream text, p_records jsonb)
+        RETURNS TABLE (record_id uuid, seq bigint, status text, reason text, person_id uuid)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            rec jsonb;
+            v_id uuid;
+            v_seq bigint;
+            v_prev received_record%ROWTYPE;
+            v_out record;
+        BEGIN
+            FOR rec IN SELECT value FROM jsonb_array_elements(p_records) LOOP
+                v_id := (rec ->> 'id')::uuid;
+                v_seq := (rec ->> 'sequence')::bigint;
+                record_id := v_id;
+                seq := v_seq;
+                reason := NULL;
+                person_id := NULL;
+                -- Waits for a concurrent transaction holding the same id, then sees its row.
+                INSERT INTO received_record AS rr (record_id, device_id, office_code, seq, stream, record_type,
+                                                   created_at, status)
+                VALUES (v_id, p_device, p_office, v_seq, p_stream, rec ->> 'type', rec ->> 'createdAt', 'applied')
+                ON CONFLICT DO NOTHING;
+                IF NOT FOUND THEN
+                    SELECT * INTO v_prev FROM received_record r WHERE r.record_id = v_id;
+                    IF NOT FOUND THEN
+                        -- Same (device, sequence) under another id: the kiosk reused a number.
+                        status := 'rejected';
+                        reason := format('sequence %s was already used by another record', v_seq);
+                    ELSIF v_prev.status = 'rejected' THEN
+                        status := 'rejected';
+                        reason := v_prev.reason;
+                    ELSE
+                        status := 'duplicate';
+                        person_id := v_prev.person_id;
+                    END IF;
+                    RETURN NEXT;
+                    CONTINUE;
+                END IF;
+                BEGIN
+                    SELECT * INTO v_out FROM lmis_apply_record(p_office, rec ->> 'type', rec -> 'payload');
+                    status := v_out.status;
+                    reason := v_out.reason;
+                    person_id := v_out.person_id;
+                    IF status <> 'applied' OR person_id IS NOT NULL THEN
+                        UPDATE received_record r SET status = v_out.status, reason = v_out.reason,
+                            person_id = v_out.person_id WHERE r.record_id = v_id;
+                    END IF;
+                EXCEPTION WHEN OTHERS THEN
+                    status := 'rejected';
+                    reason := SQLERRM;
+                    UPDATE received_record r SET status = 'rejected', reason = SQLERRM WHERE r.record_id = v_id;
+                    INSERT INTO quarantine (record_id, device_id, office_code, seq, record_type, payload, reason)
+                    VALUES (v_id, p_device, p_office, v_seq, rec ->> 'type', (rec -> 'payload')::text, SQLERRM)
+                    ON CONFLICT DO NOTHING;
+                END;
+                RETURN NEXT;
+            END LOOP;
+        END;
+        $$;
+        """
+
+    static let v3 = """
+        -- One ordered feed of every change kiosks download. Writers take an advisory lock, so
+        -- positions are handed out in commit order and a reader never skips a late commit.
+        CREATE SEQUENCE change_position;
+
+        CREATE TABLE vacancy (
+            reference text PRIMARY KEY,
+            office_code text,
+            posted_on date,
+            closes_on date,
+            posts integer NOT NULL DEFAULT 1,
+            newly_created boolean NOT NULL DEFAULT false,
+            data jsonb,
+            deleted boolean NOT NULL DEFAULT false,
+            position bigint NOT NULL
+        );
+        CREATE INDEX vacancy_position ON vacancy (position);
+
+        CREATE TABLE reference_item (
+            kind text NOT NULL,
+            key text NOT NULL,
+            data jsonb,
+            deleted boolean NOT NULL DEFAULT false,
+            position bigint NOT NULL,
+            PRIMARY KEY (kind, key)
+        );
+        CREATE INDEX reference_item_position ON reference_item (position);
+        """
+
+    static let v4 = """
+        -- Stands in for the national civil registry (XYP) in tests and demos. A real adapter
+        -- does not use this table.
+        CREATE TABLE simulated_civil_registry (
+            registry_number text PRIMARY KEY,
+            family_name text NOT NULL,
+            given_name text NOT NULL,
+            birth_date date NOT NULL,
+            sex text NOT NULL,
+            template bytea
+        );
+        """
+}

@@ -1,0 +1,417 @@
+public import Foundation
+
+/// Version 1 of the kiosk ↔ LMIS protocol. Every path starts with `/v1`; a later version gets
+/// new paths, and a hub serves both while kiosks upgrade. `Docs/lmis-protocol.yaml` documents it.
+public enum LMISPath {
+    public static let enrol = "/v1/enrol"
+    public static let upload = "/v1/upload"
+    public static let changes = "/v1/changes"
+    public static let identity = "/v1/identity"
+    public static let status = "/v1/status"
+    public static func reference(_ kind: ReferenceKind) -> String { "/v1/reference/\(kind.rawValue)" }
+}
+
+/// Limits both ends keep to.
+public enum LMISLimits {
+    /// The most records one upload batch carries.
+    public static let batchRecords = 500
+    /// The most bytes (uncompressed JSON) one upload batch carries.
+    public static let batchBytes = 1 << 20
+    /// The most bytes any gzip body may inflate to; larger bodies are refused (413).
+    public static let inflatedBody = 8 << 20
+    /// How far a request's timestamp may be from the hub's clock.
+    public static let clockTolerance: TimeInterval = 300
+    /// The most changes one download page carries.
+    public static let changesPage = 2000
+}
+
+// MARK: Enrolment
+
+/// A technician's one-time code from the hub, and the kiosk's own new public key.
+public struct EnrolmentRequest: Codable, Sendable, Hashable {
+    public var code: String
+    /// Raw Ed25519 public key (32 bytes), base64.
+    public var publicKey: String
+    public var deviceName: String
+    public var softwareVersion: String
+    /// Signature of `EnrolmentRequest.proofText(code:publicKey:)` with the new private key:
+    /// proves the kiosk holds the key it enrols.
+    public var proof: String
+
+    public init(code: String, publicKey: String, deviceName: String, softwareVersion: String, proof: String) {
+        self.code = code
+        self.publicKey = publicKey
+        self.deviceName = deviceName
+        self.softwareVersion = softwareVersion
+        self.proof = proof
+    }
+
+    public static func proofText(code: String, publicKey: String) -> Data {
+        Data("LMIS-enrol-v1\n\(code)\n\(publicKey)".utf8)
+    }
+}
+
+public struct EnrolmentResponse: Codable, Sendable, Hashable {
+    /// The key id every later request names (derived from the public key).
+    public var deviceID: String
+    public var officeCode: String
+    public var officeName: String
+    public var timeZone: String
+    public var serverTime: String
+
+    public init(deviceID: String, officeCode: String, officeName: String, timeZone: String, serverTime: String) {
+        self.deviceID = deviceID
+        self.officeCode = officeCode
+        self.officeName = officeName
+        self.timeZone = timeZone
+        self.serverTime = serverTime
+    }
+}
+
+// MARK: Upload
+
+/// The outcome the hub gives each uploaded record.
+public enum RecordStatus: String, Codable, Sendable, Hashable, CaseIterable {
+    /// Written at the hub now.
+    case applied
+    /// The hub already had this record (same id): nothing written again.
+    case duplicate
+    /// Invalid: kept in the hub's quarantine with the reason; the kiosk keeps it aside too.
+    case rejected
+    /// Valid, but the hub holds something newer or different (for example a later revision of the
+    /// same person from another office): the hub's state stands, the kiosk learns it.
+    case conflict
+}
+
+/// Record families, uploaded as separate streams so that one stuck stream cannot block another.
+public enum RecordStream {
+    /// `registration.created` → `registration`, `queue.called` → `queue`.
+    public static func of(type: String) -> String {
+        type.split(separator: ".", maxSplits: 1).first.map(String.init) ?? type
+    }
+}
+
+public struct UploadRecord: Codable, Sendable, Hashable {
+    /// UUIDv7, lower case.
+    public var id: String
+    /// Per device, gapless from 1 across all streams.
+    public var sequence: Int64
+    public var type: String
+    /// UTC with milliseconds, by the kiosk's clock.
+    public var createdAt: String
+    public var payload: JSONValue
+
+    public init(id: String, sequence: Int64, type: String, createdAt: String, payload: JSONValue) {
+        self.id = id
+        self.sequence = sequence
+        self.type = type
+        self.createdAt = createdAt
+        self.payload = payload
+    }
+}
+
+public struct UploadBatch: Codable, Sendable, Hashable {
+    public var stream: String
+    public var records: [UploadRecord]
+
+    public init(stream: String, records: [UploadRecord]) {
+        self.stream = stream
+        self.records = records
+    }
+}
+
+public struct RecordResult: Codable, Sendable, Hashable {
+    public var id: String
+    public var sequence: Int64
+    public var status: RecordStatus
+    public var reason: String?
+    /// For registrations: the hub's id of the person (the surviving one after a merge).
+    public var personID: String?
+
+    public init(id: String, sequence: Int64, status: RecordStatus, reason: String? = nil, personID: String? = nil) {
+        self.id = id
+        self.sequence = sequence
+        self.status = status
+        self.reason = reason
+        self.personID = personID
+    }
+}
+
+public struct UploadResponse: Codable, Sendable, Hashable {
+    public var results: [RecordResult]
+    public init(results: [RecordResult]) { self.results = results }
+}
+
+// MARK: Download
+
+public enum ReferenceKind: String, Codable, Sendable, Hashable, CaseIterable {
+    case adminUnits = "admin-units"
+    case occupations
+    case educationLevels = "education-levels"
+    case services
+}
+
+/// One change in the download feed. A deletion is a tombstone: `deleted` with no data.
+public struct Change: Codable, Sendable, Hashable {
+    /// `vacancy`, or a reference kind (`admin-units`, `occupations`, …).
+    public var kind: String
+    public var key: String
+    public var deleted: Bool
+    public var data: JSONValue?
+
+    public init(kind: String, key: String, deleted: Bool, data: JSONValue?) {
+        self.kind = kind
+        self.key = key
+        self.deleted = deleted
+        self.data = data
+    }
+}
+
+/// Position in the hub's change feed: the hub's epoch and the last change seen.
+/// Written `epoch:position`. A cursor from another epoch (a hub restored from a backup, a new
+/// database) makes the hub answer from the start with `reset`, so nothing is silently missed.
+public struct ChangeCursor: Hashable, Sendable, CustomStringConvertible {
+    public var epoch: String
+    public var position: Int64
+
+    public init(epoch: String, position: Int64) {
+        self.epoch = epoch
+        self.position = position
+    }
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].allSatisfy({ $0.isLetter || $0.isNumber }),
+            let position = Int64(parts[1]), position >= 0
+        else { return nil }
+        self.init(epoch: String(parts[0]), position: position)
+    }
+
+    public var description: String { "\(epoch):\(position)" }
+}
+
+public struct ChangesResponse: Codable, Sendable, Hashable {
+    public var epoch: String
+    /// Where the next request continues.
+    public var cursor: String
+    /// True when the request's cursor was from another epoch: the kiosk must drop what it holds
+    /// from the hub and keep only what this fresh feed (from the start) gives it.
+    public var reset: Bool
+    /// True when more changes wait after this page.
+    public var more: Bool
+    public var changes: [Change]
+
+    public init(epoch: String, cursor: String, reset: Bool, more: Bool, changes: [Change]) {
+        self.epoch = epoch
+        self.cursor = cursor
+        self.reset = reset
+        self.more = more
+        self.changes = changes
+    }
+}
+
+/// A whole reference kind at once (answers `ETag` / `If-None-Match`).
+public struct ReferenceSnapshot: Codable, Sendable, Hashable {
+    public var kind: ReferenceKind
+    public var version: String
+    public var items: [JSONValue]
+
+    public init(kind: ReferenceKind, version: String, items: [JSONValue]) {
+        self.kind = kind
+        self.version = version
+        self.items = items
+    }
+}
+
+// MARK: Identity
+
+public struct IdentityRequest: Codable, Sendable, Hashable {
+    public var registryNumber: String
+    /// An ISO/IEC 19794-2 finger minutiae record, base64, once templates exist.
+    public var template: String?
+
+    public init(registryNumber: String, template: String? = nil) {
+        self.registryNumber = registryNumber
+        self.template = template
+    }
+}
+
+public enum IdentityResult: String, Codable, Sendable, Hashable {
+    /// The registry knows the number (and the finger matches, when one was sent).
+    case verified
+    /// The registry knows the number, but the finger does not match it.
+    case mismatch
+    /// No such registry number.
+    case notFound
+    /// The civil registry could not answer now; ask again later.
+    case unavailable
+}
+
+/// What the civil registry says about a person: only what registration needs.
+public struct CivilPerson: Codable, Sendable, Hashable {
+    public var registryNumber: String
+    public var familyName: String
+    public var givenName: String
+    /// `YYYY-MM-DD`.
+    public var birthDate: String
+    /// `male` or `female`.
+    public var sex: String
+
+    public init(registryNumber: String, familyName: String, givenName: String, birthDate: String, sex: String) {
+        self.registryNumber = registryNumber
+        self.familyName = familyName
+        self.givenName = givenName
+        self.birthDate = birthDate
+        self.sex = sex
+    }
+}
+
+public struct IdentityResponse: Codable, Sendable, Hashable {
+    public var result: IdentityResult
+    public var person: CivilPerson?
+    /// The hub's person id when this registry number is already registered somewhere.
+    public var personID: String?
+
+    public init(result: IdentityResult, person: CivilPerson? = nil, personID: String? = nil) {
+        self.result = result
+        self.person = person
+        self.personID = personID
+    }
+}
+
+// MARK: Status and errors
+
+public struct HubStatus: Codable, Sendable, Hashable {
+    public var deviceID: String
+    public var officeCode: String
+    public var serverTime: String
+    public var epoch: String
+    /// Records the hub holds from this device, and the highest sequence among them: the
+    /// difference tells how many are missing.
+    public var received: Int64
+    public var highestSequence: Int64
+    public var quarantined: Int64
+
+    public init(
+        deviceID: String, officeCode: String, serverTime: String, epoch: String, received: Int64,
+        highestSequence: Int64, quarantined: Int64
+    ) {
+        self.deviceID = deviceID
+        self.officeCode = officeCode
+        self.serverTime = serverTime
+        self.epoch = epoch
+        self.received = received
+        self.highestSequence = highestSequence
+        self.quarantined = quarantined
+    }
+}
+
+/// Machine-readable error codes of the protocol.
+public enum ProblemCode: String, Codable, Sendable, Hashable {
+    case badRequest = "bad_request"
+    case tooLarge = "too_large"
+    case unsigned
+    case badSignature = "bad_signature"
+    case unknownDevice = "unknown_device"
+    case revokedDevice = "revoked_device"
+    case staleTimestamp = "stale_timestamp"
+    case replayed
+    case invalidCode = "invalid_code"
+    case busy
+    case notFound = "not_found"
+    case internalError = "internal_error"
+}
+
+/// Every error answer: a code, a sentence for people, and the hub's clock (lets a kiosk whose
+/// clock is wrong sign with the hub's time).
+public struct Problem: Codable, Sendable, Hashable, Error, CustomStringConvertible {
+    public var error: ProblemCode
+    public var message: String
+    public var serverTime: String
+
+    public init(_ error: ProblemCode, _ message: String, serverTime: String) {
+        self.error = error
+        self.message = message
+        self.serverTime = serverTime
+    }
+
+    public var description: String { "\(error.rawValue): \(message)" }
+}
+
+// MARK: Vacancies
+
+/// A vacancy as the LMIS publishes it.
+public struct VacancyRecord: Codable, Sendable, Hashable {
+    /// The code a person quotes at the desk, `V-2026-00042`.
+    public var reference: String
+    public var title: String
+    public var titleEn: String?
+    /// ISCO-08 unit group, four digits.
+    public var iscoCode: String
+    public var employer: String
+    public var aimagCode: String
+    public var soumCode: String?
+    /// Monthly wage range in tögrög; nil when the employer gave none.
+    public var wageMin: Int?
+    public var wageMax: Int?
+    /// `fullTime`, `partTime`, `shift` or `seasonal`.
+    public var hours: String
+    /// Minimum education level code, when required.
+    public var education: String?
+    public var skills: [String]
+    public var experienceYears: Int
+    public var posts: Int
+    /// `YYYY-MM-DD`.
+    public var postedOn: String
+    public var closesOn: String
+    public var howToApply: String
+    /// The office that registered the vacancy, if an LSWO did.
+    public var officeCode: String?
+    /// A job that did not exist before (counted in the monthly indicators).
+    public var newlyCreated: Bool
+
+    public init(
+        reference: String, title: String, titleEn: String? = nil, iscoCode: String, employer: String,
+        aimagCode: String, soumCode: String? = nil, wageMin: Int? = nil, wageMax: Int? = nil, hours: String,
+        education: String? = nil, skills: [String] = [], experienceYears: Int = 0, posts: Int = 1, postedOn: String,
+        closesOn: String, howToApply: String, officeCode: String? = nil, newlyCreated: Bool = false
+    ) {
+        self.reference = reference
+        self.title = title
+        self.titleEn = titleEn
+        self.iscoCode = iscoCode
+        self.employer = employer
+        self.aimagCode = aimagCode
+        self.soumCode = soumCode
+        self.wageMin = wageMin
+        self.wageMax = wageMax
+        self.hours = hours
+        self.education = education
+        self.skills = skills
+        self.experienceYears = experienceYears
+        self.posts = posts
+        self.postedOn = postedOn
+        self.closesOn = closesOn
+        self.howToApply = howToApply
+        self.officeCode = officeCode
+        self.newlyCreated = newlyCreated
+    }
+
+    public static let hoursValues: Set<String> = ["fullTime", "partTime", "shift", "seasonal"]
+
+    /// Problems that keep a vacancy out of the feed; empty when it is fine.
+    public var problems: [String] {
+        var problems: [String] = []
+        if reference.isEmpty || reference.count > 40 { problems.append("reference must be 1–40 characters") }
+        if title.trimmingCharacters(in: .whitespaces).isEmpty { problems.append("title is required") }
+        if iscoCode.count != 4 || !iscoCode.allSatisfy(\.isASCII) || !iscoCode.allSatisfy(\.isNumber) {
+            problems.append("iscoCode must be four digits")
+        }
+        if !Self.hoursValues.contains(hours) { problems.append("hours must be one of \(Self.hoursValues.sorted())") }
+        if LMISTime.parse(postedOn + "T00:00:00Z") == nil { problems.append("postedOn must be YYYY-MM-DD") }
+        if LMISTime.parse(closesOn + "T00:00:00Z") == nil { problems.append("closesOn must be YYYY-MM-DD") }
+        if let low = wageMin, let high = wageMax, low > high { problems.append("wageMin is above wageMax") }
+        if posts < 1 { problems.append("posts must be at least 1") }
+        return problems
+    }
+}

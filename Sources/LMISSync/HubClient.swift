@@ -1,0 +1,126 @@
+public import AsyncHTTPClient
+public import Foundation
+public import LMISProtocol
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import Synchronization
+
+/// HTTPS to the hub: gzip bodies, signatures with the device key, typed answers.
+public final class HubClient: Sendable {
+    public let baseURL: String
+    let http: HTTPClient
+    let timeout: TimeAmount
+
+    /// `caFile`: PEM roots to trust instead of the system's (a hub with a private CA).
+    public init(baseURL: String, caFile: String? = nil, timeout: Duration = .seconds(60)) throws {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        http = Self.connectionPool(caFile: caFile)
+        self.timeout = .seconds(Int64(timeout.components.seconds))
+    }
+
+    /// One connection pool per trust setting for the whole process, kept for its lifetime:
+    /// sync rounds reuse connections, and no pool is ever dropped without being shut down.
+    private static let pools = Mutex<[String: HTTPClient]>([:])
+
+    static func connectionPool(caFile: String?) -> HTTPClient {
+        pools.withLock { pools in
+            if let pool = pools[caFile ?? ""] { return pool }
+            var configuration = HTTPClient.Configuration()
+            if let caFile {
+                var tls = TLSConfiguration.makeClientConfiguration()
+                tls.trustRoots = .file(caFile)
+                configuration.tlsConfiguration = tls
+            }
+            configuration.timeout = .init(connect: .seconds(10), read: .seconds(120))
+            configuration.decompression = .disabled
+            configuration.httpVersion = .http1Only
+            let pool = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            pools[caFile ?? ""] = pool
+            return pool
+        }
+    }
+
+    /// Nothing to release: connection pools live as long as the process.
+    public func shutdown() async {}
+
+    public struct Answer: Sendable {
+        public let status: Int
+        public let headers: [String: String]
+        public let body: Data
+
+        public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            do {
+                return try LMISCoding.decoder.decode(T.self, from: body)
+            } catch {
+                throw SyncError.badAnswer("\(T.self): \(error)")
+            }
+        }
+
+        public var problem: Problem? { try? LMISCoding.decoder.decode(Problem.self, from: body) }
+
+        /// `Retry-After` in seconds, when the hub sent one.
+        public var retryAfter: Duration? { headers["retry-after"].flatMap(Int.init).map { .seconds($0) } }
+    }
+
+    /// Signing material: the key, its id, and the hub-corrected clock.
+    public struct Signer: Sendable {
+        public let key: DeviceKey
+        public let keyID: String
+        public let now: @Sendable () -> Date
+
+        public init(key: DeviceKey, keyID: String, now: @escaping @Sendable () -> Date) {
+            self.key = key
+            self.keyID = keyID
+            self.now = now
+        }
+    }
+
+    /// One request; bodies over 1 KiB go gzip-compressed. Throws `SyncError.transport` when the
+    /// hub cannot be reached; any HTTP answer (also errors) comes back as an `Answer`.
+    public func send(
+        _ method: String, _ target: String, body: Data? = nil, signer: Signer?, extraHeaders: [String: String] = [:]
+    ) async throws -> Answer {
+        var request = HTTPClientRequest(url: baseURL + target)
+        request.method = HTTPMethod(rawValue: method)
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "Accept-Encoding", value: "gzip")
+        request.headers.add(name: "User-Agent", value: "lswo-kiosk")
+        var sent = Data()
+        if let body {
+            sent = body.count > 1024 ? Gzip.compress(body) : body
+            if body.count > 1024 { request.headers.add(name: "Content-Encoding", value: "gzip") }
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: sent))
+        }
+        for (name, value) in extraHeaders { request.headers.add(name: name, value: value) }
+        if let signer {
+            let timestamp = Int64(signer.now().timeIntervalSince1970)
+            for (name, value) in try RequestSigning.headers(
+                method: method, target: target, body: sent, keyID: signer.keyID, timestamp: timestamp,
+                key: signer.key.privateKey)
+            {
+                request.headers.add(name: name, value: value)
+            }
+        }
+        let response: HTTPClientResponse
+        var buffer: ByteBuffer
+        do {
+            response = try await http.execute(request, timeout: timeout)
+            buffer = try await response.body.collect(upTo: LMISLimits.inflatedBody)
+        } catch {
+            throw SyncError.transport(String(describing: error))
+        }
+        var headers: [String: String] = [:]
+        for header in response.headers { headers[header.name.lowercased()] = header.value }
+        var data = Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
+        if headers["content-encoding"] == "gzip" {
+            do {
+                data = try Gzip.decompress(data, limit: LMISLimits.inflatedBody)
+            } catch {
+                throw SyncError.badAnswer("\(error)")
+            }
+        }
+        return Answer(status: Int(response.status.code), headers: headers, body: data)
+    }
+}

@@ -1,0 +1,342 @@
+public import Foundation
+public import GRDB
+public import KioskCore
+public import KioskStore
+import LMISProtocol
+
+/// The kiosk's sync bookkeeping in its SQLite database.
+public struct SyncDatabase: Sendable {
+    public let database: AppDatabase
+
+    public init(database: AppDatabase) { self.database = database }
+
+    var writer: any DatabaseWriter { database.writer }
+
+    public struct Enrolment: Sendable, Hashable {
+        public let hubURL: String
+        public let deviceID: String
+        public let officeCode: String
+    }
+
+    public func enrolment() async throws -> Enrolment? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT hub_url, device_id, office_code FROM lmis_enrolment WHERE id = 1").map {
+                Enrolment(hubURL: $0["hub_url"], deviceID: $0["device_id"], officeCode: $0["office_code"])
+            }
+        }
+    }
+
+    func saveEnrolment(_ enrolment: Enrolment, at instant: Date) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO lmis_enrolment (id, hub_url, device_id, office_code, enrolled_at)
+                    VALUES (1, ?, ?, ?, ?)
+                    """,
+                arguments: [enrolment.hubURL, enrolment.deviceID, enrolment.officeCode, Outbox.utcTimestamp(instant)])
+            // A new hub's feed starts over.
+            try db.execute(sql: "UPDATE lmis_sync_status SET cursor = NULL, last_error = NULL")
+        }
+    }
+
+    public func waitingCount() async throws -> Int {
+        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE sync_state IS NULL")!
+        }
+    }
+
+    /// Streams with records waiting, oldest first.
+    func waitingStreams() async throws -> [String] {
+        try await writer.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT stream FROM (
+                        SELECT CASE WHEN instr(record_type, '.') > 0
+                                    THEN substr(record_type, 1, instr(record_type, '.') - 1) ELSE record_type END AS stream,
+                               MIN(seq) AS first
+                        FROM outbox WHERE sync_state IS NULL GROUP BY stream
+                    ) ORDER BY first
+                    """)
+        }
+    }
+
+    struct Pending: Sendable {
+        let id: String
+        let sequence: Int64
+        let type: String
+        let createdAt: String
+        let payload: String
+    }
+
+    /// The oldest waiting records of a stream, within the count and byte bounds (at least one).
+    func batch(stream: String, maxRecords: Int, maxBytes: Int) async throws -> [Pending] {
+        try await writer.read { db in
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT id, seq, record_type, created_at, payload FROM outbox
+                    WHERE sync_state IS NULL AND (record_type = ? OR record_type LIKE ? ESCAPE '\\')
+                    ORDER BY seq LIMIT ?
+                    """,
+                arguments: [stream, Self.likePrefix(stream), maxRecords])
+            var batch: [Pending] = []
+            var bytes = 0
+            while let row = try rows.next() {
+                let payload: String = row["payload"]
+                if !batch.isEmpty, bytes + payload.utf8.count > maxBytes { break }
+                bytes += payload.utf8.count + 120
+                batch.append(
+                    Pending(
+                        id: row["id"], sequence: row["seq"], type: row["record_type"], createdAt: row["created_at"],
+                        payload: payload))
+            }
+            return batch
+        }
+    }
+
+    static func likePrefix(_ stream: String) -> String {
+        stream.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + ".%"
+    }
+
+    /// Records the hub's answers, and the person ids it gave registrations.
+    func record(_ results: [RecordResult], at instant: Date) async throws {
+        let now = Outbox.utcTimestamp(instant)
+        try await writer.write { db in
+            let update = try db.cachedStatement(
+                sql:
+                    "UPDATE outbox SET sync_state = ?, sync_reason = ?, synced_at = ? WHERE id = ? AND sync_state IS NULL"
+            )
+            let person = try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO lmis_person (registration_id, person_id)
+                    SELECT json_extract(payload, '$.registration.id'), ? FROM outbox
+                    WHERE id = ? AND json_extract(payload, '$.registration.id') IS NOT NULL
+                    """)
+            for result in results {
+                try update.execute(arguments: [result.status.rawValue, result.reason, now, result.id.lowercased()])
+                if let personID = result.personID { try person.execute(arguments: [personID, result.id.lowercased()]) }
+            }
+        }
+    }
+
+    /// Puts one record aside locally when the hub cannot take it at all (it refuses even a batch
+    /// of that record alone), so that the rest of its stream moves on.
+    func setAside(id: String, reason: String, at instant: Date) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET sync_state = 'rejected', sync_reason = ?, synced_at = ? WHERE id = ?",
+                arguments: [reason, Outbox.utcTimestamp(instant), id])
+        }
+    }
+
+    func cursor() async throws -> String? {
+        try await writer.read { db in try String.fetchOne(db, sql: "SELECT cursor FROM lmis_sync_status WHERE id = 1") }
+    }
+
+    func clockOffset() async throws -> Double {
+        try await writer.read { db in
+            try Double.fetchOne(db, sql: "SELECT clock_offset_seconds FROM lmis_sync_status WHERE id = 1") ?? 0
+        }
+    }
+
+    func saveClockOffset(_ seconds: Double) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE lmis_sync_status SET clock_offset_seconds = ? WHERE id = 1", arguments: [seconds])
+        }
+    }
+
+    func noteAttempt(at instant: Date, error: String?) async throws {
+        try await writer.write { db in
+            if let error {
+                try db.execute(
+                    sql: "UPDATE lmis_sync_status SET last_attempt_at = ?, last_error = ? WHERE id = 1",
+                    arguments: [Outbox.utcTimestamp(instant), error])
+            } else {
+                try db.execute(
+                    sql: """
+                        UPDATE lmis_sync_status SET last_attempt_at = ?, last_success_at = ?, last_error = NULL WHERE id = 1
+                        """, arguments: [Outbox.utcTimestamp(instant), Outbox.utcTimestamp(instant)])
+            }
+        }
+    }
+
+    /// Applies one page of the change feed and its cursor in one transaction. At the end of the
+    /// feed, vacancies not seen in the current epoch are dropped (they vanished in a restore).
+    func apply(_ page: ChangesResponse) async throws {
+        let epoch = page.epoch
+        try await writer.write { db in
+            try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
+            let upsertVacancy = try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO vacancy (reference, title, isco_code, employer, aimag_code, soum_code, wage_min,
+                        wage_max, hours, posted_on, closes_on, data, generation)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            let deleteVacancy = try db.cachedStatement(sql: "DELETE FROM vacancy WHERE reference = ?")
+            for change in page.changes {
+                switch change.kind {
+                case "vacancy":
+                    if change.deleted {
+                        try deleteVacancy.execute(arguments: [change.key])
+                    } else if let data = change.data, let vacancy = try? data.decode(VacancyRecord.self),
+                        vacancy.problems.isEmpty
+                    {
+                        let json = String(decoding: try LMISCoding.encoder.encode(vacancy), as: UTF8.self)
+                        try upsertVacancy.execute(arguments: [
+                            vacancy.reference, vacancy.title, vacancy.iscoCode, vacancy.employer, vacancy.aimagCode,
+                            vacancy.soumCode, vacancy.wageMin, vacancy.wageMax, vacancy.hours, vacancy.postedOn,
+                            vacancy.closesOn, json, epoch,
+                        ])
+                    }
+                case ReferenceKind.adminUnits.rawValue:
+                    try Self.applyAdminUnit(change, db)
+                case ReferenceKind.occupations.rawValue:
+                    try Self.applyNamed(change, table: "occupation", db)
+                case ReferenceKind.educationLevels.rawValue:
+                    try Self.applyEducation(change, db)
+                default:
+                    break  // kinds this kiosk version does not use
+                }
+            }
+            if !page.more {
+                try db.execute(sql: "DELETE FROM vacancy WHERE generation <> ?", arguments: [epoch])
+            }
+            try db.execute(sql: "UPDATE lmis_sync_status SET cursor = ? WHERE id = 1", arguments: [page.cursor])
+        }
+    }
+
+    static func applyAdminUnit(_ change: Change, _ db: Database) throws {
+        guard !change.deleted else {
+            try db.execute(sql: "DELETE FROM admin_unit WHERE code = ?", arguments: [change.key])
+            return
+        }
+        guard let data = change.data, let kind = data["kind"]?.string, let mn = data["nameMn"]?.string,
+            let en = data["nameEn"]?.string, ["aimag", "district", "soum", "khoroo"].contains(kind)
+        else { return }
+        var position = 0
+        if case .number(let value)? = data["position"] { position = Int(value) }
+        try db.execute(
+            sql: """
+                INSERT INTO admin_unit (code, kind, parent_code, name_mn, name_en, time_zone, position)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, parent_code = excluded.parent_code,
+                    name_mn = excluded.name_mn, name_en = excluded.name_en, time_zone = excluded.time_zone,
+                    position = excluded.position
+                """,
+            arguments: [change.key, kind, data["parentCode"]?.string, mn, en, data["timeZone"]?.string, position])
+    }
+
+    static func applyNamed(_ change: Change, table: String, _ db: Database) throws {
+        guard !change.deleted else {
+            try db.execute(sql: "DELETE FROM \(table) WHERE code = ?", arguments: [change.key])
+            return
+        }
+        guard let mn = change.data?["nameMn"]?.string, let en = change.data?["nameEn"]?.string else { return }
+        try db.execute(
+            sql: """
+                INSERT INTO \(table) (code, name_mn, name_en) VALUES (?, ?, ?)
+                ON CONFLICT (code) DO UPDATE SET name_mn = excluded.name_mn, name_en = excluded.name_en
+                """, arguments: [change.key, mn, en])
+    }
+
+    static func applyEducation(_ change: Change, _ db: Database) throws {
+        guard !change.deleted else {
+            try db.execute(sql: "DELETE FROM education_level WHERE code = ?", arguments: [change.key])
+            return
+        }
+        guard let mn = change.data?["nameMn"]?.string, let en = change.data?["nameEn"]?.string,
+            case .number(let rank)? = change.data?["rank"]
+        else { return }
+        try db.execute(
+            sql: """
+                INSERT INTO education_level (code, rank, name_mn, name_en) VALUES (?, ?, ?, ?)
+                ON CONFLICT (code) DO UPDATE SET rank = excluded.rank, name_mn = excluded.name_mn, name_en = excluded.name_en
+                """, arguments: [change.key, Int(rank), mn, en])
+    }
+
+    struct PendingCheck: Sendable {
+        let registrationID: String
+        let registryNumber: String
+    }
+
+    func pendingChecks(limit: Int) async throws -> [PendingCheck] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT registration_id, registry_number FROM identity_check
+                    WHERE state = 'pending' ORDER BY requested_at LIMIT ?
+                    """, arguments: [limit]
+            ).map { PendingCheck(registrationID: $0["registration_id"], registryNumber: $0["registry_number"]) }
+        }
+    }
+
+    func recordCheck(_ registrationID: String, result: IdentityResult, personID: String?, at instant: Date) async throws
+    {
+        try await writer.write { db in
+            if result == .unavailable {
+                try db.execute(
+                    sql: "UPDATE identity_check SET attempts = attempts + 1 WHERE registration_id = ?",
+                    arguments: [registrationID])
+                return
+            }
+            try db.execute(
+                sql: """
+                    UPDATE identity_check SET state = ?, checked_at = ?, attempts = attempts + 1 WHERE registration_id = ?
+                    """, arguments: [result.rawValue, Outbox.utcTimestamp(instant), registrationID])
+            if let personID {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO lmis_person (registration_id, person_id) VALUES (?, ?)",
+                    arguments: [registrationID, personID])
+            }
+        }
+    }
+
+    public func status(now: Date) async throws -> SyncStatus {
+        try await writer.read { db in
+            let enrolment = try Row.fetchOne(db, sql: "SELECT hub_url, device_id FROM lmis_enrolment WHERE id = 1")
+            let state = try Row.fetchOne(db, sql: "SELECT * FROM lmis_sync_status WHERE id = 1")
+            let oldest = try String.fetchOne(
+                db, sql: "SELECT created_at FROM outbox WHERE sync_state IS NULL ORDER BY seq LIMIT 1")
+            func time(_ column: String) -> Date? {
+                (state?[column] as String?).flatMap { try? Outbox.parseUTCTimestamp($0) }
+            }
+            return SyncStatus(
+                hubURL: enrolment?["hub_url"], deviceID: enrolment?["device_id"],
+                lastSuccessAt: time("last_success_at"), lastAttemptAt: time("last_attempt_at"),
+                lastError: state?["last_error"],
+                waiting: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE sync_state IS NULL")!,
+                oldestWaitingSeconds: try oldest.map { Int(now.timeIntervalSince(try Outbox.parseUTCTimestamp($0))) },
+                quarantined: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE sync_state = 'rejected'")!,
+                unverified: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM identity_check WHERE state = 'pending'")!,
+                vacancies: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vacancy")!,
+                clockOffsetSeconds: state?["clock_offset_seconds"] ?? 0)
+        }
+    }
+
+    public struct QuarantinedRecord: Sendable, Hashable, Codable {
+        public let id: String
+        public let sequence: Int64
+        public let type: String
+        public let reason: String
+        public let syncedAt: String
+    }
+
+    public func quarantined(limit: Int = 100) async throws -> [QuarantinedRecord] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, seq, record_type, sync_reason, synced_at FROM outbox
+                    WHERE sync_state = 'rejected' ORDER BY seq LIMIT ?
+                    """, arguments: [limit]
+            ).map {
+                QuarantinedRecord(
+                    id: $0["id"], sequence: $0["seq"], type: $0["record_type"], reason: $0["sync_reason"] ?? "",
+                    syncedAt: $0["synced_at"] ?? "")
+            }
+        }
+    }
+}

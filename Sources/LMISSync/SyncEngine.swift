@@ -1,0 +1,264 @@
+import Crypto
+public import Foundation
+public import KioskStore
+public import LMISProtocol
+public import Logging
+
+/// One kiosk's sync with its hub: enrolment, and rounds of upload, download and registry checks.
+public actor SyncEngine {
+    public let store: SyncDatabase
+    let keyURL: URL
+    let caFile: String?
+    let logger: Logger
+    let softwareVersion: String
+    private var client: HubClient?
+    /// Upload batch size; halved while the hub refuses whole batches, down to single records.
+    private var batchLimit = LMISLimits.batchRecords
+
+    public init(database: AppDatabase, dataDirectory: URL, caFile: String?, softwareVersion: String, logger: Logger) {
+        self.store = SyncDatabase(database: database)
+        self.keyURL = DeviceKey.file(in: dataDirectory)
+        self.caFile = caFile
+        self.softwareVersion = softwareVersion
+        self.logger = logger
+    }
+
+    public func shutdown() async {
+        await client?.shutdown()
+        client = nil
+    }
+
+    // MARK: Enrolment
+
+    /// Enrols with a hub using a technician's one-time code. Makes a new key each time. Refused
+    /// while records wait for the current hub, unless `force` (they would be abandoned).
+    public func enrol(hubURL: String, code: String, deviceName: String, force: Bool) async throws -> EnrolmentResponse {
+        let waiting = try await store.waitingCount()
+        if try await store.enrolment() != nil, waiting > 0, !force { throw SyncError.unsentRecords(waiting) }
+        let pendingKeyURL = keyURL.deletingLastPathComponent().appendingPathComponent("lmis-device.key.pending")
+        let key = try DeviceKey.create(at: pendingKeyURL)
+        let request = EnrolmentRequest(
+            code: code, publicKey: key.publicKeyBase64, deviceName: deviceName, softwareVersion: softwareVersion,
+            proof: try key.privateKey.signature(
+                for: EnrolmentRequest.proofText(code: code, publicKey: key.publicKeyBase64)
+            ).base64EncodedString())
+        let http = try HubClient(baseURL: hubURL, caFile: caFile)
+        defer { Task { await http.shutdown() } }
+        let answer = try await http.send(
+            "POST", LMISPath.enrol, body: try LMISCoding.encoder.encode(request), signer: nil)
+        guard answer.status == 200 else { throw Self.failure(answer) }
+        let enrolled = try answer.decode(EnrolmentResponse.self)
+        try rename(pendingKeyURL, to: keyURL)
+        try await store.saveEnrolment(
+            .init(hubURL: hubURL, deviceID: enrolled.deviceID, officeCode: enrolled.officeCode), at: Date())
+        if let serverTime = LMISTime.parse(enrolled.serverTime) {
+            try await store.saveClockOffset(serverTime.timeIntervalSinceNow)
+        }
+        await client?.shutdown()
+        client = nil
+        logger.notice(
+            "enrolled with the LMIS hub", metadata: ["sync.device": "\(enrolled.deviceID)", "sync.hub": "\(hubURL)"])
+        return enrolled
+    }
+
+    static func failure(_ answer: HubClient.Answer) -> SyncError {
+        let problem = answer.problem
+        return .hub(
+            status: answer.status, code: problem?.error.rawValue ?? "http_\(answer.status)",
+            message: problem?.message ?? String(decoding: answer.body.prefix(200), as: UTF8.self))
+    }
+
+    // MARK: Rounds
+
+    public struct Report: Sendable {
+        public var uploaded: [RecordStatus: Int] = [:]
+        public var changes = 0
+        public var checks = 0
+        public var reset = false
+        /// Nil when the round completed.
+        public var error: SyncError?
+        /// What the hub asked for with `Retry-After`.
+        public var retryAfter: Duration?
+    }
+
+    /// Uploads everything waiting, downloads every change, answers waiting registry checks.
+    public func round() async -> Report {
+        var report = Report()
+        do {
+            guard let enrolment = try await store.enrolment() else { throw SyncError.notEnrolled }
+            guard let key = try DeviceKey.load(from: keyURL) else { throw SyncError.badKeyFile(keyURL.path) }
+            if client == nil || client?.baseURL != enrolment.hubURL {
+                await client?.shutdown()
+                client = try HubClient(baseURL: enrolment.hubURL, caFile: caFile)
+            }
+            let session = Session(
+                engine: self, client: client!, keyID: enrolment.deviceID, key: key,
+                offset: try await store.clockOffset())
+            try await upload(session, &report)
+            try await download(session, &report)
+            try await checkIdentities(session, &report)
+            try await store.noteAttempt(at: Date(), error: nil)
+        } catch {
+            let failure = error as? SyncError ?? .transport(String(describing: error))
+            report.error = failure
+            // Not enrolled yet is a state, not a failure: nothing to note until a technician enrols.
+            if failure == .notEnrolled { return report }
+            try? await store.noteAttempt(at: Date(), error: failure.description)
+            logger.warning("sync round failed", metadata: ["sync.error": "\(failure)"])
+        }
+        return report
+    }
+
+    /// A round's signing state; learns the hub's clock when a timestamp is refused as stale.
+    final class Session: @unchecked Sendable {
+        let engine: SyncEngine
+        let client: HubClient
+        let keyID: String
+        let key: DeviceKey
+        var offset: Double
+
+        init(engine: SyncEngine, client: HubClient, keyID: String, key: DeviceKey, offset: Double) {
+            self.engine = engine
+            self.client = client
+            self.keyID = keyID
+            self.key = key
+            self.offset = offset
+        }
+
+        /// Sends a signed request; after a stale-timestamp refusal, once more with the hub's time.
+        func send(_ method: String, _ target: String, body: Data? = nil) async throws -> HubClient.Answer {
+            for attempt in 0..<2 {
+                let offset = self.offset
+                let signer = HubClient.Signer(key: key, keyID: keyID, now: { Date().addingTimeInterval(offset) })
+                let answer = try await client.send(method, target, body: body, signer: signer)
+                guard attempt == 0, answer.status == 401, let problem = answer.problem,
+                    problem.error == .staleTimestamp, let hubTime = LMISTime.parse(problem.serverTime)
+                else { return answer }
+                self.offset = hubTime.timeIntervalSinceNow
+                try await engine.store.saveClockOffset(self.offset)
+                await engine.noteClockOffset(self.offset)
+            }
+            fatalError("unreachable")
+        }
+    }
+
+    func noteClockOffset(_ offset: Double) {
+        logger.warning(
+            "the kiosk's clock differs from the hub's; signing with the hub's time",
+            metadata: ["sync.clock_offset_seconds": "\(Int(offset))"])
+    }
+
+    func upload(_ session: Session, _ report: inout Report) async throws {
+        for stream in try await store.waitingStreams() {
+            while true {
+                let batch = try await store.batch(
+                    stream: stream, maxRecords: batchLimit, maxBytes: LMISLimits.batchBytes - 64 * 1024)
+                if batch.isEmpty { break }
+                let answer: HubClient.Answer
+                do {
+                    answer = try await session.send("POST", LMISPath.upload, body: Self.body(stream: stream, batch))
+                } catch let error as SyncError {
+                    // A link that keeps dropping carries small batches more often than large ones.
+                    if case .transport = error { batchLimit = max(1, batch.count / 2) }
+                    throw error
+                }
+                switch answer.status {
+                case 200:
+                    let results = try answer.decode(UploadResponse.self).results
+                    guard Set(results.map(\.id)) == Set(batch.map(\.id)) else {
+                        throw SyncError.badAnswer("the hub answered for other records than were sent")
+                    }
+                    try await store.record(results, at: Date())
+                    for result in results { report.uploaded[result.status, default: 0] += 1 }
+                    batchLimit = min(LMISLimits.batchRecords, batchLimit * 2)
+                case 400, 413:
+                    // The hub cannot read this batch: narrow it down to the record that jams it.
+                    if batch.count == 1 {
+                        try await store.setAside(
+                            id: batch[0].id, reason: "refused by the hub: \(Self.failure(answer))", at: Date())
+                        report.uploaded[.rejected, default: 0] += 1
+                        logger.error("record set aside", metadata: ["sync.record": "\(batch[0].id)"])
+                    } else {
+                        batchLimit = max(1, batch.count / 2)
+                    }
+                default:
+                    report.retryAfter = answer.retryAfter
+                    throw Self.failure(answer)
+                }
+            }
+        }
+    }
+
+    /// The upload body, written directly: the stored payloads are JSON already.
+    static func body(stream: String, _ batch: [SyncDatabase.Pending]) -> Data {
+        var text = "{\"stream\":\(quoted(stream)),\"records\":["
+        text.reserveCapacity(batch.reduce(64) { $0 + $1.payload.utf8.count + 160 })
+        for (index, record) in batch.enumerated() {
+            if index > 0 { text += "," }
+            text += "{\"id\":\(quoted(record.id)),\"sequence\":\(record.sequence),\"type\":\(quoted(record.type)),"
+            text += "\"createdAt\":\(quoted(record.createdAt)),\"payload\":\(record.payload)}"
+        }
+        text += "]}"
+        return Data(text.utf8)
+    }
+
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    func download(_ session: Session, _ report: inout Report) async throws {
+        var cursor = try await store.cursor()
+        while true {
+            var target = LMISPath.changes
+            if let cursor, let encoded = cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) {
+                target += "?cursor=\(encoded)"
+            }
+            let answer = try await session.send("GET", target)
+            guard answer.status == 200 else {
+                report.retryAfter = answer.retryAfter
+                throw Self.failure(answer)
+            }
+            let page = try answer.decode(ChangesResponse.self)
+            if page.reset {
+                report.reset = true
+                logger.notice(
+                    "the hub's feed has a new epoch; fetching everything again",
+                    metadata: ["sync.epoch": "\(page.epoch)"])
+            }
+            try await store.apply(page)
+            report.changes += page.changes.count
+            cursor = page.cursor
+            if !page.more { break }
+        }
+    }
+
+    func checkIdentities(_ session: Session, _ report: inout Report) async throws {
+        while true {
+            let pending = try await store.pendingChecks(limit: 50)
+            if pending.isEmpty { return }
+            for check in pending {
+                let answer = try await session.send(
+                    "POST", LMISPath.identity,
+                    body: try LMISCoding.encoder.encode(IdentityRequest(registryNumber: check.registryNumber)))
+                guard answer.status == 200 else {
+                    report.retryAfter = answer.retryAfter
+                    throw Self.failure(answer)
+                }
+                let result = try answer.decode(IdentityResponse.self)
+                try await store.recordCheck(
+                    check.registrationID, result: result.result, personID: result.personID, at: Date())
+                if result.result == .unavailable { return }
+                report.checks += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import GRDB
+import KioskCore
+import KioskStore
+import KioskTestSupport
+import LMISHub
+import LMISProtocol
+import LMISSync
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+let adminToken = "test-admin-token-0123456789"
+
+func quietLogger(_ label: String) -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = .critical
+    return logger
+}
+
+/// A hub serving one fresh database of the test process's PostgreSQL, in this process.
+final class HubHarness: @unchecked Sendable {
+    let lab: PostgresLab
+    let database: String
+    let port: Int
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+    let admin: HubClient
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    static func start(database: String? = nil, maxConcurrentSync: Int = 32) async throws -> HubHarness {
+        let lab = try PostgresLab.shared.get()
+        let name = try database ?? lab.createDatabase()
+        var configuration = HubConfiguration()
+        configuration.port = 0
+        configuration.postgresHost = lab.host
+        configuration.postgresPort = lab.port
+        configuration.postgresUser = "postgres"
+        configuration.postgresDatabase = name
+        configuration.adminToken = adminToken
+        configuration.maxConcurrentSync = maxConcurrentSync
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let hub = try HubServer(configuration: configuration, logger: quietLogger("hub")) { port in
+            continuation.yield(port)
+        }
+        let group = ServiceGroup(services: [hub.application], logger: quietLogger("hub"))
+        let task = Task {
+            defer { continuation.finish() }
+            try await group.run()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            throw HubStoreError("hub did not start: \(String(describing: await task.result))")
+        }
+        return HubHarness(lab: lab, database: name, port: port, group: group, task: task)
+    }
+
+    private init(lab: PostgresLab, database: String, port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+        self.lab = lab
+        self.database = database
+        self.port = port
+        self.group = group
+        self.task = task
+        self.admin = try! HubClient(baseURL: "http://127.0.0.1:\(port)")
+    }
+
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = await task.result
+        await admin.shutdown()
+    }
+
+    func scalar(_ sql: String) throws -> String { try lab.scalar(database, sql) }
+    func count(_ sql: String) throws -> Int { Int(try scalar(sql)) ?? -1 }
+
+    /// An admin request; the status and body.
+    @discardableResult
+    func call(_ method: String, _ path: String, _ body: (some Encodable)? = Optional<Int>.none) async throws -> (
+        Int, Data
+    ) {
+        let answer = try await admin.send(
+            method, path, body: try body.map { try LMISCoding.encoder.encode($0) }, signer: nil,
+            extraHeaders: ["Authorization": "Bearer \(adminToken)"])
+        return (answer.status, answer.body)
+    }
+
+    /// An office and a fresh one-time enrolment code for it.
+    func enrolmentCode(office: String = "UB-SB", name: String = "Сүхбаатар дүүргийн ХХҮХ") async throws -> String {
+        struct Office: Encodable {
+            let name: String
+            let adminUnit: String
+            let timeZone: String
+        }
+        struct CodeRequest: Encodable { let officeCode: String }
+        struct CodeAnswer: Decodable { let code: String }
+        let (status, _) = try await call(
+            "PUT", "/admin/offices/\(office)", Office(name: name, adminUnit: office, timeZone: "Asia/Ulaanbaatar"))
+        precondition(status == 200, "office not created")
+        let (_, data) = try await call("POST", "/admin/enrolment-codes", CodeRequest(officeCode: office))
+        return try JSONDecoder().decode(CodeAnswer.self, from: data).code
+    }
+
+    func addVacancies(_ vacancies: [VacancyRecord]) async throws {
+        let (status, data) = try await call("PUT", "/admin/vacancies", vacancies)
+        guard status == 200 else { throw HubStoreError("vacancies refused: \(String(decoding: data, as: UTF8.self))") }
+    }
+}
+
+/// A kiosk: its own database folder and sync engine.
+struct KioskHarness: Sendable {
+    let temp: TemporaryDatabase
+    let engine: SyncEngine
+    let office: Office
+
+    init(officeCode: String = "UB-SB") throws {
+        temp = try TemporaryDatabase()
+        office = Office(
+            code: officeCode, name: LocalizedText(mn: officeCode, en: officeCode), adminUnitCode: "UB-SB",
+            timeZone: TimeZone(identifier: "Asia/Ulaanbaatar")!)
+        engine = SyncEngine(
+            database: temp.database, dataDirectory: temp.directory, caFile: nil, softwareVersion: "test",
+            logger: quietLogger("kiosk"))
+    }
+
+    var registrations: SQLiteRegistrationRepository {
+        SQLiteRegistrationRepository(database: temp.database, officeCode: office.code)
+    }
+
+    var queue: SQLiteQueueRepository {
+        SQLiteQueueRepository(
+            database: temp.database, office: office, services: QueueService.demo, policy: QueuePolicy())
+    }
+
+    func enrol(_ hub: HubHarness) async throws {
+        _ = try await engine.enrol(
+            hubURL: hub.url, code: try await hub.enrolmentCode(office: office.code), deviceName: "test kiosk",
+            force: false)
+    }
+
+    @discardableResult
+    func register(_ index: Int, registryNumber: String? = nil) async throws -> Registration {
+        try await registrations.register(
+            try Fixtures.details(Fixtures.form(registryNumber: registryNumber ?? Fixtures.registryNumber(index))),
+            at: Date())
+    }
+
+    /// A visit: ticket issued, called, started and finished with `outcome` (4 queue records).
+    func visit(outcome: ServiceOutcome = .counselled) async throws {
+        let issued = try await queue.issue(
+            service: QueueService.demo[1], priority: nil, registrationID: nil, language: .mn, at: Date())
+        _ = issued
+        guard
+            let called = try await queue.callNext(
+                counter: 1, staffID: "ajiltan1", services: [QueueService.demo[1].code], at: Date())
+        else { throw HubStoreError("nothing to call") }
+        _ = try await queue.act(ticketID: called.id, .start, at: Date())
+        _ = try await queue.act(ticketID: called.id, .finish(outcome), at: Date())
+    }
+
+    func scalar(_ sql: String) async throws -> Int {
+        try await temp.database.writer.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
+    }
+
+    func syncUntilDone(rounds: Int = 40) async throws -> SyncEngine.Report {
+        var last = await engine.round()
+        var count = 1
+        while last.error != nil, count < rounds {
+            try await Task.sleep(for: .milliseconds(100))
+            last = await engine.round()
+            count += 1
+        }
+        return last
+    }
+}
+
+func vacancy(_ index: Int, office: String? = "UB-SB", closes: String = "2099-12-31") -> VacancyRecord {
+    VacancyRecord(
+        reference: "V-2026-\(String(format: "%05d", index))", title: "Барилгын туслах ажилтан \(index)",
+        titleEn: "Construction helper \(index)", iscoCode: "9313", employer: "Өргөө Констракшн ХХК",
+        aimagCode: "UB-SB", soumCode: "UB-SB-05", wageMin: 1_200_000, wageMax: 1_600_000, hours: "fullTime",
+        education: "basic", skills: ["гар багаж"], experienceYears: 0, posts: 2, postedOn: "2026-11-02",
+        closesOn: closes, howToApply: "Ажилтан 3-т хандана уу", officeCode: office, newlyCreated: index % 2 == 0)
+}

@@ -1,0 +1,320 @@
+import Crypto
+import Foundation
+import GRDB
+import KioskCore
+import KioskStore
+import KioskTestSupport
+import LMISHub
+import LMISProtocol
+import Testing
+
+@testable import LMISSync
+
+/// Kiosk ↔ hub against a real PostgreSQL that the tests start themselves.
+@Suite(.serialized) struct SyncTests {
+    @Test func registrationsAndQueueEventsReachTheHubAndVacanciesReachTheKiosk() async throws {
+        let hub = try await HubHarness.start()
+        let kiosk = try KioskHarness()
+        defer { kiosk.temp.remove() }
+        try await kiosk.enrol(hub)
+        for index in 0..<5 { try await kiosk.register(index) }
+        try await kiosk.visit(outcome: .placedInJob)
+        try await hub.addVacancies((0..<30).map { vacancy($0) })
+        let (status, _) = try await hub.call(
+            "PUT", "/admin/reference/occupations",
+            [["code": "9313", "nameMn": "Барилгын туслах ажилтан", "nameEn": "Building construction labourer"]])
+        #expect(status == 200)
+
+        let report = await kiosk.engine.round()
+        #expect(report.error == nil)
+        #expect(report.uploaded[.applied] == 9)  // 5 registrations + issued, called, started, finished
+        #expect(try hub.count("SELECT count(*) FROM person") == 5)
+        #expect(try hub.count("SELECT count(*) FROM registration WHERE office_code = 'UB-SB'") == 5)
+        #expect(
+            try hub.count("SELECT count(*) FROM queue_event WHERE kind = 'finished' AND outcome = 'placedInJob'") == 1)
+        #expect(try await kiosk.scalar("SELECT COUNT(*) FROM outbox WHERE sync_state IS NULL") == 0)
+        #expect(try await kiosk.scalar("SELECT COUNT(*) FROM lmis_person") == 5)
+        #expect(try await kiosk.scalar("SELECT COUNT(*) FROM vacancy") == 30)
+        #expect(try await kiosk.scalar("SELECT COUNT(*) FROM occupation WHERE code = '9313'") == 1)
+
+        // A closed vacancy arrives as a tombstone and leaves the kiosk.
+        #expect(try await hub.call("DELETE", "/admin/vacancies/V-2026-00003").0 == 200)
+        let second = await kiosk.engine.round()
+        #expect(second.changes == 1)
+        #expect(try await kiosk.scalar("SELECT COUNT(*) FROM vacancy") == 29)
+        #expect(try await kiosk.scalar("SELECT COUNT(*) FROM vacancy WHERE reference = 'V-2026-00003'") == 0)
+
+        // The office's figures at the hub come from what the kiosk uploaded.
+        let month = String(LMISTime.format(Date()).prefix(7))
+        let (_, data) = try await hub.call("GET", "/admin/offices/UB-SB/indicators?month=\(month)")
+        let indicators = try JSONDecoder().decode(OfficeIndicators.self, from: data)
+        #expect(indicators.registeredJobseekers == 5)
+        #expect(indicators.registeredUnemployed == 5)
+        #expect(indicators.foundJobThroughOffice == 1)
+
+        let status2 = try await kiosk.engine.store.status(now: Date())
+        #expect(status2.waiting == 0 && status2.lastSuccessAt != nil && status2.vacancies == 29)
+        await kiosk.engine.shutdown()
+        await hub.stop()
+    }
+
+    @Test func aPoisonRecordIsQuarantinedAndTheRestStillArrive() async throws {
+        let hub = try await HubHarness.start()
+        let kiosk = try KioskHarness()
+        defer { kiosk.temp.remove() }
+        try await kiosk.enrol(hub)
+        try await kiosk.register(1)
+        // A record the hub cannot apply: a registry number that is not one.
+        try await kiosk.temp.database.write { db in
+            _ = try Outbox.append(
+                db, officeCode: "UB-SB", type: .registrationCreated,
+                payload: ["registration": ["registryNumber": "XX123", "officeCode": "UB-SB"]], at: Date())
+        }
+        try await kiosk.register(2)
+        try await kiosk.visit()
+
+        let report = await kiosk.engine.round()
+        #expect(report.error == nil)
+        #expect(report.uploaded[.rejected] == 1)
+        #expect(report.uploaded[.applied] == 6)
+        #expect(try hub.count("SELECT count(*) FROM quarantine") == 1)
+        #expect(try hub.scalar("SELECT reason FROM quarantine").contains("registry number XX123"))
+        let quarantined = try await kiosk.engine.store.quarantined()
+        #expect(quarantined.count == 1 && quarantined[0].reason.contains("XX123"))
+        #expect(try await kiosk.engine.store.status(now: Date()).quarantined == 1)
+        // Sent again (say, after a restore), it is still refused, never applied.
+        try await kiosk.temp.database.write { db in try db.execute(sql: "UPDATE outbox SET sync_state = NULL") }
+        let again = await kiosk.engine.round()
+        #expect(again.uploaded[.rejected] == 1 && again.uploaded[.duplicate] == 6)
+        #expect(try hub.count("SELECT count(*) FROM person") == 2)
+
+        let (_, data) = try await hub.call("GET", "/admin/quarantine?office=UB-SB")
+        #expect(String(decoding: data, as: UTF8.self).contains("XX123"))
+        await kiosk.engine.shutdown()
+        await hub.stop()
+    }
+
+    @Test func theSameBatchSentTwiceAtOnceIsAppliedOnce() async throws {
+        let hub = try await HubHarness.start()
+        let kiosk = try KioskHarness()
+        defer { kiosk.temp.remove() }
+        try await kiosk.enrol(hub)
+        for index in 0..<40 { try await kiosk.register(index) }
+        let batch = try await kiosk.engine.store.batch(stream: "registration", maxRecords: 500, maxBytes: 1 << 20)
+        let body = SyncEngine.body(stream: "registration", batch)
+        let enrolment = try #require(try await kiosk.engine.store.enrolment())
+        let key = try #require(try DeviceKey.load(from: DeviceKey.file(in: kiosk.temp.directory)))
+        let client = try HubClient(baseURL: hub.url)
+        let signer = HubClient.Signer(key: key, keyID: enrolment.deviceID, now: { Date() })
+        async let first = client.send("POST", LMISPath.upload, body: body, signer: signer)
+        async let second = client.send("POST", LMISPath.upload, body: body, signer: signer)
+        let answers = try await [first, second]
+        let statuses = try answers.map { try $0.decode(UploadResponse.self).results.map(\.status) }
+        #expect(answers.allSatisfy { $0.status == 200 })
+        #expect(Set(statuses[0] + statuses[1]) == [.applied, .duplicate])
+        #expect(statuses[0].filter { $0 == .applied }.count + statuses[1].filter { $0 == .applied }.count == 40)
+        #expect(try hub.count("SELECT count(*) FROM person") == 40)
+        #expect(try hub.count("SELECT count(*) FROM received_record") == 40)
+        await client.shutdown()
+        await kiosk.engine.shutdown()
+        await hub.stop()
+    }
+
+    @Test func aLostResponseIsResentAndCountedOnce() async throws {
+        let hub = try await HubHarness.start()
+        let proxy = try FaultProxy(upstreamPort: hub.port)
+        let kiosk = try KioskHarness()
+        defer {
+            kiosk.temp.remove()
+            proxy.stop()
+        }
+        let code = try await hub.enrolmentCode()
+        _ = try await kiosk.engine.enrol(
+            hubURL: "http://127.0.0.1:\(proxy.port)", code: code, deviceName: "via proxy", force: false)
+        for index in 0..<20 { try await kiosk.register(index) }
+        try proxy.command("swallow-responses 1")
+        let lost = await kiosk.engine.round()
+        #expect(lost.error != nil)
+        // The hub committed the batch, the kiosk never heard.
+        #expect(try hub.count("SELECT count(*) FROM received_record") == 20)
+        #expect(try await kiosk.scalar("SELECT COUNT(*) FROM outbox WHERE sync_state IS NULL") == 20)
+        let resent = await kiosk.engine.round()
+        #expect(resent.error == nil)
+        #expect(resent.uploaded[.duplicate] == 20)
+        #expect(try hub.count("SELECT count(*) FROM person") == 20)
+        #expect(try hub.count("SELECT count(*) FROM registration") == 20)
+        await kiosk.engine.shutdown()
+        await hub.stop()
+    }
+
+    @Test func aSlowLinkThatDropsStillDeliversEverythingOnce() async throws {
+        let hub = try await HubHarness.start()
+        let proxy = try FaultProxy(upstreamPort: hub.port)
+        let kiosk = try KioskHarness()
+        defer {
+            kiosk.temp.remove()
+            proxy.stop()
+        }
+        // About 50 kbit/s, and every connection cut after 6 kB.
+        try proxy.command("throttle 6250")
+        try proxy.command("drop-after 6000")
+        let code = try await hub.enrolmentCode()
+        _ = try await kiosk.engine.enrol(
+            hubURL: "http://127.0.0.1:\(proxy.port)", code: code, deviceName: "slow link", force: false)
+        for index in 0..<60 { try await kiosk.register(index) }
+        for _ in 0..<5 { try await kiosk.visit() }
+        let started = ContinuousClock.now
+        let report = try await kiosk.syncUntilDone(rounds: 60)
+        #expect(report.error == nil)
+        #expect(try (proxy.stats()["dropped"] as? Int ?? 0) > 0)
+        #expect(try hub.count("SELECT count(*) FROM received_record") == 80)
+        #expect(try hub.count("SELECT count(*) FROM person") == 60)
+        #expect(try hub.count("SELECT count(*) FROM queue_event") == 20)
+        #expect(try await kiosk.scalar("SELECT COUNT(*) FROM outbox WHERE sync_state IS NULL") == 0)
+        print("slow link: 80 records in \(ContinuousClock.now - started)")
+        await kiosk.engine.shutdown()
+        await hub.stop()
+    }
+
+    @Test func aKioskClockDaysWrongLearnsTheHubsTime() async throws {
+        let hub = try await HubHarness.start()
+        let kiosk = try KioskHarness()
+        defer { kiosk.temp.remove() }
+        try await kiosk.enrol(hub)
+        try await kiosk.register(1)
+        // The kiosk signs as if it were three days earlier.
+        try await kiosk.engine.store.saveClockOffset(-3 * 86_400)
+        let report = await kiosk.engine.round()
+        #expect(report.error == nil)
+        #expect(report.uploaded[.applied] == 1)
+        #expect(abs(try await kiosk.engine.store.clockOffset()) < 5)
+        #expect(try hub.count("SELECT count(*) FROM person") == 1)
+        await kiosk.engine.shutdown()
+        await hub.stop()
+    }
+
+    @Test func twoOfficesRegisteringOnePersonOfflineGetOnePerson() async throws {
+        let hub = try await HubHarness.start()
+        let east = try KioskHarness(officeCode: "UB-SB")
+        let west = try KioskHarness(officeCode: "HOVD")
+        defer {
+            east.temp.remove()
+            west.temp.remove()
+        }
+        try await east.enrol(hub)
+        try await west.enrol(hub)
+        try await east.register(0, registryNumber: "УБ90051223")
+        try await west.register(0, registryNumber: "УБ90051223")
+        let first = await east.engine.round()
+        let second = await west.engine.round()
+        #expect(first.uploaded[.applied] == 1)
+        #expect(second.uploaded[.conflict] == 1)
+        #expect(try hub.count("SELECT count(*) FROM person") == 1)
+        #expect(try hub.count("SELECT count(*) FROM registration") == 2)
+        let survivor = try hub.scalar("SELECT id FROM person")
+        let eastID = try await east.temp.database.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT person_id FROM lmis_person")
+        }
+        let westID = try await west.temp.database.writer.read { db in
+            try String.fetchOne(db, sql: "SELECT person_id FROM lmis_person")
+        }
+        #expect(eastID == survivor && westID == survivor)
+        await east.engine.shutdown()
+        await west.engine.shutdown()
+        await hub.stop()
+    }
+
+    @Test func registryChecksMadeOfflineAreAnsweredLater() async throws {
+        let hub = try await HubHarness.start()
+        let kiosk = try KioskHarness()
+        defer { kiosk.temp.remove() }
+        try await kiosk.enrol(hub)
+        struct Person: Encodable {
+            let registryNumber, familyName, givenName, birthDate, sex: String
+        }
+        #expect(
+            try await hub.call(
+                "PUT", "/admin/simulated-civil-registry",
+                [
+                    Person(
+                        registryNumber: "УБ90051223", familyName: "Болд", givenName: "Сарангэрэл",
+                        birthDate: "1990-05-12", sex: "female")
+                ]
+            ).0 == 200)
+        await hub.stop()
+        // The link is down: both registrations stay unverified.
+        try await kiosk.register(0, registryNumber: "УБ90051223")
+        try await kiosk.register(1, registryNumber: "ӨҮ85010212")
+        let offline = await kiosk.engine.round()
+        #expect(offline.error != nil)
+        #expect(try await kiosk.engine.store.status(now: Date()).unverified == 2)
+
+        let back = try await HubHarness.start(database: hub.database)
+        try await kiosk.temp.database.write { db in
+            try db.execute(sql: "UPDATE lmis_enrolment SET hub_url = ?", arguments: [back.url])
+        }
+        let report = await kiosk.engine.round()
+        #expect(report.error == nil)
+        #expect(report.checks == 2)
+        let states = try await kiosk.temp.database.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT state FROM identity_check ORDER BY registry_number")
+        }
+        #expect(states.sorted() == ["notFound", "verified"])
+        await kiosk.engine.shutdown()
+        await back.stop()
+    }
+
+    @Test func aHubRestoredFromAnOlderBackupMakesTheKioskRefetch() async throws {
+        let hub = try await HubHarness.start()
+        let kiosk = try KioskHarness()
+        defer { kiosk.temp.remove() }
+        try await kiosk.enrol(hub)
+        try await hub.addVacancies((0..<10).map { vacancy($0) })
+        #expect(await kiosk.engine.round().error == nil)
+        let backup = FileManager.default.temporaryDirectory.appendingPathComponent("hub-\(UUID()).dump").path
+        try hub.lab.run("pg_dump", ["-Fc", "-f", backup, hub.database])
+        defer { try? FileManager.default.removeItem(atPath: backup) }
+        // After the backup: five more vacancies, one closed. The kiosk sees them.
+        try await hub.addVacancies((10..<15).map { vacancy($0) })
+        #expect(try await hub.call("DELETE", "/admin/vacancies/V-2026-00000").0 == 200)
+        #expect(await kiosk.engine.round().error == nil)
+        #expect(try await kiosk.scalar("SELECT COUNT(*) FROM vacancy") == 14)
+        await hub.stop()
+
+        // The hub's database is lost and restored from the backup into a new database.
+        let restored = try hub.lab.createDatabase("restored")
+        try hub.lab.run("pg_restore", ["-d", restored, backup])
+        let back = try await HubHarness.start(database: restored)
+        try await kiosk.temp.database.write { db in
+            try db.execute(sql: "UPDATE lmis_enrolment SET hub_url = ?", arguments: [back.url])
+        }
+        let report = await kiosk.engine.round()
+        #expect(report.error == nil)
+        #expect(report.reset)
+        // The kiosk holds exactly what the restored hub holds: the ten from before the backup.
+        #expect(try await kiosk.scalar("SELECT COUNT(*) FROM vacancy") == 10)
+        #expect(try await kiosk.scalar("SELECT COUNT(*) FROM vacancy WHERE reference = 'V-2026-00000'") == 1)
+        await kiosk.engine.shutdown()
+        await back.stop()
+    }
+
+    @Test func reEnrollingIsRefusedWhileRecordsWait() async throws {
+        let hub = try await HubHarness.start()
+        let kiosk = try KioskHarness()
+        defer { kiosk.temp.remove() }
+        try await kiosk.enrol(hub)
+        try await kiosk.register(1)
+        let code = try await hub.enrolmentCode()
+        await #expect(throws: SyncError.unsentRecords(1)) {
+            _ = try await kiosk.engine.enrol(hubURL: hub.url, code: code, deviceName: "again", force: false)
+        }
+        // A used or unknown code is refused by the hub.
+        await #expect(throws: SyncError.self) {
+            _ = try await kiosk.engine.enrol(hubURL: hub.url, code: "AAAA-BBBB-CCCC", deviceName: "again", force: true)
+        }
+        let forced = try await kiosk.engine.enrol(hubURL: hub.url, code: code, deviceName: "again", force: true)
+        #expect(forced.officeCode == "UB-SB")
+        await kiosk.engine.shutdown()
+        await hub.stop()
+    }
+}
