@@ -194,6 +194,18 @@ let package = Package(
             path: "Benchmarks/PrintBench",
             swiftSettings: swiftSettings
         ),
+        // `Benchmarks/run.sh`: sync figures (backlog upload, vacancy download, 300 kiosks at once).
+        .executableTarget(
+            name: "sync-bench",
+            dependencies: [
+                "LMISHub", "LMISSync", "LMISProtocol", "KioskStore", "KioskCore", "KioskTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/SyncBench",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "KioskTestSupport",
             dependencies: [

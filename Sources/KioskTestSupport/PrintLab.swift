@@ -62,7 +62,7 @@ public final class PrintLab: Sendable {
 
     public struct LabError: Error, CustomStringConvertible {
         public let description: String
-        init(_ description: String) { self.description = description }
+        public init(_ description: String) { self.description = description }
     }
 
     public struct Receipt: Sendable {

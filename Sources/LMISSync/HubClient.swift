@@ -4,7 +4,7 @@ public import LMISProtocol
 import NIOCore
 import NIOHTTP1
 import NIOSSL
-import Synchronization
+public import Synchronization
 
 /// HTTPS to the hub: gzip bodies, signatures with the device key, typed answers.
 public final class HubClient: Sendable {
@@ -22,6 +22,8 @@ public final class HubClient: Sendable {
     /// One connection pool per trust setting for the whole process, kept for its lifetime:
     /// sync rounds reuse connections, and no pool is ever dropped without being shut down.
     private static let pools = Mutex<[String: HTTPClient]>([:])
+    /// Connections to one hub at most (a kiosk needs few; the 300-kiosk benchmark raises it).
+    public static let connectionsPerHost = Mutex(8)
 
     static func connectionPool(caFile: String?) -> HTTPClient {
         pools.withLock { pools in
@@ -35,6 +37,7 @@ public final class HubClient: Sendable {
             configuration.timeout = .init(connect: .seconds(10), read: .seconds(120))
             configuration.decompression = .disabled
             configuration.httpVersion = .http1Only
+            configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connectionsPerHost.withLock { $0 }
             let pool = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             pools[caFile ?? ""] = pool
             return pool
