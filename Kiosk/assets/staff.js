@@ -170,6 +170,31 @@
     box.hidden = !box.childNodes.length;
   }
 
+  // The LMIS link: what waits to be sent and for how long, and what the LMIS refused.
+  function renderSync(sync) {
+    var line = $("sync-status");
+    if (!sync) { line.hidden = true; return; }
+    function age(seconds) {
+      if (seconds >= 86400) { return Math.floor(seconds / 86400) + " d " + Math.floor(seconds % 86400 / 3600) + " h"; }
+      if (seconds >= 3600) { return Math.floor(seconds / 3600) + " h " + Math.floor(seconds % 3600 / 60) + " " + strings.minutes; }
+      return Math.max(1, Math.round(seconds / 60)) + " " + strings.minutes;
+    }
+    var parts = [];
+    if (!sync.enrolled) {
+      parts.push(strings.syncNotEnrolled);
+    } else if (sync.waiting > 0) {
+      parts.push(strings.syncWaiting.replace("{count}", sync.waiting).replace("{age}", age(sync.oldestWaitingSeconds || 0)));
+    } else {
+      var last = sync.lastSuccessAt ? new Date(sync.lastSuccessAt).toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" }) : strings.syncNever;
+      parts.push(strings.syncOK.replace("{time}", last));
+    }
+    if (sync.enrolled && sync.lastError) { parts.push(strings.syncFailed); }
+    if (sync.quarantined > 0) { parts.push(strings.syncQuarantined.replace("{count}", sync.quarantined)); }
+    line.textContent = parts.join(" · ");
+    line.className = "hint sync-status" + (sync.quarantined > 0 || (sync.enrolled && sync.lastError) ? " sync-problem" : "");
+    line.hidden = false;
+  }
+
   function refresh() {
     if (!session) { return; }
     api("GET", "/api/v1/queue").then(function (answer) {
@@ -177,6 +202,7 @@
       if (answer.status !== 200) { return; }
       var data = answer.body;
       renderPrinters(data.printers || []);
+      renderSync(data.sync);
       var current = $("current");
       var parked = $("parked");
       current.textContent = "";

@@ -34,6 +34,11 @@ public final class AppDatabase: Sendable {
         try await groupCommit.write(work)
     }
 
+    /// Closes the file (before it is deleted by a wipe). The database cannot be used afterwards.
+    public func close() throws {
+        try (writer as? DatabasePool)?.close()
+    }
+
     /// Opens the database file in a data directory, creating the directory.
     public convenience init(directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

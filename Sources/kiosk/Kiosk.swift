@@ -301,7 +301,7 @@ struct SyncOptions: ParsableArguments {
 struct SyncCommands: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync", abstract: "The link to the central LMIS: enrol, status, sync now.",
-        subcommands: [SyncEnrol.self, SyncStatusCommand.self, SyncNow.self])
+        subcommands: [SyncEnrol.self, SyncStatusCommand.self, SyncNow.self, SyncWipe.self])
 }
 
 struct SyncEnrol: AsyncParsableCommand {
@@ -390,6 +390,25 @@ struct SyncNow: AsyncParsableCommand {
         print("registry checks: \(report.checks)")
         if let error = report.error {
             print("sync incomplete: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct SyncWipe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wipe",
+        abstract: "Delete the office database and the device key (the kiosk leaves this office).",
+        discussion: "Refused while records wait to be uploaded to the LMIS, unless --force.")
+    @OptionGroup var options: SyncOptions
+    @Flag(help: "Wipe even though records wait for the LMIS (they are lost).") var force = false
+
+    func run() async throws {
+        do {
+            let abandoned = try await options.administration().wipe(force: force)
+            print("wiped\(abandoned > 0 ? "; \(abandoned) records that never reached the LMIS were abandoned" : "")")
+        } catch let error as SyncError {
+            print("not wiped: \(error)")
             throw ExitCode(1)
         }
     }

@@ -27,9 +27,12 @@ final class HubHarness: @unchecked Sendable {
     let task: Task<Void, any Error>
     let admin: HubClient
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    let scheme: String
+    var url: String { "\(scheme)://127.0.0.1:\(port)" }
 
-    static func start(database: String? = nil, maxConcurrentSync: Int = 32) async throws -> HubHarness {
+    static func start(
+        database: String? = nil, maxConcurrentSync: Int = 32, tls: (certificate: String, key: String, ca: String)? = nil
+    ) async throws -> HubHarness {
         let lab = try PostgresLab.shared.get()
         let name = try database ?? lab.createDatabase()
         var configuration = HubConfiguration()
@@ -40,6 +43,8 @@ final class HubHarness: @unchecked Sendable {
         configuration.postgresDatabase = name
         configuration.adminToken = adminToken
         configuration.maxConcurrentSync = maxConcurrentSync
+        configuration.tlsCertificate = tls?.certificate
+        configuration.tlsKey = tls?.key
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let hub = try HubServer(configuration: configuration, logger: quietLogger("hub")) { port in
             continuation.yield(port)
@@ -53,16 +58,22 @@ final class HubHarness: @unchecked Sendable {
         guard let port = await iterator.next() else {
             throw HubStoreError("hub did not start: \(String(describing: await task.result))")
         }
-        return HubHarness(lab: lab, database: name, port: port, group: group, task: task)
+        return HubHarness(
+            lab: lab, database: name, port: port, scheme: tls == nil ? "http" : "https", caFile: tls?.ca, group: group,
+            task: task)
     }
 
-    private init(lab: PostgresLab, database: String, port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+    private init(
+        lab: PostgresLab, database: String, port: Int, scheme: String, caFile: String?, group: ServiceGroup,
+        task: Task<Void, any Error>
+    ) {
+        self.scheme = scheme
         self.lab = lab
         self.database = database
         self.port = port
         self.group = group
         self.task = task
-        self.admin = try! HubClient(baseURL: "http://127.0.0.1:\(port)")
+        self.admin = try! HubClient(baseURL: "\(scheme)://127.0.0.1:\(port)", caFile: caFile)
     }
 
     func stop() async {
@@ -113,13 +124,13 @@ struct KioskHarness: Sendable {
     let engine: SyncEngine
     let office: Office
 
-    init(officeCode: String = "UB-SB") throws {
+    init(officeCode: String = "UB-SB", caFile: String? = nil) throws {
         temp = try TemporaryDatabase()
         office = Office(
             code: officeCode, name: LocalizedText(mn: officeCode, en: officeCode), adminUnitCode: "UB-SB",
             timeZone: TimeZone(identifier: "Asia/Ulaanbaatar")!)
         engine = SyncEngine(
-            database: temp.database, dataDirectory: temp.directory, caFile: nil, softwareVersion: "test",
+            database: temp.database, dataDirectory: temp.directory, caFile: caFile, softwareVersion: "test",
             logger: quietLogger("kiosk"))
     }
 

@@ -1,0 +1,121 @@
+"""The LMIS link end to end: a real `lmis-hub` process on a private PostgreSQL, a real kiosk
+process enrolled with `kiosk sync enrol`, registrations through the kiosk's API reaching the hub
+through the kiosk's own sync service, and the staff console in Chromium following the link."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import KIOSK_BIN, ROOT, free_port, registration_form, registry_number
+
+HUB_BIN = os.environ.get("LMIS_HUB_BIN", str(Path(KIOSK_BIN).parent / "lmis-hub"))
+TOKEN = "e2e-admin-token-0123456789"
+
+
+@pytest.fixture
+def hub(tmp_path):
+    peer = subprocess.Popen([sys.executable, str(ROOT / "Tests/EndToEnd/lmis_peers.py"), "postgres",
+                             "--dir", str(tmp_path / "pg")], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    pg = json.loads(peer.stdout.readline())
+    subprocess.run(["createdb", "-h", pg["host"], "-p", str(pg["port"]), "-U", "postgres", "lmis"], check=True)
+    port = free_port()
+    env = {**os.environ, "LMIS_HUB_PORT": str(port), "LMIS_HUB_POSTGRES_HOST": pg["host"],
+           "LMIS_HUB_POSTGRES_PORT": str(pg["port"]), "LMIS_HUB_POSTGRES_USER": "postgres",
+           "LMIS_HUB_POSTGRES_DATABASE": "lmis", "LMIS_HUB_ADMIN_TOKEN": TOKEN}
+    log = open(tmp_path / "hub.log", "wb")
+    process = subprocess.Popen([HUB_BIN, "serve"], env=env, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/health", timeout=1):
+                break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError((tmp_path / "hub.log").read_text())
+            time.sleep(0.1)
+
+    def admin(method: str, path: str, body) -> dict:
+        request = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode(),
+                                         headers={"Authorization": f"Bearer {TOKEN}",
+                                                  "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def sql(query: str) -> str:
+        return subprocess.run(["psql", "-h", pg["host"], "-p", str(pg["port"]), "-U", "postgres", "-d", "lmis",
+                               "-Atc", query], check=True, capture_output=True, text=True).stdout.strip()
+
+    admin("PUT", "/admin/offices/UB-SB", {"name": "Сүхбаатар дүүргийн ХХҮХ", "adminUnit": "UB-SB"})
+    yield {"base": base, "admin": admin, "sql": sql}
+    process.terminate()
+    process.wait(timeout=10)
+    peer.stdin.close()
+    peer.wait(timeout=30)
+
+
+def sync_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([KIOSK_BIN, "sync", *args, "--data-dir", str(data_dir)], capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_registrations_reach_the_hub_and_the_console_follows(browser, kiosk, hub, tmp_path, artifacts):
+    data_dir = tmp_path / "data"
+    process = kiosk(data_dir=data_dir, env={"KIOSK_SYNC_INTERVAL": "5"})
+    # Before enrolment the console says the kiosk is not connected.
+    staff = browser.new_page()
+    staff.goto(process.base + "/staff")
+    staff.fill("#username", "ajiltan1")
+    staff.fill("#pin", "2468")
+    staff.click("#sign-in-form button[type=submit]")
+    staff.wait_for_selector("#sync-status:has-text('ХЗЗМС-д хараахан холбогдоогүй')")
+
+    # A technician enrols the kiosk with a one-time code; a wrong code is refused clearly.
+    wrong = sync_cli("enrol", "--hub", hub["base"], "--code", "AAAA-BBBB-CCCC", data_dir=data_dir)
+    assert wrong.returncode == 1 and "invalid_code" in wrong.stdout
+    code = hub["admin"]("POST", "/admin/enrolment-codes", {"officeCode": "UB-SB"})["code"]
+    enrolled = sync_cli("enrol", "--hub", hub["base"], "--code", code, data_dir=data_dir)
+    assert enrolled.returncode == 0, enrolled.stdout + enrolled.stderr
+    assert "for office UB-SB" in enrolled.stdout
+
+    for index in range(3):
+        status, _ = process.request("POST", "/api/v1/registrations", registration_form(registry_number(index)))
+        assert status == 201
+    # The kiosk's own sync service delivers them within its interval.
+    deadline = time.monotonic() + 30
+    while hub["sql"]("SELECT count(*) FROM person") != "3":
+        assert time.monotonic() < deadline, "registrations did not reach the hub"
+        time.sleep(0.3)
+    staff.wait_for_selector("#sync-status:has-text('ХЗЗМС: бүгд илгээгдсэн')", timeout=15000)
+    staff.screenshot(path=str(artifacts / "console-sync.png"))
+
+    status = json.loads(sync_cli("status", "--json", data_dir=data_dir).stdout)
+    assert status["waiting"] == 0 and status["quarantined"] == 0 and status["hubURL"] == hub["base"]
+    # Re-enrolling is refused while records wait; nothing waits now, so it is allowed.
+    now = sync_cli("now", data_dir=data_dir)
+    assert now.returncode == 0 and "uploaded: nothing" in now.stdout
+
+
+def test_wiping_is_refused_while_records_wait(kiosk, hub, tmp_path):
+    data_dir = tmp_path / "data"
+    process = kiosk(data_dir=data_dir)
+    code = hub["admin"]("POST", "/admin/enrolment-codes", {"officeCode": "UB-SB"})["code"]
+    assert sync_cli("enrol", "--hub", hub["base"], "--code", code, data_dir=data_dir).returncode == 0
+    status, _ = process.request("POST", "/api/v1/registrations", registration_form(registry_number(7)))
+    assert status == 201
+    process.terminate()
+    refused = sync_cli("wipe", data_dir=data_dir)
+    assert refused.returncode == 1 and "1 records have not reached the LMIS yet" in refused.stdout
+    assert (data_dir / "kiosk.sqlite").exists()
+    # Once the record has reached the hub, the kiosk may be wiped.
+    assert sync_cli("now", data_dir=data_dir).returncode == 0
+    assert hub["sql"]("SELECT count(*) FROM person") == "1"
+    wiped = sync_cli("wipe", data_dir=data_dir)
+    assert wiped.returncode == 0, wiped.stdout
+    assert not (data_dir / "kiosk.sqlite").exists() and not (data_dir / "lmis-device.key").exists()
