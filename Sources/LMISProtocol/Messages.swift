@@ -1,7 +1,7 @@
 public import Foundation
 
 /// Version 1 of the kiosk ↔ LMIS protocol. Every path starts with `/v1`; a later version gets
-/// new paths, and a hub serves both while kiosks upgrade. `Docs/lmis-protocol.yaml` documents it.
+/// new paths, and a hub serves both while kiosks upgrade. `docs/lmis-protocol.yaml` documents it.
 public enum LMISPath {
     public static let enrol = "/v1/enrol"
     public static let upload = "/v1/upload"

@@ -4,6 +4,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -182,3 +183,51 @@ def artifacts(request) -> Path:
     directory = ARTIFACTS / request.node.name.replace("[", "-").replace("]", "")
     directory.mkdir(parents=True, exist_ok=True)
     return directory
+
+
+# The LMIS hub: a real `lmis-hub serve` process on a private PostgreSQL cluster (lmis_peers.py).
+HUB_BIN = os.environ.get("LMIS_HUB_BIN", str(Path(KIOSK_BIN).parent / "lmis-hub"))
+TOKEN = "e2e-admin-token-0123456789"
+
+
+@pytest.fixture
+def hub(tmp_path):
+    """A hub with the office UB-SB; `admin(method, path, body)` and `sql(query)` reach it."""
+    peer = subprocess.Popen([sys.executable, str(ROOT / "Tests/EndToEnd/lmis_peers.py"), "postgres",
+                             "--dir", str(tmp_path / "pg")], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    pg = json.loads(peer.stdout.readline())
+    subprocess.run(["createdb", "-h", pg["host"], "-p", str(pg["port"]), "-U", "postgres", "lmis"], check=True)
+    port = free_port()
+    env = {**os.environ, "LMIS_HUB_PORT": str(port), "LMIS_HUB_POSTGRES_HOST": pg["host"],
+           "LMIS_HUB_POSTGRES_PORT": str(pg["port"]), "LMIS_HUB_POSTGRES_USER": "postgres",
+           "LMIS_HUB_POSTGRES_DATABASE": "lmis", "LMIS_HUB_ADMIN_TOKEN": TOKEN}
+    log = open(tmp_path / "hub.log", "wb")
+    process = subprocess.Popen([HUB_BIN, "serve"], env=env, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/health", timeout=1):
+                break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError((tmp_path / "hub.log").read_text())
+            time.sleep(0.1)
+
+    def admin(method: str, path: str, body) -> dict:
+        request = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode(),
+                                         headers={"Authorization": f"Bearer {TOKEN}",
+                                                  "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def sql(query: str) -> str:
+        return subprocess.run(["psql", "-h", pg["host"], "-p", str(pg["port"]), "-U", "postgres", "-d", "lmis",
+                               "-Atc", query], check=True, capture_output=True, text=True).stdout.strip()
+
+    admin("PUT", "/admin/offices/UB-SB", {"name": "Сүхбаатар дүүргийн ХХҮХ", "adminUnit": "UB-SB"})
+    yield {"base": base, "admin": admin, "sql": sql}
+    process.terminate()
+    process.wait(timeout=10)
+    peer.stdin.close()
+    peer.wait(timeout=30)

@@ -3,62 +3,11 @@ process enrolled with `kiosk sync enrol`, registrations through the kiosk's API 
 through the kiosk's own sync service, and the staff console in Chromium following the link."""
 
 import json
-import os
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
-import pytest
-
-from conftest import KIOSK_BIN, ROOT, free_port, registration_form, registry_number
-
-HUB_BIN = os.environ.get("LMIS_HUB_BIN", str(Path(KIOSK_BIN).parent / "lmis-hub"))
-TOKEN = "e2e-admin-token-0123456789"
-
-
-@pytest.fixture
-def hub(tmp_path):
-    peer = subprocess.Popen([sys.executable, str(ROOT / "Tests/EndToEnd/lmis_peers.py"), "postgres",
-                             "--dir", str(tmp_path / "pg")], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    pg = json.loads(peer.stdout.readline())
-    subprocess.run(["createdb", "-h", pg["host"], "-p", str(pg["port"]), "-U", "postgres", "lmis"], check=True)
-    port = free_port()
-    env = {**os.environ, "LMIS_HUB_PORT": str(port), "LMIS_HUB_POSTGRES_HOST": pg["host"],
-           "LMIS_HUB_POSTGRES_PORT": str(pg["port"]), "LMIS_HUB_POSTGRES_USER": "postgres",
-           "LMIS_HUB_POSTGRES_DATABASE": "lmis", "LMIS_HUB_ADMIN_TOKEN": TOKEN}
-    log = open(tmp_path / "hub.log", "wb")
-    process = subprocess.Popen([HUB_BIN, "serve"], env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/health", timeout=1):
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError((tmp_path / "hub.log").read_text())
-            time.sleep(0.1)
-
-    def admin(method: str, path: str, body) -> dict:
-        request = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode(),
-                                         headers={"Authorization": f"Bearer {TOKEN}",
-                                                  "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read())
-
-    def sql(query: str) -> str:
-        return subprocess.run(["psql", "-h", pg["host"], "-p", str(pg["port"]), "-U", "postgres", "-d", "lmis",
-                               "-Atc", query], check=True, capture_output=True, text=True).stdout.strip()
-
-    admin("PUT", "/admin/offices/UB-SB", {"name": "Сүхбаатар дүүргийн ХХҮХ", "adminUnit": "UB-SB"})
-    yield {"base": base, "admin": admin, "sql": sql}
-    process.terminate()
-    process.wait(timeout=10)
-    peer.stdin.close()
-    peer.wait(timeout=30)
-
+from conftest import KIOSK_BIN, registration_form, registry_number
 
 def sync_cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess:
     return subprocess.run([KIOSK_BIN, "sync", *args, "--data-dir", str(data_dir)], capture_output=True, text=True,
