@@ -173,7 +173,7 @@
   // The LMIS link: what waits to be sent and for how long, and what the LMIS refused.
   function renderSync(sync) {
     var line = $("sync-status");
-    if (!sync) { line.hidden = true; return; }
+    if (!sync) { line.hidden = true; $("sync-now").hidden = true; return; }
     function age(seconds) {
       if (seconds >= 86400) { return Math.floor(seconds / 86400) + " d " + Math.floor(seconds % 86400 / 3600) + " h"; }
       if (seconds >= 3600) { return Math.floor(seconds / 3600) + " h " + Math.floor(seconds % 3600 / 60) + " " + strings.minutes; }
@@ -193,7 +193,17 @@
     line.textContent = parts.join(" · ");
     line.className = "hint sync-status" + (sync.quarantined > 0 || (sync.enrolled && sync.lastError) ? " sync-problem" : "");
     line.hidden = false;
+    $("sync-now").hidden = !sync.enrolled;
   }
+
+  $("sync-now").addEventListener("click", function () {
+    var button = $("sync-now");
+    button.disabled = true;
+    button.textContent = strings.syncRequested;
+    api("POST", "/api/v1/sync").then(function () {
+      setTimeout(function () { button.disabled = false; button.textContent = strings.syncNow; refresh(); }, 3000);
+    });
+  });
 
   function refresh() {
     if (!session) { return; }

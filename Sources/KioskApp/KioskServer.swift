@@ -85,7 +85,8 @@ public struct KioskServer: Sendable {
             fingerprintReader: fingerprintReader,
             publicURL: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)",
             healthCheck: { await database.isUsable() },
-            syncStatus: { try? await sync.status() })
+            syncStatus: { try? await sync.status() },
+            requestSync: { sync.nudge() })
         let router = try await KioskRouter.build(environment)
         application = Application(
             router: router,

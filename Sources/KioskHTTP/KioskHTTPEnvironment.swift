@@ -30,6 +30,8 @@ public struct KioskHTTPEnvironment: Sendable {
     public var healthCheck: @Sendable () async -> Bool
     /// Where the kiosk stands with the LMIS, for the staff console; nil when unknown.
     public var syncStatus: @Sendable () async -> SyncStatus?
+    /// Asks for a sync round now (staff's "sync now").
+    public var requestSync: @Sendable () -> Void
 
     public init(
         office: Office, registrations: any RegistrationRepository, summaries: any OfficeSummarySource,
@@ -40,7 +42,8 @@ public struct KioskHTTPEnvironment: Sendable {
         publicURL: String = "http://127.0.0.1:8080", consentTextVersion: String = "2026-1",
         maxBodyBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = { Date() },
         healthCheck: @escaping @Sendable () async -> Bool,
-        syncStatus: @escaping @Sendable () async -> SyncStatus? = { nil }
+        syncStatus: @escaping @Sendable () async -> SyncStatus? = { nil },
+        requestSync: @escaping @Sendable () -> Void = {}
     ) {
         self.office = office
         self.registrations = registrations
@@ -60,6 +63,7 @@ public struct KioskHTTPEnvironment: Sendable {
         self.now = now
         self.healthCheck = healthCheck
         self.syncStatus = syncStatus
+        self.requestSync = requestSync
     }
 
     var validator: RegistrationValidator {

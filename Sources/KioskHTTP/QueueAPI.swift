@@ -24,6 +24,11 @@ struct QueueAPI: Sendable {
             try await callNext(request, counter: context.parameters.require("counter"))
         }
         group.get("queue") { request, _ in try await overview(request) }
+        group.post("sync") { request, _ in
+            _ = try await requireStaff(request)
+            environment.requestSync()
+            return try JSON.response(["requested": true], status: .accepted)
+        }
         group.post("staff/sessions") { request, _ in try await signIn(request) }
         group.get("staff/session") { request, _ in try await currentSession(request) }
         group.delete("staff/sessions") { request, _ in try await signOut(request) }

@@ -143,6 +143,8 @@ def test_queue_answers_match_the_document(kiosk):
     cases.append(("/api/v1/tickets/{id}/{action}", "POST", *staff("POST", path + "/start")))
     cases.append(("/api/v1/tickets/{id}/{action}", "POST", *staff("POST", path + "/finish", {"outcome": "nope"})))
     cases.append(("/api/v1/queue", "GET", *staff("GET", "/api/v1/queue")))
+    cases.append(("/api/v1/sync", "POST", *staff("POST", "/api/v1/sync")))
+    cases.append(("/api/v1/sync", "POST", *call(base, "POST", "/api/v1/sync")))
     cases.append(("/api/v1/display/voices", "GET", *call(base, "GET", "/api/v1/display/voices")))
     statuses = set()
     for template, method, status, body in cases:
