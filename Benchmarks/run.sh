@@ -10,6 +10,7 @@ fi
 swift build -c release --product kiosk --scratch-path .build-release
 swift build -c release --product print-bench --scratch-path .build-release
 swift build -c release --product usb-bench --scratch-path .build-release
+swift build -c release --product sync-bench --scratch-path .build-release
 # Registration figures (issue 2), a simulated office day through the queue API (issue 3),
 # printing (issue 4: rendering, then tickets through a private cupsd to the ESC/POS emulator;
 # needs the test tools of Provisioning/dev.sh test: cups-daemon, cups-ipp-utils, .venv-emupos).
@@ -18,4 +19,7 @@ swift build -c release --product usb-bench --scratch-path .build-release
 .build-release/release/print-bench
 # Fingerprint captures (issue 5) on recorded sessions, replayed in-process by libumockdev.
 umockdev-wrapper .build-release/release/usb-bench
+# LMIS sync (issue 6): backlog upload, vacancy download, 300 kiosks at once, on a private
+# PostgreSQL 15 (needs postgresql-15 from Provisioning/dev.sh test).
+.build-release/release/sync-bench
 exec /usr/bin/python3 Benchmarks/printing.py

@@ -90,7 +90,10 @@ public struct HubRouter: Sendable {
     }
 
     static func json(_ value: some Encodable, gzip: Bool) -> Response {
-        let data = (try? LMISCoding.encoder.encode(value)) ?? Data("{}".utf8)
+        json(raw: (try? LMISCoding.encoder.encode(value)) ?? Data("{}".utf8), gzip: gzip)
+    }
+
+    static func json(raw data: Data, gzip: Bool) -> Response {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
         if gzip, data.count > 1024 {
             headers[.contentEncoding] = "gzip"
@@ -224,7 +227,7 @@ public struct HubRouter: Sendable {
     func upload(_ request: Request) async throws -> Response {
         let (sent, inflated) = try await Self.body(request)
         let device = try await authenticate(request, body: sent)
-        let batch = try Self.decode(UploadBatch.self, inflated)
+        let batch = try Self.decode(UploadEnvelope.self, inflated)
         guard batch.records.count <= LMISLimits.batchRecords else {
             throw Failure(
                 status: .contentTooLarge, code: .tooLarge,
@@ -239,8 +242,9 @@ public struct HubRouter: Sendable {
             throw Failure(
                 status: .badRequest, code: .badRequest, message: "every record needs a UUID id and a sequence ≥ 1")
         }
-        let records = String(decoding: try LMISCoding.encoder.encode(batch.records), as: UTF8.self)
-        let results = try await store.apply(batch, rawRecords: records, device: device)
+        let results = try await store.apply(
+            stream: batch.stream, count: batch.records.count, body: String(decoding: inflated, as: UTF8.self),
+            device: device)
         let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
         logger.info(
             "batch applied",
@@ -266,11 +270,12 @@ public struct HubRouter: Sendable {
             }
             if cursor.epoch == current { start = cursor.position } else { reset = true }
         }
-        let page = try await store.changes(after: start, limit: limit)
-        return Self.json(
-            ChangesResponse(
-                epoch: current, cursor: ChangeCursor(epoch: current, position: page.last).description, reset: reset,
-                more: page.more, changes: page.changes), gzip: Self.acceptsGzip(request))
+        let page = try await store.changesJSON(after: start, limit: limit)
+        // The stored JSON goes out as it is: a page of 2 000 vacancies is not decoded and re-encoded.
+        let json =
+            "{\"epoch\":\(HubStore.quoted(current)),\"cursor\":\(HubStore.quoted(ChangeCursor(epoch: current, position: page.last).description)),"
+            + "\"reset\":\(reset),\"more\":\(page.more),\"changes\":\(page.json)}"
+        return Self.json(raw: Data(json.utf8), gzip: Self.acceptsGzip(request))
     }
 
     func reference(_ request: Request, kind text: String) async throws -> Response {

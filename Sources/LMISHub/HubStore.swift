@@ -198,14 +198,15 @@ public struct HubStore: Sendable {
     // MARK: Upload
 
     /// Applies a batch in one transaction (see `lmis_apply_batch`): each record exactly once.
-    public func apply(_ batch: UploadBatch, rawRecords: String, device: Device) async throws -> [RecordResult] {
+    /// `body` is the batch's JSON as received; the database reads its `records`.
+    public func apply(stream: String, count: Int, body: String, device: Device) async throws -> [RecordResult] {
         let rows = try await client.query(
             """
             SELECT record_id::text, seq, status, reason, person_id::text
-            FROM lmis_apply_batch(\(device.id), \(device.officeCode), \(batch.stream), \(rawRecords)::jsonb)
+            FROM lmis_apply_batch(\(device.id), \(device.officeCode), \(stream), (\(body)::jsonb) -> 'records')
             """, logger: logger)
         var results: [RecordResult] = []
-        results.reserveCapacity(batch.records.count)
+        results.reserveCapacity(count)
         for try await (id, sequence, status, reason, person) in rows.decode(
             (String, Int64, String, String?, String?).self)
         {
@@ -231,8 +232,9 @@ public struct HubStore: Sendable {
 
     // MARK: Change feed
 
-    public func changes(after position: Int64, limit: Int) async throws -> (changes: [Change], last: Int64, more: Bool)
-    {
+    /// A page of the feed as JSON array text (the stored JSON passed through as it is), the
+    /// position of its last change, and whether more follow.
+    public func changesJSON(after position: Int64, limit: Int) async throws -> (json: String, last: Int64, more: Bool) {
         let rows = try await client.query(
             """
             SELECT kind, key, deleted, data::text, position FROM (
@@ -241,19 +243,27 @@ public struct HubStore: Sendable {
                 SELECT kind, key, deleted, data, position FROM reference_item WHERE position > \(position)
             ) feed ORDER BY position LIMIT \(limit + 1)
             """, logger: logger)
-        var changes: [Change] = []
+        var json = "["
+        var count = 0
         var last = position
         var more = false
         for try await (kind, key, deleted, data, at) in rows.decode((String, String, Bool, String?, Int64).self) {
-            if changes.count == limit {
+            if count == limit {
                 more = true
                 break
             }
-            let value = try data.map { try LMISCoding.decoder.decode(JSONValue.self, from: Data($0.utf8)) }
-            changes.append(Change(kind: kind, key: key, deleted: deleted, data: deleted ? nil : value))
+            if count > 0 { json += "," }
+            json += "{\"kind\":\(Self.quoted(kind)),\"key\":\(Self.quoted(key)),\"deleted\":\(deleted)"
+            if !deleted, let data { json += ",\"data\":\(data)" }
+            json += "}"
+            count += 1
             last = at
         }
-        return (changes, last, more)
+        return (json + "]", last, more)
+    }
+
+    static func quoted(_ text: String) -> String {
+        String(decoding: (try? LMISCoding.encoder.encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
     }
 
     /// Every live item of a reference kind, and the position of its newest change (the ETag).

@@ -110,6 +110,20 @@ public struct UploadRecord: Codable, Sendable, Hashable {
     }
 }
 
+/// What the hub reads of a batch before handing it whole to the database: every field but the
+/// payloads (which the database reads itself), so a large batch is not decoded twice.
+public struct UploadEnvelope: Decodable, Sendable {
+    public struct Header: Decodable, Sendable {
+        public var id: String
+        public var sequence: Int64
+        public var type: String
+        public var createdAt: String
+    }
+
+    public var stream: String
+    public var records: [Header]
+}
+
 public struct UploadBatch: Codable, Sendable, Hashable {
     public var stream: String
     public var records: [UploadRecord]

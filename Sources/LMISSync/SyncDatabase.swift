@@ -164,7 +164,7 @@ public struct SyncDatabase: Sendable {
 
     /// Applies one page of the change feed and its cursor in one transaction. At the end of the
     /// feed, vacancies not seen in the current epoch are dropped (they vanished in a restore).
-    func apply(_ page: ChangesResponse) async throws {
+    func apply(_ page: FeedPage) async throws {
         let epoch = page.epoch
         try await writer.write { db in
             try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
@@ -180,9 +180,7 @@ public struct SyncDatabase: Sendable {
                 case "vacancy":
                     if change.deleted {
                         try deleteVacancy.execute(arguments: [change.key])
-                    } else if let data = change.data, let vacancy = try? data.decode(VacancyRecord.self),
-                        vacancy.problems.isEmpty
-                    {
+                    } else if let vacancy = change.vacancy, vacancy.problems.isEmpty {
                         let json = String(decoding: try LMISCoding.encoder.encode(vacancy), as: UTF8.self)
                         try upsertVacancy.execute(arguments: [
                             vacancy.reference, vacancy.title, vacancy.iscoCode, vacancy.employer, vacancy.aimagCode,
@@ -207,7 +205,7 @@ public struct SyncDatabase: Sendable {
         }
     }
 
-    static func applyAdminUnit(_ change: Change, _ db: Database) throws {
+    static func applyAdminUnit(_ change: FeedPage.Item, _ db: Database) throws {
         guard !change.deleted else {
             try db.execute(sql: "DELETE FROM admin_unit WHERE code = ?", arguments: [change.key])
             return
@@ -228,7 +226,7 @@ public struct SyncDatabase: Sendable {
             arguments: [change.key, kind, data["parentCode"]?.string, mn, en, data["timeZone"]?.string, position])
     }
 
-    static func applyNamed(_ change: Change, table: String, _ db: Database) throws {
+    static func applyNamed(_ change: FeedPage.Item, table: String, _ db: Database) throws {
         guard !change.deleted else {
             try db.execute(sql: "DELETE FROM \(table) WHERE code = ?", arguments: [change.key])
             return
@@ -241,7 +239,7 @@ public struct SyncDatabase: Sendable {
                 """, arguments: [change.key, mn, en])
     }
 
-    static func applyEducation(_ change: Change, _ db: Database) throws {
+    static func applyEducation(_ change: FeedPage.Item, _ db: Database) throws {
         guard !change.deleted else {
             try db.execute(sql: "DELETE FROM education_level WHERE code = ?", arguments: [change.key])
             return
@@ -339,4 +337,39 @@ public struct SyncDatabase: Sendable {
             }
         }
     }
+}
+
+/// A page of the hub's change feed as the kiosk reads it: vacancies straight into their type,
+/// other kinds (small reference items) as JSON.
+struct FeedPage: Decodable, Sendable {
+    struct Item: Decodable, Sendable {
+        let kind: String
+        let key: String
+        let deleted: Bool
+        /// A vacancy that reads as one; nil for a tombstone or one this kiosk cannot read.
+        let vacancy: VacancyRecord?
+        let data: JSONValue?
+
+        enum CodingKeys: String, CodingKey { case kind, key, deleted, data }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            kind = try container.decode(String.self, forKey: .kind)
+            key = try container.decode(String.self, forKey: .key)
+            deleted = try container.decode(Bool.self, forKey: .deleted)
+            if kind == "vacancy" {
+                vacancy = try? container.decodeIfPresent(VacancyRecord.self, forKey: .data)
+                data = nil
+            } else {
+                vacancy = nil
+                data = try container.decodeIfPresent(JSONValue.self, forKey: .data)
+            }
+        }
+    }
+
+    let epoch: String
+    let cursor: String
+    let reset: Bool
+    let more: Bool
+    let changes: [Item]
 }

@@ -3,6 +3,7 @@ public import Foundation
 public import KioskStore
 public import LMISProtocol
 public import Logging
+import Synchronization
 
 /// One kiosk's sync with its hub: enrolment, and rounds of upload, download and registry checks.
 public actor SyncEngine {
@@ -12,8 +13,9 @@ public actor SyncEngine {
     let logger: Logger
     let softwareVersion: String
     private var client: HubClient?
-    /// Upload batch size; halved while the hub refuses whole batches, down to single records.
-    private var batchLimit = LMISLimits.batchRecords
+    /// Upload batch size per stream; halved while the hub refuses whole batches or the link
+    /// drops them, down to single records, and doubled again after each success.
+    private var batchLimits: [String: Int] = [:]
 
     public init(database: AppDatabase, dataDirectory: URL, caFile: String?, softwareVersion: String, logger: Logger) {
         self.store = SyncDatabase(database: database)
@@ -110,19 +112,24 @@ public actor SyncEngine {
     }
 
     /// A round's signing state; learns the hub's clock when a timestamp is refused as stale.
-    final class Session: @unchecked Sendable {
+    final class Session: Sendable {
         let engine: SyncEngine
         let client: HubClient
         let keyID: String
         let key: DeviceKey
-        var offset: Double
+        /// Seconds to add to the kiosk's clock to get the hub's; streams upload at once, so locked.
+        private let clockOffset: Mutex<Double>
+        var offset: Double {
+            get { clockOffset.withLock { $0 } }
+            set { clockOffset.withLock { $0 = newValue } }
+        }
 
         init(engine: SyncEngine, client: HubClient, keyID: String, key: DeviceKey, offset: Double) {
             self.engine = engine
             self.client = client
             self.keyID = keyID
             self.key = key
-            self.offset = offset
+            self.clockOffset = Mutex(offset)
         }
 
         /// Sends a signed request; after a stale-timestamp refusal, once more with the hub's time.
@@ -148,18 +155,46 @@ public actor SyncEngine {
             metadata: ["sync.clock_offset_seconds": "\(Int(offset))"])
     }
 
+    /// Uploads every stream at once: streams are independent, so one that cannot move holds up
+    /// no other, and the hub applies two batches while the kiosk prepares the next.
     func upload(_ session: Session, _ report: inout Report) async throws {
-        for stream in try await store.waitingStreams() {
+        let streams = try await store.waitingStreams()
+        let outcomes = await withTaskGroup(of: StreamOutcome.self) { group in
+            for stream in streams {
+                group.addTask { await self.upload(stream: stream, session) }
+            }
+            var outcomes: [StreamOutcome] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        for outcome in outcomes {
+            for (status, count) in outcome.uploaded { report.uploaded[status, default: 0] += count }
+            if let retryAfter = outcome.retryAfter { report.retryAfter = max(report.retryAfter ?? .zero, retryAfter) }
+        }
+        if let failure = outcomes.compactMap(\.failure).first { throw failure }
+    }
+
+    struct StreamOutcome: Sendable {
+        var uploaded: [RecordStatus: Int] = [:]
+        var failure: SyncError?
+        var retryAfter: Duration?
+    }
+
+    /// One stream's waiting records, batch after batch, until none wait or the hub cannot be reached.
+    func upload(stream: String, _ session: Session) async -> StreamOutcome {
+        var outcome = StreamOutcome()
+        do {
             while true {
+                let limit = batchLimits[stream] ?? LMISLimits.batchRecords
                 let batch = try await store.batch(
-                    stream: stream, maxRecords: batchLimit, maxBytes: LMISLimits.batchBytes - 64 * 1024)
+                    stream: stream, maxRecords: limit, maxBytes: LMISLimits.batchBytes - 64 * 1024)
                 if batch.isEmpty { break }
                 let answer: HubClient.Answer
                 do {
                     answer = try await session.send("POST", LMISPath.upload, body: Self.body(stream: stream, batch))
                 } catch let error as SyncError {
                     // A link that keeps dropping carries small batches more often than large ones.
-                    if case .transport = error { batchLimit = max(1, batch.count / 2) }
+                    if case .transport = error { batchLimits[stream] = max(1, batch.count / 2) }
                     throw error
                 }
                 switch answer.status {
@@ -169,24 +204,27 @@ public actor SyncEngine {
                         throw SyncError.badAnswer("the hub answered for other records than were sent")
                     }
                     try await store.record(results, at: Date())
-                    for result in results { report.uploaded[result.status, default: 0] += 1 }
-                    batchLimit = min(LMISLimits.batchRecords, batchLimit * 2)
+                    for result in results { outcome.uploaded[result.status, default: 0] += 1 }
+                    batchLimits[stream] = min(LMISLimits.batchRecords, limit * 2)
                 case 400, 413:
                     // The hub cannot read this batch: narrow it down to the record that jams it.
                     if batch.count == 1 {
                         try await store.setAside(
                             id: batch[0].id, reason: "refused by the hub: \(Self.failure(answer))", at: Date())
-                        report.uploaded[.rejected, default: 0] += 1
+                        outcome.uploaded[.rejected, default: 0] += 1
                         logger.error("record set aside", metadata: ["sync.record": "\(batch[0].id)"])
                     } else {
-                        batchLimit = max(1, batch.count / 2)
+                        batchLimits[stream] = max(1, batch.count / 2)
                     }
                 default:
-                    report.retryAfter = answer.retryAfter
+                    outcome.retryAfter = answer.retryAfter
                     throw Self.failure(answer)
                 }
             }
+        } catch {
+            outcome.failure = error as? SyncError ?? .transport(String(describing: error))
         }
+        return outcome
     }
 
     /// The upload body, written directly: the stored payloads are JSON already.
@@ -227,7 +265,7 @@ public actor SyncEngine {
                 report.retryAfter = answer.retryAfter
                 throw Self.failure(answer)
             }
-            let page = try answer.decode(ChangesResponse.self)
+            let page = try answer.decode(FeedPage.self)
             if page.reset {
                 report.reset = true
                 logger.notice(
