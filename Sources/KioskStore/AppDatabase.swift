@@ -277,6 +277,11 @@ public final class AppDatabase: Sendable {
                     CREATE INDEX identity_check_pending ON identity_check (requested_at) WHERE state = 'pending';
                     """)
         }
+        migrator.registerMigration("v4: generation of downloaded data") { db in
+            // A reset of the hub's feed (a restored hub) starts a new generation; vacancies of
+            // older generations are dropped once the new feed has been read to its end.
+            try db.execute(sql: "ALTER TABLE lmis_sync_status ADD COLUMN generation TEXT NOT NULL DEFAULT ''")
+        }
         return migrator
     }()
 }

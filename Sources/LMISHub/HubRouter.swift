@@ -268,7 +268,13 @@ public struct HubRouter: Sendable {
             guard let cursor = ChangeCursor(text) else {
                 throw Failure(status: .badRequest, code: .badRequest, message: "cursor must be epoch:position")
             }
-            if cursor.epoch == current { start = cursor.position } else { reset = true }
+            // A cursor past the end of the feed means the hub lost changes the kiosk saw (a backup
+            // restored into the same database): start over, like for another epoch.
+            if cursor.epoch == current, cursor.position <= (try await store.lastPosition()) {
+                start = cursor.position
+            } else {
+                reset = true
+            }
         }
         let page = try await store.changesJSON(after: start, limit: limit)
         // The stored JSON goes out as it is: a page of 2 000 vacancies is not decoded and re-encoded.

@@ -262,6 +262,16 @@ public struct HubStore: Sendable {
         return (json + "]", last, more)
     }
 
+    /// The newest position handed out in the feed.
+    public func lastPosition() async throws -> Int64 {
+        for try await position in try await client.query(
+            "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM change_position", logger: logger
+        ).decode(Int64.self) {
+            return position
+        }
+        return 0
+    }
+
     static func quoted(_ text: String) -> String {
         String(decoding: (try? LMISCoding.encoder.encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
     }

@@ -164,10 +164,18 @@ public struct SyncDatabase: Sendable {
 
     /// Applies one page of the change feed and its cursor in one transaction. At the end of the
     /// feed, vacancies not seen in the current epoch are dropped (they vanished in a restore).
-    func apply(_ page: FeedPage) async throws {
-        let epoch = page.epoch
+    /// `startsOver`: the page is the first of a feed read from the start (first contact, a new
+    /// hub, or the hub's reset).
+    func apply(_ page: FeedPage, startsOver: Bool) async throws {
+        // Rows carry the generation of the feed they came from: a reset starts a new one, and
+        // at the end of the feed rows of older generations are gone from the hub.
+        let fresh = UUID().uuidString.lowercased()
         try await writer.write { db in
             try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
+            if startsOver {
+                try db.execute(sql: "UPDATE lmis_sync_status SET generation = ? WHERE id = 1", arguments: [fresh])
+            }
+            let epoch = try String.fetchOne(db, sql: "SELECT generation FROM lmis_sync_status WHERE id = 1") ?? ""
             let upsertVacancy = try db.cachedStatement(
                 sql: """
                     INSERT OR REPLACE INTO vacancy (reference, title, isco_code, employer, aimag_code, soum_code, wage_min,

@@ -272,7 +272,7 @@ public actor SyncEngine {
                     "the hub's feed has a new epoch; fetching everything again",
                     metadata: ["sync.epoch": "\(page.epoch)"])
             }
-            try await store.apply(page)
+            try await store.apply(page, startsOver: page.reset || cursor == nil)
             report.changes += page.changes.count
             cursor = page.cursor
             if !page.more { break }

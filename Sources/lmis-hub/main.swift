@@ -10,7 +10,7 @@ struct LMISHubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lmis-hub",
         abstract: "The reference central LMIS server that LSWO kiosks sync with.",
-        subcommands: [Serve.self, Migrate.self, EnrolmentCode.self])
+        subcommands: [Serve.self, Migrate.self, EnrolmentCode.self, RotateEpoch.self])
 }
 
 struct Options: ParsableArguments {
@@ -78,5 +78,25 @@ struct EnrolmentCode: AsyncParsableCommand {
             try await store.issueEnrolmentCode(office: office, validFor: hours)
         }
         print("\(code)  (office \(office), valid until \(expires.formatted(.iso8601)))")
+    }
+}
+
+struct RotateEpoch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate-epoch",
+        abstract: "Make every kiosk fetch vacancies and reference data again from the start.",
+        discussion: """
+            The epoch changes by itself when the database comes back from a backup into another \
+            database or cluster, or after a point-in-time recovery. After restoring a backup into \
+            the same database (pg_restore --clean), run this.
+            """)
+    @OptionGroup var options: Options
+
+    func run() async throws {
+        let epoch = try await withStore(try options.load()) { store in
+            try await store.rotateEpoch()
+            return try await store.epoch()
+        }
+        print("new epoch \(epoch)")
     }
 }

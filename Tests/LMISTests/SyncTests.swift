@@ -298,6 +298,34 @@ import Testing
         await back.stop()
     }
 
+    @Test func aBackupRestoredIntoTheSameDatabaseAlsoMakesTheKioskRefetch() async throws {
+        let hub = try await HubHarness.start()
+        let kiosk = try KioskHarness()
+        defer { kiosk.temp.remove() }
+        try await kiosk.enrol(hub)
+        try await hub.addVacancies((0..<4).map { vacancy($0) })
+        let backup = FileManager.default.temporaryDirectory.appendingPathComponent("hub-\(UUID()).dump").path
+        try hub.lab.run("pg_dump", ["-Fc", "-f", backup, hub.database])
+        defer { try? FileManager.default.removeItem(atPath: backup) }
+        try await hub.addVacancies((4..<8).map { vacancy($0) })
+        #expect(await kiosk.engine.round().error == nil)
+        #expect(try await kiosk.scalar("SELECT COUNT(*) FROM vacancy") == 8)
+        await hub.stop()
+
+        // Same database, same epoch seed: only the feed's end moved back behind the kiosk's cursor.
+        try hub.lab.run("pg_restore", ["--clean", "--if-exists", "-d", hub.database, backup])
+        let back = try await HubHarness.start(database: hub.database)
+        try await kiosk.temp.database.write { db in
+            try db.execute(sql: "UPDATE lmis_enrolment SET hub_url = ?", arguments: [back.url])
+        }
+        let report = await kiosk.engine.round()
+        #expect(report.error == nil)
+        #expect(report.reset)
+        #expect(try await kiosk.scalar("SELECT COUNT(*) FROM vacancy") == 4)
+        await kiosk.engine.shutdown()
+        await back.stop()
+    }
+
     @Test func reEnrollingIsRefusedWhileRecordsWait() async throws {
         let hub = try await HubHarness.start()
         let kiosk = try KioskHarness()
