@@ -86,7 +86,8 @@ public struct KioskServer: Sendable {
             publicURL: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)",
             healthCheck: { await database.isUsable() },
             syncStatus: { try? await sync.status() },
-            requestSync: { sync.nudge() })
+            requestSync: { sync.nudge() },
+            vacancies: SQLiteVacancyCatalog(database: database))
         let router = try await KioskRouter.build(environment)
         application = Application(
             router: router,

@@ -30,6 +30,14 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.day = parts.day!
     }
 
+    /// The date `days` later (earlier when negative), by the proleptic Gregorian calendar.
+    public func adding(days: Int) -> CivilDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let start = calendar.date(from: DateComponents(year: year, month: month, day: day, hour: 12))!
+        return CivilDate(calendar.date(byAdding: .day, value: days, to: start)!, calendar: calendar)
+    }
+
     /// Parses `YYYY-MM-DD`.
     public init?(iso8601 text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)

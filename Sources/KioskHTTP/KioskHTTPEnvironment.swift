@@ -30,6 +30,8 @@ public struct KioskHTTPEnvironment: Sendable {
     public var healthCheck: @Sendable () async -> Bool
     /// Where the kiosk stands with the LMIS, for the staff console; nil when unknown.
     public var syncStatus: @Sendable () async -> SyncStatus?
+    /// Open vacancies downloaded from the LMIS; nil where the kiosk has none.
+    public var vacancies: (any VacancyCatalog)?
     /// Asks for a sync round now (staff's "sync now").
     public var requestSync: @Sendable () -> Void
 
@@ -43,7 +45,8 @@ public struct KioskHTTPEnvironment: Sendable {
         maxBodyBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = { Date() },
         healthCheck: @escaping @Sendable () async -> Bool,
         syncStatus: @escaping @Sendable () async -> SyncStatus? = { nil },
-        requestSync: @escaping @Sendable () -> Void = {}
+        requestSync: @escaping @Sendable () -> Void = {},
+        vacancies: (any VacancyCatalog)? = nil
     ) {
         self.office = office
         self.registrations = registrations
@@ -64,6 +67,7 @@ public struct KioskHTTPEnvironment: Sendable {
         self.healthCheck = healthCheck
         self.syncStatus = syncStatus
         self.requestSync = requestSync
+        self.vacancies = vacancies
     }
 
     var validator: RegistrationValidator {

@@ -22,6 +22,7 @@ public enum KioskRouter {
         PrintAPI(environment: environment).addRoutes(to: api)
         QueueAPI(environment: environment).addRoutes(to: api)
         FingerprintAPI(environment: environment).addRoutes(to: api)
+        VacancyAPI(environment: environment).addRoutes(to: api)
         try await Screens(environment: environment).addRoutes(to: router)
         return router
     }

@@ -282,6 +282,37 @@ public final class AppDatabase: Sendable {
             // older generations are dropped once the new feed has been read to its end.
             try db.execute(sql: "ALTER TABLE lmis_sync_status ADD COLUMN generation TEXT NOT NULL DEFAULT ''")
         }
+        migrator.registerMigration("v5: vacancy search") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE vacancy ADD COLUMN title_en TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE vacancy ADD COLUMN skills TEXT NOT NULL DEFAULT '';
+                    CREATE INDEX vacancy_place ON vacancy (aimag_code, soum_code);
+                    CREATE INDEX vacancy_posted ON vacancy (posted_on);
+                    -- Full text over titles (Mongolian and English), employer and skills. unicode61
+                    -- folds case for Cyrillic too (Ө/ө, Ү/ү) and keeps й, ё apart from и, е.
+                    CREATE VIRTUAL TABLE vacancy_fts USING fts5(
+                        title, title_en, employer, skills,
+                        content = 'vacancy', content_rowid = 'rowid',
+                        tokenize = "unicode61 remove_diacritics 0"
+                    );
+                    CREATE TRIGGER vacancy_fts_insert AFTER INSERT ON vacancy BEGIN
+                        INSERT INTO vacancy_fts (rowid, title, title_en, employer, skills)
+                        VALUES (new.rowid, new.title, new.title_en, new.employer, new.skills);
+                    END;
+                    CREATE TRIGGER vacancy_fts_delete AFTER DELETE ON vacancy BEGIN
+                        INSERT INTO vacancy_fts (vacancy_fts, rowid, title, title_en, employer, skills)
+                        VALUES ('delete', old.rowid, old.title, old.title_en, old.employer, old.skills);
+                    END;
+                    CREATE TRIGGER vacancy_fts_update AFTER UPDATE ON vacancy BEGIN
+                        INSERT INTO vacancy_fts (vacancy_fts, rowid, title, title_en, employer, skills)
+                        VALUES ('delete', old.rowid, old.title, old.title_en, old.employer, old.skills);
+                        INSERT INTO vacancy_fts (rowid, title, title_en, employer, skills)
+                        VALUES (new.rowid, new.title, new.title_en, new.employer, new.skills);
+                    END;
+                    INSERT INTO vacancy_fts (vacancy_fts) VALUES ('rebuild');
+                    """)
+        }
         return migrator
     }()
 }

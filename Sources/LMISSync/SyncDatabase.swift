@@ -178,9 +178,14 @@ public struct SyncDatabase: Sendable {
             let epoch = try String.fetchOne(db, sql: "SELECT generation FROM lmis_sync_status WHERE id = 1") ?? ""
             let upsertVacancy = try db.cachedStatement(
                 sql: """
-                    INSERT OR REPLACE INTO vacancy (reference, title, isco_code, employer, aimag_code, soum_code, wage_min,
-                        wage_max, hours, posted_on, closes_on, data, generation)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO vacancy (reference, title, isco_code, employer, aimag_code, soum_code, wage_min,
+                        wage_max, hours, posted_on, closes_on, data, generation, title_en, skills)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (reference) DO UPDATE SET title = excluded.title, isco_code = excluded.isco_code,
+                        employer = excluded.employer, aimag_code = excluded.aimag_code, soum_code = excluded.soum_code,
+                        wage_min = excluded.wage_min, wage_max = excluded.wage_max, hours = excluded.hours,
+                        posted_on = excluded.posted_on, closes_on = excluded.closes_on, data = excluded.data,
+                        generation = excluded.generation, title_en = excluded.title_en, skills = excluded.skills
                     """)
             let deleteVacancy = try db.cachedStatement(sql: "DELETE FROM vacancy WHERE reference = ?")
             for change in page.changes {
@@ -193,7 +198,8 @@ public struct SyncDatabase: Sendable {
                         try upsertVacancy.execute(arguments: [
                             vacancy.reference, vacancy.title, vacancy.iscoCode, vacancy.employer, vacancy.aimagCode,
                             vacancy.soumCode, vacancy.wageMin, vacancy.wageMax, vacancy.hours, vacancy.postedOn,
-                            vacancy.closesOn, json, epoch,
+                            vacancy.closesOn, json, epoch, vacancy.titleEn ?? "",
+                            vacancy.skills.joined(separator: ", "),
                         ])
                     }
                 case ReferenceKind.adminUnits.rawValue:

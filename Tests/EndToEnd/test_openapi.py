@@ -145,6 +145,9 @@ def test_queue_answers_match_the_document(kiosk):
     cases.append(("/api/v1/queue", "GET", *staff("GET", "/api/v1/queue")))
     cases.append(("/api/v1/sync", "POST", *staff("POST", "/api/v1/sync")))
     cases.append(("/api/v1/sync", "POST", *call(base, "POST", "/api/v1/sync")))
+    cases.append(("/api/v1/vacancies", "GET", *call(base, "GET", "/api/v1/vacancies?q=%D0%B6%D0%BE%D0%BB%D0%BE%D0%BE%D1%87")))
+    cases.append(("/api/v1/vacancies", "GET", *call(base, "GET", "/api/v1/vacancies?pageSize=500")))
+    cases.append(("/api/v1/vacancies/{reference}", "GET", *call(base, "GET", "/api/v1/vacancies/V-0")))
     cases.append(("/api/v1/display/voices", "GET", *call(base, "GET", "/api/v1/display/voices")))
     statuses = set()
     for template, method, status, body in cases:

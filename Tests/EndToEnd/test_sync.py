@@ -48,11 +48,25 @@ def test_registrations_reach_the_hub_and_the_console_follows(browser, kiosk, hub
     staff.wait_for_selector("#sync-status:has-text('ХЗЗМС: бүгд илгээгдсэн')", timeout=15000)
     staff.screenshot(path=str(artifacts / "console-sync.png"))
 
+    # Vacancies published at the hub reach the kiosk's search.
+    hub["admin"]("PUT", "/admin/vacancies", [{
+        "reference": "V-2026-00077", "title": "Өрөмдлөгийн мастер", "titleEn": "Drilling foreman", "iscoCode": "8113",
+        "employer": "Эрдэнэт үйлдвэр ХХК", "aimagCode": "UB-SB", "hours": "shift", "skills": ["өрөмдлөг"],
+        "experienceYears": 2, "posts": 3, "postedOn": "2026-11-01", "closesOn": "2099-01-31",
+        "howToApply": "Биечлэн", "newlyCreated": True}])
+    assert sync_cli("now", data_dir=data_dir).returncode == 0
+    status, found = process.request("GET", "/api/v1/vacancies?q=%D3%A8%D0%A0%D3%A8%D0%9C")  # ӨРӨМ
+    assert status == 200 and found["total"] == 1 and found["vacancies"][0]["reference"] == "V-2026-00077"
+    status, one = process.request("GET", "/api/v1/vacancies/V-2026-00077")
+    assert status == 200 and one["employer"] == "Эрдэнэт үйлдвэр ХХК"
+    status, error = process.request("GET", "/api/v1/vacancies?hours=sometimes")
+    assert status == 400 and error["error"]["field"] == "hours"
+
     status = json.loads(sync_cli("status", "--json", data_dir=data_dir).stdout)
     assert status["waiting"] == 0 and status["quarantined"] == 0 and status["hubURL"] == hub["base"]
     # Re-enrolling is refused while records wait; nothing waits now, so it is allowed.
     now = sync_cli("now", data_dir=data_dir)
-    assert now.returncode == 0 and "uploaded: nothing" in now.stdout
+    assert now.returncode == 0 and "uploaded: nothing" in now.stdout and "downloaded: 0 changes" in now.stdout
 
 
 def test_wiping_is_refused_while_records_wait(kiosk, hub, tmp_path):
