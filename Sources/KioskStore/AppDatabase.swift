@@ -313,6 +313,12 @@ public final class AppDatabase: Sendable {
                     INSERT INTO vacancy_fts (vacancy_fts) VALUES ('rebuild');
                     """)
         }
+        migrator.registerMigration("v6: fetch the feed again under generations") { db in
+            // v4 began marking downloaded rows with a generation of the kiosk's own; rows from
+            // before it carry the hub's epoch instead. Reading the feed again from the start
+            // marks every row anew (and drops none that the hub still has).
+            try db.execute(sql: "UPDATE lmis_sync_status SET cursor = NULL")
+        }
         return migrator
     }()
 }

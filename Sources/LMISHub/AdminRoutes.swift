@@ -92,7 +92,9 @@ struct AdminRoutes {
         admin.put("vacancies") { request, _ in
             try await self.run(request) {
                 let vacancies = try HubRouter.decode([VacancyRecord].self, try await HubRouter.body(request).inflated)
-                let problems = vacancies.flatMap { v in v.problems.map { "\(v.reference): \($0)" } }
+                var problems = vacancies.flatMap { v in v.problems.map { "\(v.reference): \($0)" } }
+                let references = vacancies.map(\.reference)
+                if Set(references).count != references.count { problems.append("references must be distinct") }
                 guard problems.isEmpty else {
                     throw HubRouter.Failure(
                         status: .badRequest, code: .badRequest, message: problems.prefix(20).joined(separator: "; "))
@@ -123,6 +125,15 @@ struct AdminRoutes {
                             status: .badRequest, code: .badRequest, message: "every item needs a `code`")
                     }
                     keyed.append((code, item))
+                }
+                if kind == .adminUnits {
+                    // Parents before their children: a kiosk never receives a unit whose parent it lacks.
+                    let rank = ["aimag": 0, "district": 0, "soum": 1, "khoroo": 1]
+                    keyed = keyed.enumerated().sorted {
+                        let left = rank[$0.element.data["kind"]?.string ?? ""] ?? 2
+                        let right = rank[$1.element.data["kind"]?.string ?? ""] ?? 2
+                        return left != right ? left < right : $0.offset < $1.offset
+                    }.map(\.element)
                 }
                 guard Set(keyed.map(\.key)).count == keyed.count else {
                     throw HubRouter.Failure(status: .badRequest, code: .badRequest, message: "codes must be distinct")

@@ -5,6 +5,7 @@ public import Hummingbird
 public import LMISProtocol
 public import Logging
 import NIOCore
+import PostgresNIO
 
 /// The hub's HTTP surface: the signed device API under `/v1` and the token-protected `/admin`.
 public struct HubRouter: Sendable {
@@ -186,7 +187,8 @@ public struct HubRouter: Sendable {
         } catch {
             throw Failure(status: .unauthorized, code: .badSignature, message: "the signature does not verify")
         }
-        guard await replays.first(header(RequestSigning.signatureHeader) ?? "", now: now) else {
+        // Keyed by the signed nonce: re-encoding the signature's base64 cannot slip past it.
+        guard await replays.first("\(device.id) \(signed[RequestSigning.nonceHeader] ?? "")", now: now) else {
             throw Failure(status: .unauthorized, code: .replayed, message: "this exact request was already received")
         }
         try await store.touch(device: device.id)
@@ -242,9 +244,18 @@ public struct HubRouter: Sendable {
             throw Failure(
                 status: .badRequest, code: .badRequest, message: "every record needs a UUID id and a sequence ≥ 1")
         }
-        let results = try await store.apply(
-            stream: batch.stream, count: batch.records.count, body: String(decoding: inflated, as: UTF8.self),
-            device: device)
+        let results: [RecordResult]
+        do {
+            results = try await store.apply(
+                stream: batch.stream, count: batch.records.count, body: String(decoding: inflated, as: UTF8.self),
+                device: device)
+        } catch let error as PSQLError where error.serverInfo?[.sqlState]?.hasPrefix("22") == true {
+            // JSON PostgreSQL cannot hold (a \u0000 escape, say): the batch is refused, and the
+            // kiosk narrows it down to the record at fault.
+            throw Failure(
+                status: .badRequest, code: .badRequest,
+                message: "the batch cannot be stored: \(error.serverInfo?[.message] ?? "invalid data")")
+        }
         let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
         logger.info(
             "batch applied",

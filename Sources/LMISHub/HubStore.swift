@@ -62,12 +62,19 @@ public struct HubStore: Sendable {
             parts += [seed, oid]
         }
         // Readable by superusers and pg_monitor members; without them the seed and OID still hold.
-        if let rows = try? await client.query(
-            "SELECT system_identifier::text, (SELECT timeline_id::text FROM pg_control_checkpoint()) FROM pg_control_system()",
-            logger: logger)
-        {
-            for try await (system, timeline) in rows.decode((String, String).self) { parts += [system, timeline] }
+        do {
+            for try await (system, timeline) in try await client.query(
+                """
+                SELECT system_identifier::text, (SELECT timeline_id::text FROM pg_control_checkpoint())
+                FROM pg_control_system()
+                """, logger: logger
+            ).decode((String, String).self) {
+                parts += [system, timeline]
+            }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "42501" {
+            // Not allowed to read the control data: the seed and the database OID still tell.
         }
+
         let digest = SHA256.hash(data: Data(parts.joined(separator: "/").utf8))
         return digest.prefix(6).map { String(format: "%02x", $0) }.joined()
     }
@@ -208,12 +215,12 @@ public struct HubStore: Sendable {
         var results: [RecordResult] = []
         results.reserveCapacity(count)
         for try await (id, sequence, status, reason, person) in rows.decode(
-            (String, Int64, String, String?, String?).self)
+            (String?, Int64?, String, String?, String?).self)
         {
             results.append(
                 RecordResult(
-                    id: id, sequence: sequence, status: RecordStatus(rawValue: status) ?? .rejected, reason: reason,
-                    personID: person))
+                    id: id ?? "", sequence: sequence ?? 0, status: RecordStatus(rawValue: status) ?? .rejected,
+                    reason: reason, personID: person))
         }
         return results
     }
@@ -408,7 +415,7 @@ public struct HubStore: Sendable {
             """
             SELECT record_id::text, device_id, office_code, seq, record_type, reason,
                    to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), payload
-            FROM quarantine WHERE \(office) IS NULL OR office_code = \(office) ORDER BY received_at, seq
+            FROM quarantine WHERE office_code = \(office ?? "") OR \(office ?? "") = '' ORDER BY received_at, seq
             """, logger: logger
         ).decode((String, String, String, Int64, String, String, String, String).self) {
             records.append(

@@ -61,6 +61,8 @@ enum Migrations {
         Migration(version: 2, name: "people, registrations, queue events, record application", sql: v2),
         Migration(version: 3, name: "vacancies, reference data, change feed", sql: v3),
         Migration(version: 4, name: "simulated civil registry", sql: v4),
+        Migration(
+            version: 5, name: "record application: transient errors retried, envelopes checked per record", sql: v5),
     ]
 
     static let v1 = """
@@ -367,5 +369,218 @@ enum Migrations {
             sex text NOT NULL,
             template bytea
         );
+        """
+
+    /// Replaces the record application of v2 after review:
+    /// - only data errors (SQLSTATE classes 22 and 23) quarantine a record; anything else
+    ///   (deadlock, lock timeout, out of memory or disk, shutdown, a fault in the hub's own SQL)
+    ///   fails the whole batch so the kiosk sends it again, instead of refusing a valid record
+    ///   for good;
+    /// - every cast of a record's envelope happens inside its own savepoint, so one malformed
+    ///   record is quarantined and never fails the batch;
+    /// - a reused sequence number is quarantined (the record is kept, not lost);
+    /// - a device may only change its own office's registrations, and an update cannot move a
+    ///   registration to another registry number;
+    /// - a queue event keeps its record's id.
+    static let v5 = """
+        DROP FUNCTION lmis_apply_batch(text, text, text, jsonb);
+        DROP FUNCTION lmis_apply_record(text, text, jsonb);
+
+        CREATE FUNCTION lmis_apply_record(p_office text, p_record_id uuid, p_type text, p_payload jsonb,
+                                          OUT status text, OUT reason text, OUT person_id uuid)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            r jsonb;
+            v_rn text;
+            v_person uuid;
+            v_reg_id uuid;
+            v_existing registration%ROWTYPE;
+            v_existing_rn text;
+            v_updated timestamptz;
+            v_first_office text;
+            e jsonb;
+            t jsonb;
+        BEGIN
+            status := 'applied';
+            IF jsonb_typeof(p_payload) IS DISTINCT FROM 'object' THEN
+                RAISE EXCEPTION 'payload must be a JSON object' USING ERRCODE = '22023';
+            END IF;
+            IF p_type IN ('registration.created', 'registration.updated') THEN
+                r := p_payload -> 'registration';
+                IF r IS NULL OR jsonb_typeof(r) <> 'object' THEN
+                    RAISE EXCEPTION 'payload has no registration object' USING ERRCODE = '22023';
+                END IF;
+                v_rn := r ->> 'registryNumber';
+                IF v_rn IS NULL OR v_rn !~ '^[А-ЯЁӨҮ]{2}[0-9]{8}$' THEN
+                    RAISE EXCEPTION 'registry number % is not two Cyrillic capitals and eight digits',
+                        coalesce(v_rn, '(none)') USING ERRCODE = '22023';
+                END IF;
+                IF coalesce(r ->> 'familyName', '') = '' OR coalesce(r ->> 'givenName', '') = '' THEN
+                    RAISE EXCEPTION 'family and given name are required' USING ERRCODE = '22023';
+                END IF;
+                IF (r ->> 'officeCode') IS DISTINCT FROM p_office THEN
+                    RAISE EXCEPTION 'registration of office % sent by a device of office %', r ->> 'officeCode', p_office
+                        USING ERRCODE = '22023';
+                END IF;
+                v_reg_id := (r ->> 'id')::uuid;
+                v_updated := (r ->> 'updatedAt')::timestamptz;
+
+                SELECT * INTO v_existing FROM registration g WHERE g.id = v_reg_id;
+                IF FOUND THEN
+                    IF v_existing.office_code <> p_office THEN
+                        RAISE EXCEPTION 'registration % belongs to office %', v_reg_id, v_existing.office_code
+                            USING ERRCODE = '22023';
+                    END IF;
+                    SELECT p.registry_number INTO v_existing_rn FROM person p WHERE p.id = v_existing.person_id;
+                    IF v_existing_rn IS DISTINCT FROM v_rn THEN
+                        RAISE EXCEPTION 'registration % cannot move from registry number % to %', v_reg_id,
+                            v_existing_rn, v_rn USING ERRCODE = '22023';
+                    END IF;
+                    IF v_existing.revision >= (r ->> 'revision')::integer THEN
+                        status := 'conflict';
+                        reason := format('revision %s is not newer than the hub''s revision %s', r ->> 'revision',
+                                         v_existing.revision);
+                        person_id := v_existing.person_id;
+                        RETURN;
+                    END IF;
+                END IF;
+
+                -- One person per registry number: a second office's registration joins the first.
+                INSERT INTO person (registry_number, family_name, given_name, birth_date, sex, status, first_office,
+                                    registered_at, details_updated_at, details)
+                VALUES (v_rn, r ->> 'familyName', r ->> 'givenName', (r ->> 'birthDate')::date, r ->> 'sex',
+                        coalesce(r ->> 'status', 'other'), p_office, (r ->> 'createdAt')::timestamptz, v_updated, r)
+                ON CONFLICT (registry_number) DO NOTHING
+                RETURNING id INTO v_person;
+                IF v_person IS NULL THEN
+                    SELECT p.id, p.first_office INTO v_person, v_first_office FROM person p WHERE p.registry_number = v_rn;
+                    -- The newest details win; the first registration stays the person's first.
+                    UPDATE person SET family_name = r ->> 'familyName', given_name = r ->> 'givenName',
+                        birth_date = (r ->> 'birthDate')::date, sex = r ->> 'sex',
+                        status = coalesce(r ->> 'status', 'other'), details_updated_at = v_updated, details = r
+                    WHERE id = v_person AND details_updated_at < v_updated;
+                    IF p_type = 'registration.created' AND NOT EXISTS (
+                            SELECT 1 FROM registration g WHERE g.person_id = v_person AND g.office_code = p_office) THEN
+                        status := 'conflict';
+                        reason := format('registry number already registered (first at office %s); merged into person %s',
+                                         v_first_office, v_person);
+                    END IF;
+                END IF;
+                INSERT INTO registration (id, office_code, reference, person_id, revision, created_at, updated_at)
+                VALUES (v_reg_id, p_office, r ->> 'reference', v_person, (r ->> 'revision')::integer,
+                        (r ->> 'createdAt')::timestamptz, v_updated)
+                ON CONFLICT (id) DO UPDATE SET revision = EXCLUDED.revision, updated_at = EXCLUDED.updated_at;
+                person_id := v_person;
+            ELSIF p_type LIKE 'queue.%' THEN
+                e := p_payload -> 'event';
+                t := p_payload -> 'ticket';
+                IF jsonb_typeof(e) IS DISTINCT FROM 'object' OR jsonb_typeof(t) IS DISTINCT FROM 'object' THEN
+                    RAISE EXCEPTION 'queue record needs event and ticket objects' USING ERRCODE = '22023';
+                END IF;
+                IF 'queue.' || (e ->> 'kind') IS DISTINCT FROM p_type THEN
+                    RAISE EXCEPTION 'event kind % does not match record type %', e ->> 'kind', p_type
+                        USING ERRCODE = '22023';
+                END IF;
+                INSERT INTO queue_event (record_id, office_code, ticket_id, kind, at, service_code, counter, staff_id,
+                                         outcome, priority, registration_id)
+                VALUES (p_record_id, p_office, (t ->> 'id')::uuid, e ->> 'kind', (e ->> 'at')::timestamptz,
+                        t ->> 'serviceCode', e ->> 'counter', e ->> 'staffID', e ->> 'outcome', t ->> 'priority',
+                        (t ->> 'registrationID')::uuid);
+            ELSE
+                RAISE EXCEPTION 'unknown record type %', p_type USING ERRCODE = '22023';
+            END IF;
+        END;
+        $$;
+
+        -- Applies a batch in order. Per record, inside one savepoint: the envelope is read, the
+        -- dedupe row and the business write are made. A data error rolls the record back alone
+        -- and quarantines it; a transient error fails the batch (the kiosk sends it again).
+        CREATE FUNCTION lmis_apply_batch(p_device text, p_office text, p_stream text, p_records jsonb)
+        RETURNS TABLE (record_id uuid, seq bigint, status text, reason text, person_id uuid)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            rec jsonb;
+            v_id uuid;
+            v_seq bigint;
+            v_prev received_record%ROWTYPE;
+            v_out record;
+            v_state text;
+            v_message text;
+        BEGIN
+            IF jsonb_typeof(p_records) IS DISTINCT FROM 'array' THEN
+                RAISE EXCEPTION 'records must be an array' USING ERRCODE = '22023';
+            END IF;
+            FOR rec IN SELECT value FROM jsonb_array_elements(p_records) LOOP
+                record_id := NULL;
+                seq := NULL;
+                reason := NULL;
+                person_id := NULL;
+                BEGIN
+                    v_id := (rec ->> 'id')::uuid;
+                    v_seq := (rec ->> 'sequence')::bigint;
+                    record_id := v_id;
+                    seq := v_seq;
+                    IF v_id IS NULL OR v_seq IS NULL OR v_seq < 1 THEN
+                        RAISE EXCEPTION 'a record needs an id and a sequence of at least 1' USING ERRCODE = '22023';
+                    END IF;
+                    -- Waits for a concurrent transaction holding the same id, then sees its row.
+                    INSERT INTO received_record AS rr (record_id, device_id, office_code, seq, stream, record_type,
+                                                       created_at, status)
+                    VALUES (v_id, p_device, p_office, v_seq, p_stream, coalesce(rec ->> 'type', ''),
+                            coalesce(rec ->> 'createdAt', ''), 'applied')
+                    ON CONFLICT ON CONSTRAINT received_record_pkey DO NOTHING;
+                    IF NOT FOUND THEN
+                        SELECT * INTO v_prev FROM received_record r WHERE r.record_id = v_id;
+                        IF v_prev.status = 'rejected' THEN
+                            status := 'rejected';
+                            reason := v_prev.reason;
+                        ELSE
+                            status := 'duplicate';
+                            reason := v_prev.reason;
+                            person_id := v_prev.person_id;
+                        END IF;
+                    ELSE
+                        SELECT * INTO v_out FROM lmis_apply_record(p_office, v_id, rec ->> 'type', rec -> 'payload');
+                        status := v_out.status;
+                        reason := v_out.reason;
+                        person_id := v_out.person_id;
+                        IF status <> 'applied' OR person_id IS NOT NULL THEN
+                            UPDATE received_record r SET status = v_out.status, reason = v_out.reason,
+                                person_id = v_out.person_id WHERE r.record_id = v_id;
+                        END IF;
+                    END IF;
+                EXCEPTION WHEN OTHERS THEN
+                    GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_message = MESSAGE_TEXT;
+                    -- Only the record's own data is quarantined (classes 22 and 23). Anything else is
+                    -- transient (deadlock, lock timeout, resources, shutdown) or a fault of the hub
+                    -- itself: the batch fails and the kiosk sends it again later.
+                    IF left(v_state, 2) NOT IN ('22', '23') THEN
+                        RAISE;
+                    END IF;
+                    status := 'rejected';
+                    IF v_state = '23505' THEN
+                        v_message := format('sequence %s was already used by another record', v_seq);
+                    END IF;
+                    reason := v_message;
+                    IF v_id IS NOT NULL THEN
+                        -- Kept: the dedupe row says "rejected" (a resend gets the same answer), the
+                        -- quarantine keeps the record for operators.
+                        IF coalesce(v_seq, 0) >= 1 THEN
+                            INSERT INTO received_record AS rr (record_id, device_id, office_code, seq, stream,
+                                                               record_type, created_at, status, reason)
+                            VALUES (v_id, p_device, p_office, v_seq, p_stream, coalesce(rec ->> 'type', ''),
+                                    coalesce(rec ->> 'createdAt', ''), 'rejected', v_message)
+                            ON CONFLICT DO NOTHING;
+                        END IF;
+                        INSERT INTO quarantine (record_id, device_id, office_code, seq, record_type, payload, reason)
+                        VALUES (v_id, p_device, p_office, coalesce(v_seq, 0), coalesce(rec ->> 'type', ''),
+                                coalesce((rec -> 'payload')::text, 'null'), v_message)
+                        ON CONFLICT DO NOTHING;
+                    END IF;
+                END;
+                RETURN NEXT;
+            END LOOP;
+        END;
+        $$;
         """
 }

@@ -73,7 +73,11 @@ public enum RequestSigning {
         let message = canonical(
             method: method, target: target, bodyDigest: digest, timestamp: timestamp, nonce: nonce, keyID: keyID)
         guard publicKey.isValidSignature(signature, for: message) else { throw .badSignature }
-        guard abs(now - timestamp) <= tolerance else { throw .stale(skewSeconds: timestamp - now) }
+        // Compared without subtracting first: a timestamp near Int64.min must not overflow.
+        guard timestamp >= now - tolerance, timestamp <= now + tolerance else {
+            let (skew, overflow) = timestamp.subtractingReportingOverflow(now)
+            throw .stale(skewSeconds: overflow ? (timestamp < now ? Int64.min : Int64.max) : skew)
+        }
     }
 
     static func hex(_ bytes: some Sequence<UInt8>) -> String {

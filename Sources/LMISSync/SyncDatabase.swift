@@ -125,7 +125,10 @@ public struct SyncDatabase: Sendable {
     func setAside(id: String, reason: String, at instant: Date) async throws {
         try await writer.write { db in
             try db.execute(
-                sql: "UPDATE outbox SET sync_state = 'rejected', sync_reason = ?, synced_at = ? WHERE id = ?",
+                sql: """
+                    UPDATE outbox SET sync_state = 'rejected', sync_reason = ?, synced_at = ?
+                    WHERE id = ? AND sync_state IS NULL
+                    """,
                 arguments: [reason, Outbox.utcTimestamp(instant), id])
         }
     }
@@ -227,8 +230,16 @@ public struct SyncDatabase: Sendable {
         guard let data = change.data, let kind = data["kind"]?.string, let mn = data["nameMn"]?.string,
             let en = data["nameEn"]?.string, ["aimag", "district", "soum", "khoroo"].contains(kind)
         else { return }
+        // A parent this kiosk does not hold would fail the page's commit for ever: keep the unit,
+        // without its parent (the hub sends parents before their children).
+        var parent = data["parentCode"]?.string
+        if let code = parent,
+            try Int.fetchOne(db, sql: "SELECT 1 FROM admin_unit WHERE code = ?", arguments: [code]) == nil
+        {
+            parent = nil
+        }
         var position = 0
-        if case .number(let value)? = data["position"] { position = Int(value) }
+        if case .number(let value)? = data["position"] { position = Int(exactly: value.rounded()) ?? 0 }
         try db.execute(
             sql: """
                 INSERT INTO admin_unit (code, kind, parent_code, name_mn, name_en, time_zone, position)
@@ -237,7 +248,7 @@ public struct SyncDatabase: Sendable {
                     name_mn = excluded.name_mn, name_en = excluded.name_en, time_zone = excluded.time_zone,
                     position = excluded.position
                 """,
-            arguments: [change.key, kind, data["parentCode"]?.string, mn, en, data["timeZone"]?.string, position])
+            arguments: [change.key, kind, parent, mn, en, data["timeZone"]?.string, position])
     }
 
     static func applyNamed(_ change: FeedPage.Item, table: String, _ db: Database) throws {
@@ -259,13 +270,13 @@ public struct SyncDatabase: Sendable {
             return
         }
         guard let mn = change.data?["nameMn"]?.string, let en = change.data?["nameEn"]?.string,
-            case .number(let rank)? = change.data?["rank"]
+            case .number(let number)? = change.data?["rank"], let rank = Int(exactly: number.rounded())
         else { return }
         try db.execute(
             sql: """
                 INSERT INTO education_level (code, rank, name_mn, name_en) VALUES (?, ?, ?, ?)
                 ON CONFLICT (code) DO UPDATE SET rank = excluded.rank, name_mn = excluded.name_mn, name_en = excluded.name_en
-                """, arguments: [change.key, Int(rank), mn, en])
+                """, arguments: [change.key, rank, mn, en])
     }
 
     struct PendingCheck: Sendable {

@@ -93,8 +93,11 @@ public actor SyncEngine {
                 await client?.shutdown()
                 client = try HubClient(baseURL: enrolment.hubURL, caFile: caFile)
             }
+            // The key id follows from the key itself: a crash between writing a new key and saving
+            // its enrolment cannot leave the kiosk signing under the old device's id.
             let session = Session(
-                engine: self, client: client!, keyID: enrolment.deviceID, key: key,
+                engine: self, client: client!, keyID: RequestSigning.keyID(publicKey: key.privateKey.publicKey),
+                key: key,
                 offset: try await store.clockOffset())
             try await upload(session, &report)
             try await download(session, &report)
@@ -206,8 +209,10 @@ public actor SyncEngine {
                     try await store.record(results, at: Date())
                     for result in results { outcome.uploaded[result.status, default: 0] += 1 }
                     batchLimits[stream] = min(LMISLimits.batchRecords, limit * 2)
-                case 400, 413:
-                    // The hub cannot read this batch: narrow it down to the record that jams it.
+                case 400 where [.badRequest, .tooLarge].contains(answer.problem?.error),
+                    413 where [.badRequest, .tooLarge].contains(answer.problem?.error):
+                    // The hub itself cannot read this batch (not a proxy or a misconfigured
+                    // address answering 400): narrow it down to the record that jams it.
                     if batch.count == 1 {
                         try await store.setAside(
                             id: batch[0].id, reason: "refused by the hub: \(Self.failure(answer))", at: Date())

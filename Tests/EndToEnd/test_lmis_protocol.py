@@ -118,7 +118,7 @@ def test_a_client_written_from_the_document_talks_to_the_hub(hub):
     status, _, answer = device.request("POST", "/v1/upload", batch, gzip_body=True)
     assert status == 200, answer
     check("UploadResponse", answer)
-    assert [r["status"] for r in answer["results"]] == ["applied", "rejected"]
+    assert [r["status"] for r in answer["results"]] == ["applied", "rejected"], answer
     assert "registry number bad" in answer["results"][1]["reason"]
     status, _, answer = device.request("POST", "/v1/upload", batch)
     assert [r["status"] for r in answer["results"]] == ["duplicate", "rejected"]

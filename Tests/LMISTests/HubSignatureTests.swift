@@ -1,5 +1,7 @@
 import Crypto
 import Foundation
+import KioskCore
+import KioskStore
 import KioskTestSupport
 import LMISHub
 import LMISProtocol
@@ -124,5 +126,66 @@ import Testing
         await client.shutdown()
         await kiosk.engine.shutdown()
         await hub.stop()
+    }
+
+    @Test func malformedRecordsAreQuarantinedOneByOneAndForeignRegistrationsRefused() async throws {
+        let hub = try await HubHarness.start()
+        let kiosk = try KioskHarness()
+        let other = try KioskHarness(officeCode: "HOVD")
+        defer {
+            kiosk.temp.remove()
+            other.temp.remove()
+        }
+        try await kiosk.enrol(hub)
+        try await other.enrol(hub)
+        let registration = try await kiosk.register(1)
+        #expect(await kiosk.engine.round().error == nil)
+
+        // Records no kiosk of ours writes, as another client might: each is refused alone.
+        let enrolment = try #require(try await other.engine.store.enrolment())
+        let key = try #require(try DeviceKey.load(from: DeviceKey.file(in: other.temp.directory)))
+        let signer = HubClient.Signer(key: key, keyID: enrolment.deviceID, now: { Date() })
+        let client = try HubClient(baseURL: hub.url)
+        let now = LMISTime.format(Date())
+        // Office UB-SB's registration, presented by a device of office HOVD as its own.
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Outbox.utcTimestamp(date))
+        }
+        let snapshot = String(
+            decoding: try encoder.encode(RegistrationSnapshot(registration)).replacingOfficeCode("UB-SB", with: "HOVD"),
+            as: UTF8.self)
+        let body = """
+            {"stream":"registration","records":[
+            {"id":"\(UUID().uuidString.lowercased())","sequence":3.0,"type":"registration.created","createdAt":"\(now)","payload":{}},
+            {"id":"\(UUID().uuidString.lowercased())","sequence":4,"type":"registration.created","createdAt":"\(now)"},
+            {"id":"\(UUID().uuidString.lowercased())","sequence":5,"type":"registration.updated","createdAt":"\(now)","payload":{"registration":\(snapshot.replacingOccurrences(of: "\"revision\":1", with: "\"revision\":9"))}}
+            ]}
+            """
+        let answer = try await client.send("POST", LMISPath.upload, body: Data(body.utf8), signer: signer)
+        #expect(answer.status == 200)
+        let results = try answer.decode(UploadResponse.self).results
+        #expect(results.map(\.status) == [.rejected, .rejected, .rejected])
+        #expect(results[1].reason?.contains("payload must be a JSON object") == true)
+        #expect(results[2].reason?.contains("belongs to office UB-SB") == true)
+        #expect(try hub.count("SELECT count(*) FROM quarantine") == 3)
+        #expect(try hub.count("SELECT max(revision) FROM registration") == 1)
+        // The operators' list without an office filter.
+        let (status, list) = try await hub.call("GET", "/admin/quarantine")
+        #expect(status == 200 && String(decoding: list, as: UTF8.self).contains("belongs to office"))
+        await client.shutdown()
+        await kiosk.engine.shutdown()
+        await other.engine.shutdown()
+        await hub.stop()
+    }
+}
+
+extension Data {
+    fileprivate func replacingOfficeCode(_ old: String, with new: String) -> Data {
+        Data(
+            String(decoding: self, as: UTF8.self).replacingOccurrences(
+                of: "\"officeCode\":\"\(old)\"", with: "\"officeCode\":\"\(new)\""
+            ).utf8)
     }
 }

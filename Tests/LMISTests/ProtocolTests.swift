@@ -78,6 +78,13 @@ import Testing
                 method: "POST", target: "/v1/upload", body: body, headers: headers, publicKey: key.publicKey,
                 now: 1_000_301)
         }
+        // A timestamp at the far end of the range is stale, not a crash.
+        let extreme = try signed(body, timestamp: Int64.min)
+        #expect(throws: RequestSigning.Failure.stale(skewSeconds: Int64.min)) {
+            try RequestSigning.verify(
+                method: "POST", target: "/v1/upload", body: body, headers: extreme, publicKey: key.publicKey,
+                now: 1_000_000)
+        }
         #expect(throws: RequestSigning.Failure.missingHeaders) {
             try RequestSigning.verify(
                 method: "POST", target: "/v1/upload", body: body, headers: [:], publicKey: key.publicKey, now: 1_000_000
