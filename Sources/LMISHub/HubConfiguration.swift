@@ -13,6 +13,8 @@ public struct HubConfiguration: Sendable, Equatable {
     public var postgresUser = "lmis"
     public var postgresPassword: String?
     public var postgresDatabase = "lmis"
+    /// `disable` (a local socket or loopback) or `require` (TLS to a database on another host).
+    public var postgresTLS = "disable"
     /// Connections the hub keeps to PostgreSQL at most.
     public var postgresConnections = 20
     /// Bearer token of the admin endpoints; admin endpoints are closed while it is unset.
@@ -27,7 +29,8 @@ public struct HubConfiguration: Sendable, Equatable {
 
     public static let keys = [
         "host", "port", "tls_certificate", "tls_key", "postgres_host", "postgres_port", "postgres_user",
-        "postgres_password", "postgres_database", "postgres_connections", "admin_token", "max_concurrent_sync",
+        "postgres_password", "postgres_database", "postgres_tls", "postgres_connections", "admin_token",
+        "max_concurrent_sync",
         "civil_registry", "log_level",
     ]
 
@@ -48,6 +51,11 @@ public struct HubConfiguration: Sendable, Equatable {
         case "postgres_user": postgresUser = value
         case "postgres_password": postgresPassword = value.isEmpty ? nil : value
         case "postgres_database": postgresDatabase = value
+        case "postgres_tls":
+            guard ["disable", "require"].contains(value) else {
+                throw HubConfigurationError(key: key, problem: "must be disable or require")
+            }
+            postgresTLS = value
         case "postgres_connections": postgresConnections = try int(1...500)
         case "admin_token":
             guard value.isEmpty || value.count >= 16 else {

@@ -22,7 +22,8 @@ public struct HubServer: Sendable {
     {
         var postgres = PostgresClient.Configuration(
             host: configuration.postgresHost, port: configuration.postgresPort, username: configuration.postgresUser,
-            password: configuration.postgresPassword, database: configuration.postgresDatabase, tls: .disable)
+            password: configuration.postgresPassword, database: configuration.postgresDatabase,
+            tls: configuration.postgresTLS == "require" ? .require(.makeClientConfiguration()) : .disable)
         postgres.options.maximumConnections = configuration.postgresConnections
         let client = PostgresClient(configuration: postgres, backgroundLogger: logger)
         self.client = client

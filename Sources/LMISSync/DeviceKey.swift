@@ -23,9 +23,15 @@ public struct DeviceKey: Sendable {
     public static func create(at url: URL) throws -> DeviceKey {
         let key = Curve25519.Signing.PrivateKey()
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).new")
-        FileManager.default.createFile(
-            atPath: temporary.path, contents: Data(key.rawRepresentation.base64EncodedString().utf8),
-            attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary.path]) }
+        // On disk before it replaces anything: a power cut never leaves an empty key file.
+        let handle = try FileHandle(forWritingTo: temporary)
+        try handle.write(contentsOf: Data(key.rawRepresentation.base64EncodedString().utf8))
+        try handle.synchronize()
+        try handle.close()
         try rename(temporary, to: url)
         return DeviceKey(privateKey: key)
     }
@@ -35,6 +41,12 @@ public struct DeviceKey: Sendable {
 func rename(_ source: URL, to destination: URL) throws {
     guard Foundation.rename(source.path, destination.path) == 0 else {
         throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination.path])
+    }
+    // The rename itself reaches the disk with its directory.
+    let directory = open(destination.deletingLastPathComponent().path, O_RDONLY)
+    if directory >= 0 {
+        fsync(directory)
+        close(directory)
     }
 }
 
