@@ -17,6 +17,8 @@ import Synchronization
 // Run by Benchmarks/run.sh (release build). `sync-bench --quick` uses a tenth of each.
 
 let quick = CommandLine.arguments.contains("--quick")
+/// Each figure as soon as it is measured (unbuffered, also into a pipe).
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 let scale = quick ? 10 : 1
 let logger: Logger = {
     var logger = Logger(label: "sync-bench")
@@ -87,7 +89,7 @@ do {
     let report = await engine.round()
     let elapsed = ContinuousClock.now - started
     let applied = try lab.scalar(databaseName, "SELECT count(*) FROM received_record WHERE status = 'applied'")
-    print(
+    say(
         "backlog: \(backlog) records uploaded and applied in \(String(format: "%.1f", seconds(elapsed))) s"
             + " (\(Int(Double(backlog) / seconds(elapsed))) records/s; hub applied \(applied);"
             + " error: \(report.error.map { "\($0)" } ?? "none")) — target < 30 s for 100,000")
@@ -133,11 +135,11 @@ do {
         searchTimes.append(seconds(ContinuousClock.now - begin) * 1000)
     }
     searchTimes.sort()
-    print(
+    say(
         "vacancy search (\(vacancyCount) open, words and filters, 400 queries): median"
             + " \(String(format: "%.1f", searchTimes[200])) ms, p95 \(String(format: "%.1f", searchTimes[380])) ms"
             + " — target p95 < 50 ms")
-    print(
+    say(
         "vacancies: \(vacancyCount) downloaded and applied in \(String(format: "%.2f", seconds(elapsed))) s"
             + " (kiosk holds \(held); error: \(report.error.map { "\($0)" } ?? "none")) — target < 10 s for 50,000")
     temp.remove()
@@ -179,7 +181,7 @@ do {
     let elapsed = ContinuousClock.now - started
     let failures = reports.filter { $0.0.error != nil }
     let durations = reports.map { seconds($0.1) }.sorted()
-    print(
+    say(
         "\(kioskCount) kiosks at once: \(failures.count) errors, all done in \(String(format: "%.1f", seconds(elapsed))) s,"
             + " round median \(String(format: "%.2f", durations[durations.count / 2])) s"
             + " p95 \(String(format: "%.2f", durations[durations.count * 95 / 100])) s"

@@ -39,7 +39,8 @@ public struct SQLiteVacancyCatalog: VacancyCatalog {
         var from = "vacancy v"
         var order = "v.posted_on DESC, v.reference"
         if let expression = query.ftsExpression {
-            from = "vacancy_fts f JOIN vacancy v ON v.rowid = f.rowid"
+            // CROSS JOIN keeps the full-text match as the outer loop (SQLite never reorders it).
+            from = "vacancy_fts f CROSS JOIN vacancy v ON v.rowid = f.rowid"
             conditions.insert("vacancy_fts MATCH ?", at: 0)
             arguments.insert(expression, at: 0)
             order = "bm25(vacancy_fts, 4.0, 4.0, 1.0, 2.0), v.posted_on DESC"
