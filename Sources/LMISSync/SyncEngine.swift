@@ -258,30 +258,57 @@ public actor SyncEngine {
         return out + "\""
     }
 
+    /// Reads the feed page by page. The next page is fetched while the current one is written,
+    /// so the network and the database work at the same time.
     func download(_ session: Session, _ report: inout Report) async throws {
-        var cursor = try await store.cursor()
+        let first = try await store.cursor()
+        var pending = Task { try await Self.fetchPage(session, cursor: first) }
+        var startsOver = first == nil
         while true {
-            var target = LMISPath.changes
-            if let cursor, let encoded = cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) {
-                target += "?cursor=\(encoded)"
+            let fetched = await pending.result
+            let page: FeedPage
+            switch fetched {
+            case .success(let value): page = value
+            case .failure(let failure as PageFailure):
+                report.retryAfter = failure.retryAfter
+                throw failure.error
+            case .failure(let error): throw error
             }
-            let answer = try await session.send("GET", target)
-            guard answer.status == 200 else {
-                report.retryAfter = answer.retryAfter
-                throw Self.failure(answer)
+            if page.more {
+                let next = page.cursor
+                pending = Task { try await Self.fetchPage(session, cursor: next) }
             }
-            let page = try answer.decode(FeedPage.self)
             if page.reset {
                 report.reset = true
                 logger.notice(
                     "the hub's feed has a new epoch; fetching everything again",
                     metadata: ["sync.epoch": "\(page.epoch)"])
             }
-            try await store.apply(page, startsOver: page.reset || cursor == nil)
+            do {
+                try await store.apply(page, startsOver: page.reset || startsOver)
+            } catch {
+                pending.cancel()
+                throw error
+            }
+            startsOver = false
             report.changes += page.changes.count
-            cursor = page.cursor
             if !page.more { break }
         }
+    }
+
+    static func fetchPage(_ session: Session, cursor: String?) async throws -> FeedPage {
+        var target = LMISPath.changes
+        if let cursor, let encoded = cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) {
+            target += "?cursor=\(encoded)"
+        }
+        let answer = try await session.send("GET", target)
+        guard answer.status == 200 else { throw PageFailure(error: failure(answer), retryAfter: answer.retryAfter) }
+        return try answer.decode(FeedPage.self)
+    }
+
+    struct PageFailure: Error {
+        let error: SyncError
+        let retryAfter: Duration?
     }
 
     func checkIdentities(_ session: Session, _ report: inout Report) async throws {

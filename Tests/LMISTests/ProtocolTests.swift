@@ -133,6 +133,15 @@ import Testing
         #expect(SyncEngine.quoted("a\"b\\c\n") == "\"a\\\"b\\\\c\\u000a\"")
     }
 
+    @Test func storedVacancyJSONReadsBackAsTheSameVacancy() throws {
+        let vacancy = VacancyRecord(
+            reference: "V-1", title: "Жолооч \"Ачаа\"\n", titleEn: nil, iscoCode: "8332", employer: "Өргөө\\ХХК",
+            aimagCode: "UB", soumCode: nil, wageMin: 1_000_000, wageMax: nil, hours: "shift", skills: ["а", "б"],
+            postedOn: "2026-11-01", closesOn: "2026-12-01", howToApply: "Ажилтан 3", newlyCreated: true)
+        let back = try LMISCoding.decoder.decode(VacancyRecord.self, from: Data(vacancy.storedJSON.utf8))
+        #expect(back == vacancy)
+    }
+
     @Test func vacanciesWithProblemsAreNamed() {
         var bad = VacancyRecord(
             reference: "", title: " ", iscoCode: "93", employer: "E", aimagCode: "UB", hours: "sometimes",
