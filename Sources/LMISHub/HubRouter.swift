@@ -290,7 +290,7 @@ public struct HubRouter: Sendable {
         let page = try await store.changesJSON(after: start, limit: limit)
         // The stored JSON goes out as it is: a page of 2 000 vacancies is not decoded and re-encoded.
         let json =
-            "{\"epoch\":\(HubStore.quoted(current)),\"cursor\":\(HubStore.quoted(ChangeCursor(epoch: current, position: page.last).description)),"
+            "{\"epoch\":\(LMISCoding.quoted(current)),\"cursor\":\(LMISCoding.quoted(ChangeCursor(epoch: current, position: page.last).description)),"
             + "\"reset\":\(reset),\"more\":\(page.more),\"changes\":\(page.json)}"
         return Self.json(raw: Data(json.utf8), gzip: Self.acceptsGzip(request))
     }

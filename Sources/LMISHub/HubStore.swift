@@ -260,7 +260,7 @@ public struct HubStore: Sendable {
                 break
             }
             if count > 0 { json += "," }
-            json += "{\"kind\":\(Self.quoted(kind)),\"key\":\(Self.quoted(key)),\"deleted\":\(deleted)"
+            json += "{\"kind\":\(LMISCoding.quoted(kind)),\"key\":\(LMISCoding.quoted(key)),\"deleted\":\(deleted)"
             if !deleted, let data { json += ",\"data\":\(data)" }
             json += "}"
             count += 1
@@ -277,10 +277,6 @@ public struct HubStore: Sendable {
             return position
         }
         return 0
-    }
-
-    static func quoted(_ text: String) -> String {
-        String(decoding: (try? LMISCoding.encoder.encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
     }
 
     /// Every live item of a reference kind, and the position of its newest change (the ETag).

@@ -62,4 +62,18 @@ public enum LMISCoding {
         return encoder
     }()
     public static let decoder = JSONDecoder()
+
+    /// `text` as a JSON string literal, for JSON written directly (batches, feed pages, stored rows).
+    public static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
 }

@@ -403,13 +403,13 @@ extension VacancyRecord {
     /// The vacancy as JSON for the kiosk's `vacancy.data`, written directly: a download of
     /// 50 000 vacancies spends its time on the search index, not on a general-purpose encoder.
     var storedJSON: String {
-        func text(_ value: String?) -> String { value.map(SyncEngine.quoted) ?? "null" }
+        func text(_ value: String?) -> String { value.map(LMISCoding.quoted) ?? "null" }
         func number(_ value: Int?) -> String { value.map(String.init) ?? "null" }
         var json = "{\"reference\":\(text(reference)),\"title\":\(text(title)),\"titleEn\":\(text(titleEn)),"
         json += "\"iscoCode\":\(text(iscoCode)),\"employer\":\(text(employer)),\"aimagCode\":\(text(aimagCode)),"
         json += "\"soumCode\":\(text(soumCode)),\"wageMin\":\(number(wageMin)),\"wageMax\":\(number(wageMax)),"
         json += "\"hours\":\(text(hours)),\"education\":\(text(education)),"
-        json += "\"skills\":[\(skills.map(SyncEngine.quoted).joined(separator: ","))],"
+        json += "\"skills\":[\(skills.map(LMISCoding.quoted).joined(separator: ","))],"
         json += "\"experienceYears\":\(experienceYears),\"posts\":\(posts),\"postedOn\":\(text(postedOn)),"
         json += "\"closesOn\":\(text(closesOn)),\"howToApply\":\(text(howToApply)),"
         json += "\"officeCode\":\(text(officeCode)),\"newlyCreated\":\(newlyCreated)}"

@@ -234,28 +234,16 @@ public actor SyncEngine {
 
     /// The upload body, written directly: the stored payloads are JSON already.
     static func body(stream: String, _ batch: [SyncDatabase.Pending]) -> Data {
-        var text = "{\"stream\":\(quoted(stream)),\"records\":["
+        var text = "{\"stream\":\(LMISCoding.quoted(stream)),\"records\":["
         text.reserveCapacity(batch.reduce(64) { $0 + $1.payload.utf8.count + 160 })
         for (index, record) in batch.enumerated() {
             if index > 0 { text += "," }
-            text += "{\"id\":\(quoted(record.id)),\"sequence\":\(record.sequence),\"type\":\(quoted(record.type)),"
-            text += "\"createdAt\":\(quoted(record.createdAt)),\"payload\":\(record.payload)}"
+            text +=
+                "{\"id\":\(LMISCoding.quoted(record.id)),\"sequence\":\(record.sequence),\"type\":\(LMISCoding.quoted(record.type)),"
+            text += "\"createdAt\":\(LMISCoding.quoted(record.createdAt)),\"payload\":\(record.payload)}"
         }
         text += "]}"
         return Data(text.utf8)
-    }
-
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 
     /// Reads the feed page by page. The next page is fetched while the current one is written,

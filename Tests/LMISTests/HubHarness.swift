@@ -169,6 +169,13 @@ struct KioskHarness: Sendable {
         _ = try await queue.act(ticketID: called.id, .finish(outcome), at: Date())
     }
 
+    /// Points the kiosk at a hub started again (on another port).
+    func repoint(to hubURL: String) async throws {
+        try await temp.database.write { db in
+            try db.execute(sql: "UPDATE lmis_enrolment SET hub_url = ?", arguments: [hubURL])
+        }
+    }
+
     func scalar(_ sql: String) async throws -> Int {
         try await temp.database.writer.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
     }

@@ -89,9 +89,7 @@ import Testing
             second.terminate()
             second.waitUntilExit()
         }
-        try await kiosk.temp.database.write { db in
-            try db.execute(sql: "UPDATE lmis_enrolment SET hub_url = ?", arguments: ["http://127.0.0.1:\(newPort)"])
-        }
+        try await kiosk.repoint(to: "http://127.0.0.1:\(newPort)")
         let report = try await kiosk.syncUntilDone()
         #expect(report.error == nil)
         #expect(try lab.scalar(database, "SELECT count(*) FROM received_record") == "6000")

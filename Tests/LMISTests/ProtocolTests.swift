@@ -130,7 +130,7 @@ import Testing
         #expect(batch.stream == "registration")
         #expect(batch.records[0].sequence == 7)
         #expect(batch.records[0].payload["registration"]?["givenName"]?.string == "Өлзий \"Ү\"")
-        #expect(SyncEngine.quoted("a\"b\\c\n") == "\"a\\\"b\\\\c\\u000a\"")
+        #expect(LMISCoding.quoted("a\"b\\c\n") == "\"a\\\"b\\\\c\\u000a\"")
     }
 
     @Test func storedVacancyJSONReadsBackAsTheSameVacancy() throws {

@@ -250,9 +250,7 @@ import Testing
         #expect(try await kiosk.engine.store.status(now: Date()).unverified == 2)
 
         let back = try await HubHarness.start(database: hub.database)
-        try await kiosk.temp.database.write { db in
-            try db.execute(sql: "UPDATE lmis_enrolment SET hub_url = ?", arguments: [back.url])
-        }
+        try await kiosk.repoint(to: back.url)
         let report = await kiosk.engine.round()
         #expect(report.error == nil)
         #expect(report.checks == 2)
@@ -285,9 +283,7 @@ import Testing
         let restored = try hub.lab.createDatabase("restored")
         try hub.lab.run("pg_restore", ["-d", restored, backup])
         let back = try await HubHarness.start(database: restored)
-        try await kiosk.temp.database.write { db in
-            try db.execute(sql: "UPDATE lmis_enrolment SET hub_url = ?", arguments: [back.url])
-        }
+        try await kiosk.repoint(to: back.url)
         let report = await kiosk.engine.round()
         #expect(report.error == nil)
         #expect(report.reset)
@@ -315,9 +311,7 @@ import Testing
         // Same database, same epoch seed: only the feed's end moved back behind the kiosk's cursor.
         try hub.lab.run("pg_restore", ["--clean", "--if-exists", "-d", hub.database, backup])
         let back = try await HubHarness.start(database: hub.database)
-        try await kiosk.temp.database.write { db in
-            try db.execute(sql: "UPDATE lmis_enrolment SET hub_url = ?", arguments: [back.url])
-        }
+        try await kiosk.repoint(to: back.url)
         let report = await kiosk.engine.round()
         #expect(report.error == nil)
         #expect(report.reset)
