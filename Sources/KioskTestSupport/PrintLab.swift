@@ -198,6 +198,7 @@ extension PrintLab {
     public func exclusively<T: Sendable>(_ body: @Sendable (PrintLab) async throws -> T) async throws -> T {
         await LabLock.shared.acquire()
         do {
+            try await quiesce()
             let result = try await body(self)
             await LabLock.shared.release()
             return result
@@ -205,6 +206,23 @@ extension PrintLab {
             await LabLock.shared.release()
             throw error
         }
+    }
+}
+
+extension PrintLab {
+    /// Waits until the lab's cupsd holds no unfinished job and no receipt is still arriving, so
+    /// that a job the previous test sent (a reprint it did not wait for) cannot land in the next
+    /// test's count. A job still there after 15 s is cancelled.
+    func quiesce() async throws {
+        let deadline = ContinuousClock.now.advanced(by: .seconds(15))
+        while try !Self.run("/usr/bin/lpstat", ["-h", cupsServer, "-o"]).isEmpty {
+            if ContinuousClock.now >= deadline {
+                try Self.run("/usr/bin/cancel", ["-h", cupsServer, "-a", "-x"])
+                break
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        _ = try await settledReceiptCount()
     }
 }
 

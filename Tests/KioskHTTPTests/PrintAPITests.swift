@@ -52,6 +52,7 @@ struct PrintAPITests {
     func paperOut() async throws {
         try await lab.exclusively { lab in
             let app = try await app()
+            let before = try await lab.settledReceiptCount()
             try lab.setFault("paper-out")
             defer { try? lab.clearFault("paper-out") }
             try await app.test { client in
@@ -77,6 +78,7 @@ struct PrintAPITests {
                 let (again, retried) = try await client.json(.post, "/api/v1/tickets/\(id)/print")
                 #expect(again.status == .ok)
                 #expect(retried["status"] as? String == "sent")
+                #expect(try await lab.waitForReceipts(before + 1).count == before + 1)
             }
         }
     }
