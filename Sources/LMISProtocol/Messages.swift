@@ -373,6 +373,8 @@ public struct VacancyRecord: Codable, Sendable, Hashable {
     /// Minimum education level code, when required.
     public var education: String?
     public var skills: [String]
+    /// Licences the job cannot be done without (`driving-c`); absent in older records.
+    public var licences: [String]
     public var experienceYears: Int
     public var posts: Int
     /// `YYYY-MM-DD`.
@@ -387,8 +389,9 @@ public struct VacancyRecord: Codable, Sendable, Hashable {
     public init(
         reference: String, title: String, titleEn: String? = nil, iscoCode: String, employer: String,
         aimagCode: String, soumCode: String? = nil, wageMin: Int? = nil, wageMax: Int? = nil, hours: String,
-        education: String? = nil, skills: [String] = [], experienceYears: Int = 0, posts: Int = 1, postedOn: String,
-        closesOn: String, howToApply: String, officeCode: String? = nil, newlyCreated: Bool = false
+        education: String? = nil, skills: [String] = [], licences: [String] = [], experienceYears: Int = 0,
+        posts: Int = 1, postedOn: String, closesOn: String, howToApply: String, officeCode: String? = nil,
+        newlyCreated: Bool = false
     ) {
         self.reference = reference
         self.title = title
@@ -402,6 +405,7 @@ public struct VacancyRecord: Codable, Sendable, Hashable {
         self.hours = hours
         self.education = education
         self.skills = skills
+        self.licences = licences
         self.experienceYears = experienceYears
         self.posts = posts
         self.postedOn = postedOn
@@ -409,6 +413,35 @@ public struct VacancyRecord: Codable, Sendable, Hashable {
         self.howToApply = howToApply
         self.officeCode = officeCode
         self.newlyCreated = newlyCreated
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case reference, title, titleEn, iscoCode, employer, aimagCode, soumCode, wageMin, wageMax, hours, education
+        case skills, licences, experienceYears, posts, postedOn, closesOn, howToApply, officeCode, newlyCreated
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            reference: try c.decode(String.self, forKey: .reference), title: try c.decode(String.self, forKey: .title),
+            titleEn: try c.decodeIfPresent(String.self, forKey: .titleEn),
+            iscoCode: try c.decode(String.self, forKey: .iscoCode),
+            employer: try c.decode(String.self, forKey: .employer),
+            aimagCode: try c.decode(String.self, forKey: .aimagCode),
+            soumCode: try c.decodeIfPresent(String.self, forKey: .soumCode),
+            wageMin: try c.decodeIfPresent(Int.self, forKey: .wageMin),
+            wageMax: try c.decodeIfPresent(Int.self, forKey: .wageMax),
+            hours: try c.decode(String.self, forKey: .hours),
+            education: try c.decodeIfPresent(String.self, forKey: .education),
+            skills: try c.decodeIfPresent([String].self, forKey: .skills) ?? [],
+            licences: try c.decodeIfPresent([String].self, forKey: .licences) ?? [],
+            experienceYears: try c.decodeIfPresent(Int.self, forKey: .experienceYears) ?? 0,
+            posts: try c.decodeIfPresent(Int.self, forKey: .posts) ?? 1,
+            postedOn: try c.decode(String.self, forKey: .postedOn),
+            closesOn: try c.decode(String.self, forKey: .closesOn),
+            howToApply: try c.decode(String.self, forKey: .howToApply),
+            officeCode: try c.decodeIfPresent(String.self, forKey: .officeCode),
+            newlyCreated: try c.decodeIfPresent(Bool.self, forKey: .newlyCreated) ?? false)
     }
 
     public static let hoursValues: Set<String> = ["fullTime", "partTime", "shift", "seasonal"]
@@ -426,6 +459,18 @@ public struct VacancyRecord: Codable, Sendable, Hashable {
         if LMISTime.parse(closesOn + "T00:00:00Z") == nil { problems.append("closesOn must be YYYY-MM-DD") }
         if let low = wageMin, let high = wageMax, low > high { problems.append("wageMin is above wageMax") }
         if posts < 1 { problems.append("posts must be at least 1") }
+        if skills.count > 30 || skills.contains(where: { $0.isEmpty || $0.count > 80 || $0.contains("\n") }) {
+            problems.append("skills: at most 30, each 1–80 characters on one line")
+        }
+        if licences.count > 10
+            || !licences.allSatisfy({ code in
+                (1...32).contains(code.count)
+                    && code.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+            })
+        {
+            problems.append("licences: at most 10 codes of lower-case letters, digits and hyphens")
+        }
+        if experienceYears < 0 || experienceYears > 60 { problems.append("experienceYears must be 0–60") }
         return problems
     }
 }

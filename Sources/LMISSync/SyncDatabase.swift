@@ -410,6 +410,7 @@ extension VacancyRecord {
         json += "\"soumCode\":\(text(soumCode)),\"wageMin\":\(number(wageMin)),\"wageMax\":\(number(wageMax)),"
         json += "\"hours\":\(text(hours)),\"education\":\(text(education)),"
         json += "\"skills\":[\(skills.map(LMISCoding.quoted).joined(separator: ","))],"
+        json += "\"licences\":[\(licences.map(LMISCoding.quoted).joined(separator: ","))],"
         json += "\"experienceYears\":\(experienceYears),\"posts\":\(posts),\"postedOn\":\(text(postedOn)),"
         json += "\"closesOn\":\(text(closesOn)),\"howToApply\":\(text(howToApply)),"
         json += "\"officeCode\":\(text(officeCode)),\"newlyCreated\":\(newlyCreated)}"

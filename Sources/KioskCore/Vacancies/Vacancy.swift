@@ -16,8 +16,11 @@ public struct Vacancy: Codable, Sendable, Hashable {
     public var wageMax: Int?
     /// `fullTime`, `partTime`, `shift` or `seasonal`.
     public var hours: String
+    /// Minimum education level code (`upper_secondary`), when the job requires one.
     public var education: String?
     public var skills: [String]
+    /// Licences the job cannot be done without (`driving-c`).
+    public var licences: [String]
     public var experienceYears: Int
     public var posts: Int
     /// `YYYY-MM-DD`.
@@ -28,7 +31,8 @@ public struct Vacancy: Codable, Sendable, Hashable {
     public init(
         reference: String, title: String, titleEn: String?, iscoCode: String, employer: String, aimagCode: String,
         soumCode: String?, wageMin: Int?, wageMax: Int?, hours: String, education: String?, skills: [String],
-        experienceYears: Int, posts: Int, postedOn: String, closesOn: String, howToApply: String
+        licences: [String] = [], experienceYears: Int, posts: Int, postedOn: String, closesOn: String,
+        howToApply: String
     ) {
         self.reference = reference
         self.title = title
@@ -42,11 +46,48 @@ public struct Vacancy: Codable, Sendable, Hashable {
         self.hours = hours
         self.education = education
         self.skills = skills
+        self.licences = licences
         self.experienceYears = experienceYears
         self.posts = posts
         self.postedOn = postedOn
         self.closesOn = closesOn
         self.howToApply = howToApply
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case reference, title, titleEn, iscoCode, employer, aimagCode, soumCode, wageMin, wageMax, hours, education
+        case skills, licences, experienceYears, posts, postedOn, closesOn, howToApply
+    }
+
+    /// Reads the stored JSON; fields that older records lack take their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            reference: try c.decode(String.self, forKey: .reference), title: try c.decode(String.self, forKey: .title),
+            titleEn: try c.decodeIfPresent(String.self, forKey: .titleEn),
+            iscoCode: try c.decode(String.self, forKey: .iscoCode),
+            employer: try c.decode(String.self, forKey: .employer),
+            aimagCode: try c.decode(String.self, forKey: .aimagCode),
+            soumCode: try c.decodeIfPresent(String.self, forKey: .soumCode),
+            wageMin: try c.decodeIfPresent(Int.self, forKey: .wageMin),
+            wageMax: try c.decodeIfPresent(Int.self, forKey: .wageMax),
+            hours: try c.decode(String.self, forKey: .hours),
+            education: try c.decodeIfPresent(String.self, forKey: .education),
+            skills: try c.decodeIfPresent([String].self, forKey: .skills) ?? [],
+            licences: try c.decodeIfPresent([String].self, forKey: .licences) ?? [],
+            experienceYears: try c.decodeIfPresent(Int.self, forKey: .experienceYears) ?? 0,
+            posts: try c.decodeIfPresent(Int.self, forKey: .posts) ?? 1,
+            postedOn: try c.decode(String.self, forKey: .postedOn),
+            closesOn: try c.decode(String.self, forKey: .closesOn),
+            howToApply: try c.decode(String.self, forKey: .howToApply))
+    }
+
+    /// What search filters and matching read.
+    public var facts: VacancyFacts {
+        VacancyFacts(
+            reference: reference, iscoCode: iscoCode, aimagCode: aimagCode, soumCode: soumCode, wageMin: wageMin,
+            wageMax: wageMax, hours: hours, education: education, skills: skills, licences: licences,
+            experienceYears: experienceYears, postedOn: postedOn, closesOn: closesOn)
     }
 }
 
