@@ -87,7 +87,8 @@ public struct KioskServer: Sendable {
             healthCheck: { await database.isUsable() },
             syncStatus: { try? await sync.status() },
             requestSync: { sync.nudge() },
-            vacancies: SQLiteVacancyCatalog(database: database))
+            vacancies: SQLiteVacancyCatalog(database: database),
+            referrals: SQLiteReferralRepository(database: database, officeCode: office.code))
         let router = try await KioskRouter.build(environment)
         application = Application(
             router: router,

@@ -34,6 +34,8 @@ public struct KioskHTTPEnvironment: Sendable {
     public var vacancies: (any VacancyCatalog)?
     /// Asks for a sync round now (staff's "sync now").
     public var requestSync: @Sendable () -> Void
+    /// Referrals staff record; nil where the kiosk keeps none.
+    public var referrals: (any ReferralRepository)?
 
     public init(
         office: Office, registrations: any RegistrationRepository, summaries: any OfficeSummarySource,
@@ -46,7 +48,7 @@ public struct KioskHTTPEnvironment: Sendable {
         healthCheck: @escaping @Sendable () async -> Bool,
         syncStatus: @escaping @Sendable () async -> SyncStatus? = { nil },
         requestSync: @escaping @Sendable () -> Void = {},
-        vacancies: (any VacancyCatalog)? = nil
+        vacancies: (any VacancyCatalog)? = nil, referrals: (any ReferralRepository)? = nil
     ) {
         self.office = office
         self.registrations = registrations
@@ -68,6 +70,7 @@ public struct KioskHTTPEnvironment: Sendable {
         self.syncStatus = syncStatus
         self.requestSync = requestSync
         self.vacancies = vacancies
+        self.referrals = referrals
     }
 
     var validator: RegistrationValidator {

@@ -2,16 +2,32 @@ import Foundation
 import Hummingbird
 import KioskCore
 
-/// Vacancy search and detail for the kiosk's vacancy screen (public: vacancies are public).
+/// Vacancies: search and detail (public: vacancies are public), a person's ranked matches,
+/// printed lists, and for staff the same matches with referrals.
 struct VacancyAPI {
     let environment: KioskHTTPEnvironment
+
+    var locales: Locales { environment.locales }
+    var strict: StrictJSON { StrictJSON(locales: locales, maxBodyBytes: environment.maxBodyBytes) }
+
+    /// The longest list printed on A4, and the short list on the receipt printer.
+    static let a4Limit = 500
+    static let thermalLimit = 5
 
     func addRoutes(to group: RouterGroup<BasicRequestContext>) {
         group.get("vacancies") { request, _ in try await search(request) }
         group.get("vacancies/:reference") { _, context in
             try await detail(context.parameters.require("reference"))
         }
+        group.post("vacancies/print") { request, _ in try await printList(request) }
+        group.get("registrations/:id/matches") { request, context in
+            try await matches(request, id: context.parameters.require("id"))
+        }
+        group.get("staff/matches") { request, _ in try await staffMatches(request) }
+        group.post("referrals") { request, _ in try await refer(request) }
     }
+
+    // MARK: - Views
 
     struct PageView: Encodable {
         let total: Int
@@ -20,11 +36,58 @@ struct VacancyAPI {
         let vacancies: [Vacancy]
     }
 
-    func search(_ request: Request) async throws -> Response {
-        let parameters = request.uri.queryParameters
+    struct ReasonView: Encodable {
+        let code: String
+        let text: LocalizedText
+    }
+
+    struct MatchView: Encodable {
+        let vacancy: Vacancy
+        let score: Int
+        let reasons: [ReasonView]
+    }
+
+    struct MatchesView: Encodable {
+        let total: Int
+        let page: Int
+        let pageSize: Int
+        let matches: [MatchView]
+    }
+
+    func reasonView(_ reason: MatchReason) -> ReasonView {
+        switch reason {
+        case .yourOccupation: ReasonView(code: "yourOccupation", text: locales.both("vacancies.reasons.yourOccupation"))
+        case .relatedOccupation:
+            ReasonView(code: "relatedOccupation", text: locales.both("vacancies.reasons.relatedOccupation"))
+        case .skills(let matched, let required):
+            ReasonView(
+                code: "skills",
+                text: fill("vacancies.reasons.skills", ["matched": String(matched), "required": String(required)]))
+        case .inYourSoum: ReasonView(code: "inYourSoum", text: locales.both("vacancies.reasons.inYourSoum"))
+        case .inYourAimag: ReasonView(code: "inYourAimag", text: locales.both("vacancies.reasons.inYourAimag"))
+        case .lessExperience(let has, let required):
+            ReasonView(
+                code: "lessExperience",
+                text: fill("vacancies.reasons.lessExperience", ["has": String(has), "required": String(required)]))
+        }
+    }
+
+    func view(_ page: MatchPage, page number: Int, pageSize: Int) -> MatchesView {
+        MatchesView(
+            total: page.total, page: number, pageSize: pageSize,
+            matches: page.matches.map {
+                MatchView(vacancy: $0.vacancy, score: $0.match.score, reasons: $0.match.reasons.map(reasonView))
+            })
+    }
+
+    // MARK: - Search and detail
+
+    /// Reads a search from query parameters (`q`, `aimag`, `soum`, `occupation`, `hours`,
+    /// `minWage`, `postedWithinDays`, `page`, `pageSize`).
+    func query(_ parameters: [String: String]) throws -> VacancyQuery {
         var query = VacancyQuery()
         func text(_ name: String) -> String? {
-            parameters.get(name).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+            parameters[name].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         }
         func number(_ name: String) throws -> Int? {
             guard let raw = text(name) else { return nil }
@@ -41,28 +104,361 @@ struct VacancyAPI {
         query.page = try number("page") ?? 1
         query.pageSize = try number("pageSize") ?? 10
         if let problem = query.problems.first { throw invalid(problem) }
-        let found = try await catalog().search(query, today: environment.office.today(at: environment.now()))
+        return query
+    }
+
+    static func parameters(_ request: Request) -> [String: String] {
+        var parameters: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters { parameters[String(name)] = String(value) }
+        return parameters
+    }
+
+    var today: CivilDate { environment.office.today(at: environment.now()) }
+
+    func search(_ request: Request) async throws -> Response {
+        let query = try query(Self.parameters(request))
+        let found = try await catalog().search(query, today: today)
         return try JSON.response(
             PageView(total: found.total, page: query.page, pageSize: query.pageSize, vacancies: found.vacancies))
     }
 
     func detail(_ reference: String) async throws -> Response {
-        guard
-            let vacancy = try await catalog().vacancy(
-                reference: reference, today: environment.office.today(at: environment.now()))
-        else { throw APIError.notFound(environment.locales) }
+        guard let vacancy = try await catalog().vacancy(reference: reference, today: today) else {
+            throw APIError.notFound(locales)
+        }
         return try JSON.response(vacancy)
     }
 
+    // MARK: - Matches
+
+    var matcher: JobMatcher { JobMatcher(reference: environment.catalog) }
+
+    func paging(_ parameters: [String: String]) throws -> (page: Int, pageSize: Int) {
+        let page = try parameters["page"].map { raw in
+            guard let value = Int(raw), (1...10_000).contains(value) else { throw invalid("page: 1 to 10000") }
+            return value
+        }
+        let size = try parameters["pageSize"].map { raw in
+            guard let value = Int(raw), (1...50).contains(value) else { throw invalid("pageSize: 1 to 50") }
+            return value
+        }
+        return (page ?? 1, size ?? 10)
+    }
+
+    func registration(_ raw: String) async throws -> Registration {
+        guard let registration = try await environment.registrations.registration(id: try APIError.uuid(raw, locales))
+        else { throw APIError.notFound(locales) }
+        return registration
+    }
+
+    /// The ranked matches of a jobseeker the kiosk has just registered or identified.
+    func matches(_ request: Request, id: String) async throws -> Response {
+        let (page, pageSize) = try paging(Self.parameters(request))
+        let person = try await registration(id)
+        let found = try await catalog().matches(
+            for: JobseekerProfile(person.details), matcher: matcher, today: today, page: page, pageSize: pageSize)
+        return try JSON.response(view(found, page: page, pageSize: pageSize))
+    }
+
+    struct StaffMatchesView: Encodable {
+        struct Jobseeker: Encodable {
+            let id: String
+            let reference: String
+            let name: String
+        }
+        let jobseeker: Jobseeker
+        let results: MatchesView
+        /// Vacancies this person was already referred to.
+        let referred: [String]
+    }
+
+    /// The same ranked list for staff, found by registration id or registry number.
+    func staffMatches(_ request: Request) async throws -> Response {
+        _ = try await StaffAuthentication(environment: environment).requireStaff(request)
+        let parameters = Self.parameters(request)
+        let (page, pageSize) = try paging(parameters)
+        let person: Registration
+        if let id = parameters["registrationId"] {
+            person = try await registration(id)
+        } else if let raw = parameters["registryNumber"] {
+            let number: RegistryNumber
+            do {
+                number = try RegistryNumber(parsing: raw, today: today)
+            } catch {
+                throw APIError(
+                    status: .badRequest, code: "invalidRegistryNumber",
+                    message: locales.both("errors.registryNumber.\(error.identifier)"), field: "registryNumber")
+            }
+            guard let found = try await environment.registrations.registration(registryNumber: number) else {
+                throw APIError.notFound(locales)
+            }
+            person = found
+        } else {
+            throw invalid("registryNumber: a registry number or a registrationId")
+        }
+        let found = try await catalog().matches(
+            for: JobseekerProfile(person.details), matcher: matcher, today: today, page: page, pageSize: pageSize)
+        let referred = try await referrals().referrals(registrationID: person.id).map(\.vacancyReference)
+        return try JSON.response(
+            StaffMatchesView(
+                jobseeker: .init(
+                    id: person.id.uuidString.lowercased(), reference: person.reference,
+                    name: person.details.displayName),
+                results: view(found, page: page, pageSize: pageSize), referred: referred))
+    }
+
+    // MARK: - Referrals
+
+    struct ReferralRequest: Decodable {
+        let registrationId: String
+        let vacancyReference: String
+        let note: String?
+    }
+
+    struct ReferralView: Encodable {
+        let id: String
+        let registrationId: String
+        let vacancyReference: String
+        let staffId: String
+        let counter: Int
+        let note: String?
+        let createdAt: Date
+
+        init(_ referral: Referral) {
+            id = referral.id.uuidString.lowercased()
+            registrationId = referral.registrationID.uuidString.lowercased()
+            vacancyReference = referral.vacancyReference
+            staffId = referral.staffID
+            counter = referral.counter
+            note = referral.note
+            createdAt = referral.createdAt
+        }
+    }
+
+    func refer(_ request: Request) async throws -> Response {
+        let session = try await StaffAuthentication(environment: environment).requireStaff(request)
+        let body = try await strict.decode(
+            ReferralRequest.self, from: request, allowedKeys: ["registrationId", "vacancyReference", "note"])
+        let note = body.note?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let note, note.count > Referral.maxNoteLength || note.contains(where: { $0.isNewline }) {
+            throw APIError(
+                status: .unprocessableContent, code: "invalidNote", message: locales.both("errors.referral.note"),
+                field: "note")
+        }
+        let person = try await registration(body.registrationId)
+        guard try await catalog().vacancy(reference: body.vacancyReference, today: today) != nil else {
+            throw APIError(
+                status: .notFound, code: "vacancyNotFound", message: locales.both("errors.referral.vacancy"),
+                field: "vacancyReference")
+        }
+        do {
+            let referral = try await referrals().refer(
+                registrationID: person.id, vacancyReference: body.vacancyReference,
+                note: note.flatMap { $0.isEmpty ? nil : $0 }, staffID: session.staffID, counter: session.counter,
+                at: environment.now())
+            return try JSON.response(ReferralView(referral), status: .created)
+        } catch ReferralError.alreadyReferred(let existing) {
+            var error = APIError(
+                status: .conflict, code: "alreadyReferred", message: locales.both("errors.referral.already"),
+                field: "vacancyReference")
+            error.existingID = existing.id
+            throw error
+        }
+    }
+
+    // MARK: - Printing
+
+    struct PrintRequest: Decodable {
+        /// `a4` (the whole list, up to 500) or `thermal` (the first five).
+        let printer: String
+        let language: String?
+        /// The search as on the screen, in query-string form (`q=жолооч&aimag=UB-SB`).
+        let search: String?
+        /// Print this person's matches instead of a search.
+        let registrationId: String?
+    }
+
+    func printList(_ request: Request) async throws -> Response {
+        let body = try await strict.decode(
+            PrintRequest.self, from: request, allowedKeys: ["printer", "language", "search", "registrationId"])
+        guard let role = PrinterRole(rawValue: body.printer) else {
+            throw invalid("printer: a4 or thermal")
+        }
+        let language = body.language.flatMap { Language(code: $0) } ?? .mn
+        let limit = role == .a4 ? Self.a4Limit : Self.thermalLimit
+        guard let printer = environment.printer else {
+            return try JSON.response(
+                view(PrintOutcome(status: .unavailable, role: role, queue: nil, job: nil, faults: [], detail: "")))
+        }
+        var vacancies: [Vacancy] = []
+        var filters: [String] = []
+        var forPerson = false
+        if let id = body.registrationId {
+            let person = try await registration(id)
+            vacancies = try await catalog().matches(
+                for: JobseekerProfile(person.details), matcher: matcher, today: today, page: 1, pageSize: limit
+            ).matches.map(\.vacancy)
+            filters = [locales.text("vacancies.list.forYou", language)]
+            forPerson = true
+        } else {
+            var parameters: [String: String] = [:]
+            for item in URLComponents(string: "?" + (body.search ?? ""))?.queryItems ?? [] {
+                parameters[item.name] = item.value ?? ""
+            }
+            parameters["page"] = nil
+            parameters["pageSize"] = nil
+            var query = try query(parameters)
+            filters = worded(query, language)
+            var page = 1
+            query.pageSize = 50
+            while vacancies.count < limit {
+                query.page = page
+                let found = try await catalog().search(query, today: today)
+                vacancies += found.vacancies.prefix(limit - vacancies.count)
+                if found.vacancies.count < query.pageSize { break }
+                page += 1
+            }
+        }
+        let outcome: PrintOutcome
+        switch role {
+        case .a4:
+            outcome = await printer.print(list(vacancies, filters: filters, language))
+        case .thermal:
+            outcome = await printer.print(shortList(vacancies, forPerson: forPerson, language))
+        }
+        return try JSON.response(view(outcome))
+    }
+
+    /// The printing answer, worded for a list rather than a ticket.
+    func view(_ outcome: PrintOutcome) -> PrintAPI.PrintView {
+        let printing = PrintAPI(environment: environment)
+        let key =
+            switch (outcome.status, outcome.role) {
+            case (.sent, .thermal): "sentThermal"
+            case (.sent, .a4): "sentA4"
+            case (.failed, _): "failed"
+            case (.unavailable, _): "unavailable"
+            }
+        return PrintAPI.PrintView(
+            status: outcome.status.rawValue, job: outcome.job, faults: outcome.faults.map(printing.faultView),
+            message: locales.both("vacancies.print.\(key)"))
+    }
+
+    /// The search and filters in words, for the top of the printed list.
+    func worded(_ query: VacancyQuery, _ language: Language) -> [String] {
+        func line(_ key: String, _ value: String) -> String {
+            locales.text("vacancies.filters.\(key)", language).replacingOccurrences(of: "{value}", with: value)
+        }
+        var lines: [String] = []
+        if !query.text.isEmpty { lines.append(line("q", query.text)) }
+        if let code = query.soumCode ?? query.aimagCode { lines.append(line("place", place(code, nil, language))) }
+        if let group = query.occupationGroup {
+            lines.append(line("occupation", name(environment.catalog.occupation(group)?.name, group, language)))
+        }
+        if let hours = query.hours { lines.append(line("hours", locales.text("vacancies.hours.\(hours)", language))) }
+        if let wage = query.minimumWage { lines.append(line("minWage", Self.tugrik(wage))) }
+        if let days = query.postedWithinDays { lines.append(line("posted", String(days))) }
+        return lines
+    }
+
+    func name(_ text: LocalizedText?, _ fallback: String, _ language: Language) -> String {
+        guard let text else { return fallback }
+        return language == .en ? text.en : text.mn
+    }
+
+    /// `Сүхбаатар дүүрэг, 5-р хороо` from the unit codes.
+    func place(_ aimag: String, _ soum: String?, _ language: Language) -> String {
+        var parts: [String] = []
+        if let unit = environment.catalog.adminUnit(aimag) {
+            if let parent = unit.parentCode {
+                parts.append(name(environment.catalog.adminUnit(parent)?.name, parent, language))
+            }
+            parts.append(name(unit.name, aimag, language))
+        } else {
+            parts.append(aimag)
+        }
+        if let soum { parts.append(name(environment.catalog.adminUnit(soum)?.name, soum, language)) }
+        return parts.joined(separator: ", ")
+    }
+
+    /// `1 200 000 ₮`: thousands apart by thin spaces' plain cousin, as Mongolian print does.
+    static func tugrik(_ amount: Int) -> String {
+        let digits = Array(String(amount))
+        var text = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { text.append(" ") }
+            text.append(digit)
+        }
+        return text + " ₮"
+    }
+
+    func wage(_ vacancy: Vacancy, _ language: Language) -> String {
+        switch (vacancy.wageMin, vacancy.wageMax) {
+        case (let low?, let high?) where low == high: Self.tugrik(low)
+        case (let low?, let high?): Self.tugrik(low).dropLast(2) + "–" + Self.tugrik(high)
+        case (let low?, nil):
+            locales.text("vacancies.wage.from", language).replacingOccurrences(of: "{value}", with: Self.tugrik(low))
+        case (nil, let high?):
+            locales.text("vacancies.wage.upTo", language).replacingOccurrences(of: "{value}", with: Self.tugrik(high))
+        case (nil, nil): ""
+        }
+    }
+
+    func title(_ vacancy: Vacancy, _ language: Language) -> String {
+        language == .en ? (vacancy.titleEn.flatMap { $0.isEmpty ? nil : $0 } ?? vacancy.title) : vacancy.title
+    }
+
+    func list(_ vacancies: [Vacancy], filters: [String], _ language: Language) -> VacancyList {
+        func label(_ key: String) -> String { locales.text("vacancies.list.\(key)", language) }
+        return VacancyList(
+            office: language == .en ? environment.office.name.en : environment.office.name.mn,
+            generated: environment.office.localTimestamp(environment.now()), filters: filters,
+            entries: vacancies.map { vacancy in
+                VacancyList.Entry(
+                    title: title(vacancy, language), employer: vacancy.employer,
+                    location: place(vacancy.aimagCode, vacancy.soumCode, language), wage: wage(vacancy, language),
+                    hours: locales.text("vacancies.hours.\(vacancy.hours)", language),
+                    howToApply: vacancy.howToApply, reference: vacancy.reference)
+            },
+            labels: VacancyList.Labels(
+                title: label("title"), employer: label("employer"), location: label("location"), wage: label("wage"),
+                hours: label("hours"), howToApply: label("howToApply"), reference: label("reference"),
+                filters: label("filters"), noFilters: label("noFilters"), empty: label("empty"), page: label("page")))
+    }
+
+    func shortList(_ vacancies: [Vacancy], forPerson: Bool, _ language: Language) -> VacancyShortList {
+        VacancyShortList(
+            office: environment.office.name,
+            heading: locales.both(forPerson ? "vacancies.short.headingMatches" : "vacancies.short.heading"),
+            entries: vacancies.prefix(Self.thermalLimit).map { vacancy in
+                VacancyShortList.Entry(
+                    title: title(vacancy, language), employer: vacancy.employer, wage: wage(vacancy, language),
+                    reference: vacancy.reference)
+            },
+            empty: locales.both("vacancies.short.empty"), instruction: locales.both("vacancies.short.instruction"),
+            issued: environment.office.localTimestamp(environment.now()))
+    }
+
+    // MARK: - Helpers
+
+    /// A locale text with its `{name}` fields filled, in both languages.
+    func fill(_ key: String, _ values: [String: String]) -> LocalizedText {
+        PrintAPI(environment: environment).fill(key, values)
+    }
+
     func catalog() throws -> any VacancyCatalog {
-        guard let catalog = environment.vacancies else { throw APIError.notFound(environment.locales) }
+        guard let catalog = environment.vacancies else { throw APIError.notFound(locales) }
         return catalog
+    }
+
+    func referrals() throws -> any ReferralRepository {
+        guard let referrals = environment.referrals else { throw APIError.notFound(locales) }
+        return referrals
     }
 
     func invalid(_ problem: String) -> APIError {
         let field = String(problem.prefix { $0 != ":" })
         return APIError(
-            status: .badRequest, code: "invalidQuery", message: environment.locales.both("api.invalidQuery"),
-            field: field)
+            status: .badRequest, code: "invalidQuery", message: locales.both("api.invalidQuery"), field: field)
     }
 }

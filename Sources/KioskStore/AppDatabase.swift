@@ -319,6 +319,48 @@ public final class AppDatabase: Sendable {
             // marks every row anew (and drops none that the hub still has).
             try db.execute(sql: "UPDATE lmis_sync_status SET cursor = NULL")
         }
+        migrator.registerMigration("v7: vacancy facts for matching, referrals") { db in
+            try db.execute(
+                sql: """
+                    -- What matching reads, beside the filters: the search keeps these in memory.
+                    ALTER TABLE vacancy ADD COLUMN education TEXT;
+                    ALTER TABLE vacancy ADD COLUMN skill_list TEXT NOT NULL DEFAULT '';  -- one per line
+                    ALTER TABLE vacancy ADD COLUMN licences TEXT NOT NULL DEFAULT '';    -- comma-separated codes
+                    ALTER TABLE vacancy ADD COLUMN experience_years INTEGER NOT NULL DEFAULT 0;
+                    UPDATE vacancy SET education = data ->> 'education',
+                        experience_years = coalesce(data ->> 'experienceYears', 0),
+                        skill_list = coalesce((SELECT group_concat(value, char(10))
+                                               FROM json_each(vacancy.data, '$.skills')), ''),
+                        licences = coalesce((SELECT group_concat(value, ',')
+                                             FROM json_each(vacancy.data, '$.licences')), '');
+                    -- Counts changes to vacancies, whoever makes them (the service or `kiosk sync now`),
+                    -- so that the in-memory facts know when to load again.
+                    CREATE TABLE vacancy_version (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+                    INSERT INTO vacancy_version VALUES (1, 0);
+                    CREATE TRIGGER vacancy_version_insert AFTER INSERT ON vacancy BEGIN
+                        UPDATE vacancy_version SET value = value + 1 WHERE id = 1;
+                    END;
+                    CREATE TRIGGER vacancy_version_update AFTER UPDATE ON vacancy BEGIN
+                        UPDATE vacancy_version SET value = value + 1 WHERE id = 1;
+                    END;
+                    CREATE TRIGGER vacancy_version_delete AFTER DELETE ON vacancy BEGIN
+                        UPDATE vacancy_version SET value = value + 1 WHERE id = 1;
+                    END;
+
+                    -- A jobseeker sent to a vacancy by a member of staff; it syncs as `referral.recorded`.
+                    CREATE TABLE referral (
+                        id TEXT PRIMARY KEY,
+                        office_code TEXT NOT NULL,
+                        registration_id TEXT NOT NULL REFERENCES registration (id),
+                        vacancy_reference TEXT NOT NULL,
+                        staff_id TEXT NOT NULL,
+                        counter INTEGER NOT NULL,
+                        note TEXT,
+                        created_at TEXT NOT NULL,
+                        UNIQUE (registration_id, vacancy_reference)
+                    );
+                    """)
+        }
         return migrator
     }()
 }

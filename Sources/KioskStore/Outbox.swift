@@ -9,6 +9,7 @@ public struct OutboxRecordType: RawRepresentable, Hashable, Sendable, Codable {
 
     public static let registrationCreated = Self(rawValue: "registration.created")
     public static let registrationUpdated = Self(rawValue: "registration.updated")
+    public static let referralRecorded = Self(rawValue: "referral.recorded")
 }
 
 /// One record waiting for (or already given to) the LMIS.

@@ -63,6 +63,7 @@ enum Migrations {
         Migration(version: 4, name: "simulated civil registry", sql: v4),
         Migration(
             version: 5, name: "record application: transient errors retried, envelopes checked per record", sql: v5),
+        Migration(version: 6, name: "referrals", sql: v6),
     ]
 
     static let v1 = """
@@ -580,6 +581,58 @@ enum Migrations {
                 END;
                 RETURN NEXT;
             END LOOP;
+        END;
+        $$;
+        """
+
+    /// Referrals of jobseekers to vacancies (`referral.recorded`). The record application of v5
+    /// stays as it is, renamed; the new `lmis_apply_record` takes referrals and hands every other
+    /// type on to it (`lmis_apply_batch` calls it by name).
+    static let v6 = """
+        CREATE TABLE referral (
+            id uuid PRIMARY KEY,
+            record_id uuid NOT NULL,
+            office_code text NOT NULL REFERENCES office (code),
+            registration_id uuid NOT NULL,
+            vacancy_reference text NOT NULL,
+            staff_id text NOT NULL,
+            counter integer NOT NULL,
+            note text,
+            created_at timestamptz NOT NULL
+        );
+        CREATE INDEX referral_office_at ON referral (office_code, created_at);
+        CREATE INDEX referral_registration ON referral (registration_id);
+
+        ALTER FUNCTION lmis_apply_record(text, uuid, text, jsonb) RENAME TO lmis_apply_record_v5;
+
+        CREATE FUNCTION lmis_apply_record(p_office text, p_record_id uuid, p_type text, p_payload jsonb,
+                                          OUT status text, OUT reason text, OUT person_id uuid)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            f jsonb;
+        BEGIN
+            IF p_type <> 'referral.recorded' THEN
+                SELECT a.status, a.reason, a.person_id INTO status, reason, person_id
+                FROM lmis_apply_record_v5(p_office, p_record_id, p_type, p_payload) a;
+                RETURN;
+            END IF;
+            status := 'applied';
+            f := p_payload -> 'referral';
+            IF jsonb_typeof(f) IS DISTINCT FROM 'object' THEN
+                RAISE EXCEPTION 'payload has no referral object' USING ERRCODE = '22023';
+            END IF;
+            IF (f ->> 'officeCode') IS DISTINCT FROM p_office THEN
+                RAISE EXCEPTION 'referral of office % sent by a device of office %', f ->> 'officeCode', p_office
+                    USING ERRCODE = '22023';
+            END IF;
+            IF coalesce(f ->> 'vacancyReference', '') = '' OR coalesce(f ->> 'staffID', '') = '' THEN
+                RAISE EXCEPTION 'a referral names its vacancy and its member of staff' USING ERRCODE = '22023';
+            END IF;
+            INSERT INTO referral (id, record_id, office_code, registration_id, vacancy_reference, staff_id, counter,
+                                  note, created_at)
+            VALUES ((f ->> 'id')::uuid, p_record_id, p_office, (f ->> 'registrationID')::uuid,
+                    f ->> 'vacancyReference', f ->> 'staffID', (f ->> 'counter')::integer, f ->> 'note',
+                    (f ->> 'createdAt')::timestamptz);
         END;
         $$;
         """

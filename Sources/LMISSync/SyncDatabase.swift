@@ -182,13 +182,16 @@ public struct SyncDatabase: Sendable {
             let upsertVacancy = try db.cachedStatement(
                 sql: """
                     INSERT INTO vacancy (reference, title, isco_code, employer, aimag_code, soum_code, wage_min,
-                        wage_max, hours, posted_on, closes_on, data, generation, title_en, skills)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        wage_max, hours, posted_on, closes_on, data, generation, title_en, skills, education,
+                        skill_list, licences, experience_years)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (reference) DO UPDATE SET title = excluded.title, isco_code = excluded.isco_code,
                         employer = excluded.employer, aimag_code = excluded.aimag_code, soum_code = excluded.soum_code,
                         wage_min = excluded.wage_min, wage_max = excluded.wage_max, hours = excluded.hours,
                         posted_on = excluded.posted_on, closes_on = excluded.closes_on, data = excluded.data,
-                        generation = excluded.generation, title_en = excluded.title_en, skills = excluded.skills
+                        generation = excluded.generation, title_en = excluded.title_en, skills = excluded.skills,
+                        education = excluded.education, skill_list = excluded.skill_list,
+                        licences = excluded.licences, experience_years = excluded.experience_years
                     """)
             let deleteVacancy = try db.cachedStatement(sql: "DELETE FROM vacancy WHERE reference = ?")
             for change in page.changes {
@@ -202,7 +205,9 @@ public struct SyncDatabase: Sendable {
                             vacancy.reference, vacancy.title, vacancy.iscoCode, vacancy.employer, vacancy.aimagCode,
                             vacancy.soumCode, vacancy.wageMin, vacancy.wageMax, vacancy.hours, vacancy.postedOn,
                             vacancy.closesOn, json, epoch, vacancy.titleEn ?? "",
-                            vacancy.skills.joined(separator: ", "),
+                            vacancy.skills.joined(separator: ", "), vacancy.education,
+                            vacancy.skills.joined(separator: "\n"), vacancy.licences.joined(separator: ","),
+                            vacancy.experienceYears,
                         ])
                     }
                 case ReferenceKind.adminUnits.rawValue:

@@ -336,6 +336,10 @@ public actor PrintService: DocumentPrinter {
         await print(list, title: "Vacancies (\(list.entries.count))")
     }
 
+    public func print(_ list: VacancyShortList) async -> PrintOutcome {
+        await print(list.document, title: "Vacancies (\(list.entries.count))")
+    }
+
     public func printerHealth() async -> [PrinterHealth] { health() }
 
     // MARK: - Jobs for technicians

@@ -52,6 +52,30 @@ extension RegistrationReceipt {
     }
 }
 
+extension VacancyShortList {
+    /// The short list as the receipt printer lays it out: each vacancy with its code large, so
+    /// the person can quote it at a desk.
+    public var document: ThermalDocument {
+        var document = ThermalDocument()
+        document.append(.text(office.mn, TextStyle(size: 10, bold: true, alignment: .center)))
+        document.append(.rule)
+        document.appendBilingual(heading, size: 14, bold: true)
+        document.append(.space(6))
+        if entries.isEmpty { document.appendBilingual(empty, size: 11) }
+        for (index, entry) in entries.enumerated() {
+            document.append(.text("\(index + 1). \(entry.title)", TextStyle(size: 12, bold: true)))
+            document.append(.text(entry.employer, TextStyle(size: 10)))
+            if !entry.wage.isEmpty { document.append(.text(entry.wage, TextStyle(size: 10))) }
+            document.append(.text(entry.reference, TextStyle(size: 18, bold: true, alignment: .center)))
+            document.append(.space(6))
+        }
+        document.append(.rule)
+        document.appendBilingual(instruction, size: 10)
+        document.append(.text(issued, TextStyle(size: 9, alignment: .center)))
+        return document
+    }
+}
+
 /// The technician's test page: every printer-relevant character and a QR code.
 public struct TestSlip: Sendable {
     public var office: LocalizedText

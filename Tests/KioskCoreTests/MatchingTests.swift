@@ -129,6 +129,17 @@ import Testing
         #expect(skills(["багаж"]) == .skills(matched: 1, required: 1))
     }
 
+    @Test func anOccupationRecordedAsAGroupHoldsTheVacanciesWithinIt() {
+        var person = Self.driver
+        person.occupationCodes = ["83"]
+        let truck = Self.vacancy("T", isco: "8332", skills: ["жолоо"])
+        #expect(Self.matcher.match(person, truck)?.reasons.first == .yourOccupation)
+        person.occupationCodes = ["8"]
+        #expect(Self.matcher.match(person, truck)?.reasons.first == .relatedOccupation)
+        person.occupationCodes = ["7"]
+        #expect(Self.matcher.match(person, truck)?.reasons.first == .skills(matched: 1, required: 1))
+    }
+
     @Test func tiesGoToTheNewestPostingThenTheReference() {
         let vacancies = [
             Self.vacancy("V-2", isco: "8332", skills: ["жолоо"], posted: "2026-11-01"),

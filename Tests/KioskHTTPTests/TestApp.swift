@@ -36,7 +36,9 @@ struct TestApp {
             printer: printer,
             publicURL: "http://kiosk.example:8080/",
             now: { now },
-            healthCheck: { healthy ? await database.isUsable() : false })
+            healthCheck: { healthy ? await database.isUsable() : false },
+            vacancies: SQLiteVacancyCatalog(database: database),
+            referrals: SQLiteReferralRepository(database: database, officeCode: Fixtures.office.code))
         application = Application(router: try await KioskRouter.build(environment))
     }
 
@@ -88,6 +90,17 @@ extension TestClientProtocol {
     /// GET as a signed-in officer.
     func staffGet(_ uri: String, cookie: String) async throws -> (TestResponse, [String: Any]) {
         let response = try await execute(uri: uri, method: .get, headers: [.cookie: cookie]) { $0 }
+        let object =
+            (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
+        return (response, object)
+    }
+
+    /// POST a JSON body as a signed-in officer.
+    func staffPost(_ uri: String, _ body: String, cookie: String) async throws -> (TestResponse, [String: Any]) {
+        let response = try await execute(
+            uri: uri, method: .post, headers: [.cookie: cookie, .contentType: "application/json"],
+            body: ByteBuffer(string: body)
+        ) { $0 }
         let object =
             (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
         return (response, object)

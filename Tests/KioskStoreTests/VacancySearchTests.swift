@@ -9,32 +9,15 @@ import Testing
     static func vacancy(
         _ reference: String, _ title: String, titleEn: String? = nil, isco: String = "9313", employer: String = "ХХК",
         aimag: String = "UB-SB", soum: String? = "UB-SB-05", wage: (Int?, Int?) = (nil, nil),
-        hours: String = "fullTime",
-        skills: [String] = [], posted: String = "2026-11-10", closes: String = "2026-12-31"
+        hours: String = "fullTime", skills: [String] = [], posted: String = "2026-11-10", closes: String = "2026-12-31"
     ) -> Vacancy {
-        Vacancy(
-            reference: reference, title: title, titleEn: titleEn, iscoCode: isco, employer: employer, aimagCode: aimag,
-            soumCode: soum, wageMin: wage.0, wageMax: wage.1, hours: hours, education: nil, skills: skills,
-            experienceYears: 0, posts: 1, postedOn: posted, closesOn: closes, howToApply: "Ажилтан 3")
+        VacancyFixtures.vacancy(
+            reference, title, titleEn: titleEn, isco: isco, employer: employer, aimag: aimag, soum: soum, wage: wage,
+            hours: hours, skills: skills, posted: posted, closes: closes)
     }
 
-    /// Writes vacancies the way the sync service does (the search index follows by trigger).
     static func store(_ vacancies: [Vacancy], in database: AppDatabase) async throws {
-        try await database.writer.write { db in
-            for v in vacancies {
-                try db.execute(
-                    sql: """
-                        INSERT INTO vacancy (reference, title, isco_code, employer, aimag_code, soum_code, wage_min,
-                            wage_max, hours, posted_on, closes_on, data, generation, title_en, skills)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?)
-                        """,
-                    arguments: [
-                        v.reference, v.title, v.iscoCode, v.employer, v.aimagCode, v.soumCode, v.wageMin, v.wageMax,
-                        v.hours, v.postedOn, v.closesOn, String(decoding: try JSONEncoder().encode(v), as: UTF8.self),
-                        v.titleEn ?? "", v.skills.joined(separator: ", "),
-                    ])
-            }
-        }
+        try await VacancyFixtures.store(vacancies, in: database)
     }
 
     let today = CivilDate(year: 2026, month: 11, day: 23)!
@@ -100,6 +83,80 @@ import Testing
         #expect(try await search(catalog) { $0.text = "нярав" } == ["V-1"])
         try await temp.database.writer.write { db in try db.execute(sql: "DELETE FROM vacancy") }
         #expect(try await search(catalog) { $0.text = "нярав" }.isEmpty)
+    }
+
+    @Test func wordsInATitleRankBeforeWordsInSkillsOrEmployerThenTheNewestFirst() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        try await Self.store(
+            [
+                Self.vacancy("SKILL", "Нярав", skills: ["жолооч"], posted: "2026-11-22"),
+                Self.vacancy("OLD", "Жолооч", posted: "2026-11-01"),
+                Self.vacancy("NEW", "Ачааны жолооч", posted: "2026-11-20"),
+                Self.vacancy("EMPLOYER", "Нягтлан", employer: "Жолооч ХХК", posted: "2026-11-21"),
+                Self.vacancy("EN", "Тээврийн ажилтан", titleEn: "Jolooch (driver)", posted: "2026-11-05"),
+            ], in: temp.database)
+        let catalog = SQLiteVacancyCatalog(database: temp.database)
+        #expect(try await search(catalog) { $0.text = "жолооч" } == ["NEW", "OLD", "SKILL", "EMPLOYER"])
+        #expect(try await search(catalog) { $0.text = "jolooch" } == ["EN"])
+        let page = try await catalog.search(
+            {
+                var query = VacancyQuery()
+                query.text = "жолооч"
+                query.pageSize = 2
+                query.page = 2
+                return query
+            }(), today: today)
+        #expect(page.total == 4 && page.vacancies.map(\.reference) == ["SKILL", "EMPLOYER"])
+        #expect(
+            try await catalog.vacancies(references: ["SKILL", "NOPE", "OLD"], today: today).map(\.reference) == [
+                "SKILL", "OLD",
+            ])
+    }
+
+    @Test func changesMadeThroughAnotherConnectionShowAtTheNextSearch() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        try await Self.store([Self.vacancy("V-1", "Тогооч", aimag: "UB-SB")], in: temp.database)
+        let catalog = SQLiteVacancyCatalog(database: temp.database)
+        #expect(try await search(catalog) { $0.aimagCode = "HOVD" }.isEmpty)
+        // `kiosk sync now` writes from its own process.
+        let other = try AppDatabase(path: temp.path)
+        try await other.writer.write { db in
+            try db.execute(sql: "UPDATE vacancy SET aimag_code = 'HOVD' WHERE reference = 'V-1'")
+        }
+        #expect(try await search(catalog) { $0.aimagCode = "HOVD" } == ["V-1"])
+        try await Self.store([Self.vacancy("V-2", "Тогооч", aimag: "HOVD", closes: "2026-11-23")], in: other)
+        #expect(
+            try await search(catalog) {
+                $0.text = "тогооч"; $0.aimagCode = "HOVD"
+            } == ["V-1", "V-2"])
+        try other.close()
+    }
+
+    @Test func matchesComeRankedWithTheirVacancies() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        var truck = Self.vacancy("TRUCK", "Ачааны жолооч", isco: "8332", skills: ["жолоо"])
+        truck.licences = ["driving-c"]
+        try await Self.store(
+            [
+                truck, Self.vacancy("TAXI", "Таксины жолооч", isco: "8322", soum: "UB-SB-01", skills: ["жолоо"]),
+                Self.vacancy("COOK", "Тогооч", isco: "5120", skills: ["хоол"]),
+                Self.vacancy("GONE", "Жолооч", isco: "8332", skills: ["жолоо"], closes: "2026-11-01"),
+            ], in: temp.database)
+        let catalog = SQLiteVacancyCatalog(database: temp.database)
+        let matcher = JobMatcher(educationRanks: [:])
+        var person = JobseekerProfile(
+            occupationCodes: ["8332"], skills: ["жолоо"], educationCode: "upper_secondary", experienceYears: 3,
+            aimagCode: "UB-SB", soumCode: "UB-SB-05")
+        let without = try await catalog.matches(for: person, matcher: matcher, today: today, page: 1, pageSize: 10)
+        #expect(without.matches.map(\.vacancy.reference) == ["TAXI"])
+        person.licences = ["driving-c"]
+        let with = try await catalog.matches(for: person, matcher: matcher, today: today, page: 1, pageSize: 1)
+        #expect(with.total == 2)
+        #expect(with.matches.map(\.vacancy.reference) == ["TRUCK"])
+        #expect(with.matches.first?.match.reasons == [.yourOccupation, .skills(matched: 1, required: 1), .inYourSoum])
     }
 
     @Test func badQueriesNameTheirField() {

@@ -147,3 +147,43 @@ public struct VacancyList: Sendable {
         self.labels = labels
     }
 }
+
+/// The first few vacancies of a list (or of a person's matches) on the receipt printer: enough
+/// to take to a desk. The heading is in both languages; the vacancies in the visitor's.
+public struct VacancyShortList: Sendable, Hashable {
+    public struct Entry: Sendable, Hashable {
+        public var title: String
+        public var employer: String
+        /// Worded wage, or empty.
+        public var wage: String
+        public var reference: String
+
+        public init(title: String, employer: String, wage: String, reference: String) {
+            self.title = title
+            self.employer = employer
+            self.wage = wage
+            self.reference = reference
+        }
+    }
+
+    public var office: LocalizedText
+    public var heading: LocalizedText
+    public var entries: [Entry]
+    /// Printed instead of entries when there are none.
+    public var empty: LocalizedText
+    /// "Quote the code at a desk to apply."
+    public var instruction: LocalizedText
+    public var issued: String
+
+    public init(
+        office: LocalizedText, heading: LocalizedText, entries: [Entry], empty: LocalizedText,
+        instruction: LocalizedText, issued: String
+    ) {
+        self.office = office
+        self.heading = heading
+        self.entries = entries
+        self.empty = empty
+        self.instruction = instruction
+        self.issued = issued
+    }
+}

@@ -127,8 +127,10 @@ public struct VacancyMatch: Sendable, Hashable {
 ///
 /// **Score** (0–100), highest first; ties go to the newest posting, then the reference:
 /// - skills: 50 × matched ÷ listed; 25 when the vacancy lists none;
-/// - occupation (best of current and wanted): 25 same unit group (4 digits), 15 same minor group
-///   (3), 8 same sub-major group (2);
+/// - occupation (best of current and wanted): 25 when the vacancy's unit group is the person's
+///   occupation or lies within it (registration records a sub-major group, `83`, which holds
+///   `8332`), 15 same minor group (3 digits), 8 same sub-major group (2), or within the major
+///   group when that is all the person gave;
 /// - place: 15 in the person's soum or khoroo, 8 elsewhere in their aimag or district;
 /// - experience: 10 × years ÷ years asked for, at most 10 (10 when none is asked for).
 ///
@@ -172,12 +174,14 @@ public struct JobMatcher: Sendable {
         for licence in vacancy.licences where !profile.licences.contains(licence) { return nil }
 
         var occupationPoints = 0
-        for code in profile.occupationCodes {
+        for code in profile.occupationCodes where !code.isEmpty {
             let shared = zip(code, vacancy.iscoCode).prefix { $0 == $1 }.count
             let points =
                 switch shared {
+                case code.count where code.count >= 2: 25  // the vacancy is within the person's group
                 case 4...: 25
                 case 3: 15
+                case 1 where code.count == 1: 8
                 case 2: 8
                 default: 0
                 }

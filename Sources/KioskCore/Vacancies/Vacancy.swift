@@ -148,8 +148,34 @@ public struct VacancyPage: Sendable, Hashable {
     }
 }
 
+/// A vacancy on a person's ranked list, with why it is there.
+public struct MatchedVacancy: Sendable, Hashable {
+    public var match: VacancyMatch
+    public var vacancy: Vacancy
+
+    public init(match: VacancyMatch, vacancy: Vacancy) {
+        self.match = match
+        self.vacancy = vacancy
+    }
+}
+
+public struct MatchPage: Sendable, Hashable {
+    public var total: Int
+    public var matches: [MatchedVacancy]
+
+    public init(total: Int, matches: [MatchedVacancy]) {
+        self.total = total
+        self.matches = matches
+    }
+}
+
 /// The open vacancies a kiosk holds. Closed and expired ones never come back.
 public protocol VacancyCatalog: Sendable {
     func search(_ query: VacancyQuery, today: CivilDate) async throws -> VacancyPage
     func vacancy(reference: String, today: CivilDate) async throws -> Vacancy?
+    /// The open ones among `references`, in that order.
+    func vacancies(references: [String], today: CivilDate) async throws -> [Vacancy]
+    /// The person's ranked matches (see `JobMatcher`), one page of them.
+    func matches(for profile: JobseekerProfile, matcher: JobMatcher, today: CivilDate, page: Int, pageSize: Int)
+        async throws -> MatchPage
 }

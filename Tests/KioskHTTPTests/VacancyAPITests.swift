@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import HummingbirdTesting
+import KioskCore
+import KioskStore
+import KioskTestSupport
+import Testing
+
+/// Vacancy search, detail, a person's matches and staff referrals over HTTP (printing is in
+/// `PrintAPITests`, at the lab's printers).
+@Suite struct VacancyAPITests {
+    /// Open on the fixtures' day (2026-11-22), but for the last.
+    static let vacancies = [
+        VacancyFixtures.vacancy(
+            "V-TRUCK", "Ачааны машины жолооч", titleEn: "Truck driver", isco: "8332", employer: "Өргөө тээвэр ХХК",
+            wage: (1_500_000, 2_200_000), skills: ["жолоо барих", "засвар"], posted: "2026-11-20"),
+        VacancyFixtures.vacancy(
+            "V-BUS", "Автобусны жолооч", titleEn: "Bus driver", isco: "8331", soum: "UB-SB-01",
+            skills: ["жолоо барих", "зорчигч үйлчилгээ"], licences: ["driving-d"], posted: "2026-11-19"),
+        VacancyFixtures.vacancy(
+            "V-COOK", "Тогооч", titleEn: "Cook", isco: "5120", aimag: "HOVD", soum: "HOVD-01", wage: (900_000, nil),
+            hours: "shift", skills: ["хоол хийх"]),
+        VacancyFixtures.vacancy(
+            "V-MECH", "Авто засварчин", titleEn: "Car mechanic", isco: "7231", skills: ["засвар"],
+            posted: "2026-11-01"),
+        VacancyFixtures.vacancy("V-CLOSED", "Жолооч", isco: "8332", skills: ["жолоо барих"], closes: "2026-11-21"),
+    ]
+
+    func app() async throws -> TestApp {
+        let app = try await TestApp()
+        try await VacancyFixtures.store(Self.vacancies, in: app.temp.database)
+        return app
+    }
+
+    @Test func searchFiltersPagesAndRefusesBadSettings() async throws {
+        let app = try await app()
+        try await app.test { client in
+            let (ok, found) = try await client.json(.get, "/api/v1/vacancies?q=%D0%96%D0%9E%D0%9B%D0%9E%D0%9E%D0%A7")
+            #expect(ok.status == .ok)
+            #expect(found["total"] as? Int == 2)  // "ЖОЛООЧ": the truck and the bus, not the closed one
+            let references = (found["vacancies"] as? [[String: Any]])?.compactMap { $0["reference"] as? String }
+            #expect(references == ["V-TRUCK", "V-BUS"])
+            let (_, shift) = try await client.json(.get, "/api/v1/vacancies?hours=shift&minWage=800000")
+            #expect((shift["vacancies"] as? [[String: Any]])?.first?["reference"] as? String == "V-COOK")
+            let (_, second) = try await client.json(.get, "/api/v1/vacancies?pageSize=3&page=2")
+            #expect(second["total"] as? Int == 4 && (second["vacancies"] as? [Any])?.count == 1)
+            let (bad, error) = try await client.json(.get, "/api/v1/vacancies?minWage=lots")
+            #expect(bad.status == .badRequest)
+            #expect(error.error["field"] as? String == "minWage")
+            let (closed, _) = try await client.json(.get, "/api/v1/vacancies/V-CLOSED")
+            #expect(closed.status == .notFound)
+            let (detail, truck) = try await client.json(.get, "/api/v1/vacancies/V-TRUCK")
+            #expect(detail.status == .ok && truck["wageMax"] as? Int == 2_200_000)
+        }
+    }
+
+    @Test func aRegisteredPersonSeesRankedMatchesWithReasonsInBothLanguages() async throws {
+        let app = try await app()
+        try await app.test { client in
+            let (_, created) = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form()))
+            let id = try #require(created["id"] as? String)
+            let (response, body) = try await client.json(.get, "/api/v1/registrations/\(id)/matches")
+            #expect(response.status == .ok)
+            let matches = try #require(body["matches"] as? [[String: Any]])
+            // The bus needs licence D; the mechanic's one skill is held; the cook is elsewhere and unheld.
+            #expect(
+                matches.compactMap { ($0["vacancy"] as? [String: Any])?["reference"] as? String } == [
+                    "V-TRUCK", "V-MECH",
+                ])
+            let reasons = try #require(matches.first?["reasons"] as? [[String: Any]])
+            #expect(reasons.compactMap { $0["code"] as? String } == ["yourOccupation", "skills", "inYourSoum"])
+            let skills = try #require(reasons[1]["text"] as? [String: String])
+            #expect(skills["en"] == "2 of 2 skills")
+            #expect(skills["mn"] == "2 ур чадвараас 2 нь танд бий")
+            let (unknown, _) = try await client.json(
+                .get, "/api/v1/registrations/01930000-0000-7000-8000-000000000000/matches")
+            #expect(unknown.status == .notFound)
+            let (badPage, _) = try await client.json(.get, "/api/v1/registrations/\(id)/matches?pageSize=0")
+            #expect(badPage.status == .badRequest)
+        }
+    }
+
+    @Test func staffSeeTheSameListAndReferOnceWithTheActionRecordedAndQueuedForTheLMIS() async throws {
+        let app = try await app()
+        try await app.test { client in
+            let (_, created) = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form()))
+            let id = try #require(created["id"] as? String)
+            let (anonymous, _) = try await client.json(.get, "/api/v1/staff/matches?registryNumber=УБ90051223")
+            #expect(anonymous.status == .unauthorized)
+            let cookie = try await client.staffCookie(app)
+            let (found, list) = try await client.staffGet(
+                "/api/v1/staff/matches?registryNumber=%D1%83%D0%B190051223", cookie: cookie)
+            #expect(found.status == .ok)
+            #expect((list["jobseeker"] as? [String: Any])?["id"] as? String == id)
+            #expect((list["results"] as? [String: Any])?["total"] as? Int == 2)
+            let (badNumber, badBody) = try await client.staffGet(
+                "/api/v1/staff/matches?registryNumber=12", cookie: cookie)
+            #expect(badNumber.status == .badRequest && badBody.error["field"] as? String == "registryNumber")
+
+            func refer(_ body: String) async throws -> (TestResponse, [String: Any]) {
+                try await client.staffPost("/api/v1/referrals", body, cookie: cookie)
+            }
+            let (referred, referral) = try await refer(
+                #"{"registrationId": "\#(id)", "vacancyReference": "V-TRUCK", "note": "Даваа гарагт очно"}"#)
+            #expect(referred.status == .created)
+            #expect(referral["staffId"] as? String == "tester")
+            let (again, conflict) = try await refer(#"{"registrationId": "\#(id)", "vacancyReference": "V-TRUCK"}"#)
+            #expect(again.status == .conflict && conflict.error["code"] as? String == "alreadyReferred")
+            let (closed, _) = try await refer(#"{"registrationId": "\#(id)", "vacancyReference": "V-CLOSED"}"#)
+            #expect(closed.status == .notFound)
+            let long = String(repeating: "ж", count: 201)
+            let (tooLong, _) = try await refer(
+                #"{"registrationId": "\#(id)", "vacancyReference": "V-MECH", "note": "\#(long)"}"#)
+            #expect(tooLong.status == .unprocessableContent)
+
+            let (_, after) = try await client.staffGet(
+                "/api/v1/staff/matches?registrationId=\(id)", cookie: cookie)
+            #expect(after["referred"] as? [String] == ["V-TRUCK"])
+            let (record, audit) = try await app.temp.database.writer.read { db in
+                (
+                    try Row.fetchOne(
+                        db, sql: "SELECT record_type, payload FROM outbox WHERE record_type = 'referral.recorded'"),
+                    try String.fetchAll(db, sql: "SELECT action FROM staff_audit WHERE staff_id = 'tester'")
+                )
+            }
+            let payload = try #require(record?["payload"] as String?)
+            #expect(payload.contains(#""vacancyReference":"V-TRUCK""#) && payload.contains(#""officeCode":"UB-SB""#))
+            #expect(audit.contains("referral"))
+        }
+    }
+}
