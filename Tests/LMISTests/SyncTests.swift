@@ -17,9 +17,12 @@ import Testing
         let kiosk = try KioskHarness()
         defer { kiosk.temp.remove() }
         try await kiosk.enrol(hub)
-        for index in 0..<5 { try await kiosk.register(index) }
+        var people: [Registration] = []
+        for index in 0..<5 { people.append(try await kiosk.register(index)) }
         try await kiosk.visit(outcome: .placedInJob)
-        try await hub.addVacancies((0..<30).map { vacancy($0) })
+        var driving = vacancy(29)
+        driving.licences = ["driving-c"]
+        try await hub.addVacancies((0..<29).map { vacancy($0) } + [driving])
         let (status, _) = try await hub.call(
             "PUT", "/admin/reference/occupations",
             [["code": "9313", "nameMn": "Барилгын туслах ажилтан", "nameEn": "Building construction labourer"]])
@@ -36,6 +39,20 @@ import Testing
         #expect(try await kiosk.scalar("SELECT COUNT(*) FROM lmis_person") == 5)
         #expect(try await kiosk.scalar("SELECT COUNT(*) FROM vacancy") == 30)
         #expect(try await kiosk.scalar("SELECT COUNT(*) FROM occupation WHERE code = '9313'") == 1)
+        #expect(try await kiosk.scalar("SELECT COUNT(*) FROM vacancy WHERE licences = 'driving-c'") == 1)
+
+        // A referral staff record at the kiosk reaches the hub with its person and vacancy.
+        let referral = try await SQLiteReferralRepository(database: kiosk.temp.database, officeCode: "UB-SB").refer(
+            registrationID: people[2].id, vacancyReference: "V-2026-00007", note: "Даваа гарагт", staffID: "ajiltan1",
+            counter: 2, at: Date())
+        #expect(await kiosk.engine.round().uploaded[.applied] == 1)
+        #expect(
+            try hub.count(
+                """
+                SELECT count(*) FROM referral WHERE id = '\(referral.id.uuidString.lowercased())'
+                AND registration_id = '\(people[2].id.uuidString.lowercased())' AND vacancy_reference = 'V-2026-00007'
+                AND staff_id = 'ajiltan1' AND counter = 2 AND note = 'Даваа гарагт'
+                """) == 1)
 
         // A closed vacancy arrives as a tombstone and leaves the kiosk.
         #expect(try await hub.call("DELETE", "/admin/vacancies/V-2026-00003").0 == 200)
