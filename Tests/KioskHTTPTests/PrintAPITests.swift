@@ -104,6 +104,61 @@ struct PrintAPITests {
         }
     }
 
+    @Test("a search printed on A4 carries every result's code; a person's top 5 on the receipt printer")
+    func vacancyLists() async throws {
+        try await lab.exclusively { lab in
+            let app = try await app()
+            var vacancies: [Vacancy] = []
+            for index in 1...40 {
+                let even = index % 2 == 0
+                let posted: String = String(format: "2026-11-%02d", index % 20 + 1)
+                vacancies.append(
+                    VacancyFixtures.vacancy(
+                        String(format: "V-2026-%05d", index), even ? "Өрлөгчин" : "Үйлчлэгч",
+                        isco: even ? "7112" : "9112", wage: (1_000_000, 1_400_000 + index * 1000),
+                        skills: even ? ["жолоо барих"] : [], posted: posted))
+            }
+            vacancies.append(VacancyFixtures.vacancy("V-LATE", "Өрлөгчин", closes: "2026-11-01"))
+            try await VacancyFixtures.store(vacancies, in: app.temp.database)
+            let beforeA4 = lab.a4Documents().count
+            let beforeReceipts = try await lab.settledReceiptCount()
+            try await app.test { client in
+                let (response, body) = try await client.json(
+                    .post, "/api/v1/vacancies/print",
+                    #"{"printer": "a4", "language": "mn", "search": "q=%D3%A9%D1%80%D0%BB%D3%A9%D0%B3&aimag=UB-SB"}"#)
+                #expect(response.status == .ok)
+                #expect(body["status"] as? String == "sent")
+                #expect(
+                    (body["message"] as? [String: String])?["en"] == "Your list is printing. Collect it from staff.")
+                let documents = try await lab.waitForA4(beforeA4 + 1)
+                let text = try PDFText.extract(try Data(contentsOf: try #require(documents.last)))
+                #expect(text.contains("Хайлт: өрлөг"))
+                for index in stride(from: 2, through: 40, by: 2) {
+                    #expect(text.contains(String(format: "V-2026-%05d", index)))
+                }
+                #expect(!text.contains("V-2026-00001") && !text.contains("V-LATE"))
+
+                let (_, created) = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form()))
+                let id = try #require(created["id"] as? String)
+                let (thermal, answer) = try await client.json(
+                    .post, "/api/v1/vacancies/print", #"{"printer": "thermal", "registrationId": "\#(id)"}"#)
+                #expect(thermal.status == .ok && answer["status"] as? String == "sent")
+                let receipt = try #require(try await lab.waitForReceipts(beforeReceipts + 1).last)
+                let read = try PrintLab.ocr(receipt.image)
+                #expect(read.contains("Танд тохирох ажлын байр"), "OCR read:\n\(read)")
+                // The twenty even ones fit equally (the skill, the khoroo): the five newest print,
+                // days 19, 17 and 15 (index 18, 38, 16, 36, 14), and not the sixth (34).
+                for code in ["V-2026-00018", "V-2026-00038", "V-2026-00016", "V-2026-00036", "V-2026-00014"] {
+                    #expect(read.contains(code), "OCR did not find \(code) in:\n\(read)")
+                }
+                #expect(!read.contains("V-2026-00034"))
+
+                let (bad, error) = try await client.json(.post, "/api/v1/vacancies/print", #"{"printer": "fax"}"#)
+                #expect(bad.status == .badRequest && error.error["field"] as? String == "printer")
+            }
+        }
+    }
+
     @Test("printing again: only a waiting ticket, a known id, a well-formed id")
     func reprintRules() async throws {
         try await lab.exclusively { lab in

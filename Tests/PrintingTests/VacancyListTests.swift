@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import KioskTestSupport
 import Printing
 import Testing
 
@@ -58,31 +59,6 @@ struct VacancyListTests {
         let output = try VacancyListRenderer().render(Self.list(0))
         #expect(output.pages == 1)
         #expect(try PDFText.extract(output.pdf).contains("Тохирох ажлын байр олдсонгүй."))
-    }
-}
-
-/// poppler-utils, the reader the tests trust to say what a PDF holds.
-enum PDFText {
-    static func extract(_ pdf: Data) throws -> String { try run("pdftotext", pdf, before: ["-layout"], after: ["-"]) }
-
-    static func fonts(_ pdf: Data) throws -> [String] {
-        try run("pdffonts", pdf).split(separator: "\n").map(String.init)
-    }
-
-    /// Runs `tool before… FILE after…` on a temporary copy of `pdf` and returns its output.
-    static func run(_ tool: String, _ pdf: Data, before: [String] = [], after: [String] = []) throws -> String {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-\(UUID()).pdf")
-        try pdf.write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
-        process.arguments = before + [file.path] + after
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self)
     }
 }
 
