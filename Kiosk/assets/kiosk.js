@@ -590,6 +590,16 @@
       .forEach(function (el) { el.textContent = ""; });
     location.replace("/kiosk");
   }
+  // Vacancies: the search for anyone, the matches for a person just registered or identified.
+  // The page is replaced (no history entry), as at reset.
+  function toVacancies(registrationId) {
+    var target = "/kiosk/" + lang + "/vacancies" + (registrationId ? "?for=" + registrationId : "");
+    state = null;
+    location.replace(target);
+  }
+  $("find-jobs").addEventListener("click", function () { toVacancies(null); });
+  $("known-jobs").addEventListener("click", function () { toVacancies(state.known.id); });
+  $("done-jobs").addEventListener("click", function () { toVacancies(state.registrationId); });
   $("finish").addEventListener("click", reset);
   $("known-finish").addEventListener("click", reset);
   $("done-finish").addEventListener("click", reset);

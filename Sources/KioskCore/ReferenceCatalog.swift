@@ -18,6 +18,8 @@ public struct ReferenceCatalog: Sendable {
 
     public var version: String { data.version }
     public var topLevelUnits: [AdminUnit] { data.adminUnits.filter { $0.parentCode == nil } }
+    /// ISCO-08 major groups (one digit), in code order.
+    public var majorGroups: [Occupation] { data.occupations.filter(\.isMajorGroup).sorted { $0.code < $1.code } }
     public var educationLevels: [EducationLevel] { data.educationLevels.sorted { $0.rank < $1.rank } }
 
     public func adminUnit(_ code: String) -> AdminUnit? { unitsByCode[code] }

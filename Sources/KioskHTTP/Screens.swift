@@ -21,6 +21,9 @@ struct Screens: Sendable {
         router.get("/kiosk/:lang/register") { request, context in
             try register(request, language: try language(context.parameters.require("lang")))
         }
+        router.get("/kiosk/:lang/vacancies") { request, context in
+            try vacancies(request, language: try language(context.parameters.require("lang")))
+        }
         router.get("/display") { request, _ in try display(request) }
         router.get("/staff") { request, _ in try await staff(request) }
         router.get("/t/:id") { request, context in try await ticketStatus(request, id: context.parameters.require("id"))
@@ -121,6 +124,39 @@ struct Screens: Sendable {
         return try html(render(context, "register"))
     }
 
+    /// Vacancy search, detail and printing; with `?for=ID` (a registration the kiosk has just
+    /// made or identified) the person's matches come first.
+    func vacancies(_ request: Request, language: Language) throws -> Response {
+        let locales = environment.locales
+        let display = accessibility(of: request)
+        let catalog = environment.catalog
+        let person = request.uri.queryParameters.get("for").flatMap { UUID(uuidString: String($0)) }
+        let context: [String: Any] = [
+            "lang": language.rawValue,
+            "t": locales.templateContext(language),
+            "officeName": environment.office.name[language],
+            "bodyClasses": display.bodyClasses,
+            "contrast": display.contrast,
+            "largeText": display.largeText,
+            "idleSeconds": environment.settings.idleSeconds,
+            "person": person?.uuidString.lowercased() ?? "",
+            "hasPrinter": environment.printer != nil,
+            "strings": locales.json(subtree: "vacancies", language),
+            "aimags": catalog.topLevelUnits.map { ["code": $0.code, "name": $0.name[language]] },
+            "groups": catalog.majorGroups.map { ["code": $0.code, "name": $0.name[language]] },
+            "hours": VacancyQuery.hoursValues.sorted().map {
+                ["code": $0, "name": locales.text("vacancies.hours.\($0)", language)]
+            },
+            "educationNames": scriptJSON(
+                Dictionary(
+                    catalog.educationLevels.map { ($0.code, $0.name[language]) }, uniquingKeysWith: { a, _ in a })
+            ) ?? "{}",
+            "keyboardRows": Keyboard.rows(language),
+            "latinRows": Keyboard.latinRows.map { row in ["keys": row.map { ["key": $0] }] },
+        ]
+        return try html(render(context, "vacancies"))
+    }
+
     func display(_ request: Request) throws -> Response {
         let office = environment.office
         let context: [String: Any] = [
@@ -155,6 +191,8 @@ struct Screens: Sendable {
             "consoleStrings": environment.locales.json(subtree: "console", language),
             "queueErrorStrings": environment.locales.json(subtree: "errors", language),
             "servicesJSON": servicesJSON(language),
+            "aimags": environment.catalog.topLevelUnits.map { ["code": $0.code, "name": $0.name[language]] },
+            "officeUnit": office.adminUnitCode,
         ]
         return try html(render(context, "staff"))
     }
@@ -228,6 +266,12 @@ enum Keyboard {
         ["Я", "Ч", "Ё", "С", "М", "И", "Т", "Ь", "В", "Ю", "Щ"],
     ]
     static let digits = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"]
+    /// For searching English titles.
+    static let latinRows: [[String]] = [
+        ["Q", "W", "E", "R", "T", "Y", "U", "I", "O", "P"],
+        ["A", "S", "D", "F", "G", "H", "J", "K", "L"],
+        ["Z", "X", "C", "V", "B", "N", "M"],
+    ]
 
     static func rows(_ language: Language) -> [[String: Any]] {
         ([digits] + letterRows).map { row in ["keys": row.map { ["key": $0] }] }

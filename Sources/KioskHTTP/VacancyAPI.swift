@@ -34,6 +34,17 @@ struct VacancyAPI {
         let page: Int
         let pageSize: Int
         let vacancies: [Vacancy]
+        /// Names of the places on the page, by unit code, for the screen.
+        let places: [String: LocalizedText]
+    }
+
+    /// Names of the aimags, districts, soums and khoroos of `vacancies`.
+    func places(_ vacancies: [Vacancy]) -> [String: LocalizedText] {
+        var names: [String: LocalizedText] = [:]
+        for code in vacancies.flatMap({ [$0.aimagCode, $0.soumCode].compactMap { $0 } }) {
+            if let unit = environment.catalog.adminUnit(code) { names[code] = unit.name }
+        }
+        return names
     }
 
     struct ReasonView: Encodable {
@@ -52,6 +63,7 @@ struct VacancyAPI {
         let page: Int
         let pageSize: Int
         let matches: [MatchView]
+        let places: [String: LocalizedText]
     }
 
     func reasonView(_ reason: MatchReason) -> ReasonView {
@@ -77,7 +89,7 @@ struct VacancyAPI {
             total: page.total, page: number, pageSize: pageSize,
             matches: page.matches.map {
                 MatchView(vacancy: $0.vacancy, score: $0.match.score, reasons: $0.match.reasons.map(reasonView))
-            })
+            }, places: places(page.matches.map(\.vacancy)))
     }
 
     // MARK: - Search and detail
@@ -119,7 +131,9 @@ struct VacancyAPI {
         let query = try query(Self.parameters(request))
         let found = try await catalog().search(query, today: today)
         return try JSON.response(
-            PageView(total: found.total, page: query.page, pageSize: query.pageSize, vacancies: found.vacancies))
+            PageView(
+                total: found.total, page: query.page, pageSize: query.pageSize, vacancies: found.vacancies,
+                places: places(found.vacancies)))
     }
 
     func detail(_ reference: String) async throws -> Response {
