@@ -119,6 +119,23 @@ struct VacancyAPI {
         return query
     }
 
+    /// `q=%D0%B6+x&aimag=UB-SB` as the browser's URLSearchParams writes it (`+` for a space);
+    /// nil when a part is not well-formed percent-encoding.
+    static func formDecoded(_ text: String) -> [String: String]? {
+        var parameters: [String: String] = [:]
+        for pair in text.split(separator: "&") where !pair.isEmpty {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decoded(_ part: Substring) -> String? {
+                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+            }
+            guard let name = decoded(parts[0]), let value = parts.count > 1 ? decoded(parts[1]) : "" else {
+                return nil
+            }
+            parameters[name] = value
+        }
+        return parameters
+    }
+
     static func parameters(_ request: Request) -> [String: String] {
         var parameters: [String: String] = [:]
         for (name, value) in request.uri.queryParameters { parameters[String(name)] = String(value) }
@@ -315,9 +332,8 @@ struct VacancyAPI {
             filters = [locales.text("vacancies.list.forYou", language)]
             forPerson = true
         } else {
-            var parameters: [String: String] = [:]
-            for item in URLComponents(string: "?" + (body.search ?? ""))?.queryItems ?? [] {
-                parameters[item.name] = item.value ?? ""
+            guard var parameters = Self.formDecoded(body.search ?? "") else {
+                throw invalid("search: a query string (q=…&aimag=…)")
             }
             parameters["page"] = nil
             parameters["pageSize"] = nil

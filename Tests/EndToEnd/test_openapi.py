@@ -148,6 +148,19 @@ def test_queue_answers_match_the_document(kiosk):
     cases.append(("/api/v1/vacancies", "GET", *call(base, "GET", "/api/v1/vacancies?q=%D0%B6%D0%BE%D0%BB%D0%BE%D0%BE%D1%87")))
     cases.append(("/api/v1/vacancies", "GET", *call(base, "GET", "/api/v1/vacancies?pageSize=500")))
     cases.append(("/api/v1/vacancies/{reference}", "GET", *call(base, "GET", "/api/v1/vacancies/V-0")))
+    cases.append(("/api/v1/vacancies/print", "POST", *call(base, "POST", "/api/v1/vacancies/print",
+                                                          {"printer": "a4", "search": "q=жолооч"})))
+    cases.append(("/api/v1/vacancies/print", "POST", *call(base, "POST", "/api/v1/vacancies/print",
+                                                          {"printer": "fax"})))
+    _, person = call(base, "POST", "/api/v1/registrations", registration_form(registry_number(4242)))
+    cases.append(("/api/v1/registrations/{id}/matches", "GET",
+                  *call(base, "GET", f"/api/v1/registrations/{person['id']}/matches")))
+    cases.append(("/api/v1/registrations/{id}/matches", "GET",
+                  *call(base, "GET", "/api/v1/registrations/01930000-0000-7000-8000-000000000000/matches")))
+    cases.append(("/api/v1/staff/matches", "GET", *call(base, "GET", "/api/v1/staff/matches?registryNumber=x")))
+    cases.append(("/api/v1/staff/matches", "GET", *staff("GET", f"/api/v1/staff/matches?registrationId={person['id']}")))
+    cases.append(("/api/v1/referrals", "POST", *staff("POST", "/api/v1/referrals",
+                                                      {"registrationId": person["id"], "vacancyReference": "V-0"})))
     cases.append(("/api/v1/display/voices", "GET", *call(base, "GET", "/api/v1/display/voices")))
     statuses = set()
     for template, method, status, body in cases:

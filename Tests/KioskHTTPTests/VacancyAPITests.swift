@@ -3,6 +3,7 @@ import GRDB
 import HTTPTypes
 import HummingbirdTesting
 import KioskCore
+@testable import KioskHTTP
 import KioskStore
 import KioskTestSupport
 import Testing
@@ -53,6 +54,15 @@ import Testing
             let (detail, truck) = try await client.json(.get, "/api/v1/vacancies/V-TRUCK")
             #expect(detail.status == .ok && truck["wageMax"] as? Int == 2_200_000)
         }
+    }
+
+    @Test func printedSearchesAreReadAsTheBrowserWritesThem() {
+        #expect(
+            VacancyAPI.formDecoded("q=%D0%B3%D0%B0%D1%80+%D0%B1%D0%B0%D0%B3%D0%B0%D0%B6&aimag=UB-SB&x")
+                == ["q": "гар багаж", "aimag": "UB-SB", "x": ""])
+        #expect(VacancyAPI.formDecoded("q=жолооч") == ["q": "жолооч"])
+        #expect(VacancyAPI.formDecoded("q=%E0%A4") == nil)
+        #expect(VacancyAPI.formDecoded("") == [:])
     }
 
     @Test func aRegisteredPersonSeesRankedMatchesWithReasonsInBothLanguages() async throws {
