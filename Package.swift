@@ -206,6 +206,13 @@ let package = Package(
             path: "Benchmarks/SyncBench",
             swiftSettings: swiftSettings
         ),
+        // `Benchmarks/run.sh`: vacancy search, matches and the printed A4 list (issue 7).
+        .executableTarget(
+            name: "vacancy-bench",
+            dependencies: ["KioskCore", "KioskStore", "KioskTestSupport"],
+            path: "Benchmarks/VacancyBench",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "KioskTestSupport",
             dependencies: [

@@ -11,6 +11,7 @@ swift build -c release --product kiosk --scratch-path .build-release
 swift build -c release --product print-bench --scratch-path .build-release
 swift build -c release --product usb-bench --scratch-path .build-release
 swift build -c release --product sync-bench --scratch-path .build-release
+swift build -c release --product vacancy-bench --scratch-path .build-release
 # Registration figures (issue 2), a simulated office day through the queue API (issue 3),
 # printing (issue 4: rendering, then tickets through a private cupsd to the ESC/POS emulator;
 # needs the test tools of Provisioning/dev.sh test: cups-daemon, cups-ipp-utils, .venv-emupos).
@@ -22,4 +23,7 @@ umockdev-wrapper .build-release/release/usb-bench
 # LMIS sync (issue 6): backlog upload, vacancy download, 300 kiosks at once, on a private
 # PostgreSQL 15 (needs postgresql-15 from Provisioning/dev.sh test).
 .build-release/release/sync-bench
+# Vacancies (issue 7): search and matches on 50,000 vacancies, and the 500-row A4 list through the
+# release kiosk, a private cupsd and ippeveprinter.
+.build-release/release/vacancy-bench
 exec /usr/bin/python3 Benchmarks/printing.py

@@ -22,6 +22,8 @@ public struct KioskServer: Sendable {
     let fingerprintLifecycle: FingerprintLifecycle?
     /// Uploads the outbox and downloads vacancies and reference data while the kiosk serves.
     public let sync: LMISSyncService
+    /// Open vacancies; their facts are loaded again in the background when a sync changed them.
+    let vacancies: SQLiteVacancyCatalog
 
     public init(configuration: KioskConfiguration, logger: Logger) async throws {
         self.configuration = configuration
@@ -68,6 +70,8 @@ public struct KioskServer: Sendable {
             interval: .seconds(configuration.syncInterval), logger: logger)
         self.sync = sync
 
+        let vacancies = SQLiteVacancyCatalog(database: database)
+        self.vacancies = vacancies
         let environment = KioskHTTPEnvironment(
             office: office,
             registrations: SQLiteRegistrationRepository(database: database, officeCode: office.code),
@@ -87,7 +91,7 @@ public struct KioskServer: Sendable {
             healthCheck: { await database.isUsable() },
             syncStatus: { try? await sync.status() },
             requestSync: { sync.nudge() },
-            vacancies: SQLiteVacancyCatalog(database: database),
+            vacancies: vacancies,
             referrals: SQLiteReferralRepository(database: database, officeCode: office.code))
         let router = try await KioskRouter.build(environment)
         application = Application(
@@ -200,7 +204,7 @@ public struct KioskServer: Sendable {
             configuration: .init(
                 services: [
                     .init(service: application), .init(service: PrinterMonitor(printing: printing)),
-                    .init(service: sync),
+                    .init(service: sync), .init(service: VacancyWarmer(catalog: vacancies)),
                 ]
                     + (fingerprintLifecycle.map { [.init(service: $0)] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -241,6 +245,21 @@ struct PrinterMonitor: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             await printing.monitor(every: .seconds(5))
+        }
+    }
+}
+
+/// Loads the vacancies' facts as soon as they change (a sync round, `kiosk sync now`), so that
+/// the next visitor's search does not wait for it.
+struct VacancyWarmer: Service {
+    let catalog: SQLiteVacancyCatalog
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await catalog.refresh()
+                try? await Task.sleep(for: .seconds(5))
+            }
         }
     }
 }

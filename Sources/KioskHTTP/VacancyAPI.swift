@@ -339,15 +339,10 @@ struct VacancyAPI {
             parameters["pageSize"] = nil
             var query = try query(parameters)
             filters = worded(query, language)
-            var page = 1
-            query.pageSize = 50
-            while vacancies.count < limit {
-                query.page = page
-                let found = try await catalog().search(query, today: today)
-                vacancies += found.vacancies.prefix(limit - vacancies.count)
-                if found.vacancies.count < query.pageSize { break }
-                page += 1
-            }
+            // One page as long as the list (the screen's limit of 50 is for screens).
+            query.page = 1
+            query.pageSize = limit
+            vacancies = try await catalog().search(query, today: today).vacancies
         }
         let outcome: PrintOutcome
         switch role {
@@ -411,15 +406,16 @@ struct VacancyAPI {
         return parts.joined(separator: ", ")
     }
 
-    /// `1 200 000 ₮`: thousands apart by thin spaces' plain cousin, as Mongolian print does.
+    /// `1 200 000 ₮`, thousands apart as Mongolian print has them; the spaces do not break, so a
+    /// wrapped line never splits an amount.
     static func tugrik(_ amount: Int) -> String {
         let digits = Array(String(amount))
         var text = ""
         for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { text.append(" ") }
+            if index > 0 && (digits.count - index) % 3 == 0 { text.append("\u{00A0}") }
             text.append(digit)
         }
-        return text + " ₮"
+        return text + "\u{00A0}₮"
     }
 
     func wage(_ vacancy: Vacancy, _ language: Language) -> String {

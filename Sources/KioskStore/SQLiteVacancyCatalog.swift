@@ -24,6 +24,7 @@ public final class SQLiteVacancyCatalog: VacancyCatalog {
         let facts: [VacancyFacts]
         let position: [Int64: Int]
         let byReference: [String: Int]
+        let skills: SkillIndex
     }
 
     func facts(_ db: Database) throws -> Facts {
@@ -59,9 +60,15 @@ public final class SQLiteVacancyCatalog: VacancyCatalog {
             byReference[facts[index].reference] = index
         }
         let fresh = Facts(
-            version: version, rowids: rowids, facts: facts, position: position, byReference: byReference)
+            version: version, rowids: rowids, facts: facts, position: position, byReference: byReference,
+            skills: SkillIndex(facts))
         loaded.withLock { $0 = fresh }
         return fresh
+    }
+
+    /// Loads the facts now if the vacancies changed since they were last loaded.
+    public func refresh() async throws {
+        _ = try await database.writer.read { db in try self.facts(db) }
     }
 
     public func search(_ query: VacancyQuery, today: CivilDate) async throws -> VacancyPage {
@@ -124,7 +131,7 @@ public final class SQLiteVacancyCatalog: VacancyCatalog {
     ) async throws -> MatchPage {
         try await database.writer.read { db in
             let all = try self.facts(db)
-            let ranked = matcher.rank(profile, all.facts, today: today.description)
+            let ranked = matcher.rank(profile, all.facts, index: all.skills, today: today.description)
             let start = min(ranked.count, max(0, page - 1) * pageSize)
             let slice = Array(ranked[start..<min(ranked.count, start + pageSize)])
             let rowids = slice.compactMap { all.byReference[$0.reference].map { all.rowids[$0] } }

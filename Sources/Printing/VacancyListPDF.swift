@@ -101,16 +101,21 @@ public final class VacancyListRenderer {
             """
     }
 
+    /// Three lines a vacancy (more when one wraps): the title with the code to quote, where and
+    /// on what terms, how to apply.
     private func markup(_ entry: VacancyList.Entry, _ labels: VacancyList.Labels) -> String {
         var lines = [
-            "<span size=\"12pt\" weight=\"bold\">\(escape(entry.title))</span>",
-            "\(escape(labels.employer)): <b>\(escape(entry.employer))</b> · \(escape(labels.location)): \(escape(entry.location))",
+            "<span size=\"12pt\" weight=\"bold\">\(escape(entry.title))</span>   "
+                + "\(escape(labels.reference)): <tt><b>\(escape(entry.reference))</b></tt>"
         ]
-        var terms = ["\(escape(labels.hours)): \(escape(entry.hours))"]
-        if !entry.wage.isEmpty { terms.insert("\(escape(labels.wage)): \(escape(entry.wage))", at: 0) }
+        var terms = [
+            "\(escape(labels.employer)): <b>\(escape(entry.employer))</b>",
+            "\(escape(labels.location)): \(escape(entry.location))",
+        ]
+        if !entry.wage.isEmpty { terms.append("\(escape(labels.wage)): \(escape(entry.wage))") }
+        terms.append("\(escape(labels.hours)): \(escape(entry.hours))")
         lines.append(terms.joined(separator: " · "))
         if !entry.howToApply.isEmpty { lines.append("\(escape(labels.howToApply)): \(escape(entry.howToApply))") }
-        lines.append("\(escape(labels.reference)): <tt><b>\(escape(entry.reference))</b></tt>")
         return lines.joined(separator: "\n")
     }
 

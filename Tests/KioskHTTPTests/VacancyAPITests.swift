@@ -3,10 +3,11 @@ import GRDB
 import HTTPTypes
 import HummingbirdTesting
 import KioskCore
-@testable import KioskHTTP
 import KioskStore
 import KioskTestSupport
 import Testing
+
+@testable import KioskHTTP
 
 /// Vacancy search, detail, a person's matches and staff referrals over HTTP (printing is in
 /// `PrintAPITests`, at the lab's printers).

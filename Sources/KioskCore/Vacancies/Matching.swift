@@ -147,24 +147,35 @@ public struct JobMatcher: Sendable {
         self.init(educationRanks: Dictionary(reference.educationLevels.map { ($0.code, $0.rank) }) { a, _ in a })
     }
 
-    /// A profile prepared once for matching against many vacancies.
+    /// A profile prepared once against a `SkillIndex`, for matching against many vacancies.
     public struct Prepared: Sendable {
         let profile: JobseekerProfile
-        let skills: [[Substring]]
         let educationRank: Int?
+        /// Per skill of the person, per word: the index's words it meets.
+        let wordMatches: [[Set<Int32>]]
+        /// Per skill of the person: every index word any of its words meets.
+        let skillMatches: [Set<Int32>]
     }
 
-    public func prepare(_ profile: JobseekerProfile) -> Prepared {
-        Prepared(
-            profile: profile, skills: profile.skills.map(Self.words),
-            educationRank: educationRanks[profile.educationCode])
+    public func prepare(_ profile: JobseekerProfile, index: SkillIndex) -> Prepared {
+        let wordMatches = profile.skills.map { skill in
+            Self.words(skill).map { word in
+                Set(index.words.indices.lazy.filter { Self.meets(word, index.words[$0]) }.map { Int32($0) })
+            }
+        }
+        return Prepared(
+            profile: profile, educationRank: educationRanks[profile.educationCode], wordMatches: wordMatches,
+            skillMatches: wordMatches.map { $0.reduce(into: Set<Int32>()) { $0.formUnion($1) } })
     }
 
+    /// Matches one vacancy (its skills indexed on their own).
     public func match(_ profile: JobseekerProfile, _ vacancy: VacancyFacts) -> VacancyMatch? {
-        match(prepare(profile), vacancy)
+        let index = SkillIndex([vacancy])
+        return match(prepare(profile, index: index), vacancy, skills: index.vacancySkills[0])
     }
 
-    public func match(_ prepared: Prepared, _ vacancy: VacancyFacts) -> VacancyMatch? {
+    /// `skills`: the vacancy's listed skills as the index's word numbers.
+    public func match(_ prepared: Prepared, _ vacancy: VacancyFacts, skills: [[Int32]]) -> VacancyMatch? {
         let profile = prepared.profile
         if let required = vacancy.education, let needed = educationRanks[required], let has = prepared.educationRank,
             has < needed
@@ -175,13 +186,13 @@ public struct JobMatcher: Sendable {
 
         var occupationPoints = 0
         for code in profile.occupationCodes where !code.isEmpty {
-            let shared = zip(code, vacancy.iscoCode).prefix { $0 == $1 }.count
+            let shared = zip(code.utf8, vacancy.iscoCode.utf8).prefix { $0 == $1 }.count
             let points =
                 switch shared {
-                case code.count where code.count >= 2: 25  // the vacancy is within the person's group
+                case code.utf8.count where code.utf8.count >= 2: 25  // the vacancy is within the person's group
                 case 4...: 25
                 case 3: 15
-                case 1 where code.count == 1: 8
+                case 1 where code.utf8.count == 1: 8
                 case 2: 8
                 default: 0
                 }
@@ -190,17 +201,22 @@ public struct JobMatcher: Sendable {
 
         var reasons: [MatchReason] = []
         var score: Int
-        if vacancy.skills.isEmpty {
+        if skills.isEmpty {
             guard occupationPoints > 0 else { return nil }
             score = 25
         } else {
-            let matched = vacancy.skills.count { listed in
-                let wanted = Self.words(listed)
-                return prepared.skills.contains { Self.meets($0, wanted) }
+            let matched = skills.count { listed in
+                prepared.skillMatches.indices.contains { person in
+                    // Every word of the listed skill meets a word of the person's skill, or the
+                    // other way round.
+                    (!listed.isEmpty && listed.allSatisfy { prepared.skillMatches[person].contains($0) })
+                        || (!prepared.wordMatches[person].isEmpty
+                            && prepared.wordMatches[person].allSatisfy { met in listed.contains { met.contains($0) } })
+                }
             }
-            guard matched >= 1, matched * 2 >= vacancy.skills.count else { return nil }
-            score = 50 * matched / vacancy.skills.count
-            reasons.append(.skills(matched: matched, required: vacancy.skills.count))
+            guard matched >= 1, matched * 2 >= skills.count else { return nil }
+            score = 50 * matched / skills.count
+            reasons.append(.skills(matched: matched, required: skills.count))
         }
         if occupationPoints == 25 {
             reasons.insert(.yourOccupation, at: 0)
@@ -227,13 +243,18 @@ public struct JobMatcher: Sendable {
     }
 
     /// The person's matches among `vacancies` open on `today`, best first.
-    public func rank(_ profile: JobseekerProfile, _ vacancies: some Sequence<VacancyFacts>, today: String)
+    public func rank(_ profile: JobseekerProfile, _ vacancies: [VacancyFacts], today: String) -> [VacancyMatch] {
+        rank(profile, vacancies, index: SkillIndex(vacancies), today: today)
+    }
+
+    /// The same, with the vacancies' skills indexed beforehand (`index` built from `vacancies`).
+    public func rank(_ profile: JobseekerProfile, _ vacancies: [VacancyFacts], index: SkillIndex, today: String)
         -> [VacancyMatch]
     {
-        let prepared = prepare(profile)
+        let prepared = prepare(profile, index: index)
         var matches: [VacancyMatch] = []
-        for vacancy in vacancies where vacancy.closesOn >= today {
-            if let match = match(prepared, vacancy) { matches.append(match) }
+        for (position, vacancy) in vacancies.enumerated() where vacancy.closesOn >= today {
+            if let match = match(prepared, vacancy, skills: index.vacancySkills[position]) { matches.append(match) }
         }
         matches.sort {
             if $0.score != $1.score { return $0.score > $1.score }
@@ -248,17 +269,38 @@ public struct JobMatcher: Sendable {
         Substring(text.lowercased()).split { !($0.isLetter || $0.isNumber) }
     }
 
-    /// Whether every word of `a` begins a word of `b` or the other way round (see above).
-    static func meets(_ a: [Substring], _ b: [Substring]) -> Bool {
-        func covered(_ small: [Substring], by large: [Substring]) -> Bool {
-            !small.isEmpty
-                && small.allSatisfy { word in
-                    large.contains { other in
-                        word == other
-                            || (min(word.count, other.count) >= 4 && (other.hasPrefix(word) || word.hasPrefix(other)))
-                    }
+    /// Whether two words meet: equal, or one begins the other and the shorter has four letters
+    /// or more.
+    static func meets(_ a: some StringProtocol, _ b: some StringProtocol) -> Bool {
+        if a == b { return true }
+        let shorter = min(a.count, b.count)
+        return shorter >= 4 && (a.hasPrefix(b) || b.hasPrefix(a))
+    }
+}
+
+/// The skills of many vacancies as numbered words, built once (when the kiosk loads its
+/// vacancies) so that ranking compares numbers, not text.
+public struct SkillIndex: Sendable {
+    /// Every distinct lower-case word of the vacancies' skills.
+    public let words: [String]
+    /// Per vacancy, per listed skill, its words' numbers.
+    public let vacancySkills: [[[Int32]]]
+
+    public init(_ vacancies: [VacancyFacts]) {
+        var numbers: [String: Int32] = [:]
+        var words: [String] = []
+        vacancySkills = vacancies.map { vacancy in
+            vacancy.skills.map { skill in
+                JobMatcher.words(skill).map { word in
+                    let text = String(word)
+                    if let number = numbers[text] { return number }
+                    let number = Int32(words.count)
+                    numbers[text] = number
+                    words.append(text)
+                    return number
                 }
+            }
         }
-        return covered(a, by: b) || covered(b, by: a)
+        self.words = words
     }
 }
