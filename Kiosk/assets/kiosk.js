@@ -20,7 +20,7 @@
     current: "service",
     service: null,         // {code, requires} when the visitor came for a ticket
     priority: null,
-    form: { skills: [], experienceYears: 0, language: lang },
+    form: { skills: [], licences: [], experienceYears: 0, language: lang },
     known: null,           // {id, reference, displayName, maskedPhone} when the person is registered already
     birthDate: null,
     sex: null,
@@ -186,6 +186,7 @@
       if (input && typeof value === "string") { input.value = value; }
     });
     renderSkills();
+    renderLicences();
     $("experience-value").textContent = String(state.form.experienceYears || 0);
     markChoice("educationCode", state.form.educationCode);
     markChoice("status", state.form.status);
@@ -390,6 +391,9 @@
     set("education", state.labels.educationCode);
     set("occupation", f.occupationCode ? state.labels.occupationCode : section("occupation").querySelector(".none-option").textContent);
     set("skills", (f.skills || []).join(", "));
+    set("licences", (f.licences || []).map(function (code) {
+      return document.querySelector('[data-licence="' + code + '"]').getAttribute("aria-label");
+    }).join(", "));
     set("experience", String(f.experienceYears || 0));
     set("desiredJob", [state.labels.desiredOccupationCode, f.desiredJob].filter(Boolean).join(" — "));
     set("disability", [state.labels.hasDisability, f.hasDisability ? f.disabilityDetail : ""].filter(Boolean).join(" — "));
@@ -471,6 +475,24 @@
   }
 
   // ---------- skills ----------
+  // ---------- licences: toggles ----------
+  function renderLicences() {
+    document.querySelectorAll(".licence-option").forEach(function (button) {
+      var on = (state.form.licences || []).indexOf(button.getAttribute("data-licence")) >= 0;
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+  }
+  document.querySelectorAll(".licence-option").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var code = button.getAttribute("data-licence");
+      var list = state.form.licences || [];
+      state.form.licences = list.indexOf(code) >= 0
+        ? list.filter(function (c) { return c !== code; })
+        : list.concat([code]);
+      renderLicences();
+    });
+  });
+
   function renderSkills() {
     var list = $("skill-list");
     list.textContent = "";

@@ -44,6 +44,8 @@ public enum RegistrationField: String, CaseIterable, Sendable, Codable {
     case educationCode
     case occupationCode
     case skills
+    /// Licence codes the person holds (`driving-c`), from `Licence.codes`.
+    case licences
     case experienceYears
     case desiredOccupationCode
     case desiredJob

@@ -44,6 +44,8 @@ public struct RegistrationDetails: Hashable, Sendable, Codable {
     public var educationCode: String
     public var occupationCode: String?
     public var skills: [String]
+    /// Licences the person holds (`Licence.codes`): a must-have for some vacancies.
+    public var licences: [String]
     public var experienceYears: Int
     public var desiredOccupationCode: String
     public var desiredJob: String?
@@ -56,7 +58,8 @@ public struct RegistrationDetails: Hashable, Sendable, Codable {
     public init(
         registryNumber: RegistryNumber, familyName: String, givenName: String, birthDate: CivilDate, sex: Sex,
         phone: PhoneNumber, address: Address, educationCode: String, occupationCode: String?, skills: [String],
-        experienceYears: Int, desiredOccupationCode: String, desiredJob: String?, hasDisability: Bool,
+        licences: [String] = [], experienceYears: Int, desiredOccupationCode: String, desiredJob: String?,
+        hasDisability: Bool,
         disabilityDetail: String?, status: JobseekerStatus, consent: Consent, language: Language
     ) {
         self.registryNumber = registryNumber
@@ -69,6 +72,7 @@ public struct RegistrationDetails: Hashable, Sendable, Codable {
         self.educationCode = educationCode
         self.occupationCode = occupationCode
         self.skills = skills
+        self.licences = licences
         self.experienceYears = experienceYears
         self.desiredOccupationCode = desiredOccupationCode
         self.desiredJob = desiredJob
@@ -84,6 +88,11 @@ public struct RegistrationDetails: Hashable, Sendable, Codable {
         guard let initial = familyName.first else { return givenName }
         return "\(initial). \(givenName)"
     }
+}
+
+/// Licences a registration records: the Mongolian driving licence categories.
+public enum Licence {
+    public static let codes = ["driving-a", "driving-b", "driving-c", "driving-d", "driving-e", "driving-m"]
 }
 
 /// A stored registration.

@@ -12,6 +12,7 @@ public struct RegistrationForm: Sendable, Codable, Equatable {
     public var educationCode: String?
     public var occupationCode: String?
     public var skills: [String]?
+    public var licences: [String]?
     public var experienceYears: Int?
     public var desiredOccupationCode: String?
     public var desiredJob: String?
@@ -109,6 +110,11 @@ public struct RegistrationValidator: Sendable {
         }
         if skills.count > Self.maxSkills { fail(.skills, .tooMany) }
 
+        var licences: [String] = []
+        for code in form.licences ?? [] where !licences.contains(code) {
+            if Licence.codes.contains(code) { licences.append(code) } else { fail(.licences, .unknownCode) }
+        }
+
         var experience = 0
         if let years = form.experienceYears {
             if !(0...Self.maxExperienceYears).contains(years) {
@@ -159,7 +165,7 @@ public struct RegistrationValidator: Sendable {
             RegistrationDetails(
                 registryNumber: registry, familyName: familyName, givenName: givenName,
                 birthDate: registry.birthDate, sex: registry.sex, phone: phone, address: address,
-                educationCode: education, occupationCode: occupation, skills: skills,
+                educationCode: education, occupationCode: occupation, skills: skills, licences: licences,
                 experienceYears: experience, desiredOccupationCode: desired, desiredJob: desiredJob,
                 hasDisability: hasDisability, disabilityDetail: disabilityDetail, status: status,
                 consent: Consent(textVersion: consentTextVersion, acceptedAt: now), language: language

@@ -20,6 +20,8 @@ public struct RegistrationSnapshot: Codable, Sendable, Equatable {
     public let educationCode: String
     public let occupationCode: String?
     public let skills: [String]
+    /// Absent in snapshots written before licences were recorded.
+    public let licences: [String]?
     public let experienceYears: Int
     public let desiredOccupationCode: String
     public let desiredJob: String?
@@ -49,6 +51,7 @@ public struct RegistrationSnapshot: Codable, Sendable, Equatable {
         educationCode = d.educationCode
         occupationCode = d.occupationCode
         skills = d.skills
+        licences = d.licences
         experienceYears = d.experienceYears
         desiredOccupationCode = d.desiredOccupationCode
         desiredJob = d.desiredJob

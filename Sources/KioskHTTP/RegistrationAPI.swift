@@ -120,6 +120,7 @@ struct RegistrationAPI: Sendable {
         prefill.educationCode = d.educationCode
         prefill.occupationCode = d.occupationCode
         prefill.skills = d.skills
+        prefill.licences = d.licences
         prefill.experienceYears = d.experienceYears
         prefill.desiredOccupationCode = d.desiredOccupationCode
         prefill.desiredJob = d.desiredJob

@@ -111,6 +111,12 @@ struct Screens: Sendable {
                 ["code": $0.rawValue, "name": locales.text("status.\($0.rawValue)", language)]
             },
             "keyboardRows": Keyboard.rows(language),
+            "licences": Licence.codes.map { code in
+                [
+                    "code": code, "letter": code.split(separator: "-").last.map { $0.uppercased() } ?? code,
+                    "name": locales.text("vacancies.licences.\(code)", language),
+                ]
+            },
             "services": environment.services.map { service in
                 [
                     "code": service.code, "name": service.name[language], "requires": service.requiresRegistration,

@@ -351,7 +351,8 @@ public final class AppDatabase: Sendable {
                     CREATE TABLE referral (
                         id TEXT PRIMARY KEY,
                         office_code TEXT NOT NULL,
-                        registration_id TEXT NOT NULL REFERENCES registration (id),
+                        -- Deferred: an update rewrites the registration row within its transaction.
+                        registration_id TEXT NOT NULL REFERENCES registration (id) DEFERRABLE INITIALLY DEFERRED,
                         vacancy_reference TEXT NOT NULL,
                         staff_id TEXT NOT NULL,
                         counter INTEGER NOT NULL,
@@ -360,6 +361,10 @@ public final class AppDatabase: Sendable {
                         UNIQUE (registration_id, vacancy_reference)
                     );
                     """)
+        }
+        migrator.registerMigration("v8: licences of jobseekers") { db in
+            // Comma-separated codes (`driving-c`): must-haves for some vacancies.
+            try db.execute(sql: "ALTER TABLE registration ADD COLUMN licences TEXT NOT NULL DEFAULT ''")
         }
         return migrator
     }()

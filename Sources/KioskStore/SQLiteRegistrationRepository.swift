@@ -92,8 +92,8 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
                 id, reference, office_code, revision, registry_number, family_name, given_name, birth_date, sex,
                 phone, aimag_code, soum_code, education_code, occupation_code, experience_years,
                 desired_occupation_code, desired_job, has_disability, disability_detail, status,
-                consent_text_version, consent_accepted_at, language, created_at, updated_at
-            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                consent_text_version, consent_accepted_at, language, created_at, updated_at, licences
+            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 key(r.id), r.reference, r.officeCode, r.revision, d.registryNumber.value, d.familyName, d.givenName,
@@ -101,7 +101,7 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
                 d.educationCode, d.occupationCode, d.experienceYears, d.desiredOccupationCode, d.desiredJob,
                 d.hasDisability, d.disabilityDetail, d.status.rawValue, d.consent.textVersion,
                 Outbox.utcTimestamp(d.consent.acceptedAt), d.language.rawValue, Outbox.utcTimestamp(r.createdAt),
-                Outbox.utcTimestamp(r.updatedAt),
+                Outbox.utcTimestamp(r.updatedAt), d.licences.joined(separator: ","),
             ])
         for (position, skill) in d.skills.enumerated() {
             try db.run(
@@ -121,6 +121,7 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
             db, sql: "SELECT skill FROM registration_skill WHERE registration_id = ? ORDER BY position", arguments: [id]
         )
         let stored = StoredValueError(id: id)
+        let licences: String = row["licences"]
         let registry = try RegistryNumber(storedValue: row["registry_number"]).orThrow(stored)
         let details = RegistrationDetails(
             registryNumber: registry,
@@ -130,6 +131,7 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
             phone: try (try? PhoneNumber(parsing: row["phone"] as String)).orThrow(stored),
             address: Address(aimagCode: row["aimag_code"], soumCode: row["soum_code"]),
             educationCode: row["education_code"], occupationCode: row["occupation_code"], skills: skills,
+            licences: licences.isEmpty ? [] : licences.split(separator: ",").map(String.init),
             experienceYears: row["experience_years"], desiredOccupationCode: row["desired_occupation_code"],
             desiredJob: row["desired_job"], hasDisability: row["has_disability"],
             disabilityDetail: row["disability_detail"],

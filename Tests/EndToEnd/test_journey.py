@@ -152,6 +152,8 @@ def test_mongolian_registration_by_touch(browser, kiosk, artifacts):
     tap(page, "ЖОЛОО БАРИХ")
     page.click("#skill-add")
     assert page.locator("#skill-list .chip").count() == 2
+    page.click('.licence-option[data-licence="driving-c"]')  # a driving licence, category C
+    assert page.get_attribute('.licence-option[data-licence="driving-c"]', "aria-pressed") == "true"
     shot(page, artifacts, "07-skills")
     next_step(page)
 
@@ -185,7 +187,8 @@ def test_mongolian_registration_by_touch(browser, kiosk, artifacts):
 
     wait_step(page, "review")
     review = page.inner_text("#review")
-    for expected in ["ҮӨ88123157", "1988-12-31", "Эрэгтэй", "Өлзий Сүх-Бат", "88112233", "5-р хороо", "Гагнуур"]:
+    for expected in ["ҮӨ88123157", "1988-12-31", "Эрэгтэй", "Өлзий Сүх-Бат", "88112233", "5-р хороо", "Гагнуур",
+                     "Жолооны үнэмлэх C ангилал"]:
         assert expected in review
     shot(page, artifacts, "09-review")
     next_step(page)
@@ -199,9 +202,11 @@ def test_mongolian_registration_by_touch(browser, kiosk, artifacts):
     with sqlite3.connect(process.data_dir / "kiosk.sqlite") as db:
         row = db.execute(
             "SELECT family_name, given_name, phone, soum_code, education_code, occupation_code, experience_years, "
-            "sex, birth_date, reference, id FROM registration WHERE registry_number = ?", ("ҮӨ88123157",)).fetchone()
+            "sex, birth_date, reference, id, licences FROM registration WHERE registry_number = ?",
+            ("ҮӨ88123157",)).fetchone()
         assert row[:10] == ("Өлзий", "Сүх-Бат", "88112233", "UB-SB-05", "vocational", "83", 6, "male",
                             "1988-12-31", reference)
+        assert row[11] == "driving-c"
         skills = [r[0] for r in db.execute(
             "SELECT skill FROM registration_skill WHERE registration_id = ? ORDER BY position", (row[10],))]
         assert skills == ["Гагнуур", "Жолоо барих"]

@@ -128,7 +128,22 @@ import Testing
             let (_, after) = try await client.staffGet(
                 "/api/v1/staff/matches?registrationId=\(id)", cookie: cookie)
             #expect(after["referred"] as? [String] == ["V-TRUCK"])
-            let (record, audit) = try await app.temp.database.writer.read { db in
+            // The person updates their details (licence D now) and keeps the referral; the bus,
+            // which needs licence D, is a match now.
+            var form = Fixtures.form()
+            form.licences = ["driving-d", "driving-c"]
+            let (updated, _) = try await client.json(.put, "/api/v1/registrations/\(id)", encoded(form))
+            #expect(updated.status == .ok)
+            let (_, later) = try await client.staffGet(
+                "/api/v1/staff/matches?registrationId=\(id)", cookie: cookie)
+            #expect(later["referred"] as? [String] == ["V-TRUCK"])
+            #expect((later["results"] as? [String: Any])?["total"] as? Int == 3)
+            form.licences = ["pilot"]
+            let (refused, problem) = try await client.json(.put, "/api/v1/registrations/\(id)", encoded(form))
+            #expect(refused.status == .unprocessableContent)
+            #expect(
+                (problem.error["fields"] as? [[String: Any]])?.first?["field"] as? String == "licences")
+            let (record, audit) = try app.temp.database.writer.read { db in
                 (
                     try Row.fetchOne(
                         db, sql: "SELECT record_type, payload FROM outbox WHERE record_type = 'referral.recorded'"),

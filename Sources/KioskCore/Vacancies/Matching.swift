@@ -80,7 +80,8 @@ public struct JobseekerProfile: Sendable, Hashable {
     public init(_ details: RegistrationDetails) {
         self.init(
             occupationCodes: [details.desiredOccupationCode] + (details.occupationCode.map { [$0] } ?? []),
-            skills: details.skills, educationCode: details.educationCode, experienceYears: details.experienceYears,
+            skills: details.skills, educationCode: details.educationCode, licences: Set(details.licences),
+            experienceYears: details.experienceYears,
             aimagCode: details.address.aimagCode, soumCode: details.address.soumCode)
     }
 }
