@@ -206,6 +206,18 @@ let package = Package(
             path: "Benchmarks/SyncBench",
             swiftSettings: swiftSettings
         ),
+        // `Benchmarks/run.sh`: a busy office day through the HTTP API (issue 3), Swift clients.
+        .executableTarget(
+            name: "office-day-bench",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            path: "Benchmarks/OfficeDayBench",
+            swiftSettings: swiftSettings
+        ),
         // `Benchmarks/run.sh`: vacancy search, matches and the printed A4 list (issue 7).
         .executableTarget(
             name: "vacancy-bench",

@@ -366,6 +366,12 @@ public final class AppDatabase: Sendable {
             // Comma-separated codes (`driving-c`): must-haves for some vacancies.
             try db.execute(sql: "ALTER TABLE registration ADD COLUMN licences TEXT NOT NULL DEFAULT ''")
         }
+        migrator.registerMigration("v9: recent service times by index") { db in
+            // A ticket's wait estimate reads its service's last 30 finished tickets; without this
+            // it read every ticket the office ever issued.
+            try db.execute(
+                sql: "CREATE INDEX ticket_finished ON ticket (service_code, finished_at) WHERE state = 'finished'")
+        }
         return migrator
     }()
 }

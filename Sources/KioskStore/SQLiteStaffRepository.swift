@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import KioskCore
+import Synchronization
 
 /// Staff accounts, sessions and the audit of sign-ins. The slow PIN check runs outside the
 /// write transaction, so a sign-in never holds up the queue.
@@ -10,6 +11,9 @@ public struct SQLiteStaffRepository: StaffRepository {
     let policy: SignInPolicy
     /// Counters that exist in the office.
     let counters: Set<Int>
+    /// Sessions read in the last few seconds: every staff action checks its session, and a
+    /// database read per action is a round trip the counters feel at rush hour.
+    let recent = SessionCache()
 
     public init(database: AppDatabase, hasher: any PINHasher, policy: SignInPolicy = SignInPolicy(), counters: Set<Int>)
     {
@@ -87,7 +91,8 @@ public struct SQLiteStaffRepository: StaffRepository {
     }
 
     public func session(token: String, at instant: Date) async throws -> StaffSession? {
-        try await database.writer.read { db in
+        if let cached = recent.session(token, at: instant) { return cached }
+        let found = try await database.writer.read { db -> StaffSession? in
             guard
                 let row = try Row.fetchOne(
                     db.cachedStatement(
@@ -102,9 +107,12 @@ public struct SQLiteStaffRepository: StaffRepository {
                 role: StaffRole(rawValue: row["role"]) ?? .staff, counter: row["counter"],
                 expiresAt: try Outbox.parseUTCTimestamp(row["expires_at"]))
         }
+        if let found { recent.keep(found) }
+        return found
     }
 
     public func signOut(token: String, at instant: Date) async throws {
+        recent.forget(token)
         try await database.write { db in
             guard
                 let row = try Row.fetchOne(
@@ -141,4 +149,34 @@ public struct StaffStoreError: Error, Hashable, Sendable, CustomStringConvertibl
     private let code: String
     public static let invalidPIN = Self(code: "invalidPIN")
     public var description: String { code }
+}
+
+/// Staff sessions read from the database in the last `lifetime`, by token. A session ended in
+/// this process is forgotten at once; one ended elsewhere (a technician's command) within the
+/// lifetime.
+final class SessionCache: Sendable {
+    static let lifetime: Duration = .seconds(5)
+    private let entries = Mutex<[String: (session: StaffSession, readAt: ContinuousClock.Instant)]>([:])
+
+    func session(_ token: String, at instant: Date) -> StaffSession? {
+        entries.withLock { entries in
+            guard let entry = entries[token] else { return nil }
+            guard entry.readAt.duration(to: .now) < Self.lifetime, entry.session.expiresAt > instant else {
+                entries[token] = nil
+                return nil
+            }
+            return entry.session
+        }
+    }
+
+    func keep(_ session: StaffSession) {
+        entries.withLock { entries in
+            if entries.count > 1000 { entries.removeAll() }
+            entries[session.token] = (session, .now)
+        }
+    }
+
+    func forget(_ token: String) {
+        _ = entries.withLock { $0.removeValue(forKey: token) }
+    }
 }

@@ -213,7 +213,7 @@ extension PrintLab {
     /// Waits until the lab's cupsd holds no unfinished job and no receipt is still arriving, so
     /// that a job the previous test sent (a reprint it did not wait for) cannot land in the next
     /// test's count. A job still there after 15 s is cancelled.
-    func quiesce() async throws {
+    public func quiesce() async throws {
         let deadline = ContinuousClock.now.advanced(by: .seconds(15))
         while try !Self.run("/usr/bin/lpstat", ["-h", cupsServer, "-o"]).isEmpty {
             if ContinuousClock.now >= deadline {
