@@ -62,7 +62,7 @@
     var parameters = new URLSearchParams();
     var q = $("q").value.trim();
     if (q) { parameters.set("q", q); }
-    [["f-aimag", "aimag"], ["f-occupation", "occupation"], ["f-hours", "hours"], ["f-wage", "minWage"],
+    [["f-aimag", "aimag"], ["f-soum", "soum"], ["f-occupation", "occupation"], ["f-hours", "hours"], ["f-wage", "minWage"],
       ["f-posted", "postedWithinDays"]].forEach(function (pair) {
       var value = $(pair[0]).value;
       if (value) { parameters.set(pair[1], value); }
@@ -207,8 +207,24 @@
     load();
   }
   $("search").addEventListener("click", runSearch);
-  ["f-aimag", "f-occupation", "f-hours", "f-wage", "f-posted"].forEach(function (id) {
+  ["f-soum", "f-occupation", "f-hours", "f-wage", "f-posted"].forEach(function (id) {
     $(id).addEventListener("change", runSearch);
+  });
+  // A soum or khoroo narrows the aimag or district once one is chosen.
+  $("f-aimag").addEventListener("change", function () {
+    var aimag = $("f-aimag").value;
+    var select = $("f-soum");
+    while (select.options.length > 1) { select.remove(1); }
+    $("f-soum-label").hidden = !aimag;
+    runSearch();
+    if (!aimag) { return; }
+    api("GET", "/api/v1/reference/admin-units?parent=" + encodeURIComponent(aimag)).then(function (answer) {
+      (answer.body.items || []).forEach(function (unit) {
+        var option = el("option", null, unit.name[lang]);
+        option.value = unit.code;
+        select.appendChild(option);
+      });
+    });
   });
   document.querySelectorAll("#f-posted option[data-days]").forEach(function (option) {
     option.textContent = fill(ui.postedWithin, { n: option.getAttribute("data-days") });

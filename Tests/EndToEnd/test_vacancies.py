@@ -87,6 +87,14 @@ def test_search_open_print_match_and_refer(browser, printing_kiosk, print_lab, h
     assert "V-2026-00103" not in text and "Хайлт: жолооч" in text
     assert not errors
 
+    # Narrowed to a khoroo: the soum list follows the district chosen.
+    page.select_option("#f-aimag", "UB-SB")
+    page.wait_for_selector('#f-soum option[value="UB-SB-05"]', state="attached")
+    page.select_option("#f-soum", "UB-SB-05")
+    page.wait_for_selector("#found:has-text('Олдсон ажлын байр: 3')")
+    page.select_option("#f-soum", "UB-SB-01")
+    page.wait_for_selector("#found:has-text('Ажлын байр олдсонгүй')")
+
     # In English, the Latin keys search the English titles.
     page.goto(process.base + "/kiosk/en/vacancies")
     page.wait_for_selector("#found:has-text('Jobs found: 5')")
