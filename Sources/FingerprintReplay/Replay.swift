@@ -93,6 +93,60 @@ public final class ReplayBed {
         umockdev_testbed_remove_device(bed, path)
     }
 
+    /// Plugs the (ioctl-recorded) device back in after `unplug`, as the kernel sees a re-plug:
+    /// the same reader on another port with a new device number, replaying its recording again.
+    /// (umockdev cannot add the same sysfs device twice to one test bed.)
+    public func replug(_ recording: Recording, port: Int = 7) throws {
+        guard recording.format == .ioctl else { throw Failure(description: "re-plug replays ioctl recordings only") }
+        let original = try String(contentsOf: recording.device, encoding: .utf8)
+        let block = original.components(separatedBy: "\n\n").first ?? original
+        let oldPath = try recording.sysfsPath()
+        let oldNode = try recording.replayTarget()  // /dev/bus/usb/003/004
+        guard let devnum = Int(oldNode.split(separator: "/").last ?? ""),
+            let portName = oldPath.split(separator: "/").last,
+            let separator = portName.lastIndex(where: { $0 == "." || $0 == "-" })
+        else { throw Failure(description: "cannot read the port and device number of \(oldPath)") }
+        let newPortName = portName[...separator] + String(port)
+        let newDevnum = devnum + 10
+        let newNode = oldNode.split(separator: "/").dropLast().joined(separator: "/")
+        let newNodePath = "/" + newNode + "/" + String(format: "%03d", newDevnum)
+        var lines: [String] = []
+        for line in block.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            var line = line
+            if line.hasPrefix("P: ") {
+                line = "P: " + (oldPath.dropFirst("/sys".count).dropLast(portName.count)) + newPortName
+            } else if line.hasPrefix("N: ") {
+                line = line.replacingOccurrences(
+                    of: String(oldNode.dropFirst("/dev/".count)), with: String(newNodePath.dropFirst("/dev/".count)))
+            } else if line.hasPrefix("E: DEVNAME=") {
+                line = "E: DEVNAME=" + newNodePath
+            } else if line.hasPrefix("E: DEVNUM=") {
+                line = "E: DEVNUM=" + String(format: "%03d", newDevnum)
+            } else if line.hasPrefix("A: devnum=") {
+                line = "A: devnum=\(newDevnum)\\n"
+            } else if line.hasPrefix("E: MINOR="), let minor = Int(line.dropFirst("E: MINOR=".count)) {
+                line = "E: MINOR=\(minor + 10)"
+            } else if line.hasPrefix("A: dev="), let colon = line.lastIndex(of: ":"),
+                let minor = Int(line[line.index(after: colon)...])
+            {
+                line = String(line[...colon]) + String(minor + 10)
+            } else if line.hasPrefix("A: devpath="), let dot = line.lastIndex(where: { $0 == "." || $0 == "=" }) {
+                line = String(line[...dot]) + String(port)
+            } else if line.hasPrefix("L: port="), let cut = line.range(of: "-port", options: .backwards) {
+                line = String(line[..<cut.upperBound]) + String(port)
+            }
+            lines.append(line)
+        }
+        try check { umockdev_testbed_add_from_string(bed, lines.joined(separator: "\n") + "\n", $0) }
+        let log = try String(contentsOf: recording.replay, encoding: .utf8)
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("replug-\(UUID()).ioctl")
+        try Data(log.replacingOccurrences(of: "@DEV \(oldNode)", with: "@DEV \(newNodePath)").utf8).write(to: copy)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        // Adding the device announced it ("add") before its replay was loaded, as a kernel
+        // announces a reader before it answers: the service must try again.
+        try check { umockdev_testbed_load_ioctl(bed, newNodePath, copy.path, $0) }
+    }
+
     public struct Failure: Error, CustomStringConvertible { public let description: String }
 
     private func check(_ call: (UnsafeMutablePointer<UnsafeMutablePointer<GError>?>) -> gboolean) throws {

@@ -121,19 +121,29 @@ public actor USBFingerprintReader: FingerprintReaderPort {
         case .arrived(let info):
             guard slot == nil, let model = SensorModel.model(for: USBID(info.vendorID, info.productID)) else { return }
             let context = self.context
-            let opened: DriverSlot? = await run {
-                guard let handle = try? context.open(info) else { return nil }
-                let driver = model.driver(for: handle)
-                do {
-                    try driver.open()
-                } catch {
-                    handle.close()
-                    return nil
+            // The kernel announces a plugged-in reader before udev has given the service access
+            // (and before the device answers): opening is tried again for about three seconds.
+            var delay = Duration.milliseconds(100)
+            for _ in 0..<6 where slot == nil && !Task.isCancelled {
+                let opened: DriverSlot? = await run {
+                    guard let handle = try? context.open(info) else { return nil }
+                    let driver = model.driver(for: handle)
+                    do {
+                        try driver.open()
+                    } catch {
+                        handle.close()
+                        return nil
+                    }
+                    return DriverSlot(driver: driver, handle: handle, info: info, model: model)
                 }
-                return DriverSlot(driver: driver, handle: handle, info: info, model: model)
+                if let opened {
+                    slot = opened
+                    broadcast.set(FingerprintReaderStatus(state: .ready, reader: opened.model.name))
+                    return
+                }
+                try? await Task.sleep(for: delay)
+                delay *= 2
             }
-            slot = opened
-            if let opened { broadcast.set(FingerprintReaderStatus(state: .ready, reader: opened.model.name)) }
         case .left(let info):
             guard let slot, slot.info.bus == info.bus, slot.info.address == info.address else { return }
             control?.cancel()
