@@ -83,7 +83,7 @@
     $("matches-error").textContent = "";
     var number = $("matches-registry").value.trim();
     if (!number) { return Promise.resolve(); }
-    return api("GET", "/api/v1/staff/matches?pageSize=20&registryNumber=" + encodeURIComponent(number))
+    return api("GET", "/api/v1/staff/matches?pageSize=50&registryNumber=" + encodeURIComponent(number))
       .then(function (answer) {
         if (answer.status === 200) { return render(answer); }
         $("matches-list").textContent = "";

@@ -10,6 +10,7 @@
   var ui = strings.ui;
   var pageSize = 10;
   var state = { mode: person ? "matches" : "search", page: 1, total: 0, items: [], places: {}, search: "" };
+  var latest = 0;  // the newest request: an older answer arriving late is dropped
 
   function $(id) { return document.getElementById(id); }
   function fill(text, values) {
@@ -82,8 +83,12 @@
       request = api("GET", "/api/v1/vacancies?" + parameters.toString());
     }
     $("found").textContent = "…";
+    var mine = ++latest;
+    var mode = state.mode;
     return request.then(function (answer) {
-      if (answer.status !== 200) {
+      if (mine !== latest || !state) { return; }
+      var list = mode === "matches" ? answer.body.matches : answer.body.vacancies;
+      if (answer.status !== 200 || !list) {
         $("found").textContent = ((answer.body.error || {}).message || {})[lang] || ui.none;
         state.items = [];
         state.total = 0;
@@ -92,9 +97,9 @@
       }
       state.total = answer.body.total;
       state.places = answer.body.places || {};
-      state.items = state.mode === "matches"
-        ? answer.body.matches.map(function (m) { return { vacancy: m.vacancy, reasons: m.reasons }; })
-        : answer.body.vacancies.map(function (v) { return { vacancy: v, reasons: [] }; });
+      state.items = mode === "matches"
+        ? list.map(function (m) { return { vacancy: m.vacancy, reasons: m.reasons }; })
+        : list.map(function (v) { return { vacancy: v, reasons: [] }; });
       render();
     });
   }

@@ -271,10 +271,19 @@ struct VacancyAPI {
         let body = try await strict.decode(
             ReferralRequest.self, from: request, allowedKeys: ["registrationId", "vacancyReference", "note"])
         let note = body.note?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let note, note.count > Referral.maxNoteLength || note.contains(where: { $0.isNewline }) {
+        if let note,
+            note.count > Referral.maxNoteLength
+                || note.unicodeScalars.contains(where: {
+                    [.control, .format, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory)
+                })
+        {
             throw APIError(
                 status: .unprocessableContent, code: "invalidNote", message: locales.both("errors.referral.note"),
                 field: "note")
+        }
+        guard UUID(uuidString: body.registrationId) != nil else {
+            throw APIError(
+                status: .badRequest, code: "invalidID", message: locales.both("api.invalidID"), field: "registrationId")
         }
         let person = try await registration(body.registrationId)
         guard try await catalog().vacancy(reference: body.vacancyReference, today: today) != nil else {

@@ -87,11 +87,14 @@ public struct SQLiteStaffRepository: StaffRepository {
             try Self.audit(db, staffID: username, action: "signInFailed", counter: counter, at: instant)
             return .failure(.wrongUsernameOrPIN)
         }
+        // A sign-in may have ended another session at this counter.
+        recent.invalidate()
         return try outcome.get()
     }
 
     public func session(token: String, at instant: Date) async throws -> StaffSession? {
         if let cached = recent.session(token, at: instant) { return cached }
+        let generation = recent.generation
         let found = try await database.writer.read { db -> StaffSession? in
             guard
                 let row = try Row.fetchOne(
@@ -107,12 +110,12 @@ public struct SQLiteStaffRepository: StaffRepository {
                 role: StaffRole(rawValue: row["role"]) ?? .staff, counter: row["counter"],
                 expiresAt: try Outbox.parseUTCTimestamp(row["expires_at"]))
         }
-        if let found { recent.keep(found) }
+        if let found { recent.keep(found, readIn: generation) }
         return found
     }
 
     public func signOut(token: String, at instant: Date) async throws {
-        recent.forget(token)
+        defer { recent.invalidate() }
         try await database.write { db in
             guard
                 let row = try Row.fetchOne(
@@ -151,32 +154,45 @@ public struct StaffStoreError: Error, Hashable, Sendable, CustomStringConvertibl
     public var description: String { code }
 }
 
-/// Staff sessions read from the database in the last `lifetime`, by token. A session ended in
-/// this process is forgotten at once; one ended elsewhere (a technician's command) within the
-/// lifetime.
+/// Staff sessions read from the database in the last `lifetime`, by token. Every sign-in and
+/// sign-out in this process empties it (a sign-in ends any earlier session at its counter), and a
+/// read that began before that is not kept; a session ended elsewhere (a technician's command)
+/// lasts at most the lifetime.
 final class SessionCache: Sendable {
     static let lifetime: Duration = .seconds(5)
-    private let entries = Mutex<[String: (session: StaffSession, readAt: ContinuousClock.Instant)]>([:])
+    private struct State {
+        var generation = 0
+        var entries: [String: (session: StaffSession, readAt: ContinuousClock.Instant)] = [:]
+    }
+    private let state = Mutex(State())
+
+    var generation: Int { state.withLock { $0.generation } }
 
     func session(_ token: String, at instant: Date) -> StaffSession? {
-        entries.withLock { entries in
-            guard let entry = entries[token] else { return nil }
+        state.withLock { state in
+            guard let entry = state.entries[token] else { return nil }
             guard entry.readAt.duration(to: .now) < Self.lifetime, entry.session.expiresAt > instant else {
-                entries[token] = nil
+                state.entries[token] = nil
                 return nil
             }
             return entry.session
         }
     }
 
-    func keep(_ session: StaffSession) {
-        entries.withLock { entries in
-            if entries.count > 1000 { entries.removeAll() }
-            entries[session.token] = (session, .now)
+    /// Keeps a session read while the cache was at `generation`, unless a sign-in or sign-out
+    /// has happened since.
+    func keep(_ session: StaffSession, readIn generation: Int) {
+        state.withLock { state in
+            guard state.generation == generation else { return }
+            if state.entries.count > 1000 { state.entries.removeAll() }
+            state.entries[session.token] = (session, .now)
         }
     }
 
-    func forget(_ token: String) {
-        _ = entries.withLock { $0.removeValue(forKey: token) }
+    func invalidate() {
+        state.withLock { state in
+            state.generation += 1
+            state.entries.removeAll()
+        }
     }
 }

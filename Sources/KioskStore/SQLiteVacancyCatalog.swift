@@ -62,7 +62,8 @@ public final class SQLiteVacancyCatalog: VacancyCatalog {
         let fresh = Facts(
             version: version, rowids: rowids, facts: facts, position: position, byReference: byReference,
             skills: SkillIndex(facts))
-        loaded.withLock { $0 = fresh }
+        // A slower load from an older snapshot must not replace a newer one.
+        loaded.withLock { if ($0?.version ?? .min) <= fresh.version { $0 = fresh } }
         return fresh
     }
 

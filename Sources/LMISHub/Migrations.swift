@@ -611,7 +611,7 @@ enum Migrations {
         DECLARE
             f jsonb;
         BEGIN
-            IF p_type <> 'referral.recorded' THEN
+            IF p_type IS DISTINCT FROM 'referral.recorded' THEN
                 SELECT a.status, a.reason, a.person_id INTO status, reason, person_id
                 FROM lmis_apply_record_v5(p_office, p_record_id, p_type, p_payload) a;
                 RETURN;
@@ -628,11 +628,17 @@ enum Migrations {
             IF coalesce(f ->> 'vacancyReference', '') = '' OR coalesce(f ->> 'staffID', '') = '' THEN
                 RAISE EXCEPTION 'a referral names its vacancy and its member of staff' USING ERRCODE = '22023';
             END IF;
+            -- The registration may arrive later on its own stream; when it is here, it is this office's.
+            IF EXISTS (SELECT 1 FROM registration g
+                       WHERE g.id = (f ->> 'registrationID')::uuid AND g.office_code <> p_office) THEN
+                RAISE EXCEPTION 'referral of a registration of another office' USING ERRCODE = '22023';
+            END IF;
             INSERT INTO referral (id, record_id, office_code, registration_id, vacancy_reference, staff_id, counter,
                                   note, created_at)
             VALUES ((f ->> 'id')::uuid, p_record_id, p_office, (f ->> 'registrationID')::uuid,
                     f ->> 'vacancyReference', f ->> 'staffID', (f ->> 'counter')::integer, f ->> 'note',
-                    (f ->> 'createdAt')::timestamptz);
+                    (f ->> 'createdAt')::timestamptz)
+            ON CONFLICT (id) DO NOTHING;
         END;
         $$;
         """

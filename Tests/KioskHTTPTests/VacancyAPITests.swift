@@ -124,6 +124,11 @@ import Testing
             let (tooLong, _) = try await refer(
                 #"{"registrationId": "\#(id)", "vacancyReference": "V-MECH", "note": "\#(long)"}"#)
             #expect(tooLong.status == .unprocessableContent)
+            let (control, _) = try await refer(
+                #"{"registrationId": "\#(id)", "vacancyReference": "V-MECH", "note": "a\u0000b"}"#)
+            #expect(control.status == .unprocessableContent)
+            let (badID, badIDBody) = try await refer(#"{"registrationId": "nope", "vacancyReference": "V-MECH"}"#)
+            #expect(badID.status == .badRequest && badIDBody.error["field"] as? String == "registrationId")
 
             let (_, after) = try await client.staffGet(
                 "/api/v1/staff/matches?registrationId=\(id)", cookie: cookie)

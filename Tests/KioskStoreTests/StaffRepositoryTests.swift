@@ -75,4 +75,23 @@ struct StaffRepositoryTests {
             try await staff.addStaff(id: "x", displayName: "X", role: .staff, pin: "12a4", at: now)
         }
     }
+
+    @Test func aRememberedSessionEndsAtOnceWhenAnotherOfficerTakesTheCounterOrItsOfficerSignsOut() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let staff = SQLiteStaffRepository(database: temp.database, hasher: YescryptPINHasher(), counters: [1, 2])
+        let now = Fixtures.now
+        try await staff.addStaff(id: "bat", displayName: "Бат", role: .staff, pin: "2468", at: now)
+        try await staff.addStaff(id: "saraa", displayName: "Саруул", role: .staff, pin: "13579", at: now)
+        let first = try await staff.signIn(username: "bat", pin: "2468", counter: 1, at: now)
+        // Read once: remembered for the next few seconds.
+        #expect(try await staff.session(token: first.token, at: now)?.staffID == "bat")
+        #expect(try await staff.session(token: first.token, at: now)?.staffID == "bat")
+        _ = try await staff.signIn(username: "saraa", pin: "13579", counter: 1, at: now)
+        #expect(try await staff.session(token: first.token, at: now) == nil)
+        let again = try await staff.signIn(username: "bat", pin: "2468", counter: 2, at: now)
+        #expect(try await staff.session(token: again.token, at: now)?.counter == 2)
+        try await staff.signOut(token: again.token, at: now)
+        #expect(try await staff.session(token: again.token, at: now) == nil)
+    }
 }
