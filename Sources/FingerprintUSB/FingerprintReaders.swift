@@ -68,6 +68,7 @@ extension CaptureProblem {
         case .partial: self = .partial
         case .tooDark: self = .tooDark
         case .tooLight: self = .tooLight
+        case .smudged: self = .smudged
         }
     }
 

@@ -1,4 +1,5 @@
 import Fingerprint
+import FingerprintReplay
 import Foundation
 import Testing
 
@@ -35,5 +36,40 @@ struct CaptureQualityTests {
         #expect(CaptureAssessment(Self.ridges(from: 0, to: 50)).problem == .partial)
         #expect(CaptureAssessment(Self.ridges(dark: 0, light: 60)).problem == .tooDark)
         #expect(CaptureAssessment(Self.ridges(dark: 200, light: 235)).problem == .tooLight)
+        // Grey noise with a finger's contrast and brightness, but no ridge direction.
+        var noise = GreyImage(width: 200, height: 240)
+        var state: UInt32 = 12345
+        for y in 0..<240 {
+            for x in 0..<200 {
+                state = state &* 1_664_525 &+ 1_013_904_223
+                noise[x, y] = UInt8(40 + (state >> 24) % 180)
+            }
+        }
+        let smudged = CaptureAssessment(noise)
+        #expect(smudged.problem == .smudged, "\(smudged)")
+        #expect(smudged.ridgeClarity < 0.1)
+    }
+
+    @Test("the synthetic prints of the fixtures have clear ridges, whatever their impression")
+    func clarityOfSyntheticPrints() throws {
+        let folder = Recording.fixtures.appendingPathComponent("fingerprints/synthetic-180x256-seed23")
+        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "png" }.sorted { $0.path < $1.path }
+        #expect(files.count == 320)
+        var clarities: [Double] = []
+        for file in files.enumerated().filter({ $0.offset % 8 == $0.offset / 8 % 8 }).map(\.element) {
+            let assessment = CaptureAssessment(try GreyImage(png: Array(try Data(contentsOf: file))))
+            clarities.append(assessment.ridgeClarity)
+            #expect(assessment.problem != .smudged, "\(file.lastPathComponent): \(assessment)")
+        }
+        #expect(clarities.count == 40)
+        #expect(clarities.sorted()[20] > 0.5)
+        // Real sensors' reference captures (noisier than the synthetic prints) are clear too.
+        for name in ["nb1010", "aes3500", "elan"] {
+            let png = try Data(contentsOf: Recording.fixtures.appendingPathComponent("usb/\(name)/capture.png"))
+            let assessment = CaptureAssessment(try GreyImage(png: Array(png)))
+            #expect(assessment.ridgeClarity > 0.3, "\(name): \(assessment)")
+            #expect(assessment.problem == nil, "\(name): \(assessment)")
+        }
     }
 }

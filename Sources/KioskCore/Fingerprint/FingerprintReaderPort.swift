@@ -31,6 +31,8 @@ public enum CaptureProblem: String, Sendable, Codable, CaseIterable {
     case partial
     case tooDark
     case tooLight
+    /// No clear ridge direction: the finger moved or the print is smudged.
+    case smudged
     /// The sensor refused the scan (moved, swiped too fast).
     case rejected
     /// The reader failed or was unplugged.
