@@ -49,17 +49,20 @@ struct PrintAPI: Sendable {
             message: locales.both("printer.faults.\(fault.rawValue)"))
     }
 
-    func view(_ outcome: PrintOutcome) -> PrintView {
+    /// The answer to a print, worded from the locale texts under `messages` (`print` for a
+    /// ticket or receipt, `vacancies.print` for a list): `sentThermal`, `sentA4`, `failed`,
+    /// `unavailable`.
+    func view(_ outcome: PrintOutcome, messages: String = "print") -> PrintView {
         let key =
             switch (outcome.status, outcome.role) {
-            case (.sent, .thermal): "print.sentThermal"
-            case (.sent, .a4): "print.sentA4"
-            case (.failed, _): "print.failed"
-            case (.unavailable, _): "print.unavailable"
+            case (.sent, .thermal): "sentThermal"
+            case (.sent, .a4): "sentA4"
+            case (.failed, _): "failed"
+            case (.unavailable, _): "unavailable"
             }
         return PrintView(
             status: outcome.status.rawValue, job: outcome.job, faults: outcome.faults.map(faultView),
-            message: locales.both(key))
+            message: locales.both("\(messages).\(key)"))
     }
 
     func view(_ health: PrinterHealth) -> PrinterView {

@@ -365,17 +365,7 @@ struct VacancyAPI {
 
     /// The printing answer, worded for a list rather than a ticket.
     func view(_ outcome: PrintOutcome) -> PrintAPI.PrintView {
-        let printing = PrintAPI(environment: environment)
-        let key =
-            switch (outcome.status, outcome.role) {
-            case (.sent, .thermal): "sentThermal"
-            case (.sent, .a4): "sentA4"
-            case (.failed, _): "failed"
-            case (.unavailable, _): "unavailable"
-            }
-        return PrintAPI.PrintView(
-            status: outcome.status.rawValue, job: outcome.job, faults: outcome.faults.map(printing.faultView),
-            message: locales.both("vacancies.print.\(key)"))
+        PrintAPI(environment: environment).view(outcome, messages: "vacancies.print")
     }
 
     /// The search and filters in words, for the top of the printed list.

@@ -23,20 +23,14 @@ public enum VacancyFixtures {
     public static func store(_ vacancies: [Vacancy], in database: AppDatabase) async throws {
         let encoder = JSONEncoder()
         try await database.writer.write { db in
-            let insert = try db.makeStatement(
-                sql: """
-                    INSERT INTO vacancy (reference, title, isco_code, employer, aimag_code, soum_code, wage_min,
-                        wage_max, hours, posted_on, closes_on, data, generation, title_en, skills, education,
-                        skill_list, licences, experience_years)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?)
-                    """)
             for v in vacancies {
-                try insert.execute(arguments: [
-                    v.reference, v.title, v.iscoCode, v.employer, v.aimagCode, v.soumCode, v.wageMin, v.wageMax,
-                    v.hours, v.postedOn, v.closesOn, String(decoding: try encoder.encode(v), as: UTF8.self),
-                    v.titleEn ?? "", v.skills.joined(separator: ", "), v.education, v.skills.joined(separator: "\n"),
-                    v.licences.joined(separator: ","), v.experienceYears,
-                ])
+                try StoredVacancy(
+                    reference: v.reference, title: v.title, titleEn: v.titleEn, iscoCode: v.iscoCode,
+                    employer: v.employer, aimagCode: v.aimagCode, soumCode: v.soumCode, wageMin: v.wageMin,
+                    wageMax: v.wageMax, hours: v.hours, postedOn: v.postedOn, closesOn: v.closesOn,
+                    education: v.education, skills: v.skills, licences: v.licences, experienceYears: v.experienceYears,
+                    json: String(decoding: try encoder.encode(v), as: UTF8.self)
+                ).upsert(db, generation: "")
             }
         }
     }

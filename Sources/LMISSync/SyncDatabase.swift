@@ -179,20 +179,6 @@ public struct SyncDatabase: Sendable {
                 try db.execute(sql: "UPDATE lmis_sync_status SET generation = ? WHERE id = 1", arguments: [fresh])
             }
             let epoch = try String.fetchOne(db, sql: "SELECT generation FROM lmis_sync_status WHERE id = 1") ?? ""
-            let upsertVacancy = try db.cachedStatement(
-                sql: """
-                    INSERT INTO vacancy (reference, title, isco_code, employer, aimag_code, soum_code, wage_min,
-                        wage_max, hours, posted_on, closes_on, data, generation, title_en, skills, education,
-                        skill_list, licences, experience_years)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (reference) DO UPDATE SET title = excluded.title, isco_code = excluded.isco_code,
-                        employer = excluded.employer, aimag_code = excluded.aimag_code, soum_code = excluded.soum_code,
-                        wage_min = excluded.wage_min, wage_max = excluded.wage_max, hours = excluded.hours,
-                        posted_on = excluded.posted_on, closes_on = excluded.closes_on, data = excluded.data,
-                        generation = excluded.generation, title_en = excluded.title_en, skills = excluded.skills,
-                        education = excluded.education, skill_list = excluded.skill_list,
-                        licences = excluded.licences, experience_years = excluded.experience_years
-                    """)
             let deleteVacancy = try db.cachedStatement(sql: "DELETE FROM vacancy WHERE reference = ?")
             for change in page.changes {
                 switch change.kind {
@@ -200,15 +186,14 @@ public struct SyncDatabase: Sendable {
                     if change.deleted {
                         try deleteVacancy.execute(arguments: [change.key])
                     } else if let vacancy = change.vacancy, vacancy.problems.isEmpty {
-                        let json = vacancy.storedJSON
-                        try upsertVacancy.execute(arguments: [
-                            vacancy.reference, vacancy.title, vacancy.iscoCode, vacancy.employer, vacancy.aimagCode,
-                            vacancy.soumCode, vacancy.wageMin, vacancy.wageMax, vacancy.hours, vacancy.postedOn,
-                            vacancy.closesOn, json, epoch, vacancy.titleEn ?? "",
-                            vacancy.skills.joined(separator: ", "), vacancy.education,
-                            vacancy.skills.joined(separator: "\n"), vacancy.licences.joined(separator: ","),
-                            vacancy.experienceYears,
-                        ])
+                        try StoredVacancy(
+                            reference: vacancy.reference, title: vacancy.title, titleEn: vacancy.titleEn,
+                            iscoCode: vacancy.iscoCode, employer: vacancy.employer, aimagCode: vacancy.aimagCode,
+                            soumCode: vacancy.soumCode, wageMin: vacancy.wageMin, wageMax: vacancy.wageMax,
+                            hours: vacancy.hours, postedOn: vacancy.postedOn, closesOn: vacancy.closesOn,
+                            education: vacancy.education, skills: vacancy.skills, licences: vacancy.licences,
+                            experienceYears: vacancy.experienceYears, json: vacancy.storedJSON
+                        ).upsert(db, generation: epoch)
                     }
                 case ReferenceKind.adminUnits.rawValue:
                     try Self.applyAdminUnit(change, db)

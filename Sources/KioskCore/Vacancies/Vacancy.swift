@@ -81,14 +81,6 @@ public struct Vacancy: Codable, Sendable, Hashable {
             closesOn: try c.decode(String.self, forKey: .closesOn),
             howToApply: try c.decode(String.self, forKey: .howToApply))
     }
-
-    /// What search filters and matching read.
-    public var facts: VacancyFacts {
-        VacancyFacts(
-            reference: reference, iscoCode: iscoCode, aimagCode: aimagCode, soumCode: soumCode, wageMin: wageMin,
-            wageMax: wageMax, hours: hours, education: education, skills: skills, licences: licences,
-            experienceYears: experienceYears, postedOn: postedOn, closesOn: closesOn)
-    }
 }
 
 /// What a visitor asks for on the vacancy screen. Every filter is optional.
