@@ -54,7 +54,8 @@ let package = Package(
         .target(
             name: "KioskCore",
             dependencies: [
-                .product(name: "Logging", package: "swift-log")
+                "Fingerprint",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -65,6 +66,8 @@ let package = Package(
                 "KioskCore",
                 "CCrypt",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // AES-GCM for fingerprint templates at rest.
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -242,7 +245,8 @@ let package = Package(
         .testTarget(
             name: "KioskStoreTests",
             dependencies: [
-                "KioskCore", "KioskStore", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "KioskCore", "KioskStore", "KioskTestSupport", "Fingerprint",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -286,6 +290,7 @@ let package = Package(
             name: "LMISTests",
             dependencies: [
                 "LMISProtocol", "LMISSync", "LMISHub", "KioskCore", "KioskStore", "KioskApp", "KioskTestSupport",
+                "Fingerprint",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -372,6 +372,21 @@ public final class AppDatabase: Sendable {
             try db.execute(
                 sql: "CREATE INDEX ticket_finished ON ticket (service_code, finished_at) WHERE state = 'finished'")
         }
+        migrator.registerMigration("v10: enrolled fingerprints") { db in
+            // Templates only, sealed with the device secret (TemplateSealer); never images.
+            try db.execute(
+                sql: """
+                    CREATE TABLE fingerprint (
+                        registration_id TEXT NOT NULL REFERENCES registration (id) ON DELETE CASCADE,
+                        finger TEXT NOT NULL,
+                        sealed BLOB NOT NULL,
+                        template_count INTEGER NOT NULL,
+                        enrolled_at TEXT NOT NULL,
+                        enrolled_by TEXT,
+                        PRIMARY KEY (registration_id, finger)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 }

@@ -32,10 +32,8 @@ public struct SQLiteReferralRepository: ReferralRepository {
     ) async throws -> Referral {
         let registration = registrationID.uuidString.lowercased()
         return try await database.writer.write { db in
-            guard
-                try Bool.fetchOne(db, sql: "SELECT 1 FROM registration WHERE id = ?", arguments: [registration])
-                    == true
-            else { throw ReferralError.unknownRegistration }
+            try SQLiteRegistrationRepository.requireExisting(
+                db, key: registration, orThrow: ReferralError.unknownRegistration)
             if let existing = try Row.fetchOne(
                 db, sql: "SELECT * FROM referral WHERE registration_id = ? AND vacancy_reference = ?",
                 arguments: [registration, vacancyReference])

@@ -84,6 +84,13 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
 
     static func key(_ id: UUID) -> String { id.uuidString.lowercased() }
 
+    /// Throws `error` unless the office holds the registration keyed `key`.
+    static func requireExisting(_ db: Database, key: String, orThrow error: some Error) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM registration WHERE id = ?", arguments: [key]) == true else {
+            throw error
+        }
+    }
+
     static func insert(_ r: Registration, _ db: Database) throws {
         let d = r.details
         try db.run(

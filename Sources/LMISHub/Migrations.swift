@@ -64,6 +64,7 @@ enum Migrations {
         Migration(
             version: 5, name: "record application: transient errors retried, envelopes checked per record", sql: v5),
         Migration(version: 6, name: "referrals", sql: v6),
+        Migration(version: 7, name: "fingerprint records for the civil-registry check", sql: v7),
     ]
 
     static let v1 = """
@@ -639,6 +640,73 @@ enum Migrations {
                     f ->> 'vacancyReference', f ->> 'staffID', (f ->> 'counter')::integer, f ->> 'note',
                     (f ->> 'createdAt')::timestamptz)
             ON CONFLICT (id) DO NOTHING;
+        END;
+        $$;
+        """
+
+    /// Enrolled fingerprints as the kiosks send them (`fingerprints.enrolled`, `fingerprints.deleted`):
+    /// the ISO/IEC 19794-2:2005 record of each person's fingers, the newest enrolment replacing the
+    /// last, removed when an office deletes them. The record is checked to be one (format and
+    /// version, declared length) before it is kept. Every other type goes on to v6's application.
+    static let v7 = """
+        CREATE TABLE fingerprint_record (
+            registration_id uuid PRIMARY KEY,
+            record_id uuid NOT NULL,
+            office_code text NOT NULL REFERENCES office (code),
+            fingers text[] NOT NULL,
+            iso_record bytea NOT NULL,
+            enrolled_at timestamptz NOT NULL,
+            staff_id text
+        );
+
+        ALTER FUNCTION lmis_apply_record(text, uuid, text, jsonb) RENAME TO lmis_apply_record_v6;
+
+        CREATE FUNCTION lmis_apply_record(p_office text, p_record_id uuid, p_type text, p_payload jsonb,
+                                          OUT status text, OUT reason text, OUT person_id uuid)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            f jsonb;
+            iso bytea;
+            registration uuid;
+        BEGIN
+            IF p_type NOT IN ('fingerprints.enrolled', 'fingerprints.deleted') THEN
+                SELECT a.status, a.reason, a.person_id INTO status, reason, person_id
+                FROM lmis_apply_record_v6(p_office, p_record_id, p_type, p_payload) a;
+                RETURN;
+            END IF;
+            status := 'applied';
+            f := p_payload -> 'fingerprints';
+            IF jsonb_typeof(f) IS DISTINCT FROM 'object' THEN
+                RAISE EXCEPTION 'payload has no fingerprints object' USING ERRCODE = '22023';
+            END IF;
+            IF (f ->> 'officeCode') IS DISTINCT FROM p_office THEN
+                RAISE EXCEPTION 'fingerprints of office % sent by a device of office %', f ->> 'officeCode', p_office
+                    USING ERRCODE = '22023';
+            END IF;
+            registration := (f ->> 'registrationID')::uuid;
+            IF EXISTS (SELECT 1 FROM registration g WHERE g.id = registration AND g.office_code <> p_office) THEN
+                RAISE EXCEPTION 'fingerprints of a registration of another office' USING ERRCODE = '22023';
+            END IF;
+            IF p_type = 'fingerprints.deleted' THEN
+                DELETE FROM fingerprint_record WHERE registration_id = registration;
+                RETURN;
+            END IF;
+            iso := decode(f ->> 'isoRecord', 'base64');
+            IF length(iso) < 26 OR substring(iso FROM 1 FOR 8) <> '\\x464d520020323000'::bytea
+               OR get_byte(iso, 8) * 16777216 + get_byte(iso, 9) * 65536 + get_byte(iso, 10) * 256
+                  + get_byte(iso, 11) <> length(iso) THEN
+                RAISE EXCEPTION 'isoRecord is not an ISO/IEC 19794-2:2005 finger minutiae record'
+                    USING ERRCODE = '22023';
+            END IF;
+            INSERT INTO fingerprint_record (registration_id, record_id, office_code, fingers, iso_record, enrolled_at,
+                                            staff_id)
+            VALUES (registration, p_record_id, p_office,
+                    ARRAY(SELECT jsonb_array_elements_text(f -> 'fingers')), iso, (f ->> 'enrolledAt')::timestamptz,
+                    f ->> 'staffID')
+            ON CONFLICT (registration_id) DO UPDATE
+                SET record_id = EXCLUDED.record_id, fingers = EXCLUDED.fingers, iso_record = EXCLUDED.iso_record,
+                    enrolled_at = EXCLUDED.enrolled_at, staff_id = EXCLUDED.staff_id
+                WHERE fingerprint_record.enrolled_at <= EXCLUDED.enrolled_at;
         END;
         $$;
         """

@@ -1,4 +1,5 @@
 import Crypto
+import Fingerprint
 import Foundation
 import GRDB
 import KioskCore
@@ -53,6 +54,31 @@ import Testing
                 AND registration_id = '\(people[2].id.uuidString.lowercased())' AND vacancy_reference = 'V-2026-00007'
                 AND staff_id = 'ajiltan1' AND counter = 2 AND note = 'Даваа гарагт'
                 """) == 1)
+
+        // Enrolled fingers reach the hub as an ISO/IEC 19794-2 record; a deletion removes it there.
+        let fingerprints = SQLiteFingerprintRepository(
+            database: kiosk.temp.database, officeCode: "UB-SB",
+            sealer: TemplateSealer(deviceSecret: Array(repeating: 1, count: 32)))
+        let minutiae = (0..<20).map {
+            Minutia(kind: .ending, x: 10 + $0 * 7, y: 20 + $0 * 9, angle: UInt8($0 * 12), quality: 60)
+        }
+        let template = FingerprintTemplate(width: 180, height: 256, quality: 70, minutiae: minutiae)
+        _ = try await fingerprints.enrol(
+            registrationID: people[1].id, fingers: [.rightIndex: [template], .leftIndex: [template]], by: nil,
+            at: Date())
+        #expect(await kiosk.engine.round().uploaded[.applied] == 1)
+        let person1 = people[1].id.uuidString.lowercased()
+        #expect(
+            try hub.count(
+                """
+                SELECT count(*) FROM fingerprint_record WHERE registration_id = '\(person1)'
+                AND fingers = ARRAY['rightIndex', 'leftIndex'] AND length(iso_record) = 24 + 2 * (4 + 20 * 6 + 2)
+                AND staff_id IS NULL
+                """) == 1)
+        _ = try await fingerprints.delete(
+            registrationID: people[1].id, by: StaffActor(staffID: "ajiltan1", counter: 2), at: Date())
+        #expect(await kiosk.engine.round().uploaded[.applied] == 1)
+        #expect(try hub.count("SELECT count(*) FROM fingerprint_record") == 0)
 
         // A closed vacancy arrives as a tombstone and leaves the kiosk.
         #expect(try await hub.call("DELETE", "/admin/vacancies/V-2026-00003").0 == 200)
