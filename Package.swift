@@ -221,6 +221,13 @@ let package = Package(
             path: "Benchmarks/OfficeDayBench",
             swiftSettings: swiftSettings
         ),
+        // `Benchmarks/run.sh`: fingerprint accuracy and speed beside the NBIS peer (issue 8).
+        .executableTarget(
+            name: "fingerprint-bench",
+            dependencies: ["Fingerprint", "KioskCore"],
+            path: "Benchmarks/FingerprintBench",
+            swiftSettings: swiftSettings
+        ),
         // `Benchmarks/run.sh`: vacancy search, matches and the printed A4 list (issue 7).
         .executableTarget(
             name: "vacancy-bench",
@@ -239,7 +246,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KioskCoreTests",
-            dependencies: ["KioskCore", "KioskTestSupport"],
+            dependencies: ["KioskCore", "KioskTestSupport", "Fingerprint"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -274,6 +281,7 @@ let package = Package(
             name: "KioskHTTPTests",
             dependencies: [
                 "KioskCore",
+                "FingerprintUSB",
                 "KioskStore",
                 "KioskHTTP",
                 "KioskApp",
@@ -283,6 +291,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -99,7 +99,9 @@
     var first = section(name).querySelector("input");
     focusInput(first && keyboardMode !== "none" ? first : null);
     if (name === "review") { fillReview(); }
-    if (name === "fingerprint") { startFingerprint(); } else { stopFingerprint(); }
+    stopFingerprint();
+    if (name === "fingerprint") { startFingerprint(); }
+    if (name === "registryNumber") { startIdentify(); }
     var searchInput = section(name).querySelector("[data-search]");
     if (searchInput) { search(searchInput); }
     window.scrollTo(0, 0);
@@ -164,18 +166,29 @@
       state.birthDate = answer.body.birthDate;
       state.sex = answer.body.sex;
       if (answer.body.status === "known") {
-        state.known = { id: answer.body.id, reference: answer.body.reference, displayName: answer.body.displayName,
-          maskedPhone: answer.body.maskedPhone, prefill: answer.body.prefill };
-        $("known-name").textContent = answer.body.displayName;
-        $("known-reference").textContent = answer.body.reference;
-        $("known-phone").textContent = answer.body.maskedPhone;
-        $("known-ticket").hidden = !state.service;
-        show("known");
+        state.identifiedByFinger = false;
+        showKnown(answer.body);
       } else {
         state.known = null;
+        setFingerprintStep(true);
         go(+1);
       }
     }, networkFailure);
+  }
+
+  // The greeting of a returning person, found by registry number or by finger.
+  function showKnown(person) {
+    state.birthDate = person.birthDate;
+    state.sex = person.sex;
+    state.known = { id: person.id, reference: person.reference, displayName: person.displayName,
+      maskedPhone: person.maskedPhone, prefill: person.prefill, fingerprintsEnrolled: person.fingerprintsEnrolled };
+    setFingerprintStep(!person.fingerprintsEnrolled);
+    $("known-name").textContent = person.displayName;
+    $("known-reference").textContent = person.reference;
+    $("known-phone").textContent = person.maskedPhone;
+    $("known-ticket").hidden = !state.service;
+    $("verify-box").hidden = true;
+    show("known");
   }
 
   function applyPrefill(prefill) {
@@ -214,8 +227,8 @@
     busy(true);
     $("submit-error").textContent = strings.saving;
     var request = state.known
-      ? api("PUT", "/api/v1/registrations/" + state.known.id, withKeptPhone(payload()))
-      : api("POST", "/api/v1/registrations", payload());
+      ? api("PUT", "/api/v1/registrations/" + state.known.id + enrolmentQuery(), withKeptPhone(payload()))
+      : api("POST", "/api/v1/registrations" + enrolmentQuery(), payload());
     request.then(function (answer) {
       busy(false);
       $("submit-error").textContent = "";
@@ -224,6 +237,7 @@
         title.textContent = title.getAttribute(answer.status === 201 ? "data-created" : "data-updated");
         $("done-reference").textContent = answer.body.reference;
         state.registrationId = answer.body.id;
+        enrolment = null;
         showPrint($("done-print-status"), null, null);
         if (state.service) { return issueTicket(answer.body.id, answer.body.reference); }
         return show("done");
@@ -335,46 +349,186 @@
 
   // ---------- fingerprint ----------
   // The reader's states arrive over server-sent events; a capture is asked for with a POST and
-  // answers with the verdict. No image ever reaches the page.
+  // answers with the verdict (and, when enrolling, how far the finger is). No image and no
+  // template ever reaches the page.
   var readerEvents = null;
   var capturing = false;
+  var readerIsVirtual = false;
   function fingerprintText(status) {
     if (status.problem) { return fingerprintStrings.problems[status.problem]; }
     return fingerprintStrings[status.state] || "";
   }
-  function startFingerprint() {
-    if (!readerEvents) {
-      readerEvents = new EventSource("/api/v1/fingerprint/events");
-      readerEvents.addEventListener("status", function (event) {
-        var status = JSON.parse(event.data);
-        // Between captures the verdict stays on screen; during one, the reader's state shows.
-        if (!capturing && status.state !== "absent") { return; }
-        $("fingerprint-pad").setAttribute("data-state", status.problem ? "problem" : status.state);
-        $("fingerprint-status").textContent = fingerprintText(status);
-      });
-    }
-    captureFinger();
+  // The pad and status line of the step on screen follow the reader while a capture runs.
+  function followReader() {
+    if (readerEvents) { return; }
+    readerEvents = new EventSource("/api/v1/fingerprint/events");
+    readerEvents.addEventListener("status", function (event) {
+      var status = JSON.parse(event.data);
+      readerIsVirtual = status.reader === "virtual";
+      var pad = section(state.current).querySelector(".fingerprint-pad");
+      var line = section(state.current).querySelector(".fingerprint-status");
+      // Between captures the verdict stays on screen; during one, the reader's state shows.
+      if (!pad || (!capturing && status.state !== "absent")) { return; }
+      pad.setAttribute("data-state", status.problem ? "problem" : status.state);
+      if (status.state !== "waitingForFinger") { line.textContent = fingerprintText(status); }
+    });
   }
   function stopFingerprint() {
     if (readerEvents) { readerEvents.close(); readerEvents = null; }
+    // A capture still waiting for a finger is ended: the next screen may need the reader.
+    if (capturing) { api("DELETE", "/api/v1/fingerprint/capture"); }
   }
-  function captureFinger() {
+  function problemText(result) {
+    return (result.message && result.message[lang]) || fingerprintStrings.problems[result.problem] ||
+      fingerprintStrings.problems.readerError;
+  }
+
+  // Enrolment during registration: the right index finger, then the left, each read until three
+  // prints agree (at most five); either finger can be skipped, and so can the whole step.
+  var enrolFingers = ["rightIndex", "leftIndex"];
+  var enrolment = null;   // {id, finger (index into enrolFingers), complete: [names]}
+  function startFingerprint() {
+    followReader();
+    if (!enrolment) {
+      enrolment = { id: null, finger: 0, complete: [] };
+      api("POST", "/api/v1/fingerprint/enrolments").then(function (answer) {
+        if (!enrolment || answer.status !== 201) { return; }
+        enrolment.id = answer.body.id;
+        if (state.current === "fingerprint") { enrolCapture(); }
+      }, networkFailure);
+      return renderEnrolment(0);
+    }
+    if (enrolment.id && enrolment.finger < enrolFingers.length) { enrolCapture(); }
+  }
+  function renderEnrolment(captures) {
+    var done = enrolment.finger >= enrolFingers.length;
+    $("fingerprint-finger").textContent = done ? fingerprintStrings.enrol.allDone
+      : fingerprintStrings.enrol[enrolFingers[enrolment.finger]];
+    $("fingerprint-skip").hidden = done;
+    var dots = $("fingerprint-dots");
+    dots.hidden = done;
+    dots.querySelectorAll("span").forEach(function (dot, index) { dot.classList.toggle("taken", index < captures); });
+  }
+  function enrolCapture() {
+    if (!enrolment || !enrolment.id || enrolment.finger >= enrolFingers.length) { return; }
     $("fingerprint-again").hidden = true;
     capturing = true;
     $("fingerprint-pad").setAttribute("data-state", "waitingForFinger");
-    $("fingerprint-status").textContent = fingerprintStrings.waitingForFinger;
-    api("POST", "/api/v1/fingerprint/capture").then(function (answer) {
+    var finger = enrolFingers[enrolment.finger];
+    api("POST", "/api/v1/fingerprint/enrolments/" + enrolment.id + "/capture", { finger: finger }).then(function (answer) {
       capturing = false;
-      if (state.current !== "fingerprint") { return; }
+      if (state.current !== "fingerprint" || !enrolment) { return; }
       var result = answer.body || {};
-      state.fingerprint = !!result.accepted;
-      $("fingerprint-pad").setAttribute("data-state", result.accepted ? "accepted" : "problem");
-      $("fingerprint-status").textContent = result.accepted ? fingerprintStrings.accepted
-        : fingerprintStrings.problems[result.problem] || fingerprintStrings.problems.readerError;
-      $("fingerprint-again").hidden = !!result.accepted || result.problem === "absent";
+      if (answer.status !== 200 || !result.accepted) {
+        $("fingerprint-pad").setAttribute("data-state", "problem");
+        $("fingerprint-status").textContent = answer.status === 200 ? problemText(result)
+          : (result.error && result.error.message[lang]) || strings.networkError;
+        $("fingerprint-again").hidden = result.problem === "absent";
+        return;
+      }
+      var progress = result.progress;
+      enrolment.complete = progress.fingersComplete;
+      $("fingerprint-pad").setAttribute("data-state", progress.complete ? "accepted" : "captured");
+      $("fingerprint-status").textContent = result.message[lang];
+      if (progress.complete) {
+        enrolment.finger += 1;
+        renderEnrolment(0);
+        // A moment to read "done" before the next finger is asked for.
+        if (enrolment.finger < enrolFingers.length) { setTimeout(function () { if (state.current === "fingerprint") { enrolCapture(); } }, 1200); }
+        return;
+      }
+      renderEnrolment(progress.captures);
+      enrolCapture();
     }, networkFailure);
   }
-  $("fingerprint-again").addEventListener("click", captureFinger);
+  $("fingerprint-again").addEventListener("click", enrolCapture);
+  $("fingerprint-skip").addEventListener("click", function () {
+    if (!enrolment) { return; }
+    if (capturing) { api("DELETE", "/api/v1/fingerprint/capture"); }
+    capturing = false;
+    enrolment.finger += 1;
+    renderEnrolment(0);
+    $("fingerprint-status").textContent = "";
+    $("fingerprint-pad").setAttribute("data-state", "ready");
+    if (enrolment.finger < enrolFingers.length) { setTimeout(enrolCapture, 300); }
+  });
+  // The enrolment the save carries (`?fingerprints=`), when a finger was completed.
+  function enrolmentQuery() {
+    return enrolment && enrolment.id && enrolment.complete.length ? "?fingerprints=" + enrolment.id : "";
+  }
+  // People whose fingers are enrolled already are not asked again.
+  function setFingerprintStep(wanted) {
+    var at = path.indexOf("fingerprint");
+    if (wanted && at < 0 && body.getAttribute("data-fingerprint") === "true") {
+      path.splice(path.indexOf("review"), 0, "fingerprint");
+    } else if (!wanted && at >= 0) {
+      path.splice(at, 1);
+    }
+  }
+
+  // Recognition on the registry-number step: a returning visitor touches the reader instead of
+  // typing. A real reader listens as soon as the step shows; the demo's virtual reader waits for
+  // a touch of the pad.
+  function startIdentify() {
+    if (body.getAttribute("data-fingerprint") !== "true") { return; }
+    followReader();
+    $("identify-box").hidden = false;
+    api("GET", "/api/v1/fingerprint/status").then(function (answer) {
+      readerIsVirtual = answer.body && answer.body.reader === "virtual";
+      if (answer.body && answer.body.state === "absent") { $("identify-box").hidden = true; return; }
+      if (!readerIsVirtual) { identify(); }
+    });
+  }
+  function identify() {
+    if (capturing || state.current !== "registryNumber") { return; }
+    capturing = true;
+    $("identify-pad").setAttribute("data-state", "waitingForFinger");
+    $("identify-status").textContent = fingerprintStrings.identify.searching;
+    api("POST", "/api/v1/fingerprint/identify").then(function (answer) {
+      capturing = false;
+      if (state.current !== "registryNumber") { return; }
+      var result = answer.body || {};
+      if (answer.status === 200 && result.status === "known") {
+        $("identify-pad").setAttribute("data-state", "accepted");
+        state.identifiedByFinger = true;
+        state.form.registryNumber = result.person.prefill.registryNumber;
+        return showKnown(result.person);
+      }
+      $("identify-pad").setAttribute("data-state", result.status === "unknown" ? "problem" : "ready");
+      $("identify-status").textContent = answer.status !== 200
+        ? ((result.error && result.error.message[lang]) || strings.networkError)
+        : result.status === "unknown" ? result.message[lang]
+        : result.problem === "noFinger" ? fingerprintStrings.identify.hint : problemText(result);
+      // A real reader keeps listening; nobody touching it for 20 s is not a failure.
+      if (!readerIsVirtual && answer.status === 200) { setTimeout(identify, 500); }
+    }, function () { capturing = false; });
+  }
+  $("identify-pad").addEventListener("click", identify);
+
+  // Confirming a claimed identity (1:1): someone who typed the registry number of a person with
+  // enrolled fingers shows a finger before their details are shown for updating.
+  function verifyThenUpdate() {
+    if (capturing) { return; }
+    $("verify-box").hidden = false;
+    followReader();
+    capturing = true;
+    $("verify-pad").setAttribute("data-state", "waitingForFinger");
+    $("verify-status").textContent = fingerprintStrings.verify.prompt;
+    api("POST", "/api/v1/fingerprint/verify", { registrationId: state.known.id }).then(function (answer) {
+      capturing = false;
+      if (state.current !== "known") { return; }
+      var result = answer.body || {};
+      if (answer.status === 200 && result.status === "verified") {
+        state.identifiedByFinger = true;
+        $("verify-pad").setAttribute("data-state", "accepted");
+        $("verify-status").textContent = result.message[lang];
+        return setTimeout(openUpdate, 600);
+      }
+      $("verify-pad").setAttribute("data-state", "problem");
+      $("verify-status").textContent = answer.status === 200 ? result.message[lang]
+        : (result.error && result.error.message[lang]) || strings.networkError;
+    }, function () { capturing = false; networkFailure(); });
+  }
 
   // ---------- review ----------
   function fillReview() {
@@ -588,9 +742,14 @@
     button.addEventListener("click", function () { show(button.getAttribute("data-goto")); });
   });
   $("known-update").addEventListener("click", function () {
+    var reader = body.getAttribute("data-fingerprint") === "true";
+    if (reader && state.known.fingerprintsEnrolled && !state.identifiedByFinger) { return verifyThenUpdate(); }
+    openUpdate();
+  });
+  function openUpdate() {
     applyPrefill(state.known.prefill);
     show("names");
-  });
+  }
 
   // ---------- accessibility toggles (kept in the URL, never in storage) ----------
   function toggle(button, cls) {

@@ -313,13 +313,72 @@
     });
   }
 
+  // ---------- the person's fingerprints: seen, deleted and enrolled again by staff ----------
+  // Re-enrolment uses the kiosk's reader (the person stands at the kiosk); each action is
+  // recorded under the officer's name.
+  function fingerprintsPath() { return "/api/v1/staff/registrations/" + person.id + "/fingerprints"; }
+  function showFingerprints() {
+    $("fingerprints-box").hidden = false;
+    return api("GET", fingerprintsPath()).then(function (answer) {
+      if (answer.status !== 200) { $("fingerprints-line").textContent = errorText(answer); return; }
+      var fingers = answer.body.fingers;
+      $("fingerprints-delete").hidden = !fingers.length;
+      if (!fingers.length) { $("fingerprints-line").textContent = strings.fingerprintsNone; return; }
+      $("fingerprints-line").textContent = fill(strings.fingerprintsList, {
+        fingers: fingers.map(function (f) { return strings[f.finger] || f.finger; }).join(", "),
+        date: fingers[0].enrolledAt.slice(0, 10),
+        by: fingers[0].enrolledBy ? fill(strings.fingerprintsBy, { staff: fingers[0].enrolledBy }) : ""
+      });
+    });
+  }
+  $("fingerprints-delete").addEventListener("click", function () {
+    if (!person || !window.confirm(strings.fingerprintsDeleteConfirm)) { return; }
+    api("DELETE", fingerprintsPath()).then(function (answer) {
+      $("fingerprints-status").textContent = answer.status === 200 ? strings.fingerprintsDeleted : errorText(answer);
+      showFingerprints();
+    });
+  });
+  $("fingerprints-enrol").addEventListener("click", function () {
+    if (!person) { return; }
+    var button = $("fingerprints-enrol");
+    button.disabled = true;
+    var fingers = ["rightIndex", "leftIndex"];
+    var at = 0;
+    var status = $("fingerprints-status");
+    function done(text) { button.disabled = false; status.textContent = text; showFingerprints(); }
+    api("POST", "/api/v1/fingerprint/enrolments").then(function (started) {
+      var id = started.body.id;
+      function next(taken) {
+        if (at >= fingers.length) {
+          return api("PUT", fingerprintsPath(), { enrolment: id }).then(function (saved) {
+            done(saved.status === 200 ? strings.fingerprintsSaved : errorText(saved));
+          });
+        }
+        status.textContent = fill(strings.fingerprintsPlace, { finger: strings[fingers[at]], n: Math.min(3, taken + 1) });
+        api("POST", "/api/v1/fingerprint/enrolments/" + id + "/capture", { finger: fingers[at] }).then(function (answer) {
+          if (answer.status !== 200) { return done(errorText(answer)); }
+          if (!answer.body.accepted) {
+            if (answer.body.problem === "absent") { return done(answer.body.message[lang]); }
+            status.textContent = answer.body.message[lang];
+            return setTimeout(function () { next(taken); }, 1500);
+          }
+          if (answer.body.progress.complete) { at += 1; return next(0); }
+          next(answer.body.progress.captures);
+        });
+      }
+      next(0);
+    });
+  });
+
   function find() {
     $("matches-error").textContent = "";
+    $("fingerprints-box").hidden = true;
+    $("fingerprints-status").textContent = "";
     var number = $("matches-registry").value.trim();
     if (!number) { return Promise.resolve(); }
     return api("GET", "/api/v1/staff/matches?pageSize=50&registryNumber=" + encodeURIComponent(number))
       .then(function (answer) {
-        if (answer.status === 200) { return render(answer); }
+        if (answer.status === 200) { render(answer); return showFingerprints(); }
         $("matches-list").textContent = "";
         $("matches-for").textContent = "";
         $("matches-error").textContent = answer.status === 404 ? strings.matchesNotFound : errorText(answer);

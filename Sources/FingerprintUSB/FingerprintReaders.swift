@@ -61,6 +61,17 @@ extension SensorModel {
     }
 }
 
+extension FingerprintCapture {
+    /// Judges an image (`CaptureAssessment`) and, when it is good enough, makes its template.
+    init(judging image: GreyImage) {
+        let assessment = CaptureAssessment(image)
+        self.init(
+            problem: assessment.problem.map(CaptureProblem.init), width: image.width, height: image.height,
+            dpi: image.dpi, coverage: assessment.coverage,
+            template: assessment.isAcceptable ? FeatureExtractor().extract(image) : nil)
+    }
+}
+
 extension CaptureProblem {
     init(_ problem: CaptureAssessment.Problem) {
         switch problem {
@@ -90,6 +101,8 @@ public actor USBFingerprintReader: FingerprintReaderPort {
     private let broadcast = StatusBroadcast(FingerprintReaderStatus(state: .absent))
     private var slot: DriverSlot?
     private var control: CaptureControl?
+    /// The running capture was cancelled by `cancelCapture`, not by an unplugged reader.
+    private var screenCancelled = false
     private var watching: Task<Void, Never>?
     /// The last image, kept in memory only, for the technician's capture command.
     public private(set) var lastImage: GreyImage?
@@ -171,12 +184,14 @@ public actor USBFingerprintReader: FingerprintReaderPort {
         guard control == nil else { return FingerprintCapture(problem: .busy) }
         let control = CaptureControl(fingerTimeout: timeout)
         self.control = control
+        screenCancelled = false
         defer { self.control = nil }
         let name = slot.model.name
         broadcast.set(FingerprintReaderStatus(state: .waitingForFinger, reader: name))
-        let result: Result<GreyImage, ReaderError> = await run {
+        let result: Result<(GreyImage, FingerprintCapture), ReaderError> = await run {
             do {
-                return .success(try slot.driver.capture(control) {})
+                let image = try slot.driver.capture(control) {}
+                return .success((image, FingerprintCapture(judging: image)))
             } catch let error as ReaderError {
                 return .failure(error)
             } catch {
@@ -185,14 +200,13 @@ public actor USBFingerprintReader: FingerprintReaderPort {
         }
         let capture: FingerprintCapture
         switch result {
-        case .success(let image):
-            let assessment = CaptureAssessment(image)
+        case .success(let (image, judged)):
             lastImage = image
-            capture = FingerprintCapture(
-                problem: assessment.problem.map(CaptureProblem.init), width: image.width, height: image.height,
-                dpi: image.dpi, coverage: assessment.coverage)
+            capture = judged
         case .failure(let error):
-            capture = FingerprintCapture(problem: CaptureProblem(error))
+            // The screen gave up waiting: no finger came, nothing failed.
+            capture = FingerprintCapture(
+                problem: error == .cancelled && screenCancelled ? .noFinger : CaptureProblem(error))
             if error == .deviceGone || self.slot == nil {
                 await detach()
                 return capture
@@ -207,6 +221,12 @@ public actor USBFingerprintReader: FingerprintReaderPort {
         }
         if self.slot != nil { broadcast.set(FingerprintReaderStatus(state: .ready, reader: name)) }
         return capture
+    }
+
+    public func cancelCapture() {
+        guard let control else { return }
+        screenCancelled = true
+        control.cancel()
     }
 
     private func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
@@ -226,6 +246,8 @@ public actor VirtualFingerprintReader: FingerprintReaderPort {
     private let touchDelay: Duration
     private let liftDelay: Duration
     private var busy = false
+    private var cancelled = false
+    private let clock = ContinuousClock()
 
     /// Loads every `.png` in `directory` (sorted by name).
     public init(directory: URL, touchDelay: Duration = .milliseconds(1200), liftDelay: Duration = .milliseconds(600)) {
@@ -251,19 +273,29 @@ public actor VirtualFingerprintReader: FingerprintReaderPort {
         guard !images.isEmpty else { return FingerprintCapture(problem: .absent) }
         guard !busy else { return FingerprintCapture(problem: .busy) }
         busy = true
+        cancelled = false
         defer { busy = false }
         broadcast.set(FingerprintReaderStatus(state: .waitingForFinger, reader: "virtual"))
-        try? await Task.sleep(for: min(touchDelay, timeout))
+        // The "finger" arrives after `touchDelay`, unless the capture is cancelled first.
+        let touch = clock.now.advanced(by: min(touchDelay, timeout))
+        while clock.now < touch, !cancelled { try? await Task.sleep(for: .milliseconds(50)) }
+        guard !cancelled else {
+            broadcast.set(FingerprintReaderStatus(state: .ready, reader: "virtual"))
+            return FingerprintCapture(problem: .noFinger)
+        }
         let image = images[next % images.count]
         next += 1
-        let assessment = CaptureAssessment(image)
-        let problem = assessment.problem.map(CaptureProblem.init)
+        let capture = FingerprintCapture(judging: image)
+        let problem = capture.problem
         broadcast.set(FingerprintReaderStatus(state: .captured, reader: "virtual", problem: problem))
         broadcast.set(FingerprintReaderStatus(state: .waitingForLift, reader: "virtual"))
         try? await Task.sleep(for: liftDelay)
         broadcast.set(FingerprintReaderStatus(state: .ready, reader: "virtual"))
-        return FingerprintCapture(
-            problem: problem, width: image.width, height: image.height, dpi: image.dpi, coverage: assessment.coverage)
+        return capture
+    }
+
+    public func cancelCapture() {
+        if busy { cancelled = true }
     }
 }
 
@@ -325,5 +357,10 @@ public actor FallbackFingerprintReader: FingerprintReaderPort {
 
     public func capture(timeout: Duration) async -> FingerprintCapture {
         usingPrimary ? await primary.capture(timeout: timeout) : await fallback.capture(timeout: timeout)
+    }
+
+    public func cancelCapture() async {
+        await primary.cancelCapture()
+        await fallback.cancelCapture()
     }
 }

@@ -72,6 +72,12 @@ public struct KioskServer: Sendable {
 
         let vacancies = SQLiteVacancyCatalog(database: database)
         self.vacancies = vacancies
+        // Enrolled fingers, sealed under the device secret kept beside the database.
+        let dataDirectory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
+        let fingerprints = FingerprintIdentity(
+            repository: SQLiteFingerprintRepository(
+                database: database, officeCode: office.code,
+                sealer: TemplateSealer(deviceSecret: try DeviceSecret.loadOrCreate(in: dataDirectory))))
         let environment = KioskHTTPEnvironment(
             office: office,
             registrations: SQLiteRegistrationRepository(database: database, officeCode: office.code),
@@ -92,7 +98,8 @@ public struct KioskServer: Sendable {
             syncStatus: { try? await sync.status() },
             requestSync: { sync.nudge() },
             vacancies: vacancies,
-            referrals: SQLiteReferralRepository(database: database, officeCode: office.code))
+            referrals: SQLiteReferralRepository(database: database, officeCode: office.code),
+            fingerprints: fingerprints)
         let router = try await KioskRouter.build(environment)
         application = Application(
             router: router,

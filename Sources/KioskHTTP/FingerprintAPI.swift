@@ -1,16 +1,51 @@
+import Fingerprint
 import Foundation
 import Hummingbird
 import KioskCore
 
-/// The fingerprint reader for the kiosk screen: its status as server-sent events, and captures.
-/// Only verdicts leave this API, never images.
+/// The fingerprint reader for the kiosk screen: its status as server-sent events, captures,
+/// recognising a returning visitor (1:N), confirming a claimed identity (1:1) and enrolling
+/// fingers. Only verdicts and people's masked greetings leave this API, never images or
+/// templates.
 struct FingerprintAPI: Sendable {
     let environment: KioskHTTPEnvironment
+
+    var strict: StrictJSON { StrictJSON(locales: environment.locales, maxBodyBytes: environment.maxBodyBytes) }
+    var locales: Locales { environment.locales }
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.get("fingerprint/events") { _, _ in events() }
         group.post("fingerprint/capture") { _, _ in try await capture() }
+        group.delete("fingerprint/capture") { _, _ in
+            await environment.fingerprintReader?.cancelCapture()
+            return Response(status: .noContent)
+        }
         group.get("fingerprint/status") { _, _ in try await status() }
+        group.post("fingerprint/identify") { _, _ in try await identify() }
+        group.post("fingerprint/verify") { request, _ in try await verify(request) }
+        group.post("fingerprint/enrolments") { _, _ in
+            try JSON.response(EnrolmentView(id: await environment.enrolments.start()), status: .created)
+        }
+        group.post("fingerprint/enrolments/:id/capture") { request, context in
+            try await enrolCapture(request, id: context.parameters.require("id"))
+        }
+        group.delete("fingerprint/enrolments/:id") { _, context in
+            await environment.enrolments.discard(try context.parameters.require("id"))
+            return Response(status: .noContent)
+        }
+        // Staff: a person's enrolled fingers, deleting them, enrolling them again.
+        group.get("staff/registrations/:id/fingerprints") { request, context in
+            _ = try await StaffAuthentication(environment: environment).requireStaff(request)
+            return try await enrolled(context.parameters.require("id"))
+        }
+        group.delete("staff/registrations/:id/fingerprints") { request, context in
+            let session = try await StaffAuthentication(environment: environment).requireStaff(request)
+            return try await delete(context.parameters.require("id"), by: session)
+        }
+        group.put("staff/registrations/:id/fingerprints") { request, context in
+            let session = try await StaffAuthentication(environment: environment).requireStaff(request)
+            return try await reenrol(request, id: context.parameters.require("id"), by: session)
+        }
     }
 
     struct CaptureView: Encodable {
@@ -19,17 +54,24 @@ struct FingerprintAPI: Sendable {
         let message: LocalizedText
     }
 
+    struct EnrolmentView: Encodable {
+        let id: String
+    }
+
     func message(_ problem: CaptureProblem?) -> LocalizedText {
-        environment.locales.both(problem.map { "fingerprint.problems.\($0.rawValue)" } ?? "fingerprint.accepted")
+        locales.both(problem.map { "fingerprint.problems.\($0.rawValue)" } ?? "fingerprint.accepted")
     }
 
     func capture() async throws -> Response {
-        guard let reader = environment.fingerprintReader else {
-            return try JSON.response(CaptureView(accepted: false, problem: "absent", message: message(.absent)))
-        }
-        let result = await reader.capture(timeout: .seconds(20))
+        let result = await read()
         return try JSON.response(
             CaptureView(accepted: result.accepted, problem: result.problem?.rawValue, message: message(result.problem)))
+    }
+
+    /// One capture with the office's reader (20 s for the finger to come).
+    func read() async -> FingerprintCapture {
+        guard let reader = environment.fingerprintReader else { return FingerprintCapture(problem: .absent) }
+        return await reader.capture(timeout: .seconds(20))
     }
 
     func status() async throws -> Response {
@@ -49,5 +91,210 @@ struct FingerprintAPI: Sendable {
                 try await writer.write(EventStream.event("status", status))
             }
         }
+    }
+
+    // MARK: - Recognising people
+
+    /// `known` with the greeting and prefill a registry-number lookup gives; `unknown` when the
+    /// finger is nobody's here; `retry` with the reason when the capture was not good enough.
+    struct IdentifyView: Encodable {
+        let status: String
+        let problem: String?
+        let message: LocalizedText?
+        let person: RegistrationAPI.LookupResult?
+    }
+
+    func identity() throws -> FingerprintIdentity {
+        guard let fingerprints = environment.fingerprints else { throw unavailable }
+        return fingerprints
+    }
+
+    var unavailable: APIError {
+        APIError(
+            status: .serviceUnavailable, code: "fingerprintsUnavailable",
+            message: locales.both("api.fingerprintsUnavailable"))
+    }
+
+    func identify() async throws -> Response {
+        let identity = try identity()
+        let capture = await read()
+        guard let template = capture.template else {
+            return try JSON.response(
+                IdentifyView(
+                    status: "retry", problem: capture.problem?.rawValue, message: message(capture.problem),
+                    person: nil))
+        }
+        guard let match = try await identity.identify(template),
+            let registration = try await environment.registrations.registration(id: match.registrationID)
+        else {
+            return try JSON.response(
+                IdentifyView(
+                    status: "unknown", problem: nil, message: locales.both("fingerprint.identify.unknown"),
+                    person: nil))
+        }
+        return try JSON.response(
+            IdentifyView(
+                status: "known", problem: nil, message: nil,
+                person: RegistrationAPI(environment: environment).known(registration, fingerprintsEnrolled: true)))
+    }
+
+    struct VerifyRequest: Decodable {
+        let registrationId: String
+    }
+
+    struct VerifyView: Encodable {
+        let status: String
+        let problem: String?
+        let message: LocalizedText
+    }
+
+    /// Whether the finger on the reader is one enrolled for `registrationId`: `verified`,
+    /// `notVerified`, or `retry` with the reason.
+    func verify(_ request: Request) async throws -> Response {
+        let body = try await strict.decode(VerifyRequest.self, from: request, allowedKeys: ["registrationId"])
+        let id = try APIError.uuid(body.registrationId, locales)
+        let identity = try identity()
+        guard try await identity.isEnrolled(id) else { throw APIError.notFound(locales) }
+        let capture = await read()
+        guard let template = capture.template else {
+            return try JSON.response(
+                VerifyView(status: "retry", problem: capture.problem?.rawValue, message: message(capture.problem)))
+        }
+        let verified = try await identity.verify(template, registrationID: id) != nil
+        return try JSON.response(
+            VerifyView(
+                status: verified ? "verified" : "notVerified", problem: nil,
+                message: locales.both(verified ? "fingerprint.verify.verified" : "fingerprint.verify.failed")))
+    }
+
+    // MARK: - Enrolling
+
+    struct FingerRequest: Decodable {
+        let finger: String
+    }
+
+    struct EnrolCaptureView: Encodable {
+        let accepted: Bool
+        let problem: String?
+        let message: LocalizedText
+        let progress: FingerprintEnrolments.Progress?
+    }
+
+    /// Captures one impression of `finger` for the enrolment `id`.
+    func enrolCapture(_ request: Request, id: String) async throws -> Response {
+        let body = try await strict.decode(FingerRequest.self, from: request, allowedKeys: ["finger"])
+        guard let finger = FingerPosition(rawValue: body.finger) else {
+            throw APIError(
+                status: .unprocessableContent, code: "invalidFinger", message: locales.both("api.invalidFinger"),
+                field: "finger")
+        }
+        let capture = await read()
+        guard let template = capture.template else {
+            return try JSON.response(
+                EnrolCaptureView(
+                    accepted: false, problem: capture.problem?.rawValue, message: message(capture.problem),
+                    progress: nil))
+        }
+        let progress: FingerprintEnrolments.Progress
+        do {
+            progress = try await environment.enrolments.add(template, finger: finger, to: id)
+        } catch FingerprintEnrolments.EnrolmentError.unknownEnrolment {
+            throw unknownEnrolment
+        } catch {
+            throw APIError(
+                status: .conflict, code: "tooManyFingers", message: locales.both("api.tooManyFingers"),
+                field: "finger")
+        }
+        let key =
+            progress.complete
+            ? "fingerprint.enrol.complete"
+            : progress.restarted ? "fingerprint.enrol.restarted" : "fingerprint.enrol.again"
+        return try JSON.response(
+            EnrolCaptureView(accepted: true, problem: nil, message: locales.both(key), progress: progress))
+    }
+
+    var unknownEnrolment: APIError {
+        APIError(status: .notFound, code: "unknownEnrolment", message: locales.both("api.unknownEnrolment"))
+    }
+
+    /// Stores the complete fingers of enrolment `id` for a person (after their registration is
+    /// saved); answers how many fingers were stored. A person who has fingers enrolled already
+    /// keeps them: only staff replace fingers.
+    func store(enrolment id: String, for registrationID: UUID, by actor: StaffActor?) async throws -> Int {
+        guard let fingers = await environment.enrolments.take(id) else { throw unknownEnrolment }
+        guard !fingers.isEmpty else { return 0 }
+        do {
+            try await identity().enrol(
+                registrationID: registrationID, fingers: fingers, by: actor, at: environment.now())
+        } catch FingerprintStoreError.alreadyEnrolled {
+            throw APIError(
+                status: .conflict, code: "alreadyEnrolled", message: locales.both("api.alreadyEnrolled"))
+        }
+        return fingers.count
+    }
+
+    // MARK: - Staff
+
+    struct EnrolledView: Encodable {
+        struct Finger: Encodable {
+            let finger: String
+            let templates: Int
+            let enrolledAt: Date
+            let enrolledBy: String?
+        }
+        let registrationId: String
+        let fingers: [Finger]
+    }
+
+    func enrolled(_ raw: String) async throws -> Response {
+        let id = try APIError.uuid(raw, locales)
+        guard try await environment.registrations.registration(id: id) != nil else { throw APIError.notFound(locales) }
+        let fingers = try await identity().repository.fingers(registrationID: id)
+        return try JSON.response(
+            EnrolledView(
+                registrationId: id.uuidString.lowercased(),
+                fingers: fingers.map {
+                    EnrolledView.Finger(
+                        finger: $0.finger.rawValue, templates: $0.templates.count, enrolledAt: $0.enrolledAt,
+                        enrolledBy: $0.enrolledBy)
+                }))
+    }
+
+    struct DeletedView: Encodable {
+        let deleted: Int
+    }
+
+    func delete(_ raw: String, by session: StaffSession) async throws -> Response {
+        let id = try APIError.uuid(raw, locales)
+        do {
+            let removed = try await identity().delete(
+                registrationID: id, by: StaffActor(staffID: session.staffID, counter: session.counter),
+                at: environment.now())
+            return try JSON.response(DeletedView(deleted: removed))
+        } catch FingerprintStoreError.unknownRegistration {
+            throw APIError.notFound(locales)
+        }
+    }
+
+    struct ReenrolRequest: Decodable {
+        let enrolment: String
+    }
+
+    struct ReenrolledView: Encodable {
+        let registrationId: String
+        let fingers: Int
+    }
+
+    func reenrol(_ request: Request, id raw: String, by session: StaffSession) async throws -> Response {
+        let body = try await strict.decode(ReenrolRequest.self, from: request, allowedKeys: ["enrolment"])
+        let id = try APIError.uuid(raw, locales)
+        guard try await environment.registrations.registration(id: id) != nil else { throw APIError.notFound(locales) }
+        let count = try await store(
+            enrolment: body.enrolment, for: id, by: StaffActor(staffID: session.staffID, counter: session.counter))
+        guard count > 0 else {
+            throw APIError(
+                status: .unprocessableContent, code: "noFingerEnrolled", message: locales.both("api.noFingerEnrolled"))
+        }
+        return try JSON.response(ReenrolledView(registrationId: id.uuidString.lowercased(), fingers: count))
     }
 }

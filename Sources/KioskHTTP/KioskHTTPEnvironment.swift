@@ -36,6 +36,10 @@ public struct KioskHTTPEnvironment: Sendable {
     public var requestSync: @Sendable () -> Void
     /// Referrals staff record; nil where the kiosk keeps none.
     public var referrals: (any ReferralRepository)?
+    /// The office's enrolled fingers (1:N and 1:1); nil where the kiosk keeps none.
+    public var fingerprints: FingerprintIdentity?
+    /// Fingers being enrolled at the reader, before they are stored.
+    public let enrolments = FingerprintEnrolments()
 
     public init(
         office: Office, registrations: any RegistrationRepository, summaries: any OfficeSummarySource,
@@ -48,7 +52,8 @@ public struct KioskHTTPEnvironment: Sendable {
         healthCheck: @escaping @Sendable () async -> Bool,
         syncStatus: @escaping @Sendable () async -> SyncStatus? = { nil },
         requestSync: @escaping @Sendable () -> Void = {},
-        vacancies: (any VacancyCatalog)? = nil, referrals: (any ReferralRepository)? = nil
+        vacancies: (any VacancyCatalog)? = nil, referrals: (any ReferralRepository)? = nil,
+        fingerprints: FingerprintIdentity? = nil
     ) {
         self.office = office
         self.registrations = registrations
@@ -71,6 +76,7 @@ public struct KioskHTTPEnvironment: Sendable {
         self.requestSync = requestSync
         self.vacancies = vacancies
         self.referrals = referrals
+        self.fingerprints = fingerprints
     }
 
     var validator: RegistrationValidator {

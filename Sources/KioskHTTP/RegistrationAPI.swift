@@ -27,6 +27,24 @@ struct RegistrationAPI: Sendable {
         let id: String
         let reference: String
         let revision: Int
+        /// Fingers enrolled with this save (`?fingerprints=<enrolment id>`).
+        var fingerprints: Int = 0
+        /// Why the fingers were not stored (`unknownEnrolment`, `alreadyEnrolled`); the save stands.
+        var fingerprintProblem: String?
+    }
+
+    /// Stores the fingers of the enrolment named by `?fingerprints=` for the person just saved.
+    /// The registration is saved whatever happens to the fingers.
+    func enrolFingers(_ request: Request, for registration: Registration, into created: inout Created) async {
+        guard let enrolment = request.uri.queryParameters.get("fingerprints"), !enrolment.isEmpty else { return }
+        do {
+            created.fingerprints = try await FingerprintAPI(environment: environment).store(
+                enrolment: enrolment, for: registration.id, by: nil)
+        } catch let error as APIError {
+            created.fingerprintProblem = error.code
+        } catch {
+            created.fingerprintProblem = "fingerprintsUnavailable"
+        }
     }
 
     func create(_ request: Request) async throws -> Response {
@@ -36,7 +54,9 @@ struct RegistrationAPI: Sendable {
         let details = try validated(form, now: now)
         do {
             let registration = try await environment.registrations.register(details, at: now)
-            var response = try JSON.response(Created(registration), status: .created)
+            var created = Created(registration)
+            await enrolFingers(request, for: registration, into: &created)
+            var response = try JSON.response(created, status: .created)
             response.headers[.location] = "/api/v1/registrations/\(registration.id.uuidString.lowercased())"
             return response
         } catch let error as RegistrationStoreError where error.existingID != nil {
@@ -60,7 +80,9 @@ struct RegistrationAPI: Sendable {
         let details = try validated(form, now: now)
         do {
             let registration = try await environment.registrations.update(id: id, with: details, at: now)
-            return try JSON.response(Created(registration))
+            var created = Created(registration)
+            await enrolFingers(request, for: registration, into: &created)
+            return try JSON.response(created)
         } catch let error as RegistrationStoreError where error == .notFound {
             throw notFound
         } catch let error as RegistrationStoreError where error == .registryNumberChanged {
@@ -92,6 +114,8 @@ struct RegistrationAPI: Sendable {
         let displayName: String?
         let maskedPhone: String?
         let prefill: RegistrationForm?
+        /// Whether the person has fingers enrolled (the screen then asks for one to confirm).
+        var fingerprintsEnrolled: Bool = false
     }
 
     func lookup(_ request: Request) async throws -> Response {
@@ -110,6 +134,12 @@ struct RegistrationAPI: Sendable {
                     reference: nil,
                     displayName: nil, maskedPhone: nil, prefill: nil))
         }
+        let enrolled = try await environment.fingerprints?.isEnrolled(existing.id) ?? false
+        return try JSON.response(known(existing, fingerprintsEnrolled: enrolled))
+    }
+
+    /// What the screen may show about a returning person found by registry number or finger.
+    func known(_ existing: Registration, fingerprintsEnrolled: Bool) -> LookupResult {
         let d = existing.details
         var prefill = RegistrationForm()
         prefill.registryNumber = d.registryNumber.value
@@ -127,11 +157,10 @@ struct RegistrationAPI: Sendable {
         prefill.hasDisability = d.hasDisability
         prefill.disabilityDetail = d.disabilityDetail
         prefill.status = d.status.rawValue
-        return try JSON.response(
-            LookupResult(
-                status: "known", birthDate: d.birthDate.description, sex: d.sex.rawValue,
-                id: existing.id.uuidString.lowercased(), reference: existing.reference, displayName: d.displayName,
-                maskedPhone: d.phone.masked, prefill: prefill))
+        return LookupResult(
+            status: "known", birthDate: d.birthDate.description, sex: d.sex.rawValue,
+            id: existing.id.uuidString.lowercased(), reference: existing.reference, displayName: d.displayName,
+            maskedPhone: d.phone.masked, prefill: prefill, fingerprintsEnrolled: fingerprintsEnrolled)
     }
 
     struct StepErrors: Encodable {

@@ -373,11 +373,12 @@ public final class AppDatabase: Sendable {
                 sql: "CREATE INDEX ticket_finished ON ticket (service_code, finished_at) WHERE state = 'finished'")
         }
         migrator.registerMigration("v10: enrolled fingerprints") { db in
-            // Templates only, sealed with the device secret (TemplateSealer); never images.
+            // Templates only, sealed with the device secret (TemplateSealer); never images. The key
+            // is checked at commit: an update rewrites its registration row within its transaction.
             try db.execute(
                 sql: """
                     CREATE TABLE fingerprint (
-                        registration_id TEXT NOT NULL REFERENCES registration (id) ON DELETE CASCADE,
+                        registration_id TEXT NOT NULL REFERENCES registration (id) DEFERRABLE INITIALLY DEFERRED,
                         finger TEXT NOT NULL,
                         sealed BLOB NOT NULL,
                         template_count INTEGER NOT NULL,

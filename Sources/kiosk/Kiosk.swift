@@ -186,8 +186,35 @@ struct Serve: AsyncParsableCommand {
 
 struct FingerprintCommands: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "fingerprint", abstract: "Check the fingerprint reader.",
-        subcommands: [FingerprintList.self, FingerprintCapture.self])
+        commandName: "fingerprint", abstract: "Check the fingerprint reader; measure the fingerprint matcher.",
+        subcommands: [FingerprintList.self, FingerprintCapture.self, FingerprintEvaluate.self])
+}
+
+struct FingerprintEvaluate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Run the fingerprint pipeline over an FVC-style folder with the FVC protocol.",
+        discussion: """
+            DIR holds <finger>_<impression>.png images. Genuine comparisons: every pair of impressions \
+            of a finger; impostor comparisons: the first impressions of different fingers. Prints EER, \
+            FMR100, FMR1000, ZeroFMR, extraction time (mean, p95), comparisons per second and, with \
+            --ident, a closed-set identification run (rank-1 rate, highest impostor score per search): \
+            the figures the NBIS peer script prints, so the two can be run side by side.
+            """)
+
+    @Argument(help: "Folder of <finger>_<impression>.png images.") var directory: String
+    @Flag(help: "Also run closed-set 1:N identification.") var ident = false
+    @Option(help: "Use only the first N fingers.") var limitFingers: Int?
+
+    func run() async throws {
+        do {
+            let evaluation = try FVCEvaluation(directory: directory, identification: ident, limitFingers: limitFingers)
+            print(evaluation.report)
+        } catch {
+            print("error: \(error)")
+            throw ExitCode(1)
+        }
+    }
 }
 
 /// The readers on the bus that a driver supports, with their model.

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import KIOSK_BIN, ROOT
-from test_journey import fill_new_registration, next_step, open_journey, shot, wait_step
+from test_journey import fill_new_registration, next_step, open_journey, shot, tap, wait_step
 
 def _fixtures() -> Path:
     """`$KIOSK_FIXTURES`, else `../shared/fixtures` beside the repository, else the workplace's
@@ -102,7 +102,9 @@ def test_no_reader_is_a_clear_failure(tmp_path):
     assert "no supported reader found" in listed.stdout
 
 
-def test_the_screen_follows_the_reader_during_registration(browser, kiosk, artifacts):
+def test_a_visitor_enrols_two_fingers_and_is_recognised_by_touch_next_time(browser, kiosk, artifacts):
+    """The virtual reader "captures" the demo prints in order: the right index finger (01-03),
+    the left (04-06), then the right (07) and the left (08) again."""
     process = kiosk(env={"KIOSK_FINGERPRINT_READER": "virtual"})
     status, body = process.request("GET", "/api/v1/fingerprint/status")
     assert body == {"state": "ready", "reader": "virtual"}
@@ -112,13 +114,48 @@ def test_the_screen_follows_the_reader_during_registration(browser, kiosk, artif
     page.click("#consent")
     next_step(page)
     wait_step(page, "fingerprint")
-    # The capture starts with the step; the verdict replaces the reader's live states.
-    page.wait_for_selector("#fingerprint-status:has-text('Баярлалаа. Хурууны хээ тань уншигдлаа.')", timeout=10000)
+    # The right index finger is asked for first; three agreeing prints complete it, then the left.
+    page.wait_for_selector("#fingerprint-finger:has-text('Баруун гарын долоовор')")
+    page.wait_for_selector("#fingerprint-finger:has-text('Одоо зүүн гарын долоовор')", timeout=60000)
+    page.wait_for_selector("#fingerprint-finger:has-text('Хурууны хээ тань бүртгэгдлээ')", timeout=60000)
     assert page.get_attribute("#fingerprint-pad", "data-state") == "accepted"
-    shot(page, artifacts, "fingerprint-accepted")
+    assert page.is_hidden("#fingerprint-skip")
+    shot(page, artifacts, "fingerprint-enrolled")
     next_step(page)
     wait_step(page, "review")
-    assert errors == []
+    next_step(page)
+    wait_step(page, "done")
+    reference = page.inner_text("#done-reference")
+    context.close()
+
+    # Next visit: a touch of the reader instead of the registry number.
+    context, page, errors2 = open_journey(browser, process)
+    wait_step(page, "registryNumber")
+    page.wait_for_selector("#identify-box:not([hidden])")
+    page.click("#identify-pad")
+    wait_step(page, "known")
+    assert page.inner_text("#known-name") == "Д. Өлзий"
+    assert page.inner_text("#known-reference") == reference
+    shot(page, artifacts, "fingerprint-recognised")
+    # Recognised by finger, the person may update at once: no second finger is asked for.
+    page.click("#known-update")
+    wait_step(page, "names")
+    assert page.input_value("#givenName") == "Өлзий"
+    assert errors == [] and errors2 == []
+    context.close()
+
+    # Someone typing that registry number must show one of the enrolled fingers before the
+    # details open; the next print is 08, the left index finger: confirmed.
+    context, page, errors3 = open_journey(browser, process)
+    wait_step(page, "registryNumber")
+    tap(page, "ТА85061512")
+    next_step(page)
+    wait_step(page, "known")
+    page.click("#known-update")
+    page.wait_for_selector("#verify-box:not([hidden])")
+    page.wait_for_selector("#verify-status:has-text('Баярлалаа, баталгаажлаа')", timeout=30000)
+    wait_step(page, "names")
+    assert errors3 == []
     context.close()
 
 

@@ -215,3 +215,16 @@ def test_fingerprint_answers_match_the_document(kiosk):
     base = kiosk(env={"KIOSK_FINGERPRINT_READER": "virtual"}).base
     check("/api/v1/fingerprint/status", "GET", *call(base, "GET", "/api/v1/fingerprint/status"))
     check("/api/v1/fingerprint/capture", "POST", *call(base, "POST", "/api/v1/fingerprint/capture"))
+    status, started = call(base, "POST", "/api/v1/fingerprint/enrolments")
+    check("/api/v1/fingerprint/enrolments", "POST", status, started)
+    capture = f"/api/v1/fingerprint/enrolments/{started['id']}/capture"
+    check("/api/v1/fingerprint/enrolments/{id}/capture", "POST", *call(base, "POST", capture, {"finger": "rightIndex"}))
+    check("/api/v1/fingerprint/enrolments/{id}/capture", "POST", *call(base, "POST", capture, {"finger": "nose"}))
+    check("/api/v1/fingerprint/enrolments/{id}/capture", "POST", *call(base, "POST", capture, {"finger": 1}))
+    check("/api/v1/fingerprint/identify", "POST", *call(base, "POST", "/api/v1/fingerprint/identify"))
+    unknown = {"registrationId": "0190e6a0-0000-7000-8000-000000000000"}
+    check("/api/v1/fingerprint/verify", "POST", *call(base, "POST", "/api/v1/fingerprint/verify", unknown))
+    check("/api/v1/fingerprint/verify", "POST", *call(base, "POST", "/api/v1/fingerprint/verify", {"registrationId": "x"}))
+    staff = "/api/v1/staff/registrations/0190e6a0-0000-7000-8000-000000000000/fingerprints"
+    check("/api/v1/staff/registrations/{id}/fingerprints", "GET", *call(base, "GET", staff))
+    check("/api/v1/staff/registrations/{id}/fingerprints", "DELETE", *call(base, "DELETE", staff))

@@ -16,10 +16,11 @@ struct TestApp {
 
     init(
         healthy: Bool = true, now: Date = Fixtures.now, settings: ScreenSettings = ScreenSettings(),
-        printer: (any DocumentPrinter)? = nil
+        printer: (any DocumentPrinter)? = nil, fingerprintReader: (any FingerprintReaderPort)? = nil
     ) async throws {
         temp = try TemporaryDatabase()
         let database = temp.database
+        let sealer = TemplateSealer(deviceSecret: try DeviceSecret.loadOrCreate(in: temp.directory))
         environment = KioskHTTPEnvironment(
             office: Fixtures.office,
             registrations: SQLiteRegistrationRepository(database: database, officeCode: Fixtures.office.code),
@@ -34,11 +35,15 @@ struct TestApp {
             kioskDirectory: Fixtures.kioskDirectory,
             settings: settings,
             printer: printer,
+            fingerprintReader: fingerprintReader,
             publicURL: "http://kiosk.example:8080/",
             now: { now },
             healthCheck: { healthy ? await database.isUsable() : false },
             vacancies: SQLiteVacancyCatalog(database: database),
-            referrals: SQLiteReferralRepository(database: database, officeCode: Fixtures.office.code))
+            referrals: SQLiteReferralRepository(database: database, officeCode: Fixtures.office.code),
+            fingerprints: FingerprintIdentity(
+                repository: SQLiteFingerprintRepository(
+                    database: database, officeCode: Fixtures.office.code, sealer: sealer)))
         application = Application(router: try await KioskRouter.build(environment))
     }
 

@@ -55,6 +55,11 @@ struct FingerprintRepositoryTests {
         #expect(Dictionary(uniqueKeysWithValues: read.map { ($0.finger, $0.templates) }) == fingers)
         #expect(read.allSatisfy { $0.enrolledBy == nil && $0.enrolledAt == Fixtures.now })
         #expect(try await bed.fingerprints.all().count == 2)
+        // Updating the registration (its row is rewritten) keeps the fingers.
+        var form = Fixtures.form()
+        form.phone = "88001122"
+        _ = try await bed.registrations.update(id: bed.person.id, with: try Fixtures.details(form), at: Fixtures.now)
+        #expect(try await bed.fingerprints.fingers(registrationID: bed.person.id).count == 2)
 
         // No minutia coordinates in the clear: the sealed bytes do not contain the template's bytes.
         let sealed = try await bed.temp.database.writer.read { db in
@@ -63,7 +68,8 @@ struct FingerprintRepositoryTests {
         let plain = Data(Self.template(1).bytes.dropFirst(10).prefix(24))
         #expect(sealed.count == 2 && sealed.allSatisfy { $0.range(of: plain) == nil })
 
-        #expect(try await bed.outboxTypes() == ["registration.created", "fingerprints.enrolled"])
+        #expect(
+            try await bed.outboxTypes() == ["registration.created", "fingerprints.enrolled", "registration.updated"])
         let payload = try await bed.temp.database.writer.read { db in
             try String.fetchOne(db, sql: "SELECT payload FROM outbox WHERE record_type = 'fingerprints.enrolled'")
         }

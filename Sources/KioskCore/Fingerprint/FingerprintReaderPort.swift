@@ -1,3 +1,5 @@
+public import Fingerprint
+
 /// What the kiosk's fingerprint reader is doing, for the screen ("place your finger", "lift
 /// your finger", "try again") and the technician.
 public struct FingerprintReaderStatus: Sendable, Equatable, Codable {
@@ -43,18 +45,24 @@ public enum CaptureProblem: String, Sendable, Codable, CaseIterable {
     case absent
 }
 
-/// The outcome of one capture. The image itself never leaves the reader service: this
-/// issue's screens only need the verdict; templates (issue 8) are made from it in memory.
+/// The outcome of one capture. The image itself never leaves the reader service: what leaves
+/// is the verdict and, for an accepted capture, its template (made from the image in memory).
 public struct FingerprintCapture: Sendable, Equatable {
     public var problem: CaptureProblem?
+    /// The minutiae of an accepted capture; nil when the capture was refused.
+    public var template: FingerprintTemplate?
     public var width: Int
     public var height: Int
     public var dpi: Int
     /// Share of the image covered by ridges, 0…1.
     public var coverage: Double
 
-    public init(problem: CaptureProblem?, width: Int = 0, height: Int = 0, dpi: Int = 0, coverage: Double = 0) {
+    public init(
+        problem: CaptureProblem?, width: Int = 0, height: Int = 0, dpi: Int = 0, coverage: Double = 0,
+        template: FingerprintTemplate? = nil
+    ) {
         self.problem = problem
+        self.template = template
         self.width = width
         self.height = height
         self.dpi = dpi
@@ -71,4 +79,6 @@ public protocol FingerprintReaderPort: Sendable {
     func statusUpdates() async -> AsyncStream<FingerprintReaderStatus>
     /// Waits up to `timeout` for a finger, captures, judges the image, and waits for the lift.
     func capture(timeout: Duration) async -> FingerprintCapture
+    /// Ends a capture that is waiting for a finger (the visitor left the screen); it answers `noFinger`.
+    func cancelCapture() async
 }
