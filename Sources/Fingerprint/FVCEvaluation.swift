@@ -259,7 +259,8 @@ public struct FVCEvaluation: Sendable {
         if let ident = identification {
             lines.append(
                 String(
-                    format: "1:N closed-set rank-1=%.2f%% over %d probes, gallery N=%d; %.0f comparisons/s single-thread",
+                    format:
+                        "1:N closed-set rank-1=%.2f%% over %d probes, gallery N=%d; %.0f comparisons/s single-thread",
                     ident.rank1 * 100, ident.probes, ident.gallerySize, ident.comparisonsPerSecond))
             let h = ident.highestImpostor
             lines.append(
