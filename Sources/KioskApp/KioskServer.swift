@@ -78,6 +78,17 @@ public struct KioskServer: Sendable {
             repository: SQLiteFingerprintRepository(
                 database: database, officeCode: office.code,
                 sealer: TemplateSealer(deviceSecret: try DeviceSecret.loadOrCreate(in: dataDirectory))))
+        // The gallery is read into memory in the background (seconds for 10 000 people), so the
+        // first visitor who touches the reader does not wait for it.
+        Task {
+            do {
+                try await fingerprints.load()
+            } catch {
+                logger.error(
+                    "enrolled fingerprints cannot be read; recognition by finger is unavailable",
+                    metadata: ["kiosk.error": "\(error)"])
+            }
+        }
         let environment = KioskHTTPEnvironment(
             office: office,
             registrations: SQLiteRegistrationRepository(database: database, officeCode: office.code),

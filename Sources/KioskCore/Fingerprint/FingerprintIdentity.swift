@@ -22,20 +22,40 @@ public actor FingerprintIdentity {
     /// Keyed by registration id (lower-case), each person with their enrolled fingers.
     private var gallery = FingerprintGallery()
     private var loaded = false
+    private var loading: Task<FingerprintGallery, any Error>?
 
     public init(repository: any FingerprintRepository) {
         self.repository = repository
     }
 
-    /// Reads every enrolled finger into memory (once; later calls do nothing).
+    /// Reads every enrolled finger into memory, once: callers arriving meanwhile wait for the
+    /// same read, so an enrolment made after it is never overwritten by it.
     public func load() async throws {
-        guard !loaded else { return }
-        var fresh = FingerprintGallery()
-        for (id, fingers) in Dictionary(grouping: try await repository.all(), by: \.registrationID) {
-            fresh.add(id: Self.key(id), fingers: fingers.map { EnrolledFinger(templates: $0.templates) })
+        if loaded { return }
+        let reading: Task<FingerprintGallery, any Error>
+        if let running = loading {
+            reading = running
+        } else {
+            let repository = repository
+            reading = Task {
+                var fresh = FingerprintGallery()
+                for (id, fingers) in Dictionary(grouping: try await repository.all(), by: \.registrationID) {
+                    fresh.add(id: Self.key(id), fingers: fingers.map { EnrolledFinger(templates: $0.templates) })
+                }
+                return fresh
+            }
+            loading = reading
         }
-        gallery = fresh
-        loaded = true
+        do {
+            let fresh = try await reading.value
+            if !loaded {
+                gallery = fresh
+                loaded = true
+            }
+        } catch {
+            loading = nil
+            throw error
+        }
     }
 
     /// Number of enrolled people in the gallery.
