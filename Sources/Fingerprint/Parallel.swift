@@ -26,14 +26,6 @@ enum Parallel {
     }
 }
 
-/// Public access to the parallel helper for the lab tool.
-public enum LabParallel {
-    /// `transform` over 0..<count on `workers` threads, results in index order.
-    public static func map<T>(count: Int, workers: Int = 2, _ transform: (Int) -> T) -> [T] {
-        Parallel.map(count: count, workers: workers, transform)
-    }
-}
-
 /// CPU time of the calling thread, for timings that a loaded machine does not distort much.
 public enum ThreadClock {
     /// Seconds of CPU time the calling thread has used.
