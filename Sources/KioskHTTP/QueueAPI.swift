@@ -372,12 +372,17 @@ struct QueueAPI: Sendable {
             after = recent.dropLast(6).last?.sequence ?? max(0, latest - 50)
         }
         let start = after
+        let changes = queue.changes
         return EventStream.response { writer in
             var sequence = start
             var waitingShown = -1
             var lastWrite = ContinuousClock.now
             var lastWaitingCheck = ContinuousClock.now - .seconds(5)
+            /// A queue write since the count was last read.
+            var countDue = true
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                // Read before the queries: a write committed while they run wakes the wait below at once.
+                let seen = changes.version
                 // Calls before the waiting count: a new board takes calls that arrive before
                 // its first count as history (no flash, no announcement).
                 for call in try await queue.calls(after: sequence, limit: 50) {
@@ -390,8 +395,11 @@ struct QueueAPI: Sendable {
                     sequence = call.sequence
                     lastWrite = .now
                 }
-                if ContinuousClock.now - lastWaitingCheck >= .seconds(1) {
+                // The count follows a change within a quarter of a second, and is read at least every second.
+                let sinceCheck = ContinuousClock.now - lastWaitingCheck
+                if sinceCheck >= .seconds(1) || (countDue && sinceCheck >= .milliseconds(250)) {
                     lastWaitingCheck = .now
+                    countDue = false
                     let waiting = try await queue.waitingCount(at: now())
                     if waiting != waitingShown {
                         waitingShown = waiting
@@ -403,7 +411,12 @@ struct QueueAPI: Sendable {
                     try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                     lastWrite = .now
                 }
-                try await Task.sleep(for: .milliseconds(50))
+                // Woken by the next committed queue write, or when the count is due; once a
+                // second regardless (for a write by another process, and keep-alives).
+                let wait =
+                    countDue
+                    ? max(.zero, .milliseconds(250) - (ContinuousClock.now - lastWaitingCheck)) : Duration.seconds(1)
+                if await changes.wait(after: seen, upTo: wait) != seen { countDue = true }
             }
         }
     }

@@ -10,12 +10,19 @@ public struct SQLiteQueueRepository: QueueRepository {
     let office: Office
     let services: [QueueService]
     public let policy: QueuePolicy
+    public let changes: QueueChanges
 
-    public init(database: AppDatabase, office: Office, services: [QueueService], policy: QueuePolicy) {
+    /// `changes` is told of every write this repository commits; the repositories of one process
+    /// share one (the display board waits on it).
+    public init(
+        database: AppDatabase, office: Office, services: [QueueService], policy: QueuePolicy,
+        changes: QueueChanges = QueueChanges()
+    ) {
         self.database = database
         self.office = office
         self.services = services
         self.policy = policy
+        self.changes = changes
     }
 
     func day(_ instant: Date) -> String { office.today(at: instant).description }
@@ -52,6 +59,7 @@ public struct SQLiteQueueRepository: QueueRepository {
             // The estimate is read in the same transaction: one trip to the database, not two.
             return (ticket, try estimate(for: ticket, at: instant, db))
         }
+        changes.changed()
         return IssuedTicket(ticket: ticket.0, estimate: ticket.1)
     }
 
@@ -61,8 +69,9 @@ public struct SQLiteQueueRepository: QueueRepository {
         let today = day(instant)
         let officeCode = office.code
         let policy = policy
-        return try await database.write { db in
-            guard !codes.isEmpty else { return nil }
+        guard !codes.isEmpty, !changes.knownEmpty(codes) else { return nil }
+        let version = changes.version
+        let called = try await database.write { db -> Ticket? in
             let marks = Array(repeating: "?", count: codes.count).joined(separator: ", ")
             var arguments: StatementArguments = [officeCode, today]
             arguments += StatementArguments(codes)
@@ -92,12 +101,18 @@ public struct SQLiteQueueRepository: QueueRepository {
             try record(event, for: ticket, db)
             return ticket
         }
+        if called == nil {
+            changes.noteEmpty(codes, atVersion: version)
+        } else {
+            changes.changed()
+        }
+        return called
     }
 
     public func act(ticketID: UUID, _ action: TicketAction, by counter: Int?, at instant: Date) async throws -> Ticket {
         let policy = policy
         let known = Set(services.map(\.code))
-        return try await database.write { db in
+        let ticket = try await database.write { db -> Ticket in
             guard
                 var ticket = try Self.ticket(id: ticketID, db)
             else { throw QueueStoreError.ticketNotFound }
@@ -110,6 +125,8 @@ public struct SQLiteQueueRepository: QueueRepository {
             try record(event, for: ticket, db)
             return ticket
         }
+        changes.changed()
+        return ticket
     }
 
     public func ticket(id: UUID) async throws -> Ticket? {

@@ -267,5 +267,48 @@ struct TimestampTests {
         #expect(Outbox.utcTimestamp(date) == expected)
         let parsed = try Outbox.parseUTCTimestamp(Outbox.utcTimestamp(date))
         #expect(Outbox.utcTimestamp(parsed) == expected)
+        #expect(
+            abs(parsed.timeIntervalSince(try Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(expected)))
+                < 1e-6)
+    }
+
+    @Test("The stored form is read back to the same millisecond over centuries, leap days included")
+    func readBackEverywhere() throws {
+        var generator = SystemRandomNumberGenerator()
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!)
+        let leapDays = ["2000-02-29T23:59:59.999Z", "2024-02-29T00:00:00.000Z", "1600-02-29T12:00:00.001Z"]
+        let random = (0..<2000).map { _ in
+            let millis = Int64.random(in: -11_000_000_000_000...32_000_000_000_000, using: &generator)
+            return Outbox.utcTimestamp(Date(timeIntervalSince1970: Double(millis) / 1000))
+        }
+        for text in leapDays + random {
+            let parsed = try Outbox.parseUTCTimestamp(text)
+            // The format style may land on a neighbouring double (far from 1970 they lie microseconds
+            // apart); both are the same millisecond.
+            let reference = try style.parse(text)
+            #expect(
+                abs(parsed.timeIntervalSince(reference)) < 1e-5,
+                "\(text) \(parsed.timeIntervalSince1970) \(reference.timeIntervalSince1970)")
+            #expect(Outbox.utcTimestamp(parsed) == text)
+        }
+    }
+
+    @Test(
+        "What is not a valid time is refused, however close to the stored form",
+        arguments: [
+            "", "2026-11-22", "2026-13-01T00:00:00.000Z", "2026-02-29T00:00:00.000Z", "2026-04-31T10:00:00.000Z",
+            "2026-11-22T24:00:00.000Z", "2026-11-22T10:60:00.000Z", "2026-11-22T10:00:60.000Z",
+            "2026-11-22T10:00:00.00xZ", "2026-11-22 10:00:00.000Z", "2026-11-00T10:00:00.000Z",
+            "2026-11-22T10:00:00.000",
+        ])
+    func refuses(_ text: String) {
+        #expect(throws: (any Error).self) { try Outbox.parseUTCTimestamp(text) }
+    }
+
+    @Test("Other ISO 8601 forms still parse, by the slower format style")
+    func otherForms() throws {
+        #expect(
+            try Outbox.parseUTCTimestamp("2026-11-22T10:00:00.5Z")
+                == Date(timeIntervalSince1970: 1_795_341_600.5))
     }
 }

@@ -186,4 +186,31 @@ struct QueueCounterTests {
         let resumed = try await queue.act(ticketID: called.id, .resume(counter: 2, staffID: "saraa"), by: 2, at: now)
         #expect(resumed.counter == 2)
     }
+
+    @Test("An idle counter's call is answered from memory until a ticket is issued, which it then gets")
+    func idleCallsAndNewTickets() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let changes = QueueChanges(emptyAnswerLifetime: .seconds(60))
+        let queue = SQLiteQueueRepository(
+            database: temp.database, office: Fixtures.office, services: QueueService.demo, policy: QueuePolicy(),
+            changes: changes)
+        let now = Fixtures.now
+        #expect(try await queue.callNext(counter: 1, staffID: "saraa", services: ["А"], at: now) == nil)
+        #expect(changes.knownEmpty(["А"]))
+        // A ticket written behind this process's back (by another repository's changes) is not seen
+        // while the answer is remembered ...
+        let other = SQLiteQueueRepository(
+            database: temp.database, office: Fixtures.office, services: QueueService.demo, policy: QueuePolicy())
+        _ = try await other.issue(
+            service: QueueService.demo[0], priority: nil, registrationID: nil, language: .mn, at: now)
+        #expect(try await queue.callNext(counter: 1, staffID: "saraa", services: ["А"], at: now) == nil)
+        // ... but one issued through the process's queue moves the version on, and is called at once.
+        let issued = try await queue.issue(
+            service: QueueService.demo[0], priority: nil, registrationID: nil, language: .mn, at: now)
+        let first = try await queue.callNext(counter: 1, staffID: "saraa", services: ["А"], at: now)
+        let second = try await queue.callNext(counter: 2, staffID: "bold", services: ["А"], at: now)
+        #expect(Set([first?.id, second?.id]).count == 2)
+        #expect([first?.id, second?.id].contains(issued.ticket.id))
+    }
 }

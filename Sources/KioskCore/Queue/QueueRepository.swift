@@ -73,6 +73,8 @@ public protocol QueueRepository: Sendable {
     func callNext(counter: Int, staffID: String, services: [String], at instant: Date) async throws -> Ticket?
     /// The order the queue is called in.
     var policy: QueuePolicy { get }
+    /// Moves on after every committed queue write of this process.
+    var changes: QueueChanges { get }
     /// Applies a staff action. With `counter`, a ticket held at another counter is refused
     /// (`TicketActionError.wrongCounter`) unless it is parked, in the same transaction.
     func act(ticketID: UUID, _ action: TicketAction, by counter: Int?, at instant: Date) async throws -> Ticket
