@@ -13,9 +13,16 @@ struct StaffAuthentication: Sendable {
         if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
             token = String(authorization.dropFirst(7))
         } else if let cookies = request.headers[.cookie] {
+            // `a=1; kiosk_staff=…`: cookies are ASCII, so spaces are trimmed without Foundation
+            // (which bridged every part through NSString, on every staff request).
+            let prefix = "\(Self.cookie)="
             for part in cookies.split(separator: ";") {
-                let pair = part.trimmingCharacters(in: .whitespaces)
-                if pair.hasPrefix("\(Self.cookie)=") { token = String(pair.dropFirst(Self.cookie.count + 1)) }
+                let pair = part.drop { $0 == " " || $0 == "\t" }
+                if pair.hasPrefix(prefix) {
+                    var value = pair.dropFirst(prefix.count)
+                    while let last = value.last, last == " " || last == "\t" { value = value.dropLast() }
+                    token = String(value)
+                }
             }
         }
         guard let token, !token.isEmpty,

@@ -149,7 +149,12 @@ public enum Outbox {
         let sequence = try Int64.fetchOne(
             db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox WHERE office_code = ?"),
             arguments: [officeCode])!
-        let json = String(decoding: try encoder.encode(payload), as: UTF8.self)
+        let json: String
+        do {
+            json = try OutboxJSON.encode(payload)
+        } catch is OutboxJSON.Unsupported {
+            json = String(decoding: try encoder.encode(payload), as: UTF8.self)
+        }
         let record = OutboxRecord(
             id: UUIDv7.make(at: instant), officeCode: officeCode, sequence: sequence, type: type, payload: json,
             createdAt: instant)

@@ -113,6 +113,29 @@ struct QueueAPITests {
             }
         }
     }
+
+    @Test("The session cookie is found among a browser's other cookies; a near miss is not a session")
+    func sessionCookieAmongOthers() async throws {
+        let app = try await TestApp()
+        try await app.test { client in
+            let cookie = try await signIn(client, app)
+            for header in ["theme=dark; \(cookie)", "\(cookie);lang=mn", "a=1;  \(cookie) \t; b=2", cookie] {
+                let response = try await client.execute(
+                    uri: "/api/v1/queue", method: .get, headers: [.cookie: header]
+                ) { $0 }
+                #expect(response.status == .ok, "\(header)")
+            }
+            let token = cookie.split(separator: "=", maxSplits: 1)[1]
+            for header in [
+                "x\(cookie)", "kiosk_staff2=\(token)", "kiosk_staff=", "theme=dark", "kiosk_staff=\(token)x",
+            ] {
+                let response = try await client.execute(
+                    uri: "/api/v1/queue", method: .get, headers: [.cookie: header]
+                ) { $0 }
+                #expect(response.status == .unauthorized, "\(header)")
+            }
+        }
+    }
 }
 
 @Suite("Queue screens")
