@@ -110,7 +110,8 @@ public struct KioskServer: Sendable {
             requestSync: { sync.nudge() },
             vacancies: vacancies,
             referrals: SQLiteReferralRepository(database: database, officeCode: office.code),
-            fingerprints: fingerprints)
+            fingerprints: fingerprints,
+            feedback: SQLiteFeedbackRepository(database: database))
         let router = try await KioskRouter.build(environment)
         application = Application(
             router: router,

@@ -36,6 +36,8 @@ public struct KioskHTTPEnvironment: Sendable {
     public var requestSync: @Sendable () -> Void
     /// Referrals staff record; nil where the kiosk keeps none.
     public var referrals: (any ReferralRepository)?
+    /// Visitors' ratings of finished tickets; nil where the kiosk keeps none.
+    public var feedback: (any FeedbackRepository)?
     /// The office's enrolled fingers (1:N and 1:1); nil where the kiosk keeps none.
     public var fingerprints: FingerprintIdentity?
     /// Fingers being enrolled at the reader, before they are stored.
@@ -53,7 +55,7 @@ public struct KioskHTTPEnvironment: Sendable {
         syncStatus: @escaping @Sendable () async -> SyncStatus? = { nil },
         requestSync: @escaping @Sendable () -> Void = {},
         vacancies: (any VacancyCatalog)? = nil, referrals: (any ReferralRepository)? = nil,
-        fingerprints: FingerprintIdentity? = nil
+        fingerprints: FingerprintIdentity? = nil, feedback: (any FeedbackRepository)? = nil
     ) {
         self.office = office
         self.registrations = registrations
@@ -77,6 +79,7 @@ public struct KioskHTTPEnvironment: Sendable {
         self.vacancies = vacancies
         self.referrals = referrals
         self.fingerprints = fingerprints
+        self.feedback = feedback
     }
 
     var validator: RegistrationValidator {

@@ -18,8 +18,10 @@ public enum KioskRouter {
         let api = router.group("/api/v1")
         RegistrationAPI(environment: environment).addRoutes(to: api)
         ReferenceAPI(environment: environment).addRoutes(to: api)
-        // Before the queue's `tickets/:id/:action`, so `tickets/:id/print` is matched here.
+        // Before the queue's `tickets/:id/:action`, so `tickets/:id/print` and `…/feedback` are matched here.
         PrintAPI(environment: environment).addRoutes(to: api)
+        FeedbackAPI(environment: environment).addRoutes(to: api)
+        FeedbackAPI(environment: environment).addFormRoute(to: router)
         QueueAPI(environment: environment).addRoutes(to: api)
         FingerprintAPI(environment: environment).addRoutes(to: api)
         VacancyAPI(environment: environment).addRoutes(to: api)

@@ -233,7 +233,54 @@ struct Screens: Sendable {
             "otherLanguageName": locales.text("language.\(other.rawValue)", other),
         ]
         if ticket.state == .called, let counter = ticket.counter { context["counter"] = counter }
+        if ticket.state == .finished, let repository = environment.feedback {
+            // The rating form once the service is over (the page stops refreshing itself then).
+            context["finished"] = true
+            let query = request.uri.queryParameters
+            if let given = try await repository.feedback(ticketID: id) {
+                context["given"] = [
+                    "face": Self.face(given.rating), "label": locales.text("feedback.r\(given.rating)", language),
+                    "thanks": query.get("rated") != nil,
+                ]
+            } else {
+                context["canRate"] = true
+                context["faces"] = Feedback.ratings.map { rating in
+                    [
+                        "rating": rating, "face": Self.face(rating),
+                        "label": locales.text("feedback.r\(rating)", language),
+                    ]
+                        as [String: Any]
+                }
+                context["comment"] = query.get("comment").map { String($0) } ?? ""
+                context["maxComment"] = Feedback.maxCommentLength
+                if let problem = query.get("problem").map({ String($0) }) {
+                    // `feedback.alreadyGiven`, `rating.required`, `comment.tooLong`, …
+                    let parts = problem.split(separator: ".", maxSplits: 1).map(String.init)
+                    let key =
+                        switch parts.first {
+                        case "feedback": "errors.\(problem)"
+                        case "comment" where parts.count == 2: "errors.\(parts[1])"
+                        default: "feedback.choose"
+                        }
+                    context["problem"] = locales.text(key, language)
+                }
+            }
+        }
         return try html(render(context, "ticket-status"))
+    }
+
+    /// A face for a rating, drawn (no emoji font needed): the mouth bends from a frown at 1 to a
+    /// broad smile at 5, and the colour goes from red to green.
+    static func face(_ rating: Int) -> String {
+        let colours = ["#d64545", "#e8833a", "#e2b714", "#8cbf3f", "#3a9d4f"]
+        let index = max(0, min(4, rating - 1))
+        let bend = (index - 2) * 7  // control point below (smile) or above (frown) the mouth
+        return """
+            <svg viewBox="0 0 64 64" width="64" height="64" focusable="false"><circle cx="32" cy="32" r="30" \
+            fill="\(colours[index])"/><circle cx="22" cy="25" r="4" fill="#222"/><circle cx="42" cy="25" r="4" \
+            fill="#222"/><path d="M18 \(42 - bend / 2) Q32 \(42 + bend) 46 \(42 - bend / 2)" stroke="#222" \
+            stroke-width="4" fill="none" stroke-linecap="round"/></svg>
+            """
     }
 
     /// Code and name of each service, for scripts.

@@ -388,6 +388,24 @@ public final class AppDatabase: Sendable {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v11: visitors' ratings of finished tickets") { db in
+            // One per ticket; nothing about the visitor, only where the service was given.
+            try db.execute(
+                sql: """
+                    CREATE TABLE feedback (
+                        ticket_id TEXT PRIMARY KEY REFERENCES ticket (id),
+                        office_code TEXT NOT NULL,
+                        office_day TEXT NOT NULL,
+                        service_code TEXT NOT NULL,
+                        counter INTEGER,
+                        staff_id TEXT,
+                        rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+                        comment TEXT,
+                        created_at TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX feedback_day ON feedback (office_code, office_day);
+                    """)
+        }
         return migrator
     }()
 }

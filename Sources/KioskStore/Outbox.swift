@@ -10,6 +10,7 @@ public struct OutboxRecordType: RawRepresentable, Hashable, Sendable, Codable {
     public static let registrationCreated = Self(rawValue: "registration.created")
     public static let registrationUpdated = Self(rawValue: "registration.updated")
     public static let referralRecorded = Self(rawValue: "referral.recorded")
+    public static let feedbackRecorded = Self(rawValue: "feedback.recorded")
     public static let fingerprintsEnrolled = Self(rawValue: "fingerprints.enrolled")
     public static let fingerprintsDeleted = Self(rawValue: "fingerprints.deleted")
 }

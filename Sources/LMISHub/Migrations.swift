@@ -65,6 +65,7 @@ enum Migrations {
             version: 5, name: "record application: transient errors retried, envelopes checked per record", sql: v5),
         Migration(version: 6, name: "referrals", sql: v6),
         Migration(version: 7, name: "fingerprint records for the civil-registry check", sql: v7),
+        Migration(version: 8, name: "visitors' ratings of finished tickets", sql: v8),
     ]
 
     static let v1 = """
@@ -707,6 +708,59 @@ enum Migrations {
                 SET record_id = EXCLUDED.record_id, fingers = EXCLUDED.fingers, iso_record = EXCLUDED.iso_record,
                     enrolled_at = EXCLUDED.enrolled_at, staff_id = EXCLUDED.staff_id
                 WHERE fingerprint_record.enrolled_at <= EXCLUDED.enrolled_at;
+        END;
+        $$;
+        """
+
+    /// Visitors' ratings of finished tickets (`feedback.recorded`): one per ticket, with where the
+    /// service was given (service, counter, officer) and nothing about the visitor. Every other
+    /// type goes on to v7's application.
+    static let v8 = """
+        CREATE TABLE feedback (
+            ticket_id uuid PRIMARY KEY,
+            record_id uuid NOT NULL,
+            office_code text NOT NULL REFERENCES office (code),
+            office_day date NOT NULL,
+            service_code text NOT NULL,
+            counter integer,
+            staff_id text,
+            rating smallint NOT NULL CHECK (rating BETWEEN 1 AND 5),
+            comment text,
+            created_at timestamptz NOT NULL
+        );
+        CREATE INDEX feedback_office_day ON feedback (office_code, office_day);
+
+        ALTER FUNCTION lmis_apply_record(text, uuid, text, jsonb) RENAME TO lmis_apply_record_v7;
+
+        CREATE FUNCTION lmis_apply_record(p_office text, p_record_id uuid, p_type text, p_payload jsonb,
+                                          OUT status text, OUT reason text, OUT person_id uuid)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            f jsonb;
+        BEGIN
+            IF p_type IS DISTINCT FROM 'feedback.recorded' THEN
+                SELECT a.status, a.reason, a.person_id INTO status, reason, person_id
+                FROM lmis_apply_record_v7(p_office, p_record_id, p_type, p_payload) a;
+                RETURN;
+            END IF;
+            status := 'applied';
+            f := p_payload -> 'feedback';
+            IF jsonb_typeof(f) IS DISTINCT FROM 'object' THEN
+                RAISE EXCEPTION 'payload has no feedback object' USING ERRCODE = '22023';
+            END IF;
+            IF (f ->> 'officeCode') IS DISTINCT FROM p_office THEN
+                RAISE EXCEPTION 'feedback of office % sent by a device of office %', f ->> 'officeCode', p_office
+                    USING ERRCODE = '22023';
+            END IF;
+            IF (f ->> 'rating') IS NULL OR (f ->> 'rating')::integer NOT BETWEEN 1 AND 5 THEN
+                RAISE EXCEPTION 'a rating is 1 to 5' USING ERRCODE = '22023';
+            END IF;
+            INSERT INTO feedback (ticket_id, record_id, office_code, office_day, service_code, counter, staff_id,
+                                  rating, comment, created_at)
+            VALUES ((f ->> 'ticketID')::uuid, p_record_id, p_office, (f ->> 'officeDay')::date, f ->> 'serviceCode',
+                    (f ->> 'counter')::integer, f ->> 'staffID', (f ->> 'rating')::smallint, f ->> 'comment',
+                    (f ->> 'createdAt')::timestamptz)
+            ON CONFLICT (ticket_id) DO NOTHING;
         END;
         $$;
         """

@@ -142,6 +142,18 @@ def test_queue_answers_match_the_document(kiosk):
     cases.append(("/api/v1/tickets/{id}/{action}", "POST", *staff("POST", path + "/park")))
     cases.append(("/api/v1/tickets/{id}/{action}", "POST", *staff("POST", path + "/start")))
     cases.append(("/api/v1/tickets/{id}/{action}", "POST", *staff("POST", path + "/finish", {"outcome": "nope"})))
+    # Ratings: refused while the ticket is being served, then given once the service is finished.
+    cases.append(("/api/v1/tickets/{id}/feedback", "POST", *call(base, "POST", path + "/feedback", {"rating": 5})))
+    cases.append(("/api/v1/tickets/{id}/feedback", "POST", *call(base, "POST", path + "/feedback", {"rating": 0})))
+    cases.append(("/api/v1/tickets/{id}/feedback", "GET", *call(base, "GET", path + "/feedback")))
+    for action in ("resume", "start"):
+        cases.append(("/api/v1/tickets/{id}/{action}", "POST", *staff("POST", path + "/" + action)))
+    finished = staff("POST", path + "/finish", {"outcome": "counselled"})
+    assert finished[0] == 200, finished
+    cases.append(("/api/v1/tickets/{id}/{action}", "POST", *finished))
+    cases.append(("/api/v1/tickets/{id}/feedback", "POST", *call(base, "POST", path + "/feedback",
+                                                                 {"rating": 4, "comment": "Сайн"})))
+    cases.append(("/api/v1/tickets/{id}/feedback", "GET", *call(base, "GET", path + "/feedback")))
     cases.append(("/api/v1/queue", "GET", *staff("GET", "/api/v1/queue")))
     cases.append(("/api/v1/sync", "POST", *staff("POST", "/api/v1/sync")))
     cases.append(("/api/v1/sync", "POST", *call(base, "POST", "/api/v1/sync")))
@@ -167,7 +179,8 @@ def test_queue_answers_match_the_document(kiosk):
         check(template, method, status, body)
         statuses.add((template, status))
     for expected in [("/api/v1/counters/{counter}/call-next", code) for code in (200, 401, 403, 404)] + [
-            ("/api/v1/tickets/{id}/{action}", code) for code in (200, 409, 422)]:
+            ("/api/v1/tickets/{id}/{action}", code) for code in (200, 409, 422)] + [
+            ("/api/v1/tickets/{id}/feedback", code) for code in (200, 201, 404, 409, 422)]:
         assert expected in statuses, expected
 
 

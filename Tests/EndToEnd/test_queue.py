@@ -158,3 +158,40 @@ def test_voice_sets_are_reported(kiosk):
     voices = json.loads(connection.getresponse().read())
     assert voices["en"] == {"complete": True, "missing": 0}
     assert voices["mn"]["complete"] is False and voices["mn"]["missing"] == 83
+
+
+def test_a_visitor_rates_the_service_on_the_ticket_status_page(browser, kiosk, artifacts):
+    """From the QR code on the ticket: after the service, a phone shows five faces; the rating is kept."""
+    process = kiosk()
+    status, ticket = post(process, "/api/v1/tickets", {"serviceCode": "А"})
+    assert status == 201
+    cookie = sign_in(process, counter=1)
+    status, called = post(process, "/api/v1/counters/1/call-next", cookie=cookie)
+    assert status == 200 and called["id"] == ticket["id"]
+    assert post(process, f"/api/v1/tickets/{ticket['id']}/start", cookie=cookie)[0] == 200
+    assert post(process, f"/api/v1/tickets/{ticket['id']}/finish", {"outcome": "counselled"}, cookie=cookie)[0] == 200
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    page.goto(process.base + ticket["statusPath"])
+    assert page.locator("meta[http-equiv=refresh]").count() == 0
+    faces = page.locator("#feedback-form input[name=rating]")
+    assert faces.count() == 5
+    page.locator("#feedback-form button[type=submit]").click()
+    # The browser itself asks for a face first (the field is required).
+    assert page.locator("#feedback-form").is_visible()
+    page.locator("label.face-choice").nth(3).click()
+    page.fill("#feedback-comment", "Хурдан, эелдэг үйлчилсэн")
+    page.screenshot(path=str(artifacts / "rating.png"))
+    page.locator("#feedback-form button[type=submit]").click()
+    page.wait_for_selector("#feedback-given")
+    assert "Баярлалаа" in page.inner_text("#feedback-given")
+    assert page.inner_text("#feedback-given-label") == "Сайн"
+    page.screenshot(path=str(artifacts / "rated.png"))
+    phone.close()
+
+    connection = http.client.HTTPConnection("127.0.0.1", process.port, timeout=10)
+    connection.request("GET", f"/api/v1/tickets/{ticket['id']}/feedback")
+    answer = connection.getresponse()
+    stored = json.loads(answer.read())
+    assert answer.status == 200 and stored["rating"] == 4 and stored["comment"] == "Хурдан, эелдэг үйлчилсэн"

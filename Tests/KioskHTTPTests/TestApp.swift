@@ -43,7 +43,8 @@ struct TestApp {
             referrals: SQLiteReferralRepository(database: database, officeCode: Fixtures.office.code),
             fingerprints: FingerprintIdentity(
                 repository: SQLiteFingerprintRepository(
-                    database: database, officeCode: Fixtures.office.code, sealer: sealer)))
+                    database: database, officeCode: Fixtures.office.code, sealer: sealer)),
+            feedback: SQLiteFeedbackRepository(database: database))
         application = Application(router: try await KioskRouter.build(environment))
     }
 

@@ -157,16 +157,17 @@ struct KioskHarness: Sendable {
     }
 
     /// A visit: ticket issued, called, started and finished with `outcome` (4 queue records).
-    func visit(outcome: ServiceOutcome = .counselled) async throws {
-        let issued = try await queue.issue(
+    /// A ticket issued, called, served and finished; returns it finished.
+    @discardableResult
+    func visit(outcome: ServiceOutcome = .counselled) async throws -> Ticket {
+        _ = try await queue.issue(
             service: QueueService.demo[1], priority: nil, registrationID: nil, language: .mn, at: Date())
-        _ = issued
         guard
             let called = try await queue.callNext(
                 counter: 1, staffID: "ajiltan1", services: [QueueService.demo[1].code], at: Date())
         else { throw HubStoreError("nothing to call") }
         _ = try await queue.act(ticketID: called.id, .start, at: Date())
-        _ = try await queue.act(ticketID: called.id, .finish(outcome), at: Date())
+        return try await queue.act(ticketID: called.id, .finish(outcome), at: Date())
     }
 
     /// Points the kiosk at a hub started again (on another port).

@@ -20,7 +20,7 @@ import Testing
         try await kiosk.enrol(hub)
         var people: [Registration] = []
         for index in 0..<5 { people.append(try await kiosk.register(index)) }
-        try await kiosk.visit(outcome: .placedInJob)
+        let visited = try await kiosk.visit(outcome: .placedInJob)
         var driving = vacancy(29)
         driving.licences = ["driving-c"]
         try await hub.addVacancies((0..<29).map { vacancy($0) } + [driving])
@@ -79,6 +79,18 @@ import Testing
             registrationID: people[1].id, by: StaffActor(staffID: "ajiltan1", counter: 2), at: Date())
         #expect(await kiosk.engine.round().uploaded[.applied] == 1)
         #expect(try hub.count("SELECT count(*) FROM fingerprint_record") == 0)
+
+        // The visitor's rating of the finished ticket reaches the hub once, with where it was served.
+        _ = try await SQLiteFeedbackRepository(database: kiosk.temp.database).record(
+            ticketID: visited.id, rating: 4, comment: "Түргэн үйлчилсэн", at: Date())
+        #expect(await kiosk.engine.round().uploaded[.applied] == 1)
+        #expect(
+            try hub.count(
+                """
+                SELECT count(*) FROM feedback WHERE ticket_id = '\(visited.id.uuidString.lowercased())'
+                AND office_code = 'UB-SB' AND service_code = '\(visited.serviceCode)' AND counter = 1
+                AND staff_id = 'ajiltan1' AND rating = 4 AND comment = 'Түргэн үйлчилсэн'
+                """) == 1)
 
         // A closed vacancy arrives as a tombstone and leaves the kiosk.
         #expect(try await hub.call("DELETE", "/admin/vacancies/V-2026-00003").0 == 200)

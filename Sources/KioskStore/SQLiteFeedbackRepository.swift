@@ -1,0 +1,83 @@
+public import Foundation
+import GRDB
+public import KioskCore
+
+/// Ratings of finished tickets in the office database, each written with its LMIS record
+/// (`feedback.recorded`) in one transaction.
+public struct SQLiteFeedbackRepository: FeedbackRepository {
+    let database: AppDatabase
+
+    public init(database: AppDatabase) {
+        self.database = database
+    }
+
+    struct Payload: Encodable {
+        struct Body: Encodable {
+            let ticketID: String
+            let officeCode: String
+            let officeDay: String
+            let serviceCode: String
+            let counter: Int?
+            let staffID: String?
+            let rating: Int
+            let comment: String?
+            let createdAt: Date
+        }
+        let feedback: Body
+    }
+
+    public func record(ticketID: UUID, rating: Int, comment: String?, at instant: Date) async throws -> Feedback {
+        try await database.write { db in
+            guard let ticket = try SQLiteQueueRepository.ticket(id: ticketID, db) else {
+                throw FeedbackError.ticketNotFound
+            }
+            guard ticket.state == .finished else { throw FeedbackError.notFinished }
+            let key = SQLiteQueueRepository.key(ticketID)
+            if try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM feedback WHERE ticket_id = ?)", arguments: [key])
+                == true
+            {
+                throw FeedbackError.alreadyGiven
+            }
+            let feedback = Feedback(
+                ticketID: ticketID, officeCode: ticket.officeCode, officeDay: ticket.officeDay,
+                serviceCode: ticket.serviceCode, counter: ticket.counter, staffID: ticket.staffID, rating: rating,
+                comment: comment, createdAt: instant)
+            try db.execute(
+                sql: """
+                    INSERT INTO feedback (ticket_id, office_code, office_day, service_code, counter, staff_id, rating,
+                        comment, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    key, feedback.officeCode, feedback.officeDay.description, feedback.serviceCode, feedback.counter,
+                    feedback.staffID, rating, comment, Outbox.utcTimestamp(instant),
+                ])
+            try Outbox.append(
+                db, officeCode: feedback.officeCode, type: .feedbackRecorded,
+                payload: Payload(
+                    feedback: Payload.Body(
+                        ticketID: key, officeCode: feedback.officeCode, officeDay: feedback.officeDay.description,
+                        serviceCode: feedback.serviceCode, counter: feedback.counter, staffID: feedback.staffID,
+                        rating: rating, comment: comment, createdAt: instant)),
+                at: instant)
+            return feedback
+        }
+    }
+
+    public func feedback(ticketID: UUID) async throws -> Feedback? {
+        try await database.writer.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM feedback WHERE ticket_id = ?",
+                    arguments: [SQLiteQueueRepository.key(ticketID)])
+            else { return nil }
+            let invalid = StoredValueError(id: row["ticket_id"])
+            return Feedback(
+                ticketID: ticketID, officeCode: row["office_code"],
+                officeDay: try CivilDate(iso8601: row["office_day"]).orThrow(invalid), serviceCode: row["service_code"],
+                counter: row["counter"], staffID: row["staff_id"], rating: row["rating"], comment: row["comment"],
+                createdAt: try Outbox.parseUTCTimestamp(row["created_at"]))
+        }
+    }
+}
