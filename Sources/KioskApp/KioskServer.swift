@@ -111,7 +111,8 @@ public struct KioskServer: Sendable {
             vacancies: vacancies,
             referrals: SQLiteReferralRepository(database: database, officeCode: office.code),
             fingerprints: fingerprints,
-            feedback: SQLiteFeedbackRepository(database: database))
+            feedback: SQLiteFeedbackRepository(database: database),
+            grievances: SQLiteGrievanceRepository(database: database, office: office))
         let router = try await KioskRouter.build(environment)
         application = Application(
             router: router,

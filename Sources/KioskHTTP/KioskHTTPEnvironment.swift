@@ -36,6 +36,8 @@ public struct KioskHTTPEnvironment: Sendable {
     public var requestSync: @Sendable () -> Void
     /// Referrals staff record; nil where the kiosk keeps none.
     public var referrals: (any ReferralRepository)?
+    /// Grievances filed at the kiosk and triaged by staff; nil where the kiosk keeps none.
+    public var grievances: (any GrievanceRepository)?
     /// Visitors' ratings of finished tickets; nil where the kiosk keeps none.
     public var feedback: (any FeedbackRepository)?
     /// The office's enrolled fingers (1:N and 1:1); nil where the kiosk keeps none.
@@ -55,7 +57,8 @@ public struct KioskHTTPEnvironment: Sendable {
         syncStatus: @escaping @Sendable () async -> SyncStatus? = { nil },
         requestSync: @escaping @Sendable () -> Void = {},
         vacancies: (any VacancyCatalog)? = nil, referrals: (any ReferralRepository)? = nil,
-        fingerprints: FingerprintIdentity? = nil, feedback: (any FeedbackRepository)? = nil
+        fingerprints: FingerprintIdentity? = nil, feedback: (any FeedbackRepository)? = nil,
+        grievances: (any GrievanceRepository)? = nil
     ) {
         self.office = office
         self.registrations = registrations
@@ -80,6 +83,7 @@ public struct KioskHTTPEnvironment: Sendable {
         self.referrals = referrals
         self.fingerprints = fingerprints
         self.feedback = feedback
+        self.grievances = grievances
     }
 
     var validator: RegistrationValidator {

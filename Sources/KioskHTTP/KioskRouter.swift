@@ -24,6 +24,7 @@ public enum KioskRouter {
         FeedbackAPI(environment: environment).addFormRoute(to: router)
         QueueAPI(environment: environment).addRoutes(to: api)
         FingerprintAPI(environment: environment).addRoutes(to: api)
+        GrievanceAPI(environment: environment).addRoutes(to: api)
         VacancyAPI(environment: environment).addRoutes(to: api)
         try await Screens(environment: environment).addRoutes(to: router)
         return router

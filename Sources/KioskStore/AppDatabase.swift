@@ -406,6 +406,41 @@ public final class AppDatabase: Sendable {
                     CREATE INDEX feedback_day ON feedback (office_code, office_day);
                     """)
         }
+        migrator.registerMigration("v12: grievances") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE grievance (
+                        id TEXT PRIMARY KEY,
+                        tracking_code TEXT NOT NULL UNIQUE,
+                        office_code TEXT NOT NULL,
+                        category TEXT NOT NULL,
+                        text TEXT NOT NULL,
+                        area TEXT,
+                        contact_name TEXT,
+                        contact_phone TEXT,
+                        language TEXT NOT NULL,
+                        filed_at TEXT NOT NULL,
+                        state TEXT NOT NULL
+                            CHECK (state IN ('filed', 'acknowledged', 'assigned', 'resolved', 'referred')),
+                        due_on TEXT NOT NULL,
+                        assignee TEXT,
+                        CHECK ((contact_name IS NULL) = (contact_phone IS NULL))
+                    );
+                    CREATE INDEX grievance_open ON grievance (state, due_on);
+                    -- Each triage step, with who took it: the grievance's record.
+                    CREATE TABLE grievance_step (
+                        grievance_id TEXT NOT NULL REFERENCES grievance (id),
+                        position INTEGER NOT NULL,
+                        action TEXT NOT NULL,
+                        note TEXT,
+                        assignee TEXT,
+                        due_on TEXT NOT NULL,
+                        staff_id TEXT NOT NULL,
+                        at TEXT NOT NULL,
+                        PRIMARY KEY (grievance_id, position)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 }

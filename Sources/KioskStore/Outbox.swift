@@ -11,6 +11,8 @@ public struct OutboxRecordType: RawRepresentable, Hashable, Sendable, Codable {
     public static let registrationUpdated = Self(rawValue: "registration.updated")
     public static let referralRecorded = Self(rawValue: "referral.recorded")
     public static let feedbackRecorded = Self(rawValue: "feedback.recorded")
+    public static let grievanceFiled = Self(rawValue: "grievance.filed")
+    public static let grievanceUpdated = Self(rawValue: "grievance.updated")
     public static let fingerprintsEnrolled = Self(rawValue: "fingerprints.enrolled")
     public static let fingerprintsDeleted = Self(rawValue: "fingerprints.deleted")
 }

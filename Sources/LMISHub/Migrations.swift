@@ -66,6 +66,7 @@ enum Migrations {
         Migration(version: 6, name: "referrals", sql: v6),
         Migration(version: 7, name: "fingerprint records for the civil-registry check", sql: v7),
         Migration(version: 8, name: "visitors' ratings of finished tickets", sql: v8),
+        Migration(version: 9, name: "grievances and their triage", sql: v9),
     ]
 
     static let v1 = """
@@ -761,6 +762,97 @@ enum Migrations {
                     (f ->> 'counter')::integer, f ->> 'staffID', (f ->> 'rating')::smallint, f ->> 'comment',
                     (f ->> 'createdAt')::timestamptz)
             ON CONFLICT (ticket_id) DO NOTHING;
+        END;
+        $$;
+        """
+
+    /// Grievances filed at the kiosks (`grievance.filed`) and each triage step (`grievance.updated`,
+    /// numbered per grievance, so a step arriving twice is kept once). Every other type goes on to
+    /// v8's application.
+    static let v9 = """
+        CREATE TABLE grievance (
+            id uuid PRIMARY KEY,
+            record_id uuid NOT NULL,
+            tracking_code text NOT NULL UNIQUE,
+            office_code text NOT NULL REFERENCES office (code),
+            category text NOT NULL,
+            text text NOT NULL,
+            area text,
+            contact_name text,
+            contact_phone text,
+            language text NOT NULL,
+            filed_at timestamptz NOT NULL,
+            state text NOT NULL,
+            due_on date NOT NULL,
+            assignee text
+        );
+        CREATE INDEX grievance_office_open ON grievance (office_code, state, due_on);
+        CREATE TABLE grievance_step (
+            grievance_id uuid NOT NULL REFERENCES grievance (id),
+            position integer NOT NULL,
+            record_id uuid NOT NULL,
+            action text NOT NULL,
+            note text,
+            assignee text,
+            due_on date NOT NULL,
+            staff_id text NOT NULL,
+            counter integer,
+            at timestamptz NOT NULL,
+            PRIMARY KEY (grievance_id, position)
+        );
+
+        ALTER FUNCTION lmis_apply_record(text, uuid, text, jsonb) RENAME TO lmis_apply_record_v8;
+
+        CREATE FUNCTION lmis_apply_record(p_office text, p_record_id uuid, p_type text, p_payload jsonb,
+                                          OUT status text, OUT reason text, OUT person_id uuid)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            f jsonb;
+            applied integer;
+        BEGIN
+            IF p_type NOT IN ('grievance.filed', 'grievance.updated') THEN
+                SELECT a.status, a.reason, a.person_id INTO status, reason, person_id
+                FROM lmis_apply_record_v8(p_office, p_record_id, p_type, p_payload) a;
+                RETURN;
+            END IF;
+            status := 'applied';
+            f := p_payload -> 'grievance';
+            IF jsonb_typeof(f) IS DISTINCT FROM 'object' THEN
+                RAISE EXCEPTION 'payload has no grievance object' USING ERRCODE = '22023';
+            END IF;
+            IF (f ->> 'officeCode') IS DISTINCT FROM p_office THEN
+                RAISE EXCEPTION 'grievance of office % sent by a device of office %', f ->> 'officeCode', p_office
+                    USING ERRCODE = '22023';
+            END IF;
+            IF p_type = 'grievance.filed' THEN
+                IF coalesce(f ->> 'text', '') = '' OR (f ->> 'category') NOT IN
+                   ('serviceQuality', 'staffConduct', 'programmeDecision', 'discrimination', 'other') THEN
+                    RAISE EXCEPTION 'a grievance has a known category and a text' USING ERRCODE = '22023';
+                END IF;
+                INSERT INTO grievance (id, record_id, tracking_code, office_code, category, text, area, contact_name,
+                                       contact_phone, language, filed_at, state, due_on)
+                VALUES ((f ->> 'id')::uuid, p_record_id, f ->> 'trackingCode', p_office, f ->> 'category',
+                        f ->> 'text', f ->> 'area', f ->> 'contactName', f ->> 'contactPhone', f ->> 'language',
+                        (f ->> 'filedAt')::timestamptz, 'filed', (f ->> 'dueOn')::date)
+                ON CONFLICT (id) DO NOTHING;
+                RETURN;
+            END IF;
+            -- A step of a grievance the hub does not hold is refused (it is filed on the same stream first).
+            IF NOT EXISTS (SELECT 1 FROM grievance WHERE id = (f ->> 'id')::uuid AND office_code = p_office) THEN
+                RAISE EXCEPTION 'step of an unknown grievance' USING ERRCODE = '22023';
+            END IF;
+            INSERT INTO grievance_step (grievance_id, position, record_id, action, note, assignee, due_on, staff_id,
+                                        counter, at)
+            VALUES ((f ->> 'id')::uuid, (f ->> 'position')::integer, p_record_id, f ->> 'action', f ->> 'note',
+                    f ->> 'assignee', (f ->> 'dueOn')::date, f ->> 'staffID', (f ->> 'counter')::integer,
+                    (f ->> 'at')::timestamptz)
+            ON CONFLICT (grievance_id, position) DO NOTHING;
+            GET DIAGNOSTICS applied = ROW_COUNT;
+            IF applied = 1 THEN
+                UPDATE grievance SET state = f ->> 'state', due_on = (f ->> 'dueOn')::date,
+                    assignee = CASE WHEN f ->> 'action' = 'assign' THEN f ->> 'assignee' ELSE assignee END
+                WHERE id = (f ->> 'id')::uuid;
+            END IF;
         END;
         $$;
         """

@@ -155,6 +155,25 @@ def test_queue_answers_match_the_document(kiosk):
                                                                  {"rating": 4, "comment": "Сайн"})))
     cases.append(("/api/v1/tickets/{id}/feedback", "GET", *call(base, "GET", path + "/feedback")))
     cases.append(("/api/v1/queue", "GET", *staff("GET", "/api/v1/queue")))
+    # Grievances: filed, refused, tracked, triaged.
+    status, grievance = call(base, "POST", "/api/v1/grievances",
+                             {"category": "serviceQuality", "text": "Удаан", "contactName": "Бат",
+                              "contactPhone": "99112233"})
+    cases.append(("/api/v1/grievances", "POST", status, grievance))
+    cases.append(("/api/v1/grievances", "POST", *call(base, "POST", "/api/v1/grievances", {"category": "x"})))
+    cases.append(("/api/v1/grievances", "POST", *call(base, "POST", "/api/v1/grievances", {"kind": "x"})))
+    code = grievance["trackingCode"]
+    cases.append(("/api/v1/grievances/{code}", "GET", *call(base, "GET", f"/api/v1/grievances/{code}")))
+    cases.append(("/api/v1/grievances/{code}", "GET", *call(base, "GET", "/api/v1/grievances/GR-AAAA-AAAA")))
+    cases.append(("/api/v1/staff/grievances", "GET", *staff("GET", "/api/v1/staff/grievances")))
+    cases.append(("/api/v1/staff/grievances", "GET", *call(base, "GET", "/api/v1/staff/grievances")))
+    cases.append(("/api/v1/staff/grievances/{code}", "GET", *staff("GET", f"/api/v1/staff/grievances/{code}")))
+    cases.append(("/api/v1/staff/grievances/{code}", "GET", *staff("GET", "/api/v1/staff/grievances/GR-AAAA-AAAA")))
+    steps = f"/api/v1/staff/grievances/{code}/steps"
+    cases.append(("/api/v1/staff/grievances/{code}/steps", "POST", *staff("POST", steps, {"action": "acknowledge"})))
+    cases.append(("/api/v1/staff/grievances/{code}/steps", "POST", *staff("POST", steps, {"action": "acknowledge"})))
+    cases.append(("/api/v1/staff/grievances/{code}/steps", "POST", *staff("POST", steps, {"action": "assign"})))
+    cases.append(("/api/v1/staff/grievances/{code}/steps", "POST", *staff("POST", steps, {"action": "x", "y": 1})))
     cases.append(("/api/v1/sync", "POST", *staff("POST", "/api/v1/sync")))
     cases.append(("/api/v1/sync", "POST", *call(base, "POST", "/api/v1/sync")))
     cases.append(("/api/v1/vacancies", "GET", *call(base, "GET", "/api/v1/vacancies?q=%D0%B6%D0%BE%D0%BB%D0%BE%D0%BE%D1%87")))
@@ -180,7 +199,12 @@ def test_queue_answers_match_the_document(kiosk):
         statuses.add((template, status))
     for expected in [("/api/v1/counters/{counter}/call-next", code) for code in (200, 401, 403, 404)] + [
             ("/api/v1/tickets/{id}/{action}", code) for code in (200, 409, 422)] + [
-            ("/api/v1/tickets/{id}/feedback", code) for code in (200, 201, 404, 409, 422)]:
+            ("/api/v1/tickets/{id}/feedback", code) for code in (200, 201, 404, 409, 422)] + [
+            ("/api/v1/grievances", 201), ("/api/v1/grievances", 422), ("/api/v1/grievances", 400),
+            ("/api/v1/grievances/{code}", 200), ("/api/v1/grievances/{code}", 404),
+            ("/api/v1/staff/grievances", 200), ("/api/v1/staff/grievances", 401),
+            ("/api/v1/staff/grievances/{code}", 200), ("/api/v1/staff/grievances/{code}", 404)] + [
+            ("/api/v1/staff/grievances/{code}/steps", code) for code in (200, 400, 409, 422)]:
         assert expected in statuses, expected
 
 

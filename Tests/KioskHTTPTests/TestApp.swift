@@ -44,7 +44,8 @@ struct TestApp {
             fingerprints: FingerprintIdentity(
                 repository: SQLiteFingerprintRepository(
                     database: database, officeCode: Fixtures.office.code, sealer: sealer)),
-            feedback: SQLiteFeedbackRepository(database: database))
+            feedback: SQLiteFeedbackRepository(database: database),
+            grievances: SQLiteGrievanceRepository(database: database, office: Fixtures.office))
         application = Application(router: try await KioskRouter.build(environment))
     }
 

@@ -92,6 +92,33 @@ import Testing
                 AND staff_id = 'ajiltan1' AND rating = 4 AND comment = 'Түргэн үйлчилсэн'
                 """) == 1)
 
+        // A grievance and each step of its triage reach the hub, in order, with who took the step.
+        let grievances = SQLiteGrievanceRepository(database: kiosk.temp.database, office: kiosk.office)
+        let grievance = try await grievances.file(
+            category: .serviceQuality, text: "Дараалал удаан", area: "Хүлээлгийн танхим",
+            contact: GrievanceContact(name: "Бат", phone: try PhoneNumber(parsing: "99112233")), language: .mn,
+            at: Date())
+        let head = StaffSession(
+            token: "t", staffID: "darga", displayName: "Дарга", role: .head, counter: 3, expiresAt: Date() + 600)
+        _ = try await grievances.act(
+            trackingCode: grievance.trackingCode, action: .acknowledge, note: nil, assignee: nil, dueOn: nil, by: head,
+            at: Date())
+        _ = try await grievances.act(
+            trackingCode: grievance.trackingCode, action: .resolve, note: "Шийдвэрлэсэн", assignee: nil, dueOn: nil,
+            by: head, at: Date())
+        #expect(await kiosk.engine.round().uploaded[.applied] == 3)
+        let grievanceID = grievance.id.uuidString.lowercased()
+        #expect(
+            try hub.count(
+                """
+                SELECT count(*) FROM grievance WHERE id = '\(grievanceID)' AND tracking_code = '\(grievance.trackingCode)'
+                AND state = 'resolved' AND contact_phone = '99112233' AND text = 'Дараалал удаан'
+                """) == 1)
+        #expect(
+            try hub.scalar(
+                "SELECT string_agg(action || ':' || staff_id, ',' ORDER BY position) FROM grievance_step"
+                    + " WHERE grievance_id = '\(grievanceID)'") == "acknowledge:darga,resolve:darga")
+
         // A closed vacancy arrives as a tombstone and leaves the kiosk.
         #expect(try await hub.call("DELETE", "/admin/vacancies/V-2026-00003").0 == 200)
         let second = await kiosk.engine.round()

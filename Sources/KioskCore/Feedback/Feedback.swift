@@ -42,18 +42,10 @@ public struct Feedback: Sendable, Equatable {
         } else {
             errors.append(FieldError(field: "rating", code: "required"))
         }
-        let trimmed = comment?.trimmingCharacters(in: .whitespacesAndNewlines)
-        let text = trimmed?.isEmpty == false ? trimmed : nil
-        if let text {
-            if text.count > maxCommentLength {
-                errors.append(FieldError(field: "comment", code: "tooLong"))
-            } else if text.unicodeScalars.contains(where: { scalar in
-                scalar != "\n"
-                    && [.control, .format, .lineSeparator, .paragraphSeparator].contains(
-                        scalar.properties.generalCategory)
-            }) {
-                errors.append(FieldError(field: "comment", code: "controlCharacters"))
-            }
+        var text: String?
+        switch FreeText.checked(comment, field: "comment", limit: maxCommentLength, required: false, lines: true) {
+        case .success(let value): text = value
+        case .failure(let error): errors.append(error)
         }
         guard errors.isEmpty, let rating else { throw ValidationFailure(errors: errors) }
         return (rating, text)
