@@ -21,6 +21,9 @@ struct Screens: Sendable {
         router.get("/kiosk/:lang/register") { request, context in
             try register(request, language: try language(context.parameters.require("lang")))
         }
+        router.get("/kiosk/:lang/grievance") { request, context in
+            try grievance(request, language: try language(context.parameters.require("lang")))
+        }
         router.get("/kiosk/:lang/vacancies") { request, context in
             try vacancies(request, language: try language(context.parameters.require("lang")))
         }
@@ -130,21 +133,49 @@ struct Screens: Sendable {
         return try html(render(context, "register"))
     }
 
-    /// Vacancy search, detail and printing; with `?for=ID` (a registration the kiosk has just
-    /// made or identified) the person's matches come first.
-    func vacancies(_ request: Request, language: Language) throws -> Response {
-        let locales = environment.locales
+    /// What every touchscreen page beside the journey shows: language, texts, office, the
+    /// visitor's display choices and the idle time.
+    func touchscreenContext(_ request: Request, _ language: Language) -> [String: Any] {
         let display = accessibility(of: request)
-        let catalog = environment.catalog
-        let person = request.uri.queryParameters.get("for").flatMap { UUID(uuidString: String($0)) }
-        let context: [String: Any] = [
+        return [
             "lang": language.rawValue,
-            "t": locales.templateContext(language),
+            "t": environment.locales.templateContext(language),
             "officeName": environment.office.name[language],
             "bodyClasses": display.bodyClasses,
             "contrast": display.contrast,
             "largeText": display.largeText,
             "idleSeconds": environment.settings.idleSeconds,
+        ]
+    }
+
+    /// Filing a grievance (category, text on the on-screen keyboard, optional area and contact
+    /// details) and following one by its tracking code.
+    func grievance(_ request: Request, language: Language) throws -> Response {
+        let locales = environment.locales
+        let context = touchscreenContext(request, language).merging([
+            "categories": GrievanceCategory.allCases.map {
+                ["code": $0.rawValue, "name": locales.text("grievance.categories.\($0.rawValue)", language)]
+            },
+            "areas": ["entrance", "waitingHall", "counters", "kiosk", "toilets"].map {
+                ["code": $0, "name": locales.text("grievance.areas.\($0)", language)]
+            },
+            "strings": locales.json(subtree: "grievance", language),
+            "keyboardRows": Keyboard.rows(language),
+            // Tracking codes use only these (no letter that reads as a digit).
+            "codeRows": stride(from: 0, to: Grievance.codeAlphabet.count, by: 9).map { start in
+                ["keys": Grievance.codeAlphabet[start..<min(start + 9, Grievance.codeAlphabet.count)].map(String.init)]
+            },
+        ]) { _, new in new }
+        return try html(render(context, "grievance"))
+    }
+
+    /// Vacancy search, detail and printing; with `?for=ID` (a registration the kiosk has just
+    /// made or identified) the person's matches come first.
+    func vacancies(_ request: Request, language: Language) throws -> Response {
+        let locales = environment.locales
+        let catalog = environment.catalog
+        let person = request.uri.queryParameters.get("for").flatMap { UUID(uuidString: String($0)) }
+        let context = touchscreenContext(request, language).merging([
             "person": person?.uuidString.lowercased() ?? "",
             "hasPrinter": environment.printer != nil,
             "strings": locales.json(subtree: "vacancies", language),
@@ -159,7 +190,7 @@ struct Screens: Sendable {
             ) ?? "{}",
             "keyboardRows": Keyboard.rows(language),
             "latinRows": Keyboard.latinRows.map { row in ["keys": row.map { ["key": $0] }] },
-        ]
+        ]) { _, new in new }
         return try html(render(context, "vacancies"))
     }
 
@@ -195,6 +226,7 @@ struct Screens: Sendable {
             "otherLanguageName": environment.locales.text("language.\(language == .mn ? "en" : "mn")", language),
             "counters": Array(Set(environment.services.flatMap(\.counters))).sorted(),
             "consoleStrings": environment.locales.json(subtree: "console", language),
+            "grievanceStrings": environment.locales.json(subtree: "grievance", language),
             "queueErrorStrings": environment.locales.json(subtree: "errors", language),
             "servicesJSON": servicesJSON(language),
             "aimags": environment.catalog.topLevelUnits.map { ["code": $0.code, "name": $0.name[language]] },

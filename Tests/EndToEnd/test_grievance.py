@@ -1,0 +1,76 @@
+"""A grievance from the kiosk to its resolution: filed on the touchscreen with the on-screen
+keyboard, triaged on the staff console by the office head, followed by its code at the kiosk."""
+import re
+
+from conftest import KioskProcess
+
+
+def sign_in(page, process: KioskProcess, username: str, counter: str):
+    page.goto(process.base + "/staff")
+    page.fill("#username", username)
+    page.fill("#pin", "2468")
+    page.select_option("#counter", counter)
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_selector("#console:not([hidden])")
+
+
+def type_on_screen(page, text: str):
+    """Touches the on-screen keyboard's keys, as a visitor would."""
+    for letter in text:
+        key = " " if letter == " " else letter.upper()
+        page.locator(f'#keyboard .key[data-key="{key}"]').first.click()
+
+
+def test_a_grievance_is_filed_at_the_kiosk_and_followed_to_resolution(browser, kiosk, artifacts):
+    process = kiosk()
+    screen = browser.new_context(viewport={"width": 1280, "height": 1024}, has_touch=True).new_page()
+    screen.goto(process.base + "/kiosk/mn/grievance")
+    screen.click("#g-start")
+    screen.click("#g-send")  # nothing chosen yet: the screen asks for a category
+    assert "сонгоно уу" in screen.inner_text("#g-error")
+    screen.click('#g-categories [data-category="staffConduct"]')
+    screen.click("#g-text")
+    type_on_screen(screen, "цонх хаалттай")
+    assert screen.input_value("#g-text") == "Цонх хаалттай"
+    screen.click('#g-areas [data-area="Үйлчилгээний цонх"]')
+    screen.screenshot(path=str(artifacts / "filing.png"))
+    screen.click("#g-send")
+    screen.wait_for_selector("#g-received:not([hidden])")
+    code = screen.inner_text("#g-code")
+    assert re.fullmatch(r"GR-[2-9A-Z]{4}-[2-9A-Z]{4}", code)
+    assert "хүлээн авлаа" in screen.inner_text("#g-acknowledgement")
+    screen.screenshot(path=str(artifacts / "received.png"))
+
+    # An officer does not see a grievance about staff conduct; the office head does and resolves it.
+    officer = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    sign_in(officer, process, "ajiltan1", "1")
+    officer.wait_for_selector("#grievance-panel:not([hidden])")
+    assert officer.locator(f'#grievance-list li[data-code="{code}"]').count() == 0
+    head = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    sign_in(head, process, "darga", "2")
+    item = head.locator(f'#grievance-list li[data-code="{code}"]')
+    item.wait_for()
+    assert "Цонх хаалттай" in item.inner_text()
+    item.locator('[data-action="acknowledge"]').click()
+    head.locator(f'#grievance-list li[data-code="{code}"] [data-action="acknowledge"]').wait_for(state="detached")
+    item = head.locator(f'#grievance-list li[data-code="{code}"]')
+    item.locator('[data-field="note"]').fill("Ажилтантай ярилцаж, уучлал гуйлгасан")
+    item.locator('[data-action="resolve"]').click()
+    head.locator(f'#grievance-list li[data-code="{code}"]').wait_for(state="detached")
+    head.check("#grievance-all")
+    resolved = head.locator(f'#grievance-list li[data-code="{code}"]')
+    resolved.wait_for()
+    assert "Шийдвэрлэсэн" in resolved.inner_text() and "darga" in resolved.inner_text()
+    head.screenshot(path=str(artifacts / "console.png"))
+
+    # Back at the kiosk, the visitor's code shows the grievance resolved.
+    screen.goto(process.base + "/kiosk/mn/grievance")
+    screen.click("#g-start-follow")
+    for letter in code.replace("-", "")[2:]:
+        screen.locator(f'#code-keypad .key[data-key="{letter}"]').click()
+    assert screen.input_value("#g-code-input") == code
+    screen.click("#g-show")
+    screen.wait_for_selector("#g-status:not([hidden])")
+    assert screen.inner_text("#g-state") == "Шийдвэрлэсэн"
+    assert screen.locator("#g-steps li").count() == 3
+    screen.screenshot(path=str(artifacts / "followed.png"))
