@@ -4,6 +4,37 @@ public enum StaffRole: String, CaseIterable, Sendable, Codable {
     case staff
     case head
     case technician
+
+    /// What each role may do. Officers and the head serve visitors and see their records; the
+    /// technician looks after the hardware and the LMIS link, and sees no one's personal data.
+    public func allows(_ permission: StaffPermission) -> Bool {
+        switch permission {
+        case .serveQueue, .readPeople, .manageFingerprints, .referPeople, .triageGrievances, .readDashboard:
+            self == .staff || self == .head
+        case .watchQueue, .checkDevices, .syncNow:
+            true
+        }
+    }
+}
+
+/// Staff actions, each allowed to some roles (`StaffRole.allows`).
+public enum StaffPermission: String, CaseIterable, Sendable {
+    /// Call, recall, start, finish, transfer, park tickets.
+    case serveQueue
+    /// The counter's overview: waiting numbers, printers and the LMIS link (no personal data).
+    case watchQueue
+    /// A person's registration, matches and fingerprints.
+    case readPeople
+    case manageFingerprints
+    case referPeople
+    /// Grievances (staff conduct ones for the head alone, by `GrievanceCategory.restrictedToHead`).
+    case triageGrievances
+    /// The office's figures.
+    case readDashboard
+    /// Printer state.
+    case checkDevices
+    /// Ask for a sync round now.
+    case syncNow
 }
 
 /// A signed-in staff member at a counter. Every staff action carries it.

@@ -35,15 +35,15 @@ struct FingerprintAPI: Sendable {
         }
         // Staff: a person's enrolled fingers, deleting them, enrolling them again.
         group.get("staff/registrations/:id/fingerprints") { request, context in
-            _ = try await StaffAuthentication(environment: environment).requireStaff(request)
+            _ = try await StaffAuthentication(environment: environment).require(.readPeople, request)
             return try await enrolled(context.parameters.require("id"))
         }
         group.delete("staff/registrations/:id/fingerprints") { request, context in
-            let session = try await StaffAuthentication(environment: environment).requireStaff(request)
+            let session = try await StaffAuthentication(environment: environment).require(.manageFingerprints, request)
             return try await delete(context.parameters.require("id"), by: session)
         }
         group.put("staff/registrations/:id/fingerprints") { request, context in
-            let session = try await StaffAuthentication(environment: environment).requireStaff(request)
+            let session = try await StaffAuthentication(environment: environment).require(.manageFingerprints, request)
             return try await reenrol(request, id: context.parameters.require("id"), by: session)
         }
     }

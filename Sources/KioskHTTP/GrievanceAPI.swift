@@ -156,11 +156,7 @@ struct GrievanceAPI: Sendable {
 
     /// Staff and the office head; a technician looks after the hardware and reads no grievance.
     func requireTriage(_ request: Request) async throws -> StaffSession {
-        let session = try await StaffAuthentication(environment: environment).requireStaff(request)
-        guard session.role == .staff || session.role == .head else {
-            throw APIError(status: .forbidden, code: "staff.role", message: locales.both("errors.staff.role"))
-        }
-        return session
+        try await StaffAuthentication(environment: environment).require(.triageGrievances, request)
     }
 
     var today: CivilDate { environment.office.today(at: environment.now()) }

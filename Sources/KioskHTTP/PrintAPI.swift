@@ -152,7 +152,7 @@ struct PrintAPI: Sendable {
     }
 
     func printers(_ request: Request) async throws -> Response {
-        _ = try await StaffAuthentication(environment: environment).requireStaff(request)
+        _ = try await StaffAuthentication(environment: environment).require(.checkDevices, request)
         return try JSON.response(["printers": await printerViews()])
     }
 

@@ -25,7 +25,7 @@ struct QueueAPI: Sendable {
         }
         group.get("queue") { request, _ in try await overview(request) }
         group.post("sync") { request, _ in
-            _ = try await requireStaff(request)
+            _ = try await require(.syncNow, request)
             environment.requestSync()
             return try JSON.response(["requested": true], status: .accepted)
         }
@@ -232,8 +232,12 @@ struct QueueAPI: Sendable {
         try await StaffAuthentication(environment: environment).requireStaff(request)
     }
 
+    func require(_ permission: StaffPermission, _ request: Request) async throws -> StaffSession {
+        try await StaffAuthentication(environment: environment).require(permission, request)
+    }
+
     func callNext(_ request: Request, counter raw: String) async throws -> Response {
-        let session = try await requireStaff(request)
+        let session = try await require(.serveQueue, request)
         guard let counter = Int(raw), counter == session.counter else {
             throw APIError(
                 status: .forbidden, code: "queue.wrongCounter", message: locales.both("errors.queue.wrongCounter"))
@@ -257,7 +261,7 @@ struct QueueAPI: Sendable {
     }
 
     func act(_ request: Request, id raw: String, action name: String) async throws -> Response {
-        let session = try await requireStaff(request)
+        let session = try await require(.serveQueue, request)
         let id = try APIError.uuid(raw, locales)
         let hasBody = request.headers[.contentLength].map { $0 != "0" } ?? (request.headers[.contentType] != nil)
         let body =
@@ -328,7 +332,7 @@ struct QueueAPI: Sendable {
     /// What a counter sees: today's waiting tickets (in calling order), its active and parked
     /// tickets, and today's figures.
     func overview(_ request: Request) async throws -> Response {
-        let session = try await requireStaff(request)
+        let session = try await require(.watchQueue, request)
         let now = environment.now()
         let waiting = try await environment.queue.waiting(at: now)
         let policy = environment.queue.policy

@@ -15,7 +15,7 @@ struct RegistrationAPI: Sendable {
         group.post("registrations/validate") { request, _ in try await validate(request) }
         // Reading a whole registration is for staff: it holds contact details.
         group.get("registrations/:id") { request, context in
-            _ = try await StaffAuthentication(environment: environment).requireStaff(request)
+            _ = try await StaffAuthentication(environment: environment).require(.readPeople, request)
             return try await read(context.parameters.require("id"))
         }
         group.put("registrations/:id") { request, context in

@@ -8,6 +8,17 @@ struct StaffAuthentication: Sendable {
     static let cookie = "kiosk_staff"
     let environment: KioskHTTPEnvironment
 
+    /// A signed-in member of staff whose role allows `permission` (401 when nobody is signed
+    /// in, 403 `staff.role` when the role does not allow it).
+    func require(_ permission: StaffPermission, _ request: Request) async throws -> StaffSession {
+        let session = try await requireStaff(request)
+        guard session.role.allows(permission) else {
+            throw APIError(
+                status: .forbidden, code: "staff.role", message: environment.locales.both("errors.staff.role"))
+        }
+        return session
+    }
+
     func requireStaff(_ request: Request) async throws -> StaffSession {
         var token: String?
         if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {

@@ -205,7 +205,7 @@ struct VacancyAPI {
 
     /// The same ranked list for staff, found by registration id or registry number.
     func staffMatches(_ request: Request) async throws -> Response {
-        _ = try await StaffAuthentication(environment: environment).requireStaff(request)
+        _ = try await StaffAuthentication(environment: environment).require(.readPeople, request)
         let parameters = Self.parameters(request)
         let (page, pageSize) = try paging(parameters)
         let person: Registration
@@ -267,7 +267,7 @@ struct VacancyAPI {
     }
 
     func refer(_ request: Request) async throws -> Response {
-        let session = try await StaffAuthentication(environment: environment).requireStaff(request)
+        let session = try await StaffAuthentication(environment: environment).require(.referPeople, request)
         let body = try await strict.decode(
             ReferralRequest.self, from: request, allowedKeys: ["registrationId", "vacancyReference", "note"])
         let note = body.note?.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -3,35 +3,32 @@ import Testing
 
 @Suite("Queue changes")
 struct QueueChangesTests {
-    @Test("A waiter wakes as soon as a write commits, not at the end of its wait")
+    // A lost wake-up would leave the wait to its hour-long limit: the test's time limit fails it.
+    // (No bound on elapsed time here: the whole suite shares two cores.)
+    @Test("A waiter wakes when a write commits, not at the end of its wait", .timeLimit(.minutes(1)))
     func wakesOnChange() async throws {
         let changes = QueueChanges()
         let seen = changes.version
-        let clock = ContinuousClock()
-        let started = clock.now
-        async let woken = changes.wait(after: seen, upTo: .seconds(30))
+        async let woken = changes.wait(after: seen, upTo: .seconds(3600))
         try await Task.sleep(for: .milliseconds(50))
         changes.changed()
-        let version = await woken
-        #expect(version == seen + 1)
-        #expect(clock.now - started < .seconds(10))
+        #expect(await woken == seen + 1)
     }
 
-    @Test("Without a change the wait ends at its limit; a change already made returns at once")
+    @Test(
+        "Without a change the wait ends at its limit; a change already made returns at once", .timeLimit(.minutes(1)))
     func limitAndPastChanges() async {
         let changes = QueueChanges()
         let seen = changes.version
         let clock = ContinuousClock()
-        var started = clock.now
+        let started = clock.now
         #expect(await changes.wait(after: seen, upTo: .milliseconds(100)) == seen)
         #expect(clock.now - started >= .milliseconds(100))
         changes.changed()
-        started = clock.now
-        #expect(await changes.wait(after: seen, upTo: .seconds(30)) == seen + 1)
-        #expect(clock.now - started < .seconds(10))
+        #expect(await changes.wait(after: seen, upTo: .seconds(3600)) == seen + 1)
     }
 
-    @Test("A cancelled waiter returns, and many waiters all wake on one change")
+    @Test("A cancelled waiter returns, and many waiters all wake on one change", .timeLimit(.minutes(1)))
     func cancellationAndManyWaiters() async throws {
         let changes = QueueChanges()
         let seen = changes.version
