@@ -129,6 +129,12 @@
       $("g-acknowledgement").textContent = answer.body.acknowledgement[lang] || answer.body.acknowledgement.mn;
       clearForm();
       view("g-received");
+      // The slip with the code, on the receipt printer; what became of it is said on screen.
+      $("g-print-status").textContent = "";
+      api("POST", "/api/v1/grievances/" + answer.body.trackingCode + "/print").then(function (printed) {
+        var text = printed.body && printed.body.message;
+        $("g-print-status").textContent = text ? (text[lang] || text.mn) : "";
+      });
     });
   });
   function clearForm() {

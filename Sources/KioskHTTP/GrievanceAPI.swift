@@ -14,6 +14,7 @@ struct GrievanceAPI: Sendable {
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.post("grievances") { request, _ in try await file(request) }
         group.get("grievances/:code") { _, context in try await track(context.parameters.require("code")) }
+        group.post("grievances/:code/print") { _, context in try await printSlip(context.parameters.require("code")) }
         group.get("staff/grievances") { request, _ in try await list(request) }
         group.get("staff/grievances/:code") { request, context in
             try await read(request, code: context.parameters.require("code"))
@@ -152,6 +153,28 @@ struct GrievanceAPI: Sendable {
                 trackingCode: grievance.trackingCode, category: grievance.category.rawValue,
                 state: grievance.state.rawValue, filedAt: grievance.filedAt, dueOn: grievance.dueOn.description,
                 steps: grievance.steps.map { TrackView.Step(action: $0.action.rawValue, at: $0.at) }))
+    }
+
+    /// Prints the acknowledgement on the receipt printer (the kiosk asks right after filing).
+    func printSlip(_ raw: String) async throws -> Response {
+        guard let code = Grievance.normalizedTrackingCode(raw),
+            let grievance = try await repository().grievance(trackingCode: code)
+        else { throw notFound }
+        let printing = PrintAPI(environment: environment)
+        guard let printer = environment.printer else { return try JSON.response(printing.noPrinter) }
+        func both(_ key: String, _ date: String) -> LocalizedText {
+            LocalizedText(
+                mn: locales.text(key, .mn).replacingOccurrences(of: "{date}", with: date),
+                en: locales.text(key, .en).replacingOccurrences(of: "{date}", with: date))
+        }
+        let slip = GrievanceSlip(
+            office: environment.office.name, title: locales.both("grievance.print.title"),
+            codeLabel: locales.both("grievance.codeLabel"), code: grievance.trackingCode,
+            category: locales.both("grievance.categories.\(grievance.category.rawValue)"),
+            due: both("grievance.print.due", grievance.dueOn.description),
+            instruction: locales.both("grievance.print.instruction"),
+            issued: environment.office.localTimestamp(environment.now()))
+        return try JSON.response(printing.view(await printer.print(slip), messages: "grievance.print"))
     }
 
     /// Staff and the office head; a technician looks after the hardware and reads no grievance.

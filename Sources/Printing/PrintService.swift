@@ -340,6 +340,10 @@ public actor PrintService: DocumentPrinter {
         await print(list.document, title: "Vacancies (\(list.entries.count))")
     }
 
+    public func print(_ slip: GrievanceSlip) async -> PrintOutcome {
+        await print(slip.document, title: "Grievance \(slip.code)")
+    }
+
     public func printerHealth() async -> [PrinterHealth] { health() }
 
     // MARK: - Jobs for technicians

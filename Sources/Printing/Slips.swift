@@ -76,6 +76,27 @@ extension VacancyShortList {
     }
 }
 
+extension GrievanceSlip {
+    /// The grievance acknowledgement as the receipt printer lays it out.
+    public var document: ThermalDocument {
+        var document = ThermalDocument()
+        document.append(.text(office.mn, TextStyle(size: 10, bold: true, alignment: .center)))
+        document.append(.rule)
+        document.appendBilingual(title, size: 14, bold: true)
+        document.append(.space(6))
+        document.appendBilingual(codeLabel, size: 10)
+        document.append(.text(code, TextStyle(size: 22, bold: true, alignment: .center)))
+        document.append(.qrCode(code))
+        document.appendBilingual(category, size: 10)
+        document.append(.space(4))
+        document.appendBilingual(due, size: 11, bold: true)
+        document.append(.rule)
+        document.appendBilingual(instruction, size: 10)
+        document.append(.text(issued, TextStyle(size: 9, alignment: .center)))
+        return document
+    }
+}
+
 /// The technician's test page: every printer-relevant character and a QR code.
 public struct TestSlip: Sendable {
     public var office: LocalizedText

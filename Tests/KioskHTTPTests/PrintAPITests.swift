@@ -48,6 +48,26 @@ struct PrintAPITests {
         }
     }
 
+    @Test("a grievance's acknowledgement prints with its tracking code in the QR code")
+    func grievanceSlip() async throws {
+        try await lab.exclusively { lab in
+            let app = try await app()
+            let before = try await lab.settledReceiptCount()
+            try await app.test { client in
+                let (_, filed) = try await client.json(
+                    .post, "/api/v1/grievances", #"{"category": "other", "text": "Өрөө хүйтэн байна"}"#)
+                let code = try #require(filed["trackingCode"] as? String)
+                let (response, print) = try await client.json(.post, "/api/v1/grievances/\(code)/print")
+                #expect(response.status == .ok && print["status"] as? String == "sent")
+                #expect((print["message"] as? [String: String])?["mn"] == "Баримтаа доорх принтерээс авна уу.")
+                let receipts = try await lab.waitForReceipts(before + 1)
+                #expect(receipts.last?.qrCodes == [code])
+                let (missing, _) = try await client.json(.post, "/api/v1/grievances/GR-AAAA-AAAA/print")
+                #expect(missing.status == .notFound)
+            }
+        }
+    }
+
     @Test("paper out: the ticket is still issued, the answer names the fault in both languages, printing again works")
     func paperOut() async throws {
         try await lab.exclusively { lab in

@@ -148,6 +148,35 @@ public struct VacancyList: Sendable {
     }
 }
 
+/// The acknowledgement of a grievance on the receipt printer: its tracking code (large, and in a
+/// QR code a phone can keep), what it is about and when the office will answer. Never its text.
+public struct GrievanceSlip: Sendable, Hashable {
+    public var office: LocalizedText
+    public var title: LocalizedText
+    public var codeLabel: LocalizedText
+    public var code: String
+    public var category: LocalizedText
+    /// "The office answers by 2026-12-22."
+    public var due: LocalizedText
+    /// "Enter this code at the kiosk to see what the office has done."
+    public var instruction: LocalizedText
+    public var issued: String
+
+    public init(
+        office: LocalizedText, title: LocalizedText, codeLabel: LocalizedText, code: String, category: LocalizedText,
+        due: LocalizedText, instruction: LocalizedText, issued: String
+    ) {
+        self.office = office
+        self.title = title
+        self.codeLabel = codeLabel
+        self.code = code
+        self.category = category
+        self.due = due
+        self.instruction = instruction
+        self.issued = issued
+    }
+}
+
 /// The first few vacancies of a list (or of a person's matches) on the receipt printer: enough
 /// to take to a desk. The heading is in both languages; the vacancies in the visitor's.
 public struct VacancyShortList: Sendable, Hashable {

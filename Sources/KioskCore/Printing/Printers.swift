@@ -89,6 +89,7 @@ public protocol DocumentPrinter: Sendable {
     func print(_ receipt: RegistrationReceipt) async -> PrintOutcome
     func print(_ list: VacancyList) async -> PrintOutcome
     func print(_ list: VacancyShortList) async -> PrintOutcome
+    func print(_ slip: GrievanceSlip) async -> PrintOutcome
     /// The last known health of each configured printer.
     func printerHealth() async -> [PrinterHealth]
 }
