@@ -6,6 +6,8 @@
   var body = document.body;
   var lang = body.getAttribute("data-lang");
   var strings = JSON.parse(document.getElementById("grievance-strings").textContent);
+  var feedbackStrings = JSON.parse(document.getElementById("feedback-strings").textContent);
+  var rating = { ticket: null, value: null };
   var state = { category: null, area: null, named: false };
   var field = null;  // the input the keyboard types into
 
@@ -42,19 +44,22 @@
   }
 
   function view(name) {
-    ["g-menu", "g-file", "g-received", "g-follow"].forEach(function (id) { $(id).hidden = id !== name; });
-    focusField(name === "g-file" ? $("g-text") : name === "g-follow" ? $("g-code-input") : null);
+    ["g-menu", "g-file", "g-received", "g-follow", "g-rate"].forEach(function (id) { $(id).hidden = id !== name; });
+    focusField(name === "g-file" ? $("g-text") : name === "g-follow" ? $("g-code-input")
+      : name === "g-rate" ? $("r-number") : null);
   }
 
   // ---------- keyboard ----------
   function focusField(input) {
     field = input;
     var code = input === $("g-code-input");
-    $("keyboard").hidden = !input || code;
+    var number = input === $("r-number");
+    $("keyboard").hidden = !input || code || number;
     $("code-keypad").hidden = !code;
+    $("number-keypad").hidden = !number;
     if (input) { input.focus(); }
   }
-  ["g-text", "g-name", "g-phone", "g-code-input"].forEach(function (id) {
+  ["g-text", "g-name", "g-phone", "g-code-input", "r-number", "r-comment"].forEach(function (id) {
     ["focus", "pointerdown"].forEach(function (name) {
       $(id).addEventListener(name, function () { if (field !== $(id)) { focusField($(id)); } });
     });
@@ -69,7 +74,12 @@
       field.value = "";
     } else if (field.value.length < field.maxLength) {
       var text = key.getAttribute("data-key");
-      if (field === $("g-code-input")) {
+      if (field === $("r-number")) {
+        // А-012: a service letter first, then digits; the dash is written for the visitor.
+        var plain = field.value.replace("-", "");
+        if (/[0-9]/.test(text) ? plain.length > 0 : plain.length === 0) { plain += text; }
+        field.value = plain.length > 1 ? plain.charAt(0) + "-" + plain.slice(1) : plain;
+      } else if (field === $("g-code-input")) {
         // GR-XXXX-XXXX: the dashes are written for the visitor.
         var letters = (field.value.replace(/[^0-9A-Z]/g, "").replace(/^GR/, "") + text).slice(0, 8);
         field.value = "GR-" + letters.slice(0, 4) + (letters.length > 4 ? "-" + letters.slice(4) : "");
@@ -81,6 +91,47 @@
   }
   $("keyboard").addEventListener("click", typed);
   $("code-keypad").addEventListener("click", typed);
+  $("number-keypad").addEventListener("click", typed);
+
+  // ---------- rating a finished ticket by its number ----------
+  function resetRating() {
+    rating = { ticket: null, value: null };
+    $("r-number").value = "";
+    $("r-comment").value = "";
+    $("r-error").textContent = "";
+    $("r-form").hidden = true;
+    $("r-thanks").hidden = true;
+    press($("r-faces"), "data-rating", null);
+  }
+  $("r-find").addEventListener("click", function () {
+    $("r-error").textContent = "";
+    api("GET", "/api/v1/feedback/ticket?number=" + encodeURIComponent($("r-number").value)).then(function (answer) {
+      if (answer.status !== 200) { $("r-error").textContent = message(answer.body.error); return; }
+      rating.ticket = answer.body.ticketId;
+      $("r-ticket").textContent = answer.body.number;
+      $("r-form").hidden = false;
+      focusField($("r-comment"));
+    });
+  });
+  $("r-faces").addEventListener("click", function (event) {
+    var button = event.target.closest("[data-rating]");
+    if (!button) { return; }
+    rating.value = parseInt(button.getAttribute("data-rating"), 10);
+    $("r-error").textContent = "";
+    press($("r-faces"), "data-rating", String(rating.value));
+  });
+  $("r-send").addEventListener("click", function () {
+    if (!rating.value) { $("r-error").textContent = feedbackStrings.choose; return; }
+    api("POST", "/api/v1/tickets/" + rating.ticket + "/feedback",
+      { rating: rating.value, comment: $("r-comment").value }).then(function (answer) {
+      if (answer.status !== 201) { $("r-error").textContent = message(answer.body.error); return; }
+      $("r-form").hidden = true;
+      $("r-thanks").hidden = false;
+      focusField(null);
+    });
+  });
+  $("g-start-rate").addEventListener("click", function () { resetRating(); view("g-rate"); });
+  $("r-back").addEventListener("click", function () { resetRating(); view("g-menu"); });
 
   // ---------- filing ----------
   function press(container, attribute, value) {
@@ -175,6 +226,7 @@
   $("g-follow-back").addEventListener("click", function () { view("g-menu"); });
   function finish() {
     clearForm();
+    resetRating();
     $("g-code").textContent = "";
     $("g-code-input").value = "";
     location.replace("/kiosk");

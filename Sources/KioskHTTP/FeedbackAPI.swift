@@ -16,6 +16,7 @@ struct FeedbackAPI: Sendable {
             try await submitJSON(request, id: context.parameters.require("id"))
         }
         group.get("tickets/:id/feedback") { _, context in try await read(context.parameters.require("id")) }
+        group.get("feedback/ticket") { request, _ in try await findByNumber(request) }
     }
 
     /// The status page's form (`/t/:id/feedback`), answered with a redirect back to the page.
@@ -56,6 +57,24 @@ struct FeedbackAPI: Sendable {
         let body = try await strict.decode(FeedbackRequest.self, from: request, allowedKeys: ["rating", "comment"])
         let feedback = try await record(id, rating: body.rating, comment: body.comment)
         return try JSON.response(FeedbackView(feedback), status: .created)
+    }
+
+    /// `?number=А-012`: the visitor back at the kiosk finds their finished ticket by its number
+    /// (today, finished within `Feedback.kioskRatingWindow`, not yet rated) to rate it.
+    func findByNumber(_ request: Request) async throws -> Response {
+        let raw = request.uri.queryParameters.get("number").map { String($0) } ?? ""
+        let now = environment.now()
+        guard let (code, number) = Feedback.parseTicketNumber(raw),
+            let id = try await repository().ticketToRate(
+                printedCode: code, number: number, today: environment.office.today(at: now),
+                since: now.addingTimeInterval(-Feedback.kioskRatingWindow))
+        else {
+            throw APIError(
+                status: .notFound, code: "feedback.noTicket", message: locales.both("errors.feedback.noTicket"))
+        }
+        return try JSON.response([
+            "ticketId": id.uuidString.lowercased(), "number": Ticket.displayNumber(serviceCode: code, number: number),
+        ])
     }
 
     func read(_ raw: String) async throws -> Response {

@@ -152,6 +152,8 @@ struct Screens: Sendable {
     /// details) and following one by its tracking code.
     func grievance(_ request: Request, language: Language) throws -> Response {
         let locales = environment.locales
+        let numberRows: [[String: [String]]] = [["keys": environment.services.map(\.code)], ["keys": Keyboard.digits]]
+        let faces = self.faces(language)
         let context = touchscreenContext(request, language).merging([
             "categories": GrievanceCategory.allCases.map {
                 ["code": $0.rawValue, "name": locales.text("grievance.categories.\($0.rawValue)", language)]
@@ -162,6 +164,10 @@ struct Screens: Sendable {
             "strings": locales.json(subtree: "grievance", language),
             "keyboardRows": Keyboard.rows(language),
             // Tracking codes use only these (no letter that reads as a digit).
+            // Rating at the kiosk: the ticket's number on a keypad of the services' letters and digits.
+            "numberRows": numberRows,
+            "faces": faces,
+            "feedbackStrings": locales.json(subtree: "feedback", language),
             "codeRows": stride(from: 0, to: Grievance.codeAlphabet.count, by: 9).map { start in
                 ["keys": Grievance.codeAlphabet[start..<min(start + 9, Grievance.codeAlphabet.count)].map(String.init)]
             },
@@ -276,13 +282,7 @@ struct Screens: Sendable {
                 ]
             } else {
                 context["canRate"] = true
-                context["faces"] = Feedback.ratings.map { rating in
-                    [
-                        "rating": rating, "face": Self.face(rating),
-                        "label": locales.text("feedback.r\(rating)", language),
-                    ]
-                        as [String: Any]
-                }
+                context["faces"] = faces(language)
                 context["comment"] = query.get("comment").map { String($0) } ?? ""
                 context["maxComment"] = Feedback.maxCommentLength
                 if let problem = query.get("problem").map({ String($0) }) {
@@ -299,6 +299,16 @@ struct Screens: Sendable {
             }
         }
         return try html(render(context, "ticket-status"))
+    }
+
+    /// The five faces of a rating, worst first, with their words.
+    func faces(_ language: Language) -> [[String: Any]] {
+        Feedback.ratings.map { rating in
+            [
+                "rating": rating, "face": Self.face(rating),
+                "label": environment.locales.text("feedback.r\(rating)", language),
+            ]
+        }
     }
 
     /// A face for a rating, drawn (no emoji font needed): the mouth bends from a frown at 1 to a

@@ -65,6 +65,20 @@ public struct SQLiteFeedbackRepository: FeedbackRepository {
         }
     }
 
+    public func ticketToRate(printedCode: String, number: Int, today: CivilDate, since: Date) async throws -> UUID? {
+        try await database.writer.read { db in
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT t.id FROM ticket t
+                    WHERE t.office_day = ? AND t.printed_code = ? AND t.number = ? AND t.state = 'finished'
+                      AND t.finished_at >= ? AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.ticket_id = t.id)
+                    ORDER BY t.finished_at DESC LIMIT 1
+                    """, arguments: [today.description, printedCode, number, Outbox.utcTimestamp(since)]
+            ).flatMap(UUID.init(uuidString:))
+        }
+    }
+
     public func feedback(ticketID: UUID) async throws -> Feedback? {
         try await database.writer.read { db in
             guard

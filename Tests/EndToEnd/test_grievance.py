@@ -74,3 +74,35 @@ def test_a_grievance_is_filed_at_the_kiosk_and_followed_to_resolution(browser, k
     assert screen.inner_text("#g-state") == "Шийдвэрлэсэн"
     assert screen.locator("#g-steps li").count() == 3
     screen.screenshot(path=str(artifacts / "followed.png"))
+
+
+def test_a_visitor_back_at_the_kiosk_rates_the_service_by_the_ticket_number(browser, kiosk, artifacts):
+    from test_queue import post, sign_in as staff_session
+    process = kiosk()
+    status, ticket = post(process, "/api/v1/tickets", {"serviceCode": "А"})
+    assert status == 201
+    cookie = staff_session(process, counter=1)
+    assert post(process, "/api/v1/counters/1/call-next", cookie=cookie)[0] == 200
+    assert post(process, f"/api/v1/tickets/{ticket['id']}/start", cookie=cookie)[0] == 200
+    assert post(process, f"/api/v1/tickets/{ticket['id']}/finish", {"outcome": "counselled"}, cookie=cookie)[0] == 200
+
+    screen = browser.new_context(viewport={"width": 1280, "height": 1024}, has_touch=True).new_page()
+    screen.goto(process.base + "/kiosk/mn/grievance")
+    screen.click("#g-start-rate")
+    for key in ["А", "0", "0", "1"]:
+        screen.locator(f'#number-keypad .key[data-key="{key}"]').click()
+    assert screen.input_value("#r-number") == "А-001"
+    screen.click("#r-find")
+    screen.wait_for_selector("#r-form:not([hidden])")
+    assert screen.inner_text("#r-ticket") == ticket["number"]
+    screen.click("#r-send")
+    assert screen.inner_text("#r-error") == "Царайнаас нэгийг сонгоно уу."
+    screen.click('#r-faces [data-rating="5"]')
+    type_on_screen(screen, "баярлалаа")
+    screen.screenshot(path=str(artifacts / "rating.png"))
+    screen.click("#r-send")
+    screen.wait_for_selector("#r-thanks:not([hidden])")
+
+    from test_queue import http_get_json
+    stored = http_get_json(process, f"/api/v1/tickets/{ticket['id']}/feedback")
+    assert stored["rating"] == 5 and stored["comment"] == "Баярлалаа"

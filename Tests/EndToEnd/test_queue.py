@@ -195,3 +195,11 @@ def test_a_visitor_rates_the_service_on_the_ticket_status_page(browser, kiosk, a
     answer = connection.getresponse()
     stored = json.loads(answer.read())
     assert answer.status == 200 and stored["rating"] == 4 and stored["comment"] == "Хурдан, эелдэг үйлчилсэн"
+
+
+def http_get_json(process: KioskProcess, path: str) -> dict:
+    connection = http.client.HTTPConnection("127.0.0.1", process.port, timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    assert response.status == 200, response.status
+    return json.loads(response.read())

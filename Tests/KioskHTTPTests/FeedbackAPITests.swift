@@ -94,6 +94,42 @@ struct FeedbackAPITests {
         }
     }
 
+    @Test("At the kiosk a finished ticket is found by the number printed on it, once, and only today's")
+    func byNumber() async throws {
+        let app = try await TestApp()
+        try await app.test { client in
+            func find(_ typed: String) async throws -> (TestResponse, [String: Any]) {
+                let query = typed.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                return try await client.json(.get, "/api/v1/feedback/ticket?number=\(query)")
+            }
+            let (none, noneBody) = try await find("Б-001")
+            #expect(none.status == .notFound && noneBody.error["code"] as? String == "feedback.noTicket")
+            let ticket = try await finishedTicket(app)
+            let id = ticket.id.uuidString.lowercased()
+            for typed in ["Б-001", "б1", "Б 001"] {
+                let (found, body) = try await find(typed)
+                #expect(found.status == .ok, "\(typed)")
+                #expect(body["ticketId"] as? String == id && body["number"] as? String == "Б-001")
+            }
+            let (rated, _) = try await client.json(.post, "/api/v1/tickets/\(id)/feedback", #"{"rating": 3}"#)
+            #expect(rated.status == .created)
+            #expect(try await find("Б-001").0.status == .notFound, "a rated ticket is not offered again")
+        }
+    }
+
+    @Test(
+        "Ticket numbers as typed",
+        arguments: [("А-012", "А", 12), ("а12", "А", 12), ("A 12", "А", 12), ("Д-7", "Д", 7), ("Е001", "Е", 1)])
+    func ticketNumbers(_ raw: String, _ code: String, _ number: Int) {
+        let parsed = Feedback.parseTicketNumber(raw)
+        #expect(parsed?.code == code && parsed?.number == number)
+    }
+
+    @Test("Not ticket numbers", arguments: ["", "12", "А", "А-0", "А-x1", "--"])
+    func notTicketNumbers(_ raw: String) {
+        #expect(Feedback.parseTicketNumber(raw) == nil)
+    }
+
     @Test("Form fields: plus is a space, percent escapes are read, the last repeated name wins")
     func formFields() {
         #expect(

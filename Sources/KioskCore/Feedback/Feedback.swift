@@ -65,4 +65,23 @@ public protocol FeedbackRepository: Sendable {
     /// Stores a checked rating with its LMIS record, in one transaction.
     func record(ticketID: UUID, rating: Int, comment: String?, at instant: Date) async throws -> Feedback
     func feedback(ticketID: UUID) async throws -> Feedback?
+    /// Today's ticket with this printed number, finished since `since` and not yet rated: what a
+    /// visitor back at the kiosk rates by typing the number from their ticket.
+    func ticketToRate(printedCode: String, number: Int, today: CivilDate, since: Date) async throws -> UUID?
+}
+
+extension Feedback {
+    /// How long after its service a ticket can be rated at the kiosk by its number (numbers are
+    /// short and run again each day; the QR code's status page has no such limit).
+    public static let kioskRatingWindow: TimeInterval = 3 * 3600
+
+    /// `А-012`, `а12`, `A 12` (Latin look-alike) → the printed code and number; nil otherwise.
+    public static func parseTicketNumber(_ raw: String) -> (code: String, number: Int)? {
+        let text = raw.uppercased().filter { !$0.isWhitespace && $0 != "-" }
+        guard let letter = text.first, letter.isLetter, let number = Int(text.dropFirst()), number > 0,
+            number < 10_000
+        else { return nil }
+        let latinToCyrillic: [Character: Character] = ["A": "А", "B": "В", "E": "Е"]
+        return (String(latinToCyrillic[letter] ?? letter), number)
+    }
 }
