@@ -45,6 +45,10 @@
     $("console").hidden = false;
     $("console-name").textContent = s.displayName;
     $("console-counter").textContent = String(s.counter);
+    // A technician watches the board, printers and the LMIS link; serving people is not theirs.
+    var serves = s.role !== "technician";
+    $("call-next").hidden = !serves;
+    $("matches-panel").hidden = !serves;
     refresh();
     clearInterval(refreshTimer);
     refreshTimer = setInterval(refresh, 2000);

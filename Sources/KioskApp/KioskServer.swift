@@ -134,6 +134,7 @@ public struct KioskServer: Sendable {
     /// Demo office accounts (PIN `demoPIN`), created only when `demo_staff` is on and no staff exist.
     public static let demoStaff: [(String, String, StaffRole)] = [
         ("ajiltan1", "Бат-Эрдэнэ", .staff), ("ajiltan2", "Сарангэрэл", .staff), ("darga", "Оюунчимэг", .head),
+        ("tekhnik", "Ганбат", .technician),
     ]
     public static let demoPIN = "2468"
 

@@ -270,13 +270,11 @@ struct VacancyAPI {
         let session = try await StaffAuthentication(environment: environment).require(.referPeople, request)
         let body = try await strict.decode(
             ReferralRequest.self, from: request, allowedKeys: ["registrationId", "vacancyReference", "note"])
-        let note = body.note?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if let note,
-            note.count > Referral.maxNoteLength
-                || note.unicodeScalars.contains(where: {
-                    [.control, .format, .lineSeparator, .paragraphSeparator].contains($0.properties.generalCategory)
-                })
+        let note: String?
+        switch FreeText.checked(body.note, field: "note", limit: Referral.maxNoteLength, required: false, lines: false)
         {
+        case .success(let text): note = text
+        case .failure:
             throw APIError(
                 status: .unprocessableContent, code: "invalidNote", message: locales.both("errors.referral.note"),
                 field: "note")
@@ -294,7 +292,7 @@ struct VacancyAPI {
         do {
             let referral = try await referrals().refer(
                 registrationID: person.id, vacancyReference: body.vacancyReference,
-                note: note.flatMap { $0.isEmpty ? nil : $0 }, staffID: session.staffID, counter: session.counter,
+                note: note, staffID: session.staffID, counter: session.counter,
                 at: environment.now())
             return try JSON.response(ReferralView(referral), status: .created)
         } catch ReferralError.alreadyReferred(let existing) {

@@ -106,3 +106,14 @@ def test_a_visitor_back_at_the_kiosk_rates_the_service_by_the_ticket_number(brow
     from test_queue import http_get_json
     stored = http_get_json(process, f"/api/v1/tickets/{ticket['id']}/feedback")
     assert stored["rating"] == 5 and stored["comment"] == "Баярлалаа"
+
+
+def test_a_technician_console_shows_the_board_not_the_people(browser, kiosk):
+    """The technician sees waiting numbers, printers and the link; no call button, no records, no grievances."""
+    process = kiosk()
+    page = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    sign_in(page, process, "tekhnik", "6")
+    assert not page.is_visible("#call-next")
+    assert not page.is_visible("#matches-panel")
+    page.wait_for_timeout(800)  # the grievance panel asks once at start and after sign-in
+    assert not page.is_visible("#grievance-panel")
