@@ -228,6 +228,15 @@ let package = Package(
             path: "Benchmarks/FingerprintBench",
             swiftSettings: swiftSettings
         ),
+        // `Benchmarks/run.sh`: the office dashboard over a year of a busy office (issue 9).
+        .executableTarget(
+            name: "dashboard-bench",
+            dependencies: [
+                "KioskCore", "KioskStore", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/DashboardBench",
+            swiftSettings: swiftSettings
+        ),
         // `Benchmarks/run.sh`: vacancy search, matches and the printed A4 list (issue 7).
         .executableTarget(
             name: "vacancy-bench",

@@ -14,11 +14,14 @@ swift build -c release --product sync-bench --scratch-path .build-release
 swift build -c release --product vacancy-bench --scratch-path .build-release
 swift build -c release --product office-day-bench --scratch-path .build-release
 swift build -c release --product fingerprint-bench --scratch-path .build-release
+swift build -c release --product dashboard-bench --scratch-path .build-release
 # Registration figures (issue 2), a simulated office day through the queue API (issue 3),
 # printing (issue 4: rendering, then tickets through a private cupsd to the ESC/POS emulator;
 # needs the test tools of Provisioning/dev.sh test: cups-daemon, cups-ipp-utils, .venv-emupos).
 /usr/bin/python3 Benchmarks/bench.py "$@"
 .build-release/release/office-day-bench
+# The office dashboard over a year of a busy office (issue 9).
+.build-release/release/dashboard-bench
 .build-release/release/print-bench
 # Fingerprint captures (issue 5) on recorded sessions, replayed in-process by libumockdev.
 umockdev-wrapper .build-release/release/usb-bench

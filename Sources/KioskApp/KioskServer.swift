@@ -112,7 +112,8 @@ public struct KioskServer: Sendable {
             referrals: SQLiteReferralRepository(database: database, officeCode: office.code),
             fingerprints: fingerprints,
             feedback: SQLiteFeedbackRepository(database: database),
-            grievances: SQLiteGrievanceRepository(database: database, office: office))
+            grievances: SQLiteGrievanceRepository(database: database, office: office),
+            dashboard: SQLiteDashboardSource(database: database, office: office))
         let router = try await KioskRouter.build(environment)
         application = Application(
             router: router,

@@ -36,6 +36,8 @@ public struct KioskHTTPEnvironment: Sendable {
     public var requestSync: @Sendable () -> Void
     /// Referrals staff record; nil where the kiosk keeps none.
     public var referrals: (any ReferralRepository)?
+    /// The office's figures for a period; nil where the kiosk keeps none.
+    public var dashboard: (any DashboardSource)?
     /// Grievances filed at the kiosk and triaged by staff; nil where the kiosk keeps none.
     public var grievances: (any GrievanceRepository)?
     /// Visitors' ratings of finished tickets; nil where the kiosk keeps none.
@@ -58,7 +60,7 @@ public struct KioskHTTPEnvironment: Sendable {
         requestSync: @escaping @Sendable () -> Void = {},
         vacancies: (any VacancyCatalog)? = nil, referrals: (any ReferralRepository)? = nil,
         fingerprints: FingerprintIdentity? = nil, feedback: (any FeedbackRepository)? = nil,
-        grievances: (any GrievanceRepository)? = nil
+        grievances: (any GrievanceRepository)? = nil, dashboard: (any DashboardSource)? = nil
     ) {
         self.office = office
         self.registrations = registrations
@@ -84,6 +86,7 @@ public struct KioskHTTPEnvironment: Sendable {
         self.fingerprints = fingerprints
         self.feedback = feedback
         self.grievances = grievances
+        self.dashboard = dashboard
     }
 
     var validator: RegistrationValidator {

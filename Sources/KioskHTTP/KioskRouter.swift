@@ -25,6 +25,7 @@ public enum KioskRouter {
         QueueAPI(environment: environment).addRoutes(to: api)
         FingerprintAPI(environment: environment).addRoutes(to: api)
         GrievanceAPI(environment: environment).addRoutes(to: api)
+        DashboardAPI(environment: environment).addRoutes(to: api)
         VacancyAPI(environment: environment).addRoutes(to: api)
         try await Screens(environment: environment).addRoutes(to: router)
         return router

@@ -28,6 +28,8 @@ struct RoleTests {
             (.delete, "/api/v1/staff/registrations/\(id)/fingerprints", nil, .manageFingerprints),
             (.put, "/api/v1/staff/registrations/\(id)/fingerprints", #"{"enrolmentId": "x"}"#, .manageFingerprints),
             (.get, "/api/v1/staff/grievances", nil, .triageGrievances),
+            (.get, "/api/v1/staff/dashboard", nil, .readDashboard),
+            (.get, "/api/v1/staff/dashboard/byService.csv", nil, .readDashboard),
             (.get, "/api/v1/staff/grievances/GR-AAAA-AAAA", nil, .triageGrievances),
             (.post, "/api/v1/staff/grievances/GR-AAAA-AAAA/steps", #"{"action": "acknowledge"}"#, .triageGrievances),
         ]

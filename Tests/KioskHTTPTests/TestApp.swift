@@ -45,7 +45,8 @@ struct TestApp {
                 repository: SQLiteFingerprintRepository(
                     database: database, officeCode: Fixtures.office.code, sealer: sealer)),
             feedback: SQLiteFeedbackRepository(database: database),
-            grievances: SQLiteGrievanceRepository(database: database, office: Fixtures.office))
+            grievances: SQLiteGrievanceRepository(database: database, office: Fixtures.office),
+            dashboard: SQLiteDashboardSource(database: database, office: Fixtures.office))
         application = Application(router: try await KioskRouter.build(environment))
     }
 

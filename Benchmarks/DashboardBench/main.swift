@@ -1,0 +1,109 @@
+// The office dashboard over a year of a busy office (issue 9's targets): a month < 300 ms, a
+// year < 1.5 s. A year here is 250 working days of 440 tickets (110 000 tickets, about 500 000
+// queue events at 4–5 events a ticket), a rating for one served ticket in five, and 300
+// grievances, written straight into a fresh database file. Prints the median of 7 runs each.
+//
+// Usage: .build-release/release/dashboard-bench [--tickets-per-day N] (Benchmarks/run.sh)
+import Foundation
+import GRDB
+import KioskCore
+import KioskStore
+import KioskTestSupport
+
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+let arguments = CommandLine.arguments
+let perDay = arguments.firstIndex(of: "--tickets-per-day").flatMap { Int(arguments[$0 + 1]) } ?? 440
+
+let temp = try TemporaryDatabase()
+defer { temp.remove() }
+let office = Fixtures.office
+var generator = SystemRandomNumberGenerator()
+let started = ContinuousClock.now
+var days: [CivilDate] = []
+var date = CivilDate(year: 2026, month: 1, day: 1)!
+while days.count < 250 {
+    let weekday = office.calendar.component(
+        .weekday,
+        from: office.calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day, hour: 12))!)
+    if weekday != 1 && weekday != 7 { days.append(date) }
+    date = date.adding(days: 1)
+}
+let services = ["А", "Б", "В", "Г", "Д", "Е"]
+var tickets = 0
+var ratings = 0
+try await temp.database.writer.write { db in
+    for day in days {
+        let opening = office.calendar.date(
+            from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 8, minute: 30))!
+        for index in 0..<perDay {
+            let service = services[index % services.count]
+            let issued = opening.addingTimeInterval(Double(index) * 30_600 / Double(perDay))
+            let called = issued.addingTimeInterval(Double.random(in: 60...2400, using: &generator))
+            let startedAt = called.addingTimeInterval(Double.random(in: 10...120, using: &generator))
+            let finished = startedAt.addingTimeInterval(Double.random(in: 120...1500, using: &generator))
+            let roll = Int.random(in: 0..<100, using: &generator)
+            let state = roll < 8 ? "noShow" : "finished"
+            let id = UUIDv7.make(at: issued).uuidString.lowercased()
+            let counter = 1 + index % 10
+            try db.execute(
+                sql: """
+                    INSERT INTO ticket (id, office_code, office_day, service_code, printed_code, number, language, state,
+                        issued_at, queued_at, called_at, serving_started_at, finished_at, counter, staff_id)
+                    VALUES (?, ?, ?, ?, ?, ?, 'mn', ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    id, office.code, day.description, service, service, index + 1, state,
+                    Outbox.utcTimestamp(issued), Outbox.utcTimestamp(issued), Outbox.utcTimestamp(called),
+                    state == "finished" ? Outbox.utcTimestamp(startedAt) : nil,
+                    state == "finished" ? Outbox.utcTimestamp(finished) : nil, counter, "staff\(counter % 12)",
+                ])
+            tickets += 1
+            if state == "finished" && roll % 5 == 0 {
+                try db.execute(
+                    sql: """
+                        INSERT INTO feedback (ticket_id, office_code, office_day, service_code, counter, staff_id, rating,
+                            created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        id, office.code, day.description, service, counter, "staff\(counter % 12)",
+                        Int.random(in: 1...5, using: &generator), Outbox.utcTimestamp(finished),
+                    ])
+                ratings += 1
+            }
+        }
+    }
+}
+let grievances = SQLiteGrievanceRepository(database: temp.database, office: office)
+for index in 0..<300 {
+    _ = try await grievances.file(
+        category: GrievanceCategory.allCases[index % 5], text: "Гомдол \(index)", area: nil, contact: nil,
+        language: .mn, at: office.calendar.date(from: DateComponents(year: 2026, month: 1 + index % 12, day: 10))!)
+}
+say(
+    "data: \(tickets) tickets over \(days.count) office days, \(ratings) ratings, 300 grievances, written in"
+        + " \(ContinuousClock.now - started)")
+
+let source = SQLiteDashboardSource(database: temp.database, office: office)
+let today = days.last!
+func median(_ name: String, _ period: DashboardPeriod, target: Double) async throws {
+    var times: [Double] = []
+    var rows = 0
+    for _ in 0..<7 {
+        let start = ContinuousClock.now
+        let dashboard = try await source.dashboard(period, today: today)
+        let elapsed = ContinuousClock.now - start
+        times.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+        rows = dashboard.office.issued
+    }
+    times.sort()
+    say(
+        "\(name): \(rows) tickets, median \(String(format: "%.0f", times[3])) ms"
+            + " (min \(String(format: "%.0f", times[0])), max \(String(format: "%.0f", times[6]))) — target < \(Int(target)) ms"
+    )
+}
+try await median(
+    "dashboard for a month (2026-06)",
+    DashboardPeriod(from: CivilDate(year: 2026, month: 6, day: 1)!, to: CivilDate(year: 2026, month: 6, day: 30)!)!,
+    target: 300)
+try await median("dashboard for the year", DashboardPeriod(from: days.first!, to: today)!, target: 1500)
