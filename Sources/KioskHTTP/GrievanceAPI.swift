@@ -132,11 +132,8 @@ struct GrievanceAPI: Sendable {
         let grievance = try await repository().file(
             category: checked.category, text: checked.text, area: checked.area, contact: checked.contact,
             language: body.language.flatMap { Language(code: $0) } ?? .mn, at: environment.now())
-        let acknowledgement = LocalizedText(
-            mn: locales.text("grievance.acknowledgement", .mn).replacingOccurrences(
-                of: "{date}", with: grievance.dueOn.description),
-            en: locales.text("grievance.acknowledgement", .en).replacingOccurrences(
-                of: "{date}", with: grievance.dueOn.description))
+        let acknowledgement = PrintAPI(environment: environment).fill(
+            "grievance.acknowledgement", ["date": grievance.dueOn.description])
         return try JSON.response(
             FiledView(
                 trackingCode: grievance.trackingCode, state: grievance.state.rawValue, filedAt: grievance.filedAt,
@@ -162,16 +159,11 @@ struct GrievanceAPI: Sendable {
         else { throw notFound }
         let printing = PrintAPI(environment: environment)
         guard let printer = environment.printer else { return try JSON.response(printing.noPrinter) }
-        func both(_ key: String, _ date: String) -> LocalizedText {
-            LocalizedText(
-                mn: locales.text(key, .mn).replacingOccurrences(of: "{date}", with: date),
-                en: locales.text(key, .en).replacingOccurrences(of: "{date}", with: date))
-        }
         let slip = GrievanceSlip(
             office: environment.office.name, title: locales.both("grievance.print.title"),
             codeLabel: locales.both("grievance.codeLabel"), code: grievance.trackingCode,
             category: locales.both("grievance.categories.\(grievance.category.rawValue)"),
-            due: both("grievance.print.due", grievance.dueOn.description),
+            due: printing.fill("grievance.print.due", ["date": grievance.dueOn.description]),
             instruction: locales.both("grievance.print.instruction"),
             issued: environment.office.localTimestamp(environment.now()))
         return try JSON.response(printing.view(await printer.print(slip), messages: "grievance.print"))
