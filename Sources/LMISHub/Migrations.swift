@@ -67,6 +67,7 @@ enum Migrations {
         Migration(version: 7, name: "fingerprint records for the civil-registry check", sql: v7),
         Migration(version: 8, name: "visitors' ratings of finished tickets", sql: v8),
         Migration(version: 9, name: "grievances and their triage", sql: v9),
+        Migration(version: 10, name: "one batch of a device at a time", sql: v10),
     ]
 
     static let v1 = """
@@ -853,6 +854,27 @@ enum Migrations {
                     assignee = CASE WHEN f ->> 'action' = 'assign' THEN f ->> 'assignee' ELSE assignee END
                 WHERE id = (f ->> 'id')::uuid;
             END IF;
+        END;
+        $$;
+        """
+
+    /// Two copies of one batch at once (a kiosk that timed out and sent again while the first
+    /// was still being applied) raced on the dedupe row: the second insert of a record passed the
+    /// primary-key check before the first committed and then hit `UNIQUE (device_id, seq)`, which
+    /// quarantined a good record as "sequence already used". A device's batches are now applied
+    /// one after another (a transaction-scoped advisory lock per device); the second then sees
+    /// the first's rows and answers "duplicate". A kiosk sends one batch at a time, so nothing
+    /// waits in normal use.
+    static let v10 = """
+        ALTER FUNCTION lmis_apply_batch(text, text, text, jsonb) RENAME TO lmis_apply_batch_v5;
+
+        CREATE FUNCTION lmis_apply_batch(p_device text, p_office text, p_stream text, p_records jsonb)
+        RETURNS TABLE (record_id uuid, seq bigint, status text, reason text, person_id uuid)
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_advisory_xact_lock(hashtextextended('lmis_apply_batch:' || p_device, 0));
+            RETURN QUERY SELECT b.record_id, b.seq, b.status, b.reason, b.person_id
+                FROM lmis_apply_batch_v5(p_device, p_office, p_stream, p_records) b;
         END;
         $$;
         """

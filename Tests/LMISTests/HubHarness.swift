@@ -83,6 +83,55 @@ final class HubHarness: @unchecked Sendable {
     }
 
     func scalar(_ sql: String) throws -> String { try lab.scalar(database, sql) }
+
+    /// A transaction of its own (psql) that locks `received_record` against writes until
+    /// `waiting` other sessions wait for a lock in this database (at most 10 s), then commits:
+    /// requests sent meanwhile start applying at the same instant.
+    func holdDedupeTable(untilWaiting waiting: Int) throws -> Gate {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: lab.binDirectory).appendingPathComponent("psql")
+        if !FileManager.default.fileExists(atPath: process.executableURL!.path) {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        }
+        process.arguments = [
+            "-h", lab.host, "-p", String(lab.port), "-U", "postgres", "-d", database, "-q", "-v", "ON_ERROR_STOP=1",
+            "-c",
+            """
+            BEGIN;
+            LOCK TABLE received_record IN SHARE MODE;
+            DO $$ BEGIN
+                FOR i IN 1..200 LOOP
+                    EXIT WHEN (SELECT count(*) FROM pg_locks WHERE NOT granted
+                               AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+                              >= \(waiting);
+                    PERFORM pg_sleep(0.05);
+                END LOOP;
+            END $$;
+            COMMIT;
+            """,
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Sent only once the lock is held.
+        let held = """
+            SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+            WHERE c.relname = 'received_record' AND l.mode = 'ShareLock' AND l.granted
+            """
+        let deadline = Date() + 10
+        while try count(held) == 0 {
+            guard Date() < deadline, process.isRunning else { throw HubStoreError("the dedupe table was not locked") }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return Gate(process: process)
+    }
+
+    struct Gate {
+        let process: Process
+        func finish() throws {
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw HubStoreError("the lock's transaction failed") }
+        }
+    }
     func count(_ sql: String) throws -> Int { Int(try scalar(sql)) ?? -1 }
 
     /// An admin request; the status and body.
