@@ -49,6 +49,7 @@
     var serves = s.role !== "technician";
     $("call-next").hidden = !serves;
     $("matches-panel").hidden = !serves;
+    $("dashboard-link").hidden = !serves;
     refresh();
     clearInterval(refreshTimer);
     refreshTimer = setInterval(refresh, 2000);

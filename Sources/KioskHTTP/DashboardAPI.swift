@@ -19,50 +19,53 @@ struct DashboardAPI: Sendable {
 
     func figures(_ request: Request) async throws -> OfficeDashboard {
         _ = try await StaffAuthentication(environment: environment).require(.readDashboard, request)
+        return try await figures(try period(request))
+    }
+
+    func figures(_ period: DashboardPeriod) async throws -> OfficeDashboard {
         guard let source = environment.dashboard else {
             throw APIError(status: .serviceUnavailable, code: "unavailable", message: locales.both("api.notFound"))
         }
+        return try await source.dashboard(period, today: environment.office.today(at: environment.now()))
+    }
+
+    /// `from` and `to` (office-local days, both included); this month so far unless asked otherwise.
+    func period(_ request: Request) throws -> DashboardPeriod {
         let today = environment.office.today(at: environment.now())
         let query = request.uri.queryParameters
         func date(_ name: String, _ fallback: CivilDate) throws -> CivilDate {
-            guard let raw = query.get(name) else { return fallback }
+            guard let raw = query.get(name), !raw.isEmpty else { return fallback }
             guard let date = CivilDate(iso8601: String(raw)) else {
                 throw APIError(
                     status: .badRequest, code: "invalidDate", message: locales.both("errors.invalidDate"), field: name)
             }
             return date
         }
-        // This month so far, unless asked otherwise.
-        let from = try date("from", CivilDate(year: today.year, month: today.month, day: 1)!)
+        let from = try date("from", Self.monthStart(today))
         let to = try date("to", today)
         guard let period = DashboardPeriod(from: from, to: to) else {
             throw APIError(
                 status: .badRequest, code: "dashboard.period", message: locales.both("errors.dashboard.period"),
                 field: "to")
         }
-        return try await source.dashboard(period, today: today)
+        return period
     }
+
+    static func monthStart(_ day: CivilDate) -> CivilDate { CivilDate(year: day.year, month: day.month, day: 1)! }
 
     func json(_ request: Request) async throws -> Response {
         try JSON.response(try await figures(request))
     }
 
-    /// `byService.csv`, `byCounter.csv`, `byStaff.csv`, `byHour.csv`, `satisfactionByService.csv`,
-    /// `satisfactionByCounter.csv`.
+    /// `byService.csv`, `byCounter.csv`, `byStaff.csv`, `byHour.csv`, `byDay.csv`,
+    /// `satisfactionByService.csv`, `satisfactionByCounter.csv`, `indicators.csv`,
+    /// `distributions.csv`, `grievances.csv`.
     func csv(_ request: Request, table raw: String) async throws -> Response {
         guard raw.hasSuffix(".csv") else { throw APIError.notFound(locales) }
         let name = String(raw.dropLast(4))
         guard Self.tables.contains(name) else { throw APIError.notFound(locales) }
         let dashboard = try await figures(request)
-        let text: String
-        switch name {
-        case "byService": text = Self.csv(dashboard.byService)
-        case "byCounter": text = Self.csv(dashboard.byCounter)
-        case "byStaff": text = Self.csv(dashboard.byStaff)
-        case "byHour": text = Self.csv(dashboard.byHour)
-        case "satisfactionByService": text = Self.csv(dashboard.satisfactionByService)
-        default: text = Self.csv(dashboard.satisfactionByCounter)
-        }
+        let text = Self.csv(dashboard, table: name, locales: locales)
         let filename = "\(name)-\(dashboard.period.from)-\(dashboard.period.to).csv"
         return Response(
             status: .ok,
@@ -74,8 +77,71 @@ struct DashboardAPI: Sendable {
     }
 
     static let tables = [
-        "byService", "byCounter", "byStaff", "byHour", "satisfactionByService", "satisfactionByCounter",
+        "byService", "byCounter", "byStaff", "byHour", "byDay", "satisfactionByService", "satisfactionByCounter",
+        "indicators", "distributions", "grievances",
     ]
+
+    static func csv(_ dashboard: OfficeDashboard, table name: String, locales: Locales) -> String {
+        switch name {
+        case "byService": return csv(dashboard.byService)
+        case "byCounter": return csv(dashboard.byCounter)
+        case "byStaff": return csv(dashboard.byStaff)
+        case "byHour": return csv(dashboard.byHour)
+        case "byDay": return csv(dashboard.byDay)
+        case "satisfactionByService": return csv(dashboard.satisfactionByService)
+        case "satisfactionByCounter": return csv(dashboard.satisfactionByCounter)
+        case "indicators":
+            // One row per figure, named in both languages, so the sheet reads without this program.
+            return lines(
+                ["indicator", "name_mn", "name_en", "value"],
+                indicatorRows(dashboard.indicators).map { key, value in
+                    [
+                        key, locales.text("dashboard.indicators.\(key)", .mn),
+                        locales.text("dashboard.indicators.\(key)", .en), value,
+                    ]
+                })
+        case "distributions":
+            return lines(
+                ["band_minutes", "waits", "services"],
+                DurationHistogram.labels.indices.map { band in
+                    [
+                        DurationHistogram.labels[band].replacingOccurrences(of: "–", with: "-"),
+                        String(dashboard.waitDistribution.counts[band]),
+                        String(dashboard.serviceDistribution.counts[band]),
+                    ]
+                })
+        default:
+            let figures = dashboard.grievances
+            return lines(
+                ["category", "filed"],
+                GrievanceCategory.allCases.map { [$0.rawValue, String(figures.byCategory[$0.rawValue] ?? 0)] }
+                    + [["open", String(figures.open)], ["overdue", String(figures.overdue)]])
+        }
+    }
+
+    /// The indicators in the order of `DOMAIN.md`, then the recommended additions; figures as
+    /// text (an empty field where there is nothing to divide by).
+    static func indicatorRows(_ indicators: LMISIndicators) -> [(String, String)] {
+        func decimal(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "" }
+        return [
+            ("registeredJobseekers", String(indicators.registeredJobseekers)),
+            ("newRegistrations", String(indicators.newRegistrations)),
+            ("registeredUnemployed", String(indicators.registeredUnemployed)),
+            ("registeredVacancies", String(indicators.registeredVacancies)),
+            ("vacancyPosts", String(indicators.vacancyPosts)),
+            ("foundJob", String(indicators.foundJob)),
+            ("newlyCreatedJobs", String(indicators.newlyCreatedJobs)),
+            ("careerGuidance", String(indicators.careerGuidance)),
+            ("officers", String(indicators.officers)),
+            ("jobseekersPerOfficer", decimal(indicators.jobseekersPerOfficer)),
+            ("serviceMinutesPerPerson", decimal(indicators.serviceMinutesPerPerson)),
+            ("satisfaction", indicators.satisfaction.map { String(format: "%.2f", $0) } ?? ""),
+        ]
+    }
+
+    static func lines(_ header: [String], _ rows: [[String]]) -> String {
+        ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
 
     static func csv(_ rows: [QueueRow]) -> String {
         func seconds(_ value: Double?) -> String { value.map { String(Int($0.rounded())) } ?? "" }

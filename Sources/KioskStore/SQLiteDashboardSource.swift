@@ -18,11 +18,12 @@ public struct SQLiteDashboardSource: DashboardSource {
     public func dashboard(_ period: DashboardPeriod, today: CivilDate) async throws -> OfficeDashboard {
         let officeCode = office.code
         let range: StatementArguments = [officeCode, period.from.description, period.to.description]
-        let (tickets, ratings) = try await database.writer.read { db in
+        let (tickets, ratings, registrations, vacancies) = try await database.writer.read { db in
             let tickets = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT service_code, state, issued_at, called_at, serving_started_at, finished_at, counter, staff_id
+                    SELECT service_code, state, issued_at, called_at, serving_started_at, finished_at, counter, staff_id,
+                           outcome, registration_id, office_day
                     FROM ticket WHERE office_code = ? AND office_day BETWEEN ? AND ?
                     """, arguments: range
             ).map { row in
@@ -33,7 +34,10 @@ public struct SQLiteDashboardSource: DashboardSource {
                 return DashboardTicket(
                     serviceCode: row[0], state: TicketState(rawValue: row[1]) ?? .waiting,
                     issuedAt: try time(2) ?? .distantPast, calledAt: try time(3), servingStartedAt: try time(4),
-                    finishedAt: try time(5), counter: row[6], staffID: row[7])
+                    finishedAt: try time(5), counter: row[6], staffID: row[7],
+                    outcome: (row[8] as String?).flatMap(ServiceOutcome.init(rawValue:)),
+                    registrationID: (row[9] as String?).flatMap(UUID.init(uuidString:)),
+                    officeDay: CivilDate(iso8601: row[10]))
             }
             let ratings = try Row.fetchAll(
                 db,
@@ -49,10 +53,31 @@ public struct SQLiteDashboardSource: DashboardSource {
                     counter: row["counter"], staffID: row["staff_id"], rating: row["rating"], comment: nil,
                     createdAt: try Outbox.parseUTCTimestamp(row["created_at"]))
             }
-            return (tickets, ratings)
+            // Every registration of the office: those registered by the period's end are counted.
+            let registrations = try Row.fetchAll(
+                db, sql: "SELECT created_at, status FROM registration WHERE office_code = ?", arguments: [officeCode]
+            ).map { row in
+                DashboardRegistration(
+                    createdAt: try Outbox.parseUTCTimestamp(row[0]),
+                    status: JobseekerStatus(rawValue: row[1]) ?? .other)
+            }
+            // The vacancies the LMIS says this office registered (open ones: closed ones leave the kiosk).
+            let vacancies = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT posted_on, json_extract(data, '$.posts'), json_extract(data, '$.newlyCreated') FROM vacancy
+                    WHERE json_extract(data, '$.officeCode') = ? AND posted_on BETWEEN ? AND ?
+                    """, arguments: range
+            ).compactMap { row -> DashboardVacancy? in
+                guard let day = CivilDate(iso8601: row[0]) else { return nil }
+                return DashboardVacancy(
+                    postedOn: day, posts: max(1, (row[1] as Int?) ?? 1), newlyCreated: ((row[2] as Int?) ?? 0) != 0)
+            }
+            return (tickets, ratings, registrations, vacancies)
         }
         return OfficeDashboard(
             period: period, tickets: tickets, ratings: ratings,
-            grievances: try await grievances.grievances(openOnly: false), today: today, calendar: office.calendar)
+            grievances: try await grievances.grievances(openOnly: false), registrations: registrations,
+            vacancies: vacancies, today: today, calendar: office.calendar)
     }
 }

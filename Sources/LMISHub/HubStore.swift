@@ -478,12 +478,12 @@ public struct HubStore: Sendable {
                  WHERE r.office_code = \(office) AND r.created_at < bounds.hi AND p.status = 'unemployed'),
                 (SELECT count(*) FROM vacancy v WHERE v.office_code = \(office)
                     AND v.posted_on >= \(first)::date AND v.posted_on < (\(first)::date + interval '1 month')),
-                (SELECT count(DISTINCT q.ticket_id) FROM queue_event q, bounds WHERE q.office_code = \(office)
-                    AND q.kind = 'finished' AND q.outcome = 'placedInJob' AND q.at >= bounds.lo AND q.at < bounds.hi),
+                (SELECT count(DISTINCT coalesce(q.registration_id::text, q.ticket_id::text)) FROM queue_event q, bounds
+                 WHERE q.office_code = \(office) AND q.kind = 'finished' AND q.outcome = 'placedInJob' AND q.at >= bounds.lo AND q.at < bounds.hi),
                 (SELECT coalesce(sum(v.posts), 0) FROM vacancy v WHERE v.office_code = \(office) AND v.newly_created
                     AND v.posted_on >= \(first)::date AND v.posted_on < (\(first)::date + interval '1 month')),
-                (SELECT count(DISTINCT q.ticket_id) FROM queue_event q, bounds WHERE q.office_code = \(office)
-                    AND q.kind = 'finished' AND q.outcome = 'counselled' AND q.at >= bounds.lo AND q.at < bounds.hi)
+                (SELECT count(DISTINCT coalesce(q.registration_id::text, q.ticket_id::text)) FROM queue_event q, bounds
+                 WHERE q.office_code = \(office) AND q.kind = 'finished' AND q.outcome = 'counselled' AND q.at >= bounds.lo AND q.at < bounds.hi)
             """, logger: logger
         ).decode((Int64, Int64, Int64, Int64, Int64, Int64).self) {
             return OfficeIndicators(
@@ -505,11 +505,12 @@ public struct OfficeIndicators: Codable, Sendable, Hashable {
     public var registeredUnemployed: Int64
     /// Vacancies the office registered, posted in the month.
     public var registeredVacancies: Int64
-    /// Visits finished with the outcome "placed in a job" in the month.
+    /// People whose service ended "placed in a job" in the month (a visit without a registration
+    /// counts on its own), as the kiosk's dashboard counts them.
     public var foundJobThroughOffice: Int64
     /// Posts of newly created jobs among the month's vacancies.
     public var newlyCreatedJobs: Int64
-    /// Visits finished with the outcome "counselled" in the month.
+    /// People whose service ended "counselled" in the month (counted as `foundJobThroughOffice`).
     public var careerGuidanceBeneficiaries: Int64
 }
 

@@ -9,6 +9,10 @@ import Testing
 
 @testable import KioskHTTP
 
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
 @Suite("Dashboard API and CSV export")
 struct DashboardAPITests {
     @Test("Today's figures as JSON and every table as CSV with a byte-order mark for Cyrillic")
@@ -72,5 +76,145 @@ struct DashboardAPITests {
         #expect(DashboardAPI.field("say \"hi\"") == "\"say \"\"hi\"\"\"")
         #expect(DashboardAPI.field("=SUM(A1)") == "'=SUM(A1)")
         #expect(DashboardAPI.field("-1,2") == "\"'-1,2\"")
+    }
+
+    @Test("The indicators, the bands and the grievance categories as CSV")
+    func newTables() async throws {
+        let app = try await TestApp()
+        try await app.test { client in
+            let queue = app.environment.queue
+            _ = try await queue.issue(
+                service: QueueService.demo[1], priority: nil, registrationID: nil, language: .mn, at: Fixtures.now)
+            let called = try #require(
+                try await queue.callNext(counter: 2, staffID: "saraa", services: ["Б"], at: Fixtures.now + 400))
+            _ = try await queue.act(ticketID: called.id, .start, by: 2, at: Fixtures.now + 400)
+            _ = try await queue.act(ticketID: called.id, .finish(.counselled), by: 2, at: Fixtures.now + 1000)
+            let cookie = try await client.staffCookie(app)
+            func table(_ name: String) async throws -> [String] {
+                let answer = try await client.execute(
+                    uri: "/api/v1/staff/dashboard/\(name).csv?from=2026-11-22&to=2026-11-22", method: .get,
+                    headers: [.cookie: cookie]
+                ) { $0 }
+                #expect(answer.status == .ok)
+                let bytes = Array(answer.body.readableBytesView)
+                #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+                return String(decoding: bytes.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
+            }
+            let indicators = try await table("indicators")
+            #expect(indicators.first == "indicator,name_mn,name_en,value")
+            #expect(indicators.contains("careerGuidance,Мэргэжлийн чиг баримжаа авсан,Received career guidance,1"))
+            #expect(indicators.contains("officers,Үйлчилсэн ажилтан,Officers who served,1"))
+            #expect(
+                indicators.contains(
+                    "serviceMinutesPerPerson,Нэг хүнд зарцуулсан минут,Minutes of service per person,10.0"))
+            // A wait of 400 s is in the 5–10 band, a service of 600 s in the 10–15 one.
+            let bands = try await table("distributions")
+            #expect(bands.prefix(4) == ["band_minutes,waits,services", "<5,0,0", "5-10,1,0", "10-15,0,1"])
+            let days = try await table("byDay")
+            #expect(days.contains { $0.hasPrefix("2026-11-22,1,1,0,") })
+            let grievances = try await table("grievances")
+            #expect(grievances.contains("staffConduct,0") && grievances.contains("overdue,0"))
+        }
+    }
+
+    @Test("The office figures page: indicators, SVG charts and CSV links in both languages, for officers and the head")
+    func page() async throws {
+        let app = try await TestApp()
+        try await app.test { client in
+            let queue = app.environment.queue
+            for index in 0..<3 {
+                _ = try await queue.issue(
+                    service: QueueService.demo[1], priority: nil, registrationID: nil, language: .mn,
+                    at: Fixtures.now + Double(index * 60))
+            }
+            let called = try #require(
+                try await queue.callNext(counter: 2, staffID: "saraa", services: ["Б"], at: Fixtures.now + 400))
+            _ = try await queue.act(ticketID: called.id, .start, by: 2, at: Fixtures.now + 400)
+            _ = try await queue.act(ticketID: called.id, .finish(.placedInJob), by: 2, at: Fixtures.now + 1000)
+            _ = try await app.environment.feedback?.record(
+                ticketID: called.id, rating: 5, comment: nil, at: Fixtures.now + 1100)
+            let cookie = try await client.staffCookie(app)
+            func get(_ uri: String, _ cookie: String?) async throws -> (HTTPResponse.Status, String, String?) {
+                let answer = try await client.execute(
+                    uri: uri, method: .get, headers: cookie.map { [.cookie: $0] } ?? [:]
+                ) { $0 }
+                return (answer.status, String(buffer: answer.body), answer.headers[.location])
+            }
+
+            let (status, html, _) = try await get("/staff/dashboard?lang=en&from=2026-11-01&to=2026-11-22", cookie)
+            #expect(status == .ok)
+            #expect(html.contains("<h2>LMIS indicators</h2>"))
+            #expect(html.contains("data-indicator=\"foundJob\"><dt>Found a job through the office</dt><dd>1</dd>"))
+            #expect(html.contains("data-indicator=\"satisfaction\"><dt>Satisfaction (1–5)</dt><dd>5.00</dd>"))
+            #expect(html.contains("Б · Career counselling"))
+            #expect(html.contains("/api/v1/staff/dashboard/indicators.csv?from=2026-11-01&amp;to=2026-11-22"))
+            #expect(html.contains("<strong id=\"period\">2026-11-01 – 2026-11-22</strong>"))
+            // Every chart is well-formed SVG, with its figures in words for screen readers.
+            let charts = Self.svgs(in: html)
+            #expect(charts.count == 6)
+            for chart in charts {
+                let parser = XMLParser(data: Data(chart.utf8))
+                #expect(
+                    parser.parse(), "\(parser.parserError.map(String.init(describing:)) ?? "") \(chart.prefix(200))")
+                #expect(chart.contains("<title>") && chart.contains("<desc>"))
+            }
+            #expect(charts.contains { $0.contains("Tickets per day") && $0.contains("11-22: Issued 3") })
+            #expect(charts.contains { $0.contains("Waiting and service times") && $0.contains("5–10: Waits 1") })
+
+            let (_, mongolian, _) = try await get("/staff/dashboard?lang=mn", cookie)
+            #expect(mongolian.contains("ХЗЗМС-ийн үзүүлэлтүүд") && mongolian.contains("Өдөр бүрийн тасалбар"))
+            // This month so far when no period is given; a period that cannot be shown says why.
+            #expect(mongolian.contains("2026-11-01 – 2026-11-22"))
+            let (bad, backwards, _) = try await get("/staff/dashboard?lang=en&from=2026-11-22&to=2026-10-01", cookie)
+            #expect(bad == .ok && backwards.contains("id=\"period-problem\""))
+            #expect(backwards.contains("The period must run forwards"))
+
+            let (signedOut, _, location) = try await get("/staff/dashboard?lang=en", nil)
+            #expect(signedOut == .seeOther && location == "/staff?lang=en")
+            try await app.environment.staff.addStaff(
+                id: "tech", displayName: "Техник", role: .technician, pin: "2468", at: Fixtures.now)
+            let signIn = try await client.execute(
+                uri: "/api/v1/staff/sessions", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"username": "tech", "pin": "2468", "counter": 3}"#)
+            ) { $0 }
+            let technician = String((signIn.headers[.setCookie] ?? "").split(separator: ";")[0])
+            let (refused, _, _) = try await get("/staff/dashboard", technician)
+            #expect(refused == .forbidden)
+        }
+    }
+
+    @Test("Charts: round scales, escaped labels, bars in proportion")
+    func charts() {
+        #expect(SVGChart.niceCeiling(0) == 1)
+        #expect(SVGChart.niceCeiling(7) == 10)
+        #expect(SVGChart.niceCeiling(10) == 10)
+        #expect(SVGChart.niceCeiling(11) == 20)
+        #expect(SVGChart.niceCeiling(230) == 250)
+        #expect(SVGChart.niceCeiling(0.3) == 0.5)
+        let svg = SVGChart.bars(
+            title: "<Ө & Ү>", labels: ["a\"b", "c"], values: [50, 25], style: "series-0", format: { String(Int($0)) })
+        #expect(svg.contains("&lt;Ө &amp; Ү&gt;") && svg.contains("a&quot;b") && !svg.contains("<Ө"))
+        #expect(XMLParser(data: Data(svg.utf8)).parse())
+        // The label column is 80 wide at least: 50 of a scale of 50 fills the plot
+        // (640 - 80 - 12 - 70 = 478); 25 fills half.
+        #expect(svg.contains("width=\"478\"") && svg.contains("width=\"239\""))
+        // Counts get whole-number gridlines: one ticket is 0 and 1, never 0.25 of one.
+        let one = SVGChart.columns(
+            title: "t", labels: ["09"], series: [.init(name: "n", values: [1], style: "series-0")],
+            format: { String(Int($0)) })
+        let gridValues = one.components(separatedBy: "class=\"chart-axis\"").dropFirst().map {
+            $0.split(separator: ">")[1].split(separator: "<")[0]
+        }
+        #expect(gridValues == ["0", "1"])
+        #expect(SVGChart.gridStep(10, integral: true) == 2 && SVGChart.gridStep(100, integral: true) == 25)
+        #expect(SVGChart.gridStep(1, integral: false) == 0.25)
+        let empty = SVGChart.columns(title: "none", labels: [], series: [], format: { String($0) })
+        #expect(XMLParser(data: Data(empty.utf8)).parse())
+    }
+
+    static func svgs(in html: String) -> [String] {
+        html.components(separatedBy: "<svg ").dropFirst().compactMap { part in
+            part.range(of: "</svg>").map { "<svg " + part[..<$0.upperBound] }
+        }
     }
 }

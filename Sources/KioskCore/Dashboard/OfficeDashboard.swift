@@ -72,10 +72,17 @@ public struct DashboardTicket: Sendable {
     public let finishedAt: Date?
     public let counter: Int?
     public let staffID: String?
+    /// How the officer ended the service (finished tickets).
+    public let outcome: ServiceOutcome?
+    /// The person, when the service needed registration: the indicators count people, not visits.
+    public let registrationID: UUID?
+    /// The office day it was issued on; from `issuedAt` in the office's zone when not given.
+    public let officeDay: CivilDate?
 
     public init(
         serviceCode: String, state: TicketState, issuedAt: Date, calledAt: Date?, servingStartedAt: Date?,
-        finishedAt: Date?, counter: Int?, staffID: String?
+        finishedAt: Date?, counter: Int?, staffID: String?, outcome: ServiceOutcome? = nil,
+        registrationID: UUID? = nil, officeDay: CivilDate? = nil
     ) {
         self.serviceCode = serviceCode
         self.state = state
@@ -85,7 +92,89 @@ public struct DashboardTicket: Sendable {
         self.finishedAt = finishedAt
         self.counter = counter
         self.staffID = staffID
+        self.outcome = outcome
+        self.registrationID = registrationID
+        self.officeDay = officeDay
     }
+}
+
+/// A jobseeker registered at the office, as the indicators read it: when, and the status.
+public struct DashboardRegistration: Sendable {
+    public let createdAt: Date
+    public let status: JobseekerStatus
+
+    public init(createdAt: Date, status: JobseekerStatus) {
+        self.createdAt = createdAt
+        self.status = status
+    }
+}
+
+/// A vacancy the office registered (the LMIS names the office that took it).
+public struct DashboardVacancy: Sendable {
+    public let postedOn: CivilDate
+    public let posts: Int
+    /// The employer reported the posts as newly created jobs.
+    public let newlyCreated: Bool
+
+    public init(postedOn: CivilDate, posts: Int, newlyCreated: Bool) {
+        self.postedOn = postedOn
+        self.posts = posts
+        self.newlyCreated = newlyCreated
+    }
+}
+
+/// How many durations fall in each band: under 5 minutes, 5–10, 10–15, 15–20, 20–30, 30–45,
+/// 45–60 and an hour or more (a band holds its lower bound).
+public struct DurationHistogram: Sendable, Equatable, Codable {
+    /// Upper bounds of the bands but the last, in minutes.
+    public static let bounds: [Int] = [5, 10, 15, 20, 30, 45, 60]
+    public let counts: [Int]
+
+    public init(_ seconds: [Double]) {
+        var counts = [Int](repeating: 0, count: Self.bounds.count + 1)
+        for value in seconds {
+            let band = Self.bounds.firstIndex { value < Double($0 * 60) } ?? Self.bounds.count
+            counts[band] += 1
+        }
+        self.counts = counts
+    }
+
+    /// `<5`, `5–10`, …, `60+` (minutes).
+    public static var labels: [String] {
+        ["<\(bounds[0])"] + zip(bounds, bounds.dropFirst()).map { "\($0)–\($1)" } + ["\(bounds.last!)+"]
+    }
+}
+
+/// The six figures the LMIS compiles monthly per office (`DOMAIN.md`), for the dashboard's
+/// period and from the office's own data, with the additions the assessment recommends. The
+/// hub computes the same six from what the office uploaded (`HubStore.indicators`).
+public struct LMISIndicators: Sendable, Equatable, Codable {
+    /// 1. People registered at the office by the end of the period.
+    public let registeredJobseekers: Int
+    /// Of them, registered during the period.
+    public let newRegistrations: Int
+    /// 2. Of the registered, those whose status (as last recorded) is unemployed.
+    public let registeredUnemployed: Int
+    /// 3. Vacancies the office registered, posted in the period (the kiosk holds open ones only:
+    /// a vacancy closed since is counted by the LMIS, not here).
+    public let registeredVacancies: Int
+    /// Their posts.
+    public let vacancyPosts: Int
+    /// 4. People whose service ended "placed in a job" in the period (a visitor without a
+    /// registration counts once per visit).
+    public let foundJob: Int
+    /// 5. Posts of newly created jobs among the period's vacancies.
+    public let newlyCreatedJobs: Int
+    /// 6. People whose service ended "counselled" in the period.
+    public let careerGuidance: Int
+    /// Officers who finished at least one service in the period.
+    public let officers: Int
+    /// Registered jobseekers per such officer.
+    public let jobseekersPerOfficer: Double?
+    /// Minutes of service per person served (all finished services of the period).
+    public let serviceMinutesPerPerson: Double?
+    /// Mean rating of the period, 1–5.
+    public let satisfaction: Double?
 }
 
 /// The office's figures for a period, computed from its own data.
@@ -97,14 +186,23 @@ public struct OfficeDashboard: Sendable, Equatable, Codable {
     public let byStaff: [QueueRow]
     /// By the office-local hour the ticket was issued (`08`, `09`, …).
     public let byHour: [QueueRow]
+    /// By office day (`2026-11-23`), every day of the period that had a ticket.
+    public let byDay: [QueueRow]
+    /// Waits (issue to first call) and services (start to end) of the period, in bands.
+    public let waitDistribution: DurationHistogram
+    public let serviceDistribution: DurationHistogram
     public let satisfactionByService: [SatisfactionRow]
     public let satisfactionByCounter: [SatisfactionRow]
     public let grievances: GrievanceFigures
+    public let indicators: LMISIndicators
 
-    /// Builds the figures. `calendar` is the office's (hours of the day are local).
+    /// Builds the figures. `calendar` is the office's (hours and days are local). `registrations`
+    /// are the office's (all of them: the indicators count those registered by the period's
+    /// end); `vacancies` those the office registered.
     public init(
         period: DashboardPeriod, tickets: [DashboardTicket], ratings: [Feedback], grievances: [Grievance],
-        today: CivilDate, calendar: Calendar
+        registrations: [DashboardRegistration] = [], vacancies: [DashboardVacancy] = [], today: CivilDate,
+        calendar: Calendar
     ) {
         func row(_ key: String, _ tickets: [DashboardTicket]) -> QueueRow {
             let noShows = tickets.filter { $0.state == .noShow }.count
@@ -149,6 +247,14 @@ public struct OfficeDashboard: Sendable, Equatable, Codable {
                 return Int(local.truncatingRemainder(dividingBy: 86_400).rounded(.down) + (local < 0 ? 86_400 : 0))
                     / 3600
             }, { $0 < 10 ? "0\($0)" : String($0) })
+        byDay = rows({ $0.officeDay ?? CivilDate($0.issuedAt, calendar: calendar) }, \.description)
+        let waits = tickets.compactMap { t in t.calledAt.map { $0.timeIntervalSince(t.issuedAt) } }
+        let services = tickets.compactMap { t -> Double? in
+            guard t.state == .finished, let start = t.servingStartedAt, let end = t.finishedAt else { return nil }
+            return end.timeIntervalSince(start)
+        }
+        waitDistribution = DurationHistogram(waits)
+        serviceDistribution = DurationHistogram(services)
         satisfactionByService = satisfaction({ $0.serviceCode }, { $0 })
         satisfactionByCounter = satisfaction({ $0.counter }, { String($0) })
         let filed = grievances.filter { grievance in
@@ -159,6 +265,47 @@ public struct OfficeDashboard: Sendable, Equatable, Codable {
             filed: filed.count, open: grievances.filter { $0.state.isOpen }.count,
             overdue: grievances.filter { $0.isOverdue(today: today) }.count,
             byCategory: Dictionary(grouping: filed, by: \.category.rawValue).mapValues(\.count))
+        indicators = Self.indicators(
+            period: period, tickets: tickets, ratings: ratings, registrations: registrations, vacancies: vacancies,
+            calendar: calendar)
+    }
+
+    static func indicators(
+        period: DashboardPeriod, tickets: [DashboardTicket], ratings: [Feedback],
+        registrations: [DashboardRegistration], vacancies: [DashboardVacancy], calendar: Calendar
+    ) -> LMISIndicators {
+        func start(_ day: CivilDate) -> Date {
+            calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))!
+        }
+        let from = start(period.from)
+        let end = start(period.to.adding(days: 1))
+        let registered = registrations.filter { $0.createdAt < end }
+        let posted = vacancies.filter { $0.postedOn >= period.from && $0.postedOn <= period.to }
+        let finished = tickets.filter { $0.state == .finished }
+        /// A person once, however often served; a visit without a registration on its own.
+        func people(_ tickets: [DashboardTicket]) -> Int {
+            Set(tickets.compactMap(\.registrationID)).count + tickets.filter { $0.registrationID == nil }.count
+        }
+        let officers = Set(finished.compactMap(\.staffID)).count
+        let serviceSeconds = finished.compactMap { t -> Double? in
+            guard let start = t.servingStartedAt, let end = t.finishedAt else { return nil }
+            return end.timeIntervalSince(start)
+        }
+        let served = people(finished)
+        return LMISIndicators(
+            registeredJobseekers: registered.count,
+            newRegistrations: registered.filter { $0.createdAt >= from }.count,
+            registeredUnemployed: registered.filter { $0.status == .unemployed }.count,
+            registeredVacancies: posted.count, vacancyPosts: posted.reduce(0) { $0 + $1.posts },
+            foundJob: people(finished.filter { $0.outcome == .placedInJob }),
+            newlyCreatedJobs: posted.filter(\.newlyCreated).reduce(0) { $0 + $1.posts },
+            careerGuidance: people(finished.filter { $0.outcome == .counselled }),
+            officers: officers,
+            jobseekersPerOfficer: officers == 0 ? nil : Double(registered.count) / Double(officers),
+            serviceMinutesPerPerson: served == 0 || serviceSeconds.isEmpty
+                ? nil : serviceSeconds.reduce(0, +) / 60 / Double(served),
+            satisfaction: ratings.isEmpty
+                ? nil : Double(ratings.reduce(0) { $0 + $1.rating }) / Double(ratings.count))
     }
 }
 
