@@ -18,6 +18,8 @@ public struct KioskServer: Sendable {
     public let application: any Service
     public let kioskDirectory: URL
     public let printing: PrintService
+    /// systemd's readiness and watchdog socket, when systemd started the kiosk.
+    let notifier: SystemdNotifier?
     /// Starts and stops the fingerprint reader with the service group.
     let fingerprintLifecycle: FingerprintLifecycle?
     /// Uploads the outbox and downloads vacancies and reference data while the kiosk serves.
@@ -115,6 +117,8 @@ public struct KioskServer: Sendable {
             grievances: SQLiteGrievanceRepository(database: database, office: office),
             dashboard: SQLiteDashboardSource(database: database, office: office))
         let router = try await KioskRouter.build(environment)
+        let notifier = SystemdNotifier.fromEnvironment()
+        self.notifier = notifier
         application = Application(
             router: router,
             configuration: .init(
@@ -126,6 +130,8 @@ public struct KioskServer: Sendable {
                         "kiosk.address": "\(channel.localAddress?.description ?? "?")",
                         "kiosk.office": "\(office.code)", "kiosk.time_zone": "\(office.timeZone.identifier)",
                     ])
+                // Ready for systemd (Type=notify) once it listens: the database is open and migrated.
+                notifier?.send("READY=1\nSTATUS=serving office \(office.code)")
             },
             logger: logger)
     }
@@ -228,7 +234,15 @@ public struct KioskServer: Sendable {
                     .init(service: application), .init(service: PrinterMonitor(printing: printing)),
                     .init(service: sync), .init(service: VacancyWarmer(catalog: vacancies)),
                 ]
-                    + (fingerprintLifecycle.map { [.init(service: $0)] } ?? []),
+                    + (fingerprintLifecycle.map { [.init(service: $0)] } ?? [])
+                    + (notifier.map { notifier in
+                        let database = database
+                        return [
+                            .init(
+                                service: SystemdWatchdog(
+                                    notifier: notifier, healthy: { await database.isUsable() }, logger: logger))
+                        ]
+                    } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

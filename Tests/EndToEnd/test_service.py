@@ -130,3 +130,38 @@ def test_technician_adds_a_staff_account_who_then_signs_in(tmp_path, kiosk):
                                       {"username": "bat.erdene", "pin": "1357", "counter": 3})
     assert status == 201
     assert session["role"] == "head" and session["displayName"] == "Бат-Эрдэнэ"
+
+
+def test_systemd_hears_ready_then_the_watchdog_then_stopping(tmp_path):
+    """As under `Type=notify` with `WatchdogSec=`: READY=1 once /healthz answers, WATCHDOG=1 at
+    half the interval while the database answers, STOPPING=1 on SIGTERM."""
+    import socket
+
+    path = str(tmp_path / "notify.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(path)
+    listener.settimeout(20)
+    process = KioskProcess(tmp_path / "data", env={"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "1000000"}).start()
+    try:
+        messages = []
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and messages.count(b"WATCHDOG=1") < 4:
+            messages.append(listener.recv(4096))
+        ready = [m for m in messages if m.startswith(b"READY=1")]
+        assert ready and b"STATUS=serving office UB-SB" in ready[0]
+        assert messages.count(b"WATCHDOG=1") >= 4
+        started = time.monotonic()
+        assert listener.recv(4096) == b"WATCHDOG=1"
+        assert time.monotonic() - started < 0.9  # every 0.5 s for an interval of 1 s
+        assert process.terminate() == 0
+        rest = []
+        listener.settimeout(5)
+        while True:
+            message = listener.recv(4096)
+            rest.append(message)
+            if message == b"STOPPING=1":
+                break
+        assert rest[-1] == b"STOPPING=1"
+    finally:
+        process.stop()
+        listener.close()

@@ -1,0 +1,241 @@
+"""Boots the LSWO Kiosk appliance root filesystem with `systemd-nspawn --boot` and checks it.
+
+Builds the rootfs with Provisioning/image/build.sh --rootfs-only (which caches it by a hash of
+its inputs, so a second run does not rebuild it), boots it read-only with a throwaway overlay
+(`--volatile=overlay`) and its own network namespace (only loopback: nothing on the host's
+port 8080 can answer for it), then checks:
+
+- kiosk.service is active, runs as the kiosk user and answers /healthz inside the container;
+- the Chromium managed policy file is valid JSON whose keys are all known policy names
+  (chromium-policy-names.txt, and present in the installed Chromium binary);
+- `systemd-analyze security kiosk.service` stays at or below EXPOSURE_BOUND;
+- the journald size limits are in effect.
+
+Needs root. Run: `sudo python3 Tests/Image/test_image_boot.py` or `sudo pytest -s Tests/Image`.
+Environment: LSWO_KIOSK_BIN (default .build/debug/kiosk), LSWO_IMAGE_OUT (build output folder,
+default /var/tmp/lswo-kiosk-image).
+
+The screen session (cage-kiosk.service) needs a real display and input devices, so in a
+container it fails; that is expected and not checked here.
+"""
+
+import json
+import mmap
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+BUILD = REPO / "Provisioning" / "image" / "build.sh"
+KIOSK_BIN = Path(os.environ.get("LSWO_KIOSK_BIN", REPO / ".build" / "debug" / "kiosk"))
+OUT = Path(os.environ.get("LSWO_IMAGE_OUT", "/var/tmp/lswo-kiosk-image"))
+POLICY_PATH = "etc/chromium/policies/managed/lswo-kiosk.json"
+KNOWN_POLICIES = HERE / "chromium-policy-names.txt"
+# `systemd-analyze security` exposure of kiosk.service (0 = locked down, 10 = unprotected).
+EXPOSURE_BOUND = 2.0  # measured 1.5 (systemd 252, bookworm)
+BOOT_TIMEOUT = 180
+
+
+def log(message):
+    print(f"[image-test] {message}", flush=True)
+
+
+def known_policy_names():
+    names = set()
+    for line in KNOWN_POLICIES.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            names.add(line)
+    return names
+
+
+def check_policy_file(path, chromium_binary=None):
+    """Valid JSON object; every key a known policy name (and in Chromium's binary when given)."""
+    policies = json.loads(Path(path).read_text())
+    assert isinstance(policies, dict) and policies, "the policy file must be a non-empty JSON object"
+    unknown = sorted(set(policies) - known_policy_names())
+    assert not unknown, f"unknown Chromium policy names: {unknown}"
+    assert policies.get("URLBlocklist") == ["*"], "everything must be blocked but the local service"
+    allowed = policies.get("URLAllowlist", [])
+    assert allowed and all(re.match(r"^(https?://)?(127\.0\.0\.1|localhost):8080(/|$)", u) for u in allowed), allowed
+    assert policies.get("DeveloperToolsAvailability") == 2
+    assert policies.get("DownloadRestrictions") == 3
+    assert policies.get("PrintingEnabled") is False
+    if chromium_binary and Path(chromium_binary).exists():
+        with open(chromium_binary, "rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            missing = [name for name in policies if data.find(name.encode() + b"\0") < 0]
+        assert not missing, f"policy names not found in {chromium_binary}: {missing}"
+    return policies
+
+
+class Container:
+    """A booted `systemd-nspawn --boot` container of the rootfs."""
+
+    def __init__(self, rootfs, log_path):
+        self.rootfs = rootfs
+        self.log_file = open(log_path, "w")
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(
+            [
+                "systemd-nspawn", "--quiet", "--boot", "--directory", str(rootfs),
+                # No machined/system bus in a sandbox whose PID 1 is not systemd.
+                "--register=no", "--keep-unit",
+                "--private-network", "--volatile=overlay", "--console=pipe",
+                "--machine=lswo-kiosk-test",
+            ],
+            stdin=subprocess.DEVNULL, stdout=self.log_file, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        self.leader = self._find_leader()
+
+    def _find_leader(self):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"systemd-nspawn exited with {self.process.returncode}: {self.log()}")
+            children = []
+            for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+                try:
+                    children += (task / "children").read_text().split()
+                except OSError:
+                    pass
+            for child in children:
+                try:
+                    if Path(f"/proc/{child}/comm").read_text().strip() == "systemd":
+                        return int(child)
+                except OSError:
+                    pass
+            time.sleep(0.1)
+        raise AssertionError("the container's init did not start")
+
+    def run(self, *command, check=True, timeout=60):
+        result = subprocess.run(
+            ["nsenter", "--target", str(self.leader), "--mount", "--uts", "--ipc", "--net", "--pid", "--",
+             *command],
+            capture_output=True, text=True, timeout=timeout)
+        if check and result.returncode != 0:
+            raise AssertionError(f"{' '.join(command)} failed ({result.returncode}): {result.stdout}{result.stderr}")
+        return result
+
+    def log(self):
+        self.log_file.flush()
+        return Path(self.log_file.name).read_text()[-4000:]
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # nspawn powers the container off
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log_file.close()
+
+
+def build_rootfs():
+    assert KIOSK_BIN.exists(), f"no kiosk binary at {KIOSK_BIN} (swift build --product kiosk)"
+    started = time.monotonic()
+    subprocess.run([str(BUILD), "--rootfs-only", "--kiosk-bin", str(KIOSK_BIN), "--out", str(OUT)], check=True)
+    return OUT / "rootfs", time.monotonic() - started
+
+
+def test_image_boots():
+    if os.geteuid() != 0:
+        import pytest
+        pytest.skip("booting the image needs root")
+    rootfs, build_seconds = build_rootfs()
+    log(f"rootfs ready in {build_seconds:.0f} s: {rootfs}")
+
+    # Static checks on the tree itself.
+    policies = check_policy_file(rootfs / POLICY_PATH, rootfs / "usr/lib/chromium/chromium")
+    log(f"Chromium policy file: {len(policies)} known policies")
+    for path in ["usr/bin/kiosk", "usr/share/lswo-kiosk/templates", "etc/lswo-kiosk/kiosk.conf",
+                 "etc/udev/rules.d/70-lswo-kiosk.rules", "etc/systemd/journald.conf.d/50-lswo-kiosk.conf",
+                 "usr/lib/systemd/system/kiosk.service", "usr/lib/systemd/system/cage-kiosk.service"]:
+        assert (rootfs / path).exists(), f"missing /{path} in the rootfs"
+    assert (rootfs / "etc/udev/rules.d/70-lswo-kiosk.rules").read_bytes() == \
+        (REPO / "Provisioning/udev/70-lswo-kiosk.rules").read_bytes()
+
+    container = Container(rootfs, OUT / "boot-test.log")
+    try:
+        ready_seconds = None
+        deadline = time.monotonic() + BOOT_TIMEOUT
+        while time.monotonic() < deadline:
+            if container.process.poll() is not None:
+                raise AssertionError(f"the container stopped: {container.log()}")
+            health = container.run("curl", "-fsS", "--max-time", "2", "http://127.0.0.1:8080/healthz",
+                                   check=False, timeout=10)
+            if health.returncode == 0:
+                ready_seconds = time.monotonic() - container.started
+                break
+            time.sleep(0.25)
+        if ready_seconds is None:
+            journal = container.run("journalctl", "-b", "--no-pager", "-n", "80", check=False).stdout
+            raise AssertionError(f"/healthz did not answer within {BOOT_TIMEOUT} s:\n{journal}")
+        log(f"boot to /healthz: {ready_seconds:.1f} s; /healthz said: {health.stdout.strip()[:200]}")
+
+        assert container.run("systemctl", "is-active", "kiosk.service", check=False).stdout.strip() == "active"
+        # Type=notify: systemd heard READY=1 with the status line, and watches the service.
+        shown = container.run("systemctl", "show", "-p", "Type,StatusText,WatchdogUSec", "kiosk.service").stdout
+        assert "Type=notify" in shown and "StatusText=serving office" in shown, shown
+        assert "WatchdogUSec=30s" in shown, shown
+        page = container.run("curl", "-fsS", "--max-time", "5", "http://127.0.0.1:8080/kiosk").stdout
+        assert "<html" in page, "the kiosk screen did not render (templates in /usr/share/lswo-kiosk)"
+        verify = container.run("systemd-analyze", "verify", "kiosk.service", "cage-kiosk.service", check=False)
+        assert verify.returncode == 0, verify.stdout + verify.stderr
+        main_pid = container.run("systemctl", "show", "-P", "MainPID", "kiosk.service").stdout.strip()
+        status = container.run("cat", f"/proc/{main_pid}/status").stdout
+        uid = re.search(r"^Uid:\s+(\d+)", status, re.M).group(1)
+        user = container.run("getent", "passwd", uid).stdout.split(":")[0]
+        assert user == "kiosk", f"kiosk.service runs as {user}"
+        groups = container.run("id", "-Gn", "kiosk").stdout.split()
+        assert "lswo-kiosk" in groups, groups
+
+        security = container.run("systemd-analyze", "security", "--no-pager", "kiosk.service").stdout
+        exposure = float(re.search(r"Overall exposure level for kiosk\.service:\s*([0-9.]+)", security).group(1))
+        log(f"systemd-analyze security kiosk.service: {exposure} (bound {EXPOSURE_BOUND})")
+        (OUT / "security-kiosk.txt").write_text(security)
+        assert exposure <= EXPOSURE_BOUND, security
+
+        journald = container.run("systemd-analyze", "cat-config", "systemd/journald.conf").stdout
+        assert re.search(r"^SystemMaxUse=\S+", journald, re.M), "journald size limit not in effect"
+
+        state = container.run("stat", "-c", "%U %a", "/var/lib/kiosk").stdout.split()
+        assert state == ["kiosk", "700"], state
+        assert container.run("test", "-s", "/var/lib/kiosk/kiosk.sqlite", check=False).returncode == 0
+
+        # The hardening must not break the service: no denied system calls or operations.
+        time.sleep(2)
+        journal = container.run("journalctl", "-b", "-u", "kiosk.service", "--no-pager", "-o", "cat").stdout
+        denied = [line for line in journal.splitlines()
+                  if "errno=1" in line or "Operation not permitted" in line or "Permission denied" in line]
+        limits = container.run("cat", f"/proc/{main_pid}/limits").stdout
+        if not re.search(r"^Max nice priority\s+24\s", limits, re.M):
+            # LimitNICE=-4 needs CAP_SYS_RESOURCE, which a sandboxed container may not have; then
+            # libdispatch's (harmless) complaint that it cannot raise a thread's priority remains.
+            log("LimitNICE=-4 not applied here (no CAP_SYS_RESOURCE?): ignoring libdispatch's priority errors")
+            denied = [line for line in denied if "Failed to set thread priority" not in line]
+        else:
+            denied += [line for line in journal.splitlines() if "Failed to set thread priority" in line]
+        assert not denied, "kiosk.service hit its sandbox:\n" + "\n".join(denied[:10])
+
+        for unit in ["cups.service", "systemd-journald.service"]:
+            assert container.run("systemctl", "is-active", unit, check=False).stdout.strip() == "active", unit
+        failed = container.run("systemctl", "--failed", "--no-legend", "--plain", check=False).stdout
+        log(f"failed units in the container (cage needs a display, expected): {failed.split() or 'none'}")
+
+        (OUT / "boot-figures.txt").write_text(
+            f"rootfs build (or cache check): {build_seconds:.0f} s\n"
+            f"boot to /healthz: {ready_seconds:.1f} s\n"
+            f"kiosk.service exposure: {exposure}\n")
+    finally:
+        container.stop()
+
+
+if __name__ == "__main__":
+    test_image_boots()
+    log("passed")
