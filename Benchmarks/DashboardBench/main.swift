@@ -3,12 +3,20 @@
 // queue events at 4–5 events a ticket), a rating for one served ticket in five, and 300
 // grievances, written straight into a fresh database file. Prints the median of 7 runs each.
 //
-// Usage: .build-release/release/dashboard-bench [--tickets-per-day N] (Benchmarks/run.sh)
+// Then the page an office head opens, through HTTP from the kiosk binary beside this one
+// (`kiosk serve` on the same database file): figures, charts and tables rendered, median of 7.
+//
+// Usage: .build-release/release/dashboard-bench [--tickets-per-day N] (Benchmarks/run.sh, from the
+// repository's root: the page needs `Kiosk/`)
 import Foundation
 import GRDB
 import KioskCore
 import KioskStore
 import KioskTestSupport
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 let arguments = CommandLine.arguments
@@ -107,3 +115,82 @@ try await median(
     DashboardPeriod(from: CivilDate(year: 2026, month: 6, day: 1)!, to: CivilDate(year: 2026, month: 6, day: 30)!)!,
     target: 300)
 try await median("dashboard for the year", DashboardPeriod(from: days.first!, to: today)!, target: 1500)
+
+// MARK: The page through HTTP
+
+let kioskBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    .appendingPathComponent("kiosk")
+guard FileManager.default.isExecutableFile(atPath: kioskBinary.path) else {
+    say("page: skipped, no kiosk binary at \(kioskBinary.path) (swift build --product kiosk)")
+    exit(0)
+}
+let port = 18_000 + Int.random(in: 0..<2000)
+let server = Process()
+server.executableURL = kioskBinary
+server.arguments = [
+    "serve", "--host", "127.0.0.1", "--port", String(port), "--data-dir", temp.directory.path, "--kiosk-dir",
+    FileManager.default.currentDirectoryPath + "/Kiosk",
+]
+server.environment = ProcessInfo.processInfo.environment.merging([
+    "KIOSK_THERMAL_QUEUE": "", "KIOSK_A4_QUEUE": "", "KIOSK_FINGERPRINT_READER": "none",
+]) { _, new in new }
+server.standardError = FileHandle.nullDevice
+server.standardOutput = FileHandle.nullDevice
+try server.run()
+defer { server.terminate() }
+
+func fetch(_ path: String, method: String = "GET", body: String? = nil, cookie: String? = nil) async throws -> (
+    Int, Data, String?
+) {
+    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+    request.httpMethod = method
+    request.timeoutInterval = 60
+    if let body {
+        request.httpBody = Data(body.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    }
+    if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
+    let (data, response) = try await URLSession.shared.data(for: request)
+    let http = response as! HTTPURLResponse
+    return (http.statusCode, data, http.value(forHTTPHeaderField: "Set-Cookie"))
+}
+var up = false
+for _ in 0..<200 where !up {
+    up = (try? await fetch("/healthz"))?.0 == 200
+    if !up { try await Task.sleep(for: .milliseconds(50)) }
+}
+guard up else {
+    say("page: the kiosk did not start")
+    exit(1)
+}
+// The demo office head (`demo_staff`, created on an office database without staff).
+let (signedIn, _, setCookie) = try await fetch(
+    "/api/v1/staff/sessions", method: "POST", body: #"{"username": "darga", "pin": "2468", "counter": 1}"#)
+guard signedIn == 201, let cookie = setCookie?.split(separator: ";").first.map(String.init) else {
+    say("page: sign-in refused (\(signedIn))")
+    exit(1)
+}
+func page(_ name: String, from: CivilDate, to: CivilDate, target: Double) async throws {
+    var times: [Double] = []
+    var size = 0
+    for _ in 0..<7 {
+        let start = ContinuousClock.now
+        let (status, body, _) = try await fetch("/staff/dashboard?lang=mn&from=\(from)&to=\(to)", cookie: cookie)
+        let elapsed = ContinuousClock.now - start
+        guard status == 200 else {
+            say("page: \(status)")
+            exit(1)
+        }
+        times.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+        size = body.count
+    }
+    times.sort()
+    say(
+        "\(name): \(size / 1024) KiB of HTML with its charts, median \(String(format: "%.0f", times[3])) ms"
+            + " (min \(String(format: "%.0f", times[0])), max \(String(format: "%.0f", times[6]))) — target < \(Int(target)) ms"
+    )
+}
+try await page(
+    "page for a month (2026-06), through HTTP", from: CivilDate(year: 2026, month: 6, day: 1)!,
+    to: CivilDate(year: 2026, month: 6, day: 30)!, target: 300)
+try await page("page for the year, through HTTP", from: days.first!, to: today, target: 1500)
