@@ -296,7 +296,7 @@ StateDir {state}
 AccessLog {log}/access_log
 ErrorLog {log}/error_log
 PageLog {log}/page_log
-Printcap
+Printcap {state}/printcap
 FileDevice No
 SystemGroup {group}
 '''
