@@ -110,7 +110,9 @@ public final class CUPSClient: Sendable {
             let jobID = Self.integer(response, "job-id") ?? 0
             ippDelete(response)
             guard jobID > 0 else { throw PrintError(.rejected, "CUPS gave no job id for \(printer)") }
-            guard cupsStartDocument(http, printer, jobID, title, format.rawValue, 1) == HTTP_STATUS_CONTINUE else {
+            // No document-name: Debian 12's cupsd 2.4.2-3+deb12u10 crashes (segfault) on a Send-Document
+            // that carries one; the job-name above already names the job.
+            guard cupsStartDocument(http, printer, jobID, nil, format.rawValue, 1) == HTTP_STATUS_CONTINUE else {
                 throw Self.lastError(.rejected, printer: printer)
             }
             let written = document.withUnsafeBytes { bytes -> http_status_t in
