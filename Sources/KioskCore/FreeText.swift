@@ -22,3 +22,23 @@ public enum FreeText {
         return .success(trimmed)
     }
 }
+
+extension String {
+    /// The text as XML character data or an attribute value (`&`, `<`, `>`, `"` and `'`
+    /// escaped): for SVG drawn by the screens and the Pango markup of printed lists.
+    public var xmlEscaped: String {
+        var escaped = ""
+        escaped.reserveCapacity(utf8.count)
+        for character in self {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+}

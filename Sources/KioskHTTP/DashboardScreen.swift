@@ -70,10 +70,6 @@ struct DashboardView {
 
     var context: [String: Any] {
         let period = dashboard.period
-        let query = "lang=\(language.rawValue)&from=\(period.from)&to=\(period.to)"
-        func csv(_ table: String) -> String {
-            "/api/v1/staff/dashboard/\(table).csv?from=\(period.from)&to=\(period.to)"
-        }
         return [
             "from": period.from.description, "to": period.to.description,
             "presets": presets.map { name, from, to in
@@ -82,7 +78,6 @@ struct DashboardView {
                     "link": "/staff/dashboard?lang=\(language.rawValue)&from=\(from)&to=\(to)",
                 ]
             },
-            "query": query,
             "indicators": indicatorCards,
             "indicatorsCSV": csv("indicators"),
             "office": summaryCards,
@@ -113,11 +108,9 @@ struct DashboardView {
             "distributionCSV": csv("distributions"),
             "hasTickets": dashboard.office.issued > 0,
             "satisfaction": [
+                satisfaction("satisfactionByService", dashboard.satisfactionByService, name: serviceName),
                 satisfaction(
-                    "satisfactionByService", dashboard.satisfactionByService, name: serviceName, csv: csv),
-                satisfaction(
-                    "satisfactionByCounter", dashboard.satisfactionByCounter, name: { "\(text("counter")) \($0)" },
-                    csv: csv),
+                    "satisfactionByCounter", dashboard.satisfactionByCounter, name: { "\(text("counter")) \($0)" }),
             ],
             "grievanceCards": [
                 ["name": text("filed"), "value": String(dashboard.grievances.filed)],
@@ -136,6 +129,11 @@ struct DashboardView {
     }
 
     func count(_ value: Double) -> String { String(Int(value.rounded())) }
+
+    /// A table's CSV for the period shown.
+    func csv(_ table: String) -> String {
+        "/api/v1/staff/dashboard/\(table).csv?from=\(dashboard.period.from)&to=\(dashboard.period.to)"
+    }
 
     /// This month, last month, the last 30 days and this year (to today).
     var presets: [(String, CivilDate, CivilDate)] {
@@ -172,7 +170,7 @@ struct DashboardView {
     func table(_ key: String, _ rows: [QueueRow], name: (String) -> String) -> [String: Any] {
         [
             "title": text(key),
-            "csv": "/api/v1/staff/dashboard/\(key).csv?from=\(dashboard.period.from)&to=\(dashboard.period.to)",
+            "csv": csv(key),
             "empty": rows.isEmpty,
             "rows": rows.map { row in
                 [
@@ -211,9 +209,7 @@ struct DashboardView {
             format: count)
     }
 
-    func satisfaction(
-        _ key: String, _ rows: [SatisfactionRow], name: (String) -> String, csv: (String) -> String
-    ) -> [String: Any] {
+    func satisfaction(_ key: String, _ rows: [SatisfactionRow], name: (String) -> String) -> [String: Any] {
         [
             "title": text(key), "csv": csv(key), "empty": rows.isEmpty,
             "chart": rows.isEmpty

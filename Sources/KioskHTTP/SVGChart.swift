@@ -1,4 +1,5 @@
 import Foundation
+import KioskCore
 
 /// Charts drawn on the server as SVG (no chart library reaches the browser). Geometry only,
 /// with presentation attributes and classes: the screens' content security policy allows no
@@ -195,19 +196,5 @@ enum SVGChart {
             ? String(Int(tenths / 10)) : String(format: "%.1f", tenths / 10)
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { text.xmlEscaped }
 }

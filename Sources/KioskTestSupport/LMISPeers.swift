@@ -79,11 +79,7 @@ public final class PostgresLab: Sendable {
     /// Runs a PostgreSQL client program (psql, pg_dump, pg_restore, createdb, dropdb).
     @discardableResult
     public func run(_ program: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        let local = URL(fileURLWithPath: binDirectory).appendingPathComponent(program)
-        process.executableURL =
-            FileManager.default.fileExists(atPath: local.path) ? local : URL(fileURLWithPath: "/usr/bin/\(program)")
-        process.arguments = ["-h", host, "-p", String(port), "-U", "postgres"] + arguments
+        let process = client(program, arguments)
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output
@@ -97,6 +93,17 @@ public final class PostgresLab: Sendable {
                 "\(program) \(arguments.joined(separator: " ")) failed: \(String(decoding: problem, as: UTF8.self))")
         }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A PostgreSQL client program of the lab's version (else Debian's wrapper), pointed at the
+    /// lab as `postgres`; not started.
+    public func client(_ program: String, _ arguments: [String]) -> Process {
+        let process = Process()
+        let local = URL(fileURLWithPath: binDirectory).appendingPathComponent(program)
+        process.executableURL =
+            FileManager.default.fileExists(atPath: local.path) ? local : URL(fileURLWithPath: "/usr/bin/\(program)")
+        process.arguments = ["-h", host, "-p", String(port), "-U", "postgres"] + arguments
+        return process
     }
 
     /// A new empty database with a unique name.

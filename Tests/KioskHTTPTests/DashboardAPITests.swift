@@ -15,17 +15,30 @@ import Testing
 
 @Suite("Dashboard API and CSV export")
 struct DashboardAPITests {
+    /// Tickets for counselling (Б) issued at the given seconds after `Fixtures.now`; the first is
+    /// called at counter 2 by "saraa", started and finished with `outcome`.
+    static func serve(
+        _ app: TestApp, issued: [Double] = [0], called: Double, started: Double, finished: Double,
+        outcome: ServiceOutcome
+    ) async throws -> Ticket {
+        let queue = app.environment.queue
+        for offset in issued {
+            _ = try await queue.issue(
+                service: QueueService.demo[1], priority: nil, registrationID: nil, language: .mn,
+                at: Fixtures.now + offset)
+        }
+        let ticket = try #require(
+            try await queue.callNext(counter: 2, staffID: "saraa", services: ["Б"], at: Fixtures.now + called))
+        _ = try await queue.act(ticketID: ticket.id, .start, by: 2, at: Fixtures.now + started)
+        _ = try await queue.act(ticketID: ticket.id, .finish(outcome), by: 2, at: Fixtures.now + finished)
+        return ticket
+    }
+
     @Test("Today's figures as JSON and every table as CSV with a byte-order mark for Cyrillic")
     func figuresAndCSV() async throws {
         let app = try await TestApp()
         try await app.test { client in
-            let queue = app.environment.queue
-            _ = try await queue.issue(
-                service: QueueService.demo[1], priority: nil, registrationID: nil, language: .mn, at: Fixtures.now)
-            let called = try #require(
-                try await queue.callNext(counter: 2, staffID: "saraa", services: ["Б"], at: Fixtures.now + 120))
-            _ = try await queue.act(ticketID: called.id, .start, by: 2, at: Fixtures.now + 180)
-            _ = try await queue.act(ticketID: called.id, .finish(.counselled), by: 2, at: Fixtures.now + 480)
+            let called = try await Self.serve(app, called: 120, started: 180, finished: 480, outcome: .counselled)
             _ = try await app.environment.feedback?.record(
                 ticketID: called.id, rating: 4, comment: nil, at: Fixtures.now + 500)
             let cookie = try await client.staffCookie(app)
@@ -82,13 +95,7 @@ struct DashboardAPITests {
     func newTables() async throws {
         let app = try await TestApp()
         try await app.test { client in
-            let queue = app.environment.queue
-            _ = try await queue.issue(
-                service: QueueService.demo[1], priority: nil, registrationID: nil, language: .mn, at: Fixtures.now)
-            let called = try #require(
-                try await queue.callNext(counter: 2, staffID: "saraa", services: ["Б"], at: Fixtures.now + 400))
-            _ = try await queue.act(ticketID: called.id, .start, by: 2, at: Fixtures.now + 400)
-            _ = try await queue.act(ticketID: called.id, .finish(.counselled), by: 2, at: Fixtures.now + 1000)
+            _ = try await Self.serve(app, called: 400, started: 400, finished: 1000, outcome: .counselled)
             let cookie = try await client.staffCookie(app)
             func table(_ name: String) async throws -> [String] {
                 let answer = try await client.execute(
@@ -121,16 +128,8 @@ struct DashboardAPITests {
     func page() async throws {
         let app = try await TestApp()
         try await app.test { client in
-            let queue = app.environment.queue
-            for index in 0..<3 {
-                _ = try await queue.issue(
-                    service: QueueService.demo[1], priority: nil, registrationID: nil, language: .mn,
-                    at: Fixtures.now + Double(index * 60))
-            }
-            let called = try #require(
-                try await queue.callNext(counter: 2, staffID: "saraa", services: ["Б"], at: Fixtures.now + 400))
-            _ = try await queue.act(ticketID: called.id, .start, by: 2, at: Fixtures.now + 400)
-            _ = try await queue.act(ticketID: called.id, .finish(.placedInJob), by: 2, at: Fixtures.now + 1000)
+            let called = try await Self.serve(
+                app, issued: [0, 60, 120], called: 400, started: 400, finished: 1000, outcome: .placedInJob)
             _ = try await app.environment.feedback?.record(
                 ticketID: called.id, rating: 5, comment: nil, at: Fixtures.now + 1100)
             let cookie = try await client.staffCookie(app)

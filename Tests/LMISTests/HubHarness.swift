@@ -88,28 +88,24 @@ final class HubHarness: @unchecked Sendable {
     /// `waiting` other sessions wait for a lock in this database (at most 10 s), then commits:
     /// requests sent meanwhile start applying at the same instant.
     func holdDedupeTable(untilWaiting waiting: Int) throws -> Gate {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: lab.binDirectory).appendingPathComponent("psql")
-        if !FileManager.default.fileExists(atPath: process.executableURL!.path) {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        }
-        process.arguments = [
-            "-h", lab.host, "-p", String(lab.port), "-U", "postgres", "-d", database, "-q", "-v", "ON_ERROR_STOP=1",
-            "-c",
-            """
-            BEGIN;
-            LOCK TABLE received_record IN SHARE MODE;
-            DO $$ BEGIN
-                FOR i IN 1..200 LOOP
-                    EXIT WHEN (SELECT count(*) FROM pg_locks WHERE NOT granted
-                               AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
-                              >= \(waiting);
-                    PERFORM pg_sleep(0.05);
-                END LOOP;
-            END $$;
-            COMMIT;
-            """,
-        ]
+        let process = lab.client(
+            "psql",
+            [
+                "-d", database, "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                """
+                BEGIN;
+                LOCK TABLE received_record IN SHARE MODE;
+                DO $$ BEGIN
+                    FOR i IN 1..200 LOOP
+                        EXIT WHEN (SELECT count(*) FROM pg_locks WHERE NOT granted
+                                   AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+                                  >= \(waiting);
+                        PERFORM pg_sleep(0.05);
+                    END LOOP;
+                END $$;
+                COMMIT;
+                """,
+            ])
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         // Sent only once the lock is held.

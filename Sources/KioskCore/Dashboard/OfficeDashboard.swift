@@ -96,6 +96,15 @@ public struct DashboardTicket: Sendable {
         self.registrationID = registrationID
         self.officeDay = officeDay
     }
+
+    /// From issue to the first call; nil while it waits.
+    public var wait: Double? { calledAt.map { $0.timeIntervalSince(issuedAt) } }
+
+    /// From the start of service to its end, for a finished service.
+    public var service: Double? {
+        guard state == .finished, let start = servingStartedAt, let end = finishedAt else { return nil }
+        return end.timeIntervalSince(start)
+    }
 }
 
 /// A jobseeker registered at the office, as the indicators read it: when, and the status.
@@ -209,14 +218,8 @@ public struct OfficeDashboard: Sendable, Equatable, Codable {
             return QueueRow(
                 key: key, issued: tickets.count, served: tickets.filter { $0.state == .finished }.count,
                 noShows: noShows, abandonment: tickets.isEmpty ? nil : Double(noShows) / Double(tickets.count),
-                wait: DurationSummary(tickets.compactMap { t in t.calledAt.map { $0.timeIntervalSince(t.issuedAt) } }),
-                service: DurationSummary(
-                    tickets.compactMap { t -> Double? in
-                        guard t.state == .finished, let start = t.servingStartedAt, let end = t.finishedAt else {
-                            return nil
-                        }
-                        return end.timeIntervalSince(start)
-                    }))
+                wait: DurationSummary(tickets.compactMap(\.wait)),
+                service: DurationSummary(tickets.compactMap(\.service)))
         }
         func rows<Key: Hashable & Comparable>(_ key: (DashboardTicket) -> Key?, _ name: (Key) -> String) -> [QueueRow] {
             Dictionary(grouping: tickets.compactMap { t in key(t).map { ($0, t) } }, by: \.0)
@@ -248,13 +251,8 @@ public struct OfficeDashboard: Sendable, Equatable, Codable {
                     / 3600
             }, { $0 < 10 ? "0\($0)" : String($0) })
         byDay = rows({ $0.officeDay ?? CivilDate($0.issuedAt, calendar: calendar) }, \.description)
-        let waits = tickets.compactMap { t in t.calledAt.map { $0.timeIntervalSince(t.issuedAt) } }
-        let services = tickets.compactMap { t -> Double? in
-            guard t.state == .finished, let start = t.servingStartedAt, let end = t.finishedAt else { return nil }
-            return end.timeIntervalSince(start)
-        }
-        waitDistribution = DurationHistogram(waits)
-        serviceDistribution = DurationHistogram(services)
+        waitDistribution = DurationHistogram(tickets.compactMap(\.wait))
+        serviceDistribution = DurationHistogram(tickets.compactMap(\.service))
         satisfactionByService = satisfaction({ $0.serviceCode }, { $0 })
         satisfactionByCounter = satisfaction({ $0.counter }, { String($0) })
         let filed = grievances.filter { grievance in
@@ -287,10 +285,7 @@ public struct OfficeDashboard: Sendable, Equatable, Codable {
             Set(tickets.compactMap(\.registrationID)).count + tickets.filter { $0.registrationID == nil }.count
         }
         let officers = Set(finished.compactMap(\.staffID)).count
-        let serviceSeconds = finished.compactMap { t -> Double? in
-            guard let start = t.servingStartedAt, let end = t.finishedAt else { return nil }
-            return end.timeIntervalSince(start)
-        }
+        let serviceSeconds = finished.compactMap(\.service)
         let served = people(finished)
         return LMISIndicators(
             registeredJobseekers: registered.count,
