@@ -41,6 +41,7 @@ let package = Package(
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         .systemLibrary(name: "CUMockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev"])]),
         // zlib from Debian: gzip bodies of the LMIS protocol.
+        .systemLibrary(name: "CTimex"),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Fingerprints: grey images, PNG, (later) quality, minutiae, matching. Pure Swift.
         .target(name: "Fingerprint", swiftSettings: swiftSettings),
@@ -101,6 +102,7 @@ let package = Package(
         .target(
             name: "KioskApp",
             dependencies: [
+                "CTimex",
                 "KioskCore",
                 "KioskStore",
                 "KioskHTTP",
@@ -283,7 +285,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KioskAppTests",
-            dependencies: ["KioskApp", "KioskCore", "Printing"],
+            dependencies: ["KioskApp", "KioskCore", "Printing", "LMISSync"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -24,7 +24,7 @@ RUN_PACKAGES=(fonts-noto-core fonts-dejavu-core espeak-ng)
 # the LMIS hub (the tests start their own private cluster; Debian's default one is not used).
 TEST_PACKAGES=(chromium python3 python3-venv cups-daemon cups-client cups-ipp-utils dbus-daemon
     poppler-utils tesseract-ocr tesseract-ocr-mon tesseract-ocr-eng umockdev libumockdev-dev
-    postgresql-15 postgresql-client-15)
+    postgresql-15 postgresql-client-15 faketime)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -173,7 +173,7 @@ public final class CUPSClient: Sendable {
 
     // MARK: - Running libcups off the cooperative pool
 
-    private func run<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
+    func run<T: Sendable>(_ body: @escaping @Sendable (OpaquePointer) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async {
                 continuation.resume(
@@ -221,7 +221,7 @@ public final class CUPSClient: Sendable {
         "printer-is-accepting-jobs", "device-uri", "printer-make-and-model", "queued-job-count",
     ]
 
-    private func send(
+    func send(
         _ request: OpaquePointer?, to resource: String, http: OpaquePointer, missing: PrintError.Kind,
         name: String = ""
     ) throws -> OpaquePointer {
@@ -239,7 +239,7 @@ public final class CUPSClient: Sendable {
         return response
     }
 
-    private static func lastError(_ kind: PrintError.Kind, printer: String) -> PrintError {
+    static func lastError(_ kind: PrintError.Kind, printer: String) -> PrintError {
         let status = cupsLastError()
         let text = String(cString: cupsLastErrorString())
         switch status {
@@ -259,7 +259,7 @@ public final class CUPSClient: Sendable {
         return "ipp://localhost/printers/" + (name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name)
     }
 
-    private static func requestAttributes(_ request: OpaquePointer?, _ names: [String]) {
+    static func requestAttributes(_ request: OpaquePointer?, _ names: [String]) {
         var pointers = names.map { strdup($0) }
         defer { pointers.forEach { free($0) } }
         pointers.withUnsafeMutableBufferPointer { buffer in
@@ -272,7 +272,7 @@ public final class CUPSClient: Sendable {
     }
 
     /// The attributes of each group with the given tag, as name → attribute.
-    private static func groups(of response: OpaquePointer, tag: ipp_tag_t) -> [[String: OpaquePointer]] {
+    static func groups(of response: OpaquePointer, tag: ipp_tag_t) -> [[String: OpaquePointer]] {
         var groups: [[String: OpaquePointer]] = []
         var current: [String: OpaquePointer]?
         var attribute = ippFirstAttribute(response)
@@ -312,17 +312,17 @@ public final class CUPSClient: Sendable {
             queuedJobs: group["queued-job-count"].map { Int(ippGetInteger($0, 0)) } ?? 0)
     }
 
-    private static func values(_ attribute: OpaquePointer) -> [String] {
+    static func values(_ attribute: OpaquePointer) -> [String] {
         (0..<ippGetCount(attribute)).compactMap { index in
             ippGetString(attribute, index, nil).map { String(cString: $0) }
         }
     }
 
-    private static func strings(_ response: OpaquePointer, _ name: String) -> [String] {
+    static func strings(_ response: OpaquePointer, _ name: String) -> [String] {
         ippFindAttribute(response, name, IPP_TAG_ZERO).map(values) ?? []
     }
 
-    private static func integer(_ response: OpaquePointer, _ name: String) -> Int32? {
+    static func integer(_ response: OpaquePointer, _ name: String) -> Int32? {
         ippFindAttribute(response, name, IPP_TAG_ZERO).map { ippGetInteger($0, 0) }
     }
 }

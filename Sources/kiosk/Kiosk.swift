@@ -14,7 +14,10 @@ struct Kiosk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "LSWO Kiosk: the office appliance of a Mongolian Labour and Social Welfare Office.",
-        subcommands: [Serve.self, Staff.self, Printers.self, FingerprintCommands.self, SyncCommands.self])
+        subcommands: [
+            Serve.self, Provision.self, Doctor.self, Staff.self, Printers.self, FingerprintCommands.self,
+            SyncCommands.self,
+        ])
 }
 
 struct Staff: AsyncParsableCommand {
@@ -438,5 +441,138 @@ struct SyncWipe: AsyncParsableCommand {
             print("not wiped: \(error)")
             throw ExitCode(1)
         }
+    }
+}
+
+/// The appliance's config file, where the image puts it.
+let applianceConfig = "/etc/lswo-kiosk/kiosk.conf"
+
+struct Provision: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Set this kiosk up for its office: office, hub enrolment, printers, reader, test print.",
+        discussion: """
+            Asks for what no flag gives when standard input is a terminal (or with --interactive); \
+            with flags only (--non-interactive, or no terminal) it keeps what is configured and \
+            finds what is missing. Run it again to change one thing: settings not named stay as \
+            they are. The config file is written atomically, keeping its comments. Printers are \
+            found by CUPS' backends (USB, DNS-SD, SNMP; needs root) and at the --probe addresses; \
+            the thermal printer gets a raw queue, the A4 printer an IPP Everywhere queue. A test \
+            ticket and page are printed when a queue was made (--test-print / --no-test-print).
+            Exits 1 when a step failed or a test print did not print.
+            """)
+
+    @Option(help: "The config file to write.") var config: String = applianceConfig
+    @Option(name: .customLong("office-code"), help: "Office code, e.g. UB-SB (the hub's enrolment gives it).")
+    var officeCode: String?
+    @Option(name: .customLong("office-unit"), help: "Aimag or district code of the office.") var officeUnit: String?
+    @Option(name: .customLong("office-name-mn"), help: "The office's name in Mongolian.") var officeNameMN: String?
+    @Option(name: .customLong("office-name-en"), help: "The office's name in English.") var officeNameEN: String?
+    @Option(name: .customLong("time-zone"), help: "Asia/Ulaanbaatar, or Asia/Hovd in the western aimags.")
+    var timeZone: String?
+    @Option(help: "Address the service listens on (0.0.0.0 for staff PCs and the display board).") var host: String?
+    @Option(name: .customLong("public-url"), help: "Where phones reach the service (the ticket QR codes).")
+    var publicURL: String?
+    @Option(help: "The LMIS hub's address, e.g. https://lmis.example.mn") var hub: String?
+    @Option(name: .customLong("enrolment-code"), help: "The one-time enrolment code the hub issued.")
+    var enrolmentCode: String?
+    @Option(name: .customLong("device-name"), help: "A name for this kiosk on the hub.") var deviceName: String?
+    @Flag(name: .customLong("force-enrolment"), help: "Enrol again although records wait for the current hub.")
+    var forceEnrolment = false
+    @Option(help: "auto (find it), none, keep, or a device URI (socket://HOST:9100, usb://…).") var thermal: String?
+    @Option(help: "auto (find it), none, keep, or an IPP URI (ipp://HOST/ipp/print).") var a4: String?
+    @Option(name: .customLong("thermal-queue"), help: "Name of the thermal printer's CUPS queue.") var thermalQueue:
+        String?
+    @Option(name: .customLong("a4-queue"), help: "Name of the A4 printer's CUPS queue.") var a4Queue: String?
+    @Option(name: .customLong("cups-server"), help: "The CUPS scheduler (host:port or socket path).") var cupsServer:
+        String?
+    @Option(help: "An address to ask for printers: HOST, HOST:PORT or a device URI (repeatable).") var probe: [String] =
+        []
+    @Flag(name: .customLong("no-discovery"), help: "Do not ask CUPS' backends for printers.") var noDiscovery = false
+    @Option(help: "Fingerprint reader: auto, usb, virtual or none (default: usb when one is plugged in).")
+    var reader: String?
+    @Flag(inversion: .prefixedNo, help: "Print a test ticket and page (default: when a queue was made).")
+    var testPrint: Bool?
+    @Flag(name: .customLong("no-restart"), help: "Do not restart kiosk.service afterwards.") var noRestart = false
+    @Flag(help: "Ask even when standard input is not a terminal.") var interactive = false
+    @Flag(name: .customLong("non-interactive"), help: "Never ask; flags only.") var nonInteractive = false
+
+    func validate() throws {
+        if let reader, !["auto", "usb", "virtual", "none"].contains(reader) {
+            throw ValidationError("--reader must be auto, usb, virtual or none")
+        }
+        for (flag, value) in [("--thermal", thermal), ("--a4", a4)] {
+            if let value, ProvisionRequest.PrinterChoice(value) == nil {
+                throw ValidationError("\(flag) must be auto, none, keep or a device URI")
+            }
+        }
+        if interactive && nonInteractive { throw ValidationError("--interactive or --non-interactive, not both") }
+    }
+
+    func run() async throws {
+        var request = ProvisionRequest(configPath: config)
+        let settings: [(String, String?)] = [
+            ("office_code", officeCode), ("office_unit", officeUnit), ("office_name_mn", officeNameMN),
+            ("office_name_en", officeNameEN), ("time_zone", timeZone), ("host", host), ("public_url", publicURL),
+            ("cups_server", cupsServer), ("thermal_queue", thermalQueue), ("a4_queue", a4Queue),
+        ]
+        for case let (key, value?) in settings { request.settings[key] = value }
+        request.hubURL = hub
+        request.enrolmentCode = enrolmentCode
+        if let deviceName { request.deviceName = deviceName }
+        request.forceEnrolment = forceEnrolment
+        request.thermal = thermal.flatMap(ProvisionRequest.PrinterChoice.init)
+        request.a4 = a4.flatMap(ProvisionRequest.PrinterChoice.init)
+        request.probes = probe
+        request.discover = !noDiscovery
+        request.reader = reader
+        request.testPrint = testPrint
+        request.restartService = !noRestart
+        let asks = interactive || (!nonInteractive && isatty(STDIN_FILENO) == 1)
+        let prompter =
+            asks
+            ? Prompter(
+                ask: { question in
+                    print(question, terminator: "")
+                    fflush(nil)
+                    return readLine(strippingNewline: true)
+                }, say: { print($0) }) : nil
+        let provisioner = Provisioner(request: request, prompter: prompter, say: { print($0) })
+        do {
+            let outcome = try await provisioner.run()
+            print(
+                outcome.ok
+                    ? "provisioned; check the office with: kiosk doctor --config \(config)"
+                    : "provisioned, but a test print FAILED")
+            if !outcome.ok { throw ExitCode(1) }
+        } catch let error as ProvisionError {
+            print("provisioning stopped: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Doctor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check whether the office is fit to open: database, disk, clock, printers, reader, LMIS link.",
+        discussion: """
+            Exit status: 0 everything is fine; 2 fit to open, with warnings (e.g. the hub cannot be \
+            reached: the kiosk works offline); 1 NOT fit to open.
+            """)
+
+    @Option(help: "Config file of `key = value` lines.") var config: String?
+    @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
+    @Flag(help: "Print JSON for scripts.") var json = false
+
+    func run() async throws {
+        let path = config ?? (FileManager.default.fileExists(atPath: applianceConfig) ? applianceConfig : nil)
+        let report = await KioskApp.Doctor(configuration: try loadConfiguration(path, dataDir: dataDir)).run()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.text)
+        }
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 }

@@ -226,7 +226,7 @@ def hub(tmp_path):
                                "-Atc", query], check=True, capture_output=True, text=True).stdout.strip()
 
     admin("PUT", "/admin/offices/UB-SB", {"name": "Сүхбаатар дүүргийн ХХҮХ", "adminUnit": "UB-SB"})
-    yield {"base": base, "admin": admin, "sql": sql}
+    yield {"base": base, "admin": admin, "sql": sql, "process": process}
     process.terminate()
     process.wait(timeout=10)
     peer.stdin.close()

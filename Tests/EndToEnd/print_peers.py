@@ -527,6 +527,10 @@ class PrintLab:
             if not (data / entry.name).exists():
                 (data / entry.name).symlink_to(entry)
         (bin_ / "daemon" / "cups-exec").symlink_to(CUPS_EXEC)
+        # CUPS-Get-Devices (lpinfo -v, kiosk provision) runs cups-deviced, which runs the backends;
+        # Debian ships it in `cups`, which tests do not need (without it the request fails).
+        if (CUPS_EXEC.parent / "cups-deviced").exists():
+            (bin_ / "daemon" / "cups-deviced").symlink_to(CUPS_EXEC.parent / "cups-deviced")
         # Backends without group/other permissions run as root, others as `lp` (when cupsd
         # runs as root); `lp` may not be able to read spool files under a private workdir.
         mode = 0o700 if os.geteuid() == 0 else 0o755

@@ -228,6 +228,35 @@ def test_image_boots():
         failed = container.run("systemctl", "--failed", "--no-legend", "--plain", check=False).stdout
         log(f"failed units in the container (cage needs a display, expected): {failed.split() or 'none'}")
 
+        # The technician's commands on the appliance itself. Doctor with the image's own config:
+        # the service and its database are fine; not yet enrolled, no printers set up: not fit.
+        doctor = container.run("kiosk", "doctor", "--json", check=False, timeout=120)
+        assert doctor.returncode == 1, doctor.stdout + doctor.stderr
+        report = json.loads(doctor.stdout)
+        found = {check["name"]: check["verdict"] for check in report["checks"]}
+        assert found["service"] == "ok" and found["database"] == "ok" and found["disk"] == "ok", report
+        assert found["hub"] == "failure" and report["fitToOpen"] is False, report
+        # Provision one thing (the western aimags' time zone): the config file is rewritten in
+        # place with its owner and mode, and the service restarts on it.
+        mode = container.run("stat", "-c", "%U:%G %a", "/etc/lswo-kiosk/kiosk.conf").stdout.strip()
+        before_pid = main_pid
+        provision = container.run("kiosk", "provision", "--non-interactive", "--no-discovery", "--thermal", "keep",
+                                  "--a4", "keep", "--reader", "auto", "--time-zone", "Asia/Hovd",
+                                  check=False, timeout=120)
+        assert provision.returncode == 0, provision.stdout + provision.stderr
+        assert "time_zone: Asia/Ulaanbaatar -> Asia/Hovd" in provision.stdout, provision.stdout
+        assert "kiosk.service restarted" in provision.stdout, provision.stdout
+        assert container.run("stat", "-c", "%U:%G %a", "/etc/lswo-kiosk/kiosk.conf").stdout.strip() == mode
+        assert "time_zone = Asia/Hovd" in container.run("cat", "/etc/lswo-kiosk/kiosk.conf").stdout
+        deadline = time.monotonic() + 60
+        while container.run("curl", "-fsS", "--max-time", "2", "http://127.0.0.1:8080/healthz",
+                            check=False, timeout=10).returncode != 0:
+            assert time.monotonic() < deadline, "the service did not come back after kiosk provision"
+            time.sleep(0.25)
+        after_pid = container.run("systemctl", "show", "-P", "MainPID", "kiosk.service").stdout.strip()
+        assert after_pid != before_pid, "kiosk.service was not restarted"
+        log(f"kiosk doctor and kiosk provision on the appliance: ok (config {mode})")
+
         (OUT / "boot-figures.txt").write_text(
             f"rootfs build (or cache check): {build_seconds:.0f} s\n"
             f"boot to /healthz: {ready_seconds:.1f} s\n"

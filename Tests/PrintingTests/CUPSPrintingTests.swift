@@ -215,3 +215,46 @@ struct CUPSPrintingTests {
         }
     }
 }
+
+@Suite("Finding printers for kiosk provision", .serialized)
+struct PrinterDiscoveryTests {
+    let lab: PrintLab
+
+    init() throws { lab = try PrintLab.shared.get() }
+
+    @Test("the receipt printer's raw port answers DLE EOT: a thermal printer")
+    func thermalByProbe() async throws {
+        let found = PrinterProbe.probe("\(lab.escposHost):\(lab.escposPort)")
+        #expect(found.count == 1)
+        #expect(found.first?.use == .thermal)
+        #expect(found.first?.uri == "socket://\(lab.escposHost):\(lab.escposPort)")
+        #expect(found.first?.note == "answers DLE EOT: ready")
+    }
+
+    @Test("nothing listening, or a port that is no printer, finds nothing")
+    func nothing() async throws {
+        let listener = try #require(PrintServer(lab.cupsServer))
+        // cupsd speaks IPP but has no /ipp/print printer; a closed port answers nothing at all.
+        #expect(PrinterProbe.probe("127.0.0.1:1").isEmpty)
+        #expect(PrinterProbe.probe("ipp://\(listener.host):\(listener.port)/ipp/print").isEmpty)
+    }
+
+    @Test("CUPS' backends list devices; a backend's placeholder for a typed address is not one")
+    func backends() async throws {
+        let cups = CUPSClient(server: PrintServer(lab.cupsServer)!, timeout: .seconds(30))
+        guard FileManager.default.fileExists(atPath: "/usr/lib/cups/daemon/cups-deviced") else {
+            // Debian's `cups-daemon` alone has no cups-deviced (the appliance has `cups`): a
+            // clear refusal, which kiosk provision reports before probing the named addresses.
+            await #expect {
+                _ = try await cups.devices(seconds: 5)
+            } throws: { error in
+                (error as? PrintError)?.kind == .rejected && "\(error)".contains("cups-deviced")
+            }
+            return
+        }
+        // The lab's cupsd has the ipp and socket backends: each offers only a placeholder
+        // ("network ipp", "network socket") for an address the technician types.
+        let devices = try await cups.devices(seconds: 5)
+        #expect(devices.isEmpty, "\(devices)")
+    }
+}
