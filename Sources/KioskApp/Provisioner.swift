@@ -357,6 +357,16 @@ public struct Provisioner: Sendable {
                 say("printers: CUPS could not look for devices (\(error)); probing the named addresses only")
             }
         }
+        // A network printer CUPS found on its raw or LPD port (SNMP) may also speak IPP Everywhere:
+        // ask it, so that an office A4 printer gets a driverless queue.
+        for printer in found where printer.use == nil {
+            guard let url = URL(string: printer.uri), ["socket", "lpd"].contains(url.scheme ?? ""),
+                let host = url.host
+            else { continue }
+            if let ipp = await Task.detached(operation: { PrinterProbe.probe("\(host):631") }).value.first {
+                found.append(ipp)
+            }
+        }
         for address in request.probes {
             let answers = await Task.detached { PrinterProbe.probe(address) }.value
             if answers.isEmpty { say("printers: nothing usable answers at \(address)") }

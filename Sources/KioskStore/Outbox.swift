@@ -96,6 +96,15 @@ public enum Outbox {
         }
     }
 
+    /// `parseUTCTimestamp` of a text's UTF-8 bytes as SQLite holds them (the dashboard reads a
+    /// year of tickets without making a string of each time).
+    public static func parseUTCTimestamp(utf8 bytes: UnsafeBufferPointer<UInt8>) throws -> Date {
+        switch parseWrittenForm(bytes) {
+        case .some(.some(let date)): return date
+        default: return try parseUTCTimestamp(String(decoding: bytes, as: UTF8.self))
+        }
+    }
+
     /// A time in the written form whose fields are out of range (`2026-02-29`, `24:00`): refused,
     /// where the format style would roll it over into the next day or month.
     public struct InvalidTimestamp: Error, CustomStringConvertible {
@@ -128,8 +137,13 @@ public enum Outbox {
         guard let millis = number(20, 3), month >= 1, month <= 12 else { return nil }
         guard hour < 24, minute < 60, second < 60 else { return nil }
         let leap: Bool = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let monthDays: [Int64] = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-        guard day >= 1, day <= monthDays[Int(month - 1)] else { return nil }
+        let monthDays: Int64 =
+            switch month {
+            case 2: leap ? 29 : 28
+            case 4, 6, 9, 11: 30
+            default: 31
+            }
+        guard day >= 1, day <= monthDays else { return nil }
         // Days since 1970-01-01 (the inverse of `utcTimestamp`'s civil-date arithmetic).
         let shiftedYear = month <= 2 ? year - 1 : year
         let era = shiftedYear / 400  // years here are 0...9999, so no negative eras

@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+import GRDBSQLite
 public import KioskCore
 
 /// The dashboard's figures from the office database: tickets and ratings of the period's office
@@ -19,26 +20,7 @@ public struct SQLiteDashboardSource: DashboardSource {
         let officeCode = office.code
         let range: StatementArguments = [officeCode, period.from.description, period.to.description]
         let (tickets, ratings, registrations, vacancies) = try await database.writer.read { db in
-            let tickets = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT service_code, state, issued_at, called_at, serving_started_at, finished_at, counter, staff_id,
-                           outcome, registration_id, office_day
-                    FROM ticket WHERE office_code = ? AND office_day BETWEEN ? AND ?
-                    """, arguments: range
-            ).map { row in
-                // By position (the columns above, in order): a year is a hundred thousand rows.
-                func time(_ index: Int) throws -> Date? {
-                    try (row[index] as String?).map(Outbox.parseUTCTimestamp)
-                }
-                return DashboardTicket(
-                    serviceCode: row[0], state: TicketState(rawValue: row[1]) ?? .waiting,
-                    issuedAt: try time(2) ?? .distantPast, calledAt: try time(3), servingStartedAt: try time(4),
-                    finishedAt: try time(5), counter: row[6], staffID: row[7],
-                    outcome: (row[8] as String?).flatMap(ServiceOutcome.init(rawValue:)),
-                    registrationID: (row[9] as String?).flatMap(UUID.init(uuidString:)),
-                    officeDay: CivilDate(iso8601: row[10]))
-            }
+            let tickets = try Self.tickets(db, range)
             let ratings = try Row.fetchAll(
                 db,
                 sql: """
@@ -79,5 +61,108 @@ public struct SQLiteDashboardSource: DashboardSource {
             period: period, tickets: tickets, ratings: ratings,
             grievances: try await grievances.grievances(openOnly: false), registrations: registrations,
             vacancies: vacancies, today: today, calendar: office.calendar)
+    }
+
+    /// The period's tickets, read column by column from SQLite's own buffers: a year is a hundred
+    /// thousand rows, and a string for each of their times, identifiers and codes cost more than
+    /// the figures themselves.
+    static func tickets(_ db: Database, _ range: StatementArguments) throws -> [DashboardTicket] {
+        let statement = try db.makeStatement(
+            sql: """
+                SELECT service_code, state, issued_at, called_at, serving_started_at, finished_at, counter, staff_id,
+                       outcome, registration_id, office_day
+                FROM ticket WHERE office_code = ? AND office_day BETWEEN ? AND ?
+                """)
+        try statement.setArguments(range)
+        let sqlite = statement.sqliteStatement
+        let rows = try Row.fetchCursor(statement)
+        var services = Interned()
+        var states = Interned()
+        var officers = Interned()
+        var outcomes = Interned()
+        var tickets: [DashboardTicket] = []
+        func text(_ column: Int32) -> UnsafeBufferPointer<UInt8>? {
+            guard let start = sqlite3_column_text(sqlite, column) else { return nil }
+            return UnsafeBufferPointer(start: start, count: Int(sqlite3_column_bytes(sqlite, column)))
+        }
+        func time(_ column: Int32) throws -> Date? { try text(column).map(Outbox.parseUTCTimestamp(utf8:)) }
+        while try rows.next() != nil {
+            tickets.append(
+                DashboardTicket(
+                    serviceCode: text(0).map { services.string($0) } ?? "",
+                    state: text(1).flatMap { TicketState(rawValue: states.string($0)) } ?? .waiting,
+                    issuedAt: try time(2) ?? .distantPast, calledAt: try time(3), servingStartedAt: try time(4),
+                    finishedAt: try time(5),
+                    counter: sqlite3_column_type(sqlite, 6) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(sqlite, 6)),
+                    staffID: text(7).map { officers.string($0) },
+                    outcome: text(8).flatMap { ServiceOutcome(rawValue: outcomes.string($0)) },
+                    registrationID: text(9).flatMap(Self.uuid),
+                    officeDay: text(10).flatMap(Self.civilDate)))
+        }
+        return tickets
+    }
+
+    /// `YYYY-MM-DD`.
+    static func civilDate(_ bytes: UnsafeBufferPointer<UInt8>) -> CivilDate? {
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                let digit = bytes[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int(digit)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
+        return CivilDate(year: year, month: month, day: day)
+    }
+
+    /// A UUID written `8-4-4-4-12` in hex (either case).
+    static func uuid(_ bytes: UnsafeBufferPointer<UInt8>) -> UUID? {
+        guard bytes.count == 36 else { return nil }
+        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var filled = 0
+        var high: UInt8?
+        for (index, byte) in bytes.enumerated() {
+            if index == 8 || index == 13 || index == 18 || index == 23 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            let nibble: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            if let first = high {
+                withUnsafeMutableBytes(of: &value) { $0[filled] = first << 4 | nibble }
+                filled += 1
+                high = nil
+            } else {
+                high = nibble
+            }
+        }
+        return UUID(uuid: value)
+    }
+}
+
+/// The few distinct codes and names of a long read (services, states, officers), each made into
+/// a string once.
+struct Interned {
+    private var known: [(bytes: [UInt8], string: String)] = []
+
+    mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        for entry in known where entry.bytes.count == bytes.count {
+            let same = entry.bytes.withUnsafeBufferPointer { known in
+                guard let left = known.baseAddress, let right = bytes.baseAddress else { return true }
+                return memcmp(left, right, bytes.count) == 0
+            }
+            if same { return entry.string }
+        }
+        let string = String(decoding: bytes, as: UTF8.self)
+        if known.count < 64 { known.append((Array(bytes), string)) }
+        return string
     }
 }

@@ -213,17 +213,48 @@ public struct OfficeDashboard: Sendable, Equatable, Codable {
         registrations: [DashboardRegistration] = [], vacancies: [DashboardVacancy] = [], today: CivilDate,
         calendar: Calendar
     ) {
-        func row(_ key: String, _ tickets: [DashboardTicket]) -> QueueRow {
-            let noShows = tickets.filter { $0.state == .noShow }.count
-            return QueueRow(
-                key: key, issued: tickets.count, served: tickets.filter { $0.state == .finished }.count,
-                noShows: noShows, abandonment: tickets.isEmpty ? nil : Double(noShows) / Double(tickets.count),
-                wait: DurationSummary(tickets.compactMap(\.wait)),
-                service: DurationSummary(tickets.compactMap(\.service)))
+        // One pass over the tickets (a year is a hundred thousand): each ticket is added to its
+        // service, counter, officer, hour and day, and to what the indicators count.
+        var all = Tally()
+        var services: [String: Tally] = [:]
+        var counters: [Int: Tally] = [:]
+        var staff: [String: Tally] = [:]
+        var hours: [Int: Tally] = [:]
+        var days: [CivilDate: Tally] = [:]
+        var people = PeopleCount()
+        // The zone's offset by quarter hour: zones change offset on a quarter hour at the
+        // earliest, and asking the zone for every ticket cost a tenth of a year's dashboard.
+        let zone = calendar.timeZone
+        var offsets: [Int: Int] = [:]
+        for ticket in tickets {
+            let wait = ticket.wait
+            let service = ticket.service
+            all.add(ticket, wait: wait, service: service)
+            services[ticket.serviceCode, default: Tally()].add(ticket, wait: wait, service: service)
+            if let counter = ticket.counter {
+                counters[counter, default: Tally()].add(ticket, wait: wait, service: service)
+            }
+            if let officer = ticket.staffID {
+                staff[officer, default: Tally()].add(ticket, wait: wait, service: service)
+            }
+            let seconds = ticket.issuedAt.timeIntervalSince1970
+            let quarter = Int((seconds / 900).rounded(.down))
+            let offset =
+                offsets[quarter]
+                ?? {
+                    let found = zone.secondsFromGMT(for: ticket.issuedAt)
+                    offsets[quarter] = found
+                    return found
+                }()
+            let local = seconds + Double(offset)
+            let hour = Int(local - (local / 86_400).rounded(.down) * 86_400) / 3600
+            hours[hour, default: Tally()].add(ticket, wait: wait, service: service)
+            days[ticket.officeDay ?? CivilDate(ticket.issuedAt, calendar: calendar), default: Tally()].add(
+                ticket, wait: wait, service: service)
+            if ticket.state == .finished { people.add(ticket, service: service) }
         }
-        func rows<Key: Hashable & Comparable>(_ key: (DashboardTicket) -> Key?, _ name: (Key) -> String) -> [QueueRow] {
-            Dictionary(grouping: tickets.compactMap { t in key(t).map { ($0, t) } }, by: \.0)
-                .sorted { $0.key < $1.key }.map { row(name($0.key), $0.value.map(\.1)) }
+        func rows<Key: Comparable>(_ tallies: [Key: Tally], _ name: (Key) -> String) -> [QueueRow] {
+            tallies.sorted { $0.key < $1.key }.map { $0.value.row(name($0.key)) }
         }
         func satisfaction<Key: Hashable & Comparable>(_ key: (Feedback) -> Key?, _ name: (Key) -> String)
             -> [SatisfactionRow]
@@ -238,21 +269,14 @@ public struct OfficeDashboard: Sendable, Equatable, Codable {
                 }
         }
         self.period = period
-        office = row("office", tickets)
-        byService = rows({ $0.serviceCode }, { $0 })
-        byCounter = rows({ $0.counter }, { String($0) })
-        byStaff = rows({ $0.staffID }, { $0 })
-        // The hour by the zone's offset (a calendar per ticket cost a tenth of a year's dashboard).
-        let zone = calendar.timeZone
-        byHour = rows(
-            { ticket in
-                let local = ticket.issuedAt.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: ticket.issuedAt))
-                return Int(local.truncatingRemainder(dividingBy: 86_400).rounded(.down) + (local < 0 ? 86_400 : 0))
-                    / 3600
-            }, { $0 < 10 ? "0\($0)" : String($0) })
-        byDay = rows({ $0.officeDay ?? CivilDate($0.issuedAt, calendar: calendar) }, \.description)
-        waitDistribution = DurationHistogram(tickets.compactMap(\.wait))
-        serviceDistribution = DurationHistogram(tickets.compactMap(\.service))
+        office = all.row("office")
+        byService = rows(services) { $0 }
+        byCounter = rows(counters) { String($0) }
+        byStaff = rows(staff) { $0 }
+        byHour = rows(hours) { $0 < 10 ? "0\($0)" : String($0) }
+        byDay = rows(days, \.description)
+        waitDistribution = DurationHistogram(all.waits)
+        serviceDistribution = DurationHistogram(all.services)
         satisfactionByService = satisfaction({ $0.serviceCode }, { $0 })
         satisfactionByCounter = satisfaction({ $0.counter }, { String($0) })
         let filed = grievances.filter { grievance in
@@ -264,43 +288,102 @@ public struct OfficeDashboard: Sendable, Equatable, Codable {
             overdue: grievances.filter { $0.isOverdue(today: today) }.count,
             byCategory: Dictionary(grouping: filed, by: \.category.rawValue).mapValues(\.count))
         indicators = Self.indicators(
-            period: period, tickets: tickets, ratings: ratings, registrations: registrations, vacancies: vacancies,
+            period: period, people: people, ratings: ratings, registrations: registrations, vacancies: vacancies,
             calendar: calendar)
     }
 
     static func indicators(
-        period: DashboardPeriod, tickets: [DashboardTicket], ratings: [Feedback],
-        registrations: [DashboardRegistration], vacancies: [DashboardVacancy], calendar: Calendar
+        period: DashboardPeriod, people: PeopleCount, ratings: [Feedback], registrations: [DashboardRegistration],
+        vacancies: [DashboardVacancy], calendar: Calendar
     ) -> LMISIndicators {
         func start(_ day: CivilDate) -> Date {
             calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))!
         }
         let from = start(period.from)
         let end = start(period.to.adding(days: 1))
-        let registered = registrations.filter { $0.createdAt < end }
-        let posted = vacancies.filter { $0.postedOn >= period.from && $0.postedOn <= period.to }
-        let finished = tickets.filter { $0.state == .finished }
-        /// A person once, however often served; a visit without a registration on its own.
-        func people(_ tickets: [DashboardTicket]) -> Int {
-            Set(tickets.compactMap(\.registrationID)).count + tickets.filter { $0.registrationID == nil }.count
+        var registered = 0
+        var new = 0
+        var unemployed = 0
+        for registration in registrations where registration.createdAt < end {
+            registered += 1
+            if registration.createdAt >= from { new += 1 }
+            if registration.status == .unemployed { unemployed += 1 }
         }
-        let officers = Set(finished.compactMap(\.staffID)).count
-        let serviceSeconds = finished.compactMap(\.service)
-        let served = people(finished)
+        let posted = vacancies.filter { $0.postedOn >= period.from && $0.postedOn <= period.to }
+        let officers = people.officers.count
+        let served = people.served.count
         return LMISIndicators(
-            registeredJobseekers: registered.count,
-            newRegistrations: registered.filter { $0.createdAt >= from }.count,
-            registeredUnemployed: registered.filter { $0.status == .unemployed }.count,
+            registeredJobseekers: registered, newRegistrations: new, registeredUnemployed: unemployed,
             registeredVacancies: posted.count, vacancyPosts: posted.reduce(0) { $0 + $1.posts },
-            foundJob: people(finished.filter { $0.outcome == .placedInJob }),
+            foundJob: people.placed.count,
             newlyCreatedJobs: posted.filter(\.newlyCreated).reduce(0) { $0 + $1.posts },
-            careerGuidance: people(finished.filter { $0.outcome == .counselled }),
+            careerGuidance: people.counselled.count,
             officers: officers,
-            jobseekersPerOfficer: officers == 0 ? nil : Double(registered.count) / Double(officers),
-            serviceMinutesPerPerson: served == 0 || serviceSeconds.isEmpty
-                ? nil : serviceSeconds.reduce(0, +) / 60 / Double(served),
+            jobseekersPerOfficer: officers == 0 ? nil : Double(registered) / Double(officers),
+            serviceMinutesPerPerson: served == 0 || people.serviceCount == 0
+                ? nil : people.serviceSeconds / 60 / Double(served),
             satisfaction: ratings.isEmpty
                 ? nil : Double(ratings.reduce(0) { $0 + $1.rating }) / Double(ratings.count))
+    }
+}
+
+/// The tickets of one row, as they are added.
+struct Tally {
+    var issued = 0
+    var served = 0
+    var noShows = 0
+    var waits: [Double] = []
+    var services: [Double] = []
+
+    mutating func add(_ ticket: DashboardTicket, wait: Double?, service: Double?) {
+        issued += 1
+        if ticket.state == .finished { served += 1 }
+        if ticket.state == .noShow { noShows += 1 }
+        if let wait { waits.append(wait) }
+        if let service { services.append(service) }
+    }
+
+    func row(_ key: String) -> QueueRow {
+        QueueRow(
+            key: key, issued: issued, served: served, noShows: noShows,
+            abandonment: issued == 0 ? nil : Double(noShows) / Double(issued), wait: DurationSummary(waits),
+            service: DurationSummary(services))
+    }
+}
+
+/// The people of the finished services: a person once however often served (by registration),
+/// a visit without a registration on its own.
+struct PeopleCount {
+    struct Person: Hashable {
+        let registration: UUID?
+        /// The visit's position among those without a registration.
+        let visit: Int
+    }
+
+    var served: Set<Person> = []
+    var placed: Set<Person> = []
+    var counselled: Set<Person> = []
+    var officers: Set<String> = []
+    var serviceSeconds = 0.0
+    var serviceCount = 0
+    private var visits = 0
+
+    mutating func add(_ ticket: DashboardTicket, service: Double?) {
+        let person: Person
+        if let registration = ticket.registrationID {
+            person = Person(registration: registration, visit: 0)
+        } else {
+            visits += 1
+            person = Person(registration: nil, visit: visits)
+        }
+        served.insert(person)
+        if ticket.outcome == .placedInJob { placed.insert(person) }
+        if ticket.outcome == .counselled { counselled.insert(person) }
+        if let officer = ticket.staffID { officers.insert(officer) }
+        if let service {
+            serviceSeconds += service
+            serviceCount += 1
+        }
     }
 }
 
