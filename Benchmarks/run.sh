@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Builds the release binary (in .build-release, apart from the debug build) and prints the
-# performance figures. Arguments go to bench.py (--runs N, --duration S).
+# performance figures. Arguments go to bench.py (--runs N, --duration S). The binaries are built
+# as the appliance's is (Provisioning/image/build.sh --build-release: the Swift standard library
+# linked in), so the figures are those of what ships, and the two never rebuild each other's
+# scratch folder by building with different flags.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 if ! command -v wrk >/dev/null; then
     if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; else sudo apt-get update -qq && sudo apt-get install -y -qq wrk; fi
 fi
-swift build -c release --product kiosk --scratch-path .build-release
-swift build -c release --product print-bench --scratch-path .build-release
-swift build -c release --product usb-bench --scratch-path .build-release
-swift build -c release --product sync-bench --scratch-path .build-release
-swift build -c release --product vacancy-bench --scratch-path .build-release
-swift build -c release --product office-day-bench --scratch-path .build-release
-swift build -c release --product fingerprint-bench --scratch-path .build-release
-swift build -c release --product dashboard-bench --scratch-path .build-release
+swift build -c release --static-swift-stdlib --product kiosk --scratch-path .build-release
+swift build -c release --static-swift-stdlib --product print-bench --scratch-path .build-release
+swift build -c release --static-swift-stdlib --product usb-bench --scratch-path .build-release
+swift build -c release --static-swift-stdlib --product sync-bench --scratch-path .build-release
+swift build -c release --static-swift-stdlib --product vacancy-bench --scratch-path .build-release
+swift build -c release --static-swift-stdlib --product office-day-bench --scratch-path .build-release
+swift build -c release --static-swift-stdlib --product fingerprint-bench --scratch-path .build-release
+swift build -c release --static-swift-stdlib --product dashboard-bench --scratch-path .build-release
 # Registration figures (issue 2), a simulated office day through the queue API (issue 3),
 # printing (issue 4: rendering, then tickets through a private cupsd to the ESC/POS emulator;
 # needs the test tools of Provisioning/dev.sh test: cups-daemon, cups-ipp-utils, .venv-emupos).
