@@ -224,6 +224,9 @@ else
         > "$rootfs/etc/hosts"
     ln -sf ../usr/share/zoneinfo/Asia/Ulaanbaatar "$rootfs/etc/localtime"
     echo Asia/Ulaanbaatar > "$rootfs/etc/timezone"
+    # A UTF-8 locale for every login (pam_env reads it; the screen session and the technician's
+    # shell then handle Cyrillic); C.UTF-8 is built into glibc, no locales package needed.
+    printf 'LANG=C.UTF-8\n' > "$rootfs/etc/default/locale"
     # systemd-resolved's stub; the ESP is mounted at /efi by systemd-gpt-auto-generator.
     ln -sf ../run/systemd/resolve/stub-resolv.conf "$rootfs/etc/resolv.conf"
     mkdir -p "$rootfs/efi"
