@@ -264,4 +264,6 @@ say(
         + " (one after another: p50 \(String(format: "%.1f", percentile(issued, 0.5))) ms, p99"
         + " \(String(format: "%.1f", percentile(issued, 0.99))) ms each)")
 if !failures.isEmpty { say("  errors: \(failures.prefix(10))") }
+// The board's stream ends (cancelled) before its client shuts down.
+_ = await board.result
 try await client.shutdown()
