@@ -307,7 +307,14 @@ func loadConfiguration(_ config: String?, dataDir: String?) throws -> KioskConfi
     var configuration = KioskConfiguration()
     do {
         if let config {
-            try configuration.apply(fileContents: try String(contentsOfFile: config, encoding: .utf8), path: config)
+            guard let text = try? String(contentsOfFile: config, encoding: .utf8) else {
+                let readable = FileManager.default.isReadableFile(atPath: config)
+                throw ValidationError(
+                    FileManager.default.fileExists(atPath: config) && !readable
+                        ? "cannot read \(config): permission denied (the technician's commands run as root: sudo)"
+                        : "cannot read config file \(config)")
+            }
+            try configuration.apply(fileContents: text, path: config)
         }
         try configuration.apply(environment: ProcessInfo.processInfo.environment)
         if let dataDir { try configuration.set("data_dir", dataDir) }
