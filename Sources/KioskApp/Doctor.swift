@@ -418,16 +418,14 @@ enum ReaderCheck {
         let found: [(USBDeviceInfo, SensorModel)]
         do {
             context = try USBContext()
-            found = try context.devices().compactMap { info in
-                SensorModel.model(for: USBID(info.vendorID, info.productID)).map { (info, $0) }
-            }
+            found = try context.supportedReaders()
         } catch {
             return .init(name, .failure, "cannot read the USB bus: \(error)")
         }
         guard let (info, model) = found.first else {
             return .init(
                 name, .failure,
-                "no supported reader on USB (supported: \(SensorModel.all.map(\.description).joined(separator: ", ")))")
+                "no supported reader on USB (supported: \(SensorModel.supported))")
         }
         let facts = ["reader": model.name, "usb_id": "\(info.id)", "port": info.portPath]
         let where_ = "\(model.name) at port \(info.portPath)"

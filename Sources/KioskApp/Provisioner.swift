@@ -427,17 +427,13 @@ public struct Provisioner: Sendable {
             say("fingerprint reader: \(choice)")
             return
         }
-        let found = (try? USBContext()).flatMap { context in
-            try? context.devices().compactMap { info in
-                SensorModel.model(for: USBID(info.vendorID, info.productID)).map { (info, $0) }
-            }
-        }
+        let found = (try? USBContext()).flatMap { try? $0.supportedReaders() }
         if let (info, model) = found?.first {
             try? file.set("fingerprint_reader", "usb")
             say("fingerprint reader: \(model.name) at USB port \(info.portPath)")
         } else {
             outcome.warnings.append(
-                "no supported fingerprint reader on USB (\(SensorModel.all.map(\.description).joined(separator: ", "))); "
+                "no supported fingerprint reader on USB (\(SensorModel.supported)); "
                     + "plug it in and run kiosk provision --reader usb")
         }
     }

@@ -33,7 +33,7 @@ public struct DatabaseCheck: Sendable, Equatable, Codable {
                 let verdict = try String.fetchAll(db, sql: "PRAGMA quick_check(20)")
                 check.problems = verdict == ["ok"] ? [] : verdict
                 check.journalMode = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? ""
-                let applied = Set(try AppDatabase.migrator.appliedIdentifiers(db))
+                let applied = try AppDatabase.migrator.appliedIdentifiers(db)
                 let known = AppDatabase.migrator.migrations
                 check.missingMigrations = known.filter { !applied.contains($0) }
                 check.unknownMigrations = applied.subtracting(known).sorted()

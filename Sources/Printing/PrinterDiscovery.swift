@@ -69,7 +69,7 @@ extension CUPSClient {
             return Self.groups(of: response, tag: IPP_TAG_PRINTER).compactMap { group -> DiscoveredPrinter? in
                 func text(_ name: String) -> String { group[name].flatMap { Self.values($0).first } ?? "" }
                 let uri = text("device-uri")
-                // A backend's placeholder for an address to type in (`socket`, `ipp`) is no printer.
+                // A backend's entry for an address to type in (`socket`, `ipp`: no `://`) is no printer.
                 guard uri.contains(":"), !uri.hasSuffix(":") else { return nil }
                 let model = text("device-make-and-model")
                 let name = model.isEmpty || model == "Unknown" ? text("device-info") : model

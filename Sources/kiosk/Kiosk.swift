@@ -220,23 +220,16 @@ struct FingerprintEvaluate: AsyncParsableCommand {
     }
 }
 
-/// The readers on the bus that a driver supports, with their model.
-func supportedReaders(_ context: USBContext) throws -> [(USBDeviceInfo, SensorModel)] {
-    try context.devices().compactMap { info in
-        SensorModel.model(for: USBID(info.vendorID, info.productID)).map { (info, $0) }
-    }
-}
-
 struct FingerprintList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "List the supported fingerprint readers on the USB bus, with their state.")
 
     func run() async throws {
         let context = try USBContext()
-        let readers = try supportedReaders(context)
+        let readers = try context.supportedReaders()
         if readers.isEmpty {
             print(
-                "no supported reader found (supported: \(SensorModel.all.map(\.description).joined(separator: ", ")))")
+                "no supported reader found (supported: \(SensorModel.supported))")
             throw ExitCode(1)
         }
         for (info, model) in readers {
@@ -273,7 +266,7 @@ struct FingerprintCapture: AsyncParsableCommand {
 
     func run() async throws {
         let context = try USBContext()
-        guard let (info, model) = try supportedReaders(context).first else {
+        guard let (info, model) = try context.supportedReaders().first else {
             print("no supported reader found")
             throw ExitCode(1)
         }

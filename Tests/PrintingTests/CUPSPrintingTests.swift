@@ -239,7 +239,7 @@ struct PrinterDiscoveryTests {
         #expect(PrinterProbe.probe("ipp://\(listener.host):\(listener.port)/ipp/print").isEmpty)
     }
 
-    @Test("CUPS' backends list devices; a backend's placeholder for a typed address is not one")
+    @Test("CUPS' backends list devices; a backend's entry for a typed address is not one")
     func backends() async throws {
         let cups = CUPSClient(server: PrintServer(lab.cupsServer)!, timeout: .seconds(30))
         guard FileManager.default.fileExists(atPath: "/usr/lib/cups/daemon/cups-deviced") else {
@@ -252,7 +252,7 @@ struct PrinterDiscoveryTests {
             }
             return
         }
-        // The lab's cupsd has the ipp and socket backends: each offers only a placeholder
+        // The lab's cupsd has the ipp and socket backends: each offers only an entry
         // ("network ipp", "network socket") for an address the technician types.
         let devices = try await cups.devices(seconds: 5)
         #expect(devices.isEmpty, "\(devices)")

@@ -19,6 +19,18 @@ public struct SensorModel: Sendable, Hashable, CustomStringConvertible {
     public static let all: [SensorModel] = [NB1010Driver.model, UPEKTouchChipDriver.model, AES3500Driver.model]
 
     public static func model(for id: USBID) -> SensorModel? { all.first { $0.id == id } }
+
+    /// The supported sensors for a person to read (`NEXT Biometrics NB-1010-U (298d:1010), …`).
+    public static var supported: String { all.map(\.description).joined(separator: ", ") }
+}
+
+extension USBContext {
+    /// The readers on the bus that a driver supports, with their model.
+    public func supportedReaders() throws(USBError) -> [(USBDeviceInfo, SensorModel)] {
+        try devices().compactMap { info in
+            SensorModel.model(for: USBID(info.vendorID, info.productID)).map { (info, $0) }
+        }
+    }
 }
 
 /// Why a capture did not give an image.
