@@ -126,6 +126,8 @@ public struct Doctor: Sendable {
             link = await engine.checkLink()
             sync = try? await engine.store.status(now: Date())
             await engine.shutdown()
+            try? await engine.store.database.close()
+            DataFiles.handOver(in: dataDirectory.path)
         }
         checks.append(clockCheck(link))
         checks += await printerChecks()

@@ -148,7 +148,7 @@ public struct Provisioner: Sendable {
                 say("  \(change.key): \(change.before ?? "(unset)") -> \(change.after ?? "(unset)")")
             }
         }
-        handOverDataFiles(in: configuration.dataDirectory)
+        DataFiles.handOver(in: configuration.dataDirectory)
 
         // 6. A test ticket and page on the printers the kiosk will use.
         let queuesChanged = outcome.changes.contains { ["thermal_queue", "a4_queue", "cups_server"].contains($0.key) }
@@ -439,18 +439,6 @@ public struct Provisioner: Sendable {
     }
 
     // MARK: The appliance
-
-    /// Run as root, enrolment leaves the device key and database owned by root; the service
-    /// runs as its own user and must read them. Gives them the data folder's owner.
-    private func handOverDataFiles(in directory: String) {
-        guard geteuid() == 0 else { return }
-        var owner = stat()
-        guard stat(directory, &owner) == 0, owner.st_uid != 0 else { return }
-        let names = ["kiosk.sqlite", "kiosk.sqlite-wal", "kiosk.sqlite-shm", "lmis-device.key"]
-        for name in names {
-            _ = chown(directory + "/" + name, owner.st_uid, owner.st_gid)
-        }
-    }
 
     private func restartService() {
         guard geteuid() == 0, FileManager.default.fileExists(atPath: "/run/systemd/system"),
