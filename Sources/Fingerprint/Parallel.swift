@@ -2,9 +2,9 @@ import Dispatch
 import Foundation
 
 /// Work split over the machine's cores with Dispatch (each index written exactly once).
-enum Parallel {
+public enum Parallel {
     /// `transform` applied to 0..<count on up to `workers` threads, results in index order.
-    static func map<T>(count: Int, workers: Int = 2, _ transform: (Int) -> T) -> [T] {
+    public static func map<T>(count: Int, workers: Int = 2, _ transform: (Int) -> T) -> [T] {
         guard count > 0 else { return [] }
         let chunks = max(1, min(workers, count))
         if chunks == 1 { return (0..<count).map(transform) }
