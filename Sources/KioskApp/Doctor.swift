@@ -122,7 +122,10 @@ public struct Doctor: Sendable {
         checks.append(diskCheck())
         var link: LinkCheck?
         var sync: SyncStatus?
-        if database.isHealthy, let engine = try? syncEngine() {
+        // A database still missing schema steps is not opened for the link and backlog checks:
+        // opening it through AppDatabase would make those steps, and the doctor changes nothing.
+        let schemaPending = database.isHealthy && !database.missingMigrations.isEmpty
+        if database.isHealthy, !schemaPending, let engine = try? syncEngine() {
             link = await engine.checkLink()
             sync = try? await engine.store.status(now: Date())
             await engine.shutdown()
@@ -132,8 +135,8 @@ public struct Doctor: Sendable {
         checks.append(clockCheck(link))
         checks += await printerChecks()
         checks.append(await readerCheck(serviceAnswers: service.answers))
-        checks += linkChecks(link, databaseUsable: database.isHealthy)
-        checks.append(backlogCheck(sync))
+        checks += linkChecks(link, databaseUsable: database.isHealthy, schemaPending: schemaPending)
+        checks.append(backlogCheck(sync, schemaPending: schemaPending))
         return DoctorReport(
             checkedAt: configuration.office.localTimestamp(Date()), office: configuration.officeCode, checks: checks)
     }
@@ -338,8 +341,21 @@ public struct Doctor: Sendable {
 
     // MARK: LMIS
 
-    public func linkChecks(_ link: LinkCheck?, databaseUsable: Bool) -> [DoctorReport.Check] {
+    /// Why the link and backlog checks did not run when the database still waits for schema steps.
+    static let schemaPendingReason =
+        "not checked: the office database waits for schema steps, which the service makes when it starts;"
+        + " start it (systemctl start kiosk) and run kiosk doctor again"
+
+    public func linkChecks(_ link: LinkCheck?, databaseUsable: Bool, schemaPending: Bool = false)
+        -> [DoctorReport.Check]
+    {
         guard let link else {
+            if schemaPending {
+                return [
+                    .init("hub", .warning, Self.schemaPendingReason),
+                    .init("signature", .warning, Self.schemaPendingReason),
+                ]
+            }
             let why = databaseUsable ? "the office database cannot be opened" : "the office database is not usable"
             return [.init("hub", .failure, why), .init("signature", .failure, why)]
         }
@@ -376,8 +392,12 @@ public struct Doctor: Sendable {
         return [hub, signature]
     }
 
-    public func backlogCheck(_ status: SyncStatus?) -> DoctorReport.Check {
-        guard let status else { return .init("sync_backlog", .warning, "unknown: the office database is not usable") }
+    public func backlogCheck(_ status: SyncStatus?, schemaPending: Bool = false) -> DoctorReport.Check {
+        guard let status else {
+            return .init(
+                "sync_backlog", .warning,
+                schemaPending ? Self.schemaPendingReason : "unknown: the office database is not usable")
+        }
         var facts = ["waiting": "\(status.waiting)", "quarantined": "\(status.quarantined)"]
         if let oldest = status.oldestWaitingSeconds { facts["oldest_waiting_seconds"] = "\(oldest)" }
         if let last = status.lastSuccessAt { facts["last_success_at"] = last.formatted(.iso8601) }

@@ -241,6 +241,20 @@ def test_doctor_on_a_healthy_office_and_on_broken_ones(hub, print_lab, tmp_path)
         status, report = doctor(config, "--data-dir", str(damaged))
         assert status == 1 and verdicts(report)["database"] == "failure"
         assert "damaged" in summary(report, "database")
+        # A copy still missing its last schema step (as after an update, before the service
+        # restarts): doctor says so and leaves the schema as it found it.
+        older = tmp_path / "older"
+        older.mkdir()
+        with sqlite3.connect(data_dir / "kiosk.sqlite") as source, sqlite3.connect(older / "kiosk.sqlite") as copy:
+            source.backup(copy)
+            last = copy.execute("SELECT identifier FROM grdb_migrations ORDER BY rowid DESC LIMIT 1").fetchone()[0]
+            copy.execute("DELETE FROM grdb_migrations WHERE identifier = ?", (last,))
+        status, report = doctor(config, "--data-dir", str(older))
+        assert verdicts(report)["database"] == "warning" and "1 schema steps wait" in summary(report, "database")
+        for name in ("hub", "signature", "sync_backlog"):
+            assert verdicts(report)[name] == "warning" and "waits for schema steps" in summary(report, name), name
+        with sqlite3.connect(older / "kiosk.sqlite") as copy:
+            assert copy.execute("SELECT count(*) FROM grdb_migrations WHERE identifier = ?", (last,)).fetchone()[0] == 0
 
         # The device revoked at the hub: the signature is refused.
         device = hub["sql"]("SELECT id FROM device")

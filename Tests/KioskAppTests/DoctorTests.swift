@@ -67,6 +67,11 @@ struct DoctorTests {
         #expect(verdicts(.clockOff) == [.ok, .failure])
         #expect(verdicts(.notEnrolled) == [.failure, .failure])
         #expect(doctor.linkChecks(nil, databaseUsable: false).map(\.verdict) == [.failure, .failure])
+        // Schema steps still to make: not checked (the doctor does not make them), a warning.
+        let pending = doctor.linkChecks(nil, databaseUsable: true, schemaPending: true)
+        #expect(pending.map(\.verdict) == [.warning, .warning])
+        #expect(pending.allSatisfy { $0.summary.contains("start it (systemctl start kiosk)") })
+        #expect(doctor.backlogCheck(nil, schemaPending: true).summary.hasPrefix("not checked"))
     }
 
     func status(waiting: Int, oldest: Int?, quarantined: Int = 0) -> SyncStatus {
