@@ -150,7 +150,8 @@ if let gallery = values("--gallery").first {
     let prints = load(gallery, cache: true)
     say("gallery \(gallery): \(prints.count) fingers' templates ready in \(ContinuousClock.now - loadStarted)")
     let fingers = prints.keys.sorted().filter { finger in (1...4).allSatisfy { prints[finger]?[$0] != nil } }
-    let sizes = values("--accuracy-sizes").first.map { $0.split(separator: ",").compactMap { Int($0) } } ?? [1000, 10_000]
+    let sizes =
+        values("--accuracy-sizes").first.map { $0.split(separator: ",").compactMap { Int($0) } } ?? [1000, 10_000]
     let probeLimit = values("--probes").first.flatMap { Int($0) } ?? 2000
     for size in sizes {
         var enrolled: [(finger: Int, enrolled: EnrolledFinger)] = []
@@ -201,7 +202,9 @@ if let gallery = values("--gallery").first {
                 strangersGreeted += 1
             }
         }
-        func rate(_ count: Int, _ of: Int) -> String { "\(count)/\(of) (\(format(100 * Double(count) / Double(max(1, of)), 2)) %)" }
+        func rate(_ count: Int, _ of: Int) -> String {
+            "\(count)/\(of) (\(format(100 * Double(count) / Double(max(1, of)), 2)) %)"
+        }
         let impostorTail = highestImpostor.sorted()
         say(
             "1:N accuracy, \(size) people (one finger, \(people.templateCount) templates; \(refused) refused at enrolment),"

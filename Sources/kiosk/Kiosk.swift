@@ -190,7 +190,10 @@ struct Serve: AsyncParsableCommand {
 struct FingerprintCommands: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fingerprint", abstract: "Check the fingerprint reader; measure the fingerprint matcher.",
-        subcommands: [FingerprintList.self, FingerprintCapture.self, FingerprintEvaluate.self])
+        subcommands: [
+            FingerprintList.self, FingerprintCapture.self, FingerprintEvaluate.self, FingerprintRecord.self,
+            FingerprintReadRecord.self,
+        ])
 }
 
 struct FingerprintEvaluate: AsyncParsableCommand {
@@ -216,6 +219,142 @@ struct FingerprintEvaluate: AsyncParsableCommand {
         } catch {
             print("error: \(error)")
             throw ExitCode(1)
+        }
+    }
+}
+
+struct FingerprintRecord: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Write the ISO/IEC 19794-2:2005 minutiae record of fingerprint images.",
+        discussion: """
+            Each IMAGE (PNG; its pHYs resolution, else --dpi, else 500 dpi) becomes one finger view of \
+            the record, as the kiosk's pipeline extracts it (minutiae at 500 dpi) and as the LMIS \
+            receives enrolled fingers. For checking a record with another system's reader.
+            """)
+
+    @Argument(help: "PNG images, one finger view each.") var images: [String]
+    @Option(help: "Where to write the record.") var out: String
+    @Option(
+        name: .customLong("finger"),
+        help: "ISO finger position of each image in turn (0 unknown, 1 right thumb … 10 left little; default 0).")
+    var fingers: [Int] = []
+    @Option(help: "Resolution of images without a pHYs chunk.") var dpi: Int?
+
+    func validate() throws {
+        guard !images.isEmpty else { throw ValidationError("name at least one image") }
+        guard images.count <= 255 else { throw ValidationError("a record holds at most 255 finger views") }
+        guard fingers.count <= images.count else {
+            throw ValidationError("\(fingers.count) finger positions for \(images.count) images")
+        }
+        if let wrong = fingers.first(where: { !(0...10).contains($0) }) {
+            throw ValidationError("finger position \(wrong) is not 0–10")
+        }
+        if let dpi, !(250...2000).contains(dpi) { throw ValidationError("--dpi \(dpi) is not 250–2000") }
+    }
+
+    func run() async throws {
+        let extractor = FeatureExtractor()
+        var templates: [FingerprintTemplate] = []
+        for path in images {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                print("error: cannot read \(path)")
+                throw ExitCode(1)
+            }
+            do {
+                templates.append(extractor.extract(try GreyImage(png: [UInt8](data), dpi: dpi)))
+            } catch {
+                print("error: \(path): \(error)")
+                throw ExitCode(1)
+            }
+        }
+        // Views of one finger are numbered 0, 1, … in the order given.
+        var seen: [UInt8: UInt8] = [:]
+        let views = templates.enumerated().map { index, template in
+            let position = UInt8(index < fingers.count ? fingers[index] : 0)
+            let number = seen[position, default: 0]
+            seen[position] = number + 1
+            return FingerView(
+                fingerPosition: position, viewNumber: min(number, 15), impressionType: 0,
+                quality: template.quality,
+                minutiae: Array(template.minutiae.prefix(FingerprintTemplate.maximumMinutiae)))
+        }
+        let record = MinutiaeRecord(
+            width: templates.map(\.width).max() ?? 1, height: templates.map(\.height).max() ?? 1,
+            dotsPerInch: FingerprintTemplate.dotsPerInch, views: views)
+        guard let bytes = record.bytes else {
+            print("error: \(record.problems.joined(separator: "; "))")
+            throw ExitCode(1)
+        }
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: out), options: .atomic)
+        } catch {
+            print("error: cannot write \(out): \(error.localizedDescription)")
+            throw ExitCode(1)
+        }
+        print(
+            "wrote \(out): \(bytes.count) bytes, \(views.count) finger view(s), "
+                + views.map { "\($0.minutiae.count) minutiae" }.joined(separator: ", "))
+    }
+}
+
+struct FingerprintReadRecord: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read-record",
+        abstract: "Check and print an ISO/IEC 19794-2:2005 minutiae record.",
+        discussion:
+            "Every length and field is checked; a record that does not follow the standard is refused with the reason.")
+
+    @Argument(help: "The record file.") var file: String
+    @Flag(help: "Print the record as JSON.") var json = false
+
+    func run() async throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            print("error: cannot read \(file)")
+            throw ExitCode(1)
+        }
+        let record: MinutiaeRecord
+        do {
+            record = try MinutiaeRecord(bytes: [UInt8](data))
+        } catch {
+            print("error: \(file) is not a valid ISO/IEC 19794-2:2005 record: \(error)")
+            throw ExitCode(1)
+        }
+        if json {
+            let views: [[String: Any]] = record.views.map { view in
+                [
+                    "fingerPosition": Int(view.fingerPosition), "viewNumber": Int(view.viewNumber),
+                    "impressionType": Int(view.impressionType), "quality": Int(view.quality),
+                    "minutiae": view.minutiae.map {
+                        [
+                            "type": $0.kind == .ending ? "ending" : $0.kind == .bifurcation ? "bifurcation" : "other",
+                            "x": $0.x, "y": $0.y, "angle": Int($0.angle), "quality": Int($0.quality),
+                        ] as [String: Any]
+                    },
+                ]
+            }
+            let object: [String: Any] = [
+                "width": record.width, "height": record.height,
+                "resolution": [record.horizontalResolution, record.verticalResolution],
+                "equipmentCertification": Int(record.equipmentCertification),
+                "captureDeviceType": Int(record.captureDeviceType), "views": views,
+                "extendedDataBytes": record.extendedData.map(\.count),
+            ]
+            let encoded = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: encoded, as: UTF8.self))
+            return
+        }
+        print(
+            "\(file): ISO/IEC 19794-2:2005, \(data.count) bytes, image \(record.width)x\(record.height), "
+                + "\(record.horizontalResolution)x\(record.verticalResolution) pixels/cm, \(record.views.count) finger view(s)"
+        )
+        for view in record.views {
+            let endings = view.minutiae.filter { $0.kind == .ending }.count
+            let bifurcations = view.minutiae.filter { $0.kind == .bifurcation }.count
+            print(
+                "  finger \(view.fingerPosition) view \(view.viewNumber) impression \(view.impressionType): quality "
+                    + "\(view.quality), \(view.minutiae.count) minutiae (\(endings) endings, \(bifurcations) bifurcations)"
+            )
         }
     }
 }
