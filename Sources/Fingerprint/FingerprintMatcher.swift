@@ -447,6 +447,9 @@ public enum FingerprintMatcher {
         (31.020, 100.0),
     ]
 
+    /// The calibrated score of a raw score (see `MatchDetails.raw`), for measuring the mapping.
+    public static func calibrated(raw: Double) -> Double { calibrate(raw) }
+
     static func calibrate(_ raw: Double) -> Double {
         let knots = calibration
         guard let first = knots.first, let last = knots.last else { return raw }
