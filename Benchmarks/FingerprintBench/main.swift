@@ -244,6 +244,7 @@ if let gallery = values("--gallery").first {
         var mateScores: [Double] = []
         var highestImpostor: [Double] = []
         var times: [Double] = []
+        var strongestWrong: [(probe: Int, candidate: Int, score: Double)] = []
         for (probe, isMated) in mated.map({ ($0, true) }) + strangers.map({ ($0, false) }) {
             let started = ContinuousClock.now
             let ranked = people.identify(
@@ -251,7 +252,9 @@ if let gallery = values("--gallery").first {
             let took = ContinuousClock.now - started
             times.append(Double(took.components.seconds) * 1000 + Double(took.components.attoseconds) / 1e15)
             let mine = String(probe)
-            highestImpostor.append(ranked.first { $0.id != mine }?.score ?? 0)
+            let wrong = ranked.first { $0.id != mine }
+            highestImpostor.append(wrong?.score ?? 0)
+            if let wrong { strongestWrong.append((probe, Int(wrong.id) ?? 0, wrong.score)) }
             guard let top = ranked.first else { continue }
             if isMated {
                 mateScores.append(ranked.first { $0.id == mine }?.score ?? 0)
@@ -287,6 +290,16 @@ if let gallery = values("--gallery").first {
             return "\(format(100 * wanted, 1)) % (score \(format(bar))): \(rate(over, impostorTail.count))"
         }
         say("  office-wide false-match rate wanted / seen over these searches: " + checks.joined(separator: "; "))
+        // The strongest wrong matches, to look at (finger ids; the probe is impression 4).
+        let worst = strongestWrong.sorted { $0.score > $1.score }.prefix(5).map { entry in
+            let details = FingerprintMatcher.details(
+                FingerprintMatcher.prepare(prints[entry.probe]![4]!),
+                FingerprintMatcher.prepare(prints[entry.candidate]![1]!))
+            return "\(entry.probe)_4 as \(entry.candidate) \(format(entry.score)) (against \(entry.candidate)_1:"
+                + " \(details.pairs) pairs, \(details.consistentEdges) edges, overlap \(details.probeOverlap)/\(details.candidateOverlap),"
+                + " minutiae \(prints[entry.probe]![4]!.minutiae.count)/\(prints[entry.candidate]![1]!.minutiae.count))"
+        }
+        say("  strongest wrong matches: " + worst.joined(separator: "; "))
     }
 }
 
