@@ -101,10 +101,14 @@ public struct FingerprintTemplate: Sendable, Hashable {
     /// The ISO/IEC 19794-2:2005 record of this template as one finger view, for the LMIS.
     /// `fingerPosition` follows the standard (0 unknown, 1 right thumb … 10 left little).
     public func minutiaeRecord(fingerPosition: UInt8 = 0, impressionType: UInt8 = 0) -> MinutiaeRecord {
-        let view = FingerView(
-            fingerPosition: fingerPosition, viewNumber: 0, impressionType: impressionType, quality: quality,
+        MinutiaeRecord(views: [(fingerPosition, 0, self)], impressionType: impressionType)
+    }
+
+    /// This template as one finger view of a record (at most `maximumMinutiae` minutiae).
+    public func fingerView(fingerPosition: UInt8, viewNumber: UInt8, impressionType: UInt8 = 0) -> FingerView {
+        FingerView(
+            fingerPosition: fingerPosition, viewNumber: viewNumber, impressionType: impressionType, quality: quality,
             minutiae: Array(minutiae.prefix(Self.maximumMinutiae)))
-        return MinutiaeRecord(width: width, height: height, dotsPerInch: Self.dotsPerInch, views: [view])
     }
 
     /// A template from a record's first view, scaled to 500 dpi when the record's resolution differs.
@@ -125,5 +129,21 @@ public struct FingerprintTemplate: Sendable, Hashable {
                 quality: min(minutia.quality, 100))
         }
         self.init(width: width, height: height, quality: min(view.quality, 100), minutiae: minutiae)
+    }
+}
+
+extension MinutiaeRecord {
+    /// A record of templates (all at 500 dpi), one finger view each, the image size the largest of
+    /// theirs.
+    public init(
+        views: [(fingerPosition: UInt8, viewNumber: UInt8, template: FingerprintTemplate)], impressionType: UInt8 = 0
+    ) {
+        self.init(
+            width: views.map(\.template.width).max() ?? 1, height: views.map(\.template.height).max() ?? 1,
+            dotsPerInch: FingerprintTemplate.dotsPerInch,
+            views: views.map {
+                $0.template.fingerView(
+                    fingerPosition: $0.fingerPosition, viewNumber: $0.viewNumber, impressionType: impressionType)
+            })
     }
 }

@@ -56,14 +56,7 @@ public struct SQLiteFingerprintRepository: FingerprintRepository {
                 ))
         }
         let sealedRows = rows
-        let views = ordered.map { finger, templates in
-            FingerView(
-                fingerPosition: finger.isoCode, viewNumber: 0, impressionType: 0, quality: templates[0].quality,
-                minutiae: Array(templates[0].minutiae.prefix(FingerprintTemplate.maximumMinutiae)))
-        }
-        let record = MinutiaeRecord(
-            width: ordered.map { $0.1[0].width }.max() ?? 1, height: ordered.map { $0.1[0].height }.max() ?? 1,
-            dotsPerInch: FingerprintTemplate.dotsPerInch, views: views)
+        let record = MinutiaeRecord(views: ordered.map { (fingerPosition: $0.isoCode, viewNumber: 0, template: $1[0]) })
         guard let iso = record.bytes else {
             throw FingerprintStoreError.invalidEnrolment(record.problems.joined(separator: "; "))
         }

@@ -274,14 +274,9 @@ struct FingerprintRecord: AsyncParsableCommand {
             let position = UInt8(index < fingers.count ? fingers[index] : 0)
             let number = seen[position, default: 0]
             seen[position] = number + 1
-            return FingerView(
-                fingerPosition: position, viewNumber: min(number, 15), impressionType: 0,
-                quality: template.quality,
-                minutiae: Array(template.minutiae.prefix(FingerprintTemplate.maximumMinutiae)))
+            return (fingerPosition: position, viewNumber: min(number, 15), template: template)
         }
-        let record = MinutiaeRecord(
-            width: templates.map(\.width).max() ?? 1, height: templates.map(\.height).max() ?? 1,
-            dotsPerInch: FingerprintTemplate.dotsPerInch, views: views)
+        let record = MinutiaeRecord(views: views)
         guard let bytes = record.bytes else {
             print("error: \(record.problems.joined(separator: "; "))")
             throw ExitCode(1)
@@ -294,7 +289,7 @@ struct FingerprintRecord: AsyncParsableCommand {
         }
         print(
             "wrote \(out): \(bytes.count) bytes, \(views.count) finger view(s), "
-                + views.map { "\($0.minutiae.count) minutiae" }.joined(separator: ", "))
+                + record.views.map { "\($0.minutiae.count) minutiae" }.joined(separator: ", "))
     }
 }
 
