@@ -61,7 +61,12 @@
       cache: "no-store",
       credentials: "same-origin"
     }).then(function (response) {
-      return response.json().then(function (json) { return { status: response.status, body: json }; });
+      // A failure the service could not answer in JSON (a proxy, a crash) still says what it was,
+      // never "connection lost"; the service's own errors carry a reference to give to staff.
+      return response.json().catch(function () {
+        var text = strings.serverError.replace("{status}", String(response.status));
+        return { error: { code: "http" + response.status, message: { mn: text, en: text } } };
+      }).then(function (json) { return { status: response.status, body: json }; });
     });
   }
 
@@ -143,10 +148,15 @@
     $("next").disabled = on;
   }
 
-  function networkFailure() {
+  // An answer the screen has no other place for: the service's own words (with the reference to
+  // give to staff when it failed unexpectedly), or "connection failed" when nothing answered.
+  function networkFailure(answer) {
     busy(false);
     var target = section(state.current).querySelector(".field-error") || $("submit-error");
-    target.textContent = strings.networkError;
+    var error = answer && answer.body && answer.body.error;
+    target.textContent = (error && error.message && error.message[lang]) || strings.networkError;
+    // The review screen is long: the message must be where the visitor looks, not below the fold.
+    target.scrollIntoView({ block: "center" });
   }
 
   function payload() {
@@ -162,7 +172,7 @@
     api("POST", "/api/v1/registrations/lookup", { registryNumber: state.form.registryNumber || "" }).then(function (answer) {
       busy(false);
       if (answer.status === 422) { return showErrors(answer.body.error.fields || []); }
-      if (answer.status !== 200) { return networkFailure(); }
+      if (answer.status !== 200) { return networkFailure(answer); }
       state.birthDate = answer.body.birthDate;
       state.sex = answer.body.sex;
       if (answer.body.status === "known") {
@@ -253,7 +263,7 @@
         if (firstStep) { show(firstStep); showErrors(errors); }
         return;
       }
-      networkFailure();
+      networkFailure(answer);
     }, networkFailure);
   }
 

@@ -375,15 +375,38 @@
     });
   });
 
+  // ---------- the person's kept revisions: what changed, when, at the kiosk or by whom ----------
+  function showRevisions() {
+    var box = $("revisions-box");
+    var list = $("revisions-list");
+    return api("GET", "/api/v1/staff/registrations/" + person.id + "/revisions").then(function (answer) {
+      list.textContent = "";
+      box.hidden = false;
+      if (answer.status !== 200) { list.appendChild(el("li", "field-error", errorText(answer))); return; }
+      if (!answer.body.revisions.length) { list.appendChild(el("li", "hint", strings.revisionsNone)); return; }
+      answer.body.revisions.forEach(function (r) {
+        var who = r.channel === "staff" ? fill(strings.revisionStaff, { staff: r.staff, counter: r.counter })
+          : r.channel === "migrated" ? strings.revisionMigrated : strings.revisionKiosk;
+        var fields = r.revision === 1 && r.channel !== "migrated" ? strings.revisionCreated
+          : r.changedFields.map(function (f) { return strings.revisionFields[f] || f; }).join(", ") ||
+            (r.channel === "migrated" ? "" : strings.revisionNothing);
+        list.appendChild(el("li", null, fill(strings.revisionLine, {
+          n: r.revision, date: new Date(r.at).toLocaleString(lang === "mn" ? "mn-MN" : "en-GB", { dateStyle: "short", timeStyle: "short" }), who: who, fields: fields
+        })));
+      });
+    });
+  }
+
   function find() {
     $("matches-error").textContent = "";
+    $("revisions-box").hidden = true;
     $("fingerprints-box").hidden = true;
     $("fingerprints-status").textContent = "";
     var number = $("matches-registry").value.trim();
     if (!number) { return Promise.resolve(); }
     return api("GET", "/api/v1/staff/matches?pageSize=50&registryNumber=" + encodeURIComponent(number))
       .then(function (answer) {
-        if (answer.status === 200) { render(answer); return showFingerprints(); }
+        if (answer.status === 200) { render(answer); return Promise.all([showFingerprints(), showRevisions()]); }
         $("matches-list").textContent = "";
         $("matches-for").textContent = "";
         $("matches-error").textContent = answer.status === 404 ? strings.matchesNotFound : errorText(answer);

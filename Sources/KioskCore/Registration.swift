@@ -128,15 +128,33 @@ extension Registration {
     }
 }
 
-/// Storage of registrations. Every write also appends its outbox record in the same transaction.
+/// Storage of registrations. Every write also appends its outbox record and the registration's
+/// revision in the same transaction.
 public protocol RegistrationRepository: Sendable {
-    /// Stores a new registration; throws `RegistrationStoreError.alreadyRegistered` when the
-    /// registry number is already known, so a person is never registered twice.
-    func register(_ details: RegistrationDetails, at instant: Date) async throws -> Registration
-    /// Replaces the details of an existing registration (same registry number).
-    func update(id: UUID, with details: RegistrationDetails, at instant: Date) async throws -> Registration
+    /// Stores a new registration (revision 1); throws `RegistrationStoreError.alreadyRegistered`
+    /// when the registry number is already known, so a person is never registered twice.
+    func register(_ details: RegistrationDetails, at instant: Date, by channel: RegistrationChannel) async throws
+        -> Registration
+    /// Changes the details of an existing registration in place (same id, reference and registry
+    /// number; tickets, referrals and fingers stay attached) and keeps the revision before.
+    func update(id: UUID, with details: RegistrationDetails, at instant: Date, by channel: RegistrationChannel)
+        async throws -> Registration
     func registration(id: UUID) async throws -> Registration?
     func registration(registryNumber: RegistryNumber) async throws -> Registration?
+    /// Every kept revision, oldest first; empty when the office holds no such registration.
+    func revisions(of id: UUID) async throws -> [RegistrationRevision]
+}
+
+extension RegistrationRepository {
+    /// A registration made at the kiosk.
+    public func register(_ details: RegistrationDetails, at instant: Date) async throws -> Registration {
+        try await register(details, at: instant, by: .kiosk)
+    }
+
+    /// An update made at the kiosk.
+    public func update(id: UUID, with details: RegistrationDetails, at instant: Date) async throws -> Registration {
+        try await update(id: id, with: details, at: instant, by: .kiosk)
+    }
 }
 
 public struct RegistrationStoreError: Error, Hashable, Sendable, CustomStringConvertible {

@@ -13,6 +13,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var existingID: UUID?
     /// Sent as `Retry-After` (a locked account, for example).
     public var retryAfterSeconds: Int?
+    /// The reference of an unexpected failure, as logged: what the visitor gives to staff.
+    public var requestID: String?
 
     public init(status: HTTPResponse.Status, code: String, message: LocalizedText, field: String? = nil) {
         self.status = status
@@ -34,6 +36,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             let field: String?
             let fields: [FieldErrorBody]?
             let existingId: String?
+            let requestId: String?
         }
         let error: Body
     }
@@ -42,7 +45,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         let envelope = Envelope(
             error: .init(
                 code: code, message: message, field: field, fields: fieldErrors.isEmpty ? nil : fieldErrors,
-                existingId: existingID?.uuidString.lowercased()))
+                existingId: existingID?.uuidString.lowercased(), requestId: requestID))
         var response = try JSON.response(envelope, status: status)
         if let retryAfterSeconds { response.headers[.retryAfter] = String(retryAfterSeconds) }
         if status == .methodNotAllowed || status == .unsupportedMediaType { response.headers[.connection] = "close" }
@@ -51,6 +54,31 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 }
 
 extension APIError {
+    /// The answer to a domain error, or nil when `error` is none the API knows: the one mapping
+    /// of the use cases' errors to statuses.
+    init?(domain error: any Error, locales: Locales) {
+        switch error {
+        case let failure as ValidationFailure:
+            self = .invalidFields(failure.errors, locales)
+        case let failure as RegistrationStoreError:
+            if let existing = failure.existingID {
+                self.init(
+                    status: .conflict, code: "alreadyRegistered", message: locales.both("api.alreadyRegistered"),
+                    field: RegistrationField.registryNumber.rawValue)
+                existingID = existing
+            } else if failure == .registryNumberChanged {
+                self.init(
+                    status: .unprocessableContent, code: "registryNumberChanged",
+                    message: locales.both("api.registryNumberChanged"),
+                    field: RegistrationField.registryNumber.rawValue)
+            } else {
+                self = .notFound(locales)
+            }
+        default:
+            return nil
+        }
+    }
+
     /// 422 with one entry per refused field.
     static func invalidFields(_ errors: [FieldError], _ locales: Locales) -> APIError {
         var error = APIError(

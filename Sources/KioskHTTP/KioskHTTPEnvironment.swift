@@ -92,6 +92,11 @@ public struct KioskHTTPEnvironment: Sendable {
     var validator: RegistrationValidator {
         RegistrationValidator(catalog: catalog, consentTextVersion: consentTextVersion)
     }
+
+    /// The registration use case over this office's store, validator and clock.
+    var registrationDesk: Registrations {
+        Registrations(repository: registrations, validator: validator, office: office, now: now)
+    }
 }
 
 /// How the touchscreen behaves.

@@ -6,6 +6,7 @@ import KioskCore
 public enum KioskRouter {
     public static func build(_ environment: KioskHTTPEnvironment) async throws -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: ErrorMiddleware(locales: environment.locales))
         router.add(
             middleware: FileMiddleware(
                 environment.kioskDirectory.appendingPathComponent("assets").path, urlBasePath: "/assets",

@@ -8,6 +8,7 @@ struct RegistrationAPI: Sendable {
 
     var strict: StrictJSON { StrictJSON(locales: environment.locales, maxBodyBytes: environment.maxBodyBytes) }
     var locales: Locales { environment.locales }
+    var registrations: Registrations { environment.registrationDesk }
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.post("registrations") { request, _ in try await create(request) }
@@ -20,6 +21,11 @@ struct RegistrationAPI: Sendable {
         }
         group.put("registrations/:id") { request, context in
             try await update(request, id: context.parameters.require("id"))
+        }
+        // A person's kept revisions (what changed, when, through which channel): staff only.
+        group.get("staff/registrations/:id/revisions") { request, context in
+            _ = try await StaffAuthentication(environment: environment).require(.readPeople, request)
+            return try await revisions(context.parameters.require("id"))
         }
     }
 
@@ -50,50 +56,56 @@ struct RegistrationAPI: Sendable {
     func create(_ request: Request) async throws -> Response {
         let form = try await strict.decode(
             RegistrationForm.self, from: request, allowedKeys: RegistrationForm.fieldNames)
-        let now = environment.now()
-        let details = try validated(form, now: now)
-        do {
-            let registration = try await environment.registrations.register(details, at: now)
-            var created = Created(registration)
-            await enrolFingers(request, for: registration, into: &created)
-            var response = try JSON.response(created, status: .created)
-            response.headers[.location] = "/api/v1/registrations/\(registration.id.uuidString.lowercased())"
-            return response
-        } catch let error as RegistrationStoreError where error.existingID != nil {
-            var apiError = APIError(
-                status: .conflict, code: "alreadyRegistered", message: locales.both("api.alreadyRegistered"),
-                field: RegistrationField.registryNumber.rawValue)
-            apiError.existingID = error.existingID
-            throw apiError
-        }
+        let registration = try await registrations.register(form, by: await channel(of: request))
+        var created = Created(registration)
+        await enrolFingers(request, for: registration, into: &created)
+        var response = try JSON.response(created, status: .created)
+        response.headers[.location] = "/api/v1/registrations/\(registration.id.uuidString.lowercased())"
+        return response
     }
 
     func update(_ request: Request, id raw: String) async throws -> Response {
         let id = try registrationID(raw)
-        var form = try await strict.decode(
+        let form = try await strict.decode(
             RegistrationForm.self, from: request, allowedKeys: RegistrationForm.fieldNames)
-        if form.keepPhone == true, (form.phone ?? "").isEmpty {
-            guard let existing = try await environment.registrations.registration(id: id) else { throw notFound }
-            form.phone = existing.details.phone.digits
+        let registration = try await registrations.update(id: id, with: form, by: await channel(of: request))
+        var created = Created(registration)
+        await enrolFingers(request, for: registration, into: &created)
+        return try JSON.response(created)
+    }
+
+    /// A signed-in member of staff makes the change at their counter; anyone else at the kiosk.
+    func channel(of request: Request) async -> RegistrationChannel {
+        guard let session = try? await StaffAuthentication(environment: environment).requireStaff(request) else {
+            return .kiosk
         }
-        let now = environment.now()
-        let details = try validated(form, now: now)
-        do {
-            let registration = try await environment.registrations.update(id: id, with: details, at: now)
-            var created = Created(registration)
-            await enrolFingers(request, for: registration, into: &created)
-            return try JSON.response(created)
-        } catch let error as RegistrationStoreError where error == .notFound {
-            throw notFound
-        } catch let error as RegistrationStoreError where error == .registryNumberChanged {
-            throw APIError(
-                status: .unprocessableContent, code: "registryNumberChanged",
-                message: locales.both("api.registryNumberChanged"), field: RegistrationField.registryNumber.rawValue)
-        }
+        return .staff(id: session.staffID, name: session.displayName, counter: session.counter)
+    }
+
+    struct RevisionBody: Encodable {
+        let revision: Int
+        let at: Date
+        let channel: String
+        let staff: String?
+        let counter: Int?
+        let changedFields: [String]
+        let registration: RegistrationSnapshot
+    }
+
+    func revisions(_ raw: String) async throws -> Response {
+        let revisions = try await registrations.revisions(of: try registrationID(raw))
+        return try JSON.response([
+            "revisions": revisions.reversed().map {
+                RevisionBody(
+                    revision: $0.revision, at: $0.at, channel: $0.channel.name, staff: $0.channel.staffName,
+                    counter: $0.channel.counter, changedFields: $0.changedFields.map(\.rawValue),
+                    registration: $0.snapshot)
+            }
+        ])
     }
 
     func read(_ raw: String) async throws -> Response {
-        guard let registration = try await environment.registrations.registration(id: try registrationID(raw)) else {
+        guard let registration = try await registrations.registration(id: try registrationID(raw)) else {
             throw notFound
         }
         return try JSON.response(RegistrationSnapshot(registration))
@@ -120,14 +132,8 @@ struct RegistrationAPI: Sendable {
 
     func lookup(_ request: Request) async throws -> Response {
         let body = try await strict.decode(LookupRequest.self, from: request, allowedKeys: ["registryNumber"])
-        let number: RegistryNumber
-        do {
-            number = try RegistryNumber(
-                parsing: body.registryNumber, today: environment.office.today(at: environment.now()))
-        } catch {
-            throw validationFailure([FieldError(field: .registryNumber, registryNumber: error)])
-        }
-        guard let existing = try await environment.registrations.registration(registryNumber: number) else {
+        let number = try registrations.registryNumber(body.registryNumber)
+        guard let existing = try await registrations.registration(registryNumber: number) else {
             return try JSON.response(
                 LookupResult(
                     status: "new", birthDate: number.birthDate.description, sex: number.sex.rawValue, id: nil,
@@ -180,21 +186,11 @@ struct RegistrationAPI: Sendable {
             }
             fields.insert(field)
         }
-        let today = environment.office.today(at: environment.now())
-        let errors = environment.validator.errors(in: form, fields: fields, today: today)
+        let errors = registrations.errors(in: form, fields: fields)
         return try JSON.response(StepErrors(errors: APIError.invalidFields(errors, locales).fieldErrors))
     }
 
     // MARK: - Helpers
-
-    func validated(_ form: RegistrationForm, now: Date) throws -> RegistrationDetails {
-        switch environment.validator.validate(form, today: environment.office.today(at: now), now: now) {
-        case .success(let details): return details
-        case .failure(let failure): throw validationFailure(failure.errors)
-        }
-    }
-
-    func validationFailure(_ errors: [FieldError]) -> APIError { .invalidFields(errors, locales) }
 
     func registrationID(_ raw: String) throws -> UUID { try APIError.uuid(raw, locales) }
 

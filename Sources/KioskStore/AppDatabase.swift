@@ -441,6 +441,35 @@ public final class AppDatabase: Sendable {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v13: registration revisions") { db in
+            // Updates used to delete and insert the row again, which a ticket's immediate foreign
+            // key refused; they are now UPDATEs, and each revision is kept here.
+            try db.execute(
+                sql: """
+                    CREATE TABLE registration_revision (
+                        registration_id TEXT NOT NULL REFERENCES registration (id),
+                        revision INTEGER NOT NULL CHECK (revision >= 1),
+                        at TEXT NOT NULL,
+                        channel TEXT NOT NULL CHECK (channel IN ('kiosk', 'staff', 'migrated')),
+                        staff_id TEXT,
+                        staff_name TEXT,
+                        counter INTEGER,
+                        changed_fields TEXT NOT NULL,
+                        snapshot TEXT NOT NULL,
+                        PRIMARY KEY (registration_id, revision),
+                        CHECK ((channel = 'staff') = (staff_id IS NOT NULL))
+                    ) WITHOUT ROWID;
+                    """)
+            // What each registration holds now is its first kept revision.
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM registration")
+            for id in ids {
+                guard let registration = try SQLiteRegistrationRepository.fetch(db, where: "id = ?", [id]) else {
+                    continue
+                }
+                try SQLiteRegistrationRepository.keepRevision(
+                    of: registration, changed: [], by: .migrated, at: registration.updatedAt, db)
+            }
+        }
         return migrator
     }()
 }

@@ -157,6 +157,16 @@ public enum Outbox {
         return Date(timeIntervalSince1970: Double(total * 1000 + millis) / 1000)
     }
 
+    /// `value` as outbox JSON (sorted keys, UTC times with milliseconds): the fast writer where it
+    /// can, Foundation's encoder where it cannot.
+    static func json(_ value: some Encodable) throws -> String {
+        do {
+            return try OutboxJSON.encode(value)
+        } catch is OutboxJSON.Unsupported {
+            return String(decoding: try encoder.encode(value), as: UTF8.self)
+        }
+    }
+
     /// Appends a record in the current transaction, taking the office's next sequence number.
     @discardableResult
     public static func append(
@@ -166,12 +176,7 @@ public enum Outbox {
         let sequence = try Int64.fetchOne(
             db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox WHERE office_code = ?"),
             arguments: [officeCode])!
-        let json: String
-        do {
-            json = try OutboxJSON.encode(payload)
-        } catch is OutboxJSON.Unsupported {
-            json = String(decoding: try encoder.encode(payload), as: UTF8.self)
-        }
+        let json = try Self.json(payload)
         let record = OutboxRecord(
             id: UUIDv7.make(at: instant), officeCode: officeCode, sequence: sequence, type: type, payload: json,
             createdAt: instant)

@@ -18,7 +18,9 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
         init(registration: Registration) { self.registration = RegistrationSnapshot(registration) }
     }
 
-    public func register(_ details: RegistrationDetails, at instant: Date) async throws -> Registration {
+    public func register(_ details: RegistrationDetails, at instant: Date, by channel: RegistrationChannel)
+        async throws -> Registration
+    {
         try await database.write { db in
             if let existing = try String.fetchOne(
                 db.cachedStatement(sql: "SELECT id FROM registration WHERE registry_number = ?"),
@@ -31,7 +33,10 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
                 id: UUIDv7.make(at: instant),
                 reference: Registration.reference(officeCode: officeCode, number: number),
                 officeCode: officeCode, revision: 1, details: details, createdAt: instant, updatedAt: instant)
-            try Self.insert(registration, db)
+            try RegistrationRow(registration).insert(db)
+            try Self.insertSkills(of: registration, db)
+            try Self.keepRevision(
+                of: registration, changed: RegistrationDetails.allStoredFields, by: channel, at: instant, db)
             // Unverified until the LMIS has checked the number with the civil registry.
             try db.run(
                 """
@@ -45,7 +50,11 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
         }
     }
 
-    public func update(id: UUID, with details: RegistrationDetails, at instant: Date) async throws -> Registration {
+    /// An `UPDATE` of the row: the id, reference and creation time stay, so tickets, referrals,
+    /// fingers and identity checks stay attached; the new revision is kept beside the earlier ones.
+    public func update(
+        id: UUID, with details: RegistrationDetails, at instant: Date, by channel: RegistrationChannel
+    ) async throws -> Registration {
         try await database.write { db in
             guard var registration = try Self.fetch(db, where: "id = ?", [Self.key(id)]) else {
                 throw RegistrationStoreError.notFound
@@ -53,16 +62,30 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
             guard registration.details.registryNumber == details.registryNumber else {
                 throw RegistrationStoreError.registryNumberChanged
             }
+            let changed = registration.details.changedFields(to: details)
             registration.details = details
             registration.revision += 1
             registration.updatedAt = instant
-            try db.run("DELETE FROM registration_skill WHERE registration_id = ?", [Self.key(id)])
-            try db.run("DELETE FROM registration WHERE id = ?", [Self.key(id)])
-            try Self.insert(registration, db)
+            try RegistrationRow(registration).update(db)
+            if changed.contains(.skills) {
+                try db.run("DELETE FROM registration_skill WHERE registration_id = ?", [Self.key(id)])
+                try Self.insertSkills(of: registration, db)
+            }
+            try Self.keepRevision(of: registration, changed: changed, by: channel, at: instant, db)
             try Outbox.append(
                 db, officeCode: officeCode, type: .registrationUpdated,
                 payload: RegistrationPayload(registration: registration), at: instant)
             return registration
+        }
+    }
+
+    public func revisions(of id: UUID) async throws -> [RegistrationRevision] {
+        try await database.writer.read { db in
+            try RegistrationRevisionRow
+                .filter(Column("registration_id") == Self.key(id))
+                .order(Column("revision"))
+                .fetchAll(db)
+                .map { try $0.decoded() }
         }
     }
 
@@ -91,67 +114,39 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
         }
     }
 
-    static func insert(_ r: Registration, _ db: Database) throws {
-        let d = r.details
-        try db.run(
-            """
-            INSERT INTO registration (
-                id, reference, office_code, revision, registry_number, family_name, given_name, birth_date, sex,
-                phone, aimag_code, soum_code, education_code, occupation_code, experience_years,
-                desired_occupation_code, desired_job, has_disability, disability_detail, status,
-                consent_text_version, consent_accepted_at, language, created_at, updated_at, licences
-            ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                key(r.id), r.reference, r.officeCode, r.revision, d.registryNumber.value, d.familyName, d.givenName,
-                d.birthDate.description, d.sex.rawValue, d.phone.digits, d.address.aimagCode, d.address.soumCode,
-                d.educationCode, d.occupationCode, d.experienceYears, d.desiredOccupationCode, d.desiredJob,
-                d.hasDisability, d.disabilityDetail, d.status.rawValue, d.consent.textVersion,
-                Outbox.utcTimestamp(d.consent.acceptedAt), d.language.rawValue, Outbox.utcTimestamp(r.createdAt),
-                Outbox.utcTimestamp(r.updatedAt), d.licences.joined(separator: ","),
-            ])
-        for (position, skill) in d.skills.enumerated() {
+    static func insertSkills(of r: Registration, _ db: Database) throws {
+        for (position, skill) in r.details.skills.enumerated() {
             try db.run(
                 "INSERT INTO registration_skill (registration_id, position, skill) VALUES (?, ?, ?)",
                 [key(r.id), position, skill])
         }
     }
 
+    /// Keeps `r` as it now stands as its revision, with what changed and who changed it.
+    static func keepRevision(
+        of r: Registration, changed: [RegistrationField], by channel: RegistrationChannel, at instant: Date,
+        _ db: Database
+    ) throws {
+        try RegistrationRevisionRow(
+            registrationId: key(r.id), revision: r.revision, at: Outbox.utcTimestamp(instant), channel: channel.name,
+            staffId: channel.staffID, staffName: channel.staffName, counter: channel.counter,
+            changedFields: changed.map(\.rawValue).joined(separator: ","),
+            snapshot: try Outbox.json(RegistrationSnapshot(r))
+        ).insert(db)
+    }
+
     static func fetch(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> Registration?
     {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM registration WHERE \(condition)", arguments: arguments)
+        guard
+            let row = try RegistrationRow.fetchOne(
+                db, sql: "SELECT * FROM registration WHERE \(condition)", arguments: arguments)
         else {
             return nil
         }
-        let id: String = row["id"]
         let skills = try String.fetchAll(
-            db, sql: "SELECT skill FROM registration_skill WHERE registration_id = ? ORDER BY position", arguments: [id]
-        )
-        let stored = StoredValueError(id: id)
-        let licences: String = row["licences"]
-        let registry = try RegistryNumber(storedValue: row["registry_number"]).orThrow(stored)
-        let details = RegistrationDetails(
-            registryNumber: registry,
-            familyName: row["family_name"], givenName: row["given_name"],
-            birthDate: try CivilDate(iso8601: row["birth_date"]).orThrow(stored),
-            sex: try Sex(rawValue: row["sex"]).orThrow(stored),
-            phone: try (try? PhoneNumber(parsing: row["phone"] as String)).orThrow(stored),
-            address: Address(aimagCode: row["aimag_code"], soumCode: row["soum_code"]),
-            educationCode: row["education_code"], occupationCode: row["occupation_code"], skills: skills,
-            licences: licences.isEmpty ? [] : licences.split(separator: ",").map(String.init),
-            experienceYears: row["experience_years"], desiredOccupationCode: row["desired_occupation_code"],
-            desiredJob: row["desired_job"], hasDisability: row["has_disability"],
-            disabilityDetail: row["disability_detail"],
-            status: try JobseekerStatus(rawValue: row["status"]).orThrow(stored),
-            consent: Consent(
-                textVersion: row["consent_text_version"],
-                acceptedAt: try Outbox.parseUTCTimestamp(row["consent_accepted_at"])),
-            language: try Language(rawValue: row["language"]).orThrow(stored))
-        return Registration(
-            id: try UUID(uuidString: id).orThrow(stored), reference: row["reference"], officeCode: row["office_code"],
-            revision: row["revision"], details: details,
-            createdAt: try Outbox.parseUTCTimestamp(row["created_at"]),
-            updatedAt: try Outbox.parseUTCTimestamp(row["updated_at"]))
+            db.cachedStatement(sql: "SELECT skill FROM registration_skill WHERE registration_id = ? ORDER BY position"),
+            arguments: [row.id])
+        return try row.registration(skills: skills)
     }
 }
 

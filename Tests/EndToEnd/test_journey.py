@@ -362,3 +362,90 @@ def test_registered_service_ticket_for_a_returning_person(browser, kiosk, artifa
         assert db.execute("SELECT registration_id FROM ticket").fetchone()[0] == created["id"]
     assert errors == []
     context.close()
+
+
+def update_from_known(page):
+    """A returning visitor opens their details and confirms them all, one more year of experience."""
+    page.click("#known-update")
+    wait_step(page, "names")
+    next_step(page)
+    wait_step(page, "phone")
+    next_step(page)
+    for step in ["address", "education", "occupation", "skills"]:
+        wait_step(page, step)
+        next_step(page)
+    wait_step(page, "experience")
+    page.click("#experience-plus")
+    next_step(page)
+    for step in ["desiredJob", "disability", "status"]:
+        wait_step(page, step)
+        next_step(page)
+    wait_step(page, "consent")
+    page.click("#consent")
+    next_step(page)
+    wait_step(page, "review")
+    next_step(page)
+
+
+def test_a_returning_visitor_with_a_ticket_updates_their_details(browser, kiosk, artifacts):
+    """The defect of issue 19: after a ticket for a service that needs registration (В), an update
+    answered 500 with an empty body and the screen said "connection lost"."""
+    process = kiosk()
+    status, created = process.request("POST", "/api/v1/registrations", registration_form("УБ90051223"))
+    assert status == 201
+    status, _ = process.request("POST", "/api/v1/tickets", {"serviceCode": "В", "registrationId": created["id"]})
+    assert status == 201
+    context, page, errors = open_journey(browser, process)
+    tap(page, "УБ90051223")
+    next_step(page)
+    wait_step(page, "known")
+    update_from_known(page)
+    wait_step(page, "done")
+    assert page.inner_text("#done-reference") == created["reference"]
+    shot(page, artifacts, "01-updated")
+    with sqlite3.connect(process.data_dir / "kiosk.sqlite") as db:
+        assert db.execute("SELECT id, revision, experience_years FROM registration").fetchall() == [
+            (created["id"], 2, 7)]
+        assert db.execute("SELECT registration_id FROM ticket").fetchall() == [(created["id"],)]
+        assert db.execute("SELECT revision, channel, changed_fields FROM registration_revision ORDER BY revision"
+                          ).fetchall()[1:] == [(2, "kiosk", "experienceYears")]
+    assert errors == []
+    context.close()
+
+
+def test_a_failing_store_shows_a_reference_for_staff_and_logs_it(browser, kiosk, artifacts):
+    """A store that refuses the write (here a trigger, as a damaged disk would) is answered with a
+    reference on screen, in the visitor's language, and the same reference in the service's log,
+    never "connection lost" and never the person's data in the log."""
+    process = kiosk()
+    status, created = process.request("POST", "/api/v1/registrations", registration_form("УБ90051223"))
+    assert status == 201
+    with sqlite3.connect(process.data_dir / "kiosk.sqlite") as db:
+        db.execute("CREATE TRIGGER refuse BEFORE UPDATE ON registration BEGIN SELECT RAISE(ABORT, 'disk'); END")
+    context, page, errors = open_journey(browser, process)
+    tap(page, "УБ90051223")
+    next_step(page)
+    wait_step(page, "known")
+    update_from_known(page)
+    page.locator("#submit-error", has_text=re.compile(r"[0-9A-F]{8}")).wait_for()
+    shown = page.inner_text("#submit-error")
+    box = page.locator("#submit-error").bounding_box()
+    assert box and 0 <= box["y"] and box["y"] + box["height"] <= LANDSCAPE["height"] - 80, box  # above the bar
+    shot(page, artifacts, "01-refused")
+    match = re.search(r"\b([0-9A-F]{8})\b", shown)
+    assert match, shown
+    assert "ажилтанд" in shown
+    assert active_step(page) == "review"
+    log = process.log.read_text()
+    assert match.group(1) in log
+    assert "request failed" in log and "PUT" in log and "/api/v1/registrations/{id}" in log
+    for secret in ["УБ90051223", "Сарангэрэл", "99112233"]:
+        assert secret not in log
+    # Nothing was half written: the registration is as it was, with no second revision.
+    with sqlite3.connect(process.data_dir / "kiosk.sqlite") as db:
+        assert db.execute("SELECT revision FROM registration").fetchall() == [(1,)]
+        assert db.execute("SELECT COUNT(*) FROM registration_revision").fetchone() == (1,)
+        assert db.execute("SELECT COUNT(*) FROM outbox").fetchone() == (1,)
+    # The screen reported a 500 to the console; that is the failure under test, not a script error.
+    assert [e for e in errors if "500" not in e] == []
+    context.close()

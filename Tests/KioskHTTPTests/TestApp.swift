@@ -6,6 +6,7 @@ import KioskCore
 import KioskHTTP
 import KioskStore
 import KioskTestSupport
+import Logging
 import NIOCore
 
 /// A kiosk application over a fresh temporary database, for `app.test(.router)`.
@@ -16,14 +17,19 @@ struct TestApp {
 
     init(
         healthy: Bool = true, now: Date = Fixtures.now, settings: ScreenSettings = ScreenSettings(),
-        printer: (any DocumentPrinter)? = nil, fingerprintReader: (any FingerprintReaderPort)? = nil
+        printer: (any DocumentPrinter)? = nil, fingerprintReader: (any FingerprintReaderPort)? = nil,
+        clock: TestClock? = nil, registrations: (any RegistrationRepository)? = nil, logger: Logger? = nil
     ) async throws {
         temp = try TemporaryDatabase()
         let database = temp.database
         let sealer = TemplateSealer(deviceSecret: try DeviceSecret.loadOrCreate(in: temp.directory))
+        let store: any RegistrationRepository =
+            registrations ?? SQLiteRegistrationRepository(database: database, officeCode: Fixtures.office.code)
+        let clock = clock ?? TestClock(now)
+        let wallClock: @Sendable () -> Date = { clock.now() }
         environment = KioskHTTPEnvironment(
             office: Fixtures.office,
-            registrations: SQLiteRegistrationRepository(database: database, officeCode: Fixtures.office.code),
+            registrations: store,
             summaries: SQLiteOfficeSummarySource(database: database, officeCode: Fixtures.office.code),
             queue: SQLiteQueueRepository(
                 database: database, office: Fixtures.office, services: QueueService.demo, policy: QueuePolicy()),
@@ -37,7 +43,7 @@ struct TestApp {
             printer: printer,
             fingerprintReader: fingerprintReader,
             publicURL: "http://kiosk.example:8080/",
-            now: { now },
+            now: wallClock,
             healthCheck: { healthy ? await database.isUsable() : false },
             vacancies: SQLiteVacancyCatalog(database: database),
             referrals: SQLiteReferralRepository(database: database, officeCode: Fixtures.office.code),
@@ -47,7 +53,8 @@ struct TestApp {
             feedback: SQLiteFeedbackRepository(database: database),
             grievances: SQLiteGrievanceRepository(database: database, office: Fixtures.office),
             dashboard: SQLiteDashboardSource(database: database, office: Fixtures.office))
-        application = Application(router: try await KioskRouter.build(environment))
+        application = Application(
+            router: try await KioskRouter.build(environment), logger: logger ?? Logger(label: "kiosk-test"))
     }
 
     func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
