@@ -391,7 +391,7 @@
           : r.changedFields.map(function (f) { return strings.revisionFields[f] || f; }).join(", ") ||
             (r.channel === "migrated" ? "" : strings.revisionNothing);
         list.appendChild(el("li", null, fill(strings.revisionLine, {
-          n: r.revision, date: new Date(r.at).toLocaleString(lang === "mn" ? "mn-MN" : "en-GB", { dateStyle: "short", timeStyle: "short" }), who: who, fields: fields
+          n: r.revision, date: r.localTime, who: who, fields: fields
         })));
       });
     });

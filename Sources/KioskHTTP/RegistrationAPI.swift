@@ -85,6 +85,8 @@ struct RegistrationAPI: Sendable {
     struct RevisionBody: Encodable {
         let revision: Int
         let at: Date
+        /// `at` on the office's clock (`2026-11-23 14:00`), as staff read it.
+        let localTime: String
         let channel: String
         let staff: String?
         let counter: Int?
@@ -97,7 +99,8 @@ struct RegistrationAPI: Sendable {
         return try JSON.response([
             "revisions": revisions.reversed().map {
                 RevisionBody(
-                    revision: $0.revision, at: $0.at, channel: $0.channel.name, staff: $0.channel.staffName,
+                    revision: $0.revision, at: $0.at, localTime: environment.office.localTimestamp($0.at),
+                    channel: $0.channel.name, staff: $0.channel.staffName,
                     counter: $0.channel.counter, changedFields: $0.changedFields.map(\.rawValue),
                     registration: $0.snapshot)
             }

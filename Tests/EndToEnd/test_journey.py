@@ -449,3 +449,33 @@ def test_a_failing_store_shows_a_reference_for_staff_and_logs_it(browser, kiosk,
     # The screen reported a 500 to the console; that is the failure under test, not a script error.
     assert [e for e in errors if "500" not in e] == []
     context.close()
+
+
+def test_staff_see_a_persons_revisions_on_the_console(browser, kiosk, artifacts):
+    process = kiosk()
+    status, created = process.request("POST", "/api/v1/registrations", registration_form("УБ90051223"))
+    assert status == 201
+    status, _ = process.request("PUT", f"/api/v1/registrations/{created['id']}",
+                                registration_form("УБ90051223", phone="88112233"))
+    assert status == 200
+    status, _ = process.request("PUT", f"/api/v1/registrations/{created['id']}",
+                                registration_form("УБ90051223", phone="88112233", experienceYears=9),
+                                cookie=process.staff_cookie(counter=2))
+    assert status == 200
+    staff = browser.new_page(viewport={"width": 1280, "height": 800})
+    staff.goto(process.base + "/staff")
+    staff.fill("#username", "ajiltan1")
+    staff.fill("#pin", "2468")
+    staff.click("#sign-in-form button[type=submit]")
+    staff.wait_for_selector("#console:not([hidden])")
+    staff.fill("#matches-registry", "УБ90051223")
+    staff.click("#matches-form button[type=submit]")
+    staff.wait_for_selector("#revisions-box:not([hidden])")
+    staff.click("#revisions-box summary")
+    lines = staff.locator("#revisions-list li").all_inner_texts()
+    assert len(lines) == 3, lines
+    assert lines[0].startswith("3-р хувилбар") and "2-р цонх" in lines[0] and "ажилласан жил" in lines[0], lines
+    assert lines[1].startswith("2-р хувилбар") and "киоскоор" in lines[1] and "утас" in lines[1], lines
+    assert lines[2].startswith("1-р хувилбар") and "бүртгүүлсэн" in lines[2], lines
+    staff.screenshot(path=str(artifacts / "console-revisions.png"))
+    staff.close()

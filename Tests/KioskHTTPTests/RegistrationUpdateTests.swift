@@ -114,6 +114,7 @@ import Testing
             #expect(revisions[1]["staff"] as? String == "Тест" && revisions[1]["counter"] as? Int == 1)
             #expect(revisions[2]["changedFields"] as? [String] == ["phone", "skills"])
             #expect(revisions[2]["at"] as? String == "2026-11-23T06:00:00Z")
+            #expect(revisions[2]["localTime"] as? String == "2026-11-23 14:00")
             #expect((revisions[3]["changedFields"] as? [String])?.contains("registryNumber") == true)
             // Each revision holds the record as it stood: the first still has the first phone.
             #expect((revisions[3]["registration"] as? [String: Any])?["phone"] as? String == "99112233")
