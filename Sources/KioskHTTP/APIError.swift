@@ -74,6 +74,44 @@ extension APIError {
             } else {
                 self = .notFound(locales)
             }
+        case let failure as TicketActionError:
+            // Another counter's ticket is not this officer's to touch; other refusals are conflicts.
+            self.init(
+                status: failure == .wrongCounter ? .forbidden : .conflict, code: "queue.\(failure.identifier)",
+                message: locales.both("errors.queue.\(failure.identifier)"))
+        case is QueueStoreError:
+            self = .notFound(locales)
+        case let failure as GrievanceError:
+            switch failure {
+            case .notFound: self = .notFound(locales)
+            case .forbidden:
+                self.init(
+                    status: .forbidden, code: "grievance.headOnly", message: locales.both("errors.grievance.headOnly"))
+            case .closed, .alreadyAcknowledged, .assigneeRequired:
+                self.init(
+                    status: .conflict, code: "grievance.\(failure)",
+                    message: locales.both("errors.grievance.\(failure)"))
+            }
+        case let failure as FeedbackError:
+            switch failure {
+            case .ticketNotFound: self = .notFound(locales)
+            case .notFinished, .alreadyGiven:
+                let code = failure == .notFinished ? "notFinished" : "alreadyGiven"
+                self.init(status: .conflict, code: "feedback.\(code)", message: locales.both("errors.feedback.\(code)"))
+            }
+        case let failure as ReferralError:
+            switch failure {
+            case .unknownRegistration: self = .notFound(locales)
+            case .alreadyReferred(let existing):
+                self.init(
+                    status: .conflict, code: "alreadyReferred", message: locales.both("errors.referral.already"),
+                    field: "vacancyReference")
+                existingID = existing.id
+            }
+        case FingerprintStoreError.alreadyEnrolled:
+            self.init(status: .conflict, code: "alreadyEnrolled", message: locales.both("api.alreadyEnrolled"))
+        case FingerprintStoreError.unknownRegistration:
+            self = .notFound(locales)
         default:
             return nil
         }

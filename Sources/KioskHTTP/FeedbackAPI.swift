@@ -94,14 +94,9 @@ struct FeedbackAPI: Sendable {
         do {
             return try await repository().record(
                 ticketID: id, rating: checked.rating, comment: checked.comment, at: environment.now())
-        } catch let error as FeedbackError {
-            switch error {
-            case .ticketNotFound: throw APIError.notFound(locales)
-            case .notFinished, .alreadyGiven:
-                let code = error == .notFinished ? "notFinished" : "alreadyGiven"
-                throw APIError(
-                    status: .conflict, code: "feedback.\(code)", message: locales.both("errors.feedback.\(code)"))
-            }
+        } catch {
+            // The form route reads the refusal's code, so it is the API's answer already here.
+            throw APIError(domain: error, locales: locales) ?? error
         }
     }
 

@@ -223,13 +223,7 @@ struct FingerprintAPI: Sendable {
     func store(enrolment id: String, for registrationID: UUID, by actor: StaffActor?) async throws -> Int {
         guard let fingers = await environment.enrolments.take(id) else { throw unknownEnrolment }
         guard !fingers.isEmpty else { return 0 }
-        do {
-            try await identity().enrol(
-                registrationID: registrationID, fingers: fingers, by: actor, at: environment.now())
-        } catch FingerprintStoreError.alreadyEnrolled {
-            throw APIError(
-                status: .conflict, code: "alreadyEnrolled", message: locales.both("api.alreadyEnrolled"))
-        }
+        try await identity().enrol(registrationID: registrationID, fingers: fingers, by: actor, at: environment.now())
         return fingers.count
     }
 
@@ -266,14 +260,10 @@ struct FingerprintAPI: Sendable {
 
     func delete(_ raw: String, by session: StaffSession) async throws -> Response {
         let id = try APIError.uuid(raw, locales)
-        do {
-            let removed = try await identity().delete(
-                registrationID: id, by: StaffActor(staffID: session.staffID, counter: session.counter),
-                at: environment.now())
-            return try JSON.response(DeletedView(deleted: removed))
-        } catch FingerprintStoreError.unknownRegistration {
-            throw APIError.notFound(locales)
-        }
+        let removed = try await identity().delete(
+            registrationID: id, by: StaffActor(staffID: session.staffID, counter: session.counter),
+            at: environment.now())
+        return try JSON.response(DeletedView(deleted: removed))
     }
 
     struct ReenrolRequest: Decodable {

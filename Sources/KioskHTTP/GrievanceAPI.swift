@@ -188,12 +188,8 @@ struct GrievanceAPI: Sendable {
         guard let code = Grievance.normalizedTrackingCode(raw),
             let grievance = try await repository().grievance(trackingCode: code)
         else { throw notFound }
-        guard grievance.isVisible(to: session.role) else { throw forbidden }
+        guard grievance.isVisible(to: session.role) else { throw GrievanceError.forbidden }
         return grievance
-    }
-
-    var forbidden: APIError {
-        APIError(status: .forbidden, code: "grievance.headOnly", message: locales.both("errors.grievance.headOnly"))
     }
 
     func read(_ request: Request, code raw: String) async throws -> Response {
@@ -233,19 +229,9 @@ struct GrievanceAPI: Sendable {
             errors.append(FieldError(field: "assignee", code: "required"))
         }
         guard errors.isEmpty, let action else { throw APIError.invalidFields(errors, locales) }
-        do {
-            let updated = try await repository().act(
-                trackingCode: grievance.trackingCode, action: action, note: note, assignee: assignee, dueOn: dueOn,
-                by: session, at: environment.now())
-            return try JSON.response(StaffView(updated, today: today))
-        } catch let error as GrievanceError {
-            switch error {
-            case .notFound: throw notFound
-            case .forbidden: throw forbidden
-            case .closed, .alreadyAcknowledged, .assigneeRequired:
-                throw APIError(
-                    status: .conflict, code: "grievance.\(error)", message: locales.both("errors.grievance.\(error)"))
-            }
-        }
+        let updated = try await repository().act(
+            trackingCode: grievance.trackingCode, action: action, note: note, assignee: assignee, dueOn: dueOn,
+            by: session, at: environment.now())
+        return try JSON.response(StaffView(updated, today: today))
     }
 }

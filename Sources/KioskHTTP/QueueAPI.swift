@@ -287,18 +287,8 @@ struct QueueAPI: Sendable {
         default:
             throw notFound
         }
-        do {
-            let ticket = try await environment.queue.act(
-                ticketID: id, action, by: session.counter, at: environment.now())
-            return try JSON.response(view(ticket))
-        } catch let error as TicketActionError {
-            // Another counter's ticket is not this officer's to touch; other refusals are conflicts.
-            throw APIError(
-                status: error == .wrongCounter ? .forbidden : .conflict, code: "queue.\(error.identifier)",
-                message: locales.both("errors.queue.\(error.identifier)"))
-        } catch is QueueStoreError {
-            throw notFound
-        }
+        let ticket = try await environment.queue.act(ticketID: id, action, by: session.counter, at: environment.now())
+        return try JSON.response(view(ticket))
     }
 
     struct Overview: Encodable {

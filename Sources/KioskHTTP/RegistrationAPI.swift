@@ -46,10 +46,9 @@ struct RegistrationAPI: Sendable {
         do {
             created.fingerprints = try await FingerprintAPI(environment: environment).store(
                 enrolment: enrolment, for: registration.id, by: nil)
-        } catch let error as APIError {
-            created.fingerprintProblem = error.code
         } catch {
-            created.fingerprintProblem = "fingerprintsUnavailable"
+            created.fingerprintProblem =
+                (error as? APIError ?? APIError(domain: error, locales: locales))?.code ?? "fingerprintsUnavailable"
         }
     }
 

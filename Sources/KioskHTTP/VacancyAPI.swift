@@ -289,19 +289,10 @@ struct VacancyAPI {
                 status: .notFound, code: "vacancyNotFound", message: locales.both("errors.referral.vacancy"),
                 field: "vacancyReference")
         }
-        do {
-            let referral = try await referrals().refer(
-                registrationID: person.id, vacancyReference: body.vacancyReference,
-                note: note, staffID: session.staffID, counter: session.counter,
-                at: environment.now())
-            return try JSON.response(ReferralView(referral), status: .created)
-        } catch ReferralError.alreadyReferred(let existing) {
-            var error = APIError(
-                status: .conflict, code: "alreadyReferred", message: locales.both("errors.referral.already"),
-                field: "vacancyReference")
-            error.existingID = existing.id
-            throw error
-        }
+        let referral = try await referrals().refer(
+            registrationID: person.id, vacancyReference: body.vacancyReference, note: note, staffID: session.staffID,
+            counter: session.counter, at: environment.now())
+        return try JSON.response(ReferralView(referral), status: .created)
     }
 
     // MARK: - Printing
