@@ -76,6 +76,14 @@ def test_every_answer_matches_the_document(kiosk):
     cases.append(("/api/v1/registrations/{id}", "PUT", *call(base, "PUT", f"/api/v1/registrations/{rid}",
                                                              registration_form("УБ90051223", phone=None,
                                                                                keepPhone=True))))
+    revisions = f"/api/v1/staff/registrations/{rid}/revisions"
+    cases.append(("/api/v1/staff/registrations/{id}/revisions", "GET", *call(base, "GET", revisions)))
+    cases.append(("/api/v1/staff/registrations/{id}/revisions", "GET", *call(base, "GET", revisions, cookie=cookie)))
+    cases.append(("/api/v1/staff/registrations/{id}/revisions", "GET", *call(
+        base, "GET", "/api/v1/staff/registrations/0190e6a0-0000-7000-8000-000000000000/revisions", cookie=cookie)))
+    technician = process.staff_cookie("tekhnik")
+    cases.append(("/api/v1/staff/registrations/{id}/revisions", "GET", *call(base, "GET", revisions,
+                                                                             cookie=technician)))
     cases.append(("/api/v1/registrations/lookup", "POST", *call(base, "POST", "/api/v1/registrations/lookup",
                                                                 {"registryNumber": "уб90051223"})))
     cases.append(("/api/v1/registrations/lookup", "POST", *call(base, "POST", "/api/v1/registrations/lookup",
@@ -104,6 +112,8 @@ def test_every_answer_matches_the_document(kiosk):
     # The cases above reach the documented error answers too, not only the happy paths.
     for expected in [201, 409, 422, 400, 415, 413]:
         assert ("/api/v1/registrations", "POST", expected) in statuses
+    for expected in [200, 401, 403, 404]:
+        assert ("/api/v1/staff/registrations/{id}/revisions", "GET", expected) in statuses
 
 
 def test_queue_answers_match_the_document(kiosk):
