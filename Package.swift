@@ -43,6 +43,8 @@ let package = Package(
         // zlib from Debian: gzip bodies of the LMIS protocol.
         .systemLibrary(name: "CTimex"),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // `key = value` lines of the kiosk's and the hub's config files: one reading of comments and quotes.
+        .target(name: "ConfigLines", swiftSettings: swiftSettings),
         // Fingerprints: grey images, PNG, (later) quality, minutiae, matching. Pure Swift.
         .target(name: "Fingerprint", swiftSettings: swiftSettings),
         // USB fingerprint readers: libusb wrapper, hot-plug, sensor drivers.
@@ -103,6 +105,7 @@ let package = Package(
             name: "KioskApp",
             dependencies: [
                 "CTimex",
+                "ConfigLines",
                 "KioskCore",
                 "KioskStore",
                 "KioskHTTP",
@@ -158,6 +161,7 @@ let package = Package(
         .target(
             name: "LMISHub",
             dependencies: [
+                "ConfigLines",
                 "LMISProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

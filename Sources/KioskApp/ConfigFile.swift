@@ -1,3 +1,4 @@
+import ConfigLines
 public import Foundation
 
 #if canImport(Glibc)
@@ -118,21 +119,15 @@ public struct ConfigFile: Sendable, Equatable {
         ConfigurationError(key: path, problem: "cannot be written: \(String(cString: strerror(errno)))")
     }
 
+    /// Quotes a value with blanks at either end, or one that starts with `"` itself (`ConfigLine`'s rule).
     private static func quoted(_ value: String) -> String {
-        value != value.trimmingCharacters(in: .whitespaces) ? "\"\(value)\"" : value
+        value != value.trimmingCharacters(in: .whitespaces) || value.hasPrefix("\"") ? "\"\(value)\"" : value
     }
 
-    /// `key = value` on a line (as `KioskConfiguration.apply(fileContents:)` reads it).
+    /// `key = value` on a line (as `KioskConfiguration.apply(fileContents:)` reads it); nil for
+    /// blank and comment lines and for lines it would refuse.
     static func setting(in line: String) -> (key: String, value: String)? {
-        let body = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let trimmed = body.trimmingCharacters(in: .whitespaces)
-        guard let equals = trimmed.firstIndex(of: "=") else { return nil }
-        let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
-        var value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-        if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-            value = String(value.dropFirst().dropLast())
-        }
-        return key.isEmpty ? nil : (key, value)
+        (try? ConfigLine.setting(in: line)) ?? nil
     }
 
     /// The key of a commented-out example line (`# key = value`).

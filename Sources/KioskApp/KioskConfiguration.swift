@@ -1,3 +1,4 @@
+import ConfigLines
 public import Foundation
 public import KioskCore
 
@@ -147,22 +148,19 @@ public struct KioskConfiguration: Sendable, Equatable {
         }
     }
 
-    /// Reads a config file of `key = value` lines (`#` starts a comment; quotes optional).
+    /// Reads a config file of `key = value` lines (`ConfigLine`: a `#` at the start of a line or
+    /// after a blank starts a comment; a `"..."` value may hold `#` and blanks).
     public mutating func apply(fileContents text: String, path: String) throws {
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.isEmpty { continue }
-            guard let equals = trimmed.firstIndex(of: "=") else {
-                throw ConfigurationError(key: "\(path):\(index + 1)", problem: "is not a `key = value` line")
-            }
-            let key = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
-            var value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-                value = String(value.dropFirst().dropLast())
-            }
+        for (index, line) in ConfigLine.lines(of: text).enumerated() {
+            let setting: (key: String, value: String)?
             do {
-                try set(key, value)
+                setting = try ConfigLine.setting(in: line)
+            } catch {
+                throw ConfigurationError(key: "\(path):\(index + 1)", problem: error.problem)
+            }
+            guard let setting else { continue }
+            do {
+                try set(setting.key, setting.value)
             } catch let error as ConfigurationError {
                 throw ConfigurationError(key: "\(path):\(index + 1) \(error.key)", problem: error.problem)
             }

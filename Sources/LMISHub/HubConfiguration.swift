@@ -1,3 +1,4 @@
+import ConfigLines
 public import Foundation
 
 /// Everything `lmis-hub serve` can be told: a `key = value` file and `LMIS_HUB_<KEY>` variables,
@@ -73,20 +74,19 @@ public struct HubConfiguration: Sendable, Equatable {
         }
     }
 
+    /// Reads a config file of `key = value` lines, as the kiosk reads its own (`ConfigLine`:
+    /// whole-line and ` # ` comments, `"..."` values that may hold `#`).
     public mutating func apply(fileContents text: String, path: String) throws(HubConfigurationError) {
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = (rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
-                .trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { continue }
-            guard let equals = line.firstIndex(of: "=") else {
-                throw HubConfigurationError(key: "\(path):\(index + 1)", problem: "is not a `key = value` line")
-            }
-            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
-                value = String(value.dropFirst().dropLast())
-            }
+        for (index, line) in ConfigLine.lines(of: text).enumerated() {
+            let setting: (key: String, value: String)?
             do {
-                try set(line[..<equals].trimmingCharacters(in: .whitespaces), value)
+                setting = try ConfigLine.setting(in: line)
+            } catch {
+                throw HubConfigurationError(key: "\(path):\(index + 1)", problem: error.problem)
+            }
+            guard let setting else { continue }
+            do {
+                try set(setting.key, setting.value)
             } catch {
                 throw HubConfigurationError(key: "\(path):\(index + 1) \(error.key)", problem: error.problem)
             }
@@ -103,5 +103,11 @@ public struct HubConfiguration: Sendable, Equatable {
 public struct HubConfigurationError: Error, CustomStringConvertible, Equatable {
     public let key: String
     public let problem: String
+
+    public init(key: String, problem: String) {
+        self.key = key
+        self.problem = problem
+    }
+
     public var description: String { "\(key) \(problem)" }
 }

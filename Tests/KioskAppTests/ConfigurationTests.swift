@@ -78,3 +78,38 @@ struct ConfigurationTests {
         #expect(try KioskServer.printConfiguration(KioskConfiguration()).thermalStatus == .automatic)
     }
 }
+
+@Suite("kiosk config file lines")
+struct ConfigLineTests {
+    @Test func aHashInAValueOrInQuotesIsKeptAndACommentAfterABlankIsNot() throws {
+        var configuration = KioskConfiguration()
+        try configuration.apply(
+            fileContents: """
+                office_name_en = Office#3 # a comment
+                office_name_mn = "Салбар #3"  # quoted
+                public_url = http://kiosk.lan:8080/#top
+                """, path: "kiosk.conf")
+        #expect(configuration.officeNameEN == "Office#3")
+        #expect(configuration.officeNameMN == "Салбар #3")
+        #expect(configuration.publicURL == "http://kiosk.lan:8080/#top")
+    }
+
+    @Test func aValueStartingWithAQuoteRoundTripsThroughTheFile() throws {
+        var file = ConfigFile(text: "")
+        try file.set("office_name_en", "\"Best\" office")
+        #expect(file.text == "office_name_en = \"\"Best\" office\"\n")
+        #expect(try file.validated().officeNameEN == "\"Best\" office")
+        #expect(file.value("office_name_en") == "\"Best\" office")
+    }
+
+    @Test func anUnclosedQuoteNamesTheLine() {
+        var configuration = KioskConfiguration()
+        #expect(
+            throws: ConfigurationError(
+                key: "kiosk.conf:2",
+                problem: "has a quoted value without its closing `\"` (only a `#` comment may follow one)")
+        ) {
+            try configuration.apply(fileContents: "port = 8080\noffice_name_en = \"Office\n", path: "kiosk.conf")
+        }
+    }
+}
