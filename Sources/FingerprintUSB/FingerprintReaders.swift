@@ -104,8 +104,6 @@ public actor USBFingerprintReader: FingerprintReaderPort {
     /// The running capture was cancelled by `cancelCapture`, not by an unplugged reader.
     private var screenCancelled = false
     private var watching: Task<Void, Never>?
-    /// The last image, kept in memory only, for the technician's capture command.
-    public private(set) var lastImage: GreyImage?
 
     public init() throws(USBError) {
         context = try USBContext()
@@ -188,10 +186,9 @@ public actor USBFingerprintReader: FingerprintReaderPort {
         defer { self.control = nil }
         let name = slot.model.name
         broadcast.set(FingerprintReaderStatus(state: .waitingForFinger, reader: name))
-        let result: Result<(GreyImage, FingerprintCapture), ReaderError> = await run {
+        let result: Result<FingerprintCapture, ReaderError> = await run {
             do {
-                let image = try slot.driver.capture(control) {}
-                return .success((image, FingerprintCapture(judging: image)))
+                return .success(FingerprintCapture(judging: try slot.driver.capture(control) {}))
             } catch let error as ReaderError {
                 return .failure(error)
             } catch {
@@ -200,8 +197,7 @@ public actor USBFingerprintReader: FingerprintReaderPort {
         }
         let capture: FingerprintCapture
         switch result {
-        case .success(let (image, judged)):
-            lastImage = image
+        case .success(let judged):
             capture = judged
         case .failure(let error):
             // The screen gave up waiting: no finger came, nothing failed.
