@@ -40,13 +40,13 @@ let package = Package(
         // libusb-1.0 for the fingerprint readers, and libumockdev to replay recorded USB sessions in tests.
         .systemLibrary(name: "CLibUSB", pkgConfig: "libusb-1.0", providers: [.apt(["libusb-1.0-0-dev"])]),
         .systemLibrary(name: "CUMockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev"])]),
-        // zlib from Debian: gzip bodies of the LMIS protocol.
+        // zlib from Debian: gzip bodies of the LMIS protocol, PNG's deflate and CRC-32.
         .systemLibrary(name: "CTimex"),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // `key = value` lines of the kiosk's and the hub's config files: one reading of comments and quotes.
         .target(name: "ConfigLines", swiftSettings: swiftSettings),
-        // Fingerprints: grey images, PNG, (later) quality, minutiae, matching. Pure Swift.
-        .target(name: "Fingerprint", swiftSettings: swiftSettings),
+        // Fingerprints: grey images, PNG, quality, minutiae, matching. Swift, with zlib for PNG.
+        .target(name: "Fingerprint", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         // USB fingerprint readers: libusb wrapper, hot-plug, sensor drivers.
         .target(
             name: "FingerprintUSB",

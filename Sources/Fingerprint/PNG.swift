@@ -1,11 +1,13 @@
-// PNG reading and writing for `GreyImage`, in plain Swift (no Foundation, no zlib).
+// PNG reading and writing for `GreyImage`: the container in Swift, CRC-32 and deflate by zlib.
 //
 // Decoding: signature → chunks (CRC-32 checked) → IHDR / PLTE / pHYs / IDAT… / IEND →
 // zlib stream (header, inflate, Adler-32) → scanline un-filtering → conversion to 8-bit grey.
-// Encoding: 8-bit greyscale, per-row adaptive filter, deflate with fixed Huffman codes and
-// greedy LZ77 (or stored blocks when those come out smaller), a pHYs chunk carrying `dpi`.
+// Encoding: 8-bit greyscale, per-row adaptive filter, zlib at its default level, a pHYs chunk
+// carrying `dpi`.
 //
 // Everything read from the input is bounds-checked; malformed data throws `PNGError`.
+
+import CZlib
 
 /// Why a PNG could not be decoded.
 public enum PNGError: Error, Equatable, Sendable {
@@ -155,7 +157,7 @@ enum PNGDecoder {
                 throw .corruptData("chunk type is not four letters")
             }
             let type = String(decoding: typeBytes, as: UTF8.self)
-            guard CRC32.checksum(bytes[typeStart..<dataEnd]) == bytes.bigEndianUInt32(at: dataEnd) else {
+            guard pngCRC(bytes[typeStart..<dataEnd]) == bytes.bigEndianUInt32(at: dataEnd) else {
                 throw .badCRC(chunk: type)
             }
             let data = bytes[dataStart..<dataEnd]
@@ -404,490 +406,83 @@ enum PNGEncoder {
     }
 }
 
-// MARK: - Checksums
+// MARK: - zlib
 
-/// CRC-32 as PNG uses it (ISO 3309, reflected polynomial 0xEDB88320).
-enum CRC32 {
-    static let table: [UInt32] = (0..<256).map { n in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = (c & 1) != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-
-    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        for byte in bytes { c = table[Int((c ^ UInt32(byte)) & 0xFF)] ^ (c >> 8) }
-        return ~c
-    }
+/// CRC-32 of a chunk's type and data (ISO 3309, as PNG and zlib both define it).
+func pngCRC(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+    bytes.withUnsafeBufferPointer { UInt32(truncatingIfNeeded: crc32(0, $0.baseAddress, UInt32($0.count))) }
 }
 
-/// Adler-32 (RFC 1950), the zlib stream's checksum of the uncompressed data.
-enum Adler32 {
-    static func checksum(_ bytes: [UInt8]) -> UInt32 {
-        var a = 1, b = 0
-        var start = 0
-        while start < bytes.count {
-            // 5552 bytes is the most that cannot overflow before the modulo in 32 bits;
-            // with 64-bit Ints it is simply a convenient block size.
-            let end = min(start + 5552, bytes.count)
-            for i in start..<end {
-                a += Int(bytes[i])
-                b += a
-            }
-            a %= 65521
-            b %= 65521
-            start = end
-        }
-        return UInt32(b << 16 | a)
-    }
-}
-
-// MARK: - zlib / deflate
-
-/// The length and distance alphabets of deflate (RFC 1951, 3.2.5).
-enum Deflate {
-    static let lengthBase: [Int] = [
-        3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227,
-        258,
-    ]
-    static let lengthExtra: [Int] = [
-        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
-    ]
-    static let distanceBase: [Int] = [
-        1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073,
-        4097, 6145, 8193, 12289, 16385, 24577,
-    ]
-    static let distanceExtra: [Int] = [
-        0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
-    ]
-    /// The order in which code-length code lengths are stored in a dynamic block header.
-    static let codeLengthOrder: [Int] = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
-
-    /// Code lengths of the fixed literal/length code (RFC 1951, 3.2.6).
-    static let fixedLiteralLengths: [UInt8] =
-        [UInt8](repeating: 8, count: 144) + [UInt8](repeating: 9, count: 112)
-        + [UInt8](repeating: 7, count: 24) + [UInt8](repeating: 8, count: 8)
-
-    static let fixedLiteralTable = HuffmanTable(lengths: fixedLiteralLengths[...])
-    /// Symbols 30 and 31 are left out, so the table rejects them as invalid codes.
-    static let fixedDistanceTable = HuffmanTable(lengths: [UInt8](repeating: 5, count: 30)[...])
-
-    /// Reverses the low `count` bits of `code` (Huffman codes are sent most significant bit first).
-    @inline(__always)
-    static func reversed(_ code: Int, bits count: Int) -> Int {
-        var result = 0
-        var value = code
-        for _ in 0..<count {
-            result = (result << 1) | (value & 1)
-            value >>= 1
-        }
-        return result
-    }
-}
-
-/// A canonical Huffman code as a single lookup table indexed by the next `bits` input bits
-/// (least significant first); each entry is `symbol << 4 | codeLength`, 0 for "no such code".
-struct HuffmanTable {
-    var entries: [UInt16]
-    var bits: Int
-
-    /// Whether the lengths describe more codes than fit (Kraft sum over 1): not a prefix code.
-    static func isOversubscribed(_ lengths: ArraySlice<UInt8>) -> Bool {
-        var counts = [Int](repeating: 0, count: 16)
-        for length in lengths { counts[Int(length)] += 1 }
-        var available = 1
-        for length in 1...15 {
-            available = available * 2 - counts[length]
-            if available < 0 { return true }
-        }
-        return false
-    }
-
-    /// Builds the table; lengths must be 0…15 and not oversubscribed. Unused slots of an
-    /// incomplete code stay 0 and are reported as invalid when met in the data.
-    init(lengths: ArraySlice<UInt8>) {
-        var counts = [Int](repeating: 0, count: 16)
-        var maxLength = 1
-        for length in lengths {
-            counts[Int(length)] += 1
-            maxLength = max(maxLength, Int(length))
-        }
-        counts[0] = 0
-        var nextCode = [Int](repeating: 0, count: 16)
-        var code = 0
-        for length in 1...15 {
-            code = (code + counts[length - 1]) << 1
-            nextCode[length] = code
-        }
-        bits = maxLength
-        let size = 1 << maxLength
-        entries = [UInt16](repeating: 0, count: size)
-        for (offset, lengthByte) in lengths.enumerated() where lengthByte > 0 {
-            let length = Int(lengthByte)
-            let symbolCode = nextCode[length]
-            nextCode[length] += 1
-            let entry = UInt16(offset << 4 | length)
-            var slot = Deflate.reversed(symbolCode, bits: length)
-            while slot < size {
-                entries[slot] = entry
-                slot += 1 << length
-            }
-        }
-    }
-}
-
-/// zlib (RFC 1950) around deflate (RFC 1951).
+/// zlib streams (RFC 1950) through the system's zlib.
 enum Zlib {
-    /// Inflates a zlib stream that must produce exactly `expectedCount` bytes; producing more
-    /// is refused as soon as it happens, so a hostile stream cannot use more memory than the image.
+    /// Inflates a zlib stream that must produce exactly `expectedCount` bytes. The output buffer
+    /// never grows past `expectedCount + 1` bytes: a stream that gives more is refused as soon as
+    /// it overflows the image, so a hostile stream cannot use more memory than the image.
     static func decompress(_ input: [UInt8], expectedCount: Int) throws(PNGError) -> [UInt8] {
-        var inflater = Inflater(input: input, limit: expectedCount)
-        let cmf = try inflater.bits(8)
-        let flg = try inflater.bits(8)
+        // The header checked here, so that its faults keep their own errors.
+        guard input.count >= 2 else { throw .truncated }
+        let cmf = Int(input[0]), flg = Int(input[1])
         guard cmf & 0x0F == 8 else { throw .unsupported("zlib compression method \(cmf & 0x0F)") }
         guard cmf >> 4 <= 7 else { throw .corruptData("zlib window size") }
         guard (cmf << 8 | flg) % 31 == 0 else { throw .corruptData("zlib header check") }
         guard flg & 0x20 == 0 else { throw .unsupported("zlib preset dictionary") }
 
-        try inflater.inflate()
-
-        inflater.alignToByte()
-        var stored: UInt32 = 0
-        for _ in 0..<4 { stored = stored << 8 | UInt32(try inflater.bits(8)) }
-        guard inflater.output.count == expectedCount else {
-            throw .corruptData("image data is \(inflater.output.count) bytes, expected \(expectedCount)")
+        var stream = z_stream()
+        guard inflateInit2_(&stream, 15, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw .corruptData("zlib could not start")
         }
-        guard stored == Adler32.checksum(inflater.output) else { throw .badAdler32 }
-        return inflater.output
+        defer { inflateEnd(&stream) }
+        let limit = expectedCount + 1
+        // Deflate cannot expand more than about 1032:1, so start no larger than the input could give.
+        var output = [UInt8](repeating: 0, count: min(limit, input.count &* 1032 &+ 1024))
+        var produced = 0
+        let failure: PNGError? = input.withUnsafeBufferPointer { input in
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+            // Input beyond 4 GiB is not read: such a stream ends as truncated.
+            stream.avail_in = UInt32(clamping: input.count)
+            while true {
+                if produced == output.count {
+                    output.append(contentsOf: repeatElement(0, count: min(limit, 2 * output.count) - output.count))
+                }
+                let status = output.withUnsafeMutableBufferPointer { out in
+                    stream.next_out = out.baseAddress! + produced
+                    stream.avail_out = UInt32(out.count - produced)
+                    let status = inflate(&stream, Z_NO_FLUSH)
+                    produced = out.count - Int(stream.avail_out)
+                    return status
+                }
+                if produced > expectedCount { return .corruptData("more image data than the header allows") }
+                switch status {
+                case Z_STREAM_END: return nil
+                case Z_OK: continue
+                // No progress with room left: the input ended inside the stream.
+                case Z_BUF_ERROR: return .truncated
+                case Z_DATA_ERROR:
+                    let message = stream.msg.map { String(cString: $0) } ?? "invalid deflate data"
+                    return message == "incorrect data check" ? .badAdler32 : .corruptData("zlib: \(message)")
+                default: return .corruptData("zlib status \(status)")
+                }
+            }
+        }
+        if let failure { throw failure }
+        guard produced == expectedCount else {
+            throw .corruptData("image data is \(produced) bytes, expected \(expectedCount)")
+        }
+        output.removeLast(output.count - produced)
+        return output
     }
 
-    /// A zlib stream of `data`: fixed-Huffman deflate, or stored blocks when that is smaller.
+    /// A zlib stream of `data` at zlib's default level (6), as libpng writes by default.
     static func compress(_ data: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [0x78, 0x01]  // deflate, 32 KiB window; (0x78 << 8 | 0x01) % 31 == 0
-        let huffman = Deflater.fixedHuffman(data)
-        let storedBlocks = max(1, (data.count + 65_534) / 65_535)
-        if huffman.count < data.count + 5 * storedBlocks {
-            out += huffman
-        } else {
-            out += Deflater.stored(data)
-        }
-        out.appendBigEndian(Adler32.checksum(data))
-        return out
-    }
-}
-
-/// Inflate: reads deflate blocks bit by bit (least significant bit first) into `output`.
-struct Inflater {
-    let input: [UInt8]
-    /// Next input byte not yet in `bitBuffer`.
-    var position = 0
-    var bitBuffer: UInt64 = 0
-    var bitCount = 0
-    var output: [UInt8] = []
-    let limit: Int
-
-    init(input: [UInt8], limit: Int) {
-        self.input = input
-        self.limit = limit
-        // Deflate cannot expand more than about 1032:1, so reserve no more than the input could give.
-        output.reserveCapacity(min(limit, input.count &* 1032 &+ 1024))
-    }
-
-    /// Tops up `bitBuffer` to at least 57 bits, or as far as the input goes.
-    @inline(__always)
-    mutating func refill() {
-        while bitCount <= 56 && position < input.count {
-            bitBuffer |= UInt64(input[position]) << UInt64(bitCount)
-            position += 1
-            bitCount += 8
-        }
-    }
-
-    /// The next `count` (0…32) bits as an integer.
-    @inline(__always)
-    mutating func bits(_ count: Int) throws(PNGError) -> Int {
-        if bitCount < count {
-            refill()
-            guard bitCount >= count else { throw .truncated }
-        }
-        let value = Int(truncatingIfNeeded: bitBuffer & ((1 << UInt64(count)) - 1))
-        bitBuffer >>= UInt64(count)
-        bitCount -= count
-        return value
-    }
-
-    mutating func alignToByte() {
-        let drop = bitCount % 8
-        bitBuffer >>= UInt64(drop)
-        bitCount -= drop
-    }
-
-    @inline(__always)
-    mutating func decodeSymbol(_ table: HuffmanTable) throws(PNGError) -> Int {
-        if bitCount < table.bits { refill() }
-        let entry = table.entries[Int(truncatingIfNeeded: bitBuffer & ((1 << UInt64(table.bits)) - 1))]
-        let length = Int(entry & 0x0F)
-        guard length != 0 else { throw .corruptData("invalid Huffman code") }
-        guard length <= bitCount else { throw .truncated }
-        bitBuffer >>= UInt64(length)
-        bitCount -= length
-        return Int(entry >> 4)
-    }
-
-    mutating func inflate() throws(PNGError) {
-        var isFinal = false
-        while !isFinal {
-            isFinal = try bits(1) == 1
-            switch try bits(2) {
-            case 0: try storedBlock()
-            case 1: try compressedBlock(literals: Deflate.fixedLiteralTable, distances: Deflate.fixedDistanceTable)
-            case 2:
-                let (literals, distances) = try dynamicTables()
-                try compressedBlock(literals: literals, distances: distances)
-            default: throw .corruptData("deflate block type 3")
+        var size = compressBound(UInt(data.count))
+        var out = [UInt8](repeating: 0, count: Int(size))
+        let status = out.withUnsafeMutableBufferPointer { out in
+            data.withUnsafeBufferPointer { data in
+                compress2(out.baseAddress, &size, data.baseAddress, UInt(data.count), Z_DEFAULT_COMPRESSION)
             }
         }
-    }
-
-    mutating func storedBlock() throws(PNGError) {
-        alignToByte()
-        let length = try bits(16)
-        let complement = try bits(16)
-        guard length == ~complement & 0xFFFF else { throw .corruptData("stored block length check") }
-        // Hand the whole bytes still buffered back to the input, then copy directly.
-        position -= bitCount / 8
-        bitBuffer = 0
-        bitCount = 0
-        guard input.count - position >= length else { throw .truncated }
-        guard limit - output.count >= length else { throw .corruptData("more image data than the header allows") }
-        output.append(contentsOf: input[position..<(position + length)])
-        position += length
-    }
-
-    mutating func dynamicTables() throws(PNGError) -> (HuffmanTable, HuffmanTable) {
-        let literalCount = try bits(5) + 257
-        let distanceCount = try bits(5) + 1
-        let codeLengthCount = try bits(4) + 4
-        guard literalCount <= 286, distanceCount <= 30 else { throw .corruptData("dynamic block code counts") }
-
-        var codeLengthLengths = [UInt8](repeating: 0, count: 19)
-        for i in 0..<codeLengthCount {
-            codeLengthLengths[Deflate.codeLengthOrder[i]] = UInt8(try bits(3))
-        }
-        guard !HuffmanTable.isOversubscribed(codeLengthLengths[...]) else {
-            throw .corruptData("bad code length code")
-        }
-        let codeLengthTable = HuffmanTable(lengths: codeLengthLengths[...])
-
-        let total = literalCount + distanceCount
-        var lengths = [UInt8](repeating: 0, count: total)
-        var i = 0
-        while i < total {
-            let symbol = try decodeSymbol(codeLengthTable)
-            var repeatValue: UInt8 = 0
-            var repeatCount = 0
-            switch symbol {
-            case 0...15:
-                lengths[i] = UInt8(symbol)
-                i += 1
-                continue
-            case 16:
-                guard i > 0 else { throw .corruptData("length repeat with no previous length") }
-                repeatValue = lengths[i - 1]
-                repeatCount = 3 + (try bits(2))
-            case 17:
-                repeatCount = 3 + (try bits(3))
-            default:  // 18 (the table has no other symbols)
-                repeatCount = 11 + (try bits(7))
-            }
-            guard total - i >= repeatCount else { throw .corruptData("code lengths overrun") }
-            for _ in 0..<repeatCount {
-                lengths[i] = repeatValue
-                i += 1
-            }
-        }
-        guard lengths[256] != 0 else { throw .corruptData("no end-of-block code") }
-        let literalLengths = lengths[0..<literalCount]
-        let distanceLengths = lengths[literalCount..<total]
-        guard !HuffmanTable.isOversubscribed(literalLengths), !HuffmanTable.isOversubscribed(distanceLengths) else {
-            throw .corruptData("oversubscribed Huffman code")
-        }
-        return (HuffmanTable(lengths: literalLengths), HuffmanTable(lengths: distanceLengths))
-    }
-
-    mutating func compressedBlock(literals: HuffmanTable, distances: HuffmanTable) throws(PNGError) {
-        while true {
-            let symbol = try decodeSymbol(literals)
-            if symbol < 256 {
-                guard output.count < limit else { throw .corruptData("more image data than the header allows") }
-                output.append(UInt8(truncatingIfNeeded: symbol))
-                continue
-            }
-            if symbol == 256 { return }
-            let lengthIndex = symbol - 257
-            guard lengthIndex < 29 else { throw .corruptData("length symbol \(symbol)") }
-            let length = Deflate.lengthBase[lengthIndex] + (try bits(Deflate.lengthExtra[lengthIndex]))
-            let distanceSymbol = try decodeSymbol(distances)
-            guard distanceSymbol < 30 else { throw .corruptData("distance symbol \(distanceSymbol)") }
-            let distance = Deflate.distanceBase[distanceSymbol] + (try bits(Deflate.distanceExtra[distanceSymbol]))
-            guard distance <= output.count else { throw .corruptData("distance \(distance) before the start") }
-            guard limit - output.count >= length else { throw .corruptData("more image data than the header allows") }
-            // Byte by byte: the source may overlap the bytes this copy writes (distance < length).
-            // (Appending a slice of `output` to itself would copy the whole array first.)
-            var from = output.count - distance
-            for _ in 0..<length {
-                output.append(output[from])
-                from += 1
-            }
-        }
-    }
-}
-
-/// Deflate output: greedy LZ77 with hash chains, coded with the fixed Huffman code; or stored blocks.
-enum Deflater {
-    /// Writes bits least significant first, as deflate packs them.
-    struct BitWriter {
-        var bytes: [UInt8] = []
-        var buffer: UInt64 = 0
-        var count = 0
-
-        @inline(__always)
-        mutating func write(_ value: Int, bits: Int) {
-            buffer |= UInt64(truncatingIfNeeded: value) << UInt64(count)
-            count += bits
-            while count >= 8 {
-                bytes.append(UInt8(truncatingIfNeeded: buffer))
-                buffer >>= 8
-                count -= 8
-            }
-        }
-
-        mutating func flush() {
-            if count > 0 { bytes.append(UInt8(truncatingIfNeeded: buffer)) }
-            buffer = 0
-            count = 0
-        }
-    }
-
-    /// Bit-reversed fixed literal/length codes and their lengths, ready for `BitWriter`.
-    static let fixedLiteralCodes: [(code: Int, bits: Int)] = {
-        var codes = [(code: Int, bits: Int)]()
-        for symbol in 0..<288 {
-            let (code, bits) =
-                switch symbol {
-                case 0..<144: (0x30 + symbol, 8)
-                case 144..<256: (0x190 + symbol - 144, 9)
-                case 256..<280: (symbol - 256, 7)
-                default: (0xC0 + symbol - 280, 8)
-                }
-            codes.append((Deflate.reversed(code, bits: bits), bits))
-        }
-        return codes
-    }()
-
-    /// Length-alphabet index (0…28) for each match length 3…258.
-    static let lengthIndex: [Int] = {
-        var table = [Int](repeating: 0, count: 259)
-        for index in 0..<29 {
-            let base = Deflate.lengthBase[index]
-            for length in base..<min(259, base + (1 << Deflate.lengthExtra[index])) { table[length] = index }
-        }
-        table[258] = 28  // 258 has its own code, although code 27's range also reaches it
-        return table
-    }()
-
-    /// Distance-alphabet index (0…29) of a distance 1…32768.
-    @inline(__always)
-    static func distanceIndex(_ distance: Int) -> Int {
-        let v = distance - 1
-        if v < 4 { return v }
-        let highBit = Int.bitWidth - 1 - v.leadingZeroBitCount
-        return 2 * highBit + ((v >> (highBit - 1)) & 1)
-    }
-
-    static func fixedHuffman(_ data: [UInt8]) -> [UInt8] {
-        let windowSize = 1 << 15
-        let windowMask = windowSize - 1
-        let hashSize = 1 << 15
-        let maxChain = 32
-        var writer = BitWriter()
-        writer.bytes.reserveCapacity(data.count / 2 + 64)
-        writer.write(1, bits: 1)  // final block
-        writer.write(1, bits: 2)  // fixed Huffman
-        var head = [Int32](repeating: -1, count: hashSize)
-        var previous = [Int32](repeating: -1, count: windowSize)
-        let n = data.count
-
-        @inline(__always)
-        func hash(_ i: Int) -> Int {
-            (Int(data[i]) << 10 ^ Int(data[i + 1]) << 5 ^ Int(data[i + 2])) & (hashSize - 1)
-        }
-        @inline(__always)
-        func insert(_ i: Int) {
-            let h = hash(i)
-            previous[i & windowMask] = head[h]
-            head[h] = Int32(i)
-        }
-
-        var i = 0
-        while i < n {
-            var bestLength = 0
-            var bestDistance = 0
-            if n - i >= 3 {
-                let maxLength = min(258, n - i)
-                var candidate = Int(head[hash(i)])
-                var chain = 0
-                while candidate >= 0 && i - candidate <= windowSize && chain < maxChain {
-                    // Quick reject: a longer match must agree at position bestLength.
-                    if data[candidate + bestLength] == data[i + bestLength] || bestLength == 0 {
-                        var length = 0
-                        while length < maxLength && data[candidate + length] == data[i + length] { length += 1 }
-                        if length > bestLength {
-                            bestLength = length
-                            bestDistance = i - candidate
-                            if length == maxLength { break }
-                        }
-                    }
-                    candidate = Int(previous[candidate & windowMask])
-                    chain += 1
-                }
-                insert(i)
-            }
-            if bestLength >= 3 {
-                let index = lengthIndex[bestLength]
-                let code = fixedLiteralCodes[257 + index]
-                writer.write(code.code, bits: code.bits)
-                writer.write(bestLength - Deflate.lengthBase[index], bits: Deflate.lengthExtra[index])
-                let dIndex = distanceIndex(bestDistance)
-                writer.write(Deflate.reversed(dIndex, bits: 5), bits: 5)
-                writer.write(bestDistance - Deflate.distanceBase[dIndex], bits: Deflate.distanceExtra[dIndex])
-                for k in (i + 1)..<(i + bestLength) where n - k >= 3 { insert(k) }
-                i += bestLength
-            } else {
-                let code = fixedLiteralCodes[Int(data[i])]
-                writer.write(code.code, bits: code.bits)
-                i += 1
-            }
-        }
-        let end = fixedLiteralCodes[256]
-        writer.write(end.code, bits: end.bits)
-        writer.flush()
-        return writer.bytes
-    }
-
-    /// Stored (uncompressed) blocks of at most 65535 bytes.
-    static func stored(_ data: [UInt8]) -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(data.count + 5 * (data.count / 65_535 + 1))
-        var start = 0
-        repeat {
-            let end = min(start + 65_535, data.count)
-            let length = end - start
-            out.append(end == data.count ? 1 : 0)  // BFINAL, BTYPE 00, padding to the byte boundary
-            out += [UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF), UInt8((~length >> 8) & 0xFF)]
-            out.append(contentsOf: data[start..<end])
-            start = end
-        } while start < data.count
+        precondition(status == Z_OK, "zlib compress2 failed: \(status)")
+        out.removeLast(out.count - Int(size))
         return out
     }
 }
@@ -917,6 +512,6 @@ extension Array where Element == UInt8 {
         let typeStart = count
         append(contentsOf: type.utf8)
         append(contentsOf: data)
-        appendBigEndian(CRC32.checksum(self[typeStart...]))
+        appendBigEndian(pngCRC(self[typeStart...]))
     }
 }

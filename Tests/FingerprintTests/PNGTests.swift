@@ -278,6 +278,37 @@ struct PNGTests {
         #expect(try GreyImage(png: inserting("zzZZ")) == image)
     }
 
+    /// 1 MiB of pixels under a header that says 4×4: refused once the stream passes the image's
+    /// 20 bytes, without inflating the rest.
+    @Test func aStreamInflatingFarBeyondTheImageIsRefused() throws {
+        var bytes = GreyImage(width: 1024, height: 1024, filledWith: 0).png()
+        #expect(bytes.count < 16_384, "a bomb: a few KiB that inflate to 1 MiB")
+        bytes.replaceSubrange(16..<24, with: [0, 0, 0, 4, 0, 0, 0, 4])
+        Self.fixCRCs(&bytes)
+        #expect(throws: PNGError.corruptData("more image data than the header allows")) { try GreyImage(png: bytes) }
+    }
+
+    /// Whole, valid chunks around a zlib stream that stops early: truncated, at any length.
+    @Test func aZlibStreamCutInsideItsChunkIsTruncated() throws {
+        let image = GreyImage(
+            width: 64, height: 64, pixels: (0..<4096).map { UInt8(truncatingIfNeeded: $0 * 7) }, dpi: 500)
+        let bytes = image.png()
+        // signature 8, IHDR 25, pHYs 21, then one IDAT (length, type, data, CRC) and the 12-byte IEND.
+        let idat = 54
+        let length = bytes[idat..<(idat + 4)].reduce(0) { $0 << 8 | Int($1) }
+        try #require(
+            Array(bytes[(idat + 4)..<(idat + 8)]) == Array("IDAT".utf8) && idat + 12 + length + 12 == bytes.count)
+        for kept in [0, 1, 2, 3, length / 2, length - 4, length - 1] {
+            var cut = Array(bytes[..<idat])
+            cut += [UInt8(kept >> 24), UInt8((kept >> 16) & 0xFF), UInt8((kept >> 8) & 0xFF), UInt8(kept & 0xFF)]
+            cut += Array("IDAT".utf8) + bytes[(idat + 8)..<(idat + 8 + kept)] + [0, 0, 0, 0]
+            cut += bytes.suffix(12)
+            Self.fixCRCs(&cut)
+            let expected: PNGError = kept == 0 ? .missingChunk("IDAT") : .truncated
+            #expect(throws: expected, "\(kept) of \(length) bytes") { try GreyImage(png: cut) }
+        }
+    }
+
     /// A few hundred random mutations of real files: each must decode or throw, never trap.
     @Test func randomMutationsOnlyThrowOrSucceed() throws {
         let seeds = [
