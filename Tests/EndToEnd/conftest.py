@@ -145,9 +145,12 @@ def kiosk(tmp_path):
 
 @pytest.fixture(scope="session")
 def print_lab(tmp_path_factory):
-    """The private printing lab: cupsd, an IPP Everywhere A4 printer, the ESC/POS emulator."""
-    from print_peers import PrintLab
+    """The private printing lab: cupsd, an IPP Everywhere A4 printer, the ESC/POS emulator.
+    Without emupos (no Python 3.13) every test that uses it skips with that reason."""
+    from print_peers import PrintLab, emupos_skip_reason
 
+    if reason := emupos_skip_reason():
+        pytest.skip(reason)
     with PrintLab(tmp_path_factory.mktemp("print-lab")) as lab:
         yield lab
 

@@ -61,6 +61,14 @@ def default_emupos_python() -> str:
     return os.environ.get("KIOSK_EMUPOS_PYTHON") or str(ROOT / ".venv-emupos" / "bin" / "python")
 
 
+def emupos_skip_reason() -> str | None:
+    """Why the tests that need the lab skip, None when they run: `Provisioning/dev.sh test` sets
+    KIOSK_SKIP_EMUPOS=1 when it finds no Python 3.13, which emupos needs."""
+    if os.environ.get("KIOSK_SKIP_EMUPOS") == "1":
+        return "Python 3.13 not found, so the ESC/POS emulator emupos cannot run (KIOSK_SKIP_EMUPOS=1)"
+    return None
+
+
 def free_ports(count: int) -> list[int]:
     """Distinct free loopback TCP ports (all bound at once, so they differ)."""
     sockets = []

@@ -6,7 +6,9 @@ import Testing
 
 /// Real printing: libcups against a private cupsd, an IPP Everywhere A4 printer and an
 /// ESC/POS emulator. Serialized, since they share the lab's printers.
-@Suite("Printing through CUPS", .serialized)
+@Suite(
+    "Printing through CUPS", .serialized,
+    .enabled(if: PrintLab.skipReason == nil, Comment(rawValue: PrintLab.skipReason ?? "")))
 struct CUPSPrintingTests {
     let lab: PrintLab
     let cups: CUPSClient
@@ -216,7 +218,9 @@ struct CUPSPrintingTests {
     }
 }
 
-@Suite("Finding printers for kiosk provision", .serialized)
+@Suite(
+    "Finding printers for kiosk provision", .serialized,
+    .enabled(if: PrintLab.skipReason == nil, Comment(rawValue: PrintLab.skipReason ?? "")))
 struct PrinterDiscoveryTests {
     let lab: PrintLab
 
