@@ -104,15 +104,19 @@ public actor USBFingerprintReader: FingerprintReaderPort {
     /// The running capture was cancelled by `cancelCapture`, not by an unplugged reader.
     private var screenCancelled = false
     private var watching: Task<Void, Never>?
+    /// Paces the attempts to open a reader just plugged in (`ReopenSchedule`).
+    private let clock: any Clock<Duration>
 
-    public init() throws(USBError) {
+    public init(clock: any Clock<Duration> = ContinuousClock()) throws(USBError) {
         context = try USBContext()
+        self.clock = clock
     }
 
     /// Starts following the supported readers.
     public func start() {
         guard watching == nil else { return }
         let events = context.watch(Set(SensorModel.all.map(\.id)))
+        // Unstructured: hot-plug is followed for the reader's whole life, from `start` to `stop`.
         watching = Task { [weak self] in
             for await event in events {
                 guard let self else { return }
@@ -133,10 +137,8 @@ public actor USBFingerprintReader: FingerprintReaderPort {
         case .arrived(let info):
             guard slot == nil, let model = SensorModel.model(for: USBID(info.vendorID, info.productID)) else { return }
             let context = self.context
-            // The kernel announces a plugged-in reader before udev has given the service access
-            // (and before the device answers): opening is tried again for about three seconds.
-            var delay = Duration.milliseconds(100)
-            for _ in 0..<6 where slot == nil && !Task.isCancelled {
+            var schedule = ReopenSchedule()
+            while slot == nil, !Task.isCancelled {
                 let opened: DriverSlot? = await run {
                     guard let handle = try? context.open(info) else { return nil }
                     let driver = model.driver(for: handle)
@@ -153,8 +155,8 @@ public actor USBFingerprintReader: FingerprintReaderPort {
                     broadcast.set(FingerprintReaderStatus(state: .ready, reader: opened.model.name))
                     return
                 }
-                try? await Task.sleep(for: delay)
-                delay *= 2
+                guard let wait = schedule.failed() else { return }
+                try? await clock.sleep(for: wait)
             }
         case .left(let info):
             guard let slot, slot.info.bus == info.bus, slot.info.address == info.address else { return }
@@ -318,6 +320,7 @@ public actor FallbackFingerprintReader: FingerprintReaderPort {
         broadcast.set(effective)
         let primaryUpdates = await primary.statusUpdates()
         let fallbackUpdates = await fallback.statusUpdates()
+        // Unstructured: both readers are followed for as long as this one lives.
         following = [
             Task { [weak self] in
                 for await status in primaryUpdates { await self?.update(primary: status) }

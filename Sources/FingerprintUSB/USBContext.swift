@@ -147,7 +147,8 @@ public final class USBContext: @unchecked Sendable {
             }
             box.release()
         }
-        // No hot-plug support: compare the device list every `interval`.
+        // No hot-plug support: compare the device list every `interval`. Unstructured: it lives as
+        // long as the stream it feeds, and ends when the stream's consumer goes.
         let task = Task { [weak self] in
             var present: Set<USBDeviceInfo> = []
             while !Task.isCancelled, let self {

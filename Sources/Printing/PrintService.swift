@@ -57,9 +57,21 @@ public actor PrintService: DocumentPrinter {
     /// The latest failed job per printer; cleared by the next job that completes.
     private var jobFailures: [PrinterRole: String] = [:]
     private var following: [PrintJobID: Task<Void, Never>] = [:]
+    /// Paces a refused job's second attempt.
+    private let clock: any Clock<Duration>
+    /// Starts timing an attempt on `clock`; the closure it returns reads the time since.
+    private let stopwatch: @Sendable () -> @Sendable () -> Duration
 
-    public init(configuration: PrintConfiguration, logger: Logger = Logger(label: "kiosk.print")) {
+    public init(
+        configuration: PrintConfiguration, logger: Logger = Logger(label: "kiosk.print"),
+        clock: some Clock<Duration> = ContinuousClock()
+    ) {
         self.configuration = configuration
+        self.clock = clock
+        stopwatch = {
+            let start = clock.now
+            return { start.duration(to: clock.now) }
+        }
         // A local cupsd answers in milliseconds; a visitor must not wait long for a dead one.
         self.cups = CUPSClient(server: configuration.server, timeout: .seconds(2))
         self.logger = logger
@@ -137,28 +149,26 @@ public actor PrintService: DocumentPrinter {
     private func submit(_ bytes: Data, format: DocumentFormat, role: PrinterRole, queue: String, title: String) async
         -> PrintOutcome
     {
-        var lastError: PrintError?
-        // One retry when the scheduler refused at once (restarting); a timeout is not retried,
-        // so a visitor waits at most one timeout before the screen says what happened.
-        let clock = ContinuousClock()
-        for attempt in 0..<2 {
-            let started = clock.now
+        var retry = SubmitRetry()
+        var error: PrintError
+        while true {
+            let elapsed = stopwatch()
             do {
                 let job = try await cups.submit(bytes, format: format, to: queue, title: title)
                 follow(job, role: role, queue: queue)
                 return PrintOutcome(status: .sent, role: role, queue: queue, job: job.value, faults: [], detail: "")
-            } catch let error as PrintError {
-                lastError = error
-                if error.kind != .serverUnreachable || attempt == 1 || clock.now - started > .milliseconds(500) {
-                    break
-                }
-                try? await Task.sleep(for: .milliseconds(200))
+            } catch let refused as PrintError {
+                error = refused
             } catch {
-                lastError = PrintError(.rejected, "\(error)")
-                break
+                return failed(role, queue: queue, PrintError(.rejected, "\(error)"))
             }
+            guard let pause = retry.failed(error.kind, after: elapsed()) else { break }
+            try? await clock.sleep(for: pause)
         }
-        let error = lastError ?? PrintError(.rejected, "unknown")
+        return failed(role, queue: queue, error)
+    }
+
+    private func failed(_ role: PrinterRole, queue: String, _ error: PrintError) -> PrintOutcome {
         let fault: PrinterFault = error.kind == .serverUnreachable ? .unreachable : .failed
         jobFailures[role] = error.message
         record(role, queue: queue, faults: [fault], detail: error.message)
@@ -169,6 +179,8 @@ public actor PrintService: DocumentPrinter {
     /// Follows a job to its end; cancels it when it outlives its use.
     private func follow(_ job: PrintJobID, role: PrinterRole, queue: String) {
         let timeout = role == .thermal ? configuration.ticketTimeout : configuration.documentTimeout
+        // Unstructured: the visitor's request is answered once CUPS has the job; the job is
+        // followed after that, and `drain` waits for it at shutdown.
         following[job] = Task { [cups] in
             let final: JobStatus?
             do {

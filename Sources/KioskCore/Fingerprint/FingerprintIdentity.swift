@@ -37,6 +37,8 @@ public actor FingerprintIdentity {
             reading = running
         } else {
             let repository = repository
+            // Unstructured: one read shared by every caller arriving while it runs; a caller
+            // that goes away must not cancel the others' read.
             reading = Task {
                 var fresh = FingerprintGallery()
                 for (id, fingers) in Dictionary(grouping: try await repository.all(), by: \.registrationID) {
