@@ -13,6 +13,14 @@ let package = Package(
     products: [
         .executable(name: "kiosk", targets: ["kiosk"]),
         .executable(name: "lmis-hub", targets: ["lmis-hub"]),
+        // For the unit layer's own package (`Tests/Unit`), which builds only these and what they need.
+        .library(name: "KioskCore", targets: ["KioskCore"]),
+        .library(name: "KioskStore", targets: ["KioskStore"]),
+        .library(name: "KioskHTTP", targets: ["KioskHTTP"]),
+        .library(name: "Printing", targets: ["Printing"]),
+        .library(name: "Fingerprint", targets: ["Fingerprint"]),
+        .library(name: "FingerprintUSB", targets: ["FingerprintUSB"]),
+        .library(name: "KioskTestSupport", targets: ["KioskTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -252,11 +260,7 @@ let package = Package(
         ),
         .target(
             name: "KioskTestSupport",
-            dependencies: [
-                "KioskCore",
-                "KioskStore",
-                "KioskApp",
-            ],
+            dependencies: ["KioskCore", "KioskStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -272,8 +276,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Rendering, ESC/POS and retry rules: no cupsd.
         .testTarget(
             name: "PrintingTests",
+            dependencies: ["Printing", "KioskCore", "KioskTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        // Printing through a real cupsd and the print lab's printers.
+        .testTarget(
+            name: "PrintingCUPSTests",
             dependencies: ["Printing", "KioskCore", "KioskTestSupport"],
             swiftSettings: swiftSettings
         ),

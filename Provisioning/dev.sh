@@ -2,6 +2,8 @@
 # Developer entry point. On a fresh Debian 12 machine with only the Swift 6.3 toolchain:
 #   Provisioning/dev.sh run    install what is missing, build, serve the demo office from ./var/
 #   Provisioning/dev.sh test   install what is missing, build, run every test suite
+#   Provisioning/dev.sh test --unit   only the unit layer (Tests/Unit): no cupsd, PostgreSQL,
+#                              umockdev or Chromium, and the hub and HTTP client are not built
 # Debian packages are installed only when missing; Python test tools live in ./.venv.
 set -euo pipefail
 
@@ -127,7 +129,21 @@ TXT
     exec "$ROOT/.build/debug/kiosk" serve --host "$host" --port "$port" --data-dir "$ROOT/var" "$@"
 }
 
+# The unit layer: domain, use cases, router, store on a SQLite file, rendering. Its own package
+# (Tests/Unit, linking the same test folders) builds only what these tests need.
+cmd_test_unit() {
+    local started=$SECONDS
+    ensure_packages "${BUILD_PACKAGES[@]}" fonts-noto-core fonts-dejavu-core poppler-utils
+    log "swift test (unit layer, Tests/Unit)"
+    (cd "$ROOT/Tests/Unit" && swift build --build-tests && swift test --skip-build)
+    log "unit tests passed in $((SECONDS - started)) s"
+}
+
 cmd_test() {
+    if [ "${1:-}" = "--unit" ]; then
+        cmd_test_unit
+        return
+    fi
     local started=$SECONDS
     ensure_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     ensure_venv
@@ -162,7 +178,7 @@ case "${1:-}" in
     run) shift; cmd_run "$@" ;;
     test) shift; cmd_test "$@" ;;
     *)
-        echo "usage: Provisioning/dev.sh run [kiosk serve options] | test" >&2
+        echo "usage: Provisioning/dev.sh run [kiosk serve options] | test [--unit]" >&2
         exit 64
         ;;
 esac

@@ -1,28 +1,15 @@
 import Foundation
 import KioskCore
+import KioskTestSupport
 import Printing
 import Testing
 
 @Suite("Thermal rendering")
 struct ThermalRenderingTests {
-    static let slip = TicketSlip(
-        office: LocalizedText(
-            mn: "Сүхбаатар дүүргийн Хөдөлмөр, халамжийн үйлчилгээний хэлтэс", en: "Sükhbaatar district LSWO"),
-        number: "А-001",
-        service: LocalizedText(mn: "Бүртгэл", en: "Registration"),
-        priority: LocalizedText(mn: "Ахмад настан", en: "Elderly person"),
-        peopleAhead: LocalizedText(mn: "Таны өмнө 3 хүн байна", en: "3 people ahead of you"),
-        wait: LocalizedText(mn: "Хүлээх хугацаа: 10–20 минут", en: "Estimated wait: 10–20 minutes"),
-        issued: "2026-11-23 09:41",
-        statusURL: "http://kiosk.local:8080/t/0196a1b2-0000-7000-8000-000000000001",
-        scanHint: LocalizedText(mn: "Утсаараа уншуулж дугаараа хянана уу", en: "Scan to follow your number"),
-        instruction: LocalizedText(
-            mn: "Дугаараа дэлгэц дээр гарахыг хүлээнэ үү", en: "Wait for your number on the screen"))
-
     @Test("a ticket fills the paper width, draws every Mongolian letter, and ends with a QR code and a cut")
     func ticket() throws {
         for paper in ThermalPaper.allCases {
-            let output = ThermalRenderer(paper: paper).render(Self.slip.document)
+            let output = ThermalRenderer(paper: paper).render(PrintedDocumentFixtures.slip.document)
             #expect(output.unknownGlyphs == 0)
             #expect(output.bands.count == 2)
             #expect(output.bands.allSatisfy { $0.width == paper.dots })

@@ -6,28 +6,9 @@ import Testing
 
 @Suite("Vacancy list PDF")
 struct VacancyListTests {
-    static let labels = VacancyList.Labels(
-        title: "Ажлын байрны жагсаалт", employer: "Ажил олгогч", location: "Байршил", wage: "Цалин",
-        hours: "Цагийн хуваарь", howToApply: "Хэрхэн хүсэлт гаргах", reference: "Код", filters: "Шүүлтүүр",
-        noFilters: "бүгд", empty: "Тохирох ажлын байр олдсонгүй.", page: "Хуудас %d / %d")
-
-    static func list(_ count: Int) -> VacancyList {
-        VacancyList(
-            office: "Сүхбаатар дүүргийн ХХҮХ", generated: "2026-11-23 10:15",
-            filters: ["Байршил: Сүхбаатар дүүрэг", "Хайлт: «жолооч»"],
-            entries: (1...max(count, 1)).prefix(count).map { index in
-                VacancyList.Entry(
-                    title: "Үйлчлүүлэгчтэй харилцах ажилтан \(index)", employer: "Өлзий & Түмэн ХХК",
-                    location: "Улаанбаатар, Сүхбаатар дүүрэг, 1-р хороо", wage: "1 200 000–1 500 000 ₮",
-                    hours: "Бүтэн цаг", howToApply: "Анкетаа 7011-2233 утсаар эсвэл биечлэн өгнө <яаралтай>",
-                    reference: String(format: "V-2026-%05d", index))
-            },
-            labels: labels)
-    }
-
     @Test("a list of 120 vacancies fills several A4 pages, every page numbered, all text in the PDF")
     func pages() throws {
-        let output = try VacancyListRenderer().render(Self.list(120))
+        let output = try VacancyListRenderer().render(PrintedDocumentFixtures.vacancyList(120))
         #expect(output.unknownGlyphs == 0)
         #expect(output.pages > 3)
         #expect(output.pdf.starts(with: Array("%PDF-".utf8)))
@@ -56,7 +37,7 @@ struct VacancyListTests {
 
     @Test("an empty list still prints a page that says so")
     func empty() throws {
-        let output = try VacancyListRenderer().render(Self.list(0))
+        let output = try VacancyListRenderer().render(PrintedDocumentFixtures.vacancyList(0))
         #expect(output.pages == 1)
         #expect(try PDFText.extract(output.pdf).contains("Тохирох ажлын байр олдсонгүй."))
     }
@@ -66,7 +47,7 @@ extension VacancyListTests {
     @Test("preview written when asked", .enabled(if: ProcessInfo.processInfo.environment["KIOSK_PREVIEW_DIR"] != nil))
     func preview() throws {
         let directory = ProcessInfo.processInfo.environment["KIOSK_PREVIEW_DIR"]!
-        try VacancyListRenderer().render(Self.list(12)).pdf.write(
+        try VacancyListRenderer().render(PrintedDocumentFixtures.vacancyList(12)).pdf.write(
             to: URL(fileURLWithPath: "\(directory)/vacancies.pdf"))
     }
 }

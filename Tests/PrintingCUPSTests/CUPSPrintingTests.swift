@@ -48,7 +48,7 @@ struct CUPSPrintingTests {
         try await lab.exclusively { lab in
             let before = try await lab.settledReceiptCount()
             let printing = service()
-            let outcome = await printing.print(ThermalRenderingTests.slip)
+            let outcome = await printing.print(PrintedDocumentFixtures.slip)
             #expect(outcome.status == .sent)
             let job = try #require(outcome.job)
             let final = try await cups.wait(for: PrintJobID(job), timeout: .seconds(10))
@@ -56,7 +56,7 @@ struct CUPSPrintingTests {
             let receipts = try await lab.waitForReceipts(before + 1)
             let receipt = try #require(receipts.last)
             #expect(receipt.cut)
-            #expect(receipt.qrCodes == [ThermalRenderingTests.slip.statusURL])
+            #expect(receipt.qrCodes == [PrintedDocumentFixtures.slip.statusURL])
             let read = try PrintLab.ocr(receipt.image)
             for words in ["А-001", "Бүртгэл", "Registration", "Таны өмнө 3 хүн байна", "үү", "Ахмад настан"] {
                 #expect(read.contains(words), "OCR did not find \(words) in:\n\(read)")
@@ -73,7 +73,7 @@ struct CUPSPrintingTests {
             try lab.setFault("paper-out")
             defer { try? lab.clearFault("paper-out") }
             let before = try await lab.settledReceiptCount()
-            let outcome = await printing.print(ThermalRenderingTests.slip)
+            let outcome = await printing.print(PrintedDocumentFixtures.slip)
             #expect(outcome.status == .failed)
             #expect(outcome.faults == [.paperOut])
             #expect(outcome.job == nil)
@@ -120,7 +120,7 @@ struct CUPSPrintingTests {
     func a4() async throws {
         try await lab.exclusively { lab in
             let before = lab.a4Documents().count
-            let outcome = await service().print(VacancyListTests.list(30))
+            let outcome = await service().print(PrintedDocumentFixtures.vacancyList(30))
             #expect(outcome.status == .sent)
             let documents = try await lab.waitForA4(before + 1)
             #expect(documents.count == before + 1)
@@ -139,7 +139,7 @@ struct CUPSPrintingTests {
             #expect(status.state == .stopped)
             #expect(status.message == "paper jam reported by staff")
             let printing = service()
-            let outcome = await printing.print(VacancyListTests.list(2))
+            let outcome = await printing.print(PrintedDocumentFixtures.vacancyList(2))
             #expect(outcome.status == .failed)
             #expect(outcome.faults.contains(.stopped))
             #expect(outcome.detail.contains("paper jam reported by staff"))
@@ -161,7 +161,7 @@ struct CUPSPrintingTests {
             try lab.cupsCommand("lpadmin", "-p", "Gone", "-E", "-v", "socket://127.0.0.1:1", "-m", "raw")
             defer { try? lab.cupsCommand("lpadmin", "-x", "Gone") }
             let printing = service(thermal: "Gone", a4: nil, status: .none, ticketTimeout: .seconds(2))
-            let outcome = await printing.print(ThermalRenderingTests.slip)
+            let outcome = await printing.print(PrintedDocumentFixtures.slip)
             #expect(outcome.status == .sent)
             await printing.drain()
             let job = try await cups.job(PrintJobID(try #require(outcome.job)))
@@ -178,21 +178,21 @@ struct CUPSPrintingTests {
             try lab.jam()
             defer { try? lab.unjam() }
             let printing = service(ticketTimeout: .seconds(2))
-            let outcome = await printing.print(ThermalRenderingTests.slip)
+            let outcome = await printing.print(PrintedDocumentFixtures.slip)
             #expect(outcome.status == .sent)
             await printing.drain()
             let health = try #require(await printing.health().first { $0.role == .thermal })
             #expect(health.faults.contains(.jam))
             #expect(health.faults.contains(.stopped))
             #expect(!health.isReady)
-            let refused = await printing.print(ThermalRenderingTests.slip)
+            let refused = await printing.print(PrintedDocumentFixtures.slip)
             #expect(refused.status == .failed)
             #expect(refused.faults.first == .jam)
 
             // Cleared and restarted: CUPS still remembers the jam until a job reaches the
             // printer, so the kiosk prints, and the jam is gone after that job.
             try lab.unjam()
-            let next = await printing.print(ThermalRenderingTests.slip)
+            let next = await printing.print(PrintedDocumentFixtures.slip)
             #expect(next.status == .sent)
             await printing.drain()
             #expect(await printing.health().first { $0.role == .thermal }?.faults == [])
@@ -212,7 +212,7 @@ struct CUPSPrintingTests {
             } catch let error as PrintError {
                 #expect(error.kind == .serverUnreachable)
             }
-            let outcome = await service(thermal: "NoSuchQueue").print(ThermalRenderingTests.slip)
+            let outcome = await service(thermal: "NoSuchQueue").print(PrintedDocumentFixtures.slip)
             #expect(outcome.status == .failed)
         }
     }
