@@ -11,6 +11,16 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// A test folder linked here, depending on products of the project's package (and `extra`).
+func unitTests(_ name: String, _ products: [String], extra: [Target.Dependency] = []) -> Target {
+    .testTarget(
+        name: name,
+        dependencies: products.map { .product(name: $0, package: "lswo-kiosk") } + extra,
+        path: name,
+        swiftSettings: swiftSettings
+    )
+}
+
 let package = Package(
     name: "lswo-kiosk-unit",
     platforms: [.macOS(.v15)],
@@ -19,37 +29,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
-        .testTarget(
-            name: "KioskCoreTests",
-            dependencies: [
-                .product(name: "KioskCore", package: "lswo-kiosk"),
-                .product(name: "KioskTestSupport", package: "lswo-kiosk"),
-                .product(name: "Fingerprint", package: "lswo-kiosk"),
-            ],
-            path: "KioskCoreTests",
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "KioskStoreTests",
-            dependencies: [
-                .product(name: "KioskCore", package: "lswo-kiosk"),
-                .product(name: "KioskStore", package: "lswo-kiosk"),
-                .product(name: "KioskTestSupport", package: "lswo-kiosk"),
-                .product(name: "Fingerprint", package: "lswo-kiosk"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-            ],
-            path: "KioskStoreTests",
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "PrintingTests",
-            dependencies: [
-                .product(name: "Printing", package: "lswo-kiosk"),
-                .product(name: "KioskCore", package: "lswo-kiosk"),
-                .product(name: "KioskTestSupport", package: "lswo-kiosk"),
-            ],
-            path: "PrintingTests",
-            swiftSettings: swiftSettings
-        ),
+        unitTests("KioskCoreTests", ["KioskCore", "KioskTestSupport", "Fingerprint"]),
+        unitTests(
+            "KioskStoreTests", ["KioskCore", "KioskStore", "KioskTestSupport", "Fingerprint"],
+            extra: [.product(name: "GRDB", package: "GRDB.swift")]),
+        unitTests("PrintingTests", ["Printing", "KioskCore", "KioskTestSupport"]),
     ]
 )
