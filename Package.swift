@@ -112,7 +112,6 @@ let package = Package(
         .target(
             name: "KioskApp",
             dependencies: [
-                "CTimex",
                 "ConfigLines",
                 "KioskCore",
                 "KioskStore",
@@ -127,9 +126,28 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The technician's commands: doctor, provision, staff, printers, sync, fingerprint tools.
+        .target(
+            name: "KioskAdmin",
+            dependencies: [
+                "CTimex",
+                "ConfigLines",
+                "KioskApp",
+                "KioskCore",
+                "KioskStore",
+                "Printing",
+                "Fingerprint",
+                "FingerprintUSB",
+                "LMISProtocol",
+                "LMISSync",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "kiosk",
             dependencies: [
+                "KioskAdmin",
                 "KioskApp",
                 "KioskCore",
                 "Printing",
@@ -301,6 +319,11 @@ let package = Package(
         .testTarget(
             name: "KioskAppTests",
             dependencies: ["KioskApp", "KioskCore", "Printing", "LMISSync"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KioskAdminTests",
+            dependencies: ["KioskAdmin", "KioskApp", "KioskCore", "Printing", "LMISSync"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

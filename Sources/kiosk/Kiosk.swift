@@ -2,6 +2,7 @@ import ArgumentParser
 import Fingerprint
 import FingerprintUSB
 import Foundation
+import KioskAdmin
 import KioskApp
 import KioskCore
 import LMISProtocol
@@ -47,25 +48,7 @@ struct PrinterStatusCommand: AsyncParsableCommand {
     @Option(help: "Config file of `key = value` lines.") var config: String?
 
     func run() async throws {
-        let administration = try printerAdministration(config)
-        let (queues, error, health) = await administration.status()
-        print("CUPS server \(administration.printing.configuration.server)")
-        if let error { print("  cannot list queues: \(error)") }
-        for queue in queues {
-            let reasons = queue.reasons.filter { $0 != "none" }.joined(separator: ",")
-            print(
-                "  \(queue.queue)  \(queue.state.rawValue)\(queue.isAcceptingJobs ? "" : " (not accepting)")"
-                    + "  \(queue.deviceURI ?? "")\(reasons.isEmpty ? "" : "  [\(reasons)]")")
-        }
-        var healthy = true
-        for printer in health {
-            healthy = healthy && printer.isReady
-            let faults = printer.faults.isEmpty ? "ok" : printer.faults.map(\.rawValue).joined(separator: ", ")
-            print(
-                "\(printer.role.rawValue) printer (\(printer.queue)): \(faults)\(printer.detail.isEmpty ? "" : " - \(printer.detail)")"
-            )
-        }
-        if !healthy { throw ExitCode(1) }
+        try finish(await printerAdministration(config).statusOutput())
     }
 }
 
@@ -79,14 +62,7 @@ struct PrinterTest: AsyncParsableCommand {
     @Option(help: "Seconds to wait for each page.") var timeout: Int = 60
 
     func run() async throws {
-        let administration = try printerAdministration(config)
-        let reports = await administration.testPages(timeout: .seconds(timeout))
-        if reports.isEmpty { print("no printers configured (thermal_queue and a4_queue are empty)") }
-        for report in reports {
-            print("\(report.role.rawValue) printer (\(report.queue)): \(report.ok ? "printed" : "FAILED")")
-            for line in report.lines { print("  \(line)") }
-        }
-        if reports.contains(where: { !$0.ok }) { throw ExitCode(1) }
+        try finish(await printerAdministration(config).testPagesOutput(timeout: .seconds(timeout)))
     }
 }
 
@@ -483,12 +459,8 @@ struct SyncEnrol: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let enrolled = try await options.administration().enrol(
-                hubURL: hub, code: code, deviceName: name, force: force)
-            print("enrolled as \(enrolled.deviceID) for office \(enrolled.officeCode) (\(enrolled.officeName))")
-        } catch let error as SyncError {
-            print("enrolment failed: \(error)")
-            throw ExitCode(1)
+            try finish(
+                await options.administration().enrolOutput(hubURL: hub, code: code, deviceName: name, force: force))
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
@@ -502,37 +474,7 @@ struct SyncStatusCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON for scripts.") var json = false
 
     func run() async throws {
-        let administration = try options.administration()
-        let status = try await administration.status()
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            encoder.dateEncodingStrategy = .iso8601
-            print(String(decoding: try encoder.encode(status), as: UTF8.self))
-            return
-        }
-        func age(_ seconds: Int) -> String {
-            seconds >= 86_400
-                ? "\(seconds / 86_400) d \(seconds % 86_400 / 3600) h"
-                : seconds >= 3600
-                    ? "\(seconds / 3600) h \(seconds % 3600 / 60) min" : "\(seconds / 60) min \(seconds % 60) s"
-        }
-        print("hub:            \(status.hubURL ?? "not enrolled (kiosk sync enrol)")")
-        if let device = status.deviceID { print("device:         \(device)") }
-        print("last success:   \(status.lastSuccessAt.map { $0.formatted(.iso8601) } ?? "never")")
-        if let error = status.lastError { print("last error:     \(error)") }
-        print(
-            "waiting:        \(status.waiting) records\(status.oldestWaitingSeconds.map { ", oldest \(age($0))" } ?? "")"
-        )
-        print("quarantined:    \(status.quarantined) records")
-        print("unverified:     \(status.unverified) registrations")
-        print("vacancies:      \(status.vacancies) open")
-        if abs(status.clockOffsetSeconds) > 60 {
-            print("clock:          \(Int(status.clockOffsetSeconds)) s behind the hub")
-        }
-        for record in try await administration.quarantined() {
-            print("  quarantined #\(record.sequence) \(record.type): \(record.reason)")
-        }
+        try finish(await options.administration().statusOutput(json: json))
     }
 }
 
@@ -543,19 +485,7 @@ struct SyncNow: AsyncParsableCommand {
     @OptionGroup var options: SyncOptions
 
     func run() async throws {
-        let report = await (try options.administration()).round()
-        let uploaded = RecordStatus.allCases.compactMap { status in
-            report.uploaded[status].map { "\($0) \(status.rawValue)" }
-        }
-        print("uploaded: \(uploaded.isEmpty ? "nothing" : uploaded.joined(separator: ", "))")
-        print(
-            "downloaded: \(report.changes) changes\(report.reset ? " (the hub's feed restarted: everything fetched again)" : "")"
-        )
-        print("registry checks: \(report.checks)")
-        if let error = report.error {
-            print("sync incomplete: \(error)")
-            throw ExitCode(1)
-        }
+        try finish(await options.administration().roundOutput())
     }
 }
 
@@ -568,13 +498,7 @@ struct SyncWipe: AsyncParsableCommand {
     @Flag(help: "Wipe even though records wait for the LMIS (they are lost).") var force = false
 
     func run() async throws {
-        do {
-            let abandoned = try await options.administration().wipe(force: force)
-            print("wiped\(abandoned > 0 ? "; \(abandoned) records that never reached the LMIS were abandoned" : "")")
-        } catch let error as SyncError {
-            print("not wiped: \(error)")
-            throw ExitCode(1)
-        }
+        try finish(await options.administration().wipeOutput(force: force))
     }
 }
 
@@ -662,26 +586,8 @@ struct Provision: AsyncParsableCommand {
         request.testPrint = testPrint
         request.restartService = !noRestart
         let asks = interactive || (!nonInteractive && isatty(STDIN_FILENO) == 1)
-        let prompter =
-            asks
-            ? Prompter(
-                ask: { question in
-                    print(question, terminator: "")
-                    fflush(nil)
-                    return readLine(strippingNewline: true)
-                }, say: { print($0) }) : nil
-        let provisioner = Provisioner(request: request, prompter: prompter, say: { print($0) })
-        do {
-            let outcome = try await provisioner.run()
-            print(
-                outcome.ok
-                    ? "provisioned; check the office with: kiosk doctor --config \(config)"
-                    : "provisioned, but a test print FAILED")
-            if !outcome.ok { throw ExitCode(1) }
-        } catch let error as ProvisionError {
-            print("provisioning stopped: \(error)")
-            throw ExitCode(1)
-        }
+        try finish(
+            await Provisioner(request: request, prompter: asks ? .terminal : nil, say: { print($0) }).output())
     }
 }
 
@@ -699,14 +605,13 @@ struct Doctor: AsyncParsableCommand {
 
     func run() async throws {
         let path = config ?? (FileManager.default.fileExists(atPath: applianceConfig) ? applianceConfig : nil)
-        let report = await KioskApp.Doctor(configuration: try loadConfiguration(path, dataDir: dataDir)).run()
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(report.text)
-        }
-        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+        let configuration = try loadConfiguration(path, dataDir: dataDir)
+        try finish(await KioskAdmin.Doctor(configuration: configuration).output(json: json))
     }
+}
+
+/// Prints what a command says and exits with its status.
+func finish(_ output: CommandOutput) throws {
+    for line in output.lines { print(line) }
+    if output.exitCode != 0 { throw ExitCode(output.exitCode) }
 }

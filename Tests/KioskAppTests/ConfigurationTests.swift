@@ -94,14 +94,6 @@ struct ConfigLineTests {
         #expect(configuration.publicURL == "http://kiosk.lan:8080/#top")
     }
 
-    @Test func aValueStartingWithAQuoteRoundTripsThroughTheFile() throws {
-        var file = ConfigFile(text: "")
-        try file.set("office_name_en", "\"Best\" office")
-        #expect(file.text == "office_name_en = \"\"Best\" office\"\n")
-        #expect(try file.validated().officeNameEN == "\"Best\" office")
-        #expect(file.value("office_name_en") == "\"Best\" office")
-    }
-
     @Test func anUnclosedQuoteNamesTheLine() {
         var configuration = KioskConfiguration()
         #expect(

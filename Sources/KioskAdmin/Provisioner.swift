@@ -1,5 +1,6 @@
 import FingerprintUSB
 public import Foundation
+public import KioskApp
 public import KioskCore
 import LMISProtocol
 import LMISSync
@@ -69,6 +70,16 @@ public struct Prompter: Sendable {
     }
 }
 
+extension Prompter {
+    /// Questions on standard output, answers from standard input.
+    public static let terminal = Prompter(
+        ask: { question in
+            print(question, terminator: "")
+            fflush(nil)
+            return readLine(strippingNewline: true)
+        }, say: { print($0) })
+}
+
 public struct ProvisionError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
@@ -99,6 +110,18 @@ public struct Provisioner: Sendable {
     }
 
     public static let timeZones = ["Asia/Ulaanbaatar", "Asia/Hovd", "Asia/Choibalsan"]
+
+    /// `kiosk provision`: runs, and says how it ended; exit 1 when a step failed or a test print did not print.
+    public func output() async throws -> CommandOutput {
+        do {
+            let outcome = try await run()
+            return outcome.ok
+                ? CommandOutput(["provisioned; check the office with: kiosk doctor --config \(request.configPath)"])
+                : CommandOutput(["provisioned, but a test print FAILED"], exitCode: 1)
+        } catch let error as ProvisionError {
+            return CommandOutput(["provisioning stopped: \(error)"], exitCode: 1)
+        }
+    }
 
     public func run() async throws -> Outcome {
         var outcome = Outcome()

@@ -1,4 +1,5 @@
 public import Foundation
+public import KioskApp
 import KioskCore
 import KioskStore
 

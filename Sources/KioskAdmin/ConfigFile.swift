@@ -1,5 +1,6 @@
 import ConfigLines
 public import Foundation
+public import KioskApp
 
 #if canImport(Glibc)
     import Glibc

@@ -1,6 +1,7 @@
 import CTimex
 import FingerprintUSB
 public import Foundation
+public import KioskApp
 public import KioskCore
 import KioskStore
 public import LMISSync
@@ -108,6 +109,15 @@ public struct Doctor: Sendable {
 
     public init(configuration: KioskConfiguration) {
         self.configuration = configuration
+    }
+
+    /// `kiosk doctor`: the report for a person or (`json`) for scripts, with its exit status.
+    public func output(json: Bool) async throws -> CommandOutput {
+        let report = await run()
+        guard json else { return CommandOutput([report.text], exitCode: report.exitCode) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return CommandOutput([String(decoding: try encoder.encode(report), as: UTF8.self)], exitCode: report.exitCode)
     }
 
     var dataDirectory: URL { URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true) }

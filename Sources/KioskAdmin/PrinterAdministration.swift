@@ -1,4 +1,5 @@
 public import Foundation
+public import KioskApp
 public import KioskCore
 public import Printing
 
@@ -44,6 +45,37 @@ public struct PrinterAdministration: Sendable {
         } catch {
             return ([], "\(error)", health)
         }
+    }
+
+    /// `kiosk printers status`: the queues CUPS has and the health of the kiosk's printers; exit 1 when one is not ready.
+    public func statusOutput() async -> CommandOutput {
+        let (queues, error, health) = await status()
+        var lines = ["CUPS server \(printing.configuration.server)"]
+        if let error { lines.append("  cannot list queues: \(error)") }
+        for queue in queues {
+            let reasons = queue.reasons.filter { $0 != "none" }.joined(separator: ",")
+            lines.append(
+                "  \(queue.queue)  \(queue.state.rawValue)\(queue.isAcceptingJobs ? "" : " (not accepting)")"
+                    + "  \(queue.deviceURI ?? "")\(reasons.isEmpty ? "" : "  [\(reasons)]")")
+        }
+        for printer in health {
+            let faults = printer.faults.isEmpty ? "ok" : printer.faults.map(\.rawValue).joined(separator: ", ")
+            lines.append(
+                "\(printer.role.rawValue) printer (\(printer.queue)): \(faults)\(printer.detail.isEmpty ? "" : " - \(printer.detail)")"
+            )
+        }
+        return CommandOutput(lines, exitCode: health.allSatisfy(\.isReady) ? 0 : 1)
+    }
+
+    /// `kiosk printers test`: a test page on each configured printer; exit 1 when one did not print.
+    public func testPagesOutput(timeout: Duration) async -> CommandOutput {
+        let reports = await testPages(timeout: timeout)
+        var lines = reports.isEmpty ? ["no printers configured (thermal_queue and a4_queue are empty)"] : []
+        for report in reports {
+            lines.append("\(report.role.rawValue) printer (\(report.queue)): \(report.ok ? "printed" : "FAILED")")
+            lines += report.lines.map { "  \($0)" }
+        }
+        return CommandOutput(lines, exitCode: reports.allSatisfy(\.ok) ? 0 : 1)
     }
 
     /// Prints a test slip on the thermal printer and a test page on the A4 printer, and waits

@@ -1,4 +1,5 @@
 import Foundation
+import KioskAdmin
 import KioskApp
 import KioskCore
 import LMISSync

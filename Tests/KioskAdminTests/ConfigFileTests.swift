@@ -1,4 +1,5 @@
 import Foundation
+import KioskAdmin
 import KioskApp
 import KioskCore
 import Testing
@@ -84,5 +85,13 @@ struct ConfigFileTests {
     @Test func aMissingFileIsAnEmptyOne() throws {
         let file = try ConfigFile(contentsOf: "/nonexistent/kiosk.conf")
         #expect(file.text == "")
+    }
+
+    @Test func aValueStartingWithAQuoteRoundTripsThroughTheFile() throws {
+        var file = ConfigFile(text: "")
+        try file.set("office_name_en", "\"Best\" office")
+        #expect(file.text == "office_name_en = \"\"Best\" office\"\n")
+        #expect(try file.validated().officeNameEN == "\"Best\" office")
+        #expect(file.value("office_name_en") == "\"Best\" office")
     }
 }
