@@ -323,7 +323,10 @@ let package = Package(
         ),
         .testTarget(
             name: "KioskAdminTests",
-            dependencies: ["KioskAdmin", "KioskApp", "KioskCore", "Printing", "LMISSync"],
+            dependencies: [
+                "KioskAdmin", "KioskApp", "KioskCore", "Printing", "LMISSync",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

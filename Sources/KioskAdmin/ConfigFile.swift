@@ -65,11 +65,9 @@ public struct ConfigFile: Sendable, Equatable {
         }
     }
 
-    /// Checks every setting as `kiosk serve` would read it.
+    /// Checks every setting as `kiosk serve` would read it (without the environment).
     public func validated() throws -> KioskConfiguration {
-        var configuration = KioskConfiguration()
-        try configuration.apply(fileContents: text, path: "config")
-        return configuration
+        try ConfigurationSource(file: nil, environment: [:]).load(fileText: text)
     }
 
     /// Writes the file so that a reader (or a power cut) sees the old file or the new one, never

@@ -111,6 +111,11 @@ public struct Doctor: Sendable {
         self.configuration = configuration
     }
 
+    /// The settings as every command reads them (`ConfigurationSource`).
+    public init(source: ConfigurationSource) throws {
+        self.init(configuration: try source.load())
+    }
+
     /// `kiosk doctor`: the report for a person or (`json`) for scripts, with its exit status.
     public func output(json: Bool) async throws -> CommandOutput {
         let report = await run()

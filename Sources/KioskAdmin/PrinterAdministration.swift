@@ -14,20 +14,9 @@ public struct PrinterAdministration: Sendable {
         self.printing = PrintService(configuration: try KioskServer.printConfiguration(configuration))
     }
 
-    /// From a config file (or none) and the `KIOSK_*` environment, as `kiosk serve` reads them.
-    public init(configFile path: String?, environment: [String: String]) throws {
-        var configuration = KioskConfiguration()
-        if let path {
-            let text: String
-            do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
-            } catch {
-                throw ConfigurationError(key: path, problem: "cannot be read")
-            }
-            try configuration.apply(fileContents: text, path: path)
-        }
-        try configuration.apply(environment: environment)
-        try self.init(configuration: configuration)
+    /// The settings as every command reads them (`ConfigurationSource`).
+    public init(source: ConfigurationSource) throws {
+        try self.init(configuration: source.load())
     }
 
     public struct Report: Sendable {

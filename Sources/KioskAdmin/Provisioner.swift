@@ -1,7 +1,7 @@
 import FingerprintUSB
 public import Foundation
 public import KioskApp
-public import KioskCore
+import KioskCore
 import LMISProtocol
 import LMISSync
 import Logging
@@ -55,8 +55,13 @@ public struct ProvisionRequest: Sendable {
     public var testPrint: Bool?
     /// `systemctl try-restart kiosk.service` afterwards, when systemd runs this machine.
     public var restartService = true
+    /// `KIOSK_*` variables override the file, as for every command.
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
 
     public init(configPath: String) { self.configPath = configPath }
+
+    /// Where the settings come from: the config file and the environment.
+    public var source: ConfigurationSource { ConfigurationSource(file: configPath, environment: environment) }
 }
 
 /// Asks the technician; nil when the input has ended.
@@ -129,9 +134,9 @@ public struct Provisioner: Sendable {
         var file = original
         let current: KioskConfiguration
         do {
-            current = try original.validated()
+            current = try request.source.load(fileText: original.text)
         } catch let error as ConfigurationError {
-            throw ProvisionError("\(request.configPath): \(error) (fix the line, then run kiosk provision again)")
+            throw ProvisionError("\(error) (fix the line, then run kiosk provision again)")
         }
 
         // 1. The office. What the hub says about the enrolled office fills what was not given.
@@ -193,9 +198,14 @@ public struct Provisioner: Sendable {
 
     // MARK: Settings
 
+    /// The settings the config file gives now, as every command reads them.
+    public func configuration() throws -> KioskConfiguration {
+        try request.source.load(fileText: ConfigFile(contentsOf: request.configPath).text)
+    }
+
     private func validated(_ file: ConfigFile) throws -> KioskConfiguration {
         do {
-            return try file.validated()
+            return try request.source.load(fileText: file.text)
         } catch let error as ConfigurationError {
             throw ProvisionError("\(error)")
         }

@@ -5,10 +5,15 @@ import KioskStore
 
 /// Technician commands for staff accounts, on the office database named by the configuration.
 public struct StaffAdministration: Sendable {
-    let configuration: KioskConfiguration
+    public let configuration: KioskConfiguration
 
     public init(configuration: KioskConfiguration) {
         self.configuration = configuration
+    }
+
+    /// The settings as every command reads them (`ConfigurationSource`).
+    public init(source: ConfigurationSource) throws {
+        self.init(configuration: try source.load())
     }
 
     /// Creates or replaces an account (a new PIN also clears a lock).

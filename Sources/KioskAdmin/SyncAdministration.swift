@@ -8,10 +8,17 @@ public import Logging
 
 /// Technician commands for the LMIS link, on the office database named by the configuration.
 public struct SyncAdministration: Sendable {
+    public let configuration: KioskConfiguration
     public let engine: SyncEngine
     let directory: URL
 
+    /// The settings as every command reads them (`ConfigurationSource`).
+    public init(source: ConfigurationSource, logger: Logger) throws {
+        try self.init(configuration: source.load(), logger: logger)
+    }
+
     public init(configuration: KioskConfiguration, logger: Logger) throws {
+        self.configuration = configuration
         let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
         self.directory = directory
         let database = try AppDatabase(directory: directory)

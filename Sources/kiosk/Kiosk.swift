@@ -32,15 +32,6 @@ struct Printers: AsyncParsableCommand {
         subcommands: [PrinterStatusCommand.self, PrinterTest.self])
 }
 
-/// The printer tools from `--config` and the environment; a bad setting is a usage error.
-func printerAdministration(_ config: String?) throws -> PrinterAdministration {
-    do {
-        return try PrinterAdministration(configFile: config, environment: ProcessInfo.processInfo.environment)
-    } catch let error as ConfigurationError {
-        throw ValidationError(error.description)
-    }
-}
-
 struct PrinterStatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "List the CUPS queues and the health of the kiosk's printers.")
@@ -48,7 +39,7 @@ struct PrinterStatusCommand: AsyncParsableCommand {
     @Option(help: "Config file of `key = value` lines.") var config: String?
 
     func run() async throws {
-        try finish(await printerAdministration(config).statusOutput())
+        try finish(await usage { try PrinterAdministration(source: source(config)) }.statusOutput())
     }
 }
 
@@ -62,7 +53,8 @@ struct PrinterTest: AsyncParsableCommand {
     @Option(help: "Seconds to wait for each page.") var timeout: Int = 60
 
     func run() async throws {
-        try finish(await printerAdministration(config).testPagesOutput(timeout: .seconds(timeout)))
+        let administration = try await usage { try PrinterAdministration(source: source(config)) }
+        try finish(await administration.testPagesOutput(timeout: .seconds(timeout)))
     }
 }
 
@@ -79,20 +71,12 @@ struct AddStaff: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
 
     func run() async throws {
-        var configuration = KioskConfiguration()
-        do {
-            if let config {
-                try configuration.apply(fileContents: try String(contentsOfFile: config, encoding: .utf8), path: config)
-            }
-            try configuration.apply(environment: ProcessInfo.processInfo.environment)
-            if let dataDir { try configuration.set("data_dir", dataDir) }
+        try await usage {
+            let administration = try StaffAdministration(source: source(config, ["data_dir": dataDir]))
             guard let pin = readLine(strippingNewline: true) else {
                 throw ValidationError("give the PIN on standard input")
             }
-            try await StaffAdministration(configuration: configuration).add(
-                username: username, displayName: name, role: role, pin: pin)
-        } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
+            try await administration.add(username: username, displayName: name, role: role, pin: pin)
         }
         print("saved staff account \(username)")
     }
@@ -121,31 +105,17 @@ struct Serve: AsyncParsableCommand {
         Int?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error.") var logLevel: String?
 
-    func resolvedConfiguration() throws -> KioskConfiguration {
-        var configuration = KioskConfiguration()
-        do {
-            if let config {
-                let text = try String(contentsOfFile: config, encoding: .utf8)
-                try configuration.apply(fileContents: text, path: config)
-            }
-            try configuration.apply(environment: ProcessInfo.processInfo.environment)
-            let flags: [(String, String?)] = [
-                ("host", host), ("port", port.map(String.init)), ("data_dir", dataDir), ("kiosk_dir", kioskDir),
-                ("office_code", officeCode), ("office_unit", officeUnit), ("time_zone", timeZone),
-                ("language", language),
-                ("idle_seconds", idleSeconds.map(String.init)), ("log_level", logLevel),
-            ]
-            for case let (key, value?) in flags { try configuration.set(key, value) }
-        } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
-        } catch let error as CocoaError where error.code == .fileReadNoSuchFile || error.code == .fileReadUnknown {
-            throw ValidationError("cannot read config file \(config ?? "")")
-        }
-        return configuration
+    func resolvedConfiguration() async throws -> KioskConfiguration {
+        let flags: [String: String?] = [
+            "host": host, "port": port.map(String.init), "data_dir": dataDir, "kiosk_dir": kioskDir,
+            "office_code": officeCode, "office_unit": officeUnit, "time_zone": timeZone, "language": language,
+            "idle_seconds": idleSeconds.map(String.init), "log_level": logLevel,
+        ]
+        return try await usage { try source(config, flags).load() }
     }
 
     func run() async throws {
-        let configuration = try resolvedConfiguration()
+        let configuration = try await resolvedConfiguration()
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -405,36 +375,14 @@ struct FingerprintCapture: AsyncParsableCommand {
     }
 }
 
-/// Settings from `--config` and the environment, as a usage error when wrong.
-func loadConfiguration(_ config: String?, dataDir: String?) throws -> KioskConfiguration {
-    var configuration = KioskConfiguration()
-    do {
-        if let config {
-            guard let text = try? String(contentsOfFile: config, encoding: .utf8) else {
-                let readable = FileManager.default.isReadableFile(atPath: config)
-                throw ValidationError(
-                    FileManager.default.fileExists(atPath: config) && !readable
-                        ? "cannot read \(config): permission denied (the technician's commands run as root: sudo)"
-                        : "cannot read config file \(config)")
-            }
-            try configuration.apply(fileContents: text, path: config)
-        }
-        try configuration.apply(environment: ProcessInfo.processInfo.environment)
-        if let dataDir { try configuration.set("data_dir", dataDir) }
-    } catch let error as ConfigurationError {
-        throw ValidationError(error.description)
-    }
-    return configuration
-}
-
 struct SyncOptions: ParsableArguments {
     @Option(help: "Config file of `key = value` lines.") var config: String?
     @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
 
-    func administration() throws -> SyncAdministration {
+    func administration() async throws -> SyncAdministration {
         var logger = Logger(label: "kiosk.sync")
         logger.logLevel = .warning
-        return try SyncAdministration(configuration: try loadConfiguration(config, dataDir: dataDir), logger: logger)
+        return try await usage { try SyncAdministration(source: source(config, ["data_dir": dataDir]), logger: logger) }
     }
 }
 
@@ -458,12 +406,11 @@ struct SyncEnrol: AsyncParsableCommand {
     @Flag(help: "Enrol even though records wait for the current hub (they are abandoned).") var force = false
 
     func run() async throws {
-        do {
-            try finish(
-                await options.administration().enrolOutput(hubURL: hub, code: code, deviceName: name, force: force))
-        } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
-        }
+        let administration = try await options.administration()
+        try finish(
+            await usage {
+                try await administration.enrolOutput(hubURL: hub, code: code, deviceName: name, force: force)
+            })
     }
 }
 
@@ -605,8 +552,8 @@ struct Doctor: AsyncParsableCommand {
 
     func run() async throws {
         let path = config ?? (FileManager.default.fileExists(atPath: applianceConfig) ? applianceConfig : nil)
-        let configuration = try loadConfiguration(path, dataDir: dataDir)
-        try finish(await KioskAdmin.Doctor(configuration: configuration).output(json: json))
+        let doctor = try await usage { try KioskAdmin.Doctor(source: source(path, ["data_dir": dataDir])) }
+        try finish(await doctor.output(json: json))
     }
 }
 
@@ -614,4 +561,20 @@ struct Doctor: AsyncParsableCommand {
 func finish(_ output: CommandOutput) throws {
     for line in output.lines { print(line) }
     if output.exitCode != 0 { throw ExitCode(output.exitCode) }
+}
+
+/// The settings from `--config`, the `KIOSK_*` environment and the command's flags.
+func source(_ file: String?, _ flags: [String: String?] = [:]) -> ConfigurationSource {
+    ConfigurationSource(file: file, environment: ProcessInfo.processInfo.environment, flags: flags)
+}
+
+/// Runs `body`, a bad or unreadable setting being a usage error.
+func usage<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as ConfigurationError {
+        throw ValidationError(error.description)
+    } catch let error as UnreadableConfigFile {
+        throw ValidationError(error.description)
+    }
 }
