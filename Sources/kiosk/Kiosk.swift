@@ -200,42 +200,7 @@ struct FingerprintRecord: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let extractor = FeatureExtractor()
-        var templates: [FingerprintTemplate] = []
-        for path in images {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                print("error: cannot read \(path)")
-                throw ExitCode(1)
-            }
-            do {
-                templates.append(extractor.extract(try GreyImage(png: [UInt8](data), dpi: dpi)))
-            } catch {
-                print("error: \(path): \(error)")
-                throw ExitCode(1)
-            }
-        }
-        // Views of one finger are numbered 0, 1, … in the order given.
-        var seen: [UInt8: UInt8] = [:]
-        let views = templates.enumerated().map { index, template in
-            let position = UInt8(index < fingers.count ? fingers[index] : 0)
-            let number = seen[position, default: 0]
-            seen[position] = number + 1
-            return (fingerPosition: position, viewNumber: min(number, 15), template: template)
-        }
-        let record = MinutiaeRecord(views: views)
-        guard let bytes = record.bytes else {
-            print("error: \(record.problems.joined(separator: "; "))")
-            throw ExitCode(1)
-        }
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: out), options: .atomic)
-        } catch {
-            print("error: cannot write \(out): \(error.localizedDescription)")
-            throw ExitCode(1)
-        }
-        print(
-            "wrote \(out): \(bytes.count) bytes, \(views.count) finger view(s), "
-                + record.views.map { "\($0.minutiae.count) minutiae" }.joined(separator: ", "))
+        try finish(FingerprintTools.record(images: images, fingers: fingers, dpi: dpi, out: out))
     }
 }
 
@@ -250,53 +215,7 @@ struct FingerprintReadRecord: AsyncParsableCommand {
     @Flag(help: "Print the record as JSON.") var json = false
 
     func run() async throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            print("error: cannot read \(file)")
-            throw ExitCode(1)
-        }
-        let record: MinutiaeRecord
-        do {
-            record = try MinutiaeRecord(bytes: [UInt8](data))
-        } catch {
-            print("error: \(file) is not a valid ISO/IEC 19794-2:2005 record: \(error)")
-            throw ExitCode(1)
-        }
-        if json {
-            let views: [[String: Any]] = record.views.map { view in
-                [
-                    "fingerPosition": Int(view.fingerPosition), "viewNumber": Int(view.viewNumber),
-                    "impressionType": Int(view.impressionType), "quality": Int(view.quality),
-                    "minutiae": view.minutiae.map {
-                        [
-                            "type": $0.kind == .ending ? "ending" : $0.kind == .bifurcation ? "bifurcation" : "other",
-                            "x": $0.x, "y": $0.y, "angle": Int($0.angle), "quality": Int($0.quality),
-                        ] as [String: Any]
-                    },
-                ]
-            }
-            let object: [String: Any] = [
-                "width": record.width, "height": record.height,
-                "resolution": [record.horizontalResolution, record.verticalResolution],
-                "equipmentCertification": Int(record.equipmentCertification),
-                "captureDeviceType": Int(record.captureDeviceType), "views": views,
-                "extendedDataBytes": record.extendedData.map(\.count),
-            ]
-            let encoded = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: encoded, as: UTF8.self))
-            return
-        }
-        print(
-            "\(file): ISO/IEC 19794-2:2005, \(data.count) bytes, image \(record.width)x\(record.height), "
-                + "\(record.horizontalResolution)x\(record.verticalResolution) pixels/cm, \(record.views.count) finger view(s)"
-        )
-        for view in record.views {
-            let endings = view.minutiae.filter { $0.kind == .ending }.count
-            let bifurcations = view.minutiae.filter { $0.kind == .bifurcation }.count
-            print(
-                "  finger \(view.fingerPosition) view \(view.viewNumber) impression \(view.impressionType): quality "
-                    + "\(view.quality), \(view.minutiae.count) minutiae (\(endings) endings, \(bifurcations) bifurcations)"
-            )
-        }
+        try finish(FingerprintTools.readRecord(file: file, json: json))
     }
 }
 
