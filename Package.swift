@@ -149,12 +149,7 @@ let package = Package(
             dependencies: [
                 "KioskAdmin",
                 "KioskApp",
-                "KioskCore",
-                "Printing",
                 "Fingerprint",
-                "FingerprintUSB",
-                "LMISProtocol",
-                "LMISSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -451,43 +451,32 @@ public struct Doctor: Sendable {
 enum ReaderCheck {
     static func usb() -> DoctorReport.Check {
         let name = "fingerprint_reader"
-        let context: USBContext
-        let found: [(USBDeviceInfo, SensorModel)]
+        let probe: ReaderProbe?
         do {
-            context = try USBContext()
-            found = try context.supportedReaders()
+            probe = try ReaderProbe.scan(handshake: true, limit: 1).first
         } catch {
             return .init(name, .failure, "cannot read the USB bus: \(error)")
         }
-        guard let (info, model) = found.first else {
+        guard let probe else {
             return .init(
                 name, .failure,
                 "no supported reader on USB (supported: \(SensorModel.supported))")
         }
+        let (info, model) = (probe.info, probe.model)
         let facts = ["reader": model.name, "usb_id": "\(info.id)", "port": info.portPath]
         let where_ = "\(model.name) at port \(info.portPath)"
-        let handle: USBDeviceHandle
-        do {
-            handle = try context.open(info)
-        } catch {
-            let problem =
-                error.code == .access ? "no access: check the udev rule and the service's group" : "\(error)"
-            return .init(name, .failure, "\(where_) found, but \(problem)", facts: facts)
+        return switch probe.state {
+        case .ready: .init(name, .ok, "\(where_) answers", facts: facts)
+        case .busy: .init(name, .ok, "\(where_), in use by another program", facts: facts)
+        case .noAccess:
+            .init(
+                name, .failure, "\(where_) found, but no access: check the udev rule and the service's group",
+                facts: facts)
+        case .openFailed(let error): .init(name, .failure, "\(where_) found, but \(error)", facts: facts)
+        case .claimFailed(let error):
+            .init(name, .failure, "\(where_) found, but it cannot be claimed: \(error)", facts: facts)
+        case .notAnswering(let error):
+            .init(name, .failure, "\(where_) found, but it does not answer: \(error)", facts: facts)
         }
-        defer { handle.close() }
-        do {
-            try handle.claim(interface: 0)
-        } catch {
-            if error.code == .busy { return .init(name, .ok, "\(where_), in use by another program", facts: facts) }
-            return .init(name, .failure, "\(where_) found, but it cannot be claimed: \(error)", facts: facts)
-        }
-        let driver = model.driver(for: handle)
-        defer { driver.close() }
-        do {
-            try driver.open()
-        } catch {
-            return .init(name, .failure, "\(where_) found, but it does not answer: \(error)", facts: facts)
-        }
-        return .init(name, .ok, "\(where_) answers", facts: facts)
     }
 }

@@ -55,4 +55,52 @@ public enum FingerprintTools {
                 + record.views.map { "\($0.minutiae.count) minutiae" }.joined(separator: ", ")
         ])
     }
+
+    /// `kiosk fingerprint list`: the supported readers on the bus, each with its state; exit 1 when there is none.
+    public static func list() throws -> CommandOutput {
+        let probes = try ReaderProbe.scan()
+        if probes.isEmpty {
+            return CommandOutput(["no supported reader found (supported: \(SensorModel.supported))"], exitCode: 1)
+        }
+        return CommandOutput(
+            probes.map { probe in
+                let state =
+                    switch probe.state {
+                    case .ready: "ready"
+                    case .busy: "in use (the kiosk service has it)"
+                    case .noAccess: "no access (check the udev rule and the service's group)"
+                    case .openFailed(let error), .claimFailed(let error), .notAnswering(let error): "error: \(error)"
+                    }
+                let (info, model) = (probe.info, probe.model)
+                return "\(model.name)  \(info.id)  bus \(info.bus) address \(info.address) port \(info.portPath)  "
+                    + "driver \(model.driver)  \(model.width)x\(model.height) at \(model.dpi) dpi  \(state)"
+            })
+    }
+
+    /// `kiosk fingerprint capture`: one image from the first supported reader, written as PNG.
+    public static func capture(out: String, timeout: Int, say: (String) -> Void) throws -> CommandOutput {
+        let context = try USBContext()
+        guard let (info, model) = try context.supportedReaders().first else {
+            return CommandOutput(["no supported reader found"], exitCode: 1)
+        }
+        let handle = try context.open(info)
+        let driver = model.driver(for: handle)
+        defer {
+            driver.close()
+            handle.close()
+        }
+        say("\(model.name) at port \(info.portPath): place a finger on the reader")
+        do {
+            try driver.open()
+            let image = try driver.capture(CaptureControl(fingerTimeout: .seconds(timeout))) { say("finger down") }
+            try Data(image.png()).write(to: URL(fileURLWithPath: out))
+            let assessment = CaptureAssessment(image)
+            return CommandOutput([
+                "wrote \(out): \(image.width)x\(image.height) at \(image.dpi) dpi, coverage "
+                    + "\(Int(assessment.coverage * 100)) %, \(assessment.problem.map { "problem: \($0.rawValue)" } ?? "acceptable")"
+            ])
+        } catch let error as ReaderError {
+            return CommandOutput(["capture failed: \(error)"], exitCode: 1)
+        }
+    }
 }

@@ -1,14 +1,9 @@
 import ArgumentParser
 import Fingerprint
-import FingerprintUSB
 import Foundation
 import KioskAdmin
 import KioskApp
-import KioskCore
-import LMISProtocol
-import LMISSync
 import Logging
-import Printing
 
 @main
 struct Kiosk: AsyncParsableCommand {
@@ -224,33 +219,7 @@ struct FingerprintList: AsyncParsableCommand {
         commandName: "list", abstract: "List the supported fingerprint readers on the USB bus, with their state.")
 
     func run() async throws {
-        let context = try USBContext()
-        let readers = try context.supportedReaders()
-        if readers.isEmpty {
-            print(
-                "no supported reader found (supported: \(SensorModel.supported))")
-            throw ExitCode(1)
-        }
-        for (info, model) in readers {
-            let state: String
-            do {
-                let handle = try context.open(info)
-                do {
-                    try handle.claim(interface: 0)
-                    state = "ready"
-                } catch let error where error.code == .busy {
-                    state = "in use (the kiosk service has it)"
-                }
-                handle.close()
-            } catch let error where error.code == .access {
-                state = "no access (check the udev rule and the service's group)"
-            } catch {
-                state = "error: \(error)"
-            }
-            print(
-                "\(model.name)  \(info.id)  bus \(info.bus) address \(info.address) port \(info.portPath)  "
-                    + "driver \(model.driver)  \(model.width)x\(model.height) at \(model.dpi) dpi  \(state)")
-        }
+        try finish(FingerprintTools.list())
     }
 }
 
@@ -264,33 +233,7 @@ struct FingerprintCapture: AsyncParsableCommand {
     @Option(help: "Seconds to wait for a finger.") var timeout: Int = 20
 
     func run() async throws {
-        let context = try USBContext()
-        guard let (info, model) = try context.supportedReaders().first else {
-            print("no supported reader found")
-            throw ExitCode(1)
-        }
-        let handle = try context.open(info)
-        let driver = model.driver(for: handle)
-        defer {
-            driver.close()
-            handle.close()
-        }
-        print("\(model.name) at port \(info.portPath): place a finger on the reader")
-        do {
-            try driver.open()
-            let image = try driver.capture(CaptureControl(fingerTimeout: .seconds(timeout))) {
-                print("finger down")
-            }
-            try Data(image.png()).write(to: URL(fileURLWithPath: out))
-            let assessment = CaptureAssessment(image)
-            print(
-                "wrote \(out): \(image.width)x\(image.height) at \(image.dpi) dpi, coverage "
-                    + "\(Int(assessment.coverage * 100)) %, \(assessment.problem.map { "problem: \($0.rawValue)" } ?? "acceptable")"
-            )
-        } catch let error as ReaderError {
-            print("capture failed: \(error)")
-            throw ExitCode(1)
-        }
+        try finish(FingerprintTools.capture(out: out, timeout: timeout, say: { print($0) }))
     }
 }
 
