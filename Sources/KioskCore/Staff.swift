@@ -74,6 +74,14 @@ public struct SignInPolicy: Sendable, Equatable {
     public static func isValidPIN(_ pin: String) -> Bool {
         (4...8).contains(pin.count) && pin.allSatisfy { $0.isASCII && $0.isNumber }
     }
+
+    /// After a wrong PIN: the failures to keep and, at the limit, when the lock ends (the count
+    /// then starts again).
+    public func failure(after earlierFailures: Int, at instant: Date) -> (failures: Int, lockedUntil: Date?) {
+        let failures = earlierFailures + 1
+        guard failures >= maxFailures else { return (failures, nil) }
+        return (0, instant.addingTimeInterval(lockout))
+    }
 }
 
 public struct SignInError: Error, Hashable, Sendable, CustomStringConvertible {

@@ -74,11 +74,30 @@ extension APIError {
             } else {
                 self = .notFound(locales)
             }
+        case let failure as TicketActionError where failure == .noTicketWaiting:
+            self.init(
+                status: .notFound, code: "queue.noTicketWaiting", message: locales.both("errors.queue.noTicketWaiting"))
         case let failure as TicketActionError:
             // Another counter's ticket is not this officer's to touch; other refusals are conflicts.
             self.init(
                 status: failure == .wrongCounter ? .forbidden : .conflict, code: "queue.\(failure.identifier)",
                 message: locales.both("errors.queue.\(failure.identifier)"))
+        case let failure as TicketDeskError:
+            let (code, key) =
+                failure == .closed
+                ? ("queue.closed", "errors.queue.closed") : ("print.ticketNotWaiting", "errors.print.ticketNotWaiting")
+            self.init(status: .conflict, code: code, message: locales.both(key))
+        case let failure as SignInError:
+            switch failure.identifier {
+            case "locked":
+                self.init(status: .tooManyRequests, code: "staff.locked", message: locales.both("errors.staff.locked"))
+            case "unknownCounter":
+                self = .invalidFields([FieldError(field: "counter", code: "staff.unknownCounter")], locales)
+            default:
+                self.init(
+                    status: .unauthorized, code: "staff.wrongUsernameOrPIN",
+                    message: locales.both("errors.staff.wrongUsernameOrPIN"))
+            }
         case is QueueStoreError:
             self = .notFound(locales)
         case let failure as GrievanceError:
@@ -107,6 +126,21 @@ extension APIError {
                     status: .conflict, code: "alreadyReferred", message: locales.both("errors.referral.already"),
                     field: "vacancyReference")
                 existingID = existing.id
+            }
+        case let failure as ReferralRequestError:
+            switch failure {
+            case .invalidNote:
+                self.init(
+                    status: .unprocessableContent, code: "invalidNote", message: locales.both("errors.referral.note"),
+                    field: "note")
+            case .invalidRegistrationID:
+                self.init(
+                    status: .badRequest, code: "invalidID", message: locales.both("api.invalidID"),
+                    field: "registrationId")
+            default:
+                self.init(
+                    status: .notFound, code: "vacancyNotFound", message: locales.both("errors.referral.vacancy"),
+                    field: "vacancyReference")
             }
         case FingerprintStoreError.alreadyEnrolled:
             self.init(status: .conflict, code: "alreadyEnrolled", message: locales.both("api.alreadyEnrolled"))

@@ -72,11 +72,10 @@ public struct SQLiteStaffRepository: StaffRepository {
                         token: token, staffID: username, displayName: displayName, role: role, counter: counter,
                         expiresAt: expires))
             }
-            let failures =
-                (try Int.fetchOne(db, sql: "SELECT failed_attempts FROM staff WHERE id = ?", arguments: [username]) ?? 0)
-                + 1
-            if failures >= policy.maxFailures {
-                let until = instant.addingTimeInterval(policy.lockout)
+            let earlier =
+                try Int.fetchOne(db, sql: "SELECT failed_attempts FROM staff WHERE id = ?", arguments: [username]) ?? 0
+            let (failures, lockedUntil) = policy.failure(after: earlier, at: instant)
+            if let until = lockedUntil {
                 try db.run(
                     "UPDATE staff SET failed_attempts = 0, locked_until = ? WHERE id = ?",
                     [Outbox.utcTimestamp(until), username])
