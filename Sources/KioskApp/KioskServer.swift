@@ -91,7 +91,7 @@ public struct KioskServer: Sendable {
                     metadata: ["kiosk.error": "\(error)"])
             }
         }
-        let environment = KioskHTTPEnvironment(
+        let dependencies = KioskHTTPDependencies(
             office: office,
             registrations: SQLiteRegistrationRepository(database: database, officeCode: office.code),
             summaries: SQLiteOfficeSummarySource(database: database, officeCode: office.code),
@@ -116,7 +116,7 @@ public struct KioskServer: Sendable {
             feedback: SQLiteFeedbackRepository(database: database),
             grievances: SQLiteGrievanceRepository(database: database, office: office),
             dashboard: SQLiteDashboardSource(database: database, office: office))
-        let router = try await KioskRouter.build(environment)
+        let router = try await KioskRouter.build(dependencies)
         let notifier = SystemdNotifier.fromEnvironment()
         self.notifier = notifier
         application = Application(

@@ -6,9 +6,13 @@ import KioskCore
 /// The office's figures for officers and the head: JSON for the console, and every table as CSV
 /// (UTF-8 with a byte-order mark, so spreadsheet programs read Cyrillic).
 struct DashboardAPI: Sendable {
-    let environment: KioskHTTPEnvironment
+    /// The office's figures for a period; nil where the kiosk keeps none.
+    let dashboard: (any DashboardSource)?
+    let authentication: StaffAuthentication
+    let office: Office
+    let now: @Sendable () -> Date
 
-    var locales: Locales { environment.locales }
+    var locales: Locales { authentication.locales }
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.get("staff/dashboard") { request, _ in try await json(request) }
@@ -18,20 +22,20 @@ struct DashboardAPI: Sendable {
     }
 
     func figures(_ request: Request) async throws -> OfficeDashboard {
-        _ = try await StaffAuthentication(environment: environment).require(.readDashboard, request)
+        _ = try await authentication.require(.readDashboard, request)
         return try await figures(try period(request))
     }
 
     func figures(_ period: DashboardPeriod) async throws -> OfficeDashboard {
-        guard let source = environment.dashboard else {
+        guard let source = dashboard else {
             throw APIError(status: .serviceUnavailable, code: "unavailable", message: locales.both("api.notFound"))
         }
-        return try await source.dashboard(period, today: environment.office.today(at: environment.now()))
+        return try await source.dashboard(period, today: office.today(at: now()))
     }
 
     /// `from` and `to` (office-local days, both included); this month so far unless asked otherwise.
     func period(_ request: Request) throws -> DashboardPeriod {
-        let today = environment.office.today(at: environment.now())
+        let today = office.today(at: now())
         let query = request.uri.queryParameters
         func date(_ name: String, _ fallback: CivilDate) throws -> CivilDate {
             guard let raw = query.get(name), !raw.isEmpty else { return fallback }

@@ -11,11 +11,11 @@ extension Screens {
         let query = request.uri.queryParameters
         let language = query.get("lang").flatMap { Language(code: String($0)) } ?? .mn
         do {
-            _ = try await StaffAuthentication(environment: environment).require(.readDashboard, request)
+            _ = try await dashboardAPI.authentication.require(.readDashboard, request)
         } catch let error as APIError where error.status == .unauthorized {
             return Response(status: .seeOther, headers: [.location: "/staff?lang=\(language.rawValue)"])
         }
-        let api = DashboardAPI(environment: environment)
+        let api = dashboardAPI
         var problem: String?
         let period: DashboardPeriod
         do {
@@ -23,23 +23,23 @@ extension Screens {
         } catch let error as APIError {
             // A period that cannot be shown: say why, and show this month instead.
             problem = error.message[language]
-            let today = environment.office.today(at: environment.now())
+            let today = office.today(at: now())
             period = DashboardPeriod(from: DashboardAPI.monthStart(today), to: today)!
         }
         let dashboard = try await api.figures(period)
         var context = DashboardView(
-            dashboard: dashboard, language: language, locales: environment.locales, services: environment.services,
-            today: environment.office.today(at: environment.now())
+            dashboard: dashboard, language: language, locales: locales, services: services,
+            today: office.today(at: now())
         ).context
         context["lang"] = language.rawValue
-        context["t"] = environment.locales.templateContext(language)
-        context["officeName"] = environment.office.name[language]
-        context["officeCode"] = environment.office.code
-        context["timeZone"] = environment.office.timeZone.identifier
+        context["t"] = locales.templateContext(language)
+        context["officeName"] = office.name[language]
+        context["officeCode"] = office.code
+        context["timeZone"] = office.timeZone.identifier
         context["problem"] = problem ?? ""
         let other: Language = language == .mn ? .en : .mn
         context["otherLanguageLink"] = "/staff/dashboard?lang=\(other.rawValue)&from=\(period.from)&to=\(period.to)"
-        context["otherLanguageName"] = environment.locales.text("language.\(other.rawValue)", language)
+        context["otherLanguageName"] = locales.text("language.\(other.rawValue)", language)
         return try html(render(context, "dashboard"))
     }
 }

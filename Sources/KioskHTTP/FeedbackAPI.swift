@@ -6,10 +6,11 @@ import KioskCore
 /// scripts, and a plain HTML form on the status page that works on any phone without JavaScript.
 /// Whoever holds the ticket (its id) may rate it, once.
 struct FeedbackAPI: Sendable {
-    let environment: KioskHTTPEnvironment
+    /// Nil where the kiosk keeps no ratings.
+    let feedback: FeedbackDesk?
+    let strict: StrictJSON
 
-    var locales: Locales { environment.locales }
-    var strict: StrictJSON { StrictJSON(locales: locales, maxBodyBytes: environment.maxBodyBytes) }
+    var locales: Locales { strict.locales }
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.post("tickets/:id/feedback") { request, context in
@@ -45,8 +46,8 @@ struct FeedbackAPI: Sendable {
         }
     }
 
-    func repository() throws -> any FeedbackRepository {
-        guard let feedback = environment.feedback else {
+    func desk() throws -> FeedbackDesk {
+        guard let feedback else {
             throw APIError(status: .serviceUnavailable, code: "unavailable", message: locales.both("api.notFound"))
         }
         return feedback
@@ -63,37 +64,23 @@ struct FeedbackAPI: Sendable {
     /// (today, finished within `Feedback.kioskRatingWindow`, not yet rated) to rate it.
     func findByNumber(_ request: Request) async throws -> Response {
         let raw = request.uri.queryParameters.get("number").map { String($0) } ?? ""
-        let now = environment.now()
-        guard let (code, number) = Feedback.parseTicketNumber(raw),
-            let id = try await repository().ticketToRate(
-                printedCode: code, number: number, today: environment.office.today(at: now),
-                since: now.addingTimeInterval(-Feedback.kioskRatingWindow))
-        else {
+        guard let found = try await desk().ticketToRate(number: raw) else {
             throw APIError(
                 status: .notFound, code: "feedback.noTicket", message: locales.both("errors.feedback.noTicket"))
         }
-        return try JSON.response([
-            "ticketId": id.uuidString.lowercased(), "number": Ticket.displayNumber(serviceCode: code, number: number),
-        ])
+        return try JSON.response(["ticketId": found.id.uuidString.lowercased(), "number": found.number])
     }
 
     func read(_ raw: String) async throws -> Response {
         let id = try APIError.uuid(raw, locales)
-        guard let feedback = try await repository().feedback(ticketID: id) else { throw APIError.notFound(locales) }
+        guard let feedback = try await desk().feedback(ticketID: id) else { throw APIError.notFound(locales) }
         return try JSON.response(FeedbackView(feedback))
     }
 
     /// Checks and stores a rating; refusals as API errors in both languages.
     func record(_ id: UUID, rating: Int?, comment: String?) async throws -> Feedback {
-        let checked: (rating: Int, comment: String?)
         do {
-            checked = try Feedback.validated(rating: rating, comment: comment)
-        } catch {
-            throw APIError.invalidFields(error.errors, locales)
-        }
-        do {
-            return try await repository().record(
-                ticketID: id, rating: checked.rating, comment: checked.comment, at: environment.now())
+            return try await desk().rate(ticketID: id, rating: rating, comment: comment)
         } catch {
             // The form route reads the refusal's code, so it is the API's answer already here.
             throw APIError(domain: error, locales: locales) ?? error
@@ -102,7 +89,7 @@ struct FeedbackAPI: Sendable {
 
     func submitForm(_ request: Request, id raw: String) async throws -> Response {
         guard let id = UUID(uuidString: raw) else { throw HTTPError(.notFound) }
-        let body = try await request.body.collect(upTo: environment.maxBodyBytes)
+        let body = try await request.body.collect(upTo: strict.maxBodyBytes)
         let fields = Self.formFields(String(buffer: body))
         let language = fields["lang"].flatMap { Language(code: $0) }
         var location = "/t/\(id.uuidString.lowercased())"

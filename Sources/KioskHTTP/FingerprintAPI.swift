@@ -8,42 +8,47 @@ import KioskCore
 /// fingers. Only verdicts and people's masked greetings leave this API, never images or
 /// templates.
 struct FingerprintAPI: Sendable {
-    let environment: KioskHTTPEnvironment
+    /// The fingerprint reader (USB or virtual); `nil` when the kiosk has none.
+    let reader: (any FingerprintReaderPort)?
+    let fingers: EnrolledFingers
+    let registrations: Registrations
+    let authentication: StaffAuthentication
+    let strict: StrictJSON
 
-    var strict: StrictJSON { StrictJSON(locales: environment.locales, maxBodyBytes: environment.maxBodyBytes) }
-    var locales: Locales { environment.locales }
+    var locales: Locales { strict.locales }
+    var enrolments: FingerprintEnrolments { fingers.enrolments }
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.get("fingerprint/events") { _, _ in events() }
         group.post("fingerprint/capture") { _, _ in try await capture() }
         group.delete("fingerprint/capture") { _, _ in
-            await environment.fingerprintReader?.cancelCapture()
+            await reader?.cancelCapture()
             return Response(status: .noContent)
         }
         group.get("fingerprint/status") { _, _ in try await status() }
         group.post("fingerprint/identify") { _, _ in try await identify() }
         group.post("fingerprint/verify") { request, _ in try await verify(request) }
         group.post("fingerprint/enrolments") { _, _ in
-            try JSON.response(EnrolmentView(id: await environment.enrolments.start()), status: .created)
+            try JSON.response(EnrolmentView(id: await enrolments.start()), status: .created)
         }
         group.post("fingerprint/enrolments/:id/capture") { request, context in
             try await enrolCapture(request, id: context.parameters.require("id"))
         }
         group.delete("fingerprint/enrolments/:id") { _, context in
-            await environment.enrolments.discard(try context.parameters.require("id"))
+            await enrolments.discard(try context.parameters.require("id"))
             return Response(status: .noContent)
         }
         // Staff: a person's enrolled fingers, deleting them, enrolling them again.
         group.get("staff/registrations/:id/fingerprints") { request, context in
-            _ = try await StaffAuthentication(environment: environment).require(.readPeople, request)
+            _ = try await authentication.require(.readPeople, request)
             return try await enrolled(context.parameters.require("id"))
         }
         group.delete("staff/registrations/:id/fingerprints") { request, context in
-            let session = try await StaffAuthentication(environment: environment).require(.manageFingerprints, request)
+            let session = try await authentication.require(.manageFingerprints, request)
             return try await delete(context.parameters.require("id"), by: session)
         }
         group.put("staff/registrations/:id/fingerprints") { request, context in
-            let session = try await StaffAuthentication(environment: environment).require(.manageFingerprints, request)
+            let session = try await authentication.require(.manageFingerprints, request)
             return try await reenrol(request, id: context.parameters.require("id"), by: session)
         }
     }
@@ -70,18 +75,18 @@ struct FingerprintAPI: Sendable {
 
     /// One capture with the office's reader (20 s for the finger to come).
     func read() async -> FingerprintCapture {
-        guard let reader = environment.fingerprintReader else { return FingerprintCapture(problem: .absent) }
+        guard let reader = reader else { return FingerprintCapture(problem: .absent) }
         return await reader.capture(timeout: .seconds(20))
     }
 
     func status() async throws -> Response {
-        let status = await environment.fingerprintReader?.status() ?? FingerprintReaderStatus(state: .absent)
+        let status = await reader?.status() ?? FingerprintReaderStatus(state: .absent)
         return try JSON.response(status)
     }
 
     /// `event: status` with the reader's status, at once and on every change.
     func events() -> Response {
-        let reader = environment.fingerprintReader
+        let reader = reader
         return EventStream.response { writer in
             guard let reader else {
                 try await writer.write(EventStream.event("status", FingerprintReaderStatus(state: .absent)))
@@ -104,16 +109,7 @@ struct FingerprintAPI: Sendable {
         let person: RegistrationAPI.LookupResult?
     }
 
-    func identity() throws -> FingerprintIdentity {
-        guard let fingerprints = environment.fingerprints else { throw unavailable }
-        return fingerprints
-    }
-
-    var unavailable: APIError {
-        APIError(
-            status: .serviceUnavailable, code: "fingerprintsUnavailable",
-            message: locales.both("api.fingerprintsUnavailable"))
-    }
+    func identity() throws -> FingerprintIdentity { try fingers.identity() }
 
     func identify() async throws -> Response {
         let identity = try identity()
@@ -125,7 +121,7 @@ struct FingerprintAPI: Sendable {
                     person: nil))
         }
         guard let match = try await identity.identify(template),
-            let registration = try await environment.registrations.registration(id: match.registrationID)
+            let registration = try await registrations.registration(id: match.registrationID)
         else {
             return try JSON.response(
                 IdentifyView(
@@ -135,7 +131,7 @@ struct FingerprintAPI: Sendable {
         return try JSON.response(
             IdentifyView(
                 status: "known", problem: nil, message: nil,
-                person: RegistrationAPI(environment: environment).known(registration, fingerprintsEnrolled: true)))
+                person: RegistrationAPI.known(registration, fingerprintsEnrolled: true)))
     }
 
     struct VerifyRequest: Decodable {
@@ -197,7 +193,7 @@ struct FingerprintAPI: Sendable {
         }
         let progress: FingerprintEnrolments.Progress
         do {
-            progress = try await environment.enrolments.add(template, finger: finger, to: id)
+            progress = try await enrolments.add(template, finger: finger, to: id)
         } catch FingerprintEnrolments.EnrolmentError.unknownEnrolment {
             throw unknownEnrolment
         } catch {
@@ -213,18 +209,10 @@ struct FingerprintAPI: Sendable {
             EnrolCaptureView(accepted: true, problem: nil, message: locales.both(key), progress: progress))
     }
 
-    var unknownEnrolment: APIError {
-        APIError(status: .notFound, code: "unknownEnrolment", message: locales.both("api.unknownEnrolment"))
-    }
+    var unknownEnrolment: APIError { fingers.unknownEnrolment }
 
-    /// Stores the complete fingers of enrolment `id` for a person (after their registration is
-    /// saved); answers how many fingers were stored. A person who has fingers enrolled already
-    /// keeps them: only staff replace fingers.
     func store(enrolment id: String, for registrationID: UUID, by actor: StaffActor?) async throws -> Int {
-        guard let fingers = await environment.enrolments.take(id) else { throw unknownEnrolment }
-        guard !fingers.isEmpty else { return 0 }
-        try await identity().enrol(registrationID: registrationID, fingers: fingers, by: actor, at: environment.now())
-        return fingers.count
+        try await fingers.store(enrolment: id, for: registrationID, by: actor)
     }
 
     // MARK: - Staff
@@ -242,7 +230,7 @@ struct FingerprintAPI: Sendable {
 
     func enrolled(_ raw: String) async throws -> Response {
         let id = try APIError.uuid(raw, locales)
-        guard try await environment.registrations.registration(id: id) != nil else { throw APIError.notFound(locales) }
+        guard try await registrations.registration(id: id) != nil else { throw APIError.notFound(locales) }
         let fingers = try await identity().repository.fingers(registrationID: id)
         return try JSON.response(
             EnrolledView(
@@ -262,7 +250,7 @@ struct FingerprintAPI: Sendable {
         let id = try APIError.uuid(raw, locales)
         let removed = try await identity().delete(
             registrationID: id, by: StaffActor(staffID: session.staffID, counter: session.counter),
-            at: environment.now())
+            at: fingers.now())
         return try JSON.response(DeletedView(deleted: removed))
     }
 
@@ -278,7 +266,7 @@ struct FingerprintAPI: Sendable {
     func reenrol(_ request: Request, id raw: String, by session: StaffSession) async throws -> Response {
         let body = try await strict.decode(ReenrolRequest.self, from: request, allowedKeys: ["enrolment"])
         let id = try APIError.uuid(raw, locales)
-        guard try await environment.registrations.registration(id: id) != nil else { throw APIError.notFound(locales) }
+        guard try await registrations.registration(id: id) != nil else { throw APIError.notFound(locales) }
         let count = try await store(
             enrolment: body.enrolment, for: id, by: StaffActor(staffID: session.staffID, counter: session.counter))
         guard count > 0 else {
@@ -286,5 +274,44 @@ struct FingerprintAPI: Sendable {
                 status: .unprocessableContent, code: "noFingerEnrolled", message: locales.both("api.noFingerEnrolled"))
         }
         return try JSON.response(ReenrolledView(registrationId: id.uuidString.lowercased(), fingers: count))
+    }
+}
+
+/// The office's enrolled fingers with the enrolments under way at the reader: what the
+/// registration routes store after a save, and the fingerprint routes use.
+struct EnrolledFingers: Sendable {
+    /// Nil where the kiosk keeps no fingers.
+    let stored: FingerprintIdentity?
+    /// Fingers being enrolled at the reader, before they are stored.
+    let enrolments: FingerprintEnrolments
+    let locales: Locales
+    let now: @Sendable () -> Date
+
+    func identity() throws -> FingerprintIdentity {
+        guard let stored else {
+            throw APIError(
+                status: .serviceUnavailable, code: "fingerprintsUnavailable",
+                message: locales.both("api.fingerprintsUnavailable"))
+        }
+        return stored
+    }
+
+    var unknownEnrolment: APIError {
+        APIError(status: .notFound, code: "unknownEnrolment", message: locales.both("api.unknownEnrolment"))
+    }
+
+    /// Stores the complete fingers of enrolment `id` for a person (after their registration is
+    /// saved); answers how many fingers were stored. A person who has fingers enrolled already
+    /// keeps them: only staff replace fingers.
+    func store(enrolment id: String, for registrationID: UUID, by actor: StaffActor?) async throws -> Int {
+        guard let fingers = await enrolments.take(id) else { throw unknownEnrolment }
+        guard !fingers.isEmpty else { return 0 }
+        try await identity().enrol(registrationID: registrationID, fingers: fingers, by: actor, at: now())
+        return fingers.count
+    }
+
+    /// Whether the person has fingers enrolled (false where the kiosk keeps none).
+    func isEnrolled(_ registrationID: UUID) async throws -> Bool {
+        try await stored?.isEnrolled(registrationID) ?? false
     }
 }

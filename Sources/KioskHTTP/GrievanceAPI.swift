@@ -6,10 +6,15 @@ import KioskCore
 /// their tracking code, triaged by staff on the console. Staff-conduct grievances are for the
 /// office head alone; technicians see none.
 struct GrievanceAPI: Sendable {
-    let environment: KioskHTTPEnvironment
+    /// Nil where the kiosk keeps no grievances.
+    let grievances: Grievances?
+    let authentication: StaffAuthentication
+    let strict: StrictJSON
+    /// The receipt printer for acknowledgements; `nil` when the kiosk prints nothing.
+    let printer: (any DocumentPrinter)?
+    let slips: Slips
 
-    var locales: Locales { environment.locales }
-    var strict: StrictJSON { StrictJSON(locales: locales, maxBodyBytes: environment.maxBodyBytes) }
+    var locales: Locales { strict.locales }
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.post("grievances") { request, _ in try await file(request) }
@@ -105,8 +110,8 @@ struct GrievanceAPI: Sendable {
         }
     }
 
-    func repository() throws -> any GrievanceRepository {
-        guard let grievances = environment.grievances else {
+    func desk() throws -> Grievances {
+        guard let grievances else {
             throw APIError(status: .serviceUnavailable, code: "unavailable", message: locales.both("api.notFound"))
         }
         return grievances
@@ -120,31 +125,20 @@ struct GrievanceAPI: Sendable {
         let body = try await strict.decode(
             FileRequest.self, from: request,
             allowedKeys: ["category", "text", "area", "contactName", "contactPhone", "language"])
-        let checked: (category: GrievanceCategory, text: String, area: String?, contact: GrievanceContact?)
-        do {
-            checked = try GrievanceForm(
+        let grievance = try await desk().file(
+            GrievanceForm(
                 category: body.category, text: body.text, area: body.area, contactName: body.contactName,
-                contactPhone: body.contactPhone
-            ).validated()
-        } catch {
-            throw APIError.invalidFields(error.errors, locales)
-        }
-        let grievance = try await repository().file(
-            category: checked.category, text: checked.text, area: checked.area, contact: checked.contact,
-            language: body.language.flatMap { Language(code: $0) } ?? .mn, at: environment.now())
-        let acknowledgement = PrintAPI(environment: environment).fill(
-            "grievance.acknowledgement", ["date": grievance.dueOn.description])
+                contactPhone: body.contactPhone),
+            language: body.language.flatMap { Language(code: $0) } ?? .mn)
         return try JSON.response(
             FiledView(
                 trackingCode: grievance.trackingCode, state: grievance.state.rawValue, filedAt: grievance.filedAt,
-                dueOn: grievance.dueOn.description, acknowledgement: acknowledgement),
+                dueOn: grievance.dueOn.description, acknowledgement: slips.acknowledgement(of: grievance)),
             status: .created)
     }
 
     func track(_ raw: String) async throws -> Response {
-        guard let code = Grievance.normalizedTrackingCode(raw),
-            let grievance = try await repository().grievance(trackingCode: code)
-        else { throw notFound }
+        guard let grievance = try await desk().grievance(trackingCode: raw) else { throw notFound }
         return try JSON.response(
             TrackView(
                 trackingCode: grievance.trackingCode, category: grievance.category.rawValue,
@@ -154,47 +148,33 @@ struct GrievanceAPI: Sendable {
 
     /// Prints the acknowledgement on the receipt printer (the kiosk asks right after filing).
     func printSlip(_ raw: String) async throws -> Response {
-        guard let code = Grievance.normalizedTrackingCode(raw),
-            let grievance = try await repository().grievance(trackingCode: code)
-        else { throw notFound }
-        let printing = PrintAPI(environment: environment)
-        guard let printer = environment.printer else { return try JSON.response(printing.noPrinter) }
-        let slip = GrievanceSlip(
-            office: environment.office.name, title: locales.both("grievance.print.title"),
-            codeLabel: locales.both("grievance.codeLabel"), code: grievance.trackingCode,
-            category: locales.both("grievance.categories.\(grievance.category.rawValue)"),
-            due: printing.fill("grievance.print.due", ["date": grievance.dueOn.description]),
-            instruction: locales.both("grievance.print.instruction"),
-            issued: environment.office.localTimestamp(environment.now()))
-        return try JSON.response(printing.view(await printer.print(slip), messages: "grievance.print"))
+        guard let grievance = try await desk().grievance(trackingCode: raw) else { throw notFound }
+        let slip = slips.grievance(grievance)
+        return try JSON.response(
+            await PrintAnswers(locales: locales).print(on: printer, messages: "grievance.print") {
+                await $0.print(slip)
+            })
     }
 
     /// Staff and the office head; a technician looks after the hardware and reads no grievance.
     func requireTriage(_ request: Request) async throws -> StaffSession {
-        try await StaffAuthentication(environment: environment).require(.triageGrievances, request)
+        try await authentication.require(.triageGrievances, request)
     }
-
-    var today: CivilDate { environment.office.today(at: environment.now()) }
 
     func list(_ request: Request) async throws -> Response {
         let session = try await requireTriage(request)
         let openOnly = request.uri.queryParameters.get("state") != "all"
-        let visible = try await repository().grievances(openOnly: openOnly).filter { $0.isVisible(to: session.role) }
-        let today = today
+        let desk = try desk()
+        let visible = try await desk.grievances(openOnly: openOnly, for: session)
+        let today = desk.today
         return try JSON.response(["grievances": visible.map { StaffView($0, today: today) }])
-    }
-
-    func visibleGrievance(_ raw: String, to session: StaffSession) async throws -> Grievance {
-        guard let code = Grievance.normalizedTrackingCode(raw),
-            let grievance = try await repository().grievance(trackingCode: code)
-        else { throw notFound }
-        guard grievance.isVisible(to: session.role) else { throw GrievanceError.forbidden }
-        return grievance
     }
 
     func read(_ request: Request, code raw: String) async throws -> Response {
         let session = try await requireTriage(request)
-        return try JSON.response(StaffView(try await visibleGrievance(raw, to: session), today: today))
+        let desk = try desk()
+        guard let grievance = try await desk.grievance(trackingCode: raw, for: session) else { throw notFound }
+        return try JSON.response(StaffView(grievance, today: desk.today))
     }
 
     struct StepRequest: Decodable {
@@ -206,32 +186,15 @@ struct GrievanceAPI: Sendable {
 
     func step(_ request: Request, code raw: String) async throws -> Response {
         let session = try await requireTriage(request)
-        let grievance = try await visibleGrievance(raw, to: session)
         let body = try await strict.decode(
             StepRequest.self, from: request, allowedKeys: ["action", "note", "assignee", "dueOn"])
-        var errors: [FieldError] = []
-        let action = GrievanceAction(rawValue: body.action)
-        if action == nil { errors.append(FieldError(field: "action", code: "unknownCode")) }
-        var note: String?
-        switch FreeText.checked(body.note, field: "note", limit: Grievance.maxNoteLength, required: false, lines: true)
-        {
-        case .success(let value): note = value
-        case .failure(let error): errors.append(error)
-        }
-        var dueOn: CivilDate?
-        if let raw = body.dueOn {
-            dueOn = CivilDate(iso8601: raw)
-            if let date = dueOn, date < today { errors.append(FieldError(field: "dueOn", code: "outOfRange")) }
-            if dueOn == nil { errors.append(FieldError(field: "dueOn", code: "invalidDate")) }
-        }
-        let assignee = body.assignee?.trimmingCharacters(in: .whitespaces)
-        if action == .assign, assignee?.isEmpty ?? true {
-            errors.append(FieldError(field: "assignee", code: "required"))
-        }
-        guard errors.isEmpty, let action else { throw APIError.invalidFields(errors, locales) }
-        let updated = try await repository().act(
-            trackingCode: grievance.trackingCode, action: action, note: note, assignee: assignee, dueOn: dueOn,
-            by: session, at: environment.now())
-        return try JSON.response(StaffView(updated, today: today))
+        let desk = try desk()
+        guard
+            let updated = try await desk.step(
+                trackingCode: raw,
+                GrievanceStepRequest(action: body.action, note: body.note, assignee: body.assignee, dueOn: body.dueOn),
+                by: session)
+        else { throw notFound }
+        return try JSON.response(StaffView(updated, today: desk.today))
     }
 }

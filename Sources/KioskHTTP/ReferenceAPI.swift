@@ -4,7 +4,8 @@ import KioskCore
 
 /// `/api/v1/reference/...`: data for the pickers, names in both languages.
 struct ReferenceAPI: Sendable {
-    let environment: KioskHTTPEnvironment
+    let catalog: ReferenceCatalog
+    let locales: Locales
 
     struct Item: Encodable {
         let code: String
@@ -20,14 +21,13 @@ struct ReferenceAPI: Sendable {
     static let maxSearchLimit = 50
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
-        let catalog = environment.catalog
         group.get("reference/admin-units") { request, _ -> Response in
             let units: [AdminUnit]
             if let parent = request.uri.queryParameters.get("parent") {
                 guard catalog.adminUnit(parent)?.kind.isTopLevel == true else {
                     throw APIError(
                         status: .notFound, code: "unknownParent",
-                        message: environment.locales.both("api.unknownParent"),
+                        message: locales.both("api.unknownParent"),
                         field: "parent")
                 }
                 units = catalog.children(of: parent)
@@ -52,7 +52,7 @@ struct ReferenceAPI: Sendable {
                 guard let value = Int(raw), (1...Self.maxSearchLimit).contains(value) else {
                     throw APIError(
                         status: .badRequest, code: "invalidLimit",
-                        message: environment.locales.both("api.invalidLimit"), field: "limit")
+                        message: locales.both("api.invalidLimit"), field: "limit")
                 }
                 limit = value
             }
@@ -69,7 +69,7 @@ struct ReferenceAPI: Sendable {
                 Items(
                     version: catalog.version,
                     items: JobseekerStatus.allCases.map {
-                        Item(code: $0.rawValue, kind: nil, name: environment.locales.both("status.\($0.rawValue)"))
+                        Item(code: $0.rawValue, kind: nil, name: locales.both("status.\($0.rawValue)"))
                     }))
         }
     }

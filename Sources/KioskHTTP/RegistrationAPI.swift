@@ -4,11 +4,14 @@ import KioskCore
 
 /// `/api/v1/registrations`: create, read, update, look up by registry number, validate a step.
 struct RegistrationAPI: Sendable {
-    let environment: KioskHTTPEnvironment
+    let registrations: Registrations
+    /// Fingers enrolled with a save (`?fingerprints=<enrolment id>`).
+    let fingers: EnrolledFingers
+    let authentication: StaffAuthentication
+    let strict: StrictJSON
+    let office: Office
 
-    var strict: StrictJSON { StrictJSON(locales: environment.locales, maxBodyBytes: environment.maxBodyBytes) }
-    var locales: Locales { environment.locales }
-    var registrations: Registrations { environment.registrationDesk }
+    var locales: Locales { strict.locales }
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.post("registrations") { request, _ in try await create(request) }
@@ -16,7 +19,7 @@ struct RegistrationAPI: Sendable {
         group.post("registrations/validate") { request, _ in try await validate(request) }
         // Reading a whole registration is for staff: it holds contact details.
         group.get("registrations/:id") { request, context in
-            _ = try await StaffAuthentication(environment: environment).require(.readPeople, request)
+            _ = try await authentication.require(.readPeople, request)
             return try await read(context.parameters.require("id"))
         }
         group.put("registrations/:id") { request, context in
@@ -24,7 +27,7 @@ struct RegistrationAPI: Sendable {
         }
         // A person's kept revisions (what changed, when, through which channel): staff only.
         group.get("staff/registrations/:id/revisions") { request, context in
-            _ = try await StaffAuthentication(environment: environment).require(.readPeople, request)
+            _ = try await authentication.require(.readPeople, request)
             return try await revisions(context.parameters.require("id"))
         }
     }
@@ -44,8 +47,7 @@ struct RegistrationAPI: Sendable {
     func enrolFingers(_ request: Request, for registration: Registration, into created: inout Created) async {
         guard let enrolment = request.uri.queryParameters.get("fingerprints"), !enrolment.isEmpty else { return }
         do {
-            created.fingerprints = try await FingerprintAPI(environment: environment).store(
-                enrolment: enrolment, for: registration.id, by: nil)
+            created.fingerprints = try await fingers.store(enrolment: enrolment, for: registration.id, by: nil)
         } catch {
             created.fingerprintProblem =
                 (error as? APIError ?? APIError(domain: error, locales: locales))?.code ?? "fingerprintsUnavailable"
@@ -75,7 +77,7 @@ struct RegistrationAPI: Sendable {
 
     /// A signed-in member of staff makes the change at their counter; anyone else at the kiosk.
     func channel(of request: Request) async -> RegistrationChannel {
-        guard let session = try? await StaffAuthentication(environment: environment).requireStaff(request) else {
+        guard let session = try? await authentication.requireStaff(request) else {
             return .kiosk
         }
         return .staff(id: session.staffID, name: session.displayName, counter: session.counter)
@@ -98,7 +100,7 @@ struct RegistrationAPI: Sendable {
         return try JSON.response([
             "revisions": revisions.reversed().map {
                 RevisionBody(
-                    revision: $0.revision, at: $0.at, localTime: environment.office.localTimestamp($0.at),
+                    revision: $0.revision, at: $0.at, localTime: office.localTimestamp($0.at),
                     channel: $0.channel.name, staff: $0.channel.staffName,
                     counter: $0.channel.counter, changedFields: $0.changedFields.map(\.rawValue),
                     registration: $0.snapshot)
@@ -142,12 +144,12 @@ struct RegistrationAPI: Sendable {
                     reference: nil,
                     displayName: nil, maskedPhone: nil, prefill: nil))
         }
-        let enrolled = try await environment.fingerprints?.isEnrolled(existing.id) ?? false
-        return try JSON.response(known(existing, fingerprintsEnrolled: enrolled))
+        let enrolled = try await fingers.isEnrolled(existing.id)
+        return try JSON.response(Self.known(existing, fingerprintsEnrolled: enrolled))
     }
 
     /// What the screen may show about a returning person found by registry number or finger.
-    func known(_ existing: Registration, fingerprintsEnrolled: Bool) -> LookupResult {
+    static func known(_ existing: Registration, fingerprintsEnrolled: Bool) -> LookupResult {
         let d = existing.details
         var prefill = RegistrationForm()
         prefill.registryNumber = d.registryNumber.value

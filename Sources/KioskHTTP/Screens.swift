@@ -6,13 +6,45 @@ import Mustache
 
 /// Server-rendered screens: templates from `Kiosk/templates`, strings from `Kiosk/locales`.
 struct Screens: Sendable {
-    let environment: KioskHTTPEnvironment
+    let office: Office
+    let locales: Locales
+    let settings: ScreenSettings
+    let catalog: ReferenceCatalog
+    /// Services and their hours; tickets for their status page.
+    let desk: TicketDesk
+    /// Ratings on a finished ticket's status page; nil where the kiosk keeps none.
+    let feedback: FeedbackDesk?
+    let summaries: any OfficeSummarySource
+    let dashboardAPI: DashboardAPI
+    /// Whether the kiosk has a printer, and a fingerprint reader (the screens offer them).
+    let hasPrinter: Bool
+    let hasFingerprintReader: Bool
+    let consentTextVersion: String
+    let now: @Sendable () -> Date
     let library: MustacheLibrary
 
-    init(environment: KioskHTTPEnvironment) async throws {
-        self.environment = environment
-        library = try await MustacheLibrary(
-            directory: environment.kioskDirectory.appendingPathComponent("templates").path)
+    var services: [QueueService] { desk.services }
+
+    /// Loads the templates from `kioskDirectory/templates`.
+    init(
+        office: Office, locales: Locales, kioskDirectory: URL, settings: ScreenSettings, catalog: ReferenceCatalog,
+        desk: TicketDesk, feedback: FeedbackDesk?, summaries: any OfficeSummarySource, dashboardAPI: DashboardAPI,
+        hasPrinter: Bool, hasFingerprintReader: Bool, consentTextVersion: String,
+        now: @escaping @Sendable () -> Date
+    ) async throws {
+        self.office = office
+        self.locales = locales
+        self.settings = settings
+        self.catalog = catalog
+        self.desk = desk
+        self.feedback = feedback
+        self.summaries = summaries
+        self.dashboardAPI = dashboardAPI
+        self.hasPrinter = hasPrinter
+        self.hasFingerprintReader = hasFingerprintReader
+        self.consentTextVersion = consentTextVersion
+        self.now = now
+        library = try await MustacheLibrary(directory: kioskDirectory.appendingPathComponent("templates").path)
     }
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -63,19 +95,18 @@ struct Screens: Sendable {
     }
 
     func attract(_ request: Request) throws -> Response {
-        let office = environment.office
         let context: [String: Any] = [
-            "mn": environment.locales.templateContext(.mn),
-            "en": environment.locales.templateContext(.en),
+            "mn": locales.templateContext(.mn),
+            "en": locales.templateContext(.en),
             "officeName": ["mn": office.name.mn, "en": office.name.en],
             "bodyClasses": accessibility(of: request).bodyClasses,
             "query": accessibility(of: request).query,
-            "primary": environment.settings.defaultLanguage.rawValue,
+            "primary": settings.defaultLanguage.rawValue,
             // The office's default language comes first, the other one beside it.
             "languages": languagesInOrder.map { language in
                 [
                     "code": language.rawValue,
-                    "label": environment.locales.text("language.\(language.rawValue)", language),
+                    "label": locales.text("language.\(language.rawValue)", language),
                 ]
             },
         ]
@@ -83,15 +114,12 @@ struct Screens: Sendable {
     }
 
     var languagesInOrder: [Language] {
-        let primary = environment.settings.defaultLanguage
+        let primary = settings.defaultLanguage
         return [primary] + Language.allCases.filter { $0 != primary }
     }
 
     func register(_ request: Request, language: Language) throws -> Response {
-        let office = environment.office
-        let locales = environment.locales
         let display = accessibility(of: request)
-        let catalog = environment.catalog
         let consentKey = "consent.text"
         let context: [String: Any] = [
             "lang": language.rawValue,
@@ -101,13 +129,13 @@ struct Screens: Sendable {
             "bodyClasses": display.bodyClasses,
             "contrast": display.contrast,
             "largeText": display.largeText,
-            "idleSeconds": environment.settings.idleSeconds,
-            "countdownSeconds": environment.settings.countdownSeconds,
-            "consentVersion": environment.consentTextVersion,
+            "idleSeconds": settings.idleSeconds,
+            "countdownSeconds": settings.countdownSeconds,
+            "consentVersion": consentTextVersion,
             "consentParagraphs": locales.text(consentKey, language).components(separatedBy: "\n\n"),
             "clientStrings": locales.json(subtree: "client", language),
             "errorStrings": locales.json(subtree: "errors", language),
-            "fingerprintEnabled": environment.fingerprintReader != nil,
+            "fingerprintEnabled": hasFingerprintReader,
             "fingerprintStrings": locales.json(subtree: "fingerprint", language),
             "aimags": catalog.topLevelUnits.map { ["code": $0.code, "name": $0.name[language]] },
             "educationLevels": catalog.educationLevels.map { ["code": $0.code, "name": $0.name[language]] },
@@ -121,10 +149,10 @@ struct Screens: Sendable {
                     "name": locales.text("vacancies.licences.\(code)", language),
                 ]
             },
-            "services": environment.services.map { service in
+            "services": services.map { service in
                 [
                     "code": service.code, "name": service.name[language], "requires": service.requiresRegistration,
-                    "open": service.hours.issuesTickets(at: environment.now(), calendar: environment.office.calendar),
+                    "open": desk.isOpen(service),
                 ] as [String: Any]
             },
             "priorities": PriorityCategory.allCases.map {
@@ -140,20 +168,19 @@ struct Screens: Sendable {
         let display = accessibility(of: request)
         return [
             "lang": language.rawValue,
-            "t": environment.locales.templateContext(language),
-            "officeName": environment.office.name[language],
+            "t": locales.templateContext(language),
+            "officeName": office.name[language],
             "bodyClasses": display.bodyClasses,
             "contrast": display.contrast,
             "largeText": display.largeText,
-            "idleSeconds": environment.settings.idleSeconds,
+            "idleSeconds": settings.idleSeconds,
         ]
     }
 
     /// Filing a grievance (category, text on the on-screen keyboard, optional area and contact
     /// details) and following one by its tracking code.
     func grievance(_ request: Request, language: Language) throws -> Response {
-        let locales = environment.locales
-        let numberRows: [[String: [String]]] = [["keys": environment.services.map(\.code)], ["keys": Keyboard.digits]]
+        let numberRows: [[String: [String]]] = [["keys": services.map(\.code)], ["keys": Keyboard.digits]]
         let faces = self.faces(language)
         let context = touchscreenContext(request, language).merging([
             "categories": GrievanceCategory.allCases.map {
@@ -179,12 +206,10 @@ struct Screens: Sendable {
     /// Vacancy search, detail and printing; with `?for=ID` (a registration the kiosk has just
     /// made or identified) the person's matches come first.
     func vacancies(_ request: Request, language: Language) throws -> Response {
-        let locales = environment.locales
-        let catalog = environment.catalog
         let person = request.uri.queryParameters.get("for").flatMap { UUID(uuidString: String($0)) }
         let context = touchscreenContext(request, language).merging([
             "person": person?.uuidString.lowercased() ?? "",
-            "hasPrinter": environment.printer != nil,
+            "hasPrinter": hasPrinter,
             "strings": locales.json(subtree: "vacancies", language),
             "aimags": catalog.topLevelUnits.map { ["code": $0.code, "name": $0.name[language]] },
             "groups": catalog.majorGroups.map { ["code": $0.code, "name": $0.name[language]] },
@@ -202,10 +227,9 @@ struct Screens: Sendable {
     }
 
     func display(_ request: Request) throws -> Response {
-        let office = environment.office
         let context: [String: Any] = [
-            "mn": environment.locales.templateContext(.mn),
-            "en": environment.locales.templateContext(.en),
+            "mn": locales.templateContext(.mn),
+            "en": locales.templateContext(.en),
             "officeName": ["mn": office.name.mn, "en": office.name.en],
             "timeZone": office.timeZone.identifier,
         ]
@@ -215,12 +239,11 @@ struct Screens: Sendable {
     /// The staff overview of the office day: figures only, nothing about a person.
     func staff(_ request: Request) async throws -> Response {
         let language = request.uri.queryParameters.get("lang").flatMap { Language(code: String($0)) } ?? .mn
-        let office = environment.office
-        let now = environment.now()
-        let summary = try await environment.summaries.summary(of: office.day(containing: now))
+        let now = now()
+        let summary = try await summaries.summary(of: office.day(containing: now))
         let context: [String: Any] = [
             "lang": language.rawValue,
-            "t": environment.locales.templateContext(language),
+            "t": locales.templateContext(language),
             "officeName": office.name[language],
             "officeCode": office.code,
             "timeZone": office.timeZone.identifier,
@@ -230,13 +253,13 @@ struct Screens: Sendable {
             "registrationsTotal": summary.registrationsTotal,
             "outboxRecords": summary.outboxRecords,
             "otherLanguage": language == .mn ? "en" : "mn",
-            "otherLanguageName": environment.locales.text("language.\(language == .mn ? "en" : "mn")", language),
-            "counters": Array(Set(environment.services.flatMap(\.counters))).sorted(),
-            "consoleStrings": environment.locales.json(subtree: "console", language),
-            "grievanceStrings": environment.locales.json(subtree: "grievance", language),
-            "queueErrorStrings": environment.locales.json(subtree: "errors", language),
+            "otherLanguageName": locales.text("language.\(language == .mn ? "en" : "mn")", language),
+            "counters": Array(Set(services.flatMap(\.counters))).sorted(),
+            "consoleStrings": locales.json(subtree: "console", language),
+            "grievanceStrings": locales.json(subtree: "grievance", language),
+            "queueErrorStrings": locales.json(subtree: "errors", language),
             "servicesJSON": servicesJSON(language),
-            "aimags": environment.catalog.topLevelUnits.map { ["code": $0.code, "name": $0.name[language]] },
+            "aimags": catalog.topLevelUnits.map { ["code": $0.code, "name": $0.name[language]] },
             "officeUnit": office.adminUnitCode,
         ]
         return try html(render(context, "staff"))
@@ -245,13 +268,12 @@ struct Screens: Sendable {
     /// A ticket's status page, reached from the QR code on the ticket: position and estimate,
     /// or the counter once it is called. Nothing about the person.
     func ticketStatus(_ request: Request, id raw: String) async throws -> Response {
-        guard let id = UUID(uuidString: raw), let ticket = try await environment.queue.ticket(id: id) else {
+        guard let id = UUID(uuidString: raw), let issued = try await desk.ticket(id: id) else {
             throw HTTPError(.notFound)
         }
+        let (ticket, estimate) = (issued.ticket, issued.estimate)
         let requested = request.uri.queryParameters.get("lang").flatMap { Language(code: String($0)) }
         let language = requested ?? ticket.language
-        let locales = environment.locales
-        let estimate = try await environment.queue.estimate(for: ticket, at: environment.now())
         let waitText =
             estimate.minutes.map { "\($0.lowerBound)–\($0.upperBound) \(locales.text("client.minutes", language))" }
             ?? locales.text("client.noEstimate", language)
@@ -260,9 +282,9 @@ struct Screens: Sendable {
             "lang": language.rawValue,
             "t": locales.templateContext(language),
             "id": ticket.id.uuidString.lowercased(),
-            "officeName": environment.office.name[language],
+            "officeName": office.name[language],
             "number": ticket.displayNumber,
-            "serviceName": environment.services.first { $0.code == ticket.serviceCode }?.name[language]
+            "serviceName": services.first { $0.code == ticket.serviceCode }?.name[language]
                 ?? ticket.serviceCode,
             "stateText": locales.text("ticketStatus.\(ticket.state.rawValue)", language),
             "waiting": ticket.state == .waiting,
@@ -272,11 +294,11 @@ struct Screens: Sendable {
             "otherLanguageName": locales.text("language.\(other.rawValue)", other),
         ]
         if ticket.state == .called, let counter = ticket.counter { context["counter"] = counter }
-        if ticket.state == .finished, let repository = environment.feedback {
+        if ticket.state == .finished, let feedback {
             // The rating form once the service is over (the page stops refreshing itself then).
             context["finished"] = true
             let query = request.uri.queryParameters
-            if let given = try await repository.feedback(ticketID: id) {
+            if let given = try await feedback.feedback(ticketID: id) {
                 context["given"] = [
                     "face": Self.face(given.rating), "label": locales.text("feedback.r\(given.rating)", language),
                     "thanks": query.get("rated") != nil,
@@ -307,7 +329,7 @@ struct Screens: Sendable {
         Feedback.ratings.map { rating in
             [
                 "rating": rating, "face": Self.face(rating),
-                "label": environment.locales.text("feedback.r\(rating)", language),
+                "label": locales.text("feedback.r\(rating)", language),
             ]
         }
     }
@@ -328,7 +350,7 @@ struct Screens: Sendable {
 
     /// Code and name of each service, for scripts.
     func servicesJSON(_ language: Language) -> String {
-        scriptJSON(environment.services.map { ["code": $0.code, "name": $0.name[language]] }) ?? "[]"
+        scriptJSON(services.map { ["code": $0.code, "name": $0.name[language]] }) ?? "[]"
     }
 
     func render(_ context: [String: Any], _ template: String) throws -> String {

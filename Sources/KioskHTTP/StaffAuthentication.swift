@@ -6,15 +6,15 @@ import KioskCore
 /// `Authorization: Bearer` token for API clients. Every staff-only endpoint goes through it.
 struct StaffAuthentication: Sendable {
     static let cookie = "kiosk_staff"
-    let environment: KioskHTTPEnvironment
+    let sessions: StaffSessions
+    let locales: Locales
 
     /// A signed-in member of staff whose role allows `permission` (401 when nobody is signed
     /// in, 403 `staff.role` when the role does not allow it).
     func require(_ permission: StaffPermission, _ request: Request) async throws -> StaffSession {
         let session = try await requireStaff(request)
         guard session.role.allows(permission) else {
-            throw APIError(
-                status: .forbidden, code: "staff.role", message: environment.locales.both("errors.staff.role"))
+            throw APIError(status: .forbidden, code: "staff.role", message: locales.both("errors.staff.role"))
         }
         return session
     }
@@ -36,12 +36,10 @@ struct StaffAuthentication: Sendable {
                 }
             }
         }
-        guard let token, !token.isEmpty,
-            let session = try await environment.staff.session(token: token, at: environment.now())
-        else {
+        guard let token, !token.isEmpty, let session = try await sessions.session(token: token) else {
             throw APIError(
                 status: .unauthorized, code: "staff.signInRequired",
-                message: environment.locales.both("errors.staff.signInRequired"))
+                message: locales.both("errors.staff.signInRequired"))
         }
         return session
     }

@@ -5,10 +5,21 @@ import KioskCore
 /// Vacancies: search and detail (public: vacancies are public), a person's ranked matches,
 /// printed lists, and for staff the same matches with referrals.
 struct VacancyAPI {
-    let environment: KioskHTTPEnvironment
+    /// Place and occupation names, and what the matcher ranks by.
+    let reference: ReferenceCatalog
+    /// Open vacancies downloaded from the LMIS; nil where the kiosk has none.
+    let vacancies: (any VacancyCatalog)?
+    /// Nil where the kiosk keeps no referrals.
+    let referrals: Referrals?
+    let registrations: Registrations
+    let authentication: StaffAuthentication
+    let strict: StrictJSON
+    let office: Office
+    /// The kiosk's printers; `nil` when the kiosk prints nothing.
+    let printer: (any DocumentPrinter)?
+    let now: @Sendable () -> Date
 
-    var locales: Locales { environment.locales }
-    var strict: StrictJSON { StrictJSON(locales: locales, maxBodyBytes: environment.maxBodyBytes) }
+    var locales: Locales { strict.locales }
 
     /// The longest list printed on A4, and the short list on the receipt printer.
     static let a4Limit = 500
@@ -42,7 +53,7 @@ struct VacancyAPI {
     func places(_ vacancies: [Vacancy]) -> [String: LocalizedText] {
         var names: [String: LocalizedText] = [:]
         for code in vacancies.flatMap({ [$0.aimagCode, $0.soumCode].compactMap { $0 } }) {
-            if let unit = environment.catalog.adminUnit(code) { names[code] = unit.name }
+            if let unit = reference.adminUnit(code) { names[code] = unit.name }
         }
         return names
     }
@@ -142,7 +153,7 @@ struct VacancyAPI {
         return parameters
     }
 
-    var today: CivilDate { environment.office.today(at: environment.now()) }
+    var today: CivilDate { office.today(at: now()) }
 
     func search(_ request: Request) async throws -> Response {
         let query = try query(Self.parameters(request))
@@ -162,7 +173,7 @@ struct VacancyAPI {
 
     // MARK: - Matches
 
-    var matcher: JobMatcher { JobMatcher(reference: environment.catalog) }
+    var matcher: JobMatcher { JobMatcher(reference: reference) }
 
     func paging(_ parameters: [String: String]) throws -> (page: Int, pageSize: Int) {
         let page = try parameters["page"].map { raw in
@@ -177,7 +188,7 @@ struct VacancyAPI {
     }
 
     func registration(_ raw: String) async throws -> Registration {
-        guard let registration = try await environment.registrations.registration(id: try APIError.uuid(raw, locales))
+        guard let registration = try await registrations.registration(id: try APIError.uuid(raw, locales))
         else { throw APIError.notFound(locales) }
         return registration
     }
@@ -205,7 +216,7 @@ struct VacancyAPI {
 
     /// The same ranked list for staff, found by registration id or registry number.
     func staffMatches(_ request: Request) async throws -> Response {
-        _ = try await StaffAuthentication(environment: environment).require(.readPeople, request)
+        _ = try await authentication.require(.readPeople, request)
         let parameters = Self.parameters(request)
         let (page, pageSize) = try paging(parameters)
         let person: Registration
@@ -220,7 +231,7 @@ struct VacancyAPI {
                     status: .badRequest, code: "invalidRegistryNumber",
                     message: locales.both("errors.registryNumber.\(error.identifier)"), field: "registryNumber")
             }
-            guard let found = try await environment.registrations.registration(registryNumber: number) else {
+            guard let found = try await registrations.registration(registryNumber: number) else {
                 throw APIError.notFound(locales)
             }
             person = found
@@ -229,7 +240,7 @@ struct VacancyAPI {
         }
         let found = try await catalog().matches(
             for: JobseekerProfile(person.details), matcher: matcher, today: today, page: page, pageSize: pageSize)
-        let referred = try await referrals().referrals(registrationID: person.id).map(\.vacancyReference)
+        let referred = try await referralDesk().referredVacancies(of: person.id)
         return try JSON.response(
             StaffMatchesView(
                 jobseeker: .init(
@@ -267,31 +278,12 @@ struct VacancyAPI {
     }
 
     func refer(_ request: Request) async throws -> Response {
-        let session = try await StaffAuthentication(environment: environment).require(.referPeople, request)
+        let session = try await authentication.require(.referPeople, request)
         let body = try await strict.decode(
             ReferralRequest.self, from: request, allowedKeys: ["registrationId", "vacancyReference", "note"])
-        let note: String?
-        switch FreeText.checked(body.note, field: "note", limit: Referral.maxNoteLength, required: false, lines: false)
-        {
-        case .success(let text): note = text
-        case .failure:
-            throw APIError(
-                status: .unprocessableContent, code: "invalidNote", message: locales.both("errors.referral.note"),
-                field: "note")
-        }
-        guard UUID(uuidString: body.registrationId) != nil else {
-            throw APIError(
-                status: .badRequest, code: "invalidID", message: locales.both("api.invalidID"), field: "registrationId")
-        }
-        let person = try await registration(body.registrationId)
-        guard try await catalog().vacancy(reference: body.vacancyReference, today: today) != nil else {
-            throw APIError(
-                status: .notFound, code: "vacancyNotFound", message: locales.both("errors.referral.vacancy"),
-                field: "vacancyReference")
-        }
-        let referral = try await referrals().refer(
-            registrationID: person.id, vacancyReference: body.vacancyReference, note: note, staffID: session.staffID,
-            counter: session.counter, at: environment.now())
+        let referral = try await referralDesk().refer(
+            registrationID: body.registrationId, vacancyReference: body.vacancyReference, note: body.note,
+            by: session)
         return try JSON.response(ReferralView(referral), status: .created)
     }
 
@@ -315,9 +307,8 @@ struct VacancyAPI {
         }
         let language = body.language.flatMap { Language(code: $0) } ?? .mn
         let limit = role == .a4 ? Self.a4Limit : Self.thermalLimit
-        guard let printer = environment.printer else {
-            return try JSON.response(
-                view(PrintOutcome(status: .unavailable, role: role, queue: nil, job: nil, faults: [], detail: "")))
+        guard let printer else {
+            return try JSON.response(PrintAnswers(locales: locales).noPrinter(role, messages: "vacancies.print"))
         }
         var vacancies: [Vacancy] = []
         var filters: [String] = []
@@ -353,8 +344,8 @@ struct VacancyAPI {
     }
 
     /// The printing answer, worded for a list rather than a ticket.
-    func view(_ outcome: PrintOutcome) -> PrintAPI.PrintView {
-        PrintAPI(environment: environment).view(outcome, messages: "vacancies.print")
+    func view(_ outcome: PrintOutcome) -> PrintAnswers.PrintView {
+        PrintAnswers(locales: locales).view(outcome, messages: "vacancies.print")
     }
 
     /// The search and filters in words, for the top of the printed list.
@@ -366,10 +357,10 @@ struct VacancyAPI {
         if !query.text.isEmpty { lines.append(line("q", query.text)) }
         if let code = query.soumCode ?? query.aimagCode { lines.append(line("place", place(code, nil, language))) }
         if let group = query.occupationGroup {
-            lines.append(line("occupation", name(environment.catalog.occupation(group)?.name, group, language)))
+            lines.append(line("occupation", name(reference.occupation(group)?.name, group, language)))
         }
         if let hours = query.hours { lines.append(line("hours", locales.text("vacancies.hours.\(hours)", language))) }
-        if let wage = query.minimumWage { lines.append(line("minWage", Self.tugrik(wage))) }
+        if let wage = query.minimumWage { lines.append(line("minWage", VacancyWording.tugrik(wage))) }
         if let days = query.postedWithinDays { lines.append(line("posted", String(days))) }
         return lines
     }
@@ -382,55 +373,33 @@ struct VacancyAPI {
     /// `Сүхбаатар дүүрэг, 5-р хороо` from the unit codes.
     func place(_ aimag: String, _ soum: String?, _ language: Language) -> String {
         var parts: [String] = []
-        if let unit = environment.catalog.adminUnit(aimag) {
+        if let unit = reference.adminUnit(aimag) {
             if let parent = unit.parentCode {
-                parts.append(name(environment.catalog.adminUnit(parent)?.name, parent, language))
+                parts.append(name(reference.adminUnit(parent)?.name, parent, language))
             }
             parts.append(name(unit.name, aimag, language))
         } else {
             parts.append(aimag)
         }
-        if let soum { parts.append(name(environment.catalog.adminUnit(soum)?.name, soum, language)) }
+        if let soum { parts.append(name(reference.adminUnit(soum)?.name, soum, language)) }
         return parts.joined(separator: ", ")
     }
 
-    /// `1 200 000 ₮`, thousands apart as Mongolian print has them; the spaces do not break, so a
-    /// wrapped line never splits an amount.
-    static func tugrik(_ amount: Int) -> String {
-        let digits = Array(String(amount))
-        var text = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { text.append("\u{00A0}") }
-            text.append(digit)
-        }
-        return text + "\u{00A0}₮"
-    }
-
-    func wage(_ vacancy: Vacancy, _ language: Language) -> String {
-        switch (vacancy.wageMin, vacancy.wageMax) {
-        case (let low?, let high?) where low == high: Self.tugrik(low)
-        case (let low?, let high?): Self.tugrik(low).dropLast(2) + "–" + Self.tugrik(high)
-        case (let low?, nil):
-            locales.text("vacancies.wage.from", language).replacingOccurrences(of: "{value}", with: Self.tugrik(low))
-        case (nil, let high?):
-            locales.text("vacancies.wage.upTo", language).replacingOccurrences(of: "{value}", with: Self.tugrik(high))
-        case (nil, nil): ""
-        }
-    }
-
-    func title(_ vacancy: Vacancy, _ language: Language) -> String {
-        language == .en ? (vacancy.titleEn.flatMap { $0.isEmpty ? nil : $0 } ?? vacancy.title) : vacancy.title
+    /// Titles and wages in the visitor's language.
+    func wording(_ language: Language) -> VacancyWording {
+        VacancyWording(language: language) { [locales] in locales.text($0, language) }
     }
 
     func list(_ vacancies: [Vacancy], filters: [String], _ language: Language) -> VacancyList {
         func label(_ key: String) -> String { locales.text("vacancies.list.\(key)", language) }
+        let wording = wording(language)
         return VacancyList(
-            office: language == .en ? environment.office.name.en : environment.office.name.mn,
-            generated: environment.office.localTimestamp(environment.now()), filters: filters,
+            office: language == .en ? office.name.en : office.name.mn,
+            generated: office.localTimestamp(now()), filters: filters,
             entries: vacancies.map { vacancy in
                 VacancyList.Entry(
-                    title: title(vacancy, language), employer: vacancy.employer,
-                    location: place(vacancy.aimagCode, vacancy.soumCode, language), wage: wage(vacancy, language),
+                    title: wording.title(vacancy), employer: vacancy.employer,
+                    location: place(vacancy.aimagCode, vacancy.soumCode, language), wage: wording.wage(vacancy),
                     hours: locales.text("vacancies.hours.\(vacancy.hours)", language),
                     howToApply: vacancy.howToApply, reference: vacancy.reference)
             },
@@ -441,32 +410,33 @@ struct VacancyAPI {
     }
 
     func shortList(_ vacancies: [Vacancy], forPerson: Bool, _ language: Language) -> VacancyShortList {
-        VacancyShortList(
-            office: environment.office.name,
+        let wording = wording(language)
+        return VacancyShortList(
+            office: office.name,
             heading: locales.both(forPerson ? "vacancies.short.headingMatches" : "vacancies.short.heading"),
             entries: vacancies.prefix(Self.thermalLimit).map { vacancy in
                 VacancyShortList.Entry(
-                    title: title(vacancy, language), employer: vacancy.employer, wage: wage(vacancy, language),
+                    title: wording.title(vacancy), employer: vacancy.employer, wage: wording.wage(vacancy),
                     reference: vacancy.reference)
             },
             empty: locales.both("vacancies.short.empty"), instruction: locales.both("vacancies.short.instruction"),
-            issued: environment.office.localTimestamp(environment.now()))
+            issued: office.localTimestamp(now()))
     }
 
     // MARK: - Helpers
 
     /// A locale text with its `{name}` fields filled, in both languages.
     func fill(_ key: String, _ values: [String: String]) -> LocalizedText {
-        PrintAPI(environment: environment).fill(key, values)
+        locales.both(key).filling(values)
     }
 
     func catalog() throws -> any VacancyCatalog {
-        guard let catalog = environment.vacancies else { throw APIError.notFound(locales) }
-        return catalog
+        guard let vacancies else { throw APIError.notFound(locales) }
+        return vacancies
     }
 
-    func referrals() throws -> any ReferralRepository {
-        guard let referrals = environment.referrals else { throw APIError.notFound(locales) }
+    func referralDesk() throws -> Referrals {
+        guard let referrals else { throw APIError.notFound(locales) }
         return referrals
     }
 

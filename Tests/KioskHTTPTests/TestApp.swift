@@ -12,7 +12,7 @@ import NIOCore
 /// A kiosk application over a fresh temporary database, for `app.test(.router)`.
 struct TestApp {
     let temp: TemporaryDatabase
-    let environment: KioskHTTPEnvironment
+    let environment: KioskHTTPDependencies
     let application: Application<RouterResponder<BasicRequestContext>>
 
     init(
@@ -27,7 +27,7 @@ struct TestApp {
             registrations ?? SQLiteRegistrationRepository(database: database, officeCode: Fixtures.office.code)
         let clock = clock ?? TestClock(now)
         let wallClock: @Sendable () -> Date = { clock.now() }
-        environment = KioskHTTPEnvironment(
+        environment = KioskHTTPDependencies(
             office: Fixtures.office,
             registrations: store,
             summaries: SQLiteOfficeSummarySource(database: database, officeCode: Fixtures.office.code),

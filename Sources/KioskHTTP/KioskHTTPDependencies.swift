@@ -1,8 +1,10 @@
 public import Foundation
 public import KioskCore
 
-/// Everything the HTTP layer needs, handed in by the composition root.
-public struct KioskHTTPEnvironment: Sendable {
+/// The ports and settings of the kiosk's HTTP service, as the composition root (`KioskServer`,
+/// the router tests) hands them in. It only builds the use cases and route groups: each route
+/// group is given what it uses, never this whole set.
+public struct KioskHTTPDependencies: Sendable {
     public var office: Office
     public var registrations: any RegistrationRepository
     public var summaries: any OfficeSummarySource
@@ -89,13 +91,107 @@ public struct KioskHTTPEnvironment: Sendable {
         self.dashboard = dashboard
     }
 
-    var validator: RegistrationValidator {
-        RegistrationValidator(catalog: catalog, consentTextVersion: consentTextVersion)
+    // MARK: - Use cases
+
+    var registrationDesk: Registrations {
+        Registrations(
+            repository: registrations,
+            validator: RegistrationValidator(catalog: catalog, consentTextVersion: consentTextVersion), office: office,
+            now: now)
     }
 
-    /// The registration use case over this office's store, validator and clock.
-    var registrationDesk: Registrations {
-        Registrations(repository: registrations, validator: validator, office: office, now: now)
+    var ticketDesk: TicketDesk {
+        TicketDesk(queue: queue, registrations: registrations, services: services, office: office, now: now)
+    }
+
+    var staffSessions: StaffSessions { StaffSessions(staff: staff, services: services, now: now) }
+
+    var referralDesk: Referrals? {
+        guard let referrals, let vacancies else { return nil }
+        return Referrals(
+            referrals: referrals, registrations: registrations, vacancies: vacancies, office: office, now: now)
+    }
+
+    var grievanceDesk: Grievances? {
+        grievances.map { Grievances(repository: $0, office: office, now: now) }
+    }
+
+    var feedbackDesk: FeedbackDesk? { feedback.map { FeedbackDesk(repository: $0, office: office, now: now) } }
+
+    var slips: Slips {
+        Slips(
+            office: office, services: services, publicURL: publicURL, text: { [locales] in locales.both($0) }, now: now)
+    }
+
+    // MARK: - Route groups
+
+    var strict: StrictJSON { StrictJSON(locales: locales, maxBodyBytes: maxBodyBytes) }
+
+    var authentication: StaffAuthentication { StaffAuthentication(sessions: staffSessions, locales: locales) }
+
+    var fingers: EnrolledFingers {
+        EnrolledFingers(stored: fingerprints, enrolments: enrolments, locales: locales, now: now)
+    }
+
+    var registrationAPI: RegistrationAPI {
+        RegistrationAPI(
+            registrations: registrationDesk, fingers: fingers, authentication: authentication, strict: strict,
+            office: office)
+    }
+
+    var referenceAPI: ReferenceAPI { ReferenceAPI(catalog: catalog, locales: locales) }
+
+    var printAPI: PrintAPI {
+        PrintAPI(
+            desk: ticketDesk, registrations: registrationDesk, printer: printer, slips: slips,
+            authentication: authentication, locales: locales)
+    }
+
+    var feedbackAPI: FeedbackAPI { FeedbackAPI(feedback: feedbackDesk, strict: strict) }
+
+    var ticketAPI: TicketAPI {
+        TicketAPI(
+            desk: ticketDesk, authentication: authentication, strict: strict,
+            defaultLanguage: settings.defaultLanguage, printer: printer, slips: slips, syncStatus: syncStatus)
+    }
+
+    var staffSessionAPI: StaffSessionAPI {
+        StaffSessionAPI(sessions: staffSessions, authentication: authentication, strict: strict)
+    }
+
+    var displayFeedAPI: DisplayFeedAPI { DisplayFeedAPI(queue: queue, now: now) }
+
+    var voiceAPI: VoiceAPI { VoiceAPI(kioskDirectory: kioskDirectory) }
+
+    var syncNowAPI: SyncNowAPI { SyncNowAPI(authentication: authentication, requestSync: requestSync) }
+
+    var fingerprintAPI: FingerprintAPI {
+        FingerprintAPI(
+            reader: fingerprintReader, fingers: fingers, registrations: registrationDesk,
+            authentication: authentication, strict: strict)
+    }
+
+    var grievanceAPI: GrievanceAPI {
+        GrievanceAPI(
+            grievances: grievanceDesk, authentication: authentication, strict: strict, printer: printer, slips: slips)
+    }
+
+    var dashboardAPI: DashboardAPI {
+        DashboardAPI(dashboard: dashboard, authentication: authentication, office: office, now: now)
+    }
+
+    var vacancyAPI: VacancyAPI {
+        VacancyAPI(
+            reference: catalog, vacancies: vacancies, referrals: referralDesk, registrations: registrationDesk,
+            authentication: authentication, strict: strict, office: office, printer: printer, now: now)
+    }
+
+    func screens() async throws -> Screens {
+        try await Screens(
+            office: office, locales: locales, kioskDirectory: kioskDirectory, settings: settings, catalog: catalog,
+            desk: ticketDesk, feedback: feedbackDesk, summaries: summaries, dashboardAPI: dashboardAPI,
+            hasPrinter: printer != nil, hasFingerprintReader: fingerprintReader != nil,
+            consentTextVersion: consentTextVersion, now: now)
     }
 }
 
