@@ -23,7 +23,7 @@ struct VacancyAPI {
 
     /// The longest list printed on A4, and the short list on the receipt printer.
     static let a4Limit = 500
-    static let thermalLimit = 5
+    static let thermalLimit = VacancyPrintouts.thermalLimit
 
     func addRoutes(to group: RouterGroup<BasicRequestContext>) {
         group.get("vacancies") { request, _ in try await search(request) }
@@ -327,7 +327,7 @@ struct VacancyAPI {
             parameters["page"] = nil
             parameters["pageSize"] = nil
             var query = try query(parameters)
-            filters = worded(query, language)
+            filters = printouts.worded(query, language)
             // One page as long as the list (the screen's limit of 50 is for screens).
             query.page = 1
             query.pageSize = limit
@@ -336,9 +336,9 @@ struct VacancyAPI {
         let outcome: PrintOutcome
         switch role {
         case .a4:
-            outcome = await printer.print(list(vacancies, filters: filters, language))
+            outcome = await printer.print(printouts.list(vacancies, filters: filters, language))
         case .thermal:
-            outcome = await printer.print(shortList(vacancies, forPerson: forPerson, language))
+            outcome = await printer.print(printouts.shortList(vacancies, forPerson: forPerson, language))
         }
         return try JSON.response(view(outcome))
     }
@@ -348,79 +348,8 @@ struct VacancyAPI {
         PrintAnswers(locales: locales).view(outcome, messages: "vacancies.print")
     }
 
-    /// The search and filters in words, for the top of the printed list.
-    func worded(_ query: VacancyQuery, _ language: Language) -> [String] {
-        func line(_ key: String, _ value: String) -> String {
-            locales.text("vacancies.filters.\(key)", language).replacingOccurrences(of: "{value}", with: value)
-        }
-        var lines: [String] = []
-        if !query.text.isEmpty { lines.append(line("q", query.text)) }
-        if let code = query.soumCode ?? query.aimagCode { lines.append(line("place", place(code, nil, language))) }
-        if let group = query.occupationGroup {
-            lines.append(line("occupation", name(reference.occupation(group)?.name, group, language)))
-        }
-        if let hours = query.hours { lines.append(line("hours", locales.text("vacancies.hours.\(hours)", language))) }
-        if let wage = query.minimumWage { lines.append(line("minWage", VacancyWording.tugrik(wage))) }
-        if let days = query.postedWithinDays { lines.append(line("posted", String(days))) }
-        return lines
-    }
-
-    func name(_ text: LocalizedText?, _ fallback: String, _ language: Language) -> String {
-        guard let text else { return fallback }
-        return language == .en ? text.en : text.mn
-    }
-
-    /// `Сүхбаатар дүүрэг, 5-р хороо` from the unit codes.
-    func place(_ aimag: String, _ soum: String?, _ language: Language) -> String {
-        var parts: [String] = []
-        if let unit = reference.adminUnit(aimag) {
-            if let parent = unit.parentCode {
-                parts.append(name(reference.adminUnit(parent)?.name, parent, language))
-            }
-            parts.append(name(unit.name, aimag, language))
-        } else {
-            parts.append(aimag)
-        }
-        if let soum { parts.append(name(reference.adminUnit(soum)?.name, soum, language)) }
-        return parts.joined(separator: ", ")
-    }
-
-    /// Titles and wages in the visitor's language.
-    func wording(_ language: Language) -> VacancyWording {
-        VacancyWording(language: language) { [locales] in locales.text($0, language) }
-    }
-
-    func list(_ vacancies: [Vacancy], filters: [String], _ language: Language) -> VacancyList {
-        func label(_ key: String) -> String { locales.text("vacancies.list.\(key)", language) }
-        let wording = wording(language)
-        return VacancyList(
-            office: language == .en ? office.name.en : office.name.mn,
-            generated: office.localTimestamp(now()), filters: filters,
-            entries: vacancies.map { vacancy in
-                VacancyList.Entry(
-                    title: wording.title(vacancy), employer: vacancy.employer,
-                    location: place(vacancy.aimagCode, vacancy.soumCode, language), wage: wording.wage(vacancy),
-                    hours: locales.text("vacancies.hours.\(vacancy.hours)", language),
-                    howToApply: vacancy.howToApply, reference: vacancy.reference)
-            },
-            labels: VacancyList.Labels(
-                title: label("title"), employer: label("employer"), location: label("location"), wage: label("wage"),
-                hours: label("hours"), howToApply: label("howToApply"), reference: label("reference"),
-                filters: label("filters"), noFilters: label("noFilters"), empty: label("empty"), page: label("page")))
-    }
-
-    func shortList(_ vacancies: [Vacancy], forPerson: Bool, _ language: Language) -> VacancyShortList {
-        let wording = wording(language)
-        return VacancyShortList(
-            office: office.name,
-            heading: locales.both(forPerson ? "vacancies.short.headingMatches" : "vacancies.short.heading"),
-            entries: vacancies.prefix(Self.thermalLimit).map { vacancy in
-                VacancyShortList.Entry(
-                    title: wording.title(vacancy), employer: vacancy.employer, wage: wording.wage(vacancy),
-                    reference: vacancy.reference)
-            },
-            empty: locales.both("vacancies.short.empty"), instruction: locales.both("vacancies.short.instruction"),
-            issued: office.localTimestamp(now()))
+    var printouts: VacancyPrintouts {
+        VacancyPrintouts(reference: reference, office: office, text: { [locales] in locales.text($0, $1) }, now: now)
     }
 
     // MARK: - Helpers
