@@ -32,12 +32,10 @@ struct DisplayFeedAPI: Sendable {
         let start = after
         let changes = queue.changes
         return EventStream.response { writer in
+            let clock = ContinuousClock()
             var sequence = start
             var waitingShown = -1
-            var lastWrite = ContinuousClock.now
-            var lastWaitingCheck = ContinuousClock.now - .seconds(5)
-            /// A queue write since the count was last read.
-            var countDue = true
+            var cadence = DisplayFeedCadence(start: clock.now)
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 // Read before the queries: a write committed while they run wakes the wait below at once.
                 let seen = changes.version
@@ -51,30 +49,25 @@ struct DisplayFeedAPI: Sendable {
                                 number: call.displayNumber, counter: call.counter, kind: call.kind.rawValue,
                                 serviceCode: call.serviceCode, at: call.at)))
                     sequence = call.sequence
-                    lastWrite = .now
+                    cadence.wrote(at: clock.now)
                 }
-                // The count follows a change within a quarter of a second, and is read at least every second.
-                let sinceCheck = ContinuousClock.now - lastWaitingCheck
-                if sinceCheck >= .seconds(1) || (countDue && sinceCheck >= .milliseconds(250)) {
-                    lastWaitingCheck = .now
-                    countDue = false
+                if cadence.countDue(at: clock.now) {
+                    cadence.countRead(at: clock.now)
                     let waiting = try await queue.waitingCount(at: now())
                     if waiting != waitingShown {
                         waitingShown = waiting
                         try await writer.write(EventStream.event("waiting", ["waiting": waiting]))
-                        lastWrite = .now
+                        cadence.wrote(at: clock.now)
                     }
                 }
-                if ContinuousClock.now - lastWrite >= .seconds(15) {
+                if cadence.keepAliveDue(at: clock.now) {
                     try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                    lastWrite = .now
+                    cadence.wrote(at: clock.now)
                 }
-                // Woken by the next committed queue write, or when the count is due; once a
-                // second regardless (for a write by another process, and keep-alives).
-                let wait =
-                    countDue
-                    ? max(.zero, .milliseconds(250) - (ContinuousClock.now - lastWaitingCheck)) : Duration.seconds(1)
-                if await changes.wait(after: seen, upTo: wait) != seen { countDue = true }
+                // Woken by the next committed queue write, or when the count is due.
+                if await changes.wait(after: seen, upTo: cadence.wait(at: clock.now)) != seen {
+                    cadence.queueChanged()
+                }
             }
         }
     }
