@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Fingerprint", targets: ["Fingerprint"]),
         .library(name: "FingerprintUSB", targets: ["FingerprintUSB"]),
         .library(name: "KioskTestSupport", targets: ["KioskTestSupport"]),
+        .library(name: "KioskHTTPTestSupport", targets: ["KioskHTTPTestSupport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -324,6 +325,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The router tests' harness: the HTTP application over a temporary SQLite file.
+        .target(
+            name: "KioskHTTPTestSupport",
+            dependencies: [
+                "KioskCore", "KioskHTTP", "KioskStore", "KioskTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "KioskHTTPTests",
             dependencies: [
@@ -331,9 +345,8 @@ let package = Package(
                 "FingerprintUSB",
                 "KioskStore",
                 "KioskHTTP",
-                "KioskApp",
+                "KioskHTTPTestSupport",
                 "KioskTestSupport",
-                "Printing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -341,6 +354,16 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The screens' printing endpoints against the real print lab (cupsd, emupos, ippeveprinter).
+        .testTarget(
+            name: "KioskHTTPPrintTests",
+            dependencies: [
+                "KioskCore", "KioskHTTP", "KioskHTTPTestSupport", "KioskTestSupport", "Printing",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import KioskCore
 import KioskHTTP
+import KioskHTTPTestSupport
 import KioskStore
 import KioskTestSupport
 import NIOCore

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import KioskCore
+import KioskHTTPTestSupport
 import KioskStore
 import KioskTestSupport
 import NIOCore

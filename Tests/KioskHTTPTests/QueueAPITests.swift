@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import KioskCore
 import KioskHTTP
+import KioskHTTPTestSupport
 import KioskTestSupport
 import NIOCore
 import Testing

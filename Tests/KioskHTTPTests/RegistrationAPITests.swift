@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import KioskCore
+import KioskHTTPTestSupport
 import KioskStore
 import KioskTestSupport
 import NIOCore

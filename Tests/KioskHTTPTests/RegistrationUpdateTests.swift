@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import InMemoryLogging
 import KioskCore
+import KioskHTTPTestSupport
 import KioskStore
 import KioskTestSupport
 import Logging

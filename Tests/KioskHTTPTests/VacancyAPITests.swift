@@ -3,6 +3,7 @@ import GRDB
 import HTTPTypes
 import HummingbirdTesting
 import KioskCore
+import KioskHTTPTestSupport
 import KioskStore
 import KioskTestSupport
 import Testing

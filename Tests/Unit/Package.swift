@@ -27,6 +27,10 @@ let package = Package(
     dependencies: [
         .package(name: "lswo-kiosk", path: "../.."),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         unitTests("KioskCoreTests", ["KioskCore", "KioskTestSupport", "Fingerprint"]),
@@ -34,5 +38,18 @@ let package = Package(
             "KioskStoreTests", ["KioskCore", "KioskStore", "KioskTestSupport", "Fingerprint"],
             extra: [.product(name: "GRDB", package: "GRDB.swift")]),
         unitTests("PrintingTests", ["Printing", "KioskCore", "KioskTestSupport"]),
+        // The router over a SQLite file, with the virtual fingerprint reader.
+        unitTests(
+            "KioskHTTPTests",
+            ["KioskCore", "FingerprintUSB", "KioskStore", "KioskHTTP", "KioskHTTPTestSupport", "KioskTestSupport"],
+            extra: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
     ]
 )

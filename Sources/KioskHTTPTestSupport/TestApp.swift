@@ -1,21 +1,22 @@
-import Foundation
-import HTTPTypes
-import Hummingbird
-import HummingbirdTesting
-import KioskCore
-import KioskHTTP
-import KioskStore
-import KioskTestSupport
-import Logging
+public import Foundation
+public import HTTPTypes
+public import Hummingbird
+public import HummingbirdTesting
+public import KioskCore
+public import KioskHTTP
+public import KioskStore
+public import KioskTestSupport
+public import Logging
 import NIOCore
 
-/// A kiosk application over a fresh temporary database, for `app.test(.router)`.
-struct TestApp {
-    let temp: TemporaryDatabase
-    let environment: KioskHTTPDependencies
-    let application: Application<RouterResponder<BasicRequestContext>>
+/// A kiosk application over a fresh temporary database, for `app.test(.router)`: the router
+/// tests' harness (`KioskHTTPTests`, `KioskHTTPPrintTests`).
+public struct TestApp: Sendable {
+    public let temp: TemporaryDatabase
+    public let environment: KioskHTTPDependencies
+    public let application: Application<RouterResponder<BasicRequestContext>>
 
-    init(
+    public init(
         healthy: Bool = true, now: Date = Fixtures.now, settings: ScreenSettings = ScreenSettings(),
         printer: (any DocumentPrinter)? = nil, fingerprintReader: (any FingerprintReaderPort)? = nil,
         clock: TestClock? = nil, registrations: (any RegistrationRepository)? = nil, logger: Logger? = nil
@@ -57,7 +58,7 @@ struct TestApp {
             router: try await KioskRouter.build(environment), logger: logger ?? Logger(label: "kiosk-test"))
     }
 
-    func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    public func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         defer { temp.remove() }
         try await application.test(.router, body)
     }
@@ -65,7 +66,7 @@ struct TestApp {
 
 extension TestClientProtocol {
     @discardableResult
-    func json(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil) async throws -> (
+    public func json(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil) async throws -> (
         TestResponse, [String: Any]
     ) {
         let response = try await execute(
@@ -78,21 +79,21 @@ extension TestClientProtocol {
     }
 }
 
-func encoded(_ form: RegistrationForm) -> String {
+public func encoded(_ form: RegistrationForm) -> String {
     String(decoding: try! JSONEncoder().encode(form), as: UTF8.self)
 }
 
 extension Dictionary where Key == String, Value == Any {
-    var error: [String: Any] { self["error"] as? [String: Any] ?? [:] }
-    var fieldErrors: [[String: Any]] { error["fields"] as? [[String: Any]] ?? [] }
-    func codes(for field: String) -> [String] {
+    public var error: [String: Any] { self["error"] as? [String: Any] ?? [:] }
+    public var fieldErrors: [[String: Any]] { error["fields"] as? [[String: Any]] ?? [] }
+    public func codes(for field: String) -> [String] {
         fieldErrors.filter { $0["field"] as? String == field }.compactMap { $0["code"] as? String }
     }
 }
 
 extension TestClientProtocol {
     /// Signs in a demo officer at counter 1 and returns the `Cookie` header value.
-    func staffCookie(_ app: TestApp) async throws -> String {
+    public func staffCookie(_ app: TestApp) async throws -> String {
         try await app.environment.staff.addStaff(
             id: "tester", displayName: "Тест", role: .staff, pin: "2468", at: Fixtures.now)
         let response = try await execute(
@@ -103,7 +104,7 @@ extension TestClientProtocol {
     }
 
     /// GET as a signed-in officer.
-    func staffGet(_ uri: String, cookie: String) async throws -> (TestResponse, [String: Any]) {
+    public func staffGet(_ uri: String, cookie: String) async throws -> (TestResponse, [String: Any]) {
         let response = try await execute(uri: uri, method: .get, headers: [.cookie: cookie]) { $0 }
         let object =
             (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
@@ -111,7 +112,7 @@ extension TestClientProtocol {
     }
 
     /// POST a JSON body as a signed-in officer.
-    func staffPost(_ uri: String, _ body: String, cookie: String) async throws -> (TestResponse, [String: Any]) {
+    public func staffPost(_ uri: String, _ body: String, cookie: String) async throws -> (TestResponse, [String: Any]) {
         let response = try await execute(
             uri: uri, method: .post, headers: [.cookie: cookie, .contentType: "application/json"],
             body: ByteBuffer(string: body)
