@@ -71,11 +71,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // SQLite adapter (GRDB): AppDatabase, migrations, repositories, outbox.
+        // SQLite adapter (GRDB, the only importer): AppDatabase, migrations, repositories, outbox,
+        // sync bookkeeping.
         .target(
             name: "KioskStore",
             dependencies: [
                 "KioskCore",
+                "LMISProtocol",
                 "CCrypt",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // AES-GCM for fingerprint templates at rest.
@@ -173,7 +175,6 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -230,7 +231,6 @@ let package = Package(
             name: "sync-bench",
             dependencies: [
                 "LMISHub", "LMISSync", "LMISProtocol", "KioskStore", "KioskCore", "KioskTestSupport",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -353,7 +353,6 @@ let package = Package(
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -375,7 +374,6 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

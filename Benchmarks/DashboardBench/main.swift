@@ -91,7 +91,7 @@ try await temp.database.writer.write { db in
             from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 9))!
         for index in 0..<60 {
             let number = dayIndex * 60 + index
-            try Fixtures.insertBareRegistration(
+            try BareRegistration.insert(
                 db, id: UUID().uuidString.lowercased(), number: number, officeCode: office.code,
                 status: number % 3 == 0 ? "employed" : "unemployed",
                 at: opening.addingTimeInterval(Double(index) * 480))

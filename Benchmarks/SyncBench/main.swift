@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import KioskCore
 import KioskStore
 import KioskTestSupport
@@ -116,7 +115,7 @@ do {
     let started = ContinuousClock.now
     let report = await engine.round()
     let elapsed = ContinuousClock.now - started
-    let held = try await temp.database.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vacancy")! }
+    let held = try await temp.database.testSQL("SELECT COUNT(*) FROM vacancy")[0][0] ?? ""
     say(
         "vacancies: \(vacancyCount) downloaded and applied in \(String(format: "%.2f", seconds(elapsed))) s"
             + " (kiosk holds \(held); error: \(report.error.map { "\($0)" } ?? "none")) — target < 10 s for 50,000")
@@ -130,18 +129,14 @@ do {
     for index in 0..<kioskCount {
         let kiosk = try await newKiosk()
         try await fillOutbox(kiosk.0.database, registrations: 5, queueEvents: 15, offset: 40_000 + index * 5)
-        try await kiosk.0.database.writer.write { db in
-            try db.execute(sql: "UPDATE lmis_sync_status SET cursor = NULL")
-        }
+        try await kiosk.0.database.testSQL("UPDATE lmis_sync_status SET cursor = NULL")
         kiosks.append(kiosk)
     }
     // Skip the 50,000-vacancy download here: each kiosk starts from the hub's current position.
     let epoch = try await hub.store.epoch()
     let position = try lab.scalar(databaseName, "SELECT coalesce(max(position), 0) FROM vacancy")
     for (temp, _) in kiosks {
-        try await temp.database.writer.write { db in
-            try db.execute(sql: "UPDATE lmis_sync_status SET cursor = ?", arguments: ["\(epoch):\(position)"])
-        }
+        try await temp.database.testSQL("UPDATE lmis_sync_status SET cursor = ?", arguments: ["\(epoch):\(position)"])
     }
     let started = ContinuousClock.now
     let reports = await withTaskGroup(of: (SyncEngine.Report, Duration).self) { group in

@@ -113,7 +113,7 @@ public struct SyncAdministration: Sendable {
 
     public func status() async throws -> SyncStatus { try await engine.store.status(now: Date()) }
 
-    public func quarantined() async throws -> [SyncDatabase.QuarantinedRecord] { try await engine.store.quarantined() }
+    public func quarantined() async throws -> [QuarantinedRecord] { try await engine.store.quarantined() }
 
     /// Deletes the office database and the device key (a kiosk going back to the store or to
     /// another office). Refused while records wait for the LMIS, unless `force`.

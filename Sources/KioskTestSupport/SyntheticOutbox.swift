@@ -1,5 +1,4 @@
 public import Foundation
-import GRDB
 import KioskCore
 public import KioskStore
 
@@ -13,38 +12,35 @@ public enum SyntheticOutbox {
         let now = Date()
         let chunk = 5000
         for start in stride(from: 0, to: registrations + queueEvents, by: chunk) {
-            try await database.writer.write { db in
-                for index in start..<min(start + chunk, registrations + queueEvents) {
-                    if index < registrations {
-                        let payload: [String: [String: String]] = [
-                            "registration": [
-                                "id": UUIDv7.make(at: now).uuidString.lowercased(),
-                                "reference": "\(officeCode)-\(index)",
-                                "officeCode": officeCode, "revision": "1", "createdAt": Outbox.utcTimestamp(now),
-                                "updatedAt": Outbox.utcTimestamp(now),
-                                "registryNumber": Fixtures.registryNumber(index + offset), "familyName": "Болд",
-                                "givenName": "Өлзий", "birthDate": "1990-05-12", "sex": "female", "phone": "99112233",
-                                "aimagCode": "UB-SB", "soumCode": "UB-SB-05", "status": "unemployed",
-                            ]
+            var records: [(type: OutboxRecordType, payload: [String: [String: String]])] = []
+            for index in start..<min(start + chunk, registrations + queueEvents) {
+                if index < registrations {
+                    let payload: [String: [String: String]] = [
+                        "registration": [
+                            "id": UUIDv7.make(at: now).uuidString.lowercased(),
+                            "reference": "\(officeCode)-\(index)",
+                            "officeCode": officeCode, "revision": "1", "createdAt": Outbox.utcTimestamp(now),
+                            "updatedAt": Outbox.utcTimestamp(now),
+                            "registryNumber": Fixtures.registryNumber(index + offset), "familyName": "Болд",
+                            "givenName": "Өлзий", "birthDate": "1990-05-12", "sex": "female", "phone": "99112233",
+                            "aimagCode": "UB-SB", "soumCode": "UB-SB-05", "status": "unemployed",
                         ]
-                        _ = try Outbox.append(
-                            db, officeCode: officeCode, type: .registrationCreated, payload: payload, at: now)
-                    } else {
-                        let kind = ["issued", "called", "started", "finished"][index % 4]
-                        let payload: [String: [String: String]] = [
-                            "event": [
-                                "kind": kind, "at": Outbox.utcTimestamp(now), "counter": "2", "outcome": "counselled",
-                            ],
-                            "ticket": [
-                                "id": UUID().uuidString.lowercased(), "serviceCode": "Б", "officeCode": officeCode,
-                            ],
-                        ]
-                        _ = try Outbox.append(
-                            db, officeCode: officeCode, type: OutboxRecordType(rawValue: "queue.\(kind)"),
-                            payload: payload, at: now)
-                    }
+                    ]
+                    records.append((.registrationCreated, payload))
+                } else {
+                    let kind = ["issued", "called", "started", "finished"][index % 4]
+                    let payload: [String: [String: String]] = [
+                        "event": [
+                            "kind": kind, "at": Outbox.utcTimestamp(now), "counter": "2", "outcome": "counselled",
+                        ],
+                        "ticket": [
+                            "id": UUID().uuidString.lowercased(), "serviceCode": "Б", "officeCode": officeCode,
+                        ],
+                    ]
+                    records.append((OutboxRecordType(rawValue: "queue.\(kind)"), payload))
                 }
             }
+            try await database.appendToOutbox(officeCode: officeCode, records, at: now)
         }
     }
 }

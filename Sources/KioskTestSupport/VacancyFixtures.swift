@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 public import KioskCore
 public import KioskStore
 
@@ -22,16 +21,14 @@ public enum VacancyFixtures {
 
     public static func store(_ vacancies: [Vacancy], in database: AppDatabase) async throws {
         let encoder = JSONEncoder()
-        try await database.writer.write { db in
-            for v in vacancies {
-                try StoredVacancy(
+        try await database.storeVacancies(
+            try vacancies.map { v in
+                StoredVacancy(
                     reference: v.reference, title: v.title, titleEn: v.titleEn, iscoCode: v.iscoCode,
                     employer: v.employer, aimagCode: v.aimagCode, soumCode: v.soumCode, wageMin: v.wageMin,
                     wageMax: v.wageMax, hours: v.hours, postedOn: v.postedOn, closesOn: v.closesOn,
                     education: v.education, skills: v.skills, licences: v.licences, experienceYears: v.experienceYears,
-                    json: String(decoding: try encoder.encode(v), as: UTF8.self)
-                ).upsert(db, generation: "")
-            }
-        }
+                    json: String(decoding: try encoder.encode(v), as: UTF8.self))
+            })
     }
 }

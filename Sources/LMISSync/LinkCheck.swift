@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import KioskCore
 import LMISProtocol
 
 /// What `kiosk doctor` learns from the hub: whether it answers, whether it accepts this
@@ -44,7 +45,7 @@ extension SyncEngine {
     /// read-only request: the change feed from where this kiosk stands, signed with the kiosk's
     /// own clock, uncorrected, so that a wrong clock shows. Changes nothing in the database.
     public func checkLink() async -> LinkCheck {
-        let enrolment: SyncDatabase.Enrolment
+        let enrolment: SyncEnrolment
         let key: DeviceKey
         do {
             guard let found = try await store.enrolment() else { return LinkCheck(outcome: .notEnrolled) }

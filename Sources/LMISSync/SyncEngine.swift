@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+public import KioskCore
 public import KioskStore
 public import LMISProtocol
 public import Logging
@@ -7,7 +8,8 @@ import Synchronization
 
 /// One kiosk's sync with its hub: enrolment, and rounds of upload, download and registry checks.
 public actor SyncEngine {
-    public let store: SyncDatabase
+    /// The bookkeeping the rounds read and write (`SQLiteSyncStore` in the office database).
+    public let store: any SyncStore
     let keyURL: URL
     let caFile: String?
     let logger: Logger
@@ -18,7 +20,7 @@ public actor SyncEngine {
     private var batchLimits: [String: Int] = [:]
 
     public init(database: AppDatabase, dataDirectory: URL, caFile: String?, softwareVersion: String, logger: Logger) {
-        self.store = SyncDatabase(database: database)
+        self.store = SQLiteSyncStore(database: database)
         self.keyURL = DeviceKey.file(in: dataDirectory)
         self.caFile = caFile
         self.softwareVersion = softwareVersion
@@ -233,7 +235,7 @@ public actor SyncEngine {
     }
 
     /// The upload body, written directly: the stored payloads are JSON already.
-    static func body(stream: String, _ batch: [SyncDatabase.Pending]) -> Data {
+    static func body(stream: String, _ batch: [WaitingRecord]) -> Data {
         var text = "{\"stream\":\(LMISCoding.quoted(stream)),\"records\":["
         text.reserveCapacity(batch.reduce(64) { $0 + $1.payload.utf8.count + 160 })
         for (index, record) in batch.enumerated() {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -147,9 +146,9 @@ import Testing
                 let (_, unknown) = try await client.json(.post, "/api/v1/fingerprint/identify")
                 #expect(unknown["status"] as? String == "unknown", "\(unknown)")
             }
-            let audit = try await app.temp.database.writer.read { db in
-                try String.fetchAll(db, sql: "SELECT action FROM staff_audit WHERE staff_id = 'tester' ORDER BY rowid")
-            }
+            let audit = try await app.temp.database.testSQL(
+                "SELECT action FROM staff_audit WHERE staff_id = 'tester' ORDER BY rowid"
+            ).map { $0[0] ?? "" }
             #expect(audit.suffix(2) == ["fingerprintsReenrolled", "fingerprintsDeleted"])
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -133,18 +132,13 @@ struct GrievanceAPITests {
             let (_, tracked) = try await client.json(.get, "/api/v1/grievances/\(conductCode)")
             #expect(tracked["state"] as? String == "resolved")
             #expect((tracked["steps"] as? [[String: Any]])?.count == 3)
-            let audit = try await app.temp.database.writer.read { db in
-                try String.fetchAll(
-                    db,
-                    sql:
-                        "SELECT staff_id || ':' || action FROM staff_audit WHERE action LIKE 'grievance.%' ORDER BY seq"
-                )
-            }
+            let audit = try await app.temp.database.testSQL(
+                "SELECT staff_id || ':' || action FROM staff_audit WHERE action LIKE 'grievance.%' ORDER BY seq"
+            ).map { $0[0] ?? "" }
             #expect(audit == ["darga:grievance.acknowledge", "darga:grievance.assign", "darga:grievance.resolve"])
-            let records = try await app.temp.database.writer.read { db in
-                try String.fetchAll(
-                    db, sql: "SELECT record_type FROM outbox WHERE record_type LIKE 'grievance.%' ORDER BY seq")
-            }
+            let records = try await app.temp.database.testSQL(
+                "SELECT record_type FROM outbox WHERE record_type LIKE 'grievance.%' ORDER BY seq"
+            ).map { $0[0] ?? "" }
             #expect(
                 records == [
                     "grievance.filed", "grievance.filed", "grievance.updated", "grievance.updated", "grievance.updated",

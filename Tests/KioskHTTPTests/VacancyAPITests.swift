@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import HummingbirdTesting
 import KioskCore
@@ -149,14 +148,13 @@ import Testing
             #expect(refused.status == .unprocessableContent)
             #expect(
                 (problem.error["fields"] as? [[String: Any]])?.first?["field"] as? String == "licences")
-            let (record, audit) = try app.temp.database.writer.read { db in
-                (
-                    try Row.fetchOne(
-                        db, sql: "SELECT record_type, payload FROM outbox WHERE record_type = 'referral.recorded'"),
-                    try String.fetchAll(db, sql: "SELECT action FROM staff_audit WHERE staff_id = 'tester'")
-                )
-            }
-            let payload = try #require(record?["payload"] as String?)
+            let record = try await app.temp.database.testSQL(
+                "SELECT record_type, payload FROM outbox WHERE record_type = 'referral.recorded'"
+            ).first
+            let audit = try await app.temp.database.testSQL(
+                "SELECT action FROM staff_audit WHERE staff_id = 'tester'"
+            ).map { $0[0] ?? "" }
+            let payload = try #require(record?[1])
             #expect(payload.contains(#""vacancyReference":"V-TRUCK""#) && payload.contains(#""officeCode":"UB-SB""#))
             #expect(audit.contains("referral"))
         }

@@ -30,7 +30,7 @@ struct DashboardSourceTests {
             ("Б", "waiting", base + 86_400, nil, nil, nil, nil, nil, nil, nil, "2026-06-02"),
         ]
         try await temp.database.writer.write { db in
-            try Fixtures.insertBareRegistration(
+            try BareRegistration.insert(
                 db, id: person.uuidString.lowercased(), number: 1, officeCode: office.code, status: "unemployed",
                 at: base)
             for (index, row) in rows.enumerated() {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import KioskCore
 import KioskStore
 import KioskTestSupport
@@ -217,13 +216,11 @@ struct KioskHarness: Sendable {
 
     /// Points the kiosk at a hub started again (on another port).
     func repoint(to hubURL: String) async throws {
-        try await temp.database.write { db in
-            try db.execute(sql: "UPDATE lmis_enrolment SET hub_url = ?", arguments: [hubURL])
-        }
+        try await temp.database.testSQL("UPDATE lmis_enrolment SET hub_url = ?", arguments: [hubURL])
     }
 
     func scalar(_ sql: String) async throws -> Int {
-        try await temp.database.writer.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
+        try await temp.database.testSQL(sql).first?.first?.flatMap { Int($0) } ?? -1
     }
 
     func syncUntilDone(rounds: Int = 40) async throws -> SyncEngine.Report {

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import KioskCore
+import KioskStore
 import LMISProtocol
 import Testing
 
@@ -120,7 +121,7 @@ import Testing
 
     @Test func uploadBodiesAreTheProtocolsJSON() throws {
         let records = [
-            SyncDatabase.Pending(
+            WaitingRecord(
                 id: "0190a1b2-0000-7000-8000-000000000001", sequence: 7, type: "registration.created",
                 createdAt: "2026-11-22T14:03:05.123Z", payload: "{\"registration\":{\"givenName\":\"Өлзий \\\"Ү\\\"\"}}"
             )

@@ -1,7 +1,6 @@
 import Crypto
 import Fingerprint
 import Foundation
-import GRDB
 import KioskCore
 import KioskStore
 import KioskTestSupport
@@ -147,11 +146,9 @@ import Testing
         try await kiosk.enrol(hub)
         try await kiosk.register(1)
         // A record the hub cannot apply: a registry number that is not one.
-        try await kiosk.temp.database.write { db in
-            _ = try Outbox.append(
-                db, officeCode: "UB-SB", type: .registrationCreated,
-                payload: ["registration": ["registryNumber": "XX123", "officeCode": "UB-SB"]], at: Date())
-        }
+        try await kiosk.temp.database.appendToOutbox(
+            officeCode: "UB-SB",
+            [(.registrationCreated, ["registration": ["registryNumber": "XX123", "officeCode": "UB-SB"]])], at: Date())
         try await kiosk.register(2)
         try await kiosk.visit()
 
@@ -165,7 +162,7 @@ import Testing
         #expect(quarantined.count == 1 && quarantined[0].reason.contains("XX123"))
         #expect(try await kiosk.engine.store.status(now: Date()).quarantined == 1)
         // Sent again (say, after a restore), it is still refused, never applied.
-        try await kiosk.temp.database.write { db in try db.execute(sql: "UPDATE outbox SET sync_state = NULL") }
+        try await kiosk.temp.database.testSQL("UPDATE outbox SET sync_state = NULL")
         let again = await kiosk.engine.round()
         #expect(again.uploaded[.rejected] == 1 && again.uploaded[.duplicate] == 6)
         #expect(try hub.count("SELECT count(*) FROM person") == 2)
@@ -313,12 +310,8 @@ import Testing
         #expect(try hub.count("SELECT count(*) FROM person") == 1)
         #expect(try hub.count("SELECT count(*) FROM registration") == 2)
         let survivor = try hub.scalar("SELECT id FROM person")
-        let eastID = try await east.temp.database.writer.read { db in
-            try String.fetchOne(db, sql: "SELECT person_id FROM lmis_person")
-        }
-        let westID = try await west.temp.database.writer.read { db in
-            try String.fetchOne(db, sql: "SELECT person_id FROM lmis_person")
-        }
+        let eastID = try await east.temp.database.testSQL("SELECT person_id FROM lmis_person").first?.first ?? nil
+        let westID = try await west.temp.database.testSQL("SELECT person_id FROM lmis_person").first?.first ?? nil
         #expect(eastID == survivor && westID == survivor)
         await east.engine.shutdown()
         await west.engine.shutdown()
@@ -355,9 +348,9 @@ import Testing
         let report = await kiosk.engine.round()
         #expect(report.error == nil)
         #expect(report.checks == 2)
-        let states = try await kiosk.temp.database.writer.read { db in
-            try String.fetchAll(db, sql: "SELECT state FROM identity_check ORDER BY registry_number")
-        }
+        let states = try await kiosk.temp.database.testSQL(
+            "SELECT state FROM identity_check ORDER BY registry_number"
+        ).map { $0[0] ?? "" }
         #expect(states.sorted() == ["notFound", "verified"])
         await kiosk.engine.shutdown()
         await back.stop()

@@ -1,11 +1,10 @@
 public import Foundation
 public import GRDB
-import KioskStore
 
-extension Fixtures {
-    /// A registration row with only what the dashboard reads varying (when, the status), written
-    /// straight into the table, for store tests and the dashboard benchmark.
-    public static func insertBareRegistration(
+/// A registration row with only what the dashboard reads varying (when, the status), written
+/// straight into the table, for store tests and the dashboard benchmark.
+public enum BareRegistration {
+    public static func insert(
         _ db: Database, id: String, number: Int, officeCode: String, status: String, at instant: Date
     ) throws {
         let created = Outbox.utcTimestamp(instant)

@@ -1,32 +1,26 @@
 public import Foundation
-public import GRDB
+import GRDB
 public import KioskCore
-public import KioskStore
-import LMISProtocol
+public import LMISProtocol
 
-/// The kiosk's sync bookkeeping in its SQLite database.
-public struct SyncDatabase: Sendable {
+/// The kiosk's sync bookkeeping in its SQLite database: enrolment, the outbox's upload state,
+/// the change feed's cursor and what it brings, and registry checks.
+public struct SQLiteSyncStore: Sendable {
     public let database: AppDatabase
 
     public init(database: AppDatabase) { self.database = database }
 
     var writer: any DatabaseWriter { database.writer }
 
-    public struct Enrolment: Sendable, Hashable {
-        public let hubURL: String
-        public let deviceID: String
-        public let officeCode: String
-    }
-
-    public func enrolment() async throws -> Enrolment? {
+    public func enrolment() async throws -> SyncEnrolment? {
         try await writer.read { db in
             try Row.fetchOne(db, sql: "SELECT hub_url, device_id, office_code FROM lmis_enrolment WHERE id = 1").map {
-                Enrolment(hubURL: $0["hub_url"], deviceID: $0["device_id"], officeCode: $0["office_code"])
+                SyncEnrolment(hubURL: $0["hub_url"], deviceID: $0["device_id"], officeCode: $0["office_code"])
             }
         }
     }
 
-    func saveEnrolment(_ enrolment: Enrolment, at instant: Date) async throws {
+    public func saveEnrolment(_ enrolment: SyncEnrolment, at instant: Date) async throws {
         try await writer.write { db in
             try db.execute(
                 sql: """
@@ -45,7 +39,7 @@ public struct SyncDatabase: Sendable {
     }
 
     /// Streams with records waiting, oldest first.
-    func waitingStreams() async throws -> [String] {
+    public func waitingStreams() async throws -> [String] {
         try await writer.read { db in
             try String.fetchAll(
                 db,
@@ -60,16 +54,8 @@ public struct SyncDatabase: Sendable {
         }
     }
 
-    struct Pending: Sendable {
-        let id: String
-        let sequence: Int64
-        let type: String
-        let createdAt: String
-        let payload: String
-    }
-
     /// The oldest waiting records of a stream, within the count and byte bounds (at least one).
-    func batch(stream: String, maxRecords: Int, maxBytes: Int) async throws -> [Pending] {
+    public func batch(stream: String, maxRecords: Int, maxBytes: Int) async throws -> [WaitingRecord] {
         try await writer.read { db in
             let rows = try Row.fetchCursor(
                 db,
@@ -79,14 +65,14 @@ public struct SyncDatabase: Sendable {
                     ORDER BY seq LIMIT ?
                     """,
                 arguments: [stream, Self.likePrefix(stream), maxRecords])
-            var batch: [Pending] = []
+            var batch: [WaitingRecord] = []
             var bytes = 0
             while let row = try rows.next() {
                 let payload: String = row["payload"]
                 if !batch.isEmpty, bytes + payload.utf8.count > maxBytes { break }
                 bytes += payload.utf8.count + 120
                 batch.append(
-                    Pending(
+                    WaitingRecord(
                         id: row["id"], sequence: row["seq"], type: row["record_type"], createdAt: row["created_at"],
                         payload: payload))
             }
@@ -100,7 +86,7 @@ public struct SyncDatabase: Sendable {
     }
 
     /// Records the hub's answers, and the person ids it gave registrations.
-    func record(_ results: [RecordResult], at instant: Date) async throws {
+    public func record(_ results: [RecordResult], at instant: Date) async throws {
         let now = Outbox.utcTimestamp(instant)
         try await writer.write { db in
             let update = try db.cachedStatement(
@@ -122,7 +108,7 @@ public struct SyncDatabase: Sendable {
 
     /// Puts one record aside locally when the hub cannot take it at all (it refuses even a batch
     /// of that record alone), so that the rest of its stream moves on.
-    func setAside(id: String, reason: String, at instant: Date) async throws {
+    public func setAside(id: String, reason: String, at instant: Date) async throws {
         try await writer.write { db in
             try db.execute(
                 sql: """
@@ -133,24 +119,24 @@ public struct SyncDatabase: Sendable {
         }
     }
 
-    func cursor() async throws -> String? {
+    public func cursor() async throws -> String? {
         try await writer.read { db in try String.fetchOne(db, sql: "SELECT cursor FROM lmis_sync_status WHERE id = 1") }
     }
 
-    func clockOffset() async throws -> Double {
+    public func clockOffset() async throws -> Double {
         try await writer.read { db in
             try Double.fetchOne(db, sql: "SELECT clock_offset_seconds FROM lmis_sync_status WHERE id = 1") ?? 0
         }
     }
 
-    func saveClockOffset(_ seconds: Double) async throws {
+    public func saveClockOffset(_ seconds: Double) async throws {
         try await writer.write { db in
             try db.execute(
                 sql: "UPDATE lmis_sync_status SET clock_offset_seconds = ? WHERE id = 1", arguments: [seconds])
         }
     }
 
-    func noteAttempt(at instant: Date, error: String?) async throws {
+    public func noteAttempt(at instant: Date, error: String?) async throws {
         try await writer.write { db in
             if let error {
                 try db.execute(
@@ -169,7 +155,7 @@ public struct SyncDatabase: Sendable {
     /// feed, vacancies not seen in the current epoch are dropped (they vanished in a restore).
     /// `startsOver`: the page is the first of a feed read from the start (first contact, a new
     /// hub, or the hub's reset).
-    func apply(_ page: FeedPage, startsOver: Bool) async throws {
+    public func apply(_ page: FeedPage, startsOver: Bool) async throws {
         // Rows carry the generation of the feed they came from: a reset starts a new one, and
         // at the end of the feed rows of older generations are gone from the hub.
         let fresh = UUID().uuidString.lowercased()
@@ -269,12 +255,7 @@ public struct SyncDatabase: Sendable {
                 """, arguments: [change.key, rank, mn, en])
     }
 
-    struct PendingCheck: Sendable {
-        let registrationID: String
-        let registryNumber: String
-    }
-
-    func pendingChecks(limit: Int) async throws -> [PendingCheck] {
+    public func pendingChecks(limit: Int) async throws -> [PendingIdentityCheck] {
         try await writer.read { db in
             try Row.fetchAll(
                 db,
@@ -282,11 +263,12 @@ public struct SyncDatabase: Sendable {
                     SELECT registration_id, registry_number FROM identity_check
                     WHERE state = 'pending' ORDER BY requested_at LIMIT ?
                     """, arguments: [limit]
-            ).map { PendingCheck(registrationID: $0["registration_id"], registryNumber: $0["registry_number"]) }
+            ).map { PendingIdentityCheck(registrationID: $0["registration_id"], registryNumber: $0["registry_number"]) }
         }
     }
 
-    func recordCheck(_ registrationID: String, result: IdentityResult, personID: String?, at instant: Date) async throws
+    public func recordCheck(_ registrationID: String, result: IdentityResult, personID: String?, at instant: Date)
+        async throws
     {
         try await writer.write { db in
             if result == .unavailable {
@@ -329,14 +311,6 @@ public struct SyncDatabase: Sendable {
         }
     }
 
-    public struct QuarantinedRecord: Sendable, Hashable, Codable {
-        public let id: String
-        public let sequence: Int64
-        public let type: String
-        public let reason: String
-        public let syncedAt: String
-    }
-
     public func quarantined(limit: Int = 100) async throws -> [QuarantinedRecord] {
         try await writer.read { db in
             try Row.fetchAll(
@@ -354,45 +328,10 @@ public struct SyncDatabase: Sendable {
     }
 }
 
-/// A page of the hub's change feed as the kiosk reads it: vacancies straight into their type,
-/// other kinds (small reference items) as JSON.
-struct FeedPage: Decodable, Sendable {
-    struct Item: Decodable, Sendable {
-        let kind: String
-        let key: String
-        let deleted: Bool
-        /// A vacancy that reads as one; nil for a tombstone or one this kiosk cannot read.
-        let vacancy: VacancyRecord?
-        let data: JSONValue?
-
-        enum CodingKeys: String, CodingKey { case kind, key, deleted, data }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            kind = try container.decode(String.self, forKey: .kind)
-            key = try container.decode(String.self, forKey: .key)
-            deleted = try container.decode(Bool.self, forKey: .deleted)
-            if kind == "vacancy" {
-                vacancy = try? container.decodeIfPresent(VacancyRecord.self, forKey: .data)
-                data = nil
-            } else {
-                vacancy = nil
-                data = try container.decodeIfPresent(JSONValue.self, forKey: .data)
-            }
-        }
-    }
-
-    let epoch: String
-    let cursor: String
-    let reset: Bool
-    let more: Bool
-    let changes: [Item]
-}
-
 extension VacancyRecord {
     /// The vacancy as JSON for the kiosk's `vacancy.data`, written directly: a download of
     /// 50 000 vacancies spends its time on the search index, not on a general-purpose encoder.
-    var storedJSON: String {
+    public var storedJSON: String {
         func text(_ value: String?) -> String { value.map(LMISCoding.quoted) ?? "null" }
         func number(_ value: Int?) -> String { value.map(String.init) ?? "null" }
         var json = "{\"reference\":\(text(reference)),\"title\":\(text(title)),\"titleEn\":\(text(titleEn)),"

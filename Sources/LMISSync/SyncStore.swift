@@ -1,0 +1,42 @@
+public import Foundation
+public import KioskCore
+public import KioskStore
+public import LMISProtocol
+
+/// The sync bookkeeping a round reads and writes: enrolment, the outbox's upload state, the
+/// change feed and registry checks. Its SQLite adapter is `SQLiteSyncStore` in KioskStore.
+public protocol SyncStore: Sendable {
+    /// The office database it lives in: technician commands close it before a wipe. (Kept for
+    /// `Doctor` and `SyncAdministration`, which call `store.database.close()`.)
+    var database: AppDatabase { get }
+    func enrolment() async throws -> SyncEnrolment?
+    func saveEnrolment(_ enrolment: SyncEnrolment, at instant: Date) async throws
+    func waitingCount() async throws -> Int
+    /// Streams with records waiting, oldest first.
+    func waitingStreams() async throws -> [String]
+    /// The oldest waiting records of a stream, within the count and byte bounds (at least one).
+    func batch(stream: String, maxRecords: Int, maxBytes: Int) async throws -> [WaitingRecord]
+    /// Records the hub's answers, and the person ids it gave registrations.
+    func record(_ results: [RecordResult], at instant: Date) async throws
+    /// Puts one record aside that the hub cannot take even alone.
+    func setAside(id: String, reason: String, at instant: Date) async throws
+    func cursor() async throws -> String?
+    func clockOffset() async throws -> Double
+    func saveClockOffset(_ seconds: Double) async throws
+    func noteAttempt(at instant: Date, error: String?) async throws
+    /// Applies one page of the change feed and its cursor at once; `startsOver` for the first
+    /// page of a feed read from the start.
+    func apply(_ page: FeedPage, startsOver: Bool) async throws
+    func pendingChecks(limit: Int) async throws -> [PendingIdentityCheck]
+    func recordCheck(_ registrationID: String, result: IdentityResult, personID: String?, at instant: Date)
+        async throws
+    func status(now: Date) async throws -> SyncStatus
+    func quarantined(limit: Int) async throws -> [QuarantinedRecord]
+}
+
+extension SyncStore {
+    /// The first hundred records put aside.
+    public func quarantined() async throws -> [QuarantinedRecord] { try await quarantined(limit: 100) }
+}
+
+extension SQLiteSyncStore: SyncStore {}
