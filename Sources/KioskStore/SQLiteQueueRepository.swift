@@ -75,8 +75,9 @@ public struct SQLiteQueueRepository: QueueRepository {
             let marks = Array(repeating: "?", count: codes.count).joined(separator: ", ")
             var arguments: StatementArguments = [officeCode, today]
             arguments += StatementArguments(codes)
-            // Only the longest-waiting normal and priority tickets can come first (a ticket's
-            // score grows with its wait), so two indexed lookups replace reading the whole queue.
+            // Within a class the policy calls in order of arrival (`QueuePolicy.cutoff`), so the
+            // first normal and the first priority ticket are its only candidates: two indexed
+            // lookups replace reading the whole queue, and the policy chooses between them.
             let waiting = try ["IS NULL", "IS NOT NULL"].compactMap { priority in
                 try Row.fetchOne(
                     db.cachedStatement(
@@ -150,27 +151,27 @@ public struct SQLiteQueueRepository: QueueRepository {
         let now = Outbox.utcTimestamp(instant)
         var ahead = 0
         if ticket.state == .waiting {
-            // Those the policy calls first: a normal ticket queued before mine minus my head
-            // start, a priority ticket queued before mine plus its head start minus mine
-            // (equal scores: earlier queued, then lower number, as `QueuePolicy.precedes`).
-            let mine = ticket.priority == nil ? 0 : policy.priorityHeadStart
-            for (isPriority, shift) in [(false, -mine), (true, policy.priorityHeadStart - mine)] {
-                let threshold = Outbox.utcTimestamp(ticket.queuedAt.addingTimeInterval(shift))
-                let queued = Outbox.utcTimestamp(ticket.queuedAt)
-                ahead +=
-                    try Int.fetchOne(
-                        db.cachedStatement(
-                            sql: """
-                                SELECT COUNT(*) FROM ticket WHERE office_code = ? AND office_day = ?
-                                AND state = 'waiting' AND service_code = ? AND id != ?
-                                AND priority \(isPriority ? "IS NOT NULL" : "IS NULL")
-                                AND (queued_at < ? OR (queued_at = ? AND (queued_at < ? OR (queued_at = ? AND number < ?))))
-                                """),
-                        arguments: [
-                            ticket.officeCode, ticket.officeDay.description, ticket.serviceCode, Self.key(ticket.id),
-                            threshold, threshold, queued, queued, ticket.number,
-                        ]) ?? 0
+            // The candidates: waiting tickets of the service queued up to the policy's cut-off
+            // for their class (a millisecond more, as times are stored to the millisecond).
+            // The policy counts those it calls first.
+            var candidates: [Ticket] = []
+            for isPriority in [false, true] {
+                let cutoff = policy.cutoff(for: ticket, otherIsPriority: isPriority).addingTimeInterval(0.001)
+                candidates += try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT * FROM ticket WHERE office_code = ? AND office_day = ? AND state = 'waiting'
+                            AND service_code = ? AND priority \(isPriority ? "IS NOT NULL" : "IS NULL") AND queued_at <= ?
+                            """),
+                    arguments: [
+                        ticket.officeCode, ticket.officeDay.description, ticket.serviceCode,
+                        Outbox.utcTimestamp(cutoff),
+                    ]
+                ).map(Self.ticket)
             }
+            // The ticket as stored (its times to the millisecond), so that ties compare alike.
+            let stored = candidates.first { $0.id == ticket.id } ?? ticket
+            ahead = policy.ahead(of: stored, in: candidates, now: instant)
         }
         // Seconds, worked out by SQLite (the times are UTC text with milliseconds; julianday is
         // exact to about 0.05 ms, hence the rounding to milliseconds); the partial

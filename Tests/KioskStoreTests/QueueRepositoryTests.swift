@@ -149,22 +149,55 @@ struct QueuePositionTests {
         let policy = QueuePolicy()
         let queue = SQLiteQueueRepository(
             database: temp.database, office: Fixtures.office, services: QueueService.demo, policy: policy)
-        var generator = SystemRandomNumberGenerator()
-        var tickets: [Ticket] = []
-        for index in 0..<40 {
-            // Issue times spread over 40 minutes, some at the same instant, a quarter with priority.
-            let at = Fixtures.now.addingTimeInterval(Double((index / 2) * 120))
-            let priority: PriorityCategory? = Int.random(in: 0..<4, using: &generator) == 0 ? .elderly : nil
-            let service = QueueService.demo[index % 3 == 0 ? 4 : 0]
-            tickets.append(
-                try await queue.issue(service: service, priority: priority, registrationID: nil, language: .mn, at: at)
-                    .ticket)
+        // Issue times spread over 40 minutes, some at the same instant, a quarter with priority.
+        let tickets = try await Self.issueMixed(queue, spacing: 120, priorityOneIn: 4) {
+            QueueService.demo[$0 % 3 == 0 ? 4 : 0]
         }
         let now = Fixtures.now.addingTimeInterval(3000)
         for ticket in tickets {
             let sql = try await queue.estimate(for: ticket, at: now).peopleAhead
             #expect(sql == policy.ahead(of: ticket, in: tickets, now: now), "\(ticket.displayNumber)")
         }
+    }
+
+    @Test func callingOrderMatchesThePolicy() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let policy = QueuePolicy()
+        let queue = SQLiteQueueRepository(
+            database: temp.database, office: Fixtures.office, services: QueueService.demo, policy: policy)
+        // A minute apart, two at once, a third with priority: some priority tickets come exactly
+        // a head start after normal ones (equal effective waits).
+        var waiting = try await Self.issueMixed(queue, spacing: 60, priorityOneIn: 3) { _ in QueueService.demo[0] }
+        var now = Fixtures.now.addingTimeInterval(3600)
+        var streak = 0
+        while let expected = policy.next(from: waiting, now: now, priorityCallsInARow: streak) {
+            let called = try await queue.callNext(
+                counter: 1, staffID: "staff1", services: [QueueService.demo[0].code], at: now)
+            #expect(called?.id == expected.id, "\(expected.displayNumber)")
+            waiting.removeAll { $0.id == expected.id }
+            streak = expected.priority == nil ? 0 : streak + 1
+            now.addTimeInterval(1)
+        }
+        #expect(waiting.isEmpty)
+    }
+
+    /// Forty tickets, two at each instant `spacing` seconds apart, one in `priorityOneIn` with priority.
+    static func issueMixed(
+        _ queue: SQLiteQueueRepository, spacing: TimeInterval, priorityOneIn: Int, service: (Int) -> QueueService
+    ) async throws -> [Ticket] {
+        var generator = SystemRandomNumberGenerator()
+        var tickets: [Ticket] = []
+        for index in 0..<40 {
+            let at = Fixtures.now.addingTimeInterval(Double(index / 2) * spacing)
+            let priority: PriorityCategory? =
+                Int.random(in: 0..<priorityOneIn, using: &generator) == 0 ? .elderly : nil
+            tickets.append(
+                try await queue.issue(
+                    service: service(index), priority: priority, registrationID: nil, language: .mn, at: at
+                ).ticket)
+        }
+        return tickets
     }
 }
 

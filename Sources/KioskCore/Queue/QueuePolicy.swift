@@ -37,14 +37,26 @@ public struct QueuePolicy: Hashable, Sendable, Codable {
             .min { precedes($0, $1, now: now) }
     }
 
-    /// Whether `a` is called before `b`: higher effective wait first; then the earlier queued;
-    /// then the lower number.
+    /// Whether `a` is called before `b`: higher effective wait first (queued before `b`'s
+    /// cut-off for `a`'s class); then the earlier queued; then the lower number.
     public func precedes(_ a: Ticket, _ b: Ticket, now: Date) -> Bool {
-        let (sa, sb) = (score(a, now: now), score(b, now: now))
-        if sa != sb { return sa > sb }
+        let cutoff = cutoff(for: b, otherIsPriority: a.priority != nil)
+        if a.queuedAt != cutoff { return a.queuedAt < cutoff }
         if a.queuedAt != b.queuedAt { return a.queuedAt < b.queuedAt }
         return a.number < b.number
     }
+
+    /// The queue time at which a ticket of the given class has the same effective wait as
+    /// `ticket`: queued earlier, it goes first. Within one class this is `ticket`'s own queue
+    /// time, so a class is called in order of arrival (`queuedAt`, then `number`): a store
+    /// needs to hand `next` only the first waiting ticket of each class, and `ahead` only the
+    /// tickets queued up to these cut-offs.
+    public func cutoff(for ticket: Ticket, otherIsPriority: Bool) -> Date {
+        ticket.queuedAt.addingTimeInterval(
+            headStart(priority: otherIsPriority) - headStart(priority: ticket.priority != nil))
+    }
+
+    func headStart(priority: Bool) -> TimeInterval { priority ? priorityHeadStart : 0 }
 
     /// Effective waiting time: real wait plus the head start of a priority ticket.
     public func score(_ ticket: Ticket, now: Date) -> TimeInterval {
