@@ -43,16 +43,7 @@ public struct SQLiteFeedbackRepository: FeedbackRepository {
                 ticketID: ticketID, officeCode: ticket.officeCode, officeDay: ticket.officeDay,
                 serviceCode: ticket.serviceCode, counter: ticket.counter, staffID: ticket.staffID, rating: rating,
                 comment: comment, createdAt: instant)
-            try db.execute(
-                sql: """
-                    INSERT INTO feedback (ticket_id, office_code, office_day, service_code, counter, staff_id, rating,
-                        comment, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    key, feedback.officeCode, feedback.officeDay.description, feedback.serviceCode, feedback.counter,
-                    feedback.staffID, rating, comment, Outbox.utcTimestamp(instant),
-                ])
+            try FeedbackRow(feedback).insert(db)
             try Outbox.append(
                 db, officeCode: feedback.officeCode, type: .feedbackRecorded,
                 payload: Payload(
@@ -81,17 +72,7 @@ public struct SQLiteFeedbackRepository: FeedbackRepository {
 
     public func feedback(ticketID: UUID) async throws -> Feedback? {
         try await database.writer.read { db in
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM feedback WHERE ticket_id = ?",
-                    arguments: [SQLiteQueueRepository.key(ticketID)])
-            else { return nil }
-            let invalid = StoredValueError(id: row["ticket_id"])
-            return Feedback(
-                ticketID: ticketID, officeCode: row["office_code"],
-                officeDay: try CivilDate(iso8601: row["office_day"]).orThrow(invalid), serviceCode: row["service_code"],
-                counter: row["counter"], staffID: row["staff_id"], rating: row["rating"], comment: row["comment"],
-                createdAt: try Outbox.parseUTCTimestamp(row["created_at"]))
+            try FeedbackRow.fetchOne(db, key: SQLiteQueueRepository.key(ticketID))?.feedback()
         }
     }
 }

@@ -67,16 +67,7 @@ public struct SQLiteGrievanceRepository: GrievanceRepository {
                 id: UUIDv7.make(at: instant), trackingCode: code, officeCode: officeCode, category: category,
                 text: text, area: area, contact: contact, language: language, filedAt: instant, dueOn: dueOn)
             let id = grievance.id.uuidString.lowercased()
-            try db.execute(
-                sql: """
-                    INSERT INTO grievance (id, tracking_code, office_code, category, text, area, contact_name,
-                        contact_phone, language, filed_at, state, due_on)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'filed', ?)
-                    """,
-                arguments: [
-                    id, code, officeCode, category.rawValue, text, area, contact?.name, contact?.phone.digits,
-                    language.rawValue, Outbox.utcTimestamp(instant), dueOn.description,
-                ])
+            try GrievanceRow(grievance).insert(db)
             try Outbox.append(
                 db, officeCode: officeCode, type: .grievanceFiled,
                 payload: FiledPayload(
@@ -91,19 +82,18 @@ public struct SQLiteGrievanceRepository: GrievanceRepository {
 
     public func grievance(trackingCode: String) async throws -> Grievance? {
         try await database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM grievance WHERE tracking_code = ?", arguments: [trackingCode])
-                .map { try Self.grievance($0, db) }
+            try GrievanceRow.filter(Column("tracking_code") == trackingCode).fetchOne(db)?.grievance(db)
         }
     }
 
     public func grievances(openOnly: Bool) async throws -> [Grievance] {
         try await database.writer.read { db in
-            try Row.fetchAll(
+            try GrievanceRow.fetchAll(
                 db,
                 sql: openOnly
                     ? "SELECT * FROM grievance WHERE state NOT IN ('resolved', 'referred') ORDER BY filed_at DESC"
                     : "SELECT * FROM grievance ORDER BY filed_at DESC"
-            ).map { try Self.grievance($0, db) }
+            ).map { try $0.grievance(db) }
         }
     }
 
@@ -113,9 +103,8 @@ public struct SQLiteGrievanceRepository: GrievanceRepository {
     ) async throws -> Grievance {
         try await database.write { db in
             guard
-                var grievance = try Row.fetchOne(
-                    db, sql: "SELECT * FROM grievance WHERE tracking_code = ?", arguments: [trackingCode]
-                ).map({ try Self.grievance($0, db) })
+                var grievance = try GrievanceRow.filter(Column("tracking_code") == trackingCode).fetchOne(db)?
+                    .grievance(db)
             else { throw GrievanceError.notFound }
             guard grievance.isVisible(to: staff.role) else { throw GrievanceError.forbidden }
             let step = GrievanceStep(
@@ -124,18 +113,8 @@ public struct SQLiteGrievanceRepository: GrievanceRepository {
             try grievance.apply(step)
             let id = grievance.id.uuidString.lowercased()
             let position = grievance.steps.count
-            try db.execute(
-                sql: "UPDATE grievance SET state = ?, due_on = ?, assignee = ? WHERE id = ?",
-                arguments: [grievance.state.rawValue, grievance.dueOn.description, grievance.assignee, id])
-            try db.execute(
-                sql: """
-                    INSERT INTO grievance_step (grievance_id, position, action, note, assignee, due_on, staff_id, at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    id, position, action.rawValue, note, step.assignee, step.dueOn.description, staff.staffID,
-                    Outbox.utcTimestamp(instant),
-                ])
+            try GrievanceRow(grievance).update(db, columns: ["state", "due_on", "assignee"])
+            try GrievanceStepRow(step, grievanceID: id, position: position).insert(db)
             try SQLiteStaffRepository.audit(
                 db, staffID: staff.staffID, action: "grievance.\(action.rawValue)", counter: staff.counter, at: instant)
             try Outbox.append(
@@ -149,30 +128,5 @@ public struct SQLiteGrievanceRepository: GrievanceRepository {
                 at: instant)
             return grievance
         }
-    }
-
-    static func grievance(_ row: Row, _ db: Database) throws -> Grievance {
-        let id: String = row["id"]
-        let invalid = StoredValueError(id: id)
-        let steps = try Row.fetchAll(
-            db, sql: "SELECT * FROM grievance_step WHERE grievance_id = ? ORDER BY position", arguments: [id]
-        ).map { step in
-            GrievanceStep(
-                action: try GrievanceAction(rawValue: step["action"]).orThrow(invalid), note: step["note"],
-                assignee: step["assignee"], dueOn: try CivilDate(iso8601: step["due_on"]).orThrow(invalid),
-                staffID: step["staff_id"], at: try Outbox.parseUTCTimestamp(step["at"]))
-        }
-        var contact: GrievanceContact?
-        if let name: String = row["contact_name"], let phone: String = row["contact_phone"] {
-            contact = GrievanceContact(name: name, phone: try PhoneNumber(parsing: phone))
-        }
-        return Grievance(
-            id: try UUID(uuidString: id).orThrow(invalid), trackingCode: row["tracking_code"],
-            officeCode: row["office_code"], category: try GrievanceCategory(rawValue: row["category"]).orThrow(invalid),
-            text: row["text"], area: row["area"], contact: contact,
-            language: Language(rawValue: row["language"]) ?? .mn,
-            filedAt: try Outbox.parseUTCTimestamp(row["filed_at"]),
-            state: try GrievanceState(rawValue: row["state"]).orThrow(invalid),
-            dueOn: try CivilDate(iso8601: row["due_on"]).orThrow(invalid), assignee: row["assignee"], steps: steps)
     }
 }

@@ -44,17 +44,7 @@ public struct SQLiteQueueRepository: QueueRepository {
                 id: UUIDv7.make(at: instant), officeCode: officeCode, officeDay: today, serviceCode: service.code,
                 number: Int(number), priority: priority, registrationID: registrationID, language: language,
                 issuedAt: instant)
-            try db.run(
-                """
-                INSERT INTO ticket (id, office_code, office_day, service_code, printed_code, number, priority,
-                    registration_id, language, state, issued_at, queued_at, recalls, requeued)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, 0, 0)
-                """,
-                [
-                    Self.key(ticket.id), officeCode, today.description, service.code, service.code, number,
-                    priority?.rawValue, registrationID.map(Self.key), language.rawValue,
-                    Outbox.utcTimestamp(instant), Outbox.utcTimestamp(instant),
-                ])
+            try TicketRow(ticket).insert(db)
             try record(TicketEvent(kind: .issued, at: instant), for: ticket, db)
             // The estimate is read in the same transaction: one trip to the database, not two.
             return (ticket, try estimate(for: ticket, at: instant, db))
@@ -287,19 +277,8 @@ public struct SQLiteQueueRepository: QueueRepository {
 
     static func key(_ id: UUID) -> String { id.uuidString.lowercased() }
 
-    func update(_ t: Ticket, _ db: Database) throws {
-        func time(_ date: Date?) -> String? { date.map(Outbox.utcTimestamp) }
-        try db.run(
-            """
-            UPDATE ticket SET service_code = ?, state = ?, queued_at = ?, called_at = ?, serving_started_at = ?,
-                finished_at = ?, counter = ?, staff_id = ?, recalls = ?, requeued = ?, outcome = ?
-            WHERE id = ?
-            """,
-            [
-                t.serviceCode, t.state.rawValue, Outbox.utcTimestamp(t.queuedAt), time(t.calledAt),
-                time(t.servingStartedAt), time(t.finishedAt), t.counter, t.staffID, t.recalls, t.requeued,
-                t.outcome?.rawValue, Self.key(t.id),
-            ])
+    func update(_ ticket: Ticket, _ db: Database) throws {
+        try TicketRow(ticket).update(db)
     }
 
     /// Stores the event and its outbox record (`queue.<kind>`), in the caller's transaction.
@@ -320,29 +299,6 @@ public struct SQLiteQueueRepository: QueueRepository {
     }
 
     static func ticket(_ row: Row) throws -> Ticket {
-        func time(_ column: String) throws -> Date? {
-            guard let text: String = row[column] else { return nil }
-            return try Outbox.parseUTCTimestamp(text)
-        }
-        let id: String = row["id"]
-        let invalid = StoredValueError(id: id)
-        var ticket = Ticket(
-            id: try UUID(uuidString: id).orThrow(invalid), officeCode: row["office_code"],
-            officeDay: try CivilDate(iso8601: row["office_day"]).orThrow(invalid), serviceCode: row["printed_code"],
-            number: row["number"], priority: (row["priority"] as String?).flatMap(PriorityCategory.init(rawValue:)),
-            registrationID: (row["registration_id"] as String?).flatMap(UUID.init(uuidString:)),
-            language: Language(rawValue: row["language"]) ?? .mn, issuedAt: try time("issued_at").orThrow(invalid))
-        ticket.serviceCode = row["service_code"]
-        ticket.state = try TicketState(rawValue: row["state"]).orThrow(invalid)
-        ticket.queuedAt = try time("queued_at").orThrow(invalid)
-        ticket.calledAt = try time("called_at")
-        ticket.servingStartedAt = try time("serving_started_at")
-        ticket.finishedAt = try time("finished_at")
-        ticket.counter = row["counter"]
-        ticket.staffID = row["staff_id"]
-        ticket.recalls = row["recalls"]
-        ticket.requeued = row["requeued"]
-        ticket.outcome = (row["outcome"] as String?).flatMap(ServiceOutcome.init(rawValue:))
-        return ticket
+        try TicketRow(row: row).ticket()
     }
 }

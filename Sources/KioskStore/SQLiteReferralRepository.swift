@@ -34,26 +34,16 @@ public struct SQLiteReferralRepository: ReferralRepository {
         return try await database.writer.write { db in
             try SQLiteRegistrationRepository.requireExisting(
                 db, key: registration, orThrow: ReferralError.unknownRegistration)
-            if let existing = try Row.fetchOne(
-                db, sql: "SELECT * FROM referral WHERE registration_id = ? AND vacancy_reference = ?",
-                arguments: [registration, vacancyReference])
-            {
-                throw ReferralError.alreadyReferred(try Self.referral(existing))
+            if let existing = try ReferralRow.filter(
+                Column("registration_id") == registration && Column("vacancy_reference") == vacancyReference
+            ).fetchOne(db) {
+                throw ReferralError.alreadyReferred(try existing.referral())
             }
             let referral = Referral(
                 id: UUIDv7.make(at: instant), registrationID: registrationID, vacancyReference: vacancyReference,
                 staffID: staffID, counter: counter, note: note, createdAt: instant)
             let id = referral.id.uuidString.lowercased()
-            try db.execute(
-                sql: """
-                    INSERT INTO referral (id, office_code, registration_id, vacancy_reference, staff_id, counter, note,
-                        created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    id, officeCode, registration, vacancyReference, staffID, counter, note,
-                    Outbox.utcTimestamp(instant),
-                ])
+            try ReferralRow(referral, officeCode: officeCode).insert(db)
             try Outbox.append(
                 db, officeCode: officeCode, type: .referralRecorded,
                 payload: Payload(
@@ -68,17 +58,8 @@ public struct SQLiteReferralRepository: ReferralRepository {
 
     public func referrals(registrationID: UUID) async throws -> [Referral] {
         try await database.writer.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM referral WHERE registration_id = ? ORDER BY created_at",
-                arguments: [registrationID.uuidString.lowercased()]
-            ).map(Self.referral)
+            try ReferralRow.filter(Column("registration_id") == registrationID.uuidString.lowercased())
+                .order(Column("created_at")).fetchAll(db).map { try $0.referral() }
         }
-    }
-
-    static func referral(_ row: Row) throws -> Referral {
-        Referral(
-            id: UUID(uuidString: row["id"])!, registrationID: UUID(uuidString: row["registration_id"])!,
-            vacancyReference: row["vacancy_reference"], staffID: row["staff_id"], counter: row["counter"],
-            note: row["note"], createdAt: try Outbox.parseUTCTimestamp(row["created_at"]))
     }
 }
