@@ -40,19 +40,19 @@ public struct SQLiteStaffRepository: StaffRepository {
     public func signIn(username: String, pin: String, counter: Int, at instant: Date) async throws -> StaffSession {
         guard counters.contains(counter) else { throw SignInError.unknownCounter }
         let account = try await database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM staff WHERE id = ?", arguments: [username])
+            try StaffRow.fetchOne(db, key: username)
         }
         guard let account else {
             // Same work and answer as a wrong PIN, so usernames cannot be probed.
             _ = hasher.verify(pin, against: "$y$j9T$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
             throw SignInError.wrongUsernameOrPIN
         }
-        if let locked = try (account["locked_until"] as String?).map(Outbox.parseUTCTimestamp), locked > instant {
+        if let locked = try account.lockedUntil.map(Outbox.parseUTCTimestamp), locked > instant {
             throw SignInError.locked(until: locked)
         }
-        let correct = hasher.verify(pin, against: account["pin_hash"])
-        let displayName: String = account["display_name"]
-        let role = StaffRole(rawValue: account["role"]) ?? .staff
+        let correct = hasher.verify(pin, against: account.pinHash)
+        let displayName = account.displayName
+        let role = StaffRole(rawValue: account.role) ?? .staff
         let policy = policy
         let token = Self.newToken()
         let outcome: Result<StaffSession, SignInError> = try await database.write { db in
@@ -63,9 +63,10 @@ public struct SQLiteStaffRepository: StaffRepository {
                 try db.run(
                     "UPDATE staff_session SET ended_at = ? WHERE counter = ? AND ended_at IS NULL",
                     [Outbox.utcTimestamp(instant), counter])
-                try db.run(
-                    "INSERT INTO staff_session (token, staff_id, counter, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                    [token, username, counter, Outbox.utcTimestamp(instant), Outbox.utcTimestamp(expires)])
+                try StaffSessionRow(
+                    token: token, staffId: username, counter: counter, createdAt: Outbox.utcTimestamp(instant),
+                    expiresAt: Outbox.utcTimestamp(expires)
+                ).insert(db)
                 try Self.audit(db, staffID: username, action: "signIn", counter: counter, at: instant)
                 return .success(
                     StaffSession(
@@ -95,19 +96,14 @@ public struct SQLiteStaffRepository: StaffRepository {
         if let cached = recent.session(token, at: instant) { return cached }
         let generation = recent.generation
         let found = try await database.writer.read { db -> StaffSession? in
-            guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT s.token, s.staff_id, s.counter, s.expires_at, a.display_name, a.role
-                            FROM staff_session s JOIN staff a ON a.id = s.staff_id
-                            WHERE s.token = ? AND s.ended_at IS NULL AND s.expires_at > ?
-                            """), arguments: [token, Outbox.utcTimestamp(instant)])
-            else { return nil }
-            return StaffSession(
-                token: row["token"], staffID: row["staff_id"], displayName: row["display_name"],
-                role: StaffRole(rawValue: row["role"]) ?? .staff, counter: row["counter"],
-                expiresAt: try Outbox.parseUTCTimestamp(row["expires_at"]))
+            try ActiveSessionRow.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT s.token, s.staff_id, s.counter, s.expires_at, a.display_name, a.role
+                        FROM staff_session s JOIN staff a ON a.id = s.staff_id
+                        WHERE s.token = ? AND s.ended_at IS NULL AND s.expires_at > ?
+                        """), arguments: [token, Outbox.utcTimestamp(instant)]
+            )?.session()
         }
         if let found { recent.keep(found, readIn: generation) }
         return found
@@ -117,12 +113,12 @@ public struct SQLiteStaffRepository: StaffRepository {
         defer { recent.invalidate() }
         try await database.write { db in
             guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT staff_id, counter FROM staff_session WHERE token = ? AND ended_at IS NULL",
-                    arguments: [token])
+                var row = try StaffSessionRow.filter(Column("token") == token && Column("ended_at") == nil)
+                    .fetchOne(db)
             else { return }
-            try db.run("UPDATE staff_session SET ended_at = ? WHERE token = ?", [Outbox.utcTimestamp(instant), token])
-            try Self.audit(db, staffID: row["staff_id"], action: "signOut", counter: row["counter"], at: instant)
+            row.endedAt = Outbox.utcTimestamp(instant)
+            try row.update(db, columns: ["ended_at"])
+            try Self.audit(db, staffID: row.staffId, action: "signOut", counter: row.counter, at: instant)
         }
     }
 
@@ -131,9 +127,8 @@ public struct SQLiteStaffRepository: StaffRepository {
     }
 
     static func audit(_ db: Database, staffID: String, action: String, counter: Int?, at instant: Date) throws {
-        try db.run(
-            "INSERT INTO staff_audit (staff_id, action, counter, at) VALUES (?, ?, ?, ?)",
-            [staffID, action, counter, Outbox.utcTimestamp(instant)])
+        try StaffAuditRow(staffId: staffID, action: action, counter: counter, at: Outbox.utcTimestamp(instant))
+            .insert(db)
     }
 
     /// 32 random bytes as hex: the session cookie.
