@@ -155,7 +155,7 @@ public struct SQLiteSyncStore: Sendable {
     /// feed, vacancies not seen in the current epoch are dropped (they vanished in a restore).
     /// `startsOver`: the page is the first of a feed read from the start (first contact, a new
     /// hub, or the hub's reset).
-    public func apply(_ page: FeedPage, startsOver: Bool) async throws {
+    public func apply(_ page: ChangesResponse, startsOver: Bool) async throws {
         // Rows carry the generation of the feed they came from: a reset starts a new one, and
         // at the end of the feed rows of older generations are gone from the hub.
         let fresh = UUID().uuidString.lowercased()
@@ -198,7 +198,7 @@ public struct SQLiteSyncStore: Sendable {
         }
     }
 
-    static func applyAdminUnit(_ change: FeedPage.Item, _ db: Database) throws {
+    static func applyAdminUnit(_ change: Change, _ db: Database) throws {
         guard !change.deleted else {
             try db.execute(sql: "DELETE FROM admin_unit WHERE code = ?", arguments: [change.key])
             return
@@ -227,7 +227,7 @@ public struct SQLiteSyncStore: Sendable {
             arguments: [change.key, kind, parent, mn, en, data["timeZone"]?.string, position])
     }
 
-    static func applyNamed(_ change: FeedPage.Item, table: String, _ db: Database) throws {
+    static func applyNamed(_ change: Change, table: String, _ db: Database) throws {
         guard !change.deleted else {
             try db.execute(sql: "DELETE FROM \(table) WHERE code = ?", arguments: [change.key])
             return
@@ -240,7 +240,7 @@ public struct SQLiteSyncStore: Sendable {
                 """, arguments: [change.key, mn, en])
     }
 
-    static func applyEducation(_ change: FeedPage.Item, _ db: Database) throws {
+    static func applyEducation(_ change: Change, _ db: Database) throws {
         guard !change.deleted else {
             try db.execute(sql: "DELETE FROM education_level WHERE code = ?", arguments: [change.key])
             return

@@ -165,22 +165,6 @@ public enum ReferenceKind: String, Codable, Sendable, Hashable, CaseIterable {
     case services
 }
 
-/// One change in the download feed. A deletion is a tombstone: `deleted` with no data.
-public struct Change: Codable, Sendable, Hashable {
-    /// `vacancy`, or a reference kind (`admin-units`, `occupations`, …).
-    public var kind: String
-    public var key: String
-    public var deleted: Bool
-    public var data: JSONValue?
-
-    public init(kind: String, key: String, deleted: Bool, data: JSONValue?) {
-        self.kind = kind
-        self.key = key
-        self.deleted = deleted
-        self.data = data
-    }
-}
-
 /// Position in the hub's change feed: the hub's epoch and the last change seen.
 /// Written `epoch:position`. A cursor from another epoch (a hub restored from a backup, a new
 /// database) makes the hub answer from the start with `reset`, so nothing is silently missed.
@@ -202,26 +186,6 @@ public struct ChangeCursor: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(epoch):\(position)" }
-}
-
-public struct ChangesResponse: Codable, Sendable, Hashable {
-    public var epoch: String
-    /// Where the next request continues.
-    public var cursor: String
-    /// True when the request's cursor was from another epoch: the kiosk must drop what it holds
-    /// from the hub and keep only what this fresh feed (from the start) gives it.
-    public var reset: Bool
-    /// True when more changes wait after this page.
-    public var more: Bool
-    public var changes: [Change]
-
-    public init(epoch: String, cursor: String, reset: Bool, more: Bool, changes: [Change]) {
-        self.epoch = epoch
-        self.cursor = cursor
-        self.reset = reset
-        self.more = more
-        self.changes = changes
-    }
 }
 
 /// A whole reference kind at once (answers `ETag` / `If-None-Match`).

@@ -256,7 +256,7 @@ public actor SyncEngine {
         var startsOver = first == nil
         while true {
             let fetched = await pending.result
-            let page: FeedPage
+            let page: ChangesResponse
             switch fetched {
             case .success(let value): page = value
             case .failure(let failure as PageFailure):
@@ -286,14 +286,14 @@ public actor SyncEngine {
         }
     }
 
-    static func fetchPage(_ session: Session, cursor: String?) async throws -> FeedPage {
+    static func fetchPage(_ session: Session, cursor: String?) async throws -> ChangesResponse {
         var target = LMISPath.changes
         if let cursor, let encoded = cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) {
             target += "?cursor=\(encoded)"
         }
         let answer = try await session.send("GET", target)
         guard answer.status == 200 else { throw PageFailure(error: failure(answer), retryAfter: answer.retryAfter) }
-        return try answer.decode(FeedPage.self)
+        return try answer.decode(ChangesResponse.self)
     }
 
     struct PageFailure: Error {

@@ -26,7 +26,7 @@ public protocol SyncStore: Sendable {
     func noteAttempt(at instant: Date, error: String?) async throws
     /// Applies one page of the change feed and its cursor at once; `startsOver` for the first
     /// page of a feed read from the start.
-    func apply(_ page: FeedPage, startsOver: Bool) async throws
+    func apply(_ page: ChangesResponse, startsOver: Bool) async throws
     func pendingChecks(limit: Int) async throws -> [PendingIdentityCheck]
     func recordCheck(_ registrationID: String, result: IdentityResult, personID: String?, at instant: Date)
         async throws
