@@ -274,7 +274,7 @@ let package = Package(
         ),
         .target(
             name: "KioskTestSupport",
-            dependencies: ["KioskCore", "KioskStore"],
+            dependencies: ["KioskCore", "KioskStore", "LMISProtocol"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -285,7 +285,7 @@ let package = Package(
         .testTarget(
             name: "KioskStoreTests",
             dependencies: [
-                "KioskCore", "KioskStore", "KioskTestSupport", "Fingerprint",
+                "KioskCore", "KioskStore", "KioskTestSupport", "Fingerprint", "LMISProtocol",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import KioskCore
+public import LMISProtocol
 
 /// Entry points for tests and benchmarks, so that nothing outside KioskStore imports GRDB.
 extension AppDatabase {

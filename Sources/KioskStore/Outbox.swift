@@ -1,21 +1,7 @@
 public import Foundation
 public import GRDB
 public import KioskCore
-
-/// Kinds of record the LMIS receives. New kinds are added by later features.
-public struct OutboxRecordType: RawRepresentable, Hashable, Sendable, Codable {
-    public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
-
-    public static let registrationCreated = Self(rawValue: "registration.created")
-    public static let registrationUpdated = Self(rawValue: "registration.updated")
-    public static let referralRecorded = Self(rawValue: "referral.recorded")
-    public static let feedbackRecorded = Self(rawValue: "feedback.recorded")
-    public static let grievanceFiled = Self(rawValue: "grievance.filed")
-    public static let grievanceUpdated = Self(rawValue: "grievance.updated")
-    public static let fingerprintsEnrolled = Self(rawValue: "fingerprints.enrolled")
-    public static let fingerprintsDeleted = Self(rawValue: "fingerprints.deleted")
-}
+public import LMISProtocol
 
 /// One record waiting for (or already given to) the LMIS.
 public struct OutboxRecord: Hashable, Sendable {

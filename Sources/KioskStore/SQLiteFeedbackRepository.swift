@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import KioskCore
+import LMISProtocol
 
 /// Ratings of finished tickets in the office database, each written with its LMIS record
 /// (`feedback.recorded`) in one transaction.

@@ -2,6 +2,7 @@ public import Fingerprint
 public import Foundation
 import GRDB
 public import KioskCore
+import LMISProtocol
 
 /// Enrolled fingers on the office database, one row per person and finger, the templates sealed
 /// (`TemplateSealer`). An enrolment or deletion is written with its outbox record and, for

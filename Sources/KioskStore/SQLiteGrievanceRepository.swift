@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import KioskCore
+import LMISProtocol
 
 /// Grievances in the office database. Filing and every triage step are written with their LMIS
 /// record (`grievance.filed`, `grievance.updated`) and, for steps, a staff audit line, in one

@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import KioskCore
+import LMISProtocol
 
 /// Office figures computed from the database.
 public struct SQLiteOfficeSummarySource: OfficeSummarySource {

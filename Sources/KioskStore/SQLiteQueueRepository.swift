@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import KioskCore
+import LMISProtocol
 
 /// The queue in the office database. Call-next and every ticket action run as one write unit
 /// (see `GroupCommitWriter`), and units never interleave, so two counters calling at once

@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import KioskCore
+import LMISProtocol
 
 /// Referrals on the office database: the row, its outbox record and the staff audit line are
 /// written in one transaction, so a referral staff saw recorded always reaches the LMIS.

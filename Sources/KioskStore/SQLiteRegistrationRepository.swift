@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import KioskCore
+import LMISProtocol
 
 /// Registrations in the office database. Each write is one transaction with its outbox record.
 public struct SQLiteRegistrationRepository: RegistrationRepository {

@@ -1,6 +1,7 @@
 public import Foundation
 import KioskCore
 public import KioskStore
+import LMISProtocol
 
 /// Outbox records shaped like the kiosk's own (registrations, then queue events of tickets),
 /// written directly, for sync tests and the sync benchmark that need thousands of them.

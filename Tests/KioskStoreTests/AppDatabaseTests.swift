@@ -3,6 +3,7 @@ import GRDB
 import KioskCore
 import KioskStore
 import KioskTestSupport
+import LMISProtocol
 import Testing
 
 @Suite("Office database")

@@ -1,6 +1,7 @@
 import Foundation
 import KioskCore
 import KioskTestSupport
+import LMISProtocol
 import Testing
 
 @testable import KioskStore

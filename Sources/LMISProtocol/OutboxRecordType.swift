@@ -1,0 +1,16 @@
+/// Kinds of record the LMIS receives, written by the kiosk into its outbox and uploaded in
+/// batches (the stream is the part before the dot). New kinds are added by later features;
+/// queue events are `queue.<event kind>`.
+public struct OutboxRecordType: RawRepresentable, Hashable, Sendable, Codable {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static let registrationCreated = Self(rawValue: "registration.created")
+    public static let registrationUpdated = Self(rawValue: "registration.updated")
+    public static let referralRecorded = Self(rawValue: "referral.recorded")
+    public static let feedbackRecorded = Self(rawValue: "feedback.recorded")
+    public static let grievanceFiled = Self(rawValue: "grievance.filed")
+    public static let grievanceUpdated = Self(rawValue: "grievance.updated")
+    public static let fingerprintsEnrolled = Self(rawValue: "fingerprints.enrolled")
+    public static let fingerprintsDeleted = Self(rawValue: "fingerprints.deleted")
+}
