@@ -12,21 +12,6 @@ public struct SQLiteFeedbackRepository: FeedbackRepository {
         self.database = database
     }
 
-    struct Payload: Encodable {
-        struct Body: Encodable {
-            let ticketID: String
-            let officeCode: String
-            let officeDay: String
-            let serviceCode: String
-            let counter: Int?
-            let staffID: String?
-            let rating: Int
-            let comment: String?
-            let createdAt: Date
-        }
-        let feedback: Body
-    }
-
     public func record(ticketID: UUID, rating: Int, comment: String?, at instant: Date) async throws -> Feedback {
         try await database.write { db in
             guard let ticket = try SQLiteQueueRepository.ticket(id: ticketID, db) else {
@@ -47,8 +32,8 @@ public struct SQLiteFeedbackRepository: FeedbackRepository {
             try FeedbackRow(feedback).insert(db)
             try Outbox.append(
                 db, officeCode: feedback.officeCode, type: .feedbackRecorded,
-                payload: Payload(
-                    feedback: Payload.Body(
+                payload: FeedbackRecorded(
+                    feedback: .init(
                         ticketID: key, officeCode: feedback.officeCode, officeDay: feedback.officeDay.description,
                         serviceCode: feedback.serviceCode, counter: feedback.counter, staffID: feedback.staffID,
                         rating: rating, comment: comment, createdAt: instant)),

@@ -15,41 +15,6 @@ public struct SQLiteGrievanceRepository: GrievanceRepository {
         self.office = office
     }
 
-    struct FiledPayload: Encodable {
-        struct Body: Encodable {
-            let id: String
-            let trackingCode: String
-            let officeCode: String
-            let category: String
-            let text: String
-            let area: String?
-            let contactName: String?
-            let contactPhone: String?
-            let language: String
-            let filedAt: Date
-            let dueOn: String
-        }
-        let grievance: Body
-    }
-
-    struct UpdatedPayload: Encodable {
-        struct Body: Encodable {
-            let id: String
-            let trackingCode: String
-            let officeCode: String
-            let position: Int
-            let action: String
-            let state: String
-            let note: String?
-            let assignee: String?
-            let dueOn: String
-            let staffID: String
-            let counter: Int
-            let at: Date
-        }
-        let grievance: Body
-    }
-
     public func file(
         category: GrievanceCategory, text: String, area: String?, contact: GrievanceContact?, language: Language,
         at instant: Date
@@ -71,7 +36,7 @@ public struct SQLiteGrievanceRepository: GrievanceRepository {
             try GrievanceRow(grievance).insert(db)
             try Outbox.append(
                 db, officeCode: officeCode, type: .grievanceFiled,
-                payload: FiledPayload(
+                payload: GrievanceFiled(
                     grievance: .init(
                         id: id, trackingCode: code, officeCode: officeCode, category: category.rawValue, text: text,
                         area: area, contactName: contact?.name, contactPhone: contact?.phone.digits,
@@ -120,7 +85,7 @@ public struct SQLiteGrievanceRepository: GrievanceRepository {
                 db, staffID: staff.staffID, action: "grievance.\(action.rawValue)", counter: staff.counter, at: instant)
             try Outbox.append(
                 db, officeCode: grievance.officeCode, type: .grievanceUpdated,
-                payload: UpdatedPayload(
+                payload: GrievanceUpdated(
                     grievance: .init(
                         id: id, trackingCode: grievance.trackingCode, officeCode: grievance.officeCode,
                         position: position, action: action.rawValue, state: grievance.state.rawValue, note: note,

@@ -14,20 +14,6 @@ public struct SQLiteReferralRepository: ReferralRepository {
         self.officeCode = officeCode
     }
 
-    struct Payload: Encodable {
-        struct Body: Encodable {
-            let id: String
-            let officeCode: String
-            let registrationID: String
-            let vacancyReference: String
-            let staffID: String
-            let counter: Int
-            let note: String?
-            let createdAt: Date
-        }
-        let referral: Body
-    }
-
     public func refer(
         registrationID: UUID, vacancyReference: String, note: String?, staffID: String, counter: Int, at instant: Date
     ) async throws -> Referral {
@@ -47,8 +33,8 @@ public struct SQLiteReferralRepository: ReferralRepository {
             try ReferralRow(referral, officeCode: officeCode).insert(db)
             try Outbox.append(
                 db, officeCode: officeCode, type: .referralRecorded,
-                payload: Payload(
-                    referral: Payload.Body(
+                payload: ReferralRecorded(
+                    referral: .init(
                         id: id, officeCode: officeCode, registrationID: registration,
                         vacancyReference: vacancyReference, staffID: staffID, counter: counter, note: note,
                         createdAt: instant)), at: instant)

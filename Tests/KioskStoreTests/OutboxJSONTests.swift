@@ -47,7 +47,7 @@ struct OutboxJSONTests {
             try expectSame(SQLiteQueueRepository.EventPayload(sequence: 42, event: event, ticket: ticket))
         }
         try expectSame(
-            SQLiteReferralRepository.Payload(
+            ReferralRecorded(
                 referral: .init(
                     id: "r1", officeCode: "UB-SBD", registrationID: registration.id.uuidString.lowercased(),
                     vacancyReference: "V-1/2", staffID: "saraa", counter: 2, note: "утас: 99\n", createdAt: Fixtures.now
