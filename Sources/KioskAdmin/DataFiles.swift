@@ -6,7 +6,10 @@ import Foundation
 
 /// The office database and the device key in the data folder.
 enum DataFiles {
-    static let names = ["kiosk.sqlite", "kiosk.sqlite-wal", "kiosk.sqlite-shm", "lmis-device.key"]
+    static let names = [
+        "kiosk.sqlite", "kiosk.sqlite-wal", "kiosk.sqlite-shm", "lmis-device.key", "tls", "tls/office-ca.pem",
+        "tls/office-ca.key", "tls/server.pem", "tls/server.key",
+    ]
 
     /// A technician's command run as root (kiosk provision, kiosk doctor) can leave these files,
     /// or the database's WAL and shared-memory files, owned by root; the service runs as its own

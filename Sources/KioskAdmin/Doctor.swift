@@ -152,6 +152,7 @@ public struct Doctor: Sendable {
         checks.append(await readerCheck(serviceAnswers: service.answers))
         checks += linkChecks(link, databaseUsable: database.isHealthy, schemaPending: schemaPending)
         checks.append(backlogCheck(sync, schemaPending: schemaPending))
+        if configuration.tlsPort != nil { checks.append(tlsCheck()) }
         return DoctorReport(
             checkedAt: configuration.office.localTimestamp(Date()), office: configuration.officeCode, checks: checks)
     }
@@ -405,6 +406,28 @@ public struct Doctor: Sendable {
                 facts: facts)
         }
         return [hub, signature]
+    }
+
+    /// The HTTPS listener's certificate: when it expires (a warning within 30 days, a failure after).
+    public func tlsCheck(now: Date = Date()) -> DoctorReport.Check {
+        let path = configuration.tlsFiles.certificate
+        let expiry: Date
+        do {
+            expiry = try OfficeCertificates.expiry(ofPEMFile: path)
+        } catch {
+            return .init(
+                "tls_certificate", .failure, "\(path) cannot be read as a PEM certificate (kiosk provision --tls-name)")
+        }
+        let days = Int(expiry.timeIntervalSince(now) / 86_400)
+        let facts = ["expires": expiry.formatted(.iso8601), "days_left": String(days), "path": path]
+        if expiry <= now {
+            return .init(
+                "tls_certificate", .failure, "certificate EXPIRED on \(expiry.formatted(.iso8601))", facts: facts)
+        }
+        return .init(
+            "tls_certificate", days < 30 ? .warning : .ok,
+            "certificate expires \(expiry.formatted(.iso8601)) (in \(days) days)\(days < 30 ? ": renew with kiosk provision --tls-name" : "")",
+            facts: facts)
     }
 
     public func backlogCheck(_ status: SyncStatus?, schemaPending: Bool = false) -> DoctorReport.Check {

@@ -55,6 +55,10 @@ public struct ProvisionRequest: Sendable {
     public var testPrint: Bool?
     /// `systemctl try-restart kiosk.service` afterwards, when systemd runs this machine.
     public var restartService = true
+    /// Host names and addresses staff PCs and phones reach the kiosk at: when given, the office
+    /// CA (kept if made before) and a server certificate naming them are made in
+    /// `<data_dir>/tls`, and the HTTPS listener is turned on (`tls_port`, 8443 unless set).
+    public var tlsNames: [String] = []
     /// `KIOSK_*` variables override the file, as for every command.
     public var environment: [String: String] = ProcessInfo.processInfo.environment
 
@@ -150,7 +154,7 @@ public struct Provisioner: Sendable {
         }
         for key in [
             "office_unit", "office_name_mn", "office_name_en", "host", "public_url", "cups_server", "thermal_queue",
-            "a4_queue",
+            "a4_queue", "tls_port",
         ] {
             if let value = request.settings[key] { try set(key, value, in: &file) }
         }
@@ -160,9 +164,11 @@ public struct Provisioner: Sendable {
         try await enrol(&file, configuration: configuration, given: given)
         configuration = try validated(file)
 
-        // 3. Printers, 4. the reader.
+        // 3. Printers, 4. the reader, 5. TLS for staff PCs and phones.
         try await printers(&file, configuration: configuration, outcome: &outcome)
         reader(&file, outcome: &outcome)
+        configuration = try validated(file)
+        try await certificates(&file, configuration: configuration)
         configuration = try validated(file)
 
         // 5. The config file, atomically, only when something changed.
@@ -194,6 +200,34 @@ public struct Provisioner: Sendable {
         if request.restartService, !outcome.changes.isEmpty { restartService() }
         for warning in outcome.warnings { say("warning: \(warning)") }
         return outcome
+    }
+
+    // MARK: TLS
+
+    /// The office CA and the server certificate for `request.tlsNames`, and the HTTPS listener on.
+    private func certificates(_ file: inout ConfigFile, configuration: KioskConfiguration) async throws {
+        guard !request.tlsNames.isEmpty else { return }
+        if configuration.tlsCertFile != nil || configuration.tlsKeyFile != nil {
+            throw ProvisionError(
+                "tls_cert_file/tls_key_file name the office's own certificate; remove them to have one made")
+        }
+        let certificates = OfficeCertificates(
+            folder: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true).appendingPathComponent("tls"))
+        let issued: OfficeCertificates.Issued
+        do {
+            issued = try await certificates.issue(names: request.tlsNames, office: configuration.officeCode)
+        } catch let error as OfficeCertificateError {
+            throw ProvisionError("tls: \(error)")
+        }
+        if configuration.tlsPort == nil { try set("tls_port", "8443", in: &file) }
+        say(
+            "tls: server certificate for \(request.tlsNames.joined(separator: ", ")) valid until \(issued.notValidAfter.formatted(.iso8601))"
+        )
+        say(
+            issued.authorityIsNew
+                ? "tls: NEW office CA \(certificates.authorityCertificate.path): install it once on every staff PC and phone"
+                : "tls: signed by the office CA \(certificates.authorityCertificate.path) (already installed on staff PCs)"
+        )
     }
 
     // MARK: Settings

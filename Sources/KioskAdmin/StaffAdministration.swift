@@ -25,15 +25,18 @@ public struct StaffAdministration: Sendable {
         guard let role = StaffRole(rawValue: role) else {
             throw ConfigurationError(key: "role", problem: "must be staff, head or technician")
         }
-        guard SignInPolicy.isValidPIN(pin) else {
-            throw ConfigurationError(key: "pin", problem: "must be 4 to 8 digits")
+        do {
+            try configuration.signInPolicy.check(newPIN: pin)
+        } catch {
+            throw ConfigurationError(key: "pin", problem: "refused: \(error)")
         }
         let trimmedName = displayName.trimmingCharacters(in: .whitespaces)
         guard !trimmedName.isEmpty, trimmedName.count <= 60 else {
             throw ConfigurationError(key: "name", problem: "must be 1 to 60 characters")
         }
         let database = try AppDatabase(directory: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true))
-        let staff = SQLiteStaffRepository(database: database, hasher: YescryptPINHasher(), counters: [])
+        let staff = SQLiteStaffRepository(
+            database: database, hasher: YescryptPINHasher(), policy: configuration.signInPolicy, counters: [])
         try await staff.addStaff(id: username, displayName: trimmedName, role: role, pin: pin, at: Date())
     }
 }

@@ -31,6 +31,12 @@ public struct SyncAdministration: Sendable {
         guard let url = URL(string: hubURL), ["https", "http"].contains(url.scheme ?? ""), url.host != nil else {
             throw ConfigurationError(key: "hub", problem: "must be an https:// address")
         }
+        // Records of people travel to the hub: never in the clear, except on a developer's machine.
+        guard url.scheme == "https" || configuration.allowHTTPHub else {
+            throw ConfigurationError(
+                key: "hub",
+                problem: "must be an https:// address (http:// only with allow_http_hub = true, for development)")
+        }
         defer { Task { await engine.shutdown() } }
         return try await engine.enrol(hubURL: hubURL, code: code, deviceName: deviceName, force: force)
     }

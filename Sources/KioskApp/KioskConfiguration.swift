@@ -42,6 +42,17 @@ public struct KioskConfiguration: Sendable, Equatable {
     public var lmisCAFile: String?
     /// Seconds between sync rounds while the link is up.
     public var syncInterval: Int = 60
+    /// Port of the HTTPS listener for staff PCs and phones on the office network; nil: none (the
+    /// touchscreen's own listener, `host`:`port`, stays plain HTTP).
+    public var tlsPort: Int?
+    /// Address the HTTPS listener binds (all addresses by default).
+    public var tlsHost: String = "0.0.0.0"
+    /// PEM certificate chain and key of the HTTPS listener; nil: `tls/server.pem` and
+    /// `tls/server.key` in the data folder (what `kiosk provision` makes).
+    public var tlsCertFile: String?
+    public var tlsKeyFile: String?
+    /// Development only: allow enrolling with an `http://` LMIS hub.
+    public var allowHTTPHub: Bool = false
 
     public enum ThermalPaperWidth: Int, Sendable {
         case mm58 = 58, mm80 = 80
@@ -54,7 +65,8 @@ public struct KioskConfiguration: Sendable, Equatable {
         "host", "port", "data_dir", "kiosk_dir", "office_code", "office_name_mn", "office_name_en", "office_unit",
         "time_zone", "language", "idle_seconds", "countdown_seconds", "log_level", "services_file", "demo_staff",
         "public_url", "cups_server", "thermal_queue", "a4_queue", "thermal_paper", "thermal_status",
-        "fingerprint_reader", "fingerprint_images", "lmis_ca_file", "sync_interval",
+        "fingerprint_reader", "fingerprint_images", "lmis_ca_file", "sync_interval", "tls_port", "tls_host",
+        "tls_cert_file", "tls_key_file", "allow_http_hub",
     ]
 
     /// Applies one setting by key; throws `ConfigurationError` naming the key on a bad value.
@@ -143,6 +155,15 @@ public struct KioskConfiguration: Sendable, Equatable {
         case "fingerprint_images": fingerprintImages = value
         case "lmis_ca_file": lmisCAFile = value.isEmpty ? nil : value
         case "sync_interval": syncInterval = try int(5...86_400)
+        case "tls_port": tlsPort = value.isEmpty ? nil : try int(0...65535)
+        case "tls_host": tlsHost = value
+        case "tls_cert_file": tlsCertFile = value.isEmpty ? nil : value
+        case "tls_key_file": tlsKeyFile = value.isEmpty ? nil : value
+        case "allow_http_hub":
+            guard ["true", "false"].contains(value) else {
+                throw ConfigurationError(key: key, problem: "must be true or false")
+            }
+            allowHTTPHub = value == "true"
         default:
             throw ConfigurationError(key: key, problem: "is not a setting")
         }
@@ -173,6 +194,18 @@ public struct KioskConfiguration: Sendable, Equatable {
             if let value = environment["KIOSK_" + key.uppercased()] { try set(key, value) }
         }
     }
+
+    /// The HTTPS listener's certificate chain and key, as configured or where provision puts them.
+    public var tlsFiles: (certificate: String, key: String) {
+        let folder = URL(fileURLWithPath: dataDirectory, isDirectory: true).appendingPathComponent("tls")
+        return (
+            tlsCertFile ?? folder.appendingPathComponent("server.pem").path,
+            tlsKeyFile ?? folder.appendingPathComponent("server.key").path
+        )
+    }
+
+    /// The sign-in rules: the demo office accepts its demo PIN.
+    public var signInPolicy: SignInPolicy { SignInPolicy(demoMode: demoStaff) }
 
     public var office: Office {
         Office(

@@ -1,11 +1,13 @@
 import FingerprintUSB
 public import Foundation
 public import Hummingbird
+import HummingbirdTLS
 public import KioskCore
 import KioskHTTP
 public import KioskStore
 public import LMISSync
 public import Logging
+import NIOSSL
 public import Printing
 public import ServiceLifecycle
 import UnixSignals
@@ -16,6 +18,8 @@ public struct KioskServer: Sendable {
     public let configuration: KioskConfiguration
     public let database: AppDatabase
     public let application: any Service
+    /// The HTTPS listener for staff PCs and phones (`tls_port`), when configured.
+    public let secureApplication: (any Service)?
     public let kioskDirectory: URL
     public let printing: PrintService
     /// systemd's readiness and watchdog socket, when systemd started the kiosk.
@@ -32,6 +36,8 @@ public struct KioskServer: Sendable {
         let kioskDirectory = try Self.locateKioskDirectory(configuration.kioskDirectory)
         self.kioskDirectory = kioskDirectory
         let office = configuration.office
+        // Owner-only, whatever the umask: the folder 0700, the database, key and secrets 0600.
+        try DataFolder.secure(configuration.dataDirectory)
         let database = try AppDatabase(directory: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true))
         self.database = database
 
@@ -50,7 +56,8 @@ public struct KioskServer: Sendable {
 
         let services = try Self.loadServices(configuration.servicesFile)
         let counters = Set(services.flatMap(\.counters))
-        let staff = SQLiteStaffRepository(database: database, hasher: YescryptPINHasher(), counters: counters)
+        let staff = SQLiteStaffRepository(
+            database: database, hasher: YescryptPINHasher(), policy: configuration.signInPolicy, counters: counters)
         if configuration.demoStaff, try await staff.staffCount() == 0 {
             for (id, name, role) in Self.demoStaff {
                 try await staff.addStaff(id: id, displayName: name, role: role, pin: Self.demoPIN, at: Date())
@@ -91,7 +98,7 @@ public struct KioskServer: Sendable {
                     metadata: ["kiosk.error": "\(error)"])
             }
         }
-        let dependencies = KioskHTTPDependencies(
+        var dependencies = KioskHTTPDependencies(
             office: office,
             registrations: SQLiteRegistrationRepository(database: database, officeCode: office.code),
             summaries: SQLiteOfficeSummarySource(database: database, officeCode: office.code),
@@ -116,6 +123,9 @@ public struct KioskServer: Sendable {
             feedback: SQLiteFeedbackRepository(database: database),
             grievances: SQLiteGrievanceRepository(database: database, office: office),
             dashboard: SQLiteDashboardSource(database: database, office: office))
+        if let tlsPort = configuration.tlsPort {
+            dependencies.otherURLs = ["https://\(configuration.tlsHost):\(tlsPort)"]
+        }
         let router = try await KioskRouter.build(dependencies)
         let notifier = SystemdNotifier.fromEnvironment()
         self.notifier = notifier
@@ -134,6 +144,30 @@ public struct KioskServer: Sendable {
                 notifier?.send("READY=1\nSTATUS=serving office \(office.code)")
             },
             logger: logger)
+        secureApplication = try configuration.tlsPort.map { port in
+            let (certificate, key) = configuration.tlsFiles
+            let tls: TLSConfiguration
+            do {
+                tls = TLSConfiguration.makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                    privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            } catch {
+                throw ConfigurationError(
+                    key: "tls_cert_file",
+                    problem: "\(certificate) and \(key) cannot be read as a PEM certificate and key (\(error))")
+            }
+            return Application(
+                responder: SecureCookies(inner: router.buildResponder()),
+                server: try .tls(.http1(), tlsConfiguration: tls),
+                configuration: .init(address: .hostname(configuration.tlsHost, port: port), serverName: "lswo-kiosk"),
+                onServerRunning: { channel in
+                    logger.notice(
+                        "kiosk serving HTTPS for staff",
+                        metadata: ["kiosk.address": "\(channel.localAddress?.description ?? "?")"])
+                },
+                logger: logger)
+        }
+        try DataFolder.secure(configuration.dataDirectory)
     }
 
     public static let softwareVersion = "0.6.0"
@@ -143,7 +177,7 @@ public struct KioskServer: Sendable {
         ("ajiltan1", "Бат-Эрдэнэ", .staff), ("ajiltan2", "Сарангэрэл", .staff), ("darga", "Оюунчимэг", .head),
         ("tekhnik", "Ганбат", .technician),
     ]
-    public static let demoPIN = "2468"
+    public static let demoPIN = SignInPolicy.demoPIN
 
     /// The office's services from a JSON file (an array of `QueueService`), or the demo set.
     static func loadServices(_ path: String?) throws -> [QueueService] {
@@ -228,13 +262,15 @@ public struct KioskServer: Sendable {
 
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
     public func run(logger: Logger) async throws {
+        let secure: [ServiceGroupConfiguration.ServiceConfiguration] =
+            secureApplication.map { [.init(service: $0)] } ?? []
         let group = ServiceGroup(
             configuration: .init(
                 services: [
                     .init(service: application), .init(service: PrinterMonitor(printing: printing)),
                     .init(service: sync), .init(service: VacancyWarmer(catalog: vacancies)),
                 ]
-                    + (fingerprintLifecycle.map { [.init(service: $0)] } ?? [])
+                    + secure + (fingerprintLifecycle.map { [.init(service: $0)] } ?? [])
                     + (notifier.map { notifier in
                         let database = database
                         return [

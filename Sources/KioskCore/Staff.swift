@@ -13,6 +13,8 @@ public enum StaffRole: String, CaseIterable, Sendable, Codable {
             self == .staff || self == .head
         case .watchQueue, .checkDevices, .syncNow:
             true
+        case .manageStaff:
+            self == .head
         }
     }
 }
@@ -35,6 +37,8 @@ public enum StaffPermission: String, CaseIterable, Sendable {
     case checkDevices
     /// Ask for a sync round now.
     case syncNow
+    /// Lift a sign-in lock (the office head).
+    case manageStaff
 }
 
 /// A signed-in staff member at a counter. Every staff action carries it.
@@ -62,26 +66,103 @@ public protocol PINHasher: Sendable {
     func verify(_ pin: String, against hash: String) -> Bool
 }
 
-/// Sign-in rules: a PIN is 4–8 digits; five failures lock the account for a while; a session
-/// lasts a working day.
+/// Sign-in rules: a PIN of at least six digits that is not trivial; wrong PINs counted per
+/// username and source address (the PC or phone they come from), each source locked for a while
+/// after five, the lock growing with each further failure; a session lasts a working day.
+/// An outsider can thus lock an account only from their own address, and the office head
+/// lifts a lock (`StaffRepository.unlock`).
 public struct SignInPolicy: Sendable, Equatable {
     public var maxFailures: Int = 5
+    /// The first lock; each further failure from the same source doubles it, up to `maxLockout`.
     public var lockout: TimeInterval = 15 * 60
+    public var maxLockout: TimeInterval = 24 * 3600
     public var sessionLength: TimeInterval = 10 * 3600
+    public var minimumPINLength = 6
+    public var maximumPINLength = 12
+    /// The demo office: its shared demo PIN is accepted (never in a real office).
+    public var demoMode: Bool
 
-    public init() {}
+    /// The PIN of the demo office's accounts.
+    public static let demoPIN = "2468"
 
-    public static func isValidPIN(_ pin: String) -> Bool {
-        (4...8).contains(pin.count) && pin.allSatisfy { $0.isASCII && $0.isNumber }
+    public init(demoMode: Bool = false) {
+        self.demoMode = demoMode
     }
 
-    /// After a wrong PIN: the failures to keep and, at the limit, when the lock ends (the count
-    /// then starts again).
-    public func failure(after earlierFailures: Int, at instant: Date) -> (failures: Int, lockedUntil: Date?) {
-        let failures = earlierFailures + 1
-        guard failures >= maxFailures else { return (failures, nil) }
-        return (0, instant.addingTimeInterval(lockout))
+    /// The one rule for a new PIN, wherever one is set (the technician's command, the demo
+    /// accounts, the store): digits only, `minimumPINLength` to `maximumPINLength` of them, not
+    /// one digit repeated, not a run up or down (123456, 987654, 890123), and not the demo PIN
+    /// outside demo mode. In demo mode the demo PIN itself is accepted.
+    public func check(newPIN pin: String) throws(PINRuleError) {
+        let digits = pin.compactMap { $0.isASCII ? $0.wholeNumberValue : nil }
+        guard digits.count == pin.count, !pin.isEmpty else { throw .notDigits }
+        if pin == Self.demoPIN {
+            if demoMode { return }
+            throw .demoPIN
+        }
+        guard digits.count >= minimumPINLength else { throw .tooShort }
+        guard digits.count <= maximumPINLength else { throw .tooLong }
+        guard Set(digits).count > 1 else { throw .oneDigit }
+        let steps = Set(zip(digits, digits.dropFirst()).map { ($1 - $0 + 10) % 10 })
+        if steps == [1] || steps == [9] { throw .run }
     }
+
+    /// Before a PIN is checked: refused while this username and source are locked; otherwise
+    /// the attempt is counted as a failure at once (a right PIN clears the count afterwards),
+    /// and at the limit the lock starts. Counted in one write, so concurrent attempts cannot
+    /// check more PINs than `maxFailures`.
+    public func reserve(after earlier: SignInAttempts, at instant: Date) throws(SignInError) -> SignInAttempts {
+        if let until = earlier.lockedUntil, until > instant { throw .locked(until: until) }
+        let failures = earlier.failures + 1
+        guard failures >= maxFailures else { return SignInAttempts(failures: failures) }
+        let doublings = Double(min(failures - maxFailures, 16))
+        return SignInAttempts(
+            failures: failures, lockedUntil: instant.addingTimeInterval(min(lockout * pow(2, doublings), maxLockout)))
+    }
+}
+
+/// Wrong PINs counted for one username from one source address.
+public struct SignInAttempts: Sendable, Equatable {
+    public var failures: Int
+    /// Until when this username is refused from this source.
+    public var lockedUntil: Date?
+
+    public init(failures: Int = 0, lockedUntil: Date? = nil) {
+        self.failures = failures
+        self.lockedUntil = lockedUntil
+    }
+}
+
+/// Why a new PIN is refused (`SignInPolicy.check(newPIN:)`).
+public enum PINRuleError: String, Error, Sendable, CaseIterable, CustomStringConvertible {
+    case notDigits, tooShort, tooLong, oneDigit, run, demoPIN
+
+    /// What the technician or officer is told, in both languages.
+    public var text: LocalizedText {
+        switch self {
+        case .notDigits:
+            LocalizedText(mn: "ПИН код зөвхөн цифрээс бүрдэнэ.", en: "A PIN is digits only.")
+        case .tooShort:
+            LocalizedText(
+                mn: "ПИН код дор хаяж 6 оронтой байна.", en: "A PIN has at least 6 digits.")
+        case .tooLong:
+            LocalizedText(mn: "ПИН код 12-оос олонгүй оронтой байна.", en: "A PIN has at most 12 digits.")
+        case .oneDigit:
+            LocalizedText(
+                mn: "Нэг цифрийг давтсан ПИН кодыг амархан тааж болно.",
+                en: "A PIN of one digit repeated is easy to guess.")
+        case .run:
+            LocalizedText(
+                mn: "Дараалсан цифртэй ПИН код (123456, 987654) амархан таагдана.",
+                en: "A run of digits (123456, 987654) is easy to guess.")
+        case .demoPIN:
+            LocalizedText(
+                mn: "Жишээ оффисын ПИН кодыг жинхэнэ оффист ашиглахгүй.",
+                en: "The demo office's PIN is not for a real office.")
+        }
+    }
+
+    public var description: String { "\(text.en) / \(text.mn)" }
 }
 
 public struct SignInError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -108,8 +189,14 @@ public struct SignInError: Error, Hashable, Sendable, CustomStringConvertible {
 
 /// Staff accounts and sessions.
 public protocol StaffRepository: Sendable {
+    /// Throws `PINRuleError` for a PIN `SignInPolicy.check(newPIN:)` refuses.
     func addStaff(id: String, displayName: String, role: StaffRole, pin: String, at instant: Date) async throws
-    func signIn(username: String, pin: String, counter: Int, at instant: Date) async throws -> StaffSession
+    /// `source`: the address the attempt comes from; wrong PINs are counted per username and source.
+    func signIn(username: String, pin: String, counter: Int, source: String, at instant: Date) async throws
+        -> StaffSession
+    /// Lifts the sign-in locks of `username` from every source, recorded as `head`'s action;
+    /// false when there is no such account.
+    func unlock(username: String, by head: StaffSession, at instant: Date) async throws -> Bool
     func session(token: String, at instant: Date) async throws -> StaffSession?
     func signOut(token: String, at instant: Date) async throws
     func staffCount() async throws -> Int

@@ -22,6 +22,9 @@ public struct KioskHTTPDependencies: Sendable {
     public var fingerprintReader: (any FingerprintReaderPort)?
     /// Where phones reach this service (the QR code on a ticket points there).
     public var publicURL: String
+    /// Other addresses staff reach this service at (the TLS listener's), for the same-origin
+    /// check of cookie-authenticated changes; `publicURL` and the request's own host always count.
+    public var otherURLs: [String] = []
     /// Version of the consent text in the locale files; stored with each consent.
     public var consentTextVersion: String
     /// Cap for JSON request bodies.
@@ -124,6 +127,11 @@ public struct KioskHTTPDependencies: Sendable {
     }
 
     // MARK: - Route groups
+
+    /// `scheme://host[:port]` of `publicURL` and `otherURLs`.
+    var origins: Set<String> {
+        Set(([publicURL] + otherURLs).compactMap { SameOriginMiddleware<KioskRequestContext>.origin(ofURL: $0) })
+    }
 
     var strict: StrictJSON { StrictJSON(locales: locales, maxBodyBytes: maxBodyBytes) }
 

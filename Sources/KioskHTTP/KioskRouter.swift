@@ -4,9 +4,10 @@ import KioskCore
 
 /// Builds the kiosk's router: screens, assets, JSON API and health.
 public enum KioskRouter {
-    public static func build(_ dependencies: KioskHTTPDependencies) async throws -> Router<BasicRequestContext> {
-        let router = Router()
+    public static func build(_ dependencies: KioskHTTPDependencies) async throws -> Router<KioskRequestContext> {
+        let router = Router(context: KioskRequestContext.self)
         router.add(middleware: ErrorMiddleware(locales: dependencies.locales))
+        router.add(middleware: SameOriginMiddleware(locales: dependencies.locales, origins: dependencies.origins))
         router.add(
             middleware: FileMiddleware(
                 dependencies.kioskDirectory.appendingPathComponent("assets").path, urlBasePath: "/assets",

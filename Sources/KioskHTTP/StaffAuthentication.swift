@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KioskCore
 
@@ -23,18 +24,8 @@ struct StaffAuthentication: Sendable {
         var token: String?
         if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
             token = String(authorization.dropFirst(7))
-        } else if let cookies = request.headers[.cookie] {
-            // `a=1; kiosk_staff=…`: cookies are ASCII, so spaces are trimmed without Foundation
-            // (which bridged every part through NSString, on every staff request).
-            let prefix = "\(Self.cookie)="
-            for part in cookies.split(separator: ";") {
-                let pair = part.drop { $0 == " " || $0 == "\t" }
-                if pair.hasPrefix(prefix) {
-                    var value = pair.dropFirst(prefix.count)
-                    while let last = value.last, last == " " || last == "\t" { value = value.dropLast() }
-                    token = String(value)
-                }
-            }
+        } else {
+            token = Self.cookieToken(request.headers)
         }
         guard let token, !token.isEmpty, let session = try await sessions.session(token: token) else {
             throw APIError(
@@ -42,5 +33,23 @@ struct StaffAuthentication: Sendable {
                 message: locales.both("errors.staff.signInRequired"))
         }
         return session
+    }
+
+    /// The session cookie's value, if the request carries one.
+    static func cookieToken(_ headers: HTTPFields) -> String? {
+        guard let cookies = headers[.cookie] else { return nil }
+        // `a=1; kiosk_staff=…`: cookies are ASCII, so spaces are trimmed without Foundation
+        // (which bridged every part through NSString, on every staff request).
+        var token: String?
+        let prefix = "\(Self.cookie)="
+        for part in cookies.split(separator: ";") {
+            let pair = part.drop { $0 == " " || $0 == "\t" }
+            if pair.hasPrefix(prefix) {
+                var value = pair.dropFirst(prefix.count)
+                while let last = value.last, last == " " || last == "\t" { value = value.dropLast() }
+                token = String(value)
+            }
+        }
+        return token
     }
 }

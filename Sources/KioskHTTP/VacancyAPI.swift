@@ -25,7 +25,7 @@ struct VacancyAPI {
     static let a4Limit = 500
     static let thermalLimit = VacancyPrintouts.thermalLimit
 
-    func addRoutes(to group: RouterGroup<BasicRequestContext>) {
+    func addRoutes(to group: RouterGroup<KioskRequestContext>) {
         group.get("vacancies") { request, _ in try await search(request) }
         group.get("vacancies/:reference") { _, context in
             try await detail(context.parameters.require("reference"))

@@ -14,7 +14,7 @@ import NIOCore
 public struct TestApp: Sendable {
     public let temp: TemporaryDatabase
     public let environment: KioskHTTPDependencies
-    public let application: Application<RouterResponder<BasicRequestContext>>
+    public let application: Application<RouterResponder<KioskRequestContext>>
 
     public init(
         healthy: Bool = true, now: Date = Fixtures.now, settings: ScreenSettings = ScreenSettings(),
@@ -34,8 +34,10 @@ public struct TestApp: Sendable {
             summaries: SQLiteOfficeSummarySource(database: database, officeCode: Fixtures.office.code),
             queue: SQLiteQueueRepository(
                 database: database, office: Fixtures.office, services: QueueService.demo, policy: QueuePolicy()),
+            // The demo office: its demo PIN signs in.
             staff: SQLiteStaffRepository(
-                database: database, hasher: YescryptPINHasher(), counters: [1, 2, 3, 4, 5, 6]),
+                database: database, hasher: YescryptPINHasher(), policy: SignInPolicy(demoMode: true),
+                counters: [1, 2, 3, 4, 5, 6]),
             services: QueueService.demo,
             catalog: try Fixtures.catalog(),
             locales: try Locales(directory: Fixtures.kioskDirectory.appendingPathComponent("locales")),
@@ -57,6 +59,9 @@ public struct TestApp: Sendable {
         application = Application(
             router: try await KioskRouter.build(environment), logger: logger ?? Logger(label: "kiosk-test"))
     }
+
+    /// The kiosk's own origin (its `publicURL`): cookie-authenticated changes must come from it.
+    public static let origin = "http://kiosk.example:8080"
 
     public func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         defer { temp.remove() }
@@ -114,7 +119,8 @@ extension TestClientProtocol {
     /// POST a JSON body as a signed-in officer.
     public func staffPost(_ uri: String, _ body: String, cookie: String) async throws -> (TestResponse, [String: Any]) {
         let response = try await execute(
-            uri: uri, method: .post, headers: [.cookie: cookie, .contentType: "application/json"],
+            uri: uri, method: .post,
+            headers: [.cookie: cookie, .origin: TestApp.origin, .contentType: "application/json"],
             body: ByteBuffer(string: body)
         ) { $0 }
         let object =

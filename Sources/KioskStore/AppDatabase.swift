@@ -470,6 +470,25 @@ public final class AppDatabase: Sendable {
                     of: registration, changed: [], by: .migrated, at: registration.updatedAt, db)
             }
         }
+        migrator.registerMigration("v14: hashed staff session tokens, sign-in failures per source") { db in
+            // Live sessions stay signed in: each token is replaced by its SHA-256.
+            try db.execute(sql: "ALTER TABLE staff_session RENAME COLUMN token TO token_hash")
+            for token in try String.fetchAll(db, sql: "SELECT token_hash FROM staff_session") {
+                try db.execute(
+                    sql: "UPDATE staff_session SET token_hash = ? WHERE token_hash = ?",
+                    arguments: [SQLiteStaffRepository.tokenHash(token), token])
+            }
+            try db.execute(
+                sql: """
+                    CREATE TABLE staff_sign_in_failure (
+                        staff_id TEXT NOT NULL,
+                        source TEXT NOT NULL,
+                        failures INTEGER NOT NULL,
+                        locked_until TEXT,
+                        PRIMARY KEY (staff_id, source)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 }

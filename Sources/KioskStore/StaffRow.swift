@@ -17,13 +17,14 @@ struct StaffRow: Codable, FetchableRecord, TableRecord {
     var createdAt: String
 }
 
-/// A row of `staff_session`: a signed-in officer at a counter.
+/// A row of `staff_session`: a signed-in officer at a counter, found by the SHA-256 of the
+/// session token (the token itself is never stored).
 struct StaffSessionRow: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "staff_session"
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
-    var token: String
+    var tokenHash: String
     var staffId: String
     var counter: Int
     var createdAt: String
@@ -35,14 +36,14 @@ struct StaffSessionRow: Codable, FetchableRecord, PersistableRecord {
 struct ActiveSessionRow: Decodable, FetchableRecord {
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
 
-    var token: String
     var staffId: String
     var counter: Int
     var expiresAt: String
     var displayName: String
     var role: String
 
-    func session() throws -> StaffSession {
+    /// The session of `token`, whose hash found this row.
+    func session(token: String) throws -> StaffSession {
         StaffSession(
             token: token, staffID: staffId, displayName: displayName, role: StaffRole(rawValue: role) ?? .staff,
             counter: counter, expiresAt: try Outbox.parseUTCTimestamp(expiresAt))
@@ -61,4 +62,17 @@ struct StaffAuditRow: Codable, FetchableRecord, PersistableRecord {
     var action: String
     var counter: Int?
     var at: String
+}
+
+/// A row of `staff_sign_in_failure`: wrong PINs for one username (known or not) from one
+/// source address, and until when that pair is locked.
+struct SignInFailureRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "staff_sign_in_failure"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var staffId: String
+    var source: String
+    var failures: Int
+    var lockedUntil: String?
 }

@@ -57,7 +57,10 @@ struct AddStaff: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Create a staff account, or give an existing one a new name, role or PIN.",
-        discussion: "The PIN (4 to 8 digits) is read from the first line of standard input, never from a flag.")
+        discussion: """
+            The PIN (6 to 12 digits, not one digit repeated nor a run like 123456) is read from the first \
+            line of standard input, never from a flag.
+            """)
 
     @Argument(help: "Username used to sign in, e.g. bat.erdene") var username: String
     @Option(help: "Name shown on the console.") var name: String
@@ -360,6 +363,14 @@ struct Provision: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Print a test ticket and page (default: when a queue was made).")
     var testPrint: Bool?
     @Flag(name: .customLong("no-restart"), help: "Do not restart kiosk.service afterwards.") var noRestart = false
+    @Option(
+        name: .customLong("tls-name"),
+        help:
+            "A host name or IP address staff PCs reach the kiosk at (repeatable): makes the office CA and HTTPS certificate."
+    )
+    var tlsNames: [String] = []
+    @Option(name: .customLong("tls-port"), help: "Port of the HTTPS listener for staff (default 8443).") var tlsPort:
+        Int?
     @Flag(help: "Ask even when standard input is not a terminal.") var interactive = false
     @Flag(name: .customLong("non-interactive"), help: "Never ask; flags only.") var nonInteractive = false
 
@@ -381,6 +392,7 @@ struct Provision: AsyncParsableCommand {
             ("office_code", officeCode), ("office_unit", officeUnit), ("office_name_mn", officeNameMN),
             ("office_name_en", officeNameEN), ("time_zone", timeZone), ("host", host), ("public_url", publicURL),
             ("cups_server", cupsServer), ("thermal_queue", thermalQueue), ("a4_queue", a4Queue),
+            ("tls_port", tlsPort.map(String.init)),
         ]
         for case let (key, value?) in settings { request.settings[key] = value }
         request.hubURL = hub
@@ -390,6 +402,7 @@ struct Provision: AsyncParsableCommand {
         request.thermal = thermal.flatMap(ProvisionRequest.PrinterChoice.init)
         request.a4 = a4.flatMap(ProvisionRequest.PrinterChoice.init)
         request.probes = probe
+        request.tlsNames = tlsNames
         request.discover = !noDiscovery
         request.reader = reader
         request.testPrint = testPrint

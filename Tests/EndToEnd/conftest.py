@@ -98,7 +98,9 @@ class KioskProcess:
         data = json.dumps(body).encode() if body is not None else None
         headers = {"Content-Type": "application/json"}
         if cookie:
+            # Cookie-authenticated changes must come from the kiosk's own origin.
             headers["Cookie"] = cookie
+            headers["Origin"] = self.base
         request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=10) as response:

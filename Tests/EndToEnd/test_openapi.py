@@ -38,6 +38,7 @@ def call(base: str, method: str, path: str, body=None, raw: bytes | None = None,
     headers = {"Content-Type": content_type}
     if cookie:
         headers["Cookie"] = cookie
+        headers["Origin"] = base
     request = urllib.request.Request(base + path, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
@@ -137,7 +138,7 @@ def test_queue_answers_match_the_document(kiosk):
     def staff(method, path, body=None):
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(base + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json", "Cookie": cookie})
+                                     headers={"Content-Type": "application/json", "Cookie": cookie, "Origin": base})
         try:
             with urllib.request.urlopen(req, timeout=10) as answer:
                 return answer.status, json.loads(answer.read())

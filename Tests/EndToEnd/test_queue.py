@@ -22,6 +22,7 @@ def post(process: KioskProcess, path: str, body=None, cookie=None):
     headers = {"Content-Type": "application/json"} if body is not None else {}
     if cookie:
         headers["Cookie"] = cookie
+        headers["Origin"] = process.base
     connection.request("POST", path, json.dumps(body) if body is not None else None, headers)
     response = connection.getresponse()
     return response.status, json.loads(response.read() or b"{}")

@@ -1,4 +1,5 @@
 """The service as a process: durability under kill -9, graceful shutdown, configuration."""
+import os
 import random
 import sqlite3
 import threading
@@ -118,16 +119,25 @@ def test_bad_configuration_is_refused_with_the_key_named(tmp_path):
 def test_technician_adds_a_staff_account_who_then_signs_in(tmp_path, kiosk):
     data = tmp_path / "data"
     result = subprocess.run([KIOSK_BIN, "staff", "add", "bat.erdene", "--name", "Бат-Эрдэнэ", "--role", "head",
-                             "--data-dir", str(data)], input="1357\n", capture_output=True, text=True, timeout=60)
+                             "--data-dir", str(data)], input="739154\n", capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     # The PIN never appears in arguments or output.
-    assert "1357" not in result.stdout + result.stderr
+    assert "739154" not in result.stdout + result.stderr
     refused = subprocess.run([KIOSK_BIN, "staff", "add", "saraa", "--name", "X", "--data-dir", str(data)],
                              input="12\n", capture_output=True, text=True, timeout=60)
     assert refused.returncode != 0 and "pin" in refused.stderr
+    # Trivial PINs are refused with the reason, in both languages; the demo PIN only in demo mode.
+    for pin, reason in (("123456", "run of digits"), ("000000", "one digit repeated"), ("13579", "at least 6")):
+        refused = subprocess.run([KIOSK_BIN, "staff", "add", "saraa", "--name", "X", "--data-dir", str(data)],
+                                 input=pin + "\n", capture_output=True, text=True, timeout=60)
+        assert refused.returncode != 0 and reason in refused.stderr and "ПИН" in refused.stderr, refused.stderr
+    real_office = {**os.environ, "KIOSK_DEMO_STAFF": "false"}
+    refused = subprocess.run([KIOSK_BIN, "staff", "add", "saraa", "--name", "X", "--data-dir", str(data)],
+                             input="2468\n", capture_output=True, text=True, timeout=60, env=real_office)
+    assert refused.returncode != 0 and "demo office" in refused.stderr
     process = kiosk(data_dir=data)
     status, session = process.request("POST", "/api/v1/staff/sessions",
-                                      {"username": "bat.erdene", "pin": "1357", "counter": 3})
+                                      {"username": "bat.erdene", "pin": "739154", "counter": 3})
     assert status == 201
     assert session["role"] == "head" and session["displayName"] == "Бат-Эрдэнэ"
 

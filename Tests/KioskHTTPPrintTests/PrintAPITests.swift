@@ -193,7 +193,8 @@ struct PrintAPITests {
                 let id = try #require(ticket["id"] as? String)
                 let cookie = try await client.staffCookie(app)
                 _ = try await client.execute(
-                    uri: "/api/v1/counters/1/call-next", method: .post, headers: [.cookie: cookie]
+                    uri: "/api/v1/counters/1/call-next", method: .post,
+                    headers: [.cookie: cookie, .origin: TestApp.origin]
                 ) { $0 }
                 let (called, body) = try await client.json(.post, "/api/v1/tickets/\(id)/print")
                 #expect(called.status == .conflict)

@@ -130,7 +130,8 @@ import Testing
             let deskID = try #require(desk["id"] as? String)
             _ = try await Self.enrol("leftIndex", into: deskID, client)
             let replaced = try await client.execute(
-                uri: path, method: .put, headers: [.cookie: cookie, .contentType: "application/json"],
+                uri: path, method: .put,
+                headers: [.cookie: cookie, .origin: TestApp.origin, .contentType: "application/json"],
                 body: ByteBuffer(string: #"{"enrolment": "\#(deskID)"}"#)
             ) { $0 }
             #expect(replaced.status == .ok)
@@ -138,7 +139,9 @@ import Testing
             #expect((afterReenrol["fingers"] as? [[String: Any]])?.map { $0["finger"] as? String } == ["leftIndex"])
             #expect((afterReenrol["fingers"] as? [[String: Any]])?.first?["enrolledBy"] as? String == "tester")
 
-            let deleted = try await client.execute(uri: path, method: .delete, headers: [.cookie: cookie]) { $0 }
+            let deleted = try await client.execute(
+                uri: path, method: .delete, headers: [.cookie: cookie, .origin: TestApp.origin]
+            ) { $0 }
             #expect(deleted.status == .ok)
             #expect(String(buffer: deleted.body).contains(#""deleted":1"#))
             // Print 07 (right) then 08 (left): nobody is recognised any more.

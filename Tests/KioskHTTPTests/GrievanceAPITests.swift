@@ -31,7 +31,8 @@ struct GrievanceAPITests {
         cookie: String
     ) async throws -> (TestResponse, [String: Any]) {
         let response = try await client.execute(
-            uri: uri, method: method, headers: [.cookie: cookie, .contentType: "application/json"],
+            uri: uri, method: method,
+            headers: [.cookie: cookie, .origin: TestApp.origin, .contentType: "application/json"],
             body: body.map { ByteBuffer(string: $0) }
         ) { $0 }
         let object =

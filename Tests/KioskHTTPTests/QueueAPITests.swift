@@ -28,7 +28,7 @@ struct QueueAPITests {
     func staffCall(
         _ client: some TestClientProtocol, _ cookie: String, _ uri: String, _ body: String? = nil
     ) async throws -> (TestResponse, [String: Any]) {
-        var headers: HTTPFields = [.cookie: cookie]
+        var headers: HTTPFields = [.cookie: cookie, .origin: TestApp.origin]
         if body != nil { headers[.contentType] = "application/json" }
         let response = try await client.execute(
             uri: uri, method: .post, headers: headers, body: body.map { ByteBuffer(string: $0) }

@@ -18,7 +18,10 @@ import Testing
         _ client: some TestClientProtocol, _ id: String, _ form: RegistrationForm, cookie: String? = nil
     ) async throws -> (TestResponse, [String: Any]) {
         var headers: HTTPFields = [.contentType: "application/json"]
-        if let cookie { headers[.cookie] = cookie }
+        if let cookie {
+            headers[.cookie] = cookie
+            headers[.origin] = TestApp.origin
+        }
         let response = try await client.execute(
             uri: "/api/v1/registrations/\(id)", method: .put, headers: headers, body: ByteBuffer(string: encoded(form))
         ) { $0 }

@@ -132,7 +132,7 @@ struct QueueRepositoryTests {
             try db.execute(
                 sql: """
                     INSERT INTO staff (id, display_name, role, pin_hash, created_at) VALUES ('bat', 'Бат', 'staff', 'x', '');
-                    INSERT INTO staff_session (token, staff_id, counter, created_at, expires_at)
+                    INSERT INTO staff_session (token_hash, staff_id, counter, created_at, expires_at)
                     VALUES ('t', 'bat', 1, '', '2999-01-01T00:00:00.000Z');
                     """)
         }

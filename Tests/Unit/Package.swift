@@ -31,12 +31,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         unitTests("KioskCoreTests", ["KioskCore", "KioskTestSupport", "Fingerprint"]),
         unitTests(
             "KioskStoreTests", ["KioskCore", "KioskStore", "KioskTestSupport", "Fingerprint"],
-            extra: [.product(name: "GRDB", package: "GRDB.swift")]),
+            extra: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]),
         unitTests("PrintingTests", ["Printing", "KioskCore", "KioskTestSupport"]),
         // The router over a SQLite file, with the virtual fingerprint reader.
         unitTests(

@@ -1,8 +1,9 @@
 public import Foundation
 
 /// The staff sign-in use case: signing in at a counter, finding the session of a request,
-/// signing out. Wrong PINs and lockouts follow `SignInPolicy` in the store, which counts them
-/// in the same transaction as the sign-in.
+/// signing out, the head lifting a lock. Wrong PINs and lockouts follow `SignInPolicy` in the
+/// store, which counts each attempt per username and source address in one write before the
+/// PIN is checked.
 public struct StaffSessions: Sendable {
     let staff: any StaffRepository
     let services: [QueueService]
@@ -14,9 +15,16 @@ public struct StaffSessions: Sendable {
         self.now = now
     }
 
-    /// Throws `SignInError` (wrong username or PIN, locked, unknown counter).
-    public func signIn(username: String, pin: String, counter: Int) async throws -> StaffSession {
-        try await staff.signIn(username: username, pin: pin, counter: counter, at: now())
+    /// Throws `SignInError` (wrong username or PIN, locked, unknown counter). `source`: the
+    /// address of the PC or phone the attempt comes from.
+    public func signIn(username: String, pin: String, counter: Int, source: String) async throws -> StaffSession {
+        try await staff.signIn(username: username, pin: pin, counter: counter, source: source, at: now())
+    }
+
+    /// The office head lifts the sign-in locks of `username` (recorded with the head's name);
+    /// false when there is no such account. The caller has checked `StaffPermission.manageStaff`.
+    public func unlock(username: String, by head: StaffSession) async throws -> Bool {
+        try await staff.unlock(username: username, by: head, at: now())
     }
 
     /// The live session of `token`; nil when it is unknown, ended or expired.
