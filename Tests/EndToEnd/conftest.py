@@ -196,8 +196,10 @@ TOKEN = "e2e-admin-token-0123456789"
 
 
 @pytest.fixture
-def hub(tmp_path):
-    """A hub with the office UB-SB; `admin(method, path, body)` and `sql(query)` reach it."""
+def hub(tmp_path, monkeypatch):
+    """A hub with the office UB-SB; `admin(method, path, body)` and `sql(query)` reach it. It is a
+    development hub over plain HTTP, which the kiosk's commands accept only when told to."""
+    monkeypatch.setenv("KIOSK_ALLOW_HTTP_HUB", "true")
     peer = subprocess.Popen([sys.executable, str(ROOT / "Tests/EndToEnd/lmis_peers.py"), "postgres",
                              "--dir", str(tmp_path / "pg")], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     pg = json.loads(peer.stdout.readline())

@@ -204,6 +204,16 @@ def test_queue_answers_match_the_document(kiosk):
     cases.append(("/api/v1/referrals", "POST", *staff("POST", "/api/v1/referrals",
                                                       {"registrationId": person["id"], "vacancyReference": "V-0"})))
     cases.append(("/api/v1/display/voices", "GET", *call(base, "GET", "/api/v1/display/voices")))
+    # Lifting a lock is the head's; a cookie change from another site is refused.
+    cases.append(("/api/v1/staff/accounts/{username}/unlock", "POST",
+                  *staff("POST", "/api/v1/staff/accounts/ajiltan2/unlock")))
+    evil = urllib.request.Request(base + "/api/v1/counters/1/call-next", method="POST",
+                                  headers={"Cookie": cookie, "Origin": "http://evil.example"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(evil, timeout=10)
+    cases.append(("/api/v1/counters/{counter}/call-next", "POST", refused.value.code,
+                  json.loads(refused.value.read())))
+    assert cases[-1][3]["error"]["code"] == "staff.crossOrigin" and cases[-2][3]["error"]["code"] == "staff.role"
     statuses = set()
     for template, method, status, body in cases:
         check(template, method, status, body)
