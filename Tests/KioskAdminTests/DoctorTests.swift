@@ -133,4 +133,33 @@ struct DiscoveredPrinterTests {
         #expect(ProvisionRequest.PrinterChoice("/dev/usb/lp0") == .uri("file:///dev/usb/lp0"))
         #expect(ProvisionRequest.PrinterChoice("printer") == nil)
     }
+
+    @Test func theOfficeCertificateIsIssuedByItsCAAndTheDoctorToldWhenItExpires() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-tls-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var configuration = KioskConfiguration()
+        configuration.dataDirectory = directory.path
+        configuration.tlsPort = 8443
+        let doctor = Doctor(configuration: configuration)
+        #expect(doctor.tlsCheck().verdict == .failure)  // nothing made yet
+        let certificates = OfficeCertificates(folder: directory.appendingPathComponent("tls"))
+        let now = Date()
+        let first = try await certificates.issue(names: ["kiosk.office.local", "192.168.1.10", "::1"], office: "UB-SB")
+        #expect(first.authorityIsNew)
+        let second = try await certificates.issue(names: ["kiosk.office.local"], office: "UB-SB")
+        #expect(!second.authorityIsNew)
+        await #expect(throws: OfficeCertificateError.self) {
+            try await certificates.issue(names: ["not a name!"], office: "UB-SB")
+        }
+        for file in ["office-ca.pem", "office-ca.key", "server.pem", "server.key"] {
+            let path = directory.appendingPathComponent("tls/\(file)").path
+            let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(file)")
+        }
+        #expect(doctor.tlsCheck(now: now).verdict == .ok)
+        #expect(["824", "825"].contains(doctor.tlsCheck(now: now).facts["days_left"]))
+        #expect(doctor.tlsCheck(now: now.addingTimeInterval(810 * 86_400)).verdict == .warning)
+        let expired = doctor.tlsCheck(now: now.addingTimeInterval(826 * 86_400))
+        #expect(expired.verdict == .failure && expired.summary.contains("EXPIRED"))
+    }
 }

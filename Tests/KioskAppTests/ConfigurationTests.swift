@@ -36,7 +36,8 @@ struct ConfigurationTests {
         ("port", "70000"), ("port", "http"), ("time_zone", "Mars/Olympus"), ("language", "ru"),
         ("office_code", "ub sb"), ("idle_seconds", "1"), ("colour", "blue"),
         ("public_url", "kiosk.lan"), ("thermal_queue", "Receipt Printer"), ("a4_queue", "a/b"),
-        ("thermal_paper", "72"), ("thermal_status", "printer:port"), ("cups_server", ""),
+        ("thermal_paper", "72"), ("thermal_status", "printer:port"), ("cups_server", ""), ("tls_port", "https"),
+        ("allow_http_hub", "yes"),
     ])
     func badValuesAreNamed(_ key: String, _ value: String) {
         var configuration = KioskConfiguration()
@@ -48,6 +49,21 @@ struct ConfigurationTests {
         } catch {
             Issue.record("unexpected \(error)")
         }
+    }
+
+    @Test func httpsForStaffIsOffUntilATLSPortIsSetAndItsFilesDefaultToTheDataFolder() throws {
+        var configuration = KioskConfiguration()
+        #expect(configuration.tlsPort == nil && !configuration.allowHTTPHub)
+        try configuration.apply(fileContents: "data_dir = /var/lib/kiosk\ntls_port = 8443\n", path: "kiosk.conf")
+        #expect(configuration.tlsPort == 8443 && configuration.tlsHost == "0.0.0.0")
+        #expect(configuration.tlsFiles.certificate == "/var/lib/kiosk/tls/server.pem")
+        #expect(configuration.tlsFiles.key == "/var/lib/kiosk/tls/server.key")
+        try configuration.set("tls_cert_file", "/etc/ssl/office.pem")
+        #expect(configuration.tlsFiles.certificate == "/etc/ssl/office.pem")
+        // The demo PIN only while the demo accounts are on.
+        #expect(configuration.signInPolicy.demoMode)
+        try configuration.set("demo_staff", "false")
+        #expect(!configuration.signInPolicy.demoMode)
     }
 
     @Test func badFileLinesNameTheLine() {

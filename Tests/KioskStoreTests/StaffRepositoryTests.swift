@@ -233,4 +233,32 @@ struct StaffRepositoryTests {
         try await staff.signOut(token: again.token, at: now)
         #expect(try await staff.session(token: again.token, at: now) == nil)
     }
+
+    @Test func upgradingKeepsLiveSessionsButStoresOnlyTheirHash() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let staff = SQLiteStaffRepository(database: temp.database, hasher: YescryptPINHasher(), counters: [1])
+        try await staff.addStaff(id: "bat", displayName: "Бат", role: .staff, pin: Self.pin, at: Fixtures.now)
+        // The database as the version before kept it: the token itself, no failure table.
+        let token = String(repeating: "ab", count: 32)
+        try await temp.database.writer.write { db in
+            try db.execute(
+                sql: """
+                    DROP TABLE staff_sign_in_failure;
+                    ALTER TABLE staff_session RENAME COLUMN token_hash TO token;
+                    INSERT INTO staff_session (token, staff_id, counter, created_at, expires_at)
+                    VALUES (?, 'bat', 1, '2026-03-02T01:00:00.000Z', '2999-01-01T00:00:00.000Z');
+                    DELETE FROM grdb_migrations WHERE identifier LIKE 'v14:%';
+                    """, arguments: [token])
+        }
+        try temp.database.close()
+        let upgraded = try AppDatabase(directory: temp.directory)
+        let again = SQLiteStaffRepository(database: upgraded, hasher: YescryptPINHasher(), counters: [1])
+        #expect(try await again.session(token: token, at: Fixtures.now)?.staffID == "bat")
+        let stored = try await upgraded.writer.read { db in
+            try String.fetchAll(db, sql: "SELECT token_hash FROM staff_session")
+        }
+        #expect(stored.count == 1 && stored[0].count == 64 && stored[0] != token)
+        try upgraded.close()
+    }
 }
