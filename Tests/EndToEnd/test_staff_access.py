@@ -134,3 +134,41 @@ def test_an_http_hub_is_refused_unless_development_allows_it(tmp_path):
                              env={**environment, "KIOSK_ALLOW_HTTP_HUB": "true"})
     # Allowed for development: it gets as far as the (absent) hub.
     assert "https://" not in allowed.stderr + allowed.stdout and "cannot be reached" in allowed.stdout, allowed
+
+
+def test_the_head_lifts_an_officers_lock_on_the_console(browser, kiosk):
+    process = kiosk()
+    for _ in range(5):
+        status, _ = process.request("POST", "/api/v1/staff/sessions",
+                                    {"username": "ajiltan1", "pin": "000000", "counter": 1})
+    assert status == 429
+    status, body = process.request("POST", "/api/v1/staff/sessions",
+                                   {"username": "ajiltan1", "pin": "2468", "counter": 1})
+    assert status == 429 and "office head" in body["error"]["message"]["en"]
+    # An officer's console has no such panel.
+    officer = browser.new_page()
+    officer.goto(process.base + "/staff?lang=en")
+    officer.fill("#username", "ajiltan2")
+    officer.fill("#pin", "2468")
+    officer.select_option("#counter", "2")
+    officer.click("#sign-in-form button[type=submit]")
+    officer.wait_for_selector("#console:not([hidden])")
+    officer.wait_for_timeout(3500)
+    assert officer.locator("#locks-panel").is_hidden()
+    head = browser.new_page()
+    head.goto(process.base + "/staff")
+    head.fill("#username", "darga")
+    head.fill("#pin", "2468")
+    head.select_option("#counter", "3")
+    head.click("#sign-in-form button[type=submit]")
+    head.wait_for_selector("#locks-panel:not([hidden])")
+    assert "Нэвтрэлтийн түгжээ" in head.inner_text("#locks-panel")
+    head.fill("#locks-username", "nobody")
+    head.click("#locks-form button[type=submit]")
+    head.wait_for_selector("#locks-result.field-error")
+    head.fill("#locks-username", "ajiltan1")
+    head.click("#locks-form button[type=submit]")
+    head.locator("#locks-result", has_text="ajiltan1").wait_for()
+    assert "Нээгдлээ" in head.inner_text("#locks-result")
+    status, _ = process.request("POST", "/api/v1/staff/sessions", {"username": "ajiltan1", "pin": "2468", "counter": 1})
+    assert status == 201
