@@ -136,6 +136,18 @@ def test_an_http_hub_is_refused_unless_development_allows_it(tmp_path):
     assert "https://" not in allowed.stderr + allowed.stdout and "cannot be reached" in allowed.stdout, allowed
 
 
+def console(browser, process, username: str, counter: str):
+    """A staff console signed in with the demo PIN."""
+    page = browser.new_page()
+    page.goto(process.base + "/staff")
+    for field, value in (("#username", username), ("#pin", "2468")):
+        page.fill(field, value)
+    page.select_option("#counter", counter)
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_selector("#console:not([hidden])")
+    return page
+
+
 def test_the_head_lifts_an_officers_lock_on_the_console(browser, kiosk):
     process = kiosk()
     for _ in range(5):
@@ -146,21 +158,10 @@ def test_the_head_lifts_an_officers_lock_on_the_console(browser, kiosk):
                                    {"username": "ajiltan1", "pin": "2468", "counter": 1})
     assert status == 429 and "office head" in body["error"]["message"]["en"]
     # An officer's console has no such panel.
-    officer = browser.new_page()
-    officer.goto(process.base + "/staff?lang=en")
-    officer.fill("#username", "ajiltan2")
-    officer.fill("#pin", "2468")
-    officer.select_option("#counter", "2")
-    officer.click("#sign-in-form button[type=submit]")
-    officer.wait_for_selector("#console:not([hidden])")
+    officer = console(browser, process, "ajiltan2", "2")
     officer.wait_for_timeout(3500)
     assert officer.locator("#locks-panel").is_hidden()
-    head = browser.new_page()
-    head.goto(process.base + "/staff")
-    head.fill("#username", "darga")
-    head.fill("#pin", "2468")
-    head.select_option("#counter", "3")
-    head.click("#sign-in-form button[type=submit]")
+    head = console(browser, process, "darga", "3")
     head.wait_for_selector("#locks-panel:not([hidden])")
     assert "Нэвтрэлтийн түгжээ" in head.inner_text("#locks-panel")
     head.fill("#locks-username", "nobody")
