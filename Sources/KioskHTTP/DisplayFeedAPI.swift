@@ -31,7 +31,7 @@ struct DisplayFeedAPI: Sendable {
         }
         let start = after
         let changes = queue.changes
-        return EventStream.response { writer in
+        return EventStream.response { events in
             let clock = ContinuousClock()
             var sequence = start
             var waitingShown = -1
@@ -42,8 +42,8 @@ struct DisplayFeedAPI: Sendable {
                 // Calls before the waiting count: a new board takes calls that arrive before
                 // its first count as history (no flash, no announcement).
                 for call in try await queue.calls(after: sequence, limit: 50) {
-                    try await writer.write(
-                        EventStream.event(
+                    events.yield(
+                        try EventStream.event(
                             "call", id: String(call.sequence),
                             DisplayCall(
                                 number: call.displayNumber, counter: call.counter, kind: call.kind.rawValue,
@@ -56,12 +56,12 @@ struct DisplayFeedAPI: Sendable {
                     let waiting = try await queue.waitingCount(at: now())
                     if waiting != waitingShown {
                         waitingShown = waiting
-                        try await writer.write(EventStream.event("waiting", ["waiting": waiting]))
+                        events.yield(try EventStream.event("waiting", ["waiting": waiting]))
                         cadence.wrote(at: clock.now)
                     }
                 }
                 if cadence.keepAliveDue(at: clock.now) {
-                    try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    events.yield(ByteBuffer(string: ": keep-alive\n\n"))
                     cadence.wrote(at: clock.now)
                 }
                 // Woken by the next committed queue write, or when the count is due.

@@ -2,12 +2,16 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 
 /// Server-Sent Events: the response (no caching, no proxy buffering, a 1 s reconnect delay
 /// sent first) and the encoding of one event.
 enum EventStream {
+    /// A stream whose events `produce` yields into `events`. The producer runs in a task of its
+    /// own that is cancelled on graceful shutdown (and when the client has gone), so an open
+    /// stream ends at once on SIGTERM and never holds a restart up.
     static func response(
-        _ body: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void
+        _ produce: @escaping @Sendable (_ events: AsyncStream<ByteBuffer>.Continuation) async throws -> Void
     ) -> Response {
         Response(
             status: .ok,
@@ -17,7 +21,20 @@ enum EventStream {
             ],
             body: ResponseBody { writer in
                 try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
-                try await body(&writer)
+                let (events, sink) = AsyncStream<ByteBuffer>.makeStream()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        defer { sink.finish() }
+                        do {
+                            try await cancelWhenGracefulShutdown { try await produce(sink) }
+                        } catch is CancellationError {
+                            // Shutdown or a client that left: the stream simply ends.
+                        }
+                    }
+                    // Leaving by a failed write (the client has gone) cancels the producer.
+                    for await event in events { try await writer.write(event) }
+                    try await group.waitForAll()
+                }
                 try await writer.finish(nil)
             })
     }

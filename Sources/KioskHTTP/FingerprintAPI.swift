@@ -87,13 +87,14 @@ struct FingerprintAPI: Sendable {
     /// `event: status` with the reader's status, at once and on every change.
     func events() -> Response {
         let reader = reader
-        return EventStream.response { writer in
+        return EventStream.response { events in
             guard let reader else {
-                try await writer.write(EventStream.event("status", FingerprintReaderStatus(state: .absent)))
+                events.yield(try EventStream.event("status", FingerprintReaderStatus(state: .absent)))
                 return
             }
+            // Ends when the stream's task is cancelled (shutdown, or the screen has gone).
             for await status in await reader.statusUpdates() {
-                try await writer.write(EventStream.event("status", status))
+                events.yield(try EventStream.event("status", status))
             }
         }
     }
