@@ -10,6 +10,7 @@
   var rating = { ticket: null, value: null };
   var state = { category: null, area: null, named: false };
   var field = null;  // the input the keyboard types into
+  var sendKey = null;  // the Idempotency-Key of the grievance being sent, until it is answered
 
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) {
@@ -24,8 +25,9 @@
     function pad(n) { return (n < 10 ? "0" : "") + n; }
     return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
   }
-  function api(method, path, payload) {
+  function api(method, path, payload, key) {
     var options = { method: method, headers: { "Accept": "application/json" } };
+    if (key) { options.headers["Idempotency-Key"] = key; }
     if (payload) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(payload);
@@ -36,6 +38,7 @@
       });
     });
   }
+  var newKey = window.newRequestKey;  // request-key.js
   function message(error) {
     if (!error) { return ""; }
     var fields = error.fields || [];
@@ -172,7 +175,10 @@
     }
     $("g-send").disabled = true;
     $("g-send").textContent = strings.sending;
-    api("POST", "/api/v1/grievances", payload).then(function (answer) {
+    // One key per grievance: a second tap, or sending again after a lost answer, files it once.
+    if (!sendKey) { sendKey = newKey(); }
+    api("POST", "/api/v1/grievances", payload, sendKey).then(function (answer) {
+      sendKey = null;
       $("g-send").disabled = false;
       $("g-send").textContent = strings.send;
       if (answer.status !== 201) { $("g-error").textContent = message(answer.body.error); return; }
@@ -190,6 +196,7 @@
   });
   function clearForm() {
     state = { category: null, area: null, named: false };
+    sendKey = null;
     ["g-text", "g-name", "g-phone"].forEach(function (id) { $(id).value = ""; });
     press($("g-categories"), "data-category", null);
     press($("g-areas"), "data-area", null);

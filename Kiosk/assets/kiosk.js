@@ -53,10 +53,16 @@
     });
   }
 
-  function api(method, url, payload) {
+  var newKey = window.newRequestKey;  // request-key.js
+
+  // `key`: the Idempotency-Key of a ticket or registration; the same key again (a second tap, a
+  // retry after a lost answer) is answered with the first answer, never a second ticket.
+  function api(method, url, payload, key) {
+    var headers = payload ? { "Content-Type": "application/json" } : {};
+    if (key) { headers["Idempotency-Key"] = key; }
     return fetch(url, {
       method: method,
-      headers: payload ? { "Content-Type": "application/json" } : {},
+      headers: headers,
       body: payload ? JSON.stringify(payload) : undefined,
       cache: "no-store",
       credentials: "same-origin"
@@ -238,9 +244,10 @@
     $("submit-error").textContent = strings.saving;
     var request = state.known
       ? api("PUT", "/api/v1/registrations/" + state.known.id + enrolmentQuery(), withKeptPhone(payload()))
-      : api("POST", "/api/v1/registrations" + enrolmentQuery(), payload());
+      : api("POST", "/api/v1/registrations" + enrolmentQuery(), payload(), registrationKey());
     request.then(function (answer) {
       busy(false);
+      state.registrationKey = null;
       $("submit-error").textContent = "";
       if (answer.status === 201 || answer.status === 200) {
         var title = $("done-title");
@@ -297,13 +304,21 @@
   });
   $("known-ticket").addEventListener("click", function () { issueTicket(state.known.id, state.known.reference); });
 
+  // One key per intent: kept until an answer comes (a lost answer's retry replays it), then new.
+  function registrationKey() {
+    if (!state.registrationKey) { state.registrationKey = newKey(); }
+    return state.registrationKey;
+  }
+
   function issueTicket(registrationId, reference) {
     busy(true);
+    if (!state.ticketKey) { state.ticketKey = newKey(); }
     var request = { serviceCode: state.service.code, language: lang, print: true };
     if (state.priority) { request.priority = state.priority; }
     if (registrationId) { request.registrationId = registrationId; }
-    api("POST", "/api/v1/tickets", request).then(function (answer) {
+    api("POST", "/api/v1/tickets", request, state.ticketKey).then(function (answer) {
       busy(false);
+      state.ticketKey = null;
       if (answer.status !== 201) {
         var error = answer.body && answer.body.error;
         var text = error ? ((error.fields && error.fields[0] && error.fields[0].message[lang]) || error.message[lang]) : strings.networkError;

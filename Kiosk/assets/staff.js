@@ -218,6 +218,10 @@
       var data = answer.body;
       renderPrinters(data.printers || []);
       renderSync(data.sync);
+      // A full disk: nothing can be saved until space returns; the technician must hear of it.
+      var storage = $("storage-problem");
+      storage.textContent = data.storageProblem ? data.storageProblem[document.documentElement.lang === "en" ? "en" : "mn"] : "";
+      storage.hidden = !data.storageProblem;
       var current = $("current");
       var parked = $("parked");
       current.textContent = "";

@@ -115,6 +115,8 @@ public struct KioskServer: Sendable {
             fingerprintReader: fingerprintReader,
             publicURL: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)",
             healthCheck: { await database.isUsable() },
+            storageWritable: { await database.isWritable() },
+            storedAnswers: SQLiteStoredAnswerRepository(database: database),
             syncStatus: { try? await sync.status() },
             requestSync: { sync.nudge() },
             vacancies: vacancies,
@@ -129,8 +131,12 @@ public struct KioskServer: Sendable {
         let router = try await KioskRouter.build(dependencies)
         let notifier = SystemdNotifier.fromEnvironment()
         self.notifier = notifier
+        // Slow or idle clients cannot hold every connection: see `ConnectionGuard`.
+        let connections = ConnectionGuard(
+            maxConnections: ConnectionGuard.maxConnections(openFileLimit: Self.raiseOpenFileLimit()))
         application = Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [connections.handler()])),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "lswo-kiosk"),
             onServerRunning: { channel in
@@ -171,6 +177,19 @@ public struct KioskServer: Sendable {
     }
 
     public static let softwareVersion = "0.6.0"
+
+    /// Raises the soft limit of open files to the hard one (systemd's default soft limit is 1024,
+    /// the unit sets `LimitNOFILE`), and returns the limit now in force.
+    static func raiseOpenFileLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = min(limit.rlim_max, 65536)
+            if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        return Int(clamping: limit.rlim_cur)
+    }
 
     /// Demo office accounts (PIN `demoPIN`), created only when `demo_staff` is on and no staff exist.
     public static let demoStaff: [(String, String, StaffRole)] = [

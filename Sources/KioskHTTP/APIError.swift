@@ -146,6 +146,13 @@ extension APIError {
             self.init(status: .conflict, code: "alreadyEnrolled", message: locales.both("api.alreadyEnrolled"))
         case FingerprintStoreError.unknownRegistration:
             self = .notFound(locales)
+        case let failure as StorageError:
+            // The disk is full (or the file cannot be written): nothing was saved; the screen asks
+            // the visitor to see staff, and the same request succeeds once space returns.
+            self.init(
+                status: .init(code: 507, reasonPhrase: "Insufficient Storage"),
+                code: failure == .full ? "storage.full" : "storage.ioFailure",
+                message: locales.both("api.storageNotWritable"))
         default:
             return nil
         }
@@ -165,10 +172,10 @@ extension APIError {
         APIError(status: .notFound, code: "notFound", message: locales.both("api.notFound"))
     }
 
-    /// The UUID in a path, or a 400 naming it.
-    static func uuid(_ raw: String, _ locales: Locales) throws -> UUID {
+    /// The UUID in a path, or a 400 naming it (`message`: the text that says what the id is of).
+    static func uuid(_ raw: String, _ locales: Locales, message: String = "api.invalidID") throws -> UUID {
         guard let id = UUID(uuidString: raw) else {
-            throw APIError(status: .badRequest, code: "invalidID", message: locales.both("api.invalidID"), field: "id")
+            throw APIError(status: .badRequest, code: "invalidID", message: locales.both(message), field: "id")
         }
         return id
     }

@@ -26,7 +26,11 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if error.status.code >= 500 { log(error, request, context) }
             throw error
         } catch {
-            if let mapped = APIError(domain: error, locales: locales) { throw mapped }
+            if let mapped = APIError(domain: error, locales: locales) {
+                // A full disk and the like: answered plainly, and logged (the error type, never data).
+                if mapped.status.code >= 500 { log(error, request, context) }
+                throw mapped
+            }
             let reference = log(error, request, context)
             return try unexpected(reference: reference, request: request, context: context)
         }

@@ -33,6 +33,10 @@ public struct KioskHTTPDependencies: Sendable {
     public var now: @Sendable () -> Date
     /// Whether the database can be used, for `/healthz`.
     public var healthCheck: @Sendable () async -> Bool
+    /// Whether the database takes writes (a full disk does not), for `/healthz` and the console.
+    public var storageWritable: @Sendable () async -> Bool
+    /// Answers kept under the screens' idempotency keys; nil where every request is done anew.
+    public var storedAnswers: (any StoredAnswerRepository)?
     /// Where the kiosk stands with the LMIS, for the staff console; nil when unknown.
     public var syncStatus: @Sendable () async -> SyncStatus?
     /// Open vacancies downloaded from the LMIS; nil where the kiosk has none.
@@ -61,6 +65,8 @@ public struct KioskHTTPDependencies: Sendable {
         publicURL: String = "http://127.0.0.1:8080", consentTextVersion: String = "2026-1",
         maxBodyBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = { Date() },
         healthCheck: @escaping @Sendable () async -> Bool,
+        storageWritable: @escaping @Sendable () async -> Bool = { true },
+        storedAnswers: (any StoredAnswerRepository)? = nil,
         syncStatus: @escaping @Sendable () async -> SyncStatus? = { nil },
         requestSync: @escaping @Sendable () -> Void = {},
         vacancies: (any VacancyCatalog)? = nil, referrals: (any ReferralRepository)? = nil,
@@ -84,6 +90,8 @@ public struct KioskHTTPDependencies: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.now = now
         self.healthCheck = healthCheck
+        self.storageWritable = storageWritable
+        self.storedAnswers = storedAnswers
         self.syncStatus = syncStatus
         self.requestSync = requestSync
         self.vacancies = vacancies
@@ -160,7 +168,8 @@ public struct KioskHTTPDependencies: Sendable {
     var ticketAPI: TicketAPI {
         TicketAPI(
             desk: ticketDesk, authentication: authentication, strict: strict,
-            defaultLanguage: settings.defaultLanguage, printer: printer, slips: slips, syncStatus: syncStatus)
+            defaultLanguage: settings.defaultLanguage, printer: printer, slips: slips, syncStatus: syncStatus,
+            storageWritable: storageWritable)
     }
 
     var staffSessionAPI: StaffSessionAPI {

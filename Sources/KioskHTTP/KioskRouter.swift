@@ -8,15 +8,26 @@ public enum KioskRouter {
         let router = Router(context: KioskRequestContext.self)
         router.add(middleware: ErrorMiddleware(locales: dependencies.locales))
         router.add(middleware: SameOriginMiddleware(locales: dependencies.locales, origins: dependencies.origins))
+        if let answers = dependencies.storedAnswers {
+            router.add(
+                middleware: IdempotencyMiddleware(
+                    answers: answers, locales: dependencies.locales, now: dependencies.now))
+        }
         router.add(
             middleware: FileMiddleware(
                 dependencies.kioskDirectory.appendingPathComponent("assets").path, urlBasePath: "/assets",
                 cacheControl: .init([(MediaType(type: .any), [.maxAge(300)])])))
         let healthCheck = dependencies.healthCheck
+        let storageWritable = dependencies.storageWritable
         router.get("/healthz") { _, _ -> Response in
             let usable = await healthCheck()
+            let writable = usable ? await storageWritable() : false
             return try JSON.response(
-                ["status": usable ? "ok" : "unavailable"], status: usable ? .ok : .serviceUnavailable)
+                [
+                    "status": usable && writable ? "ok" : "unavailable",
+                    "database": writable ? "writable" : "notWritable",
+                ],
+                status: usable && writable ? .ok : .serviceUnavailable)
         }
         let api = router.group("/api/v1")
         dependencies.registrationAPI.addRoutes(to: api)

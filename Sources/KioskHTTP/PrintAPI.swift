@@ -29,7 +29,7 @@ struct PrintAPI: Sendable {
 
     /// Prints a waiting (or parked) ticket again, after a failure.
     func printTicket(_ raw: String) async throws -> Response {
-        let issued = try await desk.ticketToPrint(id: try APIError.uuid(raw, locales))
+        let issued = try await desk.ticketToPrint(id: try APIError.uuid(raw, locales, message: "api.invalidTicketID"))
         let slip = slips.ticket(issued.ticket, issued.estimate)
         return try JSON.response(await answers.print(on: printer) { await $0.print(slip) })
     }

@@ -15,6 +15,8 @@ struct TicketAPI: Sendable {
     let slips: Slips
     /// Where the kiosk stands with the LMIS, for the console; nil when unknown.
     let syncStatus: @Sendable () async -> SyncStatus?
+    /// Whether the database takes writes, for the console's warning.
+    let storageWritable: @Sendable () async -> Bool
 
     var locales: Locales { strict.locales }
     var answers: PrintAnswers { PrintAnswers(locales: locales) }
@@ -130,7 +132,8 @@ struct TicketAPI: Sendable {
     }
 
     func read(_ raw: String) async throws -> Response {
-        guard let issued = try await desk.ticket(id: try APIError.uuid(raw, locales)) else {
+        guard let issued = try await desk.ticket(id: try APIError.uuid(raw, locales, message: "api.invalidTicketID"))
+        else {
             throw APIError.notFound(locales)
         }
         return try JSON.response(view(issued.ticket, issued.estimate))
@@ -152,7 +155,7 @@ struct TicketAPI: Sendable {
 
     func act(_ request: Request, id raw: String, action name: String) async throws -> Response {
         let session = try await authentication.require(.serveQueue, request)
-        let id = try APIError.uuid(raw, locales)
+        let id = try APIError.uuid(raw, locales, message: "api.invalidTicketID")
         let hasBody = request.headers[.contentLength].map { $0 != "0" } ?? (request.headers[.contentType] != nil)
         let body =
             hasBody
@@ -196,6 +199,8 @@ struct TicketAPI: Sendable {
         let printers: [PrintAnswers.PrinterView]
         /// The LMIS link: last success, records waiting and their age, quarantined records.
         let sync: SyncView?
+        /// Present when the database cannot be written (a full disk): what the console shows.
+        let storageProblem: LocalizedText?
     }
 
     struct SyncView: Encodable {
@@ -229,7 +234,8 @@ struct TicketAPI: Sendable {
                         enrolled: $0.hubURL != nil, lastSuccessAt: $0.lastSuccessAt,
                         lastError: $0.lastError, waiting: $0.waiting, oldestWaitingSeconds: $0.oldestWaitingSeconds,
                         quarantined: $0.quarantined, unverified: $0.unverified)
-                }))
+                },
+                storageProblem: await storageWritable() ? nil : locales.both("api.staffStorageNotWritable")))
     }
 
     func fieldError(_ field: String, _ code: String) -> APIError {

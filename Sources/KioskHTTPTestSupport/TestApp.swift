@@ -48,6 +48,8 @@ public struct TestApp: Sendable {
             publicURL: "http://kiosk.example:8080/",
             now: wallClock,
             healthCheck: { healthy ? await database.isUsable() : false },
+            storageWritable: { await database.isWritable() },
+            storedAnswers: SQLiteStoredAnswerRepository(database: database),
             vacancies: SQLiteVacancyCatalog(database: database),
             referrals: SQLiteReferralRepository(database: database, officeCode: Fixtures.office.code),
             fingerprints: FingerprintIdentity(

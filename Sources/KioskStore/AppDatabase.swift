@@ -1,6 +1,7 @@
 public import Foundation
 public import GRDB
 public import KioskCore
+import Synchronization
 
 /// The office's one SQLite database: WAL journal, `synchronous=FULL` (a commit is on disk before
 /// the screen hears "saved"), foreign keys on, schema by versioned migrations.
@@ -8,6 +9,15 @@ public final class AppDatabase: Sendable {
     /// The only writer of this file in the process.
     public let writer: any DatabaseWriter
     private let groupCommit: GroupCommitWriter
+    /// Whether the last write (or write probe) succeeded, and when that was learnt.
+    private let writable = Mutex<(ok: Bool, at: ContinuousClock.Instant)?>(nil)
+    /// How long a probe's or write's outcome answers `isWritable` before the next probe.
+    static let probeInterval: Duration = .seconds(3)
+    /// The folder of the file, whose file system must keep `minimumFreeBytes` free.
+    private let directory: String
+    /// Below this, the file is reported as not writable: a write into the journal's old space
+    /// may still succeed, but the next checkpoint or growth will not.
+    static let minimumFreeBytes: UInt64 = 256 * 1024
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     public init(path: String) throws {
@@ -23,6 +33,7 @@ public final class AppDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         writer = pool
+        directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         groupCommit = GroupCommitWriter(writer: pool)
         try Self.migrator.migrate(pool)
     }
@@ -30,8 +41,58 @@ public final class AppDatabase: Sendable {
     /// Runs `work` as its own unit (savepoint) inside a transaction it may share with other
     /// concurrent writes, and returns once that transaction is committed. For the short writes
     /// of many concurrent requests; see `GroupCommitWriter`.
+    /// A full disk or a write I/O error is thrown as `StorageError`, and remembered for `isWritable`.
     public func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await groupCommit.write(work)
+        do {
+            let result = try await groupCommit.write(work)
+            noteWritable(true)
+            return result
+        } catch let error as DatabaseError {
+            guard let storage = Self.storageError(error) else { throw error }
+            noteWritable(false)
+            throw storage
+        }
+    }
+
+    /// `StorageError` for SQLite's "disk full" and I/O errors, else nil.
+    static func storageError(_ error: DatabaseError) -> StorageError? {
+        switch error.resultCode {
+        case .SQLITE_FULL: return .full
+        case .SQLITE_IOERR: return .ioFailure
+        default: return nil
+        }
+    }
+
+    private func noteWritable(_ ok: Bool) {
+        writable.withLock { $0 = (ok, .now) }
+    }
+
+    /// True when the file takes writes: what `/healthz` and the staff console report. Answered from
+    /// the last write's outcome when it is recent, else from a small write (a few pages, so a disk
+    /// with room for less than a visitor's change is reported as full) at most every few seconds.
+    public func isWritable() async -> Bool {
+        if let known = writable.withLock({ $0 }), ContinuousClock.now - known.at < Self.probeInterval {
+            return known.ok
+        }
+        var space = statvfs()
+        if statvfs(directory, &space) == 0, UInt64(space.f_bavail) * UInt64(space.f_frsize) < Self.minimumFreeBytes {
+            noteWritable(false)
+            return false
+        }
+        do {
+            try await writer.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO write_probe (id, at, pad) VALUES (1, CURRENT_TIMESTAMP, zeroblob(8192))
+                        ON CONFLICT (id) DO UPDATE SET at = excluded.at, pad = excluded.pad
+                        """)
+            }
+            noteWritable(true)
+            return true
+        } catch {
+            noteWritable(false)
+            return false
+        }
     }
 
     /// Closes the file (before it is deleted by a wipe). The database cannot be used afterwards.
@@ -487,6 +548,22 @@ public final class AppDatabase: Sendable {
                         locked_until TEXT,
                         PRIMARY KEY (staff_id, source)
                     ) WITHOUT ROWID;
+                    """)
+        }
+        migrator.registerMigration("v15: answers kept under idempotency keys, write probe") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE stored_answer (
+                        key TEXT NOT NULL,
+                        route TEXT NOT NULL,
+                        status INTEGER NOT NULL,
+                        content_type TEXT NOT NULL,
+                        body BLOB NOT NULL,
+                        at TEXT NOT NULL,
+                        PRIMARY KEY (key, route)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX stored_answer_at ON stored_answer (at);
+                    CREATE TABLE write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL, pad BLOB);
                     """)
         }
         return migrator

@@ -11,7 +11,8 @@ import Synchronization
 final class GroupCommitWriter: Sendable {
     private struct Unit: Sendable {
         /// Runs the unit in a savepoint; returns what to do once the transaction has committed.
-        let attempt: @Sendable (Database) -> @Sendable () -> Void
+        /// Throws when the unit's failure took the whole transaction with it.
+        let attempt: @Sendable (Database) throws -> @Sendable () -> Void
         /// Called instead when the whole transaction fails.
         let fail: @Sendable (any Error) -> Void
     }
@@ -43,6 +44,9 @@ final class GroupCommitWriter: Sendable {
                         let result = value!
                         return { continuation.resume(returning: result) }
                     } catch {
+                        // SQLite may roll the whole transaction back on a full disk or an I/O
+                        // error: then no unit of this batch is kept, and each hears this error.
+                        if !db.isInsideTransaction { throw error }
                         return { continuation.resume(throwing: error) }
                     }
                 },
@@ -71,7 +75,7 @@ final class GroupCommitWriter: Sendable {
             return batch
         }
         if batch.isEmpty { return }
-        writer.asyncWrite({ db in batch.map { $0.attempt(db) } }) { _, result in
+        writer.asyncWrite({ db in try batch.map { try $0.attempt(db) } }) { _, result in
             switch result {
             case .success(let completions):
                 for completion in completions { completion() }
