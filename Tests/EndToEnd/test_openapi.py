@@ -286,3 +286,90 @@ def test_fingerprint_answers_match_the_document(kiosk):
     staff = "/api/v1/staff/registrations/0190e6a0-0000-7000-8000-000000000000/fingerprints"
     check("/api/v1/staff/registrations/{id}/fingerprints", "GET", *call(base, "GET", staff))
     check("/api/v1/staff/registrations/{id}/fingerprints", "DELETE", *call(base, "DELETE", staff))
+
+
+def read_events(base: str, path: str, wanted: int, timeout: float = 5.0) -> list[tuple[str, dict]]:
+    """The first `wanted` events (name, data) of an event stream, read with a raw socket."""
+    import socket
+    import time
+    from urllib.parse import urlsplit
+
+    url = urlsplit(base)
+    sock = socket.create_connection((url.hostname, url.port), timeout=timeout)
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: kiosk\r\nAccept: text/event-stream\r\n\r\n".encode())
+    raw = b""
+    events: list[tuple[str, dict]] = []
+    deadline = time.monotonic() + timeout
+    while len(events) < wanted and time.monotonic() < deadline:
+        raw += sock.recv(65536)
+        events = []
+        for block in raw.decode("utf-8", "replace").split("\n\n"):
+            lines = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line and not line.startswith(":"))
+            if "event" in lines and "data" in lines:
+                events.append((lines["event"], json.loads(lines["data"])))
+    sock.close()
+    assert raw.startswith(b"HTTP/1.1 200") and b"text/event-stream" in raw.split(b"\r\n\r\n")[0]
+    return events
+
+
+def event_schemas(template: str) -> dict:
+    content = SPEC["paths"][template]["get"]["responses"]["200"]["content"]["text/event-stream"]
+    return {name: resolve(schema) for name, schema in content["x-event-data"].items()}
+
+
+def test_event_streams_idempotency_ticket_ids_and_lockout_match_the_document(kiosk):
+    process = kiosk()
+    base = process.base
+    # Event streams: each event's data is what the document says for its name.
+    status, ticket = call(base, "POST", "/api/v1/tickets", {"serviceCode": "А"})
+    assert status == 201
+    cookie = process.staff_cookie()
+    assert call(base, "POST", "/api/v1/counters/1/call-next", cookie=cookie)[0] == 200
+    schemas = event_schemas("/api/v1/display/events")
+    events = read_events(base, "/api/v1/display/events", 2)
+    assert {name for name, _ in events} == {"call", "waiting"}
+    for name, data in events:
+        jsonschema.Draft202012Validator(schemas[name]).validate(data)
+    schemas = event_schemas("/api/v1/fingerprint/events")
+    events = read_events(base, "/api/v1/fingerprint/events", 1)
+    assert events and events[0][0] == "status"
+    jsonschema.Draft202012Validator(schemas["status"]).validate(events[0][1])
+
+    # A malformed ticket id where a ticket action is asked: 400, the message naming the ticket.
+    status, body = call(base, "POST", "/api/v1/tickets/not-a-ticket/finish", {"outcome": "other"}, cookie=cookie)
+    check("/api/v1/tickets/{id}/{action}", "POST", status, body)
+    assert status == 400 and body["error"]["field"] == "id"
+    assert "ticket" in body["error"]["message"]["en"] and "тасалбар" in body["error"]["message"]["mn"]
+
+    # Idempotency-Key: the replay is the first answer; a key that is no UUID is a documented 400.
+    request = urllib.request.Request(
+        base + "/api/v1/tickets", method="POST", data=json.dumps({"serviceCode": "Д"}).encode(),
+        headers={"Content-Type": "application/json", "Idempotency-Key": "4f6c1c52-5d2e-4b8e-9a37-0c1d2e3f4a5b"})
+    answers = []
+    for _ in range(2):
+        with urllib.request.urlopen(request, timeout=10) as response:
+            answers.append((response.status, json.loads(response.read()), response.headers.get("Idempotent-Replayed")))
+    for status, body, _ in answers:
+        check("/api/v1/tickets", "POST", status, body)
+    assert answers[0][1] == answers[1][1] and answers[1][2] == "true"
+    bad = urllib.request.Request(request.full_url, method="POST", data=request.data,
+                                 headers={"Content-Type": "application/json", "Idempotency-Key": "twice"})
+    try:
+        urllib.request.urlopen(bad, timeout=10)
+        raise AssertionError("a key that is no UUID was accepted")
+    except urllib.error.HTTPError as error:
+        body = json.loads(error.read())
+        check("/api/v1/tickets", "POST", error.code, body)
+        assert error.code == 400 and body["error"]["code"] == "invalidIdempotencyKey"
+    assert "IdempotencyKey" in json.dumps(SPEC["paths"]["/api/v1/registrations"]["post"]["parameters"])
+    assert "IdempotencyKey" in json.dumps(SPEC["paths"]["/api/v1/grievances"]["post"]["parameters"])
+
+    # Five wrong PINs: the documented 429 with Retry-After.
+    statuses = [call(base, "POST", "/api/v1/staff/sessions", {"username": "ajiltan2", "pin": "1357", "counter": 2})
+                for _ in range(6)]
+    check("/api/v1/staff/sessions", "POST", *statuses[-1])
+    assert statuses[-1][0] == 429
+
+    # /healthz says whether the database is writable.
+    check("/healthz", "GET", *call(base, "GET", "/healthz"))
+    assert call(base, "GET", "/healthz")[1]["database"] == "writable"
