@@ -33,6 +33,7 @@ def test_sigterm_with_open_event_streams_exits_within_two_seconds(kiosk):
     process.process.send_signal(signal.SIGTERM)
     status = process.process.wait(timeout=10)
     elapsed = time.monotonic() - started
+    print(f"SIGTERM with three open event streams: exit {status} after {elapsed * 1000:.0f} ms")
     assert status == 0
     assert elapsed < 2.0, f"shutdown took {elapsed:.2f} s"
     # Every stream was ended by the server (end of the chunked body or the connection closed).
@@ -110,10 +111,11 @@ def fill(path) -> None:
     os.sync()
 
 
-def test_a_full_disk_answers_507_then_recovers_without_restart(tmp_path, kiosk):
+def test_a_full_disk_answers_507_then_recovers_without_restart(tmp_path, kiosk, browser, artifacts):
     """The data folder on a 4 MiB tmpfs, filled to the last byte: a ticket is refused with 507 in
-    both languages and a log line, /healthz says the database is not writable, nothing
-    acknowledged is lost, and once space returns the next ticket is issued without a restart."""
+    both languages and a log line, /healthz says the database is not writable, the staff console
+    shows it, nothing acknowledged is lost, and once space returns the next ticket is issued
+    without a restart."""
     if os.geteuid() != 0:
         pytest.skip("mounting a small tmpfs needs root")
     small = tmp_path / "small"
@@ -129,6 +131,15 @@ def test_a_full_disk_answers_507_then_recovers_without_restart(tmp_path, kiosk):
             status, issued = process.request("POST", "/api/v1/tickets", ticket)
             assert status == 201
             acknowledged.append(issued["id"])
+        console = browser.new_context(viewport={"width": 1600, "height": 1000})
+        staff = console.new_page()
+        staff.goto(process.base + "/staff")
+        staff.fill("#username", "ajiltan2")
+        staff.fill("#pin", "2468")
+        staff.select_option("#counter", "5")
+        staff.click("#sign-in-form button[type=submit]")
+        staff.wait_for_selector("#console:not([hidden])")
+        assert staff.is_hidden("#storage-problem")
         fill(small / "ballast")
         refused = None
         for _ in range(200):
@@ -154,6 +165,9 @@ def test_a_full_disk_answers_507_then_recovers_without_restart(tmp_path, kiosk):
         assert json.loads(health.value.read())["database"] == "notWritable"
         log = process.log.read_text()
         assert "request failed" in log and "StorageError" in log
+        staff.wait_for_selector("#storage-problem:not([hidden])", timeout=10000)
+        assert "Өгөгдлийн санд бичих боломжгүй" in staff.inner_text("#storage-problem")
+        staff.screenshot(path=str(artifacts / "console-disk-full.png"))
 
         (small / "ballast").unlink()
         status, issued = process.request("POST", "/api/v1/tickets", ticket)
@@ -161,6 +175,8 @@ def test_a_full_disk_answers_507_then_recovers_without_restart(tmp_path, kiosk):
         acknowledged.append(issued["id"])
         with urllib.request.urlopen(process.base + "/healthz", timeout=5) as response:
             assert json.loads(response.read())["database"] == "writable"
+        staff.wait_for_selector("#storage-problem", state="hidden", timeout=10000)
+        console.close()
         for ticket_id in acknowledged:
             status, _ = process.request("GET", f"/api/v1/tickets/{ticket_id}")
             assert status == 200, ticket_id
