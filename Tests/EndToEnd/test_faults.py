@@ -140,7 +140,16 @@ def test_a_full_disk_answers_507_then_recovers_without_restart(tmp_path, kiosk, 
         staff.click("#sign-in-form button[type=submit]")
         staff.wait_for_selector("#console:not([hidden])")
         assert staff.is_hidden("#storage-problem")
+        from test_journey import open_journey
+
+        screen_context, screen, _ = open_journey(browser, process, register_only=False)
         fill(small / "ballast")
+        # The kiosk screen: "take a ticket" on a full disk asks the visitor to see staff.
+        screen.click('.service-option[data-service="Д"]')
+        screen.wait_for_function("() => [...document.querySelectorAll('.field-error, #service-error')]"
+                                 ".some(e => e.textContent.includes('Ажилтанд хандана уу'))")
+        screen.screenshot(path=str(artifacts / "kiosk-disk-full.png"))
+        screen_context.close()
         refused = None
         for _ in range(200):
             status, body = process.request("POST", "/api/v1/tickets", ticket)

@@ -5,7 +5,7 @@ ticket, finish or mark no-shows. The service is restarted between days (once by 
 kill -9). Nothing may answer 5xx, and every acknowledged registration and ticket must be there
 afterwards, through the staff API and in the SQLite file.
 
-The seed is printed; `RANDOM_API_SEED=n` replays a run."""
+The seed is 20 unless `RANDOM_API_SEED=n` says otherwise; it is printed with the outcome."""
 import json
 import os
 import random
@@ -87,7 +87,7 @@ def processes():
 
 
 def test_random_calls_over_office_days_lose_nothing_and_never_answer_5xx(tmp_path, monkeypatch, processes):
-    seed = int(os.environ.get("RANDOM_API_SEED", str(int(time.time()) % 100000)))
+    seed = int(os.environ.get("RANDOM_API_SEED", "20"))
     print(f"RANDOM_API_SEED={seed}")
     rng = random.Random(seed)
     data_dir = tmp_path / "data"
