@@ -161,4 +161,35 @@ struct FaultAndReplayTests {
             #expect(quiet["storageProblem"] == nil)
         }
     }
+
+    @Test(
+        "many tickets at once on a database that fills up: each is issued or refused with 507, none acknowledged is lost"
+    )
+    func fillingUpUnderConcurrentWrites() async throws {
+        let app = try await TestApp()
+        let database = app.temp.database
+        try await app.test { client in
+            let pages = Int(try #require(try await database.testSQL("PRAGMA page_count")[0][0] ?? nil)) ?? 0
+            try await database.testSQL("PRAGMA max_page_count = \(pages + 3)")
+            let answers = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                for _ in 0..<120 {
+                    group.addTask {
+                        let (response, ticket) = try await post(
+                            client, "/api/v1/tickets", Self.ticket, key: UUID().uuidString)
+                        return (response.status.code, ticket["id"] as? String)
+                    }
+                }
+                var answers: [(Int, String?)] = []
+                for try await answer in group { answers.append(answer) }
+                return answers
+            }
+            #expect(answers.allSatisfy { $0.0 == 201 || $0.0 == 507 }, "\(answers.map(\.0))")
+            #expect(answers.contains { $0.0 == 507 })
+            let acknowledged = Set(answers.compactMap { $0.0 == 201 ? $0.1 : nil })
+            #expect(!acknowledged.isEmpty)
+            try await database.testSQL("PRAGMA max_page_count = 1073741823")
+            let stored = Set(try await database.testSQL("SELECT id FROM ticket").compactMap { $0[0] })
+            #expect(stored == acknowledged)
+        }
+    }
 }
