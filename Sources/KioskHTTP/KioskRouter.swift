@@ -4,8 +4,8 @@ import KioskCore
 
 /// Builds the kiosk's router: screens, assets, JSON API and health.
 public enum KioskRouter {
-    public static func build(_ dependencies: KioskHTTPDependencies) async throws -> Router<BasicRequestContext> {
-        let router = Router()
+    public static func build(_ dependencies: KioskHTTPDependencies) async throws -> Router<KioskRequestContext> {
+        let router = Router(context: KioskRequestContext.self)
         router.add(middleware: ErrorMiddleware(locales: dependencies.locales))
         router.add(
             middleware: FileMiddleware(
@@ -19,6 +19,7 @@ public enum KioskRouter {
         }
         let api = router.group("/api/v1")
         dependencies.registrationAPI.addRoutes(to: api)
+        dependencies.identityAPI.addRoutes(to: api)
         dependencies.referenceAPI.addRoutes(to: api)
         // Before the tickets' `tickets/:id/:action`, so `tickets/:id/print` and `…/feedback` are matched here.
         dependencies.printAPI.addRoutes(to: api)

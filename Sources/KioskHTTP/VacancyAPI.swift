@@ -13,6 +13,8 @@ struct VacancyAPI {
     let referrals: Referrals?
     let registrations: Registrations
     let authentication: StaffAuthentication
+    /// A person's matches (on screen or printed): their proof at the kiosk, or staff.
+    let access: PersonAccess
     let strict: StrictJSON
     let office: Office
     /// The kiosk's printers; `nil` when the kiosk prints nothing.
@@ -25,7 +27,7 @@ struct VacancyAPI {
     static let a4Limit = 500
     static let thermalLimit = VacancyPrintouts.thermalLimit
 
-    func addRoutes(to group: RouterGroup<BasicRequestContext>) {
+    func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.get("vacancies") { request, _ in try await search(request) }
         group.get("vacancies/:reference") { _, context in
             try await detail(context.parameters.require("reference"))
@@ -193,8 +195,10 @@ struct VacancyAPI {
         return registration
     }
 
-    /// The ranked matches of a jobseeker the kiosk has just registered or identified.
+    /// The ranked matches of a jobseeker the kiosk has just registered or identified (with their
+    /// proof), or staff.
     func matches(_ request: Request, id: String) async throws -> Response {
+        _ = try await access.require(.readPeople, for: try APIError.uuid(id, locales), request)
         let (page, pageSize) = try paging(Self.parameters(request))
         let person = try await registration(id)
         let found = try await catalog().matches(
@@ -314,6 +318,7 @@ struct VacancyAPI {
         var filters: [String] = []
         var forPerson = false
         if let id = body.registrationId {
+            _ = try await access.require(.readPeople, for: try APIError.uuid(id, locales), request)
             let person = try await registration(id)
             vacancies = try await catalog().matches(
                 for: JobseekerProfile(person.details), matcher: matcher, today: today, page: 1, pageSize: limit

@@ -14,7 +14,7 @@ import NIOCore
 public struct TestApp: Sendable {
     public let temp: TemporaryDatabase
     public let environment: KioskHTTPDependencies
-    public let application: Application<RouterResponder<BasicRequestContext>>
+    public let application: Application<RouterResponder<KioskRequestContext>>
 
     public init(
         healthy: Bool = true, now: Date = Fixtures.now, settings: ScreenSettings = ScreenSettings(),

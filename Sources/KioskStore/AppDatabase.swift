@@ -470,6 +470,17 @@ public final class AppDatabase: Sendable {
                     of: registration, changed: [], by: .migrated, at: registration.updatedAt, db)
             }
         }
+        migrator.registerMigration("v14: rating codes of tickets") { db in
+            // Only the digest of the code printed on a ticket: rating needs what only its holder
+            // has. Tickets issued before have none, and cannot be rated.
+            try db.execute(
+                sql: """
+                    CREATE TABLE ticket_rating_code (
+                        ticket_id TEXT PRIMARY KEY REFERENCES ticket (id),
+                        digest TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 }
