@@ -309,6 +309,9 @@ struct VacancyAPI {
         guard let role = PrinterRole(rawValue: body.printer) else {
             throw invalid("printer: a4 or thermal")
         }
+        if let id = body.registrationId {
+            _ = try await access.require(.readPeople, for: try APIError.uuid(id, locales), request)
+        }
         let language = body.language.flatMap { Language(code: $0) } ?? .mn
         let limit = role == .a4 ? Self.a4Limit : Self.thermalLimit
         guard let printer else {
@@ -318,7 +321,6 @@ struct VacancyAPI {
         var filters: [String] = []
         var forPerson = false
         if let id = body.registrationId {
-            _ = try await access.require(.readPeople, for: try APIError.uuid(id, locales), request)
             let person = try await registration(id)
             vacancies = try await catalog().matches(
                 for: JobseekerProfile(person.details), matcher: matcher, today: today, page: 1, pageSize: limit
