@@ -191,16 +191,20 @@ if let verifySet = values("--verify").first {
         let accepted = genuine.filter { $0 >= threshold }.count
         let rate = Double(falseMatches) / Double(max(1, impostors.count))
         // With no false match seen, the rule of three: at 95 % the rate is below 3 / n.
-        let bound = falseMatches == 0 ? " (none seen: below \(format(300.0 / Double(impostors.count), 4)) % at 95 %)" : ""
+        let bound =
+            falseMatches == 0 ? " (none seen: below \(format(300.0 / Double(impostors.count), 4)) % at 95 %)" : ""
         say(
             "  \(name): threshold \(format(threshold, 1)) (wanted \(FingerprintIdentity.verificationFMR) a claim);"
                 + " false matches \(falseMatches) of \(impostors.count) impostor claims ="
                 + " \(format(100 * rate, 4)) %\(bound); genuine accepted \(accepted) of \(genuine.count)"
                 + " (\(format(100 * Double(accepted) / Double(max(1, genuine.count)), 2)) %);"
-                + " highest impostor \(format(impostors.max() ?? 0, 1)), median genuine \(format(percentile(genuine, 0.5), 1))")
+                + " highest impostor \(format(impostors.max() ?? 0, 1)), median genuine \(format(percentile(genuine, 0.5), 1))"
+        )
         for level in [40.0, 45.0, 50.0, 55.0] {
             let above = impostors.filter { $0 >= level }.count
-            say("    at \(format(level, 0)): \(above) impostor claims (\(format(100 * Double(above) / Double(max(1, impostors.count)), 4)) %)")
+            say(
+                "    at \(format(level, 0)): \(above) impostor claims (\(format(100 * Double(above) / Double(max(1, impostors.count)), 4)) %)"
+            )
         }
     }
     let inPairs = Array(found.prefix(2 * pairs))
@@ -208,7 +212,8 @@ if let verifySet = values("--verify").first {
         "two fingers a person", threshold: two, genuine: inPairs.map(\.ownPerson),
         impostors: inPairs.flatMap(\.otherPeople))
     report(
-        "one finger a person", threshold: one, genuine: found.map(\.ownFinger), impostors: found.flatMap(\.otherFingers))
+        "one finger a person", threshold: one, genuine: found.map(\.ownFinger), impostors: found.flatMap(\.otherFingers)
+    )
     exit(0)
 }
 

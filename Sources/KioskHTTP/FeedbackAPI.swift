@@ -114,7 +114,8 @@ struct FeedbackAPI: Sendable {
         if !code.isEmpty { query.append("k=\(code)") }
         do {
             if let wait = throttles.ratings.take(client) {
-                var error = APIError(status: .tooManyRequests, code: "throttled", message: locales.both("api.throttled"))
+                var error = APIError(
+                    status: .tooManyRequests, code: "throttled", message: locales.both("api.throttled"))
                 error.retryAfterSeconds = wait
                 throw error
             }

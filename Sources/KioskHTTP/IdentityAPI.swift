@@ -103,7 +103,8 @@ struct IdentityAPI: Sendable {
     }
 
     func sendCode(_ request: Request) async throws -> Response {
-        let body = try await strict.decode(CodeRequest.self, from: request, allowedKeys: ["registryNumber", "language"])
+        let body = try await strict.decode(
+            CodeRequest.self, from: request, allowedKeys: ["registryNumber", "language"])
         try await proofs.sendCode(
             session: PersonAccess.session(of: request), registryNumber: body.registryNumber,
             language: body.language.flatMap(Language.init(code:)) ?? .mn)

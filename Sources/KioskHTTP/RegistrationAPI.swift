@@ -83,8 +83,9 @@ struct RegistrationAPI: Sendable {
         var created = Created(registration)
         await enrolFingers(request, for: registration, into: &created)
         let session = PersonAccess.session(of: request)
-        if !session.isEmpty, let proof = try? await proofs.proveNewRegistration(
-            session: session, registrationID: registration.id)
+        if !session.isEmpty,
+            let proof = try? await proofs.proveNewRegistration(
+                session: session, registrationID: registration.id)
         {
             created.proof = ProofView(proof, now: now())
         }
@@ -187,7 +188,8 @@ struct RegistrationAPI: Sendable {
         switch try await proofs.lookup(body.registryNumber) {
         case .new(let number):
             return try JSON.response(
-                LookupResult(status: "new", birthDate: number.birthDate.description, sex: number.sex.rawValue, proofs: nil))
+                LookupResult(
+                    status: "new", birthDate: number.birthDate.description, sex: number.sex.rawValue, proofs: nil))
         case .known(let methods):
             return try JSON.response(
                 LookupResult(status: "known", birthDate: nil, sex: nil, proofs: methods.map(\.rawValue)))

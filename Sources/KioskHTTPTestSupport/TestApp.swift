@@ -132,7 +132,8 @@ extension TestClientProtocol {
         var headers: HTTPFields = [.contentType: "application/json"]
         headers.append(contentsOf: extra)
         let response = try await execute(
-            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { $0 }
+            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
+        ) { $0 }
         let object =
             (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
         return (response, object)

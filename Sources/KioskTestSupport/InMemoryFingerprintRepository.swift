@@ -14,7 +14,8 @@ public final class InMemoryFingerprintRepository: FingerprintRepository {
         registrationID: UUID, fingers: [FingerPosition: [FingerprintTemplate]], by actor: StaffActor?, at instant: Date
     ) async throws -> [EnrolledFingerprint] {
         let added = fingers.map {
-            EnrolledFingerprint(registrationID: registrationID, finger: $0.key, templates: $0.value, enrolledAt: instant)
+            EnrolledFingerprint(
+                registrationID: registrationID, finger: $0.key, templates: $0.value, enrolledAt: instant)
         }
         return try rows.withLock { rows in
             if actor == nil, rows.contains(where: { $0.registrationID == registrationID }) {

@@ -139,7 +139,9 @@ import Testing
         let (proof, person) = try #require(
             try await proofs.proveByIdentification(session: session.id, probe: Self.prints[6]))
         #expect(person.id == a.id && proof.registrationID == a.id)
-        #expect(try await proofs.proveByIdentification(session: session.id, probe: FingerprintEnrolmentTests.noise(7)) == nil)
+        #expect(
+            try await proofs.proveByIdentification(session: session.id, probe: FingerprintEnrolmentTests.noise(7))
+                == nil)
         // The same screen registers someone else: the first person's proof ends.
         let second = try await proofs.proveNewRegistration(session: session.id, registrationID: b.id)
         #expect(second.method == .registered)
@@ -154,7 +156,8 @@ import Testing
         let other = await proofs.startSession()
         #expect(try await proofs.collectReleased(screen.id) == nil)
         await #expect(throws: ProofError.unknownSessionCode) {
-            try await proofs.release(sessionCode: "000000" == screen.code ? "999999" : "000000", registryNumber: "ТА85061512")
+            try await proofs.release(
+                sessionCode: "000000" == screen.code ? "999999" : "000000", registryNumber: "ТА85061512")
         }
         await #expect(throws: RegistrationStoreError.notFound) {
             try await proofs.release(sessionCode: screen.code, registryNumber: "ЧЕ05231414")
@@ -186,7 +189,9 @@ import Testing
         let sender = RecordingSender()
         let proofs = try proofs(sender: sender)
         let session = await proofs.startSession()
-        await #expect(throws: ProofError.noCodeSent) { try await proofs.proveByCode(session: session.id, code: "123456") }
+        await #expect(throws: ProofError.noCodeSent) {
+            try await proofs.proveByCode(session: session.id, code: "123456")
+        }
         try await proofs.sendCode(session: session.id, registryNumber: "УБ90051223", language: .mn)
         let code = try #require(sender.last)
         #expect(sender.sent.withLock { $0.last?.phone } == "99112233")
@@ -198,7 +203,9 @@ import Testing
         await #expect(throws: ProofError.noCodeSent) { try await proofs.proveByCode(session: session.id, code: code) }
         try await proofs.sendCode(session: session.id, registryNumber: "УБ90051223", language: .en)
         for _ in 0..<2 {
-            await #expect(throws: ProofError.wrongCode) { try await proofs.proveByCode(session: session.id, code: wrong) }
+            await #expect(throws: ProofError.wrongCode) {
+                try await proofs.proveByCode(session: session.id, code: wrong)
+            }
         }
         await #expect(throws: ProofError.wrongCode) { try await proofs.proveByCode(session: session.id, code: wrong) }
         await #expect(throws: ProofError.noCodeSent) {

@@ -82,10 +82,14 @@ struct FeedbackAPITests {
             #expect(issued.status == .created)
             let code = try #require(ticket["ratingCode"] as? String)
             let id = try #require(ticket["id"] as? String)
-            #expect(ticket["statusURL"] as? String == "http://kiosk.example:8080/t/\(id)?k=\(code.replacingOccurrences(of: "-", with: ""))")
+            #expect(
+                ticket["statusURL"] as? String
+                    == "http://kiosk.example:8080/t/\(id)?k=\(code.replacingOccurrences(of: "-", with: ""))")
             let (_, again) = try await client.json(.get, "/api/v1/tickets/\(id)")
             #expect(again["ratingCode"] == nil && (again["statusURL"] as? String)?.contains("?k=") == false)
-            let stored = try await app.temp.database.testSQL("SELECT digest FROM ticket_rating_code").map { $0[0] ?? "" }
+            let stored = try await app.temp.database.testSQL("SELECT digest FROM ticket_rating_code").map {
+                $0[0] ?? ""
+            }
             #expect(stored == [Feedback.ratingDigest(code)])
             #expect(!stored[0].contains(code.replacingOccurrences(of: "-", with: "")))
         }
@@ -183,8 +187,10 @@ struct FeedbackAPITests {
             let message = try #require(body.error["message"] as? [String: String])
             #expect(message["en"]?.contains("wait a minute") == true && message["mn"]?.contains("хүлээгээд") == true)
             clock.advance(by: 6)
-            #expect(try await client.json(
-                .post, "/api/v1/feedback/ticket", #"{"number": "Б-001", "code": "AAAA-AAAA"}"#).0.status == .notFound)
+            #expect(
+                try await client.json(
+                    .post, "/api/v1/feedback/ticket", #"{"number": "Б-001", "code": "AAAA-AAAA"}"#
+                ).0.status == .notFound)
         }
     }
 

@@ -78,7 +78,8 @@ import Testing
             let cookie = try await client.staffCookie(app)
             let (_, record) = try await client.staffGet("/api/v1/registrations/\(a)", cookie: cookie)
             #expect(record["phone"] as? String == "99112233" && record["familyName"] as? String == "Болд")
-            let (_, fingers) = try await client.staffGet("/api/v1/staff/registrations/\(a)/fingerprints", cookie: cookie)
+            let (_, fingers) = try await client.staffGet(
+                "/api/v1/staff/registrations/\(a)/fingerprints", cookie: cookie)
             #expect((fingers["fingers"] as? [Any])?.isEmpty == true)
             // A made-up token opens nothing either.
             let (forged, forgedBody) = try await client.json(
@@ -100,7 +101,8 @@ import Testing
             // The person's own details, phone masked; their update, their fingers, their matches.
             let (read, person) = try await client.json(.get, "/api/v1/registrations/\(a)", headers: .proof(token))
             #expect(read.status == .ok)
-            #expect(person["displayName"] as? String == "Б. Сарангэрэл" && person["maskedPhone"] as? String == "•••• 2233")
+            #expect(
+                person["displayName"] as? String == "Б. Сарангэрэл" && person["maskedPhone"] as? String == "•••• 2233")
             #expect(!String(buffer: read.body).contains("99112233"))
             var form = Fixtures.form()
             form.phone = nil
@@ -170,7 +172,8 @@ import Testing
                 id: "tech", displayName: "Техник", role: .technician, pin: "2468", at: Fixtures.now)
             let techSignIn = try await client.execute(
                 uri: "/api/v1/staff/sessions", method: .post, headers: [.contentType: "application/json"],
-                body: ByteBuffer(string: #"{"username": "tech", "pin": "2468", "counter": 1}"#)) { $0 }
+                body: ByteBuffer(string: #"{"username": "tech", "pin": "2468", "counter": 1}"#)
+            ) { $0 }
             let techCookie = String((techSignIn.headers[.setCookie] ?? "").split(separator: ";").first ?? "")
             let (technician, technicianBody) = try await client.staffPost(
                 "/api/v1/staff/kiosk-proofs", release, cookie: techCookie)
@@ -188,9 +191,11 @@ import Testing
             #expect(person["name"] as? String == "Б. Сарангэрэл" && person["registrationId"] as? String == a)
 
             // Only that screen receives it, once.
-            let (_, other) = try await client.json(.get, "/api/v1/kiosk/sessions/current", headers: .session(elsewhere.id))
+            let (_, other) = try await client.json(
+                .get, "/api/v1/kiosk/sessions/current", headers: .session(elsewhere.id))
             #expect(other["status"] as? String == "waiting")
-            let (_, proved) = try await client.json(.get, "/api/v1/kiosk/sessions/current", headers: .session(screen.id))
+            let (_, proved) = try await client.json(
+                .get, "/api/v1/kiosk/sessions/current", headers: .session(screen.id))
             #expect(proved["status"] as? String == "proved")
             #expect((proved["person"] as? [String: Any])?["displayName"] as? String == "Б. Сарангэрэл")
             let proof = try #require(proved["proof"] as? [String: Any])
@@ -199,7 +204,9 @@ import Testing
             let (_, collected) = try await client.json(
                 .get, "/api/v1/kiosk/sessions/current", headers: .session(screen.id))
             #expect(collected["status"] as? String == "waiting")
-            #expect(try await client.json(.get, "/api/v1/registrations/\(a)/matches", headers: .proof(token)).0.status == .ok)
+            #expect(
+                try await client.json(.get, "/api/v1/registrations/\(a)/matches", headers: .proof(token)).0.status
+                    == .ok)
             // A finished screen is nobody's to release to.
             _ = try await client.json(.post, "/api/v1/kiosk/sessions/finish", headers: .session(screen.id))
             let (gone, _) = try await client.staffPost("/api/v1/staff/kiosk-proofs", release, cookie: cookie)

@@ -107,7 +107,8 @@ public struct TicketDesk: Sendable {
                 let number = try? RegistryNumber(parsing: typed, today: office.today(at: now())),
                 let registration = try await registrations.registration(registryNumber: number)
             else {
-                throw ValidationFailure(errors: [FieldError(field: "registryNumber", code: "queue.unknownRegistration")])
+                throw ValidationFailure(errors: [FieldError(field: "registryNumber", code: "queue.unknownRegistration")]
+                )
             }
             registrationID = registration.id
         }
