@@ -159,26 +159,26 @@ if let verifySet = values("--verify").first {
     let probes = fingers.map { FingerprintMatcher.prepare(prints[$0]![4]!) }
     let pairs = fingers.count / 2
     let started = ContinuousClock.now
-    // Per probe: its finger's own score, its person's score, and every other person's and finger's.
-    struct Scores: Sendable {
-        var ownFinger = 0.0
+    // Per probe: its finger's own score, its person's score, and every other person's and finger's
+    // (a tuple: a type declared here would be isolated to the main actor, and the workers are not).
+    let allFingers = fingers.map { enrolled[$0]! }
+    let found = Parallel.map(count: fingers.count, workers: 2) {
+        index -> (ownFinger: Double, ownPerson: Double, otherPeople: [Double], otherFingers: [Double]) in
+        let probe = probes[index]
+        // A loop, not a closure: a closure here would be isolated to the main actor too.
+        var perFinger: [Double] = []
+        perFinger.reserveCapacity(allFingers.count)
+        for finger in allFingers { perFinger.append(finger.score(probe)) }
+        let person = index / 2
         var ownPerson = 0.0
         var otherPeople: [Double] = []
-        var otherFingers: [Double] = []
-    }
-    let allFingers = fingers.map { enrolled[$0]! }
-    let found = Parallel.map(count: fingers.count, workers: 2) { index -> Scores in
-        let probe = probes[index]
-        let perFinger = allFingers.map { $0.score(probe) }
-        var scores = Scores()
-        scores.ownFinger = perFinger[index]
-        let person = index / 2
         for other in 0..<pairs {
             let best = max(perFinger[2 * other], perFinger[2 * other + 1])
-            if other == person { scores.ownPerson = best } else { scores.otherPeople.append(best) }
+            if other == person { ownPerson = best } else { otherPeople.append(best) }
         }
-        for (other, score) in perFinger.enumerated() where other != index { scores.otherFingers.append(score) }
-        return scores
+        var otherFingers = perFinger
+        otherFingers.remove(at: index)
+        return (perFinger[index], ownPerson, otherPeople, otherFingers)
     }
     say(
         "1:1 proof on \(verifySet): \(fingers.count) fingers, \(pairs) people of two fingers; scored in"

@@ -42,6 +42,9 @@ public struct KioskConfiguration: Sendable, Equatable {
     public var lmisCAFile: String?
     /// Seconds between sync rounds while the link is up.
     public var syncInterval: Int = 60
+    /// Minutes a returning visitor's proof lasts unused at the kiosk (each use gives it this long
+    /// again, up to half an hour); it ends anyway with the screen session.
+    public var proofMinutes: Int = 5
 
     public enum ThermalPaperWidth: Int, Sendable {
         case mm58 = 58, mm80 = 80
@@ -54,7 +57,7 @@ public struct KioskConfiguration: Sendable, Equatable {
         "host", "port", "data_dir", "kiosk_dir", "office_code", "office_name_mn", "office_name_en", "office_unit",
         "time_zone", "language", "idle_seconds", "countdown_seconds", "log_level", "services_file", "demo_staff",
         "public_url", "cups_server", "thermal_queue", "a4_queue", "thermal_paper", "thermal_status",
-        "fingerprint_reader", "fingerprint_images", "lmis_ca_file", "sync_interval",
+        "fingerprint_reader", "fingerprint_images", "lmis_ca_file", "sync_interval", "proof_minutes",
     ]
 
     /// Applies one setting by key; throws `ConfigurationError` naming the key on a bad value.
@@ -143,6 +146,7 @@ public struct KioskConfiguration: Sendable, Equatable {
         case "fingerprint_images": fingerprintImages = value
         case "lmis_ca_file": lmisCAFile = value.isEmpty ? nil : value
         case "sync_interval": syncInterval = try int(5...86_400)
+        case "proof_minutes": proofMinutes = try int(1...30)
         default:
             throw ConfigurationError(key: key, problem: "is not a setting")
         }

@@ -115,7 +115,8 @@ public struct KioskServer: Sendable {
             fingerprints: fingerprints,
             feedback: SQLiteFeedbackRepository(database: database),
             grievances: SQLiteGrievanceRepository(database: database, office: office),
-            dashboard: SQLiteDashboardSource(database: database, office: office))
+            dashboard: SQLiteDashboardSource(database: database, office: office),
+            proofSettings: ProofSettings(tokenLifetime: TimeInterval(configuration.proofMinutes * 60)))
         let router = try await KioskRouter.build(dependencies)
         let notifier = SystemdNotifier.fromEnvironment()
         self.notifier = notifier
