@@ -18,7 +18,8 @@ struct IdentityAPI: Sendable {
     var locales: Locales { strict.locales }
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
-        group.post("kiosk/sessions") { _, _ in
+        group.post("kiosk/sessions") { _, context in
+            try Throttles.take(throttles.sessions, context, locales)
             let started = await proofs.startSession()
             return try JSON.response(SessionView(session: started.id, code: started.code), status: .created)
         }

@@ -9,8 +9,11 @@ struct Throttles: Sendable {
     let lookups: Throttle
     let identifications: Throttle
     let ratings: Throttle
+    /// New screen sessions: a flood of them must not push the kiosk's own out of memory.
+    let sessions: Throttle
 
     init(now: @escaping @Sendable () -> Date) {
+        sessions = Throttle(.lookups, now: now)
         lookups = Throttle(.lookups, now: now)
         identifications = Throttle(.identifications, now: now)
         ratings = Throttle(.ratings, now: now)
