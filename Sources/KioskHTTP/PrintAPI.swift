@@ -43,7 +43,8 @@ struct PrintAPI: Sendable {
     /// request shows it (the office keeps only its digest).
     func printTicket(_ request: Request, _ raw: String) async throws -> Response {
         let id = try APIError.uuid(raw, locales)
-        let hasBody = request.headers[.contentLength].map { $0 != "0" } ?? (request.headers[.contentType] != nil)
+        // The body is optional (older screens and scripts send none, or an empty one).
+        let hasBody = request.headers[.contentLength].map { $0 != "0" } ?? false
         let body =
             hasBody
             ? try await strict.decode(ReprintRequest.self, from: request, allowedKeys: ["ratingCode"])

@@ -201,10 +201,17 @@ struct PrintAPITests {
             try await app.test { client in
                 #expect(try await client.json(.post, "/api/v1/tickets/not-a-uuid/print").0.status == .badRequest)
                 #expect(try await client.json(.post, "/api/v1/tickets/\(UUID())/print").0.status == .notFound)
-                #expect(try await client.json(.post, "/api/v1/registrations/\(UUID())/receipt").0.status == .notFound)
+                // A receipt names a person: without their proof or staff, nothing (not even whether
+                // the id is anyone's).
+                #expect(
+                    try await client.json(.post, "/api/v1/registrations/\(UUID())/receipt").0.status == .unauthorized)
                 let (_, ticket) = try await client.json(.post, "/api/v1/tickets", #"{"serviceCode": "А"}"#)
                 let id = try #require(ticket["id"] as? String)
                 let cookie = try await client.staffCookie(app)
+                let unknownReceipt = try await client.execute(
+                    uri: "/api/v1/registrations/\(UUID())/receipt", method: .post, headers: [.cookie: cookie]
+                ) { $0 }
+                #expect(unknownReceipt.status == .notFound)
                 _ = try await client.execute(
                     uri: "/api/v1/counters/1/call-next", method: .post, headers: [.cookie: cookie]
                 ) { $0 }
