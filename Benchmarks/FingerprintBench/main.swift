@@ -40,9 +40,9 @@ if sets.isEmpty {
     }
 }
 
-// 1. The FVC protocol on each set.
+// 1. The FVC protocol on each set (not with --verify, which measures only the 1:1 proof).
 var allTemplates: [FingerprintTemplate] = []
-for set in sets {
+for set in values("--verify").isEmpty ? sets : [] {
     do {
         let evaluation = try FVCEvaluation(directory: set, identification: true)
         say(evaluation.report)
@@ -137,6 +137,84 @@ actor MemoryFingerprints: FingerprintRepository {
     }
     func fingers(registrationID: UUID) -> [EnrolledFingerprint] { rows.filter { $0.registrationID == registrationID } }
     func all() -> [EnrolledFingerprint] { rows }
+}
+
+// The 1:1 proof at the kiosk (issue 20): --verify DIR (distinct generated fingers with impressions
+// 1-4, none used for the calibration). Fingers are paired into people (fingers 2k and 2k+1: right
+// and left index), each finger enrolled from impressions 1-3 as the gallery figures enrol; then, as
+// `FingerprintIdentity.verify` checks a claimed person, impression 4 of a finger is scored against
+// the claimed person's fingers (the best over their templates) and accepted at
+// `FingerprintIdentity.verificationThreshold`. Genuine: each person's own fingers; impostors:
+// every finger of every other person. Also people with one finger enrolled (each finger alone).
+// Then the program ends.
+if let verifySet = values("--verify").first {
+    let prints = load(verifySet, cache: true)
+    let fingers = prints.keys.sorted().filter { finger in (1...4).allSatisfy { prints[finger]?[$0] != nil } }
+    var enrolled: [Int: EnrolledFinger] = [:]
+    for finger in fingers {
+        enrolled[finger] =
+            (try? EnrolledFinger.enrolment((1...3).map { prints[finger]![$0]! }))
+            ?? EnrolledFinger(templates: (1...3).map { prints[finger]![$0]! })
+    }
+    let probes = fingers.map { FingerprintMatcher.prepare(prints[$0]![4]!) }
+    let pairs = fingers.count / 2
+    let started = ContinuousClock.now
+    // Per probe: its finger's own score, its person's score, and every other person's and finger's
+    // (a tuple: a type declared here would be isolated to the main actor, and the workers are not).
+    let allFingers = fingers.map { enrolled[$0]! }
+    let found = Parallel.map(count: fingers.count, workers: 2) {
+        index -> (ownFinger: Double, ownPerson: Double, otherPeople: [Double], otherFingers: [Double]) in
+        let probe = probes[index]
+        // A loop, not a closure: a closure here would be isolated to the main actor too.
+        var perFinger: [Double] = []
+        perFinger.reserveCapacity(allFingers.count)
+        for finger in allFingers { perFinger.append(finger.score(probe)) }
+        let person = index / 2
+        var ownPerson = 0.0
+        var otherPeople: [Double] = []
+        for other in 0..<pairs {
+            let best = max(perFinger[2 * other], perFinger[2 * other + 1])
+            if other == person { ownPerson = best } else { otherPeople.append(best) }
+        }
+        var otherFingers = perFinger
+        otherFingers.remove(at: index)
+        return (perFinger[index], ownPerson, otherPeople, otherFingers)
+    }
+    say(
+        "1:1 proof on \(verifySet): \(fingers.count) fingers, \(pairs) people of two fingers; scored in"
+            + " \(ContinuousClock.now - started)")
+    let templatesPerFinger = allFingers.map(\.templates.count)
+    let two = FingerprintIdentity.verificationThreshold(templates: 2 * (templatesPerFinger.max() ?? 3))
+    let one = FingerprintIdentity.verificationThreshold(templates: templatesPerFinger.max() ?? 3)
+    func report(_ name: String, threshold: Double, genuine: [Double], impostors: [Double]) {
+        let falseMatches = impostors.filter { $0 >= threshold }.count
+        let accepted = genuine.filter { $0 >= threshold }.count
+        let rate = Double(falseMatches) / Double(max(1, impostors.count))
+        // With no false match seen, the rule of three: at 95 % the rate is below 3 / n.
+        let bound =
+            falseMatches == 0 ? " (none seen: below \(format(300.0 / Double(impostors.count), 4)) % at 95 %)" : ""
+        say(
+            "  \(name): threshold \(format(threshold, 1)) (wanted \(FingerprintIdentity.verificationFMR) a claim);"
+                + " false matches \(falseMatches) of \(impostors.count) impostor claims ="
+                + " \(format(100 * rate, 4)) %\(bound); genuine accepted \(accepted) of \(genuine.count)"
+                + " (\(format(100 * Double(accepted) / Double(max(1, genuine.count)), 2)) %);"
+                + " highest impostor \(format(impostors.max() ?? 0, 1)), median genuine \(format(percentile(genuine, 0.5), 1))"
+        )
+        for level in [40.0, 45.0, 50.0, 55.0] {
+            let above = impostors.filter { $0 >= level }.count
+            say(
+                "    at \(format(level, 0)): \(above) impostor claims (\(format(100 * Double(above) / Double(max(1, impostors.count)), 4)) %)"
+            )
+        }
+    }
+    let inPairs = Array(found.prefix(2 * pairs))
+    report(
+        "two fingers a person", threshold: two, genuine: inPairs.map(\.ownPerson),
+        impostors: inPairs.flatMap(\.otherPeople))
+    report(
+        "one finger a person", threshold: one, genuine: found.map(\.ownFinger), impostors: found.flatMap(\.otherFingers)
+    )
+    exit(0)
 }
 
 // Calibration of the score's tail: --calibrate DIR (distinct fingers with impressions 1-4, not the

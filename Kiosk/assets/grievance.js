@@ -55,14 +55,14 @@
   // ---------- keyboard ----------
   function focusField(input) {
     field = input;
-    var code = input === $("g-code-input");
+    var code = input === $("g-code-input") || input === $("r-code");
     var number = input === $("r-number");
     $("keyboard").hidden = !input || code || number;
     $("code-keypad").hidden = !code;
     $("number-keypad").hidden = !number;
     if (input) { input.focus(); }
   }
-  ["g-text", "g-name", "g-phone", "g-code-input", "r-number", "r-comment"].forEach(function (id) {
+  ["g-text", "g-name", "g-phone", "g-code-input", "r-number", "r-code", "r-comment"].forEach(function (id) {
     ["focus", "pointerdown"].forEach(function (name) {
       $(id).addEventListener(name, function () { if (field !== $(id)) { focusField($(id)); } });
     });
@@ -82,6 +82,10 @@
         var plain = field.value.replace("-", "");
         if (/[0-9]/.test(text) ? plain.length > 0 : plain.length === 0) { plain += text; }
         field.value = plain.length > 1 ? plain.charAt(0) + "-" + plain.slice(1) : plain;
+      } else if (field === $("r-code")) {
+        // XXXX-XXXX, the rating code printed on the ticket: the dash is written for the visitor.
+        var chars = (field.value.replace(/[^0-9A-Z]/g, "") + text).slice(0, 8);
+        field.value = chars.slice(0, 4) + (chars.length > 4 ? "-" + chars.slice(4) : "");
       } else if (field === $("g-code-input")) {
         // GR-XXXX-XXXX: the dashes are written for the visitor.
         var letters = (field.value.replace(/[^0-9A-Z]/g, "").replace(/^GR/, "") + text).slice(0, 8);
@@ -98,8 +102,9 @@
 
   // ---------- rating a finished ticket by its number ----------
   function resetRating() {
-    rating = { ticket: null, value: null };
+    rating = { ticket: null, value: null, code: null };
     $("r-number").value = "";
+    $("r-code").value = "";
     $("r-comment").value = "";
     $("r-error").textContent = "";
     $("r-form").hidden = true;
@@ -108,9 +113,12 @@
   }
   $("r-find").addEventListener("click", function () {
     $("r-error").textContent = "";
-    api("GET", "/api/v1/feedback/ticket?number=" + encodeURIComponent($("r-number").value)).then(function (answer) {
+    // The number and the rating code printed on the ticket: the number alone opens nothing.
+    var code = $("r-code").value;
+    api("POST", "/api/v1/feedback/ticket", { number: $("r-number").value, code: code }).then(function (answer) {
       if (answer.status !== 200) { $("r-error").textContent = message(answer.body.error); return; }
       rating.ticket = answer.body.ticketId;
+      rating.code = code;
       $("r-ticket").textContent = answer.body.number;
       $("r-form").hidden = false;
       focusField($("r-comment"));
@@ -126,7 +134,7 @@
   $("r-send").addEventListener("click", function () {
     if (!rating.value) { $("r-error").textContent = feedbackStrings.choose; return; }
     api("POST", "/api/v1/tickets/" + rating.ticket + "/feedback",
-      { rating: rating.value, comment: $("r-comment").value }).then(function (answer) {
+      { rating: rating.value, comment: $("r-comment").value, code: rating.code }).then(function (answer) {
       if (answer.status !== 201) { $("r-error").textContent = message(answer.body.error); return; }
       $("r-form").hidden = true;
       $("r-thanks").hidden = false;

@@ -21,7 +21,10 @@
     service: null,         // {code, requires} when the visitor came for a ticket
     priority: null,
     form: { skills: [], licences: [], experienceYears: 0, language: lang },
-    known: null,           // {id, reference, displayName, maskedPhone} when the person is registered already
+    known: null,           // {id, reference, displayName, maskedPhone} once a returning person has proved who they are
+    session: null,         // this screen session's id (the server binds proofs to it), in memory only
+    sessionCode: null,     // the six digits an officer types to confirm the visitor for this screen
+    proof: null,           // the proof token of the person on screen, in memory only; dropped on reset
     birthDate: null,
     sex: null,
     labels: {},            // code -> name of choices made, for the review
@@ -55,11 +58,15 @@
 
   var newKey = window.newRequestKey;  // request-key.js
 
-  // `key`: the Idempotency-Key of a ticket or registration; the same key again (a second tap, a
-  // retry after a lost answer) is answered with the first answer, never a second ticket.
+  // Every request names this screen session, and carries the proof of the person on screen once
+  // there is one: the server opens a person's details to nothing else. `key`: the
+  // Idempotency-Key of a ticket or registration; the same key again (a second tap, a retry after
+  // a lost answer) is answered with the first answer, never a second ticket.
   function api(method, url, payload, key) {
     var headers = payload ? { "Content-Type": "application/json" } : {};
     if (key) { headers["Idempotency-Key"] = key; }
+    if (state && state.session) { headers["X-Kiosk-Session"] = state.session; }
+    if (state && state.proof) { headers["X-Kiosk-Proof"] = state.proof; }
     return fetch(url, {
       method: method,
       headers: headers,
@@ -97,10 +104,11 @@
     var index = path.indexOf(name);
     var shown = Math.max(0, index);
     $("progress-bar").style.width = Math.round(100 * shown / (path.length - 1)) + "%";
-    var outside = name === "known" || name === "done" || name === "service" || name === "ticket";
+    var outside = name === "known" || name === "prove" || name === "done" || name === "service" || name === "ticket";
     $("step-counter").textContent = outside ? "" : (shown + 1) + " / " + (path.length - 1);
     $("back").hidden = outside;
-    $("next").hidden = name === "done" || name === "known" || name === "service" || name === "ticket";
+    $("next").hidden = name === "done" || name === "known" || name === "prove" || name === "service" ||
+      name === "ticket";
     var next = $("next");
     next.textContent = name === "review" ? next.getAttribute(state.known ? "data-update" : "data-submit") : next.getAttribute("data-next");
     body.classList.toggle("returning", !!state.known);
@@ -111,6 +119,7 @@
     focusInput(first && keyboardMode !== "none" ? first : null);
     if (name === "review") { fillReview(); }
     stopFingerprint();
+    if (name !== "prove") { stopWaitingForOfficer(); }
     if (name === "fingerprint") { startFingerprint(); }
     if (name === "registryNumber") { startIdentify(); }
     var searchInput = section(name).querySelector("[data-search]");
@@ -182,8 +191,10 @@
       state.birthDate = answer.body.birthDate;
       state.sex = answer.body.sex;
       if (answer.body.status === "known") {
-        state.identifiedByFinger = false;
-        showKnown(answer.body);
+        // Nothing about the person yet: only the ways they can prove it is them.
+        state.known = null;
+        state.proof = null;
+        showProve(answer.body.proofs || ["staff"]);
       } else {
         state.known = null;
         setFingerprintStep(true);
@@ -192,10 +203,82 @@
     }, networkFailure);
   }
 
-  // The greeting of a returning person, found by registry number or by finger.
+  // A returning person who has not proved who they are: a finger on the reader (when they have
+  // fingers enrolled here), or an officer who sees their ID card and types this screen's code on
+  // the console. Meanwhile they can take their ticket; nothing about them is shown.
+  var officerTimer = null;
+  function showProve(proofs) {
+    var finger = proofs.indexOf("finger") >= 0 && body.getAttribute("data-fingerprint") === "true";
+    $("prove-finger").hidden = !finger;
+    $("prove-staff-with-finger").hidden = !finger;
+    $("prove-staff-only").hidden = finger;
+    $("prove-code").textContent = state.sessionCode ? state.sessionCode.slice(0, 3) + " " + state.sessionCode.slice(3) : "";
+    $("prove-ticket").hidden = !state.service;
+    $("prove-ticket-hint").hidden = !state.service;
+    $("prove-status").textContent = "";
+    $("prove-pad").setAttribute("data-state", "ready");
+    show("prove");
+    waitForOfficer();
+    if (finger) {
+      followReader();
+      api("GET", "/api/v1/fingerprint/status").then(function (answer) {
+        readerIsVirtual = answer.body && answer.body.reader === "virtual";
+        if (!readerIsVirtual) { proveByFinger(); }
+      });
+    }
+  }
+  // The officer's confirmation arrives for this session: asked every two seconds while the
+  // screen waits for it.
+  function waitForOfficer() {
+    stopWaitingForOfficer();
+    officerTimer = setInterval(function () {
+      if (!state || state.current !== "prove") { return stopWaitingForOfficer(); }
+      api("GET", "/api/v1/kiosk/sessions/current").then(function (answer) {
+        if (state && state.current === "prove" && answer.status === 200 && answer.body.status === "proved") {
+          proved(answer.body.person, answer.body.proof);
+        }
+      });
+    }, 2000);
+  }
+  function stopWaitingForOfficer() {
+    if (officerTimer) { clearInterval(officerTimer); officerTimer = null; }
+  }
+  // 1:1: the finger on the reader against the fingers enrolled for the number typed.
+  function proveByFinger() {
+    if (capturing || state.current !== "prove") { return; }
+    capturing = true;
+    $("prove-pad").setAttribute("data-state", "waitingForFinger");
+    $("prove-status").textContent = fingerprintStrings.verify.prompt;
+    api("POST", "/api/v1/fingerprint/verify", { registryNumber: state.form.registryNumber || "" }).then(function (answer) {
+      capturing = false;
+      if (!state || state.current !== "prove") { return; }
+      var result = answer.body || {};
+      if (answer.status === 200 && result.status === "verified") {
+        $("prove-pad").setAttribute("data-state", "accepted");
+        $("prove-status").textContent = result.message[lang];
+        return setTimeout(function () { if (state && state.current === "prove") { proved(result.person, result.proof); } }, 600);
+      }
+      $("prove-pad").setAttribute("data-state", answer.status === 200 && result.status === "retry" ? "ready" : "problem");
+      $("prove-status").textContent = answer.status !== 200
+        ? ((result.error && result.error.message[lang]) || strings.networkError)
+        : result.status === "retry" ? problemText(result) : result.message[lang];
+    }, function () { capturing = false; });
+  }
+  $("prove-pad").addEventListener("click", proveByFinger);
+  $("prove-ticket").addEventListener("click", function () { issueTicket(null, null, state.form.registryNumber); });
+
+  // Proved (by finger, by an officer, or found by finger): the person and their proof token.
+  function proved(person, proof) {
+    stopWaitingForOfficer();
+    state.proof = proof && proof.token;
+    showKnown(person);
+  }
+
+  // The greeting of a returning person who has proved who they are.
   function showKnown(person) {
     state.birthDate = person.birthDate;
     state.sex = person.sex;
+    state.form.registryNumber = person.prefill.registryNumber;
     state.known = { id: person.id, reference: person.reference, displayName: person.displayName,
       maskedPhone: person.maskedPhone, prefill: person.prefill, fingerprintsEnrolled: person.fingerprintsEnrolled };
     setFingerprintStep(!person.fingerprintsEnrolled);
@@ -203,7 +286,6 @@
     $("known-reference").textContent = person.reference;
     $("known-phone").textContent = person.maskedPhone;
     $("known-ticket").hidden = !state.service;
-    $("verify-box").hidden = true;
     show("known");
   }
 
@@ -254,6 +336,8 @@
         title.textContent = title.getAttribute(answer.status === 201 ? "data-created" : "data-updated");
         $("done-reference").textContent = answer.body.reference;
         state.registrationId = answer.body.id;
+        // A new person's proof, for their receipt and matches.
+        if (answer.body.proof) { state.proof = answer.body.proof.token; }
         enrolment = null;
         showPrint($("done-print-status"), null, null);
         if (state.service) { return issueTicket(answer.body.id, answer.body.reference); }
@@ -310,12 +394,15 @@
     return state.registrationKey;
   }
 
-  function issueTicket(registrationId, reference) {
+  // A ticket for the person on screen (`registrationId`, with their proof), or for a returning
+  // person who has not proved who they are (`registryNumber`: the officer sees the ID card).
+  function issueTicket(registrationId, reference, registryNumber) {
     busy(true);
     if (!state.ticketKey) { state.ticketKey = newKey(); }
     var request = { serviceCode: state.service.code, language: lang, print: true };
     if (state.priority) { request.priority = state.priority; }
     if (registrationId) { request.registrationId = registrationId; }
+    else if (registryNumber) { request.registryNumber = registryNumber; }
     api("POST", "/api/v1/tickets", request, state.ticketKey).then(function (answer) {
       busy(false);
       state.ticketKey = null;
@@ -333,7 +420,9 @@
       $("ticket-ahead").textContent = String(t.peopleAhead);
       $("ticket-wait").textContent = t.estimateMinutes
         ? t.estimateMinutes.from + "–" + t.estimateMinutes.to + " " + strings.minutes : strings.noEstimate;
-      $("ticket-status").textContent = t.statusURL.replace(/^https?:\/\//, "");
+      $("ticket-status").textContent = t.statusURL.replace(/^https?:\/\//, "").replace(/\?.*$/, "");
+      $("ticket-rating-code").textContent = t.ratingCode || "";
+      state.ratingCode = t.ratingCode;
       $("ticket-registration").hidden = !reference;
       $("ticket-reference").textContent = reference || "";
       state.ticketId = t.id;
@@ -350,11 +439,11 @@
     if (againButton) { againButton.hidden = !result || result.status !== "failed"; }
   }
 
-  function printAgain(url, target, againButton) {
+  function printAgain(url, target, againButton, payload) {
     target.textContent = strings.printing;
     target.classList.remove("print-failed");
     if (againButton) { againButton.hidden = true; }
-    api("POST", url).then(function (answer) {
+    api("POST", url, payload).then(function (answer) {
       if (answer.status === 200) { return showPrint(target, answer.body, againButton); }
       target.textContent = (answer.body && answer.body.error && answer.body.error.message[lang]) || strings.networkError;
       target.classList.add("print-failed");
@@ -366,7 +455,8 @@
   }
 
   $("ticket-print-again").addEventListener("click", function () {
-    printAgain("/api/v1/tickets/" + state.ticketId + "/print", $("ticket-print"), $("ticket-print-again"));
+    printAgain("/api/v1/tickets/" + state.ticketId + "/print", $("ticket-print"), $("ticket-print-again"),
+      state.ratingCode ? { ratingCode: state.ratingCode } : undefined);
   });
   $("done-print").addEventListener("click", function () {
     printAgain("/api/v1/registrations/" + state.registrationId + "/receipt", $("done-print-status"), null);
@@ -514,10 +604,9 @@
       if (state.current !== "registryNumber") { return; }
       var result = answer.body || {};
       if (answer.status === 200 && result.status === "known") {
+        // Found by finger: that is the proof.
         $("identify-pad").setAttribute("data-state", "accepted");
-        state.identifiedByFinger = true;
-        state.form.registryNumber = result.person.prefill.registryNumber;
-        return showKnown(result.person);
+        return proved(result.person, result.proof);
       }
       $("identify-pad").setAttribute("data-state", result.status === "unknown" ? "problem" : "ready");
       $("identify-status").textContent = answer.status !== 200
@@ -529,31 +618,6 @@
     }, function () { capturing = false; });
   }
   $("identify-pad").addEventListener("click", identify);
-
-  // Confirming a claimed identity (1:1): someone who typed the registry number of a person with
-  // enrolled fingers shows a finger before their details are shown for updating.
-  function verifyThenUpdate() {
-    if (capturing) { return; }
-    $("verify-box").hidden = false;
-    followReader();
-    capturing = true;
-    $("verify-pad").setAttribute("data-state", "waitingForFinger");
-    $("verify-status").textContent = fingerprintStrings.verify.prompt;
-    api("POST", "/api/v1/fingerprint/verify", { registrationId: state.known.id }).then(function (answer) {
-      capturing = false;
-      if (state.current !== "known") { return; }
-      var result = answer.body || {};
-      if (answer.status === 200 && result.status === "verified") {
-        state.identifiedByFinger = true;
-        $("verify-pad").setAttribute("data-state", "accepted");
-        $("verify-status").textContent = result.message[lang];
-        return setTimeout(openUpdate, 600);
-      }
-      $("verify-pad").setAttribute("data-state", "problem");
-      $("verify-status").textContent = answer.status === 200 ? result.message[lang]
-        : (result.error && result.error.message[lang]) || strings.networkError;
-    }, function () { capturing = false; networkFailure(); });
-  }
 
   // ---------- review ----------
   function fillReview() {
@@ -766,11 +830,7 @@
   document.querySelectorAll("[data-goto]").forEach(function (button) {
     button.addEventListener("click", function () { show(button.getAttribute("data-goto")); });
   });
-  $("known-update").addEventListener("click", function () {
-    var reader = body.getAttribute("data-fingerprint") === "true";
-    if (reader && state.known.fingerprintsEnrolled && !state.identifiedByFinger) { return verifyThenUpdate(); }
-    openUpdate();
-  });
+  $("known-update").addEventListener("click", function () { openUpdate(); });
   function openUpdate() {
     applyPrefill(state.known.prefill);
     show("names");
@@ -785,21 +845,46 @@
   $("toggle-contrast").addEventListener("click", function () { toggle($("toggle-contrast"), "high-contrast"); });
   $("toggle-text").addEventListener("click", function () { toggle($("toggle-text"), "large-text"); });
 
+  // ---------- screen session ----------
+  // Started when the page loads; ended (with any proof given to it) on "Finish" and the idle reset.
+  function startSession() {
+    api("POST", "/api/v1/kiosk/sessions").then(function (answer) {
+      if (state && answer.status === 201) { state.session = answer.body.session; state.sessionCode = answer.body.code; }
+    });
+  }
+  function finishSession(session) {
+    if (!session) { return; }
+    // `keepalive`: the request outlives this page, which is replaced at once.
+    fetch("/api/v1/kiosk/sessions/finish", { method: "POST", keepalive: true, cache: "no-store",
+      headers: { "X-Kiosk-Session": session } }).catch(function () {});
+  }
+
   // ---------- reset: finish, idle timeout ----------
   function reset() {
     // Wipe what is in memory and on screen first, then replace the page (no history entry).
+    stopWaitingForOfficer();
+    if (state) { finishSession(state.session); }
     state = null;
     document.getElementById("form").reset();
     document.querySelectorAll("input").forEach(function (input) { input.value = ""; });
     document.querySelectorAll("#known-name, #known-reference, #known-phone, #done-reference, #review dd, " +
-      "#ticket-number, #ticket-reference, #ticket-status, #ticket-print, #done-print-status")
+      "#ticket-number, #ticket-reference, #ticket-status, #ticket-print, #done-print-status, #prove-code, " +
+      "#ticket-rating-code")
       .forEach(function (el) { el.textContent = ""; });
     location.replace("/kiosk");
   }
   // Vacancies: the search for anyone, the matches for a person just registered or identified.
-  // The page is replaced (no history entry), as at reset.
+  // The page is replaced (no history entry), as at reset. The session and the person's proof go
+  // along in the fragment, which is never sent to the server and which the vacancy page removes
+  // from its address at once; without a person the session ends here.
   function toVacancies(registrationId) {
-    var target = "/kiosk/" + lang + "/vacancies" + (registrationId ? "?for=" + registrationId : "");
+    var target = "/kiosk/" + lang + "/vacancies";
+    if (registrationId && state.proof) {
+      target += "?for=" + registrationId + "#session=" + encodeURIComponent(state.session) +
+        "&proof=" + encodeURIComponent(state.proof);
+    } else {
+      finishSession(state.session);
+    }
     state = null;
     location.replace(target);
   }
@@ -808,6 +893,7 @@
   $("done-jobs").addEventListener("click", function () { toVacancies(state.registrationId); });
   $("finish").addEventListener("click", reset);
   $("known-finish").addEventListener("click", reset);
+  $("prove-finish").addEventListener("click", reset);
   $("done-finish").addEventListener("click", reset);
   $("ticket-finish").addEventListener("click", reset);
 
@@ -864,5 +950,6 @@
     loadSoums(officeUnit);
   }
   show("service");
+  startSession();
   armIdle();
 })();

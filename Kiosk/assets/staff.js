@@ -49,6 +49,7 @@
     var serves = s.role !== "technician";
     $("call-next").hidden = !serves;
     $("matches-panel").hidden = !serves;
+    $("proof-panel").hidden = !serves;
     $("dashboard-link").hidden = !serves;
     refresh();
     clearInterval(refreshTimer);
@@ -419,6 +420,24 @@
   $("matches-form").addEventListener("submit", function (event) {
     event.preventDefault();
     find();
+  });
+
+  // ---------- confirming a visitor at the kiosk ----------
+  // The officer has seen the visitor's ID card: the kiosk screen showing this code opens the
+  // person's details (the server releases a proof to that screen session only).
+  $("proof-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    $("proof-error").textContent = "";
+    $("proof-done").textContent = "";
+    api("POST", "/api/v1/staff/kiosk-proofs", {
+      sessionCode: $("proof-code").value, registryNumber: $("proof-registry").value
+    }).then(function (answer) {
+      if (answer.status !== 200) { $("proof-error").textContent = errorText(answer); return; }
+      $("proof-done").textContent = fill(strings.proofReleased, { name: answer.body.name, reference: answer.body.reference });
+      $("proof-code").value = "";
+      $("proof-registry").value = "";
+      $("proof-seen").checked = false;
+    });
   });
 
   // ---------- the list of a soum or khoroo ----------

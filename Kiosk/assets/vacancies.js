@@ -5,6 +5,16 @@
   var body = document.body;
   var lang = body.getAttribute("data-lang");
   var person = body.getAttribute("data-person");
+  // The kiosk page hands over its screen session and the person's proof in the fragment (never
+  // sent to the server); both stay in this page's memory only, and the address is cleaned at once.
+  var handed = {};
+  location.hash.replace(/^#/, "").split("&").forEach(function (pair) {
+    var parts = pair.split("=");
+    if (parts.length === 2) { handed[parts[0]] = decodeURIComponent(parts[1]); }
+  });
+  if (location.hash) { history.replaceState(null, "", location.pathname + location.search); }
+  var session = handed.session || null;
+  var proof = handed.proof || null;
   var strings = JSON.parse(document.getElementById("vacancy-strings").textContent);
   var educationNames = JSON.parse(document.getElementById("education-names").textContent);
   var ui = strings.ui;
@@ -25,6 +35,8 @@
 
   function api(method, path, payload) {
     var options = { method: method, headers: { "Accept": "application/json" } };
+    if (session) { options.headers["X-Kiosk-Session"] = session; }
+    if (proof) { options.headers["X-Kiosk-Proof"] = proof; }
     if (payload) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(payload);
@@ -278,6 +290,13 @@
   $("toggle-contrast").addEventListener("click", function () { toggle($("toggle-contrast"), "high-contrast"); });
   $("toggle-text").addEventListener("click", function () { toggle($("toggle-text"), "large-text"); });
   function finish() {
+    if (session) {
+      // The session ends with its proof; `keepalive` lets the request outlive this page.
+      fetch("/api/v1/kiosk/sessions/finish", { method: "POST", keepalive: true, headers: { "X-Kiosk-Session": session } })
+        .catch(function () {});
+    }
+    session = null;
+    proof = null;
     state = null;
     $("results").textContent = "";
     $("q").value = "";

@@ -53,6 +53,9 @@ public struct KioskConfiguration: Sendable, Equatable {
     public var tlsKeyFile: String?
     /// Development only: allow enrolling with an `http://` LMIS hub.
     public var allowHTTPHub: Bool = false
+    /// Minutes a returning visitor's proof lasts unused at the kiosk (each use gives it this long
+    /// again, up to half an hour); it ends anyway with the screen session.
+    public var proofMinutes: Int = 5
 
     public enum ThermalPaperWidth: Int, Sendable {
         case mm58 = 58, mm80 = 80
@@ -66,7 +69,7 @@ public struct KioskConfiguration: Sendable, Equatable {
         "time_zone", "language", "idle_seconds", "countdown_seconds", "log_level", "services_file", "demo_staff",
         "public_url", "cups_server", "thermal_queue", "a4_queue", "thermal_paper", "thermal_status",
         "fingerprint_reader", "fingerprint_images", "lmis_ca_file", "sync_interval", "tls_port", "tls_host",
-        "tls_cert_file", "tls_key_file", "allow_http_hub",
+        "tls_cert_file", "tls_key_file", "allow_http_hub", "proof_minutes",
     ]
 
     /// Applies one setting by key; throws `ConfigurationError` naming the key on a bad value.
@@ -164,6 +167,7 @@ public struct KioskConfiguration: Sendable, Equatable {
                 throw ConfigurationError(key: key, problem: "must be true or false")
             }
             allowHTTPHub = value == "true"
+        case "proof_minutes": proofMinutes = try int(1...30)
         default:
             throw ConfigurationError(key: key, problem: "is not a setting")
         }

@@ -124,7 +124,8 @@ public struct KioskServer: Sendable {
             fingerprints: fingerprints,
             feedback: SQLiteFeedbackRepository(database: database),
             grievances: SQLiteGrievanceRepository(database: database, office: office),
-            dashboard: SQLiteDashboardSource(database: database, office: office))
+            dashboard: SQLiteDashboardSource(database: database, office: office),
+            proofSettings: ProofSettings(tokenLifetime: TimeInterval(configuration.proofMinutes * 60)))
         if let tlsPort = configuration.tlsPort {
             dependencies.otherURLs = ["https://\(configuration.tlsHost):\(tlsPort)"]
         }

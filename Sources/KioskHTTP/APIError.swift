@@ -11,6 +11,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var field: String?
     public var fieldErrors: [FieldErrorBody] = []
     public var existingID: UUID?
+    /// The ways of proving who one is (`finger`, `code`, `staff`), where a known person is named.
+    public var proofs: [String]?
     /// Sent as `Retry-After` (a locked account, for example).
     public var retryAfterSeconds: Int?
     /// The reference of an unexpected failure, as logged: what the visitor gives to staff.
@@ -36,6 +38,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             let field: String?
             let fields: [FieldErrorBody]?
             let existingId: String?
+            let proofs: [String]?
             let requestId: String?
         }
         let error: Body
@@ -45,7 +48,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         let envelope = Envelope(
             error: .init(
                 code: code, message: message, field: field, fields: fieldErrors.isEmpty ? nil : fieldErrors,
-                existingId: existingID?.uuidString.lowercased(), requestId: requestID))
+                existingId: existingID?.uuidString.lowercased(), proofs: proofs, requestId: requestID))
         var response = try JSON.response(envelope, status: status)
         if let retryAfterSeconds { response.headers[.retryAfter] = String(retryAfterSeconds) }
         if status == .methodNotAllowed || status == .unsupportedMediaType { response.headers[.connection] = "close" }
@@ -61,11 +64,12 @@ extension APIError {
         case let failure as ValidationFailure:
             self = .invalidFields(failure.errors, locales)
         case let failure as RegistrationStoreError:
-            if let existing = failure.existingID {
+            if failure.existingID != nil {
+                // Never the registration's id: that the number is known is all anyone learns
+                // without proof (the registration route adds the ways of proving).
                 self.init(
                     status: .conflict, code: "alreadyRegistered", message: locales.both("api.alreadyRegistered"),
                     field: RegistrationField.registryNumber.rawValue)
-                existingID = existing
             } else if failure == .registryNumberChanged {
                 self.init(
                     status: .unprocessableContent, code: "registryNumberChanged",
@@ -117,7 +121,21 @@ extension APIError {
             case .notFinished, .alreadyGiven:
                 let code = failure == .notFinished ? "notFinished" : "alreadyGiven"
                 self.init(status: .conflict, code: "feedback.\(code)", message: locales.both("errors.feedback.\(code)"))
+            case .wrongCode:
+                self.init(
+                    status: .forbidden, code: "feedback.wrongCode", message: locales.both("errors.feedback.wrongCode"),
+                    field: "code")
             }
+        case let failure as ProofError:
+            let code = failure.identifier
+            let status: HTTPResponse.Status =
+                switch failure {
+                case .otherPerson: .forbidden
+                case .unknownSessionCode, .notEnrolled: .notFound
+                case .codeUnavailable: .conflict
+                default: .unauthorized
+                }
+            self.init(status: status, code: "proof.\(code)", message: locales.both("errors.proof.\(code)"))
         case let failure as ReferralError:
             switch failure {
             case .unknownRegistration: self = .notFound(locales)

@@ -5,15 +5,19 @@ import KioskCore
 
 /// The fingerprint reader for the kiosk screen: its status as server-sent events, captures,
 /// recognising a returning visitor (1:N), confirming a claimed identity (1:1) and enrolling
-/// fingers. Only verdicts and people's masked greetings leave this API, never images or
-/// templates.
+/// fingers. Recognition and confirmation are proofs (`IdentityProofs`): they answer the
+/// person's greeting with a token for the screen session that asked. Only verdicts, greetings
+/// and tokens leave this API, never images or templates.
 struct FingerprintAPI: Sendable {
     /// The fingerprint reader (USB or virtual); `nil` when the kiosk has none.
     let reader: (any FingerprintReaderPort)?
     let fingers: EnrolledFingers
     let registrations: Registrations
     let authentication: StaffAuthentication
+    let proofs: IdentityProofs
+    let throttles: Throttles
     let strict: StrictJSON
+    let now: @Sendable () -> Date
 
     var locales: Locales { strict.locales }
     var enrolments: FingerprintEnrolments { fingers.enrolments }
@@ -26,8 +30,14 @@ struct FingerprintAPI: Sendable {
             return Response(status: .noContent)
         }
         group.get("fingerprint/status") { _, _ in try await status() }
-        group.post("fingerprint/identify") { _, _ in try await identify() }
-        group.post("fingerprint/verify") { request, _ in try await verify(request) }
+        group.post("fingerprint/identify") { request, context in
+            try Throttles.take(throttles.identifications, context, locales)
+            return try await identify(request)
+        }
+        group.post("fingerprint/verify") { request, context in
+            try Throttles.take(throttles.identifications, context, locales)
+            return try await verify(request)
+        }
         group.post("fingerprint/enrolments") { _, _ in
             try JSON.response(EnrolmentView(id: await enrolments.start()), status: .created)
         }
@@ -101,67 +111,84 @@ struct FingerprintAPI: Sendable {
 
     // MARK: - Recognising people
 
-    /// `known` with the greeting and prefill a registry-number lookup gives; `unknown` when the
-    /// finger is nobody's here; `retry` with the reason when the capture was not good enough.
+    /// `known` with the person's greeting and prefill and the proof for this screen session;
+    /// `unknown` when the finger is nobody's here; `retry` with the reason when the capture was
+    /// not good enough.
     struct IdentifyView: Encodable {
         let status: String
         let problem: String?
         let message: LocalizedText?
-        let person: RegistrationAPI.LookupResult?
+        let person: PersonView?
+        let proof: ProofView?
     }
 
     func identity() throws -> FingerprintIdentity { try fingers.identity() }
 
-    func identify() async throws -> Response {
-        let identity = try identity()
+    /// 1:N among the office's enrolled people, for the screen session of `X-Kiosk-Session`.
+    func identify(_ request: Request) async throws -> Response {
+        _ = try identity()
+        let session = PersonAccess.session(of: request)
+        guard await proofs.isLive(session) else { throw ProofError.sessionRequired }
         let capture = await read()
         guard let template = capture.template else {
             return try JSON.response(
                 IdentifyView(
                     status: "retry", problem: capture.problem?.rawValue, message: message(capture.problem),
-                    person: nil))
+                    person: nil, proof: nil))
         }
-        guard let match = try await identity.identify(template),
-            let registration = try await registrations.registration(id: match.registrationID)
+        guard let (proof, registration) = try await proofs.proveByIdentification(session: session, probe: template)
         else {
             return try JSON.response(
                 IdentifyView(
                     status: "unknown", problem: nil, message: locales.both("fingerprint.identify.unknown"),
-                    person: nil))
+                    person: nil, proof: nil))
         }
         return try JSON.response(
             IdentifyView(
                 status: "known", problem: nil, message: nil,
-                person: RegistrationAPI.known(registration, fingerprintsEnrolled: true)))
+                person: PersonView(registration, fingerprintsEnrolled: true), proof: ProofView(proof, now: now())))
     }
 
     struct VerifyRequest: Decodable {
-        let registrationId: String
+        let registryNumber: String
     }
 
     struct VerifyView: Encodable {
         let status: String
         let problem: String?
         let message: LocalizedText
+        let person: PersonView?
+        let proof: ProofView?
     }
 
-    /// Whether the finger on the reader is one enrolled for `registrationId`: `verified`,
-    /// `notVerified`, or `retry` with the reason.
+    /// Whether the finger on the reader is one enrolled for the person with `registryNumber`
+    /// (1:1, `FingerprintIdentity.verify`): `verified` with the person and the proof for this
+    /// screen session, `notVerified`, or `retry` with the reason. 404 `proof.notEnrolled` when the
+    /// person has no fingers here (asked before the reader is).
     func verify(_ request: Request) async throws -> Response {
-        let body = try await strict.decode(VerifyRequest.self, from: request, allowedKeys: ["registrationId"])
-        let id = try APIError.uuid(body.registrationId, locales)
-        let identity = try identity()
-        guard try await identity.isEnrolled(id) else { throw APIError.notFound(locales) }
+        let body = try await strict.decode(VerifyRequest.self, from: request, allowedKeys: ["registryNumber"])
+        _ = try identity()
+        let session = PersonAccess.session(of: request)
+        let id = try await proofs.fingerCandidate(session: session, registryNumber: body.registryNumber)
         let capture = await read()
         guard let template = capture.template else {
             return try JSON.response(
-                VerifyView(status: "retry", problem: capture.problem?.rawValue, message: message(capture.problem)))
+                VerifyView(
+                    status: "retry", problem: capture.problem?.rawValue, message: message(capture.problem),
+                    person: nil, proof: nil))
         }
-        let verified = try await identity.verify(template, registrationID: id) != nil
+        guard let proof = try await proofs.proveByFinger(session: session, registrationID: id, probe: template),
+            let registration = try await registrations.registration(id: id)
+        else {
+            return try JSON.response(
+                VerifyView(
+                    status: "notVerified", problem: nil, message: locales.both("fingerprint.verify.failed"),
+                    person: nil, proof: nil))
+        }
         return try JSON.response(
             VerifyView(
-                status: verified ? "verified" : "notVerified", problem: nil,
-                message: locales.both(verified ? "fingerprint.verify.verified" : "fingerprint.verify.failed")))
+                status: "verified", problem: nil, message: locales.both("fingerprint.verify.verified"),
+                person: PersonView(registration, fingerprintsEnrolled: true), proof: ProofView(proof, now: now())))
     }
 
     // MARK: - Enrolling

@@ -55,6 +55,10 @@ public struct KioskHTTPDependencies: Sendable {
     public var fingerprints: FingerprintIdentity?
     /// Fingers being enrolled at the reader, before they are stored.
     public let enrolments = FingerprintEnrolments()
+    /// Screen sessions and the proofs of who a returning visitor is (in memory).
+    public let identityProofs: IdentityProofs
+    /// Per-client throttles of lookups, identifications and ratings.
+    let throttles: Throttles
 
     public init(
         office: Office, registrations: any RegistrationRepository, summaries: any OfficeSummarySource,
@@ -71,7 +75,8 @@ public struct KioskHTTPDependencies: Sendable {
         requestSync: @escaping @Sendable () -> Void = {},
         vacancies: (any VacancyCatalog)? = nil, referrals: (any ReferralRepository)? = nil,
         fingerprints: FingerprintIdentity? = nil, feedback: (any FeedbackRepository)? = nil,
-        grievances: (any GrievanceRepository)? = nil, dashboard: (any DashboardSource)? = nil
+        grievances: (any GrievanceRepository)? = nil, dashboard: (any DashboardSource)? = nil,
+        proofSettings: ProofSettings = ProofSettings(), codeSender: (any OneTimeCodeSender)? = nil
     ) {
         self.office = office
         self.registrations = registrations
@@ -100,6 +105,19 @@ public struct KioskHTTPDependencies: Sendable {
         self.feedback = feedback
         self.grievances = grievances
         self.dashboard = dashboard
+        let reader = fingerprintReader
+        identityProofs = IdentityProofs(
+            registrations: Registrations(
+                repository: registrations,
+                validator: RegistrationValidator(catalog: catalog, consentTextVersion: consentTextVersion),
+                office: office, now: now),
+            fingerprints: fingerprints, codeSender: codeSender,
+            readerPresent: {
+                guard let reader else { return false }
+                return await reader.status().state != .absent
+            },
+            settings: proofSettings, now: now)
+        throttles = Throttles(now: now)
     }
 
     // MARK: - Use cases
@@ -149,10 +167,18 @@ public struct KioskHTTPDependencies: Sendable {
         EnrolledFingers(stored: fingerprints, enrolments: enrolments, locales: locales, now: now)
     }
 
+    var personAccess: PersonAccess { PersonAccess(proofs: identityProofs, authentication: authentication) }
+
     var registrationAPI: RegistrationAPI {
         RegistrationAPI(
-            registrations: registrationDesk, fingers: fingers, authentication: authentication, strict: strict,
-            office: office)
+            registrations: registrationDesk, fingers: fingers, authentication: authentication, access: personAccess,
+            proofs: identityProofs, throttles: throttles, strict: strict, office: office, now: now)
+    }
+
+    var identityAPI: IdentityAPI {
+        IdentityAPI(
+            proofs: identityProofs, registrations: registrationDesk, fingers: fingers, authentication: authentication,
+            strict: strict, throttles: throttles, now: now)
     }
 
     var referenceAPI: ReferenceAPI { ReferenceAPI(catalog: catalog, locales: locales) }
@@ -160,10 +186,10 @@ public struct KioskHTTPDependencies: Sendable {
     var printAPI: PrintAPI {
         PrintAPI(
             desk: ticketDesk, registrations: registrationDesk, printer: printer, slips: slips,
-            authentication: authentication, locales: locales)
+            authentication: authentication, access: personAccess, feedback: feedbackDesk, strict: strict)
     }
 
-    var feedbackAPI: FeedbackAPI { FeedbackAPI(feedback: feedbackDesk, strict: strict) }
+    var feedbackAPI: FeedbackAPI { FeedbackAPI(feedback: feedbackDesk, throttles: throttles, strict: strict) }
 
     var ticketAPI: TicketAPI {
         TicketAPI(
@@ -185,7 +211,7 @@ public struct KioskHTTPDependencies: Sendable {
     var fingerprintAPI: FingerprintAPI {
         FingerprintAPI(
             reader: fingerprintReader, fingers: fingers, registrations: registrationDesk,
-            authentication: authentication, strict: strict)
+            authentication: authentication, proofs: identityProofs, throttles: throttles, strict: strict, now: now)
     }
 
     var grievanceAPI: GrievanceAPI {
@@ -200,7 +226,8 @@ public struct KioskHTTPDependencies: Sendable {
     var vacancyAPI: VacancyAPI {
         VacancyAPI(
             reference: catalog, vacancies: vacancies, referrals: referralDesk, registrations: registrationDesk,
-            authentication: authentication, strict: strict, office: office, printer: printer, now: now)
+            authentication: authentication, access: personAccess, strict: strict, office: office, printer: printer,
+            now: now)
     }
 
     func screens() async throws -> Screens {

@@ -31,6 +31,7 @@ public enum KioskRouter {
         }
         let api = router.group("/api/v1")
         dependencies.registrationAPI.addRoutes(to: api)
+        dependencies.identityAPI.addRoutes(to: api)
         dependencies.referenceAPI.addRoutes(to: api)
         // Before the tickets' `tickets/:id/:action`, so `tickets/:id/print` and `…/feedback` are matched here.
         dependencies.printAPI.addRoutes(to: api)

@@ -3,24 +3,31 @@ import Hummingbird
 import KioskCore
 
 /// `/api/v1/registrations`: create, read, update, look up by registry number, validate a step.
+/// A person's details open only to the screen holding their proof (`PersonAccess`) or to staff.
 struct RegistrationAPI: Sendable {
     let registrations: Registrations
     /// Fingers enrolled with a save (`?fingerprints=<enrolment id>`).
     let fingers: EnrolledFingers
     let authentication: StaffAuthentication
+    let access: PersonAccess
+    let proofs: IdentityProofs
+    let throttles: Throttles
     let strict: StrictJSON
     let office: Office
+    let now: @Sendable () -> Date
 
     var locales: Locales { strict.locales }
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
         group.post("registrations") { request, _ in try await create(request) }
-        group.post("registrations/lookup") { request, _ in try await lookup(request) }
+        group.post("registrations/lookup") { request, context in
+            try Throttles.take(throttles.lookups, context, locales)
+            return try await lookup(request)
+        }
         group.post("registrations/validate") { request, _ in try await validate(request) }
-        // Reading a whole registration is for staff: it holds contact details.
+        // The person's details: to the screen holding their proof (masked phone), or to staff (whole).
         group.get("registrations/:id") { request, context in
-            _ = try await authentication.require(.readPeople, request)
-            return try await read(context.parameters.require("id"))
+            try await read(request, context.parameters.require("id"))
         }
         group.put("registrations/:id") { request, context in
             try await update(request, id: context.parameters.require("id"))
@@ -38,8 +45,12 @@ struct RegistrationAPI: Sendable {
         let revision: Int
         /// Fingers enrolled with this save (`?fingerprints=<enrolment id>`).
         var fingerprints: Int = 0
-        /// Why the fingers were not stored (`unknownEnrolment`, `alreadyEnrolled`); the save stands.
+        /// Why the fingers were not stored (`unknownEnrolment`, `alreadyEnrolled`, `staff.role`);
+        /// the save stands.
         var fingerprintProblem: String?
+        /// For a registration made at a screen session (`X-Kiosk-Session`): the proof of the
+        /// person just registered, so the screen can go on to their matches and receipt.
+        var proof: ProofView?
     }
 
     /// Stores the fingers of the enrolment named by `?fingerprints=` for the person just saved.
@@ -54,30 +65,64 @@ struct RegistrationAPI: Sendable {
         }
     }
 
+    /// A new person. A registry number already registered is answered 409 `alreadyRegistered`
+    /// with the ways of proving, as a lookup answers `known`: never the registration's id.
     func create(_ request: Request) async throws -> Response {
         let form = try await strict.decode(
             RegistrationForm.self, from: request, allowedKeys: RegistrationForm.fieldNames)
-        let registration = try await registrations.register(form, by: await channel(of: request))
+        let registration: Registration
+        do {
+            registration = try await registrations.register(form, by: await channel(of: request))
+        } catch let failure as RegistrationStoreError {
+            guard let existing = failure.existingID, var error = APIError(domain: failure, locales: locales) else {
+                throw failure
+            }
+            error.proofs = await proofs.methods(for: existing).map(\.rawValue)
+            throw error
+        }
         var created = Created(registration)
         await enrolFingers(request, for: registration, into: &created)
+        let session = PersonAccess.session(of: request)
+        if !session.isEmpty,
+            let proof = try? await proofs.proveNewRegistration(
+                session: session, registrationID: registration.id)
+        {
+            created.proof = ProofView(proof, now: now())
+        }
         var response = try JSON.response(created, status: .created)
         response.headers[.location] = "/api/v1/registrations/\(registration.id.uuidString.lowercased())"
         return response
     }
 
+    /// Updates a person's details: with their proof at the kiosk, or by staff at a counter.
+    /// Fingers (`?fingerprints=`) are enrolled only for a person who has none, and by staff only
+    /// with the role to manage fingerprints.
     func update(_ request: Request, id raw: String) async throws -> Response {
         let id = try registrationID(raw)
+        let holder = try await access.require(.readPeople, for: id, request)
         let form = try await strict.decode(
             RegistrationForm.self, from: request, allowedKeys: RegistrationForm.fieldNames)
-        let registration = try await registrations.update(id: id, with: form, by: await channel(of: request))
+        let channel: RegistrationChannel =
+            switch holder {
+            case .visitor: .kiosk
+            case .staff(let session): .staff(id: session.staffID, name: session.displayName, counter: session.counter)
+            }
+        let registration = try await registrations.update(id: id, with: form, by: channel)
         var created = Created(registration)
-        await enrolFingers(request, for: registration, into: &created)
+        if case .staff(let session) = holder, !session.role.allows(.manageFingerprints),
+            request.uri.queryParameters.get("fingerprints") != nil
+        {
+            created.fingerprintProblem = "staff.role"
+        } else {
+            await enrolFingers(request, for: registration, into: &created)
+        }
         return try JSON.response(created)
     }
 
     /// A signed-in member of staff makes the change at their counter; anyone else at the kiosk.
     func channel(of request: Request) async -> RegistrationChannel {
-        guard let session = try? await authentication.requireStaff(request) else {
+        guard PersonAccess.hasStaffCredentials(request), let session = try? await authentication.requireStaff(request)
+        else {
             return .kiosk
         }
         return .staff(id: session.staffID, name: session.displayName, counter: session.counter)
@@ -108,69 +153,47 @@ struct RegistrationAPI: Sendable {
         ])
     }
 
-    func read(_ raw: String) async throws -> Response {
-        guard let registration = try await registrations.registration(id: try registrationID(raw)) else {
-            throw notFound
+    /// The whole registration for staff; for the screen holding the person's proof, what it may
+    /// show (`PersonView`: the phone masked).
+    func read(_ request: Request, _ raw: String) async throws -> Response {
+        let id = try registrationID(raw)
+        let holder = try await access.require(.readPeople, for: id, request)
+        guard let registration = try await registrations.registration(id: id) else { throw notFound }
+        switch holder {
+        case .staff: return try JSON.response(RegistrationSnapshot(registration))
+        case .visitor:
+            return try JSON.response(
+                PersonView(registration, fingerprintsEnrolled: try await fingers.isEnrolled(registration.id)))
         }
-        return try JSON.response(RegistrationSnapshot(registration))
     }
 
     struct LookupRequest: Decodable {
         let registryNumber: String
     }
 
-    /// What the screen may show about a returning person: the greeting and non-contact details
-    /// to prefill. The phone number is masked; it must be typed again to change it.
+    /// All a lookup without proof says: `new` (with the birth date and sex the number itself
+    /// tells), or `known` with the ways this person can prove who they are. Never a name, a
+    /// detail or an id.
     struct LookupResult: Encodable {
         let status: String
         let birthDate: String?
         let sex: String?
-        let id: String?
-        let reference: String?
-        let displayName: String?
-        let maskedPhone: String?
-        let prefill: RegistrationForm?
-        /// Whether the person has fingers enrolled (the screen then asks for one to confirm).
-        var fingerprintsEnrolled: Bool = false
+        /// `finger` (enrolled fingers and a reader here), `code` (where a one-time code can be
+        /// sent to the phone on file), `staff` (always: an officer at a counter).
+        let proofs: [String]?
     }
 
     func lookup(_ request: Request) async throws -> Response {
         let body = try await strict.decode(LookupRequest.self, from: request, allowedKeys: ["registryNumber"])
-        let number = try registrations.registryNumber(body.registryNumber)
-        guard let existing = try await registrations.registration(registryNumber: number) else {
+        switch try await proofs.lookup(body.registryNumber) {
+        case .new(let number):
             return try JSON.response(
                 LookupResult(
-                    status: "new", birthDate: number.birthDate.description, sex: number.sex.rawValue, id: nil,
-                    reference: nil,
-                    displayName: nil, maskedPhone: nil, prefill: nil))
+                    status: "new", birthDate: number.birthDate.description, sex: number.sex.rawValue, proofs: nil))
+        case .known(let methods):
+            return try JSON.response(
+                LookupResult(status: "known", birthDate: nil, sex: nil, proofs: methods.map(\.rawValue)))
         }
-        let enrolled = try await fingers.isEnrolled(existing.id)
-        return try JSON.response(Self.known(existing, fingerprintsEnrolled: enrolled))
-    }
-
-    /// What the screen may show about a returning person found by registry number or finger.
-    static func known(_ existing: Registration, fingerprintsEnrolled: Bool) -> LookupResult {
-        let d = existing.details
-        var prefill = RegistrationForm()
-        prefill.registryNumber = d.registryNumber.value
-        prefill.familyName = d.familyName
-        prefill.givenName = d.givenName
-        prefill.aimagCode = d.address.aimagCode
-        prefill.soumCode = d.address.soumCode
-        prefill.educationCode = d.educationCode
-        prefill.occupationCode = d.occupationCode
-        prefill.skills = d.skills
-        prefill.licences = d.licences
-        prefill.experienceYears = d.experienceYears
-        prefill.desiredOccupationCode = d.desiredOccupationCode
-        prefill.desiredJob = d.desiredJob
-        prefill.hasDisability = d.hasDisability
-        prefill.disabilityDetail = d.disabilityDetail
-        prefill.status = d.status.rawValue
-        return LookupResult(
-            status: "known", birthDate: d.birthDate.description, sex: d.sex.rawValue,
-            id: existing.id.uuidString.lowercased(), reference: existing.reference, displayName: d.displayName,
-            maskedPhone: d.phone.masked, prefill: prefill, fingerprintsEnrolled: fingerprintsEnrolled)
     }
 
     struct StepErrors: Encodable {
@@ -179,6 +202,8 @@ struct RegistrationAPI: Sendable {
 
     /// Checks the fields named in `?fields=a,b` and answers 200 with their errors (empty when fine).
     func validate(_ request: Request) async throws -> Response {
+        // A returning visitor working through their details keeps their proof alive.
+        if let token = request.headers[PersonAccess.proofHeader] { await proofs.keepAlive(token) }
         let form = try await strict.decode(
             RegistrationForm.self, from: request, allowedKeys: RegistrationForm.fieldNames)
         let names = (request.uri.queryParameters.get("fields") ?? "").split(separator: ",").map(String.init)

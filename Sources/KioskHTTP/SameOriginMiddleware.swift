@@ -1,19 +1,7 @@
 import Foundation
-public import Hummingbird
+import Hummingbird
 import KioskCore
-public import NIOCore
-
-/// The request context of the kiosk's router: Hummingbird's basic one, plus the address the
-/// request comes from (staff sign-in attempts are counted per username and source).
-public struct KioskRequestContext: RequestContext, RemoteAddressRequestContext {
-    public var coreContext: CoreRequestContextStorage
-    public let remoteAddress: SocketAddress?
-
-    public init(source: ApplicationRequestContextSource) {
-        coreContext = .init(source: source)
-        remoteAddress = source.channel.remoteAddress
-    }
-}
+import NIOCore
 
 /// Refuses cross-site state changes made with the staff cookie: a POST, PUT, PATCH or DELETE
 /// under `/api/` that carries the session cookie (and no `Authorization: Bearer`, which a page

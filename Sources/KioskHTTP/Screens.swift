@@ -305,6 +305,14 @@ struct Screens: Sendable {
                 ]
             } else {
                 context["canRate"] = true
+                // The rating code from the ticket's QR code (`?k=`): the form carries it, hidden;
+                // without it (a typed address) the form asks for the code printed on the ticket.
+                let code = (query.get("k").map { String($0) } ?? "").filter { $0.isLetter || $0.isNumber }
+                if try await feedback.holds(ticketID: id, code: code) {
+                    context["code"] = code
+                } else {
+                    context["askCode"] = true
+                }
                 context["faces"] = faces(language)
                 context["comment"] = query.get("comment").map { String($0) } ?? ""
                 context["maxComment"] = Feedback.maxCommentLength
@@ -314,6 +322,7 @@ struct Screens: Sendable {
                     let key =
                         switch parts.first {
                         case "feedback": "errors.\(problem)"
+                        case "throttled": "api.throttled"
                         case "comment" where parts.count == 2: "errors.\(parts[1])"
                         default: "feedback.choose"
                         }

@@ -80,10 +80,16 @@ struct TicketAPI: Sendable {
         var noShowInSeconds: Int? = nil
         /// What happened to the printed ticket, when the kiosk asked for one.
         var print: PrintAnswers.PrintView? = nil
+        /// The code that lets only the ticket's holder rate the service: printed on the ticket and
+        /// in its QR code (`statusURL`), answered once, when the ticket is issued.
+        var ratingCode: String? = nil
     }
 
     /// A ticket as clients see it; without an estimate (staff views) it shows nobody ahead.
-    func view(_ ticket: Ticket, _ estimate: WaitEstimate = WaitEstimate(peopleAhead: 0, minutes: nil)) -> TicketView {
+    func view(
+        _ ticket: Ticket, _ estimate: WaitEstimate = WaitEstimate(peopleAhead: 0, minutes: nil),
+        ratingCode: String? = nil
+    ) -> TicketView {
         let id = ticket.id.uuidString.lowercased()
         var view = TicketView(
             id: id, number: ticket.displayNumber, serviceCode: ticket.serviceCode,
@@ -92,8 +98,9 @@ struct TicketAPI: Sendable {
             priority: ticket.priority?.rawValue, state: ticket.state.rawValue, counter: ticket.counter,
             issuedAt: ticket.issuedAt, calledAt: ticket.calledAt, peopleAhead: estimate.peopleAhead,
             estimateMinutes: estimate.minutes.map { TicketView.Minutes(from: $0.lowerBound, to: $0.upperBound) },
-            statusPath: "/t/\(id)", statusURL: slips.statusURL(ticket))
+            statusPath: "/t/\(id)", statusURL: slips.statusURL(ticket, ratingCode: ratingCode))
         view.noShowInSeconds = desk.noShowInSeconds(ticket)
+        view.ratingCode = ratingCode
         return view
     }
 
@@ -103,6 +110,8 @@ struct TicketAPI: Sendable {
         let serviceCode: String
         let priority: String?
         let registrationId: String?
+        /// A returning visitor who has not proved who they are: their ticket, nothing shown.
+        let registryNumber: String?
         let language: String?
         /// Print the ticket on the kiosk's receipt printer (the kiosk screen asks; an app would not).
         let print: Bool?
@@ -111,12 +120,13 @@ struct TicketAPI: Sendable {
     func issue(_ request: Request) async throws -> Response {
         let body = try await strict.decode(
             IssueRequest.self, from: request,
-            allowedKeys: ["serviceCode", "priority", "registrationId", "language", "print"])
+            allowedKeys: ["serviceCode", "priority", "registrationId", "registryNumber", "language", "print"])
         let issued = try await desk.issue(
             TicketRequest(
                 serviceCode: body.serviceCode, priority: body.priority, registrationID: body.registrationId,
+                registryNumber: body.registryNumber,
                 language: body.language.flatMap(Language.init(code:)) ?? defaultLanguage))
-        var ticketView = view(issued.ticket, issued.estimate)
+        var ticketView = view(issued.ticket, issued.estimate, ratingCode: issued.ratingCode)
         if body.print == true {
             ticketView.print = await print(issued)
         }
@@ -127,7 +137,7 @@ struct TicketAPI: Sendable {
 
     /// Prints a ticket just issued; a print problem never fails the ticket.
     func print(_ issued: IssuedTicket) async -> PrintAnswers.PrintView {
-        let slip = slips.ticket(issued.ticket, issued.estimate)
+        let slip = slips.ticket(issued.ticket, issued.estimate, ratingCode: issued.ratingCode)
         return await answers.print(on: printer) { await $0.print(slip) }
     }
 

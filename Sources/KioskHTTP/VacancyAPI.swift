@@ -13,6 +13,8 @@ struct VacancyAPI {
     let referrals: Referrals?
     let registrations: Registrations
     let authentication: StaffAuthentication
+    /// A person's matches (on screen or printed): their proof at the kiosk, or staff.
+    let access: PersonAccess
     let strict: StrictJSON
     let office: Office
     /// The kiosk's printers; `nil` when the kiosk prints nothing.
@@ -193,8 +195,10 @@ struct VacancyAPI {
         return registration
     }
 
-    /// The ranked matches of a jobseeker the kiosk has just registered or identified.
+    /// The ranked matches of a jobseeker the kiosk has just registered or identified (with their
+    /// proof), or staff.
     func matches(_ request: Request, id: String) async throws -> Response {
+        _ = try await access.require(.readPeople, for: try APIError.uuid(id, locales), request)
         let (page, pageSize) = try paging(Self.parameters(request))
         let person = try await registration(id)
         let found = try await catalog().matches(
@@ -304,6 +308,9 @@ struct VacancyAPI {
             PrintRequest.self, from: request, allowedKeys: ["printer", "language", "search", "registrationId"])
         guard let role = PrinterRole(rawValue: body.printer) else {
             throw invalid("printer: a4 or thermal")
+        }
+        if let id = body.registrationId {
+            _ = try await access.require(.readPeople, for: try APIError.uuid(id, locales), request)
         }
         let language = body.language.flatMap { Language(code: $0) } ?? .mn
         let limit = role == .a4 ? Self.a4Limit : Self.thermalLimit

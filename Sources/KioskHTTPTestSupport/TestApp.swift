@@ -130,3 +130,48 @@ extension TestClientProtocol {
         return (response, object)
     }
 }
+
+extension TestClientProtocol {
+    /// A request with a JSON body (or none) and extra headers, answered with its JSON object.
+    @discardableResult
+    public func json(
+        _ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil, headers extra: HTTPFields
+    ) async throws -> (TestResponse, [String: Any]) {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers.append(contentsOf: extra)
+        let response = try await execute(
+            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
+        ) { $0 }
+        let object =
+            (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
+        return (response, object)
+    }
+
+    /// A new kiosk screen session: its id (for `X-Kiosk-Session`) and the code the screen shows.
+    public func kioskSession() async throws -> (id: String, code: String) {
+        let (_, body) = try await json(.post, "/api/v1/kiosk/sessions")
+        return (body["session"] as? String ?? "", body["code"] as? String ?? "")
+    }
+
+    /// An officer (signed in with `cookie`) confirms the person with `registryNumber` for a new
+    /// screen session; answers the session and the proof token the screen collects.
+    public func staffProof(_ registryNumber: String, cookie: String) async throws -> (session: String, token: String) {
+        let session = try await kioskSession()
+        _ = try await staffPost(
+            "/api/v1/staff/kiosk-proofs",
+            #"{"sessionCode": "\#(session.code)", "registryNumber": "\#(registryNumber)"}"#, cookie: cookie)
+        let (_, body) = try await json(.get, "/api/v1/kiosk/sessions/current", headers: .session(session.id))
+        let proof = body["proof"] as? [String: Any]
+        return (session.id, proof?["token"] as? String ?? "")
+    }
+}
+
+extension HTTPFields {
+    public static let proofName = HTTPField.Name("X-Kiosk-Proof")!
+    public static let sessionName = HTTPField.Name("X-Kiosk-Session")!
+
+    /// `X-Kiosk-Proof: token`.
+    public static func proof(_ token: String) -> HTTPFields { [proofName: token] }
+    /// `X-Kiosk-Session: id`.
+    public static func session(_ id: String) -> HTTPFields { [sessionName: id] }
+}

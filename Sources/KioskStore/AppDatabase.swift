@@ -566,6 +566,17 @@ public final class AppDatabase: Sendable {
                     CREATE TABLE write_probe (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL, pad BLOB);
                     """)
         }
+        migrator.registerMigration("v16: rating codes of tickets") { db in
+            // Only the digest of the code printed on a ticket: rating needs what only its holder
+            // has. Tickets issued before have none, and cannot be rated.
+            try db.execute(
+                sql: """
+                    CREATE TABLE ticket_rating_code (
+                        ticket_id TEXT PRIMARY KEY REFERENCES ticket (id),
+                        digest TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 }

@@ -42,17 +42,29 @@ public struct SQLiteFeedbackRepository: FeedbackRepository {
         }
     }
 
-    public func ticketToRate(printedCode: String, number: Int, today: CivilDate, since: Date) async throws -> UUID? {
+    public func ticketToRate(
+        printedCode: String, number: Int, ratingDigest: String, today: CivilDate, since: Date
+    ) async throws -> UUID? {
         try await database.writer.read { db in
             try String.fetchOne(
                 db,
                 sql: """
-                    SELECT t.id FROM ticket t
+                    SELECT t.id FROM ticket t JOIN ticket_rating_code c ON c.ticket_id = t.id
                     WHERE t.office_day = ? AND t.printed_code = ? AND t.number = ? AND t.state = 'finished'
+                      AND c.digest = ?
                       AND t.finished_at >= ? AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.ticket_id = t.id)
                     ORDER BY t.finished_at DESC LIMIT 1
-                    """, arguments: [today.description, printedCode, number, Outbox.utcTimestamp(since)]
+                    """,
+                arguments: [today.description, printedCode, number, ratingDigest, Outbox.utcTimestamp(since)]
             ).flatMap(UUID.init(uuidString:))
+        }
+    }
+
+    public func ratingDigest(ticketID: UUID) async throws -> String? {
+        try await database.writer.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT digest FROM ticket_rating_code WHERE ticket_id = ?",
+                arguments: [SQLiteQueueRepository.key(ticketID)])
         }
     }
 

@@ -35,7 +35,8 @@ public struct SQLiteQueueRepository: QueueRepository {
     }
 
     public func issue(
-        service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language, at instant: Date
+        service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language,
+        ratingDigest: String?, at instant: Date
     ) async throws -> IssuedTicket {
         let officeCode = office.code
         let today = office.today(at: instant)
@@ -46,6 +47,11 @@ public struct SQLiteQueueRepository: QueueRepository {
                 number: Int(number), priority: priority, registrationID: registrationID, language: language,
                 issuedAt: instant)
             try TicketRow(ticket).insert(db)
+            if let ratingDigest {
+                try db.execute(
+                    sql: "INSERT INTO ticket_rating_code (ticket_id, digest) VALUES (?, ?)",
+                    arguments: [Self.key(ticket.id), ratingDigest])
+            }
             try record(TicketEvent(kind: .issued, at: instant), for: ticket, db)
             // The estimate is read in the same transaction: one trip to the database, not two.
             return (ticket, try estimate(for: ticket, at: instant, db))

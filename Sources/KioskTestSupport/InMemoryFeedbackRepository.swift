@@ -29,11 +29,16 @@ public final class InMemoryFeedbackRepository: FeedbackRepository {
 
     public func feedback(ticketID: UUID) async throws -> Feedback? { ratings.withLock { $0[ticketID] } }
 
-    public func ticketToRate(printedCode: String, number: Int, today: CivilDate, since: Date) async throws -> UUID? {
+    public func ticketToRate(
+        printedCode: String, number: Int, ratingDigest: String, today: CivilDate, since: Date
+    ) async throws -> UUID? {
         let rated = ratings.withLock { Set($0.keys) }
         return queue.tickets.first {
             $0.printedCode == printedCode && $0.number == number && $0.officeDay == today
                 && ($0.finishedAt.map { $0 >= since } ?? false) && !rated.contains($0.id)
+                && queue.ratingDigest($0.id) == ratingDigest
         }?.id
     }
+
+    public func ratingDigest(ticketID: UUID) async throws -> String? { queue.ratingDigest(ticketID) }
 }

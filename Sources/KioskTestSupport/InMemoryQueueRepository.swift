@@ -8,6 +8,8 @@ import Synchronization
 public final class InMemoryQueueRepository: QueueRepository {
     struct State {
         var tickets: [UUID: Ticket] = [:]
+        /// The digests of the tickets' rating codes.
+        var ratingDigests: [UUID: String] = [:]
         var numbers: [String: Int] = [:]
         var calls: [QueueCall] = []
         /// Per counter, whether each of its calls was a priority ticket, latest last.
@@ -26,7 +28,8 @@ public final class InMemoryQueueRepository: QueueRepository {
     }
 
     public func issue(
-        service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language, at instant: Date
+        service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language,
+        ratingDigest: String?, at instant: Date
     ) async throws -> IssuedTicket {
         let today = office.today(at: instant)
         let ticket = state.withLock { state in
@@ -37,6 +40,7 @@ public final class InMemoryQueueRepository: QueueRepository {
                 number: state.numbers[key]!, priority: priority, registrationID: registrationID, language: language,
                 issuedAt: instant)
             state.tickets[ticket.id] = ticket
+            state.ratingDigests[ticket.id] = ratingDigest
             return ticket
         }
         return IssuedTicket(ticket: ticket, estimate: try await estimate(for: ticket, at: instant))
@@ -88,6 +92,9 @@ public final class InMemoryQueueRepository: QueueRepository {
 
     /// Every ticket of every day, for fakes built on this one.
     public var tickets: [Ticket] { state.withLock { Array($0.tickets.values) } }
+
+    /// The digest of a ticket's rating code, as the store keeps it.
+    public func ratingDigest(_ ticketID: UUID) -> String? { state.withLock { $0.ratingDigests[ticketID] } }
 
     func today(_ instant: Date, _ states: Set<TicketState>) -> [Ticket] {
         let today = office.today(at: instant)

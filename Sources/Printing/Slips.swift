@@ -21,6 +21,7 @@ extension TicketSlip {
         document.append(.space(8))
         document.append(.qrCode(statusURL))
         document.appendBilingual(scanHint, size: 9)
+        if let ratingCode { document.appendBilingual(ratingCode, size: 10) }
         document.append(.rule)
         document.appendBilingual(instruction, size: 10)
         return document

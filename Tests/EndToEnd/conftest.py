@@ -94,9 +94,10 @@ class KioskProcess:
                 time.sleep(0.05)
         raise RuntimeError("kiosk did not answer /healthz in time")
 
-    def request(self, method: str, path: str, body: dict | None = None, cookie: str | None = None):
+    def request(self, method: str, path: str, body: dict | None = None, cookie: str | None = None,
+                headers: dict | None = None):
         data = json.dumps(body).encode() if body is not None else None
-        headers = {"Content-Type": "application/json"}
+        headers = {"Content-Type": "application/json", **(headers or {})}
         if cookie:
             # Cookie-authenticated changes must come from the kiosk's own origin.
             headers["Cookie"] = cookie
@@ -107,6 +108,26 @@ class KioskProcess:
                 return response.status, json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
+
+    def release(self, session_code: str, registry_number: str, cookie: str | None = None) -> dict:
+        """An officer who has seen the ID card confirms the visitor for the kiosk screen showing
+        `session_code` (the person's details then open there)."""
+        status, body = self.request("POST", "/api/v1/staff/kiosk-proofs",
+                                    {"sessionCode": session_code, "registryNumber": registry_number},
+                                    cookie=cookie or self.staff_cookie())
+        assert status == 200, body
+        return body
+
+    def proof(self, registry_number: str) -> dict:
+        """A screen session with the proof of `registry_number` released to it by an officer: the
+        headers a kiosk screen sends about that person."""
+        status, session = self.request("POST", "/api/v1/kiosk/sessions")
+        assert status == 201, session
+        self.release(session["code"], registry_number)
+        status, proved = self.request("GET", "/api/v1/kiosk/sessions/current",
+                                      headers={"X-Kiosk-Session": session["session"]})
+        assert status == 200 and proved["status"] == "proved", proved
+        return {"X-Kiosk-Session": session["session"], "X-Kiosk-Proof": proved["proof"]["token"]}
 
     def staff_cookie(self, username: str = "ajiltan1", counter: int = 1) -> str:
         """Signs in a demo officer (reading whole registrations is for staff)."""

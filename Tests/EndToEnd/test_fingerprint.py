@@ -1,5 +1,6 @@
 """Fingerprint readers end to end: the real `kiosk` binary on recorded USB sessions of real
 sensors (umockdev-run), and the kiosk screen following the reader in Chromium."""
+import sqlite3
 import struct
 import subprocess
 import time
@@ -144,19 +145,52 @@ def test_a_visitor_enrols_two_fingers_and_is_recognised_by_touch_next_time(brows
     assert errors == [] and errors2 == []
     context.close()
 
-    # Someone typing that registry number must show one of the enrolled fingers before the
-    # details open; the next print is 08, the left index finger: confirmed.
+    # Someone typing that registry number sees nothing about the person until one of the
+    # enrolled fingers is shown (1:1, on the server); the next print is 08, the left index finger.
     context, page, errors3 = open_journey(browser, process)
     wait_step(page, "registryNumber")
     tap(page, "ТА85061512")
     next_step(page)
+    wait_step(page, "prove")
+    assert page.is_visible("#prove-finger") and page.is_visible("#prove-staff-with-finger")
+    assert "Өлзий" not in page.content() and reference not in page.content()
+    shot(page, artifacts, "fingerprint-prove")
+    page.click("#prove-pad")
+    page.wait_for_selector("#prove-status:has-text('Баярлалаа, баталгаажлаа')", timeout=30000)
     wait_step(page, "known")
-    page.click("#known-update")
-    page.wait_for_selector("#verify-box:not([hidden])")
-    page.wait_for_selector("#verify-status:has-text('Баярлалаа, баталгаажлаа')", timeout=30000)
+    assert page.inner_text("#known-name") == "Д. Өлзий"
+    # The proof is the page's alone: it opens the person's matches, then Finish ends it.
+    token = page.evaluate("""() => new Promise(resolve => {
+        const original = window.fetch;
+        window.fetch = function (url, options) {
+            resolve(options && options.headers && options.headers["X-Kiosk-Proof"]);
+            return original.apply(this, arguments);
+        };
+        document.getElementById("known-update").click();
+    })""")
+    assert token and len(token) == 64
     wait_step(page, "names")
+    assert page.input_value("#givenName") == "Өлзий"
+    status, _ = process.request("GET", f"/api/v1/registrations/{registration_id(process)}/matches",
+                                headers={"X-Kiosk-Proof": token})
+    assert status == 200
+    page.click("#finish")
+    page.wait_for_url("**/kiosk")
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        status, body = process.request("GET", f"/api/v1/registrations/{registration_id(process)}/matches",
+                                       headers={"X-Kiosk-Proof": token})
+        if status == 401:
+            break
+        time.sleep(0.1)
+    assert status == 401 and body["error"]["code"] == "proof.invalid"
     assert errors3 == []
     context.close()
+
+
+def registration_id(process) -> str:
+    with sqlite3.connect(process.data_dir / "kiosk.sqlite") as db:
+        return db.execute("SELECT id FROM registration").fetchone()[0]
 
 
 def test_reader_states_stream_to_the_screen(kiosk):

@@ -92,6 +92,14 @@ def test_a_visitor_back_at_the_kiosk_rates_the_service_by_the_ticket_number(brow
     for key in ["А", "0", "0", "1"]:
         screen.locator(f'#number-keypad .key[data-key="{key}"]').click()
     assert screen.input_value("#r-number") == "А-001"
+    # The number alone finds nothing to rate: the rating code printed on the ticket is needed.
+    screen.click("#r-find")
+    screen.wait_for_selector("#r-error:has-text('үнэлгээний код')")
+    assert screen.is_hidden("#r-form")
+    screen.click("#r-code")
+    for key in ticket["ratingCode"].replace("-", ""):
+        screen.locator(f'#code-keypad .key[data-key="{key}"]').click()
+    assert screen.input_value("#r-code") == ticket["ratingCode"]
     screen.click("#r-find")
     screen.wait_for_selector("#r-form:not([hidden])")
     assert screen.inner_text("#r-ticket") == ticket["number"]

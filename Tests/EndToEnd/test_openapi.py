@@ -33,16 +33,16 @@ def test_document_is_valid_openapi():
 
 
 def call(base: str, method: str, path: str, body=None, raw: bytes | None = None, content_type="application/json",
-         cookie: str | None = None):
+         cookie: str | None = None, headers: dict | None = None):
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-    headers = {"Content-Type": content_type}
+    headers = {"Content-Type": content_type, **(headers or {})}
     if cookie:
         headers["Cookie"] = cookie
         headers["Origin"] = base
     request = urllib.request.Request(base + path, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
+            return response.status, json.loads(response.read() or b"null")
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"null")
 
@@ -50,7 +50,11 @@ def call(base: str, method: str, path: str, body=None, raw: bytes | None = None,
 def check(template: str, method: str, status: int, body):
     operation = SPEC["paths"][template][method.lower()]
     assert str(status) in operation["responses"], f"{method} {template} answered undocumented {status}"
-    schema = resolve(operation["responses"][str(status)])["content"]["application/json"]["schema"]
+    documented = resolve(operation["responses"][str(status)])
+    if "content" not in documented:
+        assert body is None, f"{method} {template} {status} answered a body it does not document"
+        return
+    schema = documented["content"]["application/json"]["schema"]
     jsonschema.Draft202012Validator(schema).validate(body)
 
 
@@ -74,9 +78,37 @@ def test_every_answer_matches_the_document(kiosk):
     cookie = process.staff_cookie()
     cases.append(("/api/v1/registrations/{id}", "GET", *call(base, "GET", f"/api/v1/registrations/{rid}", cookie=cookie)))
     cases.append(("/api/v1/registrations/{id}", "GET", *call(base, "GET", "/api/v1/registrations/nope", cookie=cookie)))
-    cases.append(("/api/v1/registrations/{id}", "PUT", *call(base, "PUT", f"/api/v1/registrations/{rid}",
-                                                             registration_form("УБ90051223", phone=None,
-                                                                               keepPhone=True))))
+    keep = registration_form("УБ90051223", phone=None, keepPhone=True)
+    cases.append(("/api/v1/registrations/{id}", "PUT", *call(base, "PUT", f"/api/v1/registrations/{rid}", keep)))
+    # Proofs: a screen session, an officer's release, the person opened with the proof.
+    status, session = call(base, "POST", "/api/v1/kiosk/sessions")
+    cases.append(("/api/v1/kiosk/sessions", "POST", status, session))
+    on_screen = {"X-Kiosk-Session": session["session"]}
+    cases.append(("/api/v1/kiosk/sessions/current", "GET", *call(base, "GET", "/api/v1/kiosk/sessions/current",
+                                                                 headers=on_screen)))
+    cases.append(("/api/v1/kiosk/sessions/current", "GET", *call(base, "GET", "/api/v1/kiosk/sessions/current")))
+    release = {"sessionCode": session["code"], "registryNumber": "УБ90051223"}
+    cases.append(("/api/v1/staff/kiosk-proofs", "POST", *call(base, "POST", "/api/v1/staff/kiosk-proofs", release)))
+    cases.append(("/api/v1/staff/kiosk-proofs", "POST", *call(
+        base, "POST", "/api/v1/staff/kiosk-proofs", {"sessionCode": "x", "registryNumber": "УБ90051223"},
+        cookie=cookie)))
+    cases.append(("/api/v1/staff/kiosk-proofs", "POST", *call(base, "POST", "/api/v1/staff/kiosk-proofs", release,
+                                                              cookie=cookie)))
+    status, proved = call(base, "GET", "/api/v1/kiosk/sessions/current", headers=on_screen)
+    cases.append(("/api/v1/kiosk/sessions/current", "GET", status, proved))
+    proof = {"X-Kiosk-Proof": proved["proof"]["token"]}
+    cases.append(("/api/v1/registrations/{id}", "GET", *call(base, "GET", f"/api/v1/registrations/{rid}",
+                                                             headers=proof)))
+    cases.append(("/api/v1/registrations/{id}", "PUT", *call(base, "PUT", f"/api/v1/registrations/{rid}", keep,
+                                                             headers=proof)))
+    cases.append(("/api/v1/registrations/{id}", "PUT", *call(
+        base, "PUT", "/api/v1/registrations/0190e6a0-0000-7000-8000-000000000000", keep, headers=proof)))
+    cases.append(("/api/v1/kiosk/proofs/code", "POST", *call(base, "POST", "/api/v1/kiosk/proofs/code",
+                                                             {"registryNumber": "УБ90051223"}, headers=on_screen)))
+    cases.append(("/api/v1/kiosk/proofs/code/verify", "POST", *call(base, "POST", "/api/v1/kiosk/proofs/code/verify",
+                                                                    {"code": "123456"}, headers=on_screen)))
+    cases.append(("/api/v1/kiosk/sessions/finish", "POST", *call(base, "POST", "/api/v1/kiosk/sessions/finish",
+                                                                 headers=on_screen)))
     revisions = f"/api/v1/staff/registrations/{rid}/revisions"
     cases.append(("/api/v1/staff/registrations/{id}/revisions", "GET", *call(base, "GET", revisions)))
     cases.append(("/api/v1/staff/registrations/{id}/revisions", "GET", *call(base, "GET", revisions, cookie=cookie)))
@@ -115,6 +147,10 @@ def test_every_answer_matches_the_document(kiosk):
         assert ("/api/v1/registrations", "POST", expected) in statuses
     for expected in [200, 401, 403, 404]:
         assert ("/api/v1/staff/registrations/{id}/revisions", "GET", expected) in statuses
+    for expected in [200, 401, 403]:
+        assert ("/api/v1/registrations/{id}", "PUT", expected) in statuses
+    for expected in [200, 401, 404]:
+        assert ("/api/v1/staff/kiosk-proofs", "POST", expected) in statuses
 
 
 def test_queue_answers_match_the_document(kiosk):
@@ -153,17 +189,26 @@ def test_queue_answers_match_the_document(kiosk):
     cases.append(("/api/v1/tickets/{id}/{action}", "POST", *staff("POST", path + "/park")))
     cases.append(("/api/v1/tickets/{id}/{action}", "POST", *staff("POST", path + "/start")))
     cases.append(("/api/v1/tickets/{id}/{action}", "POST", *staff("POST", path + "/finish", {"outcome": "nope"})))
-    # Ratings: refused while the ticket is being served, then given once the service is finished.
+    # Ratings: refused without the ticket's code, and while it is being served; given once the
+    # service is finished.
+    code = ticket["ratingCode"]
     cases.append(("/api/v1/tickets/{id}/feedback", "POST", *call(base, "POST", path + "/feedback", {"rating": 5})))
-    cases.append(("/api/v1/tickets/{id}/feedback", "POST", *call(base, "POST", path + "/feedback", {"rating": 0})))
+    cases.append(("/api/v1/tickets/{id}/feedback", "POST", *call(base, "POST", path + "/feedback",
+                                                                 {"rating": 5, "code": code})))
+    cases.append(("/api/v1/tickets/{id}/feedback", "POST", *call(base, "POST", path + "/feedback",
+                                                                 {"rating": 0, "code": code})))
     cases.append(("/api/v1/tickets/{id}/feedback", "GET", *call(base, "GET", path + "/feedback")))
     for action in ("resume", "start"):
         cases.append(("/api/v1/tickets/{id}/{action}", "POST", *staff("POST", path + "/" + action)))
     finished = staff("POST", path + "/finish", {"outcome": "counselled"})
     assert finished[0] == 200, finished
     cases.append(("/api/v1/tickets/{id}/{action}", "POST", *finished))
+    cases.append(("/api/v1/feedback/ticket", "POST", *call(base, "POST", "/api/v1/feedback/ticket",
+                                                           {"number": ticket["number"], "code": code})))
+    cases.append(("/api/v1/feedback/ticket", "POST", *call(base, "POST", "/api/v1/feedback/ticket",
+                                                           {"number": ticket["number"], "code": "AAAA-AAAA"})))
     cases.append(("/api/v1/tickets/{id}/feedback", "POST", *call(base, "POST", path + "/feedback",
-                                                                 {"rating": 4, "comment": "Сайн"})))
+                                                                 {"rating": 4, "comment": "Сайн", "code": code})))
     cases.append(("/api/v1/tickets/{id}/feedback", "GET", *call(base, "GET", path + "/feedback")))
     cases.append(("/api/v1/queue", "GET", *staff("GET", "/api/v1/queue")))
     # Grievances: filed, refused, tracked, triaged.
@@ -194,7 +239,12 @@ def test_queue_answers_match_the_document(kiosk):
                                                           {"printer": "a4", "search": "q=жолооч"})))
     cases.append(("/api/v1/vacancies/print", "POST", *call(base, "POST", "/api/v1/vacancies/print",
                                                           {"printer": "fax"})))
-    _, person = call(base, "POST", "/api/v1/registrations", registration_form(registry_number(4242)))
+    _, session = call(base, "POST", "/api/v1/kiosk/sessions")
+    _, person = call(base, "POST", "/api/v1/registrations", registration_form(registry_number(4242)),
+                     headers={"X-Kiosk-Session": session["session"]})
+    proof = {"X-Kiosk-Proof": person["proof"]["token"]}
+    cases.append(("/api/v1/registrations/{id}/matches", "GET",
+                  *call(base, "GET", f"/api/v1/registrations/{person['id']}/matches", headers=proof)))
     cases.append(("/api/v1/registrations/{id}/matches", "GET",
                   *call(base, "GET", f"/api/v1/registrations/{person['id']}/matches")))
     cases.append(("/api/v1/registrations/{id}/matches", "GET",
@@ -220,7 +270,8 @@ def test_queue_answers_match_the_document(kiosk):
         statuses.add((template, status))
     for expected in [("/api/v1/counters/{counter}/call-next", code) for code in (200, 401, 403, 404)] + [
             ("/api/v1/tickets/{id}/{action}", code) for code in (200, 409, 422)] + [
-            ("/api/v1/tickets/{id}/feedback", code) for code in (200, 201, 404, 409, 422)] + [
+            ("/api/v1/tickets/{id}/feedback", code) for code in (200, 201, 403, 404, 409, 422)] + [
+            ("/api/v1/feedback/ticket", 200), ("/api/v1/feedback/ticket", 404)] + [
             ("/api/v1/grievances", 201), ("/api/v1/grievances", 422), ("/api/v1/grievances", 400),
             ("/api/v1/grievances/{code}", 200), ("/api/v1/grievances/{code}", 404),
             ("/api/v1/staff/grievances", 200), ("/api/v1/staff/grievances", 401),
@@ -242,16 +293,20 @@ def test_printing_answers_match_the_document(printing_kiosk, print_lab):
         status, refused = call(base, "POST", "/api/v1/tickets", {"serviceCode": "А", "print": True})
         assert refused["print"]["faults"][0]["code"] == "paper-out"
         cases.append(("/api/v1/tickets", "POST", status, refused))
-        cases.append(("/api/v1/tickets/{id}/print", "POST", *call(base, "POST", f"/api/v1/tickets/{ticket['id']}/print")))
+        cases.append(("/api/v1/tickets/{id}/print", "POST", *call(base, "POST", f"/api/v1/tickets/{ticket['id']}/print",
+                                                                  {"ratingCode": ticket["ratingCode"]})))
     finally:
         print_lab.clear_fault("paper-out")
     cases.append(("/api/v1/tickets/{id}/print", "POST", *call(base, "POST", f"/api/v1/tickets/{ticket['id']}/print")))
     cases.append(("/api/v1/tickets/{id}/print", "POST", *call(base, "POST", "/api/v1/tickets/nope/print")))
     status, saved = call(base, "POST", "/api/v1/registrations", registration_form(registry_number(7)))
     cases.append(("/api/v1/registrations/{id}/receipt", "POST",
+                  *call(base, "POST", f"/api/v1/registrations/{saved['id']}/receipt", cookie=cookie)))
+    cases.append(("/api/v1/registrations/{id}/receipt", "POST",
                   *call(base, "POST", f"/api/v1/registrations/{saved['id']}/receipt")))
     cases.append(("/api/v1/registrations/{id}/receipt", "POST",
-                  *call(base, "POST", "/api/v1/registrations/01936f1e-0000-7000-8000-000000000000/receipt")))
+                  *call(base, "POST", "/api/v1/registrations/01936f1e-0000-7000-8000-000000000000/receipt",
+                        cookie=cookie)))
     cases.append(("/api/v1/printers", "GET", *call(base, "GET", "/api/v1/printers")))
     request = urllib.request.Request(base + "/api/v1/printers", headers={"Cookie": cookie})
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -280,9 +335,17 @@ def test_fingerprint_answers_match_the_document(kiosk):
     check("/api/v1/fingerprint/enrolments/{id}/capture", "POST", *call(base, "POST", capture, {"finger": "nose"}))
     check("/api/v1/fingerprint/enrolments/{id}/capture", "POST", *call(base, "POST", capture, {"finger": 1}))
     check("/api/v1/fingerprint/identify", "POST", *call(base, "POST", "/api/v1/fingerprint/identify"))
-    unknown = {"registrationId": "0190e6a0-0000-7000-8000-000000000000"}
-    check("/api/v1/fingerprint/verify", "POST", *call(base, "POST", "/api/v1/fingerprint/verify", unknown))
-    check("/api/v1/fingerprint/verify", "POST", *call(base, "POST", "/api/v1/fingerprint/verify", {"registrationId": "x"}))
+    _, session = call(base, "POST", "/api/v1/kiosk/sessions")
+    on_screen = {"X-Kiosk-Session": session["session"]}
+    check("/api/v1/fingerprint/identify", "POST", *call(base, "POST", "/api/v1/fingerprint/identify",
+                                                        headers=on_screen))
+    unknown = {"registryNumber": "ЧЕ05231414"}
+    check("/api/v1/fingerprint/verify", "POST", *call(base, "POST", "/api/v1/fingerprint/verify", unknown,
+                                                      headers=on_screen))
+    check("/api/v1/fingerprint/verify", "POST", *call(base, "POST", "/api/v1/fingerprint/verify",
+                                                      {"registrationId": "x"}, headers=on_screen))
+    check("/api/v1/fingerprint/verify", "POST", *call(base, "POST", "/api/v1/fingerprint/verify",
+                                                      {"registryNumber": "x"}, headers=on_screen))
     staff = "/api/v1/staff/registrations/0190e6a0-0000-7000-8000-000000000000/fingerprints"
     check("/api/v1/staff/registrations/{id}/fingerprints", "GET", *call(base, "GET", staff))
     check("/api/v1/staff/registrations/{id}/fingerprints", "DELETE", *call(base, "DELETE", staff))

@@ -174,7 +174,12 @@ def test_a_visitor_rates_the_service_on_the_ticket_status_page(browser, kiosk, a
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = phone.new_page()
+    # The QR code's address carries the ticket's rating code; the status path alone asks for it.
+    assert ticket["statusURL"].endswith("?k=" + ticket["ratingCode"].replace("-", ""))
     page.goto(process.base + ticket["statusPath"])
+    assert page.locator("#feedback-code").is_visible()
+    page.goto(process.base + ticket["statusPath"] + "?k=" + ticket["ratingCode"].replace("-", ""))
+    assert page.locator("#feedback-code").count() == 0
     assert page.locator("meta[http-equiv=refresh]").count() == 0
     faces = page.locator("#feedback-form input[name=rating]")
     assert faces.count() == 5

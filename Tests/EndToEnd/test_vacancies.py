@@ -106,11 +106,18 @@ def test_search_open_print_match_and_refer(browser, printing_kiosk, print_lab, h
     assert page.locator(".vacancy-card").first.get_attribute("data-reference") == "V-2026-00104"
 
     # A registered person's matches, with reasons; the top five go to the receipt printer.
-    status, created = process.request("POST", "/api/v1/registrations", registration_form("УБ90051223"))
+    # Registered at a screen session, whose proof the kiosk page hands to the vacancy page in the
+    # fragment (as `kiosk.js` does); the page takes it into memory and cleans its address.
+    status, session = process.request("POST", "/api/v1/kiosk/sessions")
     assert status == 201
-    page.goto(process.base + f"/kiosk/mn/vacancies?for={created['id']}")
+    status, created = process.request("POST", "/api/v1/registrations", registration_form("УБ90051223"),
+                                      headers={"X-Kiosk-Session": session["session"]})
+    assert status == 201
+    page.goto(process.base + f"/kiosk/mn/vacancies?for={created['id']}"
+              f"#session={session['session']}&proof={created['proof']['token']}")
     page.wait_for_selector("#tab-matches[aria-pressed='true']")
     page.wait_for_selector(".vacancy-card .reason-yourOccupation")
+    assert "proof=" not in page.url
     matched = page.locator(".vacancy-card")
     assert matched.count() == 2  # the truck (1 of 1 skills) and the bus (1 of 2), both in group 83
     assert "Таны мэргэжил" in matched.nth(0).inner_text()

@@ -39,8 +39,10 @@ struct PrintAPITests {
                 #expect(print["status"] as? String == "sent")
                 #expect((print["message"] as? [String: String])?["mn"] == "Тасалбараа доорх принтерээс авна уу.")
                 let id = try #require(body["id"] as? String)
+                // The QR code carries the ticket's rating code: only its holder can rate the service.
+                let code = try #require(body["ratingCode"] as? String).replacingOccurrences(of: "-", with: "")
                 let receipts = try await lab.waitForReceipts(before + 1)
-                #expect(receipts.last?.qrCodes == ["http://kiosk.example:8080/t/\(id)"])
+                #expect(receipts.last?.qrCodes == ["http://kiosk.example:8080/t/\(id)?k=\(code)"])
 
                 let (_, quiet) = try await client.json(.post, "/api/v1/tickets", #"{"serviceCode": "А"}"#)
                 #expect(quiet["print"] == nil)
@@ -111,10 +113,17 @@ struct PrintAPITests {
             let app = try await app()
             let before = try await lab.settledReceiptCount()
             try await app.test { client in
-                let (_, created) = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form()))
+                // Registered at a screen session: the receipt names the person, so it needs their proof.
+                let screen = try await client.kioskSession()
+                let (_, created) = try await client.json(
+                    .post, "/api/v1/registrations", encoded(Fixtures.form()), headers: .session(screen.id))
                 let id = try #require(created["id"] as? String)
                 let reference = try #require(created["reference"] as? String)
-                let (response, body) = try await client.json(.post, "/api/v1/registrations/\(id)/receipt")
+                let proof = try #require((created["proof"] as? [String: Any])?["token"] as? String)
+                let (refused, _) = try await client.json(.post, "/api/v1/registrations/\(id)/receipt")
+                #expect(refused.status == .unauthorized)
+                let (response, body) = try await client.json(
+                    .post, "/api/v1/registrations/\(id)/receipt", headers: .proof(proof))
                 #expect(response.status == .ok)
                 #expect(body["status"] as? String == "sent")
                 let receipt = try #require(try await lab.waitForReceipts(before + 1).last)
@@ -160,10 +169,14 @@ struct PrintAPITests {
                 }
                 #expect(!text.contains("V-2026-00001") && !text.contains("V-LATE"))
 
-                let (_, created) = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form()))
+                let screen = try await client.kioskSession()
+                let (_, created) = try await client.json(
+                    .post, "/api/v1/registrations", encoded(Fixtures.form()), headers: .session(screen.id))
                 let id = try #require(created["id"] as? String)
+                let proof = try #require((created["proof"] as? [String: Any])?["token"] as? String)
                 let (thermal, answer) = try await client.json(
-                    .post, "/api/v1/vacancies/print", #"{"printer": "thermal", "registrationId": "\#(id)"}"#)
+                    .post, "/api/v1/vacancies/print", #"{"printer": "thermal", "registrationId": "\#(id)"}"#,
+                    headers: .proof(proof))
                 #expect(thermal.status == .ok && answer["status"] as? String == "sent")
                 let receipt = try #require(try await lab.waitForReceipts(beforeReceipts + 1).last)
                 let read = try PrintLab.ocr(receipt.image)
@@ -188,10 +201,18 @@ struct PrintAPITests {
             try await app.test { client in
                 #expect(try await client.json(.post, "/api/v1/tickets/not-a-uuid/print").0.status == .badRequest)
                 #expect(try await client.json(.post, "/api/v1/tickets/\(UUID())/print").0.status == .notFound)
-                #expect(try await client.json(.post, "/api/v1/registrations/\(UUID())/receipt").0.status == .notFound)
+                // A receipt names a person: without their proof or staff, nothing (not even whether
+                // the id is anyone's).
+                #expect(
+                    try await client.json(.post, "/api/v1/registrations/\(UUID())/receipt").0.status == .unauthorized)
                 let (_, ticket) = try await client.json(.post, "/api/v1/tickets", #"{"serviceCode": "А"}"#)
                 let id = try #require(ticket["id"] as? String)
                 let cookie = try await client.staffCookie(app)
+                let unknownReceipt = try await client.execute(
+                    uri: "/api/v1/registrations/\(UUID())/receipt", method: .post,
+                    headers: [.cookie: cookie, .origin: TestApp.origin]
+                ) { $0 }
+                #expect(unknownReceipt.status == .notFound)
                 _ = try await client.execute(
                     uri: "/api/v1/counters/1/call-next", method: .post,
                     headers: [.cookie: cookie, .origin: TestApp.origin]

@@ -64,8 +64,14 @@ import Testing
                 .post, "/api/v1/fingerprint/enrolments/\(id)/capture", #"{"finger": "rightIndex"}"#)
             #expect(reused.status == .notFound)
 
-            // Touching the reader (print 07, the right finger) greets the person, masked.
-            let (identified, found) = try await client.json(.post, "/api/v1/fingerprint/identify")
+            // Touching the reader (print 07, the right finger) greets the person, masked, and is the
+            // proof for this screen session; without a session nothing is captured.
+            let (noSession, noSessionBody) = try await client.json(.post, "/api/v1/fingerprint/identify")
+            #expect(noSession.status == .unauthorized)
+            #expect(noSessionBody.error["code"] as? String == "proof.sessionRequired")
+            let screen = try await client.kioskSession()
+            let (identified, found) = try await client.json(
+                .post, "/api/v1/fingerprint/identify", headers: .session(screen.id))
             #expect(identified.status == .ok)
             #expect(found["status"] as? String == "known", "\(found)")
             let greeting = try #require(found["person"] as? [String: Any])
@@ -73,17 +79,28 @@ import Testing
             #expect(greeting["displayName"] as? String == "Б. Сарангэрэл")
             #expect(greeting["maskedPhone"] as? String == "•••• 2233")
             #expect(greeting["fingerprintsEnrolled"] as? Bool == true)
+            let identifiedProof = try #require((found["proof"] as? [String: Any])?["token"] as? String)
+            let (opened, _) = try await client.json(
+                .get, "/api/v1/registrations/\(registrationID)", headers: .proof(identifiedProof))
+            #expect(opened.status == .ok)
 
             // Looking the person up by number says a finger can confirm them; print 08 (left) does.
             let (_, lookup) = try await client.json(
                 .post, "/api/v1/registrations/lookup", #"{"registryNumber": "УБ90051223"}"#)
-            #expect(lookup["fingerprintsEnrolled"] as? Bool == true)
+            #expect(lookup["proofs"] as? [String] == ["finger", "staff"])
             let (verified, verdict) = try await client.json(
-                .post, "/api/v1/fingerprint/verify", #"{"registrationId": "\#(registrationID)"}"#)
+                .post, "/api/v1/fingerprint/verify", #"{"registryNumber": "УБ90051223"}"#,
+                headers: .session(screen.id))
             #expect(verified.status == .ok && verdict["status"] as? String == "verified", "\(verdict)")
-            let (unknownPerson, _) = try await client.json(
-                .post, "/api/v1/fingerprint/verify", #"{"registrationId": "\#(UUID().uuidString)"}"#)
+            #expect((verdict["person"] as? [String: Any])?["id"] as? String == registrationID)
+            let verifiedProof = try #require((verdict["proof"] as? [String: Any])?["token"] as? String)
+            #expect(verifiedProof != identifiedProof)
+            // Nobody by that number has fingers here: said before the reader is asked.
+            let (unknownPerson, unknownBody) = try await client.json(
+                .post, "/api/v1/fingerprint/verify", #"{"registryNumber": "ЧЕ05231414"}"#,
+                headers: .session(screen.id))
             #expect(unknownPerson.status == .notFound)
+            #expect(unknownBody.error["code"] as? String == "proof.notEnrolled")
 
             // The person cannot replace their own fingers at the kiosk: the update stands, the fingers stay.
             let (again, againID) = try await client.json(.post, "/api/v1/fingerprint/enrolments")
@@ -93,7 +110,8 @@ import Testing
             var form = Fixtures.form()
             form.phone = "88112233"
             let (updated, updateBody) = try await client.json(
-                .put, "/api/v1/registrations/\(registrationID)?fingerprints=\(second)", encoded(form))
+                .put, "/api/v1/registrations/\(registrationID)?fingerprints=\(second)", encoded(form),
+                headers: .proof(verifiedProof))
             #expect(updated.status == .ok)
             #expect(updateBody["fingerprints"] as? Int == 0)
             #expect(updateBody["fingerprintProblem"] as? String == "alreadyEnrolled")
@@ -145,8 +163,10 @@ import Testing
             #expect(deleted.status == .ok)
             #expect(String(buffer: deleted.body).contains(#""deleted":1"#))
             // Print 07 (right) then 08 (left): nobody is recognised any more.
+            let screen = try await client.kioskSession()
             for _ in 0..<2 {
-                let (_, unknown) = try await client.json(.post, "/api/v1/fingerprint/identify")
+                let (_, unknown) = try await client.json(
+                    .post, "/api/v1/fingerprint/identify", headers: .session(screen.id))
                 #expect(unknown["status"] as? String == "unknown", "\(unknown)")
             }
             let audit = try await app.temp.database.testSQL(
@@ -169,7 +189,9 @@ import Testing
             let (absent, absentBody) = try await client.json(
                 .post, "/api/v1/fingerprint/enrolments/\(id)/capture", #"{"finger": "rightIndex"}"#)
             #expect(absent.status == .ok && absentBody["problem"] as? String == "absent")
-            let (identify, identifyBody) = try await client.json(.post, "/api/v1/fingerprint/identify")
+            let screen = try await client.kioskSession()
+            let (identify, identifyBody) = try await client.json(
+                .post, "/api/v1/fingerprint/identify", headers: .session(screen.id))
             #expect(identify.status == .ok && identifyBody["status"] as? String == "retry")
             let (unknown, unknownBody) = try await client.json(
                 .post, "/api/v1/fingerprint/enrolments/ffff/capture", #"{"finger": "rightIndex"}"#)

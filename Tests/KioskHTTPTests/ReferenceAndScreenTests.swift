@@ -166,11 +166,15 @@ struct StaffOverviewTests {
     @Test func countsTodaysRegistrationsInTheOfficeDay() async throws {
         try await TestApp().test { client in
             _ = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form()))
+            let screen = try await client.kioskSession()
             let (_, created) = try await client.json(
-                .post, "/api/v1/registrations", encoded(Fixtures.form(registryNumber: "ЧЕ05231414")))
+                .post, "/api/v1/registrations", encoded(Fixtures.form(registryNumber: "ЧЕ05231414")),
+                headers: .session(screen.id))
             var form = Fixtures.form(registryNumber: "ЧЕ05231414")
             form.skills = ["гагнуур"]
-            _ = try await client.json(.put, "/api/v1/registrations/\(created["id"] as? String ?? "")", encoded(form))
+            let proof = (created["proof"] as? [String: Any])?["token"] as? String ?? ""
+            _ = try await client.json(
+                .put, "/api/v1/registrations/\(created["id"] as? String ?? "")", encoded(form), headers: .proof(proof))
             let response = try await client.execute(uri: "/staff", method: .get) { $0 }
             let html = String(buffer: response.body)
             #expect(html.contains("id=\"registrations-today\">2<"))

@@ -71,7 +71,11 @@ struct RegistrationAPITests {
                 .post, "/api/v1/registrations", encoded(Fixtures.form(registryNumber: "yб90051223")))
             #expect(response.status == .conflict)
             #expect(body.error["code"] as? String == "alreadyRegistered")
-            #expect(body.error["existingId"] as? String == first["id"] as? String)
+            // Known, as a lookup says it: the ways of proving, never the registration's id.
+            #expect(body.error["existingId"] == nil)
+            #expect(body.error["proofs"] as? [String] == ["staff"])
+            let text = String(buffer: response.body)
+            #expect(!text.contains(first["id"] as? String ?? "?") && !text.contains("Сарангэрэл"))
         }
     }
 
@@ -151,11 +155,9 @@ struct RegistrationAPITests {
                 .post, "/api/v1/registrations/lookup", "{\"registryNumber\": \"уб 9005 1223\"}")
             #expect(response.status == .ok)
             #expect(known["status"] as? String == "known")
-            #expect(known["displayName"] as? String == "Б. Сарангэрэл")
-            #expect(known["maskedPhone"] as? String == "•••• 2233")
-            let prefill = try #require(known["prefill"] as? [String: Any])
-            #expect(prefill["phone"] == nil)
-            #expect(prefill["desiredOccupationCode"] as? String == "83")
+            // No name, no detail, no id: only that the number is known and how to prove it.
+            #expect(Set(known.keys) == ["status", "proofs"])
+            #expect(known["proofs"] as? [String] == ["staff"])
 
             let (invalid, errors) = try await client.json(
                 .post, "/api/v1/registrations/lookup", "{\"registryNumber\": \"УБ90133123\"}")
@@ -167,13 +169,19 @@ struct RegistrationAPITests {
     @Test func updateKeepsTheStoredPhoneWhenAsked() async throws {
         let app = try await TestApp()
         try await app.test { client in
-            let (_, created) = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form()))
+            // Registered at a screen session: the answer carries the new person's proof.
+            let screen = try await client.kioskSession()
+            let (_, created) = try await client.json(
+                .post, "/api/v1/registrations", encoded(Fixtures.form()), headers: .session(screen.id))
             let id = try #require(created["id"] as? String)
+            let token = try #require((created["proof"] as? [String: Any])?["token"] as? String)
+            #expect(token.count == 64)
             var form = Fixtures.form()
             form.phone = nil
             form.keepPhone = true
             form.skills = ["гагнуур"]
-            let (response, updated) = try await client.json(.put, "/api/v1/registrations/\(id)", encoded(form))
+            let (response, updated) = try await client.json(
+                .put, "/api/v1/registrations/\(id)", encoded(form), headers: .proof(token))
             #expect(response.status == .ok)
             #expect(updated["revision"] as? Int == 2)
             let (_, record) = try await client.staffGet(
@@ -182,12 +190,14 @@ struct RegistrationAPITests {
             #expect(record["skills"] as? [String] == ["гагнуур"])
 
             form.keepPhone = nil
-            let (missing, answer) = try await client.json(.put, "/api/v1/registrations/\(id)", encoded(form))
+            let (missing, answer) = try await client.json(
+                .put, "/api/v1/registrations/\(id)", encoded(form), headers: .proof(token))
             #expect(missing.status == .unprocessableContent)
             #expect(answer.codes(for: "phone") == ["required"])
 
             let (other, changed) = try await client.json(
-                .put, "/api/v1/registrations/\(id)", encoded(Fixtures.form(registryNumber: "ЧЕ05231414")))
+                .put, "/api/v1/registrations/\(id)", encoded(Fixtures.form(registryNumber: "ЧЕ05231414")),
+                headers: .proof(token))
             #expect(other.status == .unprocessableContent)
             #expect(changed.error["code"] as? String == "registryNumberChanged")
         }

@@ -15,13 +15,15 @@ import Testing
 /// staff see them. And a store that fails is answered with a logged reference, never an empty 500.
 @Suite struct RegistrationUpdateTests {
     static func put(
-        _ client: some TestClientProtocol, _ id: String, _ form: RegistrationForm, cookie: String? = nil
+        _ client: some TestClientProtocol, _ id: String, _ form: RegistrationForm, cookie: String? = nil,
+        proof: String? = nil
     ) async throws -> (TestResponse, [String: Any]) {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let cookie {
             headers[.cookie] = cookie
             headers[.origin] = TestApp.origin
         }
+        if let proof { headers[HTTPFields.proofName] = proof }
         let response = try await client.execute(
             uri: "/api/v1/registrations/\(id)", method: .put, headers: headers, body: ByteBuffer(string: encoded(form))
         ) { $0 }
@@ -65,12 +67,15 @@ import Testing
                 "/api/v1/referrals", #"{"registrationId": "\#(id)", "vacancyReference": "V-TRUCK"}"#, cookie: cookie)
             #expect(referred.status == .created)
 
-            // Day 2: back at the kiosk, a new phone and one more skill (the defect: 500, empty body).
+            // Day 2: back at the kiosk, confirmed by an officer, a new phone and one more skill (the
+            // defect: 500, empty body).
             clock.advance(days: 1)
+            cookie = try await Self.signIn(client)
+            let dayTwo = try await client.staffProof("УБ90051223", cookie: cookie)
             var form = Fixtures.form()
             form.phone = "88112233"
             form.skills = ["жолоо барих", "засвар", "гагнуур"]
-            let (updated, revision2) = try await Self.put(client, id, form)
+            let (updated, revision2) = try await Self.put(client, id, form, proof: dayTwo.token)
             #expect(updated.status == .ok, "\(revision2)")
             #expect(revision2["id"] as? String == id)
             #expect(revision2["reference"] as? String == reference)
@@ -100,8 +105,9 @@ import Testing
             form.experienceYears = 7
             let (byStaff, revision3) = try await Self.put(client, id, form, cookie: cookie)
             #expect(byStaff.status == .ok && revision3["revision"] as? Int == 3)
-            // Nothing changed is still a kept revision, saying so.
-            let (unchanged, revision4) = try await Self.put(client, id, form)
+            // Nothing changed is still a kept revision, saying so (at the kiosk, with a new proof).
+            let dayThree = try await client.staffProof("УБ90051223", cookie: cookie)
+            let (unchanged, revision4) = try await Self.put(client, id, form, proof: dayThree.token)
             #expect(unchanged.status == .ok && revision4["revision"] as? Int == 4)
 
             // Staff see every revision, newest first: when, through which channel, what changed.
@@ -138,13 +144,16 @@ import Testing
         let app = try await TestApp(
             registrations: registrations, logger: Logger(label: "kiosk-test") { _ in logs })
         try await app.test { client in
-            let (created, person) = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form()))
+            let screen = try await client.kioskSession()
+            let (created, person) = try await client.json(
+                .post, "/api/v1/registrations", encoded(Fixtures.form()), headers: .session(screen.id))
             #expect(created.status == .created)
             let id = try #require(person["id"] as? String)
+            let proof = try #require((person["proof"] as? [String: Any])?["token"] as? String)
             registrations.fail(with: DiskFull())
             var form = Fixtures.form()
             form.phone = "88112233"
-            let (failed, body) = try await Self.put(client, id, form)
+            let (failed, body) = try await Self.put(client, id, form, proof: proof)
             #expect(failed.status == .internalServerError)
             #expect(failed.headers[.contentType] == "application/json; charset=utf-8")
             #expect(body.error["code"] as? String == "unexpected")
@@ -175,7 +184,7 @@ import Testing
             #expect(page.status == .internalServerError)
             // The store works again: the same update succeeds; nothing was half written.
             registrations.fail(with: nil)
-            let (updated, revision) = try await Self.put(client, id, form)
+            let (updated, revision) = try await Self.put(client, id, form, proof: proof)
             #expect(updated.status == .ok && revision["revision"] as? Int == 2)
         }
     }

@@ -69,9 +69,14 @@ import Testing
     @Test func aRegisteredPersonSeesRankedMatchesWithReasonsInBothLanguages() async throws {
         let app = try await app()
         try await app.test { client in
-            let (_, created) = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form()))
+            // Registered at a screen: the screen holds the new person's proof.
+            let screen = try await client.kioskSession()
+            let (_, created) = try await client.json(
+                .post, "/api/v1/registrations", encoded(Fixtures.form()), headers: .session(screen.id))
             let id = try #require(created["id"] as? String)
-            let (response, body) = try await client.json(.get, "/api/v1/registrations/\(id)/matches")
+            let proof = try #require((created["proof"] as? [String: Any])?["token"] as? String)
+            let (response, body) = try await client.json(
+                .get, "/api/v1/registrations/\(id)/matches", headers: .proof(proof))
             #expect(response.status == .ok)
             let matches = try #require(body["matches"] as? [[String: Any]])
             // The bus needs licence D; the mechanic's one skill is held; the cook is elsewhere and unheld.
@@ -84,10 +89,12 @@ import Testing
             let skills = try #require(reasons[1]["text"] as? [String: String])
             #expect(skills["en"] == "2 of 2 skills")
             #expect(skills["mn"] == "2 ур чадвараас 2 нь танд бий")
+            // Another person's matches are not this proof's to see.
             let (unknown, _) = try await client.json(
-                .get, "/api/v1/registrations/01930000-0000-7000-8000-000000000000/matches")
-            #expect(unknown.status == .notFound)
-            let (badPage, _) = try await client.json(.get, "/api/v1/registrations/\(id)/matches?pageSize=0")
+                .get, "/api/v1/registrations/01930000-0000-7000-8000-000000000000/matches", headers: .proof(proof))
+            #expect(unknown.status == .forbidden)
+            let (badPage, _) = try await client.json(
+                .get, "/api/v1/registrations/\(id)/matches?pageSize=0", headers: .proof(proof))
             #expect(badPage.status == .badRequest)
         }
     }
@@ -135,16 +142,20 @@ import Testing
             #expect(after["referred"] as? [String] == ["V-TRUCK"])
             // The person updates their details (licence D now) and keeps the referral; the bus,
             // which needs licence D, is a match now.
+            // (An officer confirms them for the kiosk screen they stand at.)
+            let (_, proof) = try await client.staffProof("УБ90051223", cookie: cookie)
             var form = Fixtures.form()
             form.licences = ["driving-d", "driving-c"]
-            let (updated, _) = try await client.json(.put, "/api/v1/registrations/\(id)", encoded(form))
+            let (updated, _) = try await client.json(
+                .put, "/api/v1/registrations/\(id)", encoded(form), headers: .proof(proof))
             #expect(updated.status == .ok)
             let (_, later) = try await client.staffGet(
                 "/api/v1/staff/matches?registrationId=\(id)", cookie: cookie)
             #expect(later["referred"] as? [String] == ["V-TRUCK"])
             #expect((later["results"] as? [String: Any])?["total"] as? Int == 3)
             form.licences = ["pilot"]
-            let (refused, problem) = try await client.json(.put, "/api/v1/registrations/\(id)", encoded(form))
+            let (refused, problem) = try await client.json(
+                .put, "/api/v1/registrations/\(id)", encoded(form), headers: .proof(proof))
             #expect(refused.status == .unprocessableContent)
             #expect(
                 (problem.error["fields"] as? [[String: Any]])?.first?["field"] as? String == "licences")

@@ -59,18 +59,41 @@ public enum FeedbackError: Error, Equatable, Sendable {
     case notFinished
     /// The ticket has its rating already.
     case alreadyGiven
+    /// The rating code is not the one printed on this ticket (or the ticket has none): only the
+    /// ticket's holder may rate it.
+    case wrongCode
 }
 
 public protocol FeedbackRepository: Sendable {
     /// Stores a checked rating with its LMIS record, in one transaction.
     func record(ticketID: UUID, rating: Int, comment: String?, at instant: Date) async throws -> Feedback
     func feedback(ticketID: UUID) async throws -> Feedback?
-    /// Today's ticket with this printed number, finished since `since` and not yet rated: what a
-    /// visitor back at the kiosk rates by typing the number from their ticket.
-    func ticketToRate(printedCode: String, number: Int, today: CivilDate, since: Date) async throws -> UUID?
+    /// Today's ticket with this printed number and rating code (its digest), finished since
+    /// `since` and not yet rated: what a visitor back at the kiosk rates by typing the number and
+    /// the code from their ticket.
+    func ticketToRate(printedCode: String, number: Int, ratingDigest: String, today: CivilDate, since: Date)
+        async throws -> UUID?
+    /// The digest of the rating code printed on a ticket; nil for no such ticket or one without.
+    func ratingDigest(ticketID: UUID) async throws -> String?
 }
 
 extension Feedback {
+    /// Rating codes use the letters and digits that cannot be misread (as grievance tracking codes).
+    public static let codeAlphabet = Grievance.codeAlphabet
+    public static let codeLength = 8
+
+    /// A new ticket's rating code, `XXXX-XXXX` (about 38 bits): printed on the ticket and in its
+    /// QR code, kept by the office only as `ratingDigest`.
+    public static func newRatingCode() -> String {
+        let letters = Secret.code(codeLength, from: codeAlphabet)
+        return String(letters.prefix(4)) + "-" + String(letters.suffix(4))
+    }
+
+    /// The digest kept of a rating code, whatever its case, blanks and hyphens.
+    public static func ratingDigest(_ code: String) -> String {
+        Secret.digest("rating:" + code.uppercased().filter { $0.isLetter || $0.isNumber })
+    }
+
     /// How long after its service a ticket can be rated at the kiosk by its number (numbers are
     /// short and run again each day; the QR code's status page has no such limit).
     public static let kioskRatingWindow: TimeInterval = 3 * 3600

@@ -13,9 +13,14 @@ public struct FeedbackDesk: Sendable {
         self.now = now
     }
 
-    /// Checks and stores a rating. Throws `ValidationFailure` (rating, comment) or
-    /// `FeedbackError` (unknown, unfinished or already rated ticket).
-    public func rate(ticketID: UUID, rating: Int?, comment: String?) async throws -> Feedback {
+    /// Checks and stores a rating by the ticket's holder: `code` is the rating code printed on the
+    /// ticket. Throws `FeedbackError.wrongCode` first (whoever lacks the code learns nothing of the
+    /// ticket), then `ValidationFailure` (rating, comment) or `FeedbackError` (unfinished or
+    /// already rated ticket).
+    public func rate(ticketID: UUID, code: String?, rating: Int?, comment: String?) async throws -> Feedback {
+        guard let code, !code.isEmpty, let stored = try await repository.ratingDigest(ticketID: ticketID),
+            stored == Feedback.ratingDigest(code)
+        else { throw FeedbackError.wrongCode }
         let checked = try Feedback.validated(rating: rating, comment: comment)
         return try await repository.record(ticketID: ticketID, rating: checked.0, comment: checked.1, at: now())
     }
@@ -24,15 +29,25 @@ public struct FeedbackDesk: Sendable {
         try await repository.feedback(ticketID: ticketID)
     }
 
-    /// The ticket a visitor back at the kiosk rates by its printed number (`А-012`): today's,
-    /// finished within `Feedback.kioskRatingWindow`, not yet rated; nil when there is none.
-    public func ticketToRate(number raw: String) async throws -> (id: UUID, number: String)? {
+    /// Whether `code` is the rating code of this ticket (the status page shows its form then).
+    public func holds(ticketID: UUID, code: String?) async throws -> Bool {
+        guard let code, !code.isEmpty, let stored = try await repository.ratingDigest(ticketID: ticketID) else {
+            return false
+        }
+        return stored == Feedback.ratingDigest(code)
+    }
+
+    /// The ticket a visitor back at the kiosk rates by its printed number (`А-012`) and the rating
+    /// code printed on it: today's, finished within `Feedback.kioskRatingWindow`, not yet rated;
+    /// nil when there is none (or the code is not that ticket's).
+    public func ticketToRate(number raw: String, code: String) async throws -> (id: UUID, number: String)? {
         let instant = now()
-        guard let (code, number) = Feedback.parseTicketNumber(raw),
+        guard let (printed, number) = Feedback.parseTicketNumber(raw), !code.isEmpty,
             let id = try await repository.ticketToRate(
-                printedCode: code, number: number, today: office.today(at: instant),
+                printedCode: printed, number: number, ratingDigest: Feedback.ratingDigest(code),
+                today: office.today(at: instant),
                 since: instant.addingTimeInterval(-Feedback.kioskRatingWindow))
         else { return nil }
-        return (id, Ticket.displayNumber(serviceCode: code, number: number))
+        return (id, Ticket.displayNumber(serviceCode: printed, number: number))
     }
 }

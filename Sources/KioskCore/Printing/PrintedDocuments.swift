@@ -19,12 +19,16 @@ public struct TicketSlip: Sendable, Hashable {
     public var statusURL: String
     public var scanHint: LocalizedText
     public var instruction: LocalizedText
+    /// "Rating code: XXXX-XXXX", worded: what only the ticket's holder has, to rate the service
+    /// (also in the QR code's address); nil when the ticket is printed without it.
+    public var ratingCode: LocalizedText?
 
     public init(
         office: LocalizedText, number: String, service: LocalizedText, priority: LocalizedText?,
         peopleAhead: LocalizedText, wait: LocalizedText?, issued: String, statusURL: String,
-        scanHint: LocalizedText, instruction: LocalizedText
+        scanHint: LocalizedText, instruction: LocalizedText, ratingCode: LocalizedText? = nil
     ) {
+        self.ratingCode = ratingCode
         self.office = office
         self.number = number
         self.service = service

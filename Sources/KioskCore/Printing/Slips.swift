@@ -27,12 +27,14 @@ public struct Slips: Sendable {
         text(key).filling(values)
     }
 
-    /// The status page of a ticket, as phones reach it (and its QR code says).
-    public func statusURL(_ ticket: Ticket) -> String {
+    /// The status page of a ticket, as phones reach it (and its QR code says); with the rating
+    /// code (`?k=`) when it is known, so whoever scans the printed ticket can rate the service.
+    public func statusURL(_ ticket: Ticket, ratingCode: String? = nil) -> String {
         publicURL + "/t/" + ticket.id.uuidString.lowercased()
+            + (ratingCode.map { "?k=" + $0.filter { $0.isLetter || $0.isNumber } } ?? "")
     }
 
-    public func ticket(_ ticket: Ticket, _ estimate: WaitEstimate) -> TicketSlip {
+    public func ticket(_ ticket: Ticket, _ estimate: WaitEstimate, ratingCode: String? = nil) -> TicketSlip {
         let service = services.first { $0.code == ticket.serviceCode }
         return TicketSlip(
             office: office.name, number: ticket.displayNumber,
@@ -42,8 +44,9 @@ public struct Slips: Sendable {
             wait: estimate.minutes.map {
                 fill("print.ticket.wait", ["from": String($0.lowerBound), "to": String($0.upperBound)])
             },
-            issued: office.localTimestamp(ticket.issuedAt), statusURL: statusURL(ticket),
-            scanHint: text("print.ticket.scan"), instruction: text("print.ticket.instruction"))
+            issued: office.localTimestamp(ticket.issuedAt), statusURL: statusURL(ticket, ratingCode: ratingCode),
+            scanHint: text("print.ticket.scan"), instruction: text("print.ticket.instruction"),
+            ratingCode: ratingCode.map { fill("print.ticket.ratingCode", ["code": $0]) })
     }
 
     /// The receipt after registering: the reference, next steps and the office's hours (the

@@ -4,10 +4,14 @@ public import Foundation
 public struct IssuedTicket: Sendable, Equatable {
     public var ticket: Ticket
     public var estimate: WaitEstimate
+    /// The rating code printed on the ticket and in its QR code: known only when the ticket is
+    /// issued (the office keeps its digest), and to whoever shows it again (a reprint).
+    public var ratingCode: String?
 
-    public init(ticket: Ticket, estimate: WaitEstimate) {
+    public init(ticket: Ticket, estimate: WaitEstimate, ratingCode: String? = nil) {
         self.ticket = ticket
         self.estimate = estimate
+        self.ratingCode = ratingCode
     }
 }
 
@@ -65,8 +69,10 @@ public struct QueueFigures: Sendable, Equatable, Codable {
 
 /// Storage of the queue. Every change writes its ticket event and outbox record in one transaction.
 public protocol QueueRepository: Sendable {
+    /// Issues a ticket, keeping `ratingDigest` (the digest of its rating code) with it.
     func issue(
-        service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language, at instant: Date
+        service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language,
+        ratingDigest: String?, at instant: Date
     ) async throws -> IssuedTicket
     /// Calls the ticket the policy chooses among today's waiting tickets of `services`;
     /// nil when none waits. Two counters calling at once never get the same ticket.
@@ -94,6 +100,15 @@ public protocol QueueRepository: Sendable {
 }
 
 extension QueueRepository {
+    /// A ticket without a rating code (tests and tools).
+    public func issue(
+        service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language, at instant: Date
+    ) async throws -> IssuedTicket {
+        try await issue(
+            service: service, priority: priority, registrationID: registrationID, language: language,
+            ratingDigest: nil, at: instant)
+    }
+
     public func act(ticketID: UUID, _ action: TicketAction, at instant: Date) async throws -> Ticket {
         try await act(ticketID: ticketID, action, by: nil, at: instant)
     }

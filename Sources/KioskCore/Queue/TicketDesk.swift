@@ -7,12 +7,20 @@ public struct TicketRequest: Sendable, Equatable {
     public var priority: String?
     /// The registration's id, as text, or nil.
     public var registrationID: String?
+    /// The registry number of a returning visitor who has not proved who they are: the ticket is
+    /// theirs to take (the officer sees the ID card at the counter), and nothing about them is
+    /// shown at the kiosk. Ignored when `registrationID` is given.
+    public var registryNumber: String?
     public var language: Language
 
-    public init(serviceCode: String, priority: String? = nil, registrationID: String? = nil, language: Language = .mn) {
+    public init(
+        serviceCode: String, priority: String? = nil, registrationID: String? = nil, registryNumber: String? = nil,
+        language: Language = .mn
+    ) {
         self.serviceCode = serviceCode
         self.priority = priority
         self.registrationID = registrationID
+        self.registryNumber = registryNumber
         self.language = language
     }
 }
@@ -94,15 +102,27 @@ public struct TicketDesk: Sendable {
                 )
             }
             registrationID = id
+        } else if let typed = request.registryNumber {
+            guard
+                let number = try? RegistryNumber(parsing: typed, today: office.today(at: now())),
+                let registration = try await registrations.registration(registryNumber: number)
+            else {
+                throw ValidationFailure(errors: [FieldError(field: "registryNumber", code: "queue.unknownRegistration")]
+                )
+            }
+            registrationID = registration.id
         }
         if service.requiresRegistration && registrationID == nil {
             throw ValidationFailure(errors: [FieldError(field: "registrationId", code: "queue.registrationRequired")])
         }
         let instant = now()
         guard service.hours.issuesTickets(at: instant, calendar: office.calendar) else { throw TicketDeskError.closed }
-        return try await queue.issue(
+        let code = Feedback.newRatingCode()
+        var issued = try await queue.issue(
             service: service, priority: priority, registrationID: registrationID, language: request.language,
-            at: instant)
+            ratingDigest: Feedback.ratingDigest(code), at: instant)
+        issued.ratingCode = code
+        return issued
     }
 
     /// A ticket with where it stands now; nil when the office has no such ticket.
