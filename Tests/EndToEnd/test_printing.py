@@ -1,4 +1,5 @@
 """Printing end to end: the real kiosk process, the private cupsd, the ESC/POS emulator and Chromium."""
+import re
 import subprocess
 import time
 
@@ -44,7 +45,9 @@ def test_a_ticket_taken_on_the_screen_comes_out_of_the_printer(browser, printing
     receipt = print_lab.wait_for_receipts(before + 1)[-1]
     ticket_id = process.request("GET", "/api/v1/queue", cookie=process.staff_cookie())[1]["waiting"][0]["id"]
     assert receipt["cut"]
-    assert receipt["qr"] == [f"http://kiosk.office.lan:8080/t/{ticket_id}"]
+    # The QR code carries the ticket's rating code: only its holder can rate the visit.
+    assert len(receipt["qr"]) == 1
+    assert re.fullmatch(rf"http://kiosk\.office\.lan:8080/t/{ticket_id}\?k=[A-Z0-9]{{8}}", receipt["qr"][0]), receipt["qr"]
     read = ocr(receipt["image"])
     for words in ("Д-001", "Нийгмийн халамжийн үйлчилгээ", "Social welfare", "Дугаараа дэлгэц дээр гарахыг хүлээнэ үү"):
         assert words in read, read

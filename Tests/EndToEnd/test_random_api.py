@@ -37,6 +37,7 @@ class Client:
         headers = {"Content-Type": "application/json"} if body is not None else {}
         if cookie:
             headers["Cookie"] = cookie
+            headers["Origin"] = self.process.base  # the staff console's own origin (same-origin rule)
         if key:
             headers["Idempotency-Key"] = key
         request = urllib.request.Request(self.process.base + path, data=data, method=method, headers=headers)
@@ -93,6 +94,7 @@ def test_random_calls_over_office_days_lose_nothing_and_never_answer_5xx(tmp_pat
     data_dir = tmp_path / "data"
     registrations: dict[str, str] = {}  # id -> registry number, acknowledged
     tickets: dict[str, str] = {}  # id -> number, acknowledged
+    rating_codes: dict[str, str | None] = {}  # id -> the code printed on the ticket
     next_person = rng.randrange(0, 80000)
     deadline = time.monotonic() + 60
 
@@ -141,6 +143,7 @@ def test_random_calls_over_office_days_lose_nothing_and_never_answer_5xx(tmp_pat
                 assert status in (201, 409, 422), body
                 if status == 201:
                     tickets[body["id"]] = body["number"]
+                    rating_codes[body["id"]] = body.get("ratingCode")
                     if action == "double-tap":
                         again, replay, _ = client.call("POST", "/api/v1/tickets", request, key=key)
                         assert again == 201 and replay["id"] == body["id"] and replay["number"] == body["number"]
@@ -173,9 +176,12 @@ def test_random_calls_over_office_days_lose_nothing_and_never_answer_5xx(tmp_pat
                     assert status in (200, 409), body
             elif action == "rate" and finished:
                 ticket_id = rng.choice(finished)
-                status, body, _ = client.call(
-                    "POST", f"/api/v1/tickets/{ticket_id}/feedback", {"rating": rng.randint(1, 5)})
-                assert status in (201, 200, 400, 401, 403, 404, 409, 422), body
+                rating = {"rating": rng.randint(1, 5)}
+                if rng.random() < 0.7 and rating_codes.get(ticket_id):
+                    rating["code"] = rating_codes[ticket_id]  # the holder, with the code from the ticket
+                status, body, _ = client.call("POST", f"/api/v1/tickets/{ticket_id}/feedback", rating)
+                # 429: the kiosk's rating throttle, a clear answer like the others.
+                assert status in (201, 200, 400, 401, 403, 404, 409, 422, 429), body
             elif action == "read" and tickets:
                 ticket_id = rng.choice(sorted(tickets))
                 status, body, _ = client.call("GET", f"/api/v1/tickets/{ticket_id}")
