@@ -1,12 +1,12 @@
 public import Foundation
-public import GRDB
+import GRDB
 public import KioskCore
 
 /// The office's one SQLite database: WAL journal, `synchronous=FULL` (a commit is on disk before
 /// the screen hears "saved"), foreign keys on, schema by versioned migrations.
 public final class AppDatabase: Sendable {
     /// The only writer of this file in the process.
-    public let writer: any DatabaseWriter
+    let writer: any DatabaseWriter
     private let groupCommit: GroupCommitWriter
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
@@ -30,7 +30,7 @@ public final class AppDatabase: Sendable {
     /// Runs `work` as its own unit (savepoint) inside a transaction it may share with other
     /// concurrent writes, and returns once that transaction is committed. For the short writes
     /// of many concurrent requests; see `GroupCommitWriter`.
-    public func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await groupCommit.write(work)
     }
 

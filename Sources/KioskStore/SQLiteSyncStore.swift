@@ -12,6 +12,9 @@ public struct SQLiteSyncStore: Sendable {
 
     var writer: any DatabaseWriter { database.writer }
 
+    /// Closes the office database; neither can be used afterwards.
+    public func close() throws { try database.close() }
+
     public func enrolment() async throws -> SyncEnrolment? {
         try await writer.read { db in
             try Row.fetchOne(db, sql: "SELECT hub_url, device_id, office_code FROM lmis_enrolment WHERE id = 1").map {
