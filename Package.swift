@@ -270,7 +270,7 @@ let package = Package(
         .executableTarget(
             name: "dashboard-bench",
             dependencies: [
-                "KioskCore", "KioskStore", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "KioskCore", "KioskStore", "KioskTestSupport",
             ],
             path: "Benchmarks/DashboardBench",
             swiftSettings: swiftSettings

@@ -10,7 +10,6 @@
 // Usage: .build-release/release/dashboard-bench [--tickets-per-day N] (Benchmarks/run.sh, from the
 // repository's root: the page needs `Kiosk/`)
 import Foundation
-import GRDB
 import KioskCore
 import KioskStore
 import KioskTestSupport
@@ -38,67 +37,53 @@ while days.count < 250 {
     date = date.adding(days: 1)
 }
 let services = ["А", "Б", "В", "Г", "Д", "Е"]
-var tickets = 0
-var ratings = 0
-try await temp.database.writer.write { db in
-    for day in days {
-        let opening = office.calendar.date(
-            from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 8, minute: 30))!
-        for index in 0..<perDay {
-            let service = services[index % services.count]
-            let issued = opening.addingTimeInterval(Double(index) * 30_600 / Double(perDay))
-            let called = issued.addingTimeInterval(Double.random(in: 60...2400, using: &generator))
-            let startedAt = called.addingTimeInterval(Double.random(in: 10...120, using: &generator))
-            let finished = startedAt.addingTimeInterval(Double.random(in: 120...1500, using: &generator))
-            let roll = Int.random(in: 0..<100, using: &generator)
-            let state = roll < 8 ? "noShow" : "finished"
-            let id = UUIDv7.make(at: issued).uuidString.lowercased()
-            let counter = 1 + index % 10
-            try db.execute(
-                sql: """
-                    INSERT INTO ticket (id, office_code, office_day, service_code, printed_code, number, language, state,
-                        issued_at, queued_at, called_at, serving_started_at, finished_at, counter, staff_id)
-                    VALUES (?, ?, ?, ?, ?, ?, 'mn', ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    id, office.code, day.description, service, service, index + 1, state,
-                    Outbox.utcTimestamp(issued), Outbox.utcTimestamp(issued), Outbox.utcTimestamp(called),
-                    state == "finished" ? Outbox.utcTimestamp(startedAt) : nil,
-                    state == "finished" ? Outbox.utcTimestamp(finished) : nil, counter, "staff\(counter % 12)",
-                ])
-            tickets += 1
-            if state == "finished" && roll % 5 == 0 {
-                try db.execute(
-                    sql: """
-                        INSERT INTO feedback (ticket_id, office_code, office_day, service_code, counter, staff_id, rating,
-                            created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        id, office.code, day.description, service, counter, "staff\(counter % 12)",
-                        Int.random(in: 1...5, using: &generator), Outbox.utcTimestamp(finished),
-                    ])
-                ratings += 1
-            }
+var tickets: [Ticket] = []
+var ratings: [Feedback] = []
+for day in days {
+    let opening = office.calendar.date(
+        from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 8, minute: 30))!
+    for index in 0..<perDay {
+        let service = services[index % services.count]
+        let issued = opening.addingTimeInterval(Double(index) * 30_600 / Double(perDay))
+        let called = issued.addingTimeInterval(Double.random(in: 60...2400, using: &generator))
+        let startedAt = called.addingTimeInterval(Double.random(in: 10...120, using: &generator))
+        let finished = startedAt.addingTimeInterval(Double.random(in: 120...1500, using: &generator))
+        let roll = Int.random(in: 0..<100, using: &generator)
+        let counter = 1 + index % 10
+        var ticket = Ticket(
+            id: UUIDv7.make(at: issued), officeCode: office.code, officeDay: day, serviceCode: service,
+            number: index + 1, priority: nil, registrationID: nil, language: .mn, issuedAt: issued)
+        ticket.state = roll < 8 ? .noShow : .finished
+        ticket.calledAt = called
+        ticket.servingStartedAt = ticket.state == .finished ? startedAt : nil
+        ticket.finishedAt = ticket.state == .finished ? finished : nil
+        ticket.counter = counter
+        ticket.staffID = "staff\(counter % 12)"
+        tickets.append(ticket)
+        if ticket.state == .finished && roll % 5 == 0 {
+            ratings.append(
+                Feedback(
+                    ticketID: ticket.id, officeCode: office.code, officeDay: day, serviceCode: service,
+                    counter: counter, staffID: "staff\(counter % 12)", rating: Int.random(in: 1...5, using: &generator),
+                    comment: nil, createdAt: finished))
         }
     }
 }
 // The office's jobseekers: 60 registrations a working day (the indicators count them).
-var registrations = 0
-try await temp.database.writer.write { db in
-    for (dayIndex, day) in days.enumerated() {
-        let opening = office.calendar.date(
-            from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 9))!
-        for index in 0..<60 {
-            let number = dayIndex * 60 + index
-            try BareRegistration.insert(
-                db, id: UUID().uuidString.lowercased(), number: number, officeCode: office.code,
+var registrations: [BareRegistration] = []
+for (dayIndex, day) in days.enumerated() {
+    let opening = office.calendar.date(
+        from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 9))!
+    for index in 0..<60 {
+        let number = dayIndex * 60 + index
+        registrations.append(
+            BareRegistration(
+                id: UUID().uuidString.lowercased(), number: number, officeCode: office.code,
                 status: number % 3 == 0 ? "employed" : "unemployed",
-                at: opening.addingTimeInterval(Double(index) * 480))
-            registrations += 1
-        }
+                createdAt: opening.addingTimeInterval(Double(index) * 480)))
     }
 }
+try await temp.database.insertHistory(tickets: tickets, feedback: ratings, registrations: registrations)
 let grievances = SQLiteGrievanceRepository(database: temp.database, office: office)
 for index in 0..<300 {
     _ = try await grievances.file(
@@ -106,7 +91,8 @@ for index in 0..<300 {
         language: .mn, at: office.calendar.date(from: DateComponents(year: 2026, month: 1 + index % 12, day: 10))!)
 }
 say(
-    "data: \(tickets) tickets over \(days.count) office days, \(ratings) ratings, \(registrations) registrations,"
+    "data: \(tickets.count) tickets over \(days.count) office days, \(ratings.count) ratings,"
+        + " \(registrations.count) registrations,"
         + " 300 grievances, written in"
         + " \(ContinuousClock.now - started)")
 

@@ -144,7 +144,7 @@ public struct Doctor: Sendable {
             link = await engine.checkLink()
             sync = try? await engine.store.status(now: Date())
             await engine.shutdown()
-            try? await engine.store.database.close()
+            try? await engine.store.close()
             DataFiles.handOver(in: dataDirectory.path)
         }
         checks.append(clockCheck(link))

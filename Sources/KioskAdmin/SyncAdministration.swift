@@ -126,7 +126,7 @@ public struct SyncAdministration: Sendable {
     public func wipe(force: Bool) async throws -> Int {
         let waiting = try await engine.store.waitingCount()
         if waiting > 0, !force { throw SyncError.unsentRecords(waiting) }
-        try await engine.store.database.close()
+        try await engine.store.close()
         for name in ["kiosk.sqlite", "kiosk.sqlite-wal", "kiosk.sqlite-shm", "lmis-device.key"] {
             let url = directory.appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }

@@ -7,7 +7,7 @@ import KioskCore
 /// (UTF-8 with a byte-order mark, so spreadsheet programs read Cyrillic).
 struct DashboardAPI: Sendable {
     /// The office's figures for a period; nil where the kiosk keeps none.
-    let dashboard: (any DashboardSource)?
+    let dashboard: Dashboard?
     let authentication: StaffAuthentication
     let office: Office
     let now: @Sendable () -> Date
@@ -27,35 +27,32 @@ struct DashboardAPI: Sendable {
     }
 
     func figures(_ period: DashboardPeriod) async throws -> OfficeDashboard {
-        guard let source = dashboard else {
+        guard let dashboard else {
             throw APIError(status: .serviceUnavailable, code: "unavailable", message: locales.both("api.notFound"))
         }
-        return try await source.dashboard(period, today: office.today(at: now()))
+        return try await dashboard.figures(period)
     }
 
-    /// `from` and `to` (office-local days, both included); this month so far unless asked otherwise.
+    /// `from` and `to` (office-local days, both included); `Dashboard` fills in what is not asked.
     func period(_ request: Request) throws -> DashboardPeriod {
-        let today = office.today(at: now())
         let query = request.uri.queryParameters
-        func date(_ name: String, _ fallback: CivilDate) throws -> CivilDate {
-            guard let raw = query.get(name), !raw.isEmpty else { return fallback }
+        func date(_ name: String) throws -> CivilDate? {
+            guard let raw = query.get(name), !raw.isEmpty else { return nil }
             guard let date = CivilDate(iso8601: String(raw)) else {
                 throw APIError(
                     status: .badRequest, code: "invalidDate", message: locales.both("errors.invalidDate"), field: name)
             }
             return date
         }
-        let from = try date("from", Self.monthStart(today))
-        let to = try date("to", today)
-        guard let period = DashboardPeriod(from: from, to: to) else {
+        let from = try date("from")
+        let to = try date("to")
+        guard let period = Dashboard.period(from: from, to: to, today: office.today(at: now())) else {
             throw APIError(
                 status: .badRequest, code: "dashboard.period", message: locales.both("errors.dashboard.period"),
                 field: "to")
         }
         return period
     }
-
-    static func monthStart(_ day: CivilDate) -> CivilDate { CivilDate(year: day.year, month: day.month, day: 1)! }
 
     func json(_ request: Request) async throws -> Response {
         try JSON.response(try await figures(request))

@@ -24,7 +24,7 @@ extension Screens {
             // A period that cannot be shown: say why, and show this month instead.
             problem = error.message[language]
             let today = office.today(at: now())
-            period = DashboardPeriod(from: DashboardAPI.monthStart(today), to: today)!
+            period = Dashboard.period(from: nil, to: nil, today: today)!
         }
         let dashboard = try await api.figures(period)
         var context = DashboardView(
@@ -137,11 +137,11 @@ struct DashboardView {
 
     /// This month, last month, the last 30 days and this year (to today).
     var presets: [(String, CivilDate, CivilDate)] {
-        let monthStart = DashboardAPI.monthStart(today)
+        let monthStart = Dashboard.monthStart(today)
         let lastMonthEnd = monthStart.adding(days: -1)
         return [
             ("thisMonth", monthStart, today),
-            ("lastMonth", DashboardAPI.monthStart(lastMonthEnd), lastMonthEnd),
+            ("lastMonth", Dashboard.monthStart(lastMonthEnd), lastMonthEnd),
             ("last30", today.adding(days: -29), today),
             ("thisYear", CivilDate(year: today.year, month: 1, day: 1)!, today),
         ]

@@ -220,7 +220,9 @@ public struct KioskHTTPDependencies: Sendable {
     }
 
     var dashboardAPI: DashboardAPI {
-        DashboardAPI(dashboard: dashboard, authentication: authentication, office: office, now: now)
+        DashboardAPI(
+            dashboard: dashboard.map { Dashboard(source: $0, office: office, now: now) },
+            authentication: authentication, office: office, now: now)
     }
 
     var vacancyAPI: VacancyAPI {

@@ -229,11 +229,12 @@ struct VacancyAPI {
         } else if let raw = parameters["registryNumber"] {
             let number: RegistryNumber
             do {
-                number = try RegistryNumber(parsing: raw, today: today)
+                number = try registrations.registryNumber(raw)
             } catch {
+                // `registryNumber.<reason>`, the key under `errors` of the number's refusal.
                 throw APIError(
                     status: .badRequest, code: "invalidRegistryNumber",
-                    message: locales.both("errors.registryNumber.\(error.identifier)"), field: "registryNumber")
+                    message: locales.both("errors.\(error.errors[0].code)"), field: "registryNumber")
             }
             guard let found = try await registrations.registration(registryNumber: number) else {
                 throw APIError.notFound(locales)

@@ -38,9 +38,13 @@ extension AppDatabase {
 
     /// Writes vacancies the way the sync service does (the search index and the change count
     /// follow by trigger), for tests and benchmarks.
-    public func storeVacancies(_ vacancies: [StoredVacancy], generation: String = "") async throws {
+    public func storeVacancies(_ vacancies: [Vacancy], generation: String = "") async throws {
+        let encoder = JSONEncoder()
         try await writer.write { db in
-            for vacancy in vacancies { try vacancy.upsert(db, generation: generation) }
+            for vacancy in vacancies {
+                let data = String(decoding: try encoder.encode(vacancy), as: UTF8.self)
+                try VacancyRow(vacancy, data: data, generation: generation).insertOrUpdate(db)
+            }
         }
     }
 }

@@ -1,5 +1,5 @@
 public import Foundation
-public import GRDB
+import GRDB
 public import KioskCore
 import Synchronization
 
@@ -7,7 +7,7 @@ import Synchronization
 /// the screen hears "saved"), foreign keys on, schema by versioned migrations.
 public final class AppDatabase: Sendable {
     /// The only writer of this file in the process.
-    public let writer: any DatabaseWriter
+    let writer: any DatabaseWriter
     private let groupCommit: GroupCommitWriter
     /// Whether the last write (or write probe) succeeded, and when that was learnt.
     private let writable = Mutex<(ok: Bool, at: ContinuousClock.Instant)?>(nil)
@@ -42,7 +42,7 @@ public final class AppDatabase: Sendable {
     /// concurrent writes, and returns once that transaction is committed. For the short writes
     /// of many concurrent requests; see `GroupCommitWriter`.
     /// A full disk or a write I/O error is thrown as `StorageError`, and remembered for `isWritable`.
-    public func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             let result = try await groupCommit.write(work)
             noteWritable(true)

@@ -1,4 +1,4 @@
-public import GRDB
+import GRDB
 import Synchronization
 
 /// Runs concurrent write units in shared transactions ("group commit"): while one transaction

@@ -1,5 +1,5 @@
 public import Foundation
-public import GRDB
+import GRDB
 public import KioskCore
 public import LMISProtocol
 
@@ -155,7 +155,7 @@ public enum Outbox {
 
     /// Appends a record in the current transaction, taking the office's next sequence number.
     @discardableResult
-    public static func append(
+    static func append(
         _ db: Database, officeCode: String, type: OutboxRecordType, payload: some Encodable, at instant: Date
     ) throws -> OutboxRecord {
         precondition(db.isInsideTransaction, "outbox records are written with the change they describe")
@@ -175,7 +175,7 @@ public enum Outbox {
     }
 
     /// Records of an office in sequence order, starting after `afterSequence`.
-    public static func records(_ db: Database, officeCode: String, afterSequence: Int64 = 0, limit: Int = 500) throws
+    static func records(_ db: Database, officeCode: String, afterSequence: Int64 = 0, limit: Int = 500) throws
         -> [OutboxRecord]
     {
         try Row.fetchAll(

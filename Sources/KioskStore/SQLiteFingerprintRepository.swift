@@ -19,29 +19,6 @@ public struct SQLiteFingerprintRepository: FingerprintRepository {
         self.sealer = sealer
     }
 
-    struct EnrolledPayload: Encodable {
-        struct Body: Encodable {
-            let registrationID: String
-            let officeCode: String
-            let fingers: [String]
-            /// Base64 of the ISO/IEC 19794-2:2005 record: one view per finger, its best template.
-            let isoRecord: String
-            let enrolledAt: Date
-            let staffID: String?
-        }
-        let fingerprints: Body
-    }
-
-    struct DeletedPayload: Encodable {
-        struct Body: Encodable {
-            let registrationID: String
-            let officeCode: String
-            let deletedAt: Date
-            let staffID: String
-        }
-        let fingerprints: Body
-    }
-
     public func enrol(
         registrationID: UUID, fingers: [FingerPosition: [FingerprintTemplate]], by actor: StaffActor?, at instant: Date
     ) async throws -> [EnrolledFingerprint] {
@@ -87,8 +64,8 @@ public struct SQLiteFingerprintRepository: FingerprintRepository {
             }
             try Outbox.append(
                 db, officeCode: officeCode, type: .fingerprintsEnrolled,
-                payload: EnrolledPayload(
-                    fingerprints: EnrolledPayload.Body(
+                payload: FingerprintsEnrolled(
+                    fingerprints: .init(
                         registrationID: registration, officeCode: officeCode,
                         fingers: ordered.map { $0.0.rawValue }, isoRecord: Data(iso).base64EncodedString(),
                         enrolledAt: instant, staffID: actor?.staffID)), at: instant)
@@ -117,8 +94,8 @@ public struct SQLiteFingerprintRepository: FingerprintRepository {
             guard removed > 0 else { return 0 }
             try Outbox.append(
                 db, officeCode: officeCode, type: .fingerprintsDeleted,
-                payload: DeletedPayload(
-                    fingerprints: DeletedPayload.Body(
+                payload: FingerprintsDeleted(
+                    fingerprints: .init(
                         registrationID: registration, officeCode: officeCode, deletedAt: instant,
                         staffID: actor.staffID)), at: instant)
             try SQLiteStaffRepository.audit(

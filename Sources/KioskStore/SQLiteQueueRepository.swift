@@ -28,12 +28,6 @@ public struct SQLiteQueueRepository: QueueRepository {
 
     func day(_ instant: Date) -> String { office.today(at: instant).description }
 
-    struct EventPayload: Encodable {
-        let sequence: Int64
-        let event: TicketEvent
-        let ticket: Ticket
-    }
-
     public func issue(
         service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language,
         ratingDigest: String?, at instant: Date
@@ -302,7 +296,7 @@ public struct SQLiteQueueRepository: QueueRepository {
         let sequence = db.lastInsertedRowID
         try Outbox.append(
             db, officeCode: ticket.officeCode, type: OutboxRecordType(rawValue: "queue.\(event.kind.rawValue)"),
-            payload: EventPayload(sequence: sequence, event: event, ticket: ticket), at: event.at)
+            payload: QueueEventRecorded(sequence: sequence, event: event, ticket: ticket), at: event.at)
     }
 
     static func ticket(_ row: Row) throws -> Ticket {

@@ -13,12 +13,6 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
         self.officeCode = officeCode
     }
 
-    /// What the LMIS receives for a registration change: the whole record, nothing to look up.
-    struct RegistrationPayload: Encodable {
-        let registration: RegistrationSnapshot
-        init(registration: Registration) { self.registration = RegistrationSnapshot(registration) }
-    }
-
     public func register(_ details: RegistrationDetails, at instant: Date, by channel: RegistrationChannel)
         async throws -> Registration
     {
@@ -46,7 +40,7 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
                 """, [Self.key(registration.id), details.registryNumber.value, Outbox.utcTimestamp(instant)])
             try Outbox.append(
                 db, officeCode: officeCode, type: .registrationCreated,
-                payload: RegistrationPayload(registration: registration), at: instant)
+                payload: RegistrationChanged(registration), at: instant)
             return registration
         }
     }
@@ -75,7 +69,7 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
             try Self.keepRevision(of: registration, changed: changed, by: channel, at: instant, db)
             try Outbox.append(
                 db, officeCode: officeCode, type: .registrationUpdated,
-                payload: RegistrationPayload(registration: registration), at: instant)
+                payload: RegistrationChanged(registration), at: instant)
             return registration
         }
     }

@@ -12,6 +12,9 @@ public struct SQLiteSyncStore: Sendable {
 
     var writer: any DatabaseWriter { database.writer }
 
+    /// Closes the office database; neither can be used afterwards.
+    public func close() throws { try database.close() }
+
     public func enrolment() async throws -> SyncEnrolment? {
         try await writer.read { db in
             try Row.fetchOne(db, sql: "SELECT hub_url, device_id, office_code FROM lmis_enrolment WHERE id = 1").map {
@@ -172,14 +175,8 @@ public struct SQLiteSyncStore: Sendable {
                     if change.deleted {
                         try deleteVacancy.execute(arguments: [change.key])
                     } else if let vacancy = change.vacancy, vacancy.problems.isEmpty {
-                        try StoredVacancy(
-                            reference: vacancy.reference, title: vacancy.title, titleEn: vacancy.titleEn,
-                            iscoCode: vacancy.iscoCode, employer: vacancy.employer, aimagCode: vacancy.aimagCode,
-                            soumCode: vacancy.soumCode, wageMin: vacancy.wageMin, wageMax: vacancy.wageMax,
-                            hours: vacancy.hours, postedOn: vacancy.postedOn, closesOn: vacancy.closesOn,
-                            education: vacancy.education, skills: vacancy.skills, licences: vacancy.licences,
-                            experienceYears: vacancy.experienceYears, json: vacancy.storedJSON
-                        ).upsert(db, generation: epoch)
+                        try VacancyRow(Vacancy(vacancy), data: vacancy.storedJSON, generation: epoch)
+                            .insertOrUpdate(db)
                     }
                 case ReferenceKind.adminUnits.rawValue:
                     try Self.applyAdminUnit(change, db)
@@ -325,6 +322,17 @@ public struct SQLiteSyncStore: Sendable {
                     syncedAt: $0["synced_at"] ?? "")
             }
         }
+    }
+}
+
+extension Vacancy {
+    /// The vacancy as the kiosk holds it, from the hub's record.
+    init(_ r: VacancyRecord) {
+        self.init(
+            reference: r.reference, title: r.title, titleEn: r.titleEn, iscoCode: r.iscoCode, employer: r.employer,
+            aimagCode: r.aimagCode, soumCode: r.soumCode, wageMin: r.wageMin, wageMax: r.wageMax, hours: r.hours,
+            education: r.education, skills: r.skills, licences: r.licences, experienceYears: r.experienceYears,
+            posts: r.posts, postedOn: r.postedOn, closesOn: r.closesOn, howToApply: r.howToApply)
     }
 }
 

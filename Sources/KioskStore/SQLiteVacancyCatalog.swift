@@ -32,24 +32,11 @@ public final class SQLiteVacancyCatalog: VacancyCatalog {
         if let current = loaded.withLock({ $0 }), current.version == version { return current }
         var rowids: [Int64] = []
         var facts: [VacancyFacts] = []
-        let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT rowid, reference, isco_code, aimag_code, soum_code, wage_min, wage_max, hours, education,
-                    skill_list, licences, experience_years, posted_on, closes_on
-                FROM vacancy ORDER BY posted_on DESC, reference
-                """)
+        let rows = try VacancyFactsRow.fetchCursor(
+            db, sql: "SELECT \(VacancyFactsRow.selection) FROM vacancy ORDER BY posted_on DESC, reference")
         while let row = try rows.next() {
-            rowids.append(row[0])
-            let skills: String = row[9]
-            let licences: String = row[10]
-            facts.append(
-                VacancyFacts(
-                    reference: row[1], iscoCode: row[2], aimagCode: row[3], soumCode: row[4], wageMin: row[5],
-                    wageMax: row[6], hours: row[7], education: row[8],
-                    skills: skills.isEmpty ? [] : skills.split(separator: "\n").map(String.init),
-                    licences: licences.isEmpty ? [] : licences.split(separator: ",").map(String.init),
-                    experienceYears: row[11], postedOn: row[12], closesOn: row[13]))
+            rowids.append(row.rowid)
+            facts.append(row.facts)
         }
         var position: [Int64: Int] = [:]
         position.reserveCapacity(rowids.count)
@@ -108,10 +95,8 @@ public final class SQLiteVacancyCatalog: VacancyCatalog {
 
     public func vacancy(reference: String, today: CivilDate) async throws -> Vacancy? {
         try await database.writer.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT data FROM vacancy WHERE reference = ? AND closes_on >= ?",
-                arguments: [reference, today.description]
-            ).map { try JSONDecoder().decode(Vacancy.self, from: Data($0.utf8)) }
+            try VacancyRow.filter(VacancyRow.Columns.reference == reference)
+                .filter(VacancyRow.Columns.closesOn >= today.description).fetchOne(db)?.vacancy()
         }
     }
 
@@ -151,13 +136,12 @@ public final class SQLiteVacancyCatalog: VacancyCatalog {
         guard !rowids.isEmpty else { return [] }
         var byRowid: [Int64: Vacancy] = [:]
         let placeholders = Array(repeating: "?", count: rowids.count).joined(separator: ",")
-        let rows = try Row.fetchCursor(
+        let rows = try VacancyDataRow.fetchCursor(
             db, sql: "SELECT rowid, data FROM vacancy WHERE rowid IN (\(placeholders))",
             arguments: StatementArguments(rowids))
         let decoder = JSONDecoder()
         while let row = try rows.next() {
-            let data: String = row[1]
-            byRowid[row[0]] = try decoder.decode(Vacancy.self, from: Data(data.utf8))
+            byRowid[row.rowid] = try decoder.decode(Vacancy.self, from: Data(row.data.utf8))
         }
         return rowids.compactMap { byRowid[$0] }
     }

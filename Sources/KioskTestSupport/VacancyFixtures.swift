@@ -20,15 +20,6 @@ public enum VacancyFixtures {
     }
 
     public static func store(_ vacancies: [Vacancy], in database: AppDatabase) async throws {
-        let encoder = JSONEncoder()
-        try await database.storeVacancies(
-            try vacancies.map { v in
-                StoredVacancy(
-                    reference: v.reference, title: v.title, titleEn: v.titleEn, iscoCode: v.iscoCode,
-                    employer: v.employer, aimagCode: v.aimagCode, soumCode: v.soumCode, wageMin: v.wageMin,
-                    wageMax: v.wageMax, hours: v.hours, postedOn: v.postedOn, closesOn: v.closesOn,
-                    education: v.education, skills: v.skills, licences: v.licences, experienceYears: v.experienceYears,
-                    json: String(decoding: try encoder.encode(v), as: UTF8.self))
-            })
+        try await database.storeVacancies(vacancies)
     }
 }

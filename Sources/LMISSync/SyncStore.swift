@@ -6,9 +6,9 @@ public import LMISProtocol
 /// The sync bookkeeping a round reads and writes: enrolment, the outbox's upload state, the
 /// change feed and registry checks. Its SQLite adapter is `SQLiteSyncStore` in KioskStore.
 public protocol SyncStore: Sendable {
-    /// The office database it lives in: technician commands close it before a wipe. (Kept for
-    /// `Doctor` and `SyncAdministration`, which call `store.database.close()`.)
-    var database: AppDatabase { get }
+    /// Closes the office database it lives in (technician commands, before a wipe or when
+    /// done); the store cannot be used afterwards.
+    func close() throws
     func enrolment() async throws -> SyncEnrolment?
     func saveEnrolment(_ enrolment: SyncEnrolment, at instant: Date) async throws
     func waitingCount() async throws -> Int

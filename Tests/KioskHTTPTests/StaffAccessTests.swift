@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -45,9 +44,9 @@ import Testing
             }
             #expect(statuses.filter { $0 == .unauthorized }.count == 4)
             #expect(statuses.filter { $0 == .tooManyRequests }.count == 16)
-            let audit = try await app.temp.database.writer.read { db in
-                try String.fetchAll(db, sql: "SELECT action FROM staff_audit WHERE staff_id = 'bat' ORDER BY seq")
-            }
+            let audit = try await app.temp.database.testSQL(
+                "SELECT action FROM staff_audit WHERE staff_id = 'bat' ORDER BY seq"
+            ).compactMap { $0.first ?? nil }
             // In whatever order the attempts finished: four failures and the lock, nothing more.
             #expect(audit.sorted() == ["accountSaved", "locked"] + Array(repeating: "signInFailed", count: 4))
             let locked = try await Self.signIn(client, "bat", Self.pin)
@@ -65,10 +64,9 @@ import Testing
             let (unknown, _) = try await client.staffPost("/api/v1/staff/accounts/nobody/unlock", "", cookie: head)
             #expect(unknown.status == .notFound)
             #expect(try await Self.signIn(client, "bat", Self.pin).status == .created)
-            let unlocked = try await app.temp.database.writer.read { db in
-                try String.fetchAll(
-                    db, sql: "SELECT staff_id || ' ' || action FROM staff_audit WHERE action LIKE 'unlocked%'")
-            }
+            let unlocked = try await app.temp.database.testSQL(
+                "SELECT staff_id || ' ' || action FROM staff_audit WHERE action LIKE 'unlocked%'"
+            ).compactMap { $0.first ?? nil }
             #expect(unlocked == ["darga unlocked:bat"])
         }
     }

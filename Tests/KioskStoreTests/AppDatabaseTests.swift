@@ -1,10 +1,11 @@
 import Foundation
 import GRDB
 import KioskCore
-import KioskStore
 import KioskTestSupport
 import LMISProtocol
 import Testing
+
+@testable import KioskStore
 
 @Suite("Office database")
 struct AppDatabaseTests {

@@ -2,9 +2,10 @@ import Fingerprint
 import Foundation
 import GRDB
 import KioskCore
-import KioskStore
 import KioskTestSupport
 import Testing
+
+@testable import KioskStore
 
 @Suite("Enrolled fingerprints on the office database")
 struct FingerprintRepositoryTests {

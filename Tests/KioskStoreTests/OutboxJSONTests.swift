@@ -20,16 +20,13 @@ struct OutboxJSONTests {
         #expect(fast == reference, sourceLocation: sourceLocation)
     }
 
-    @Test("Every payload the kiosk writes, from real registrations, tickets, referrals and fingerprints")
-    func realPayloads() async throws {
-        let temp = try TemporaryDatabase()
-        defer { temp.remove() }
+    /// A registration and three events of its ticket (issued, called, finished), written by the
+    /// repositories.
+    func written(_ temp: TemporaryDatabase) async throws -> (Registration, [(Ticket, TicketEvent)]) {
         let registrations = SQLiteRegistrationRepository(database: temp.database, officeCode: Fixtures.office.code)
         var form = Fixtures.form()
         form.givenName = "Өлзийбаяр"
         let registration = try await registrations.register(try Fixtures.details(form), at: Fixtures.now)
-        try expectSame(SQLiteRegistrationRepository.RegistrationPayload(registration: registration))
-
         let queue = SQLiteQueueRepository(
             database: temp.database, office: Fixtures.office, services: QueueService.demo, policy: QueuePolicy())
         let issued = try await queue.issue(
@@ -39,12 +36,24 @@ struct OutboxJSONTests {
             try await queue.callNext(counter: 3, staffID: "saraa", services: ["А"], at: Fixtures.now + 60))
         let finished = try await queue.act(
             ticketID: issued.ticket.id, .finish(.counselled), by: 3, at: Fixtures.now + 90)
-        for (ticket, event) in [
-            (issued.ticket, TicketEvent(kind: .issued, at: Fixtures.now)),
-            (called, TicketEvent(kind: .called, at: Fixtures.now + 60.123, counter: 3, staffID: "saraa")),
-            (finished, TicketEvent(kind: .finished, at: Fixtures.now + 90, outcome: .counselled)),
-        ] {
-            try expectSame(SQLiteQueueRepository.EventPayload(sequence: 42, event: event, ticket: ticket))
+        return (
+            registration,
+            [
+                (issued.ticket, TicketEvent(kind: .issued, at: Fixtures.now)),
+                (called, TicketEvent(kind: .called, at: Fixtures.now + 60.123, counter: 3, staffID: "saraa")),
+                (finished, TicketEvent(kind: .finished, at: Fixtures.now + 90, outcome: .counselled)),
+            ]
+        )
+    }
+
+    @Test("Every payload the kiosk writes, from real registrations, tickets, referrals and fingerprints")
+    func realPayloads() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let (registration, events) = try await written(temp)
+        try expectSame(RegistrationChanged(registration))
+        for (ticket, event) in events {
+            try expectSame(QueueEventRecorded(sequence: 42, event: event, ticket: ticket))
         }
         try expectSame(
             ReferralRecorded(
@@ -53,13 +62,41 @@ struct OutboxJSONTests {
                     vacancyReference: "V-1/2", staffID: "saraa", counter: 2, note: "утас: 99\n", createdAt: Fixtures.now
                 )))
         try expectSame(
-            SQLiteFingerprintRepository.EnrolledPayload(
+            FingerprintsEnrolled(
                 fingerprints: .init(
                     registrationID: "x", officeCode: "UB-SBD", fingers: ["rightIndex", "leftIndex"],
                     isoRecord: "Rk1SACAyMAA=", enrolledAt: Fixtures.now, staffID: nil)))
         try expectSame(
-            SQLiteFingerprintRepository.DeletedPayload(
+            FingerprintsDeleted(
                 fingerprints: .init(registrationID: "x", officeCode: "UB-SBD", deletedAt: Fixtures.now, staffID: "a")))
+    }
+
+    /// The payloads as they were written before they had wire types of their own: the domain
+    /// types' synthesized encoding.
+    struct DomainRegistration: Encodable { let registration: RegistrationSnapshot }
+    struct DomainQueueEvent: Encodable {
+        let sequence: Int64
+        let event: TicketEvent
+        let ticket: Ticket
+    }
+
+    @Test("The wire payloads give the bytes the domain types gave")
+    func wireTypesKeepTheBytes() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let (registration, events) = try await written(temp)
+        #expect(
+            try Outbox.json(RegistrationChanged(registration))
+                == (try foundation(DomainRegistration(registration: RegistrationSnapshot(registration)))))
+        var transferred = events[2].0
+        transferred.serviceCode = "Б"
+        for (ticket, event) in events + [
+            (transferred, TicketEvent(kind: .transferred, at: Fixtures.now + 95, fromService: "А"))
+        ] {
+            #expect(
+                try Outbox.json(QueueEventRecorded(sequence: 7, event: event, ticket: ticket))
+                    == (try foundation(DomainQueueEvent(sequence: 7, event: event, ticket: ticket))))
+        }
     }
 
     struct Shapes: Encodable {

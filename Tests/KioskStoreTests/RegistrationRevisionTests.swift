@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 import KioskCore
-import KioskStore
 import KioskTestSupport
 import Testing
+
+@testable import KioskStore
 
 /// Updates are `UPDATE`s that keep every revision: the returning-visitor defect (an update after a
 /// ticket failed on the ticket's foreign key) and the history staff read.

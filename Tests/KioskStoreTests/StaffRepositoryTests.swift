@@ -2,10 +2,11 @@ import Crypto
 import Foundation
 import GRDB
 import KioskCore
-import KioskStore
 import KioskTestSupport
 import Synchronization
 import Testing
+
+@testable import KioskStore
 
 /// yescrypt, recording what it hashed and what it checked against.
 final class RecordingHasher: PINHasher {

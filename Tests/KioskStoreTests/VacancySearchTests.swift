@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 import KioskCore
-import KioskStore
 import KioskTestSupport
 import Testing
+
+@testable import KioskStore
 
 @Suite struct VacancySearchTests {
     static func vacancy(
