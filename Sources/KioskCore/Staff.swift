@@ -76,6 +76,8 @@ public struct SignInPolicy: Sendable, Equatable {
     /// The first lock; each further failure from the same source doubles it, up to `maxLockout`.
     public var lockout: TimeInterval = 15 * 60
     public var maxLockout: TimeInterval = 24 * 3600
+    /// Wrong PINs from a source are forgotten after this long without an attempt (once unlocked).
+    public static let forgetAfter: TimeInterval = 24 * 3600
     public var sessionLength: TimeInterval = 10 * 3600
     public var minimumPINLength = 6
     public var maximumPINLength = 12

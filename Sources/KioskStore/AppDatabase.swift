@@ -577,6 +577,9 @@ public final class AppDatabase: Sendable {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v17: when a source last tried a PIN (quiet pairs are forgotten)") { db in
+            try db.execute(sql: "ALTER TABLE staff_sign_in_failure ADD COLUMN last_at TEXT")
+        }
         return migrator
     }()
 }

@@ -63,8 +63,18 @@ public struct SQLiteStaffRepository: StaffRepository {
             let reserved = try policy.reserve(after: earlier, at: instant)
             try SignInFailureRow(
                 staffId: username, source: source, failures: reserved.failures,
-                lockedUntil: reserved.lockedUntil.map(Outbox.utcTimestamp)
+                lockedUntil: reserved.lockedUntil.map(Outbox.utcTimestamp), lastAt: Outbox.utcTimestamp(instant)
             ).save(db)
+            // Pairs quiet for a day and not locked are forgotten, a few at a time: usernames
+            // sprayed from many addresses cannot grow the table beyond a day's attempts.
+            let dayAgo = Outbox.utcTimestamp(instant.addingTimeInterval(-SignInPolicy.forgetAfter))
+            try db.run(
+                """
+                DELETE FROM staff_sign_in_failure WHERE (staff_id, source) IN (
+                    SELECT staff_id, source FROM staff_sign_in_failure
+                    WHERE (last_at IS NULL OR last_at < ?) AND (locked_until IS NULL OR locked_until < ?)
+                    LIMIT 100)
+                """, [dayAgo, Outbox.utcTimestamp(instant)])
             return (try StaffRow.fetchOne(db, key: username), reserved)
         }
         // The same slow hash for unknown usernames as for known ones.

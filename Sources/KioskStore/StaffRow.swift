@@ -65,7 +65,8 @@ struct StaffAuditRow: Codable, FetchableRecord, PersistableRecord {
 }
 
 /// A row of `staff_sign_in_failure`: wrong PINs for one username (known or not) from one
-/// source address, and until when that pair is locked.
+/// source address, until when that pair is locked, and the last attempt (a pair quiet for a day
+/// is forgotten).
 struct SignInFailureRow: Codable, FetchableRecord, PersistableRecord {
     static let databaseTableName = "staff_sign_in_failure"
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
@@ -75,4 +76,5 @@ struct SignInFailureRow: Codable, FetchableRecord, PersistableRecord {
     var source: String
     var failures: Int
     var lockedUntil: String?
+    var lastAt: String?
 }

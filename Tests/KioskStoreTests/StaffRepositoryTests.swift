@@ -146,6 +146,36 @@ struct StaffRepositoryTests {
         #expect(YescryptPINHasher().verify("000000", against: verified[1]) == false)
     }
 
+    /// Usernames sprayed from many addresses: each pair is kept while it matters (locked, or tried
+    /// within a day) and forgotten after a quiet day, so the table holds at most a day's attempts.
+    @Test func quietSourcesAreForgottenAfterADay() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let staff = SQLiteStaffRepository(database: temp.database, hasher: YescryptPINHasher(), counters: [1])
+        try await staff.addStaff(id: "bat", displayName: "Бат", role: .staff, pin: Self.pin, at: Fixtures.now)
+        func pairs() async throws -> [String] {
+            try await temp.database.testSQL(
+                "SELECT staff_id || '@' || source FROM staff_sign_in_failure ORDER BY 1"
+            ).compactMap { $0.first ?? nil }
+        }
+        for index in 0..<3 {
+            _ = try? await staff.signIn(
+                username: "guess\(index)", pin: "000000", counter: 1, source: "10.0.1.\(index)", at: Fixtures.now)
+        }
+        // Five wrong PINs from one source lock that pair for 15 minutes.
+        for _ in 0..<5 {
+            _ = try? await staff.signIn(
+                username: "bat", pin: "000000", counter: 1, source: "10.0.2.1", at: Fixtures.now)
+        }
+        #expect(try await pairs().count == 4)
+        let hourLater = Fixtures.now.addingTimeInterval(3600)
+        _ = try? await staff.signIn(username: "bat", pin: "000000", counter: 1, source: "10.0.3.1", at: hourLater)
+        #expect(try await pairs().count == 5)  // nothing is a day old yet
+        let nextDay = Fixtures.now.addingTimeInterval(25 * 3600)
+        _ = try? await staff.signIn(username: "bat", pin: "000000", counter: 1, source: "10.0.3.1", at: nextDay)
+        #expect(try await pairs() == ["bat@10.0.3.1"])
+    }
+
     @Test func concurrentWrongPINsAreCountedExactly() async throws {
         let temp = try TemporaryDatabase()
         defer { temp.remove() }
