@@ -125,7 +125,10 @@ public struct KioskServer: Sendable {
             feedback: SQLiteFeedbackRepository(database: database),
             grievances: SQLiteGrievanceRepository(database: database, office: office),
             dashboard: SQLiteDashboardSource(database: database, office: office),
-            proofSettings: ProofSettings(tokenLifetime: TimeInterval(configuration.proofMinutes * 60)))
+            proofSettings: ProofSettings(tokenLifetime: TimeInterval(configuration.proofMinutes * 60)),
+            speech: SpeechSettings(
+                recordings: [configuration.voiceDirectory, kioskDirectory.appendingPathComponent("assets/audio")],
+                cache: configuration.speechCacheDirectory))
         if let tlsPort = configuration.tlsPort {
             dependencies.otherURLs = ["https://\(configuration.tlsHost):\(tlsPort)"]
         }
@@ -200,7 +203,7 @@ public struct KioskServer: Sendable {
     public static let demoPIN = SignInPolicy.demoPIN
 
     /// The office's services from a JSON file (an array of `QueueService`), or the demo set.
-    static func loadServices(_ path: String?) throws -> [QueueService] {
+    public static func loadServices(_ path: String?) throws -> [QueueService] {
         guard let path else { return QueueService.demo }
         let services: [QueueService]
         do {
@@ -306,7 +309,7 @@ public struct KioskServer: Sendable {
 
     /// `Kiosk/` as configured, else next to the working directory, else beside the executable
     /// (`.build/debug/kiosk` → `Kiosk/`), else the installed copy.
-    static func locateKioskDirectory(_ configured: String?) throws -> URL {
+    public static func locateKioskDirectory(_ configured: String?) throws -> URL {
         let fileManager = FileManager.default
         var candidates: [URL] = []
         if let configured {
