@@ -95,9 +95,10 @@
       } else {
         name = textIn(el, language);
       }
-      if (!name) { return; }
-      parts.push({ lang: language, text: name });
-      if (el.matches("input, textarea")) {
+      var field = el.matches("input, textarea");
+      if (!name && !field) { return; }
+      if (name) { parts.push({ lang: language, text: name }); }
+      if (field) {
         parts.push({ lang: language, key: "speech.textBox" });
         parts.push(el.value ? { lang: language, text: spelled(el.value) } : { lang: language, key: "speech.empty" });
       }
@@ -263,12 +264,14 @@
     state.stepKey = stepKey(step);
     state.items = collectItems();
     state.index = -1;
+    // Language by language (both on the attract screen): "audio mode is on", the step, the keys.
+    var said = stepParts(step);
     var parts = [];
     languages.forEach(function (language) {
       if (greeting) { parts.push({ lang: language, key: "speech.on" }); }
+      parts = parts.concat(said.filter(function (part) { return part.lang === language; }));
+      if (greeting) { parts.push({ lang: language, key: "speech.keys" }); }
     });
-    parts = parts.concat(stepParts(step));
-    if (greeting) { languages.forEach(function (language) { parts.push({ lang: language, key: "speech.keys" }); }); }
     say(parts, true);
     rememberAlerts();
   }

@@ -127,7 +127,7 @@ public struct KioskServer: Sendable {
             dashboard: SQLiteDashboardSource(database: database, office: office),
             proofSettings: ProofSettings(tokenLifetime: TimeInterval(configuration.proofMinutes * 60)),
             speech: SpeechSettings(
-                recordings: [configuration.voiceDirectory, kioskDirectory.appendingPathComponent("assets/audio")],
+                recordings: [configuration.voiceDirectory],
                 cache: configuration.speechCacheDirectory))
         if let tlsPort = configuration.tlsPort {
             dependencies.otherURLs = ["https://\(configuration.tlsHost):\(tlsPort)"]

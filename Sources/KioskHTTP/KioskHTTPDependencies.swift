@@ -124,7 +124,7 @@ public struct KioskHTTPDependencies: Sendable {
         self.speech =
             speech
             ?? SpeechSettings(
-                recordings: [kioskDirectory.appendingPathComponent("assets/audio")],
+                recordings: [],
                 cache: FileManager.default.temporaryDirectory.appendingPathComponent("lswo-kiosk-speech"))
     }
 

@@ -3,8 +3,8 @@ public import KioskCore
 
 /// Where the kiosk's voice comes from: recorded sets first, then espeak-ng.
 public struct SpeechSettings: Sendable {
-    /// Folders of recorded sets, `<language>/<key>.wav`, the first that has a clip wins (the set
-    /// `kiosk voice import` loaded into the data folder, then one shipped in `Kiosk/assets/audio/`).
+    /// Folders of recorded sets, `<language>/<key>.wav`; the first that has a clip wins (the
+    /// kiosk: the set `kiosk voice import` loaded into the data folder).
     public var recordings: [URL]
     /// Where synthesised clips are kept once made.
     public var cache: URL
