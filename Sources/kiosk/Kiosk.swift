@@ -29,9 +29,12 @@ struct VoicePhrases: AsyncParsableCommand {
 
     @Option(help: "mn or en.") var language: String = "mn"
     @Option(help: "Config file of `key = value` lines.") var config: String?
+    @Option(name: .customLong("kiosk-dir"), help: "The Kiosk/ folder (locales, phrase list).") var kioskDir: String?
 
     func run() async throws {
-        let administration = try await usage { try VoiceAdministration(source: source(config)) }
+        let administration = try await usage {
+            try VoiceAdministration(source: source(config, ["kiosk_dir": kioskDir]))
+        }
         guard let output = administration.phrasesOutput(language: language) else {
             throw ValidationError("--language must be mn or en")
         }
@@ -48,10 +51,13 @@ struct VoiceCheck: AsyncParsableCommand {
 
     @Argument(help: "Folder with mn/ and en/ of <key>.wav files.") var directory: String?
     @Option(help: "Config file of `key = value` lines.") var config: String?
+    @Option(name: .customLong("kiosk-dir"), help: "The Kiosk/ folder (locales, phrase list).") var kioskDir: String?
     @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
 
     func run() async throws {
-        let administration = try await usage { try VoiceAdministration(source: source(config, ["data_dir": dataDir])) }
+        let administration = try await usage {
+            try VoiceAdministration(source: source(config, ["data_dir": dataDir, "kiosk_dir": kioskDir]))
+        }
         try finish(administration.checkOutput(directory.map { URL(fileURLWithPath: $0, isDirectory: true) }))
     }
 }
@@ -63,10 +69,13 @@ struct VoiceImport: AsyncParsableCommand {
 
     @Argument(help: "Folder with mn/ and en/ of <key>.wav files.") var directory: String
     @Option(help: "Config file of `key = value` lines.") var config: String?
+    @Option(name: .customLong("kiosk-dir"), help: "The Kiosk/ folder (locales, phrase list).") var kioskDir: String?
     @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
 
     func run() async throws {
-        let administration = try await usage { try VoiceAdministration(source: source(config, ["data_dir": dataDir])) }
+        let administration = try await usage {
+            try VoiceAdministration(source: source(config, ["data_dir": dataDir, "kiosk_dir": kioskDir]))
+        }
         try finish(administration.importOutput(URL(fileURLWithPath: directory, isDirectory: true)))
     }
 }

@@ -1,9 +1,10 @@
 """The queue end to end: tickets, a staff member at a counter, the display board's event stream."""
 import http.client
 import json
+import subprocess
 import time
 
-from conftest import KioskProcess
+from conftest import KIOSK_BIN, ROOT, KioskProcess
 
 
 def sign_in(process: KioskProcess, username="ajiltan1", counter=1) -> str:
@@ -154,13 +155,30 @@ def test_staff_calls_a_ticket_while_the_board_updates(browser, kiosk, artifacts)
     staff_context.close()
 
 
-def test_voice_sets_are_reported(kiosk):
-    process = kiosk()
+def test_voice_sets_are_reported(kiosk, tmp_path):
+    """Both languages speak every phrase (espeak-ng where nothing is recorded); clips an office
+    recorded and imported with `kiosk voice import` are played instead and counted."""
+    recorded = tmp_path / "recorded" / "mn"
+    recorded.mkdir(parents=True)
+    for key, text in (("ticket", "Дугаар"), ("counter", "дугаар цонхонд очно уу")):
+        subprocess.run(["espeak-ng", "-v", "ky", "-w", str(recorded / f"{key}.wav"), "--", text], check=True)
+    data = tmp_path / "data"
+    imported = subprocess.run([KIOSK_BIN, "voice", "import", str(tmp_path / "recorded"), "--data-dir", str(data),
+                               "--kiosk-dir", str(ROOT / "Kiosk")], capture_output=True, text=True)
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert "mn: imported 2 clips, refused 0" in imported.stdout
+    process = kiosk(data_dir=data)
     connection = http.client.HTTPConnection("127.0.0.1", process.port, timeout=5)
     connection.request("GET", "/api/v1/display/voices")
     voices = json.loads(connection.getresponse().read())
-    assert voices["en"] == {"complete": True, "missing": 0}
-    assert voices["mn"]["complete"] is False and voices["mn"]["missing"] == 83
+    assert voices["en"]["complete"] is True and voices["en"]["recorded"] == 0
+    assert voices["en"]["synthesised"] == voices["en"]["phrases"] > 500
+    assert voices["mn"]["complete"] is True and voices["mn"]["missing"] == 0 and voices["mn"]["recorded"] == 2
+    for key, source in (("ticket", "recorded"), ("n5", "synthesised")):
+        connection.request("GET", f"/api/v1/speech/clips/mn/{key}")
+        answer = connection.getresponse()
+        answer.read()
+        assert answer.status == 200 and answer.getheader("X-Speech-Source") == source
 
 
 def test_a_visitor_rates_the_service_on_the_ticket_status_page(browser, kiosk, artifacts):
