@@ -69,7 +69,7 @@ public actor SpeechClips {
 
     /// The WAV of `key`, or nil when `key` is no phrase of `language`.
     public func clip(_ key: String, _ language: Language) async throws -> (data: Data, source: Source)? {
-        guard SpeechCatalog.isWellFormed(key: key), let text = catalog.text(key, language) else { return nil }
+        guard SpeechCatalog.isWellFormed(key: key), let text = catalog.synthesisText(key, language) else { return nil }
         if let recorded = recording(key, language) { return (try Data(contentsOf: recorded), .recorded) }
         guard let voice = settings.voices[language] else { throw SpeechUnavailable(reason: "no voice") }
         let file = settings.cache.appendingPathComponent(

@@ -69,6 +69,16 @@ struct SpeechCatalogTests {
         #expect(catalog.plan("1255", .mn).keys == ["n1", "n2", "n5", "n5"])
     }
 
+    @Test("the synthesiser reads digits in a Mongolian phrase as Mongolian number words")
+    func synthesisText() {
+        let catalog = SpeechCatalog(
+            locales: [.mn: ["keys": "2 дараагийнх, 25 өмнөх"], .en: ["keys": "2 next"]], notSpoken: [],
+            announcements: [.mn: ["n2": "хоёр", "n5": "тав", "n20a": "хорин"], .en: [:]], letters: "", services: [])
+        #expect(catalog.synthesisText("keys", .mn) == "хоёр дараагийнх, хорин тав өмнөх")
+        #expect(catalog.synthesisText("keys", .en) == "2 next")
+        #expect(catalog.synthesisText("nothing", .mn) == nil)
+    }
+
     @Test(
         "number words: Mongolian attributive forms before another part, English teens whole",
         arguments: [

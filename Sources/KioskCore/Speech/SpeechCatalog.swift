@@ -95,6 +95,31 @@ public struct SpeechCatalog: Sendable {
 
     public func text(_ key: String, _ language: Language) -> String? { phrases[language]?[key] }
 
+    /// The text of `key` as a synthesiser should read it: in Mongolian, numbers written in digits
+    /// become the catalogue's Mongolian number words (the Kyrgyz voice would read them in Kyrgyz).
+    public func synthesisText(_ key: String, _ language: Language) -> String? {
+        guard let text = text(key, language) else { return nil }
+        guard language == .mn, text.contains(where: { $0.isASCII && $0.isNumber }) else { return text }
+        var spoken = ""
+        var digits = ""
+        func flush() {
+            guard !digits.isEmpty else { return }
+            let keys = digits.count <= 3 ? numberKeys(Int(digits) ?? 0, language) : digits.map { "n\($0)" }
+            spoken += keys.compactMap { self.text($0, language) }.joined(separator: " ")
+            digits = ""
+        }
+        for character in text {
+            if character.isASCII && character.isNumber {
+                digits.append(character)
+            } else {
+                flush()
+                spoken.append(character)
+            }
+        }
+        flush()
+        return spoken
+    }
+
     /// The clips that speak `text` as it stands on a screen: its known phrases (longest first),
     /// numbers (up to three digits as a number, longer ones digit by digit) and single letters.
     /// Words of no known phrase are left out and counted.
