@@ -132,7 +132,8 @@ TXT
 # (Tests/Unit, linking the same test folders) builds only what these tests need.
 cmd_test_unit() {
     local started=$SECONDS
-    ensure_packages "${BUILD_PACKAGES[@]}" fonts-noto-core fonts-dejavu-core poppler-utils
+    # espeak-ng: the router tests hear the kiosk's voice synthesise real clips.
+    ensure_packages "${BUILD_PACKAGES[@]}" fonts-noto-core fonts-dejavu-core poppler-utils espeak-ng
     log "swift test (unit layer, Tests/Unit)"
     (cd "$ROOT/Tests/Unit" && swift build --build-tests && swift test --skip-build)
     log "unit tests passed in $((SECONDS - started)) s"
