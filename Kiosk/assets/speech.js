@@ -337,8 +337,11 @@
     var typing = el.closest("#keyboard");
     el.click();
     if (typing) {
-      // A key of the on-screen keyboard: say the key and what the field now holds.
-      var field = document.querySelector(".step.active input:not([type=hidden])") || document.activeElement;
+      // A key of the on-screen keyboard: the screen types into its field (and focuses it); the
+      // visitor stays on the key, and hears it and what the field now holds.
+      try { el.focus({ preventScroll: true }); } catch (e) { /* the key went away */ }
+      var field = document.querySelector("input.focused, textarea.focused") ||
+        document.querySelector(".step.active input:not([type=hidden])");
       var parts = nameParts(el);
       if (field && field.matches && field.matches("input, textarea")) {
         parts = parts.concat(languages.map(function (language) {

@@ -1,9 +1,11 @@
 """Audio mode in real Chromium: started on the attract screen without touching any text, a
 registration's first steps walked with the numeric keypad alone, and every phrase spoken from
 the kiosk's voice (WAV clips of known phrases; espeak-ng here, Mongolian by its Kyrgyz voice)."""
+import json
 import struct
 import urllib.request
 
+from conftest import ROOT
 from screens import SIZES, check_screen, sized_page
 
 
@@ -129,9 +131,22 @@ def test_audio_mode_walks_a_registration_with_the_keypad_alone(browser, kiosk, a
         wait_played(page, "mn/steps.registryNumber.title", "mn/steps.registryNumber.hint")
         check_screen(page, artifacts, "speech-03-registry-number", reach=False, axe=False)
 
-        # The on-screen keyboard is reached by groups (9) and typed on with 5.
+        # The on-screen keyboard is reached by groups (9: the back/next buttons, then the keys) and
+        # typed on with 5; each key is said with what the field now holds.
         page.keyboard.press("Numpad9")
-        wait_until(page, "() => !!(document.activeElement && document.activeElement.closest('.nav-bar, #keyboard'))")
+        wait_until(page, "() => !!(document.activeElement && document.activeElement.closest('.nav-bar'))")
+        page.keyboard.press("Numpad9")
+        wait_until(page, "() => !!(document.activeElement && document.activeElement.closest('#keyboard'))")
+        first = page.evaluate("() => document.activeElement.getAttribute('data-key')")
+        page.keyboard.press("Numpad5")
+        page.keyboard.press("Numpad6")
+        second = page.evaluate("() => document.activeElement.getAttribute('data-key')")
+        page.keyboard.press("Numpad5")
+        assert page.input_value("#registryNumber") == first + second
+        letters = json.loads((ROOT / "Kiosk" / "assets" / "audio" / "phrases.json").read_text(encoding="utf-8"))["letters"]
+        wait_played(page, *(f"mn/n{key}" if key.isdigit() else f"mn/letter{letters.index(key):02d}"
+                            for key in (first, second)))
+        check_screen(page, artifacts, "speech-04-typing", reach=False, axe=False)
         # Back (.) returns to the services, whose question is spoken again.
         count = played(page).count("mn/steps.service.title")
         page.keyboard.press("NumpadDecimal")
