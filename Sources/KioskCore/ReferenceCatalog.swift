@@ -5,7 +5,8 @@ public struct ReferenceCatalog: Sendable {
     private let childrenByParent: [String: [AdminUnit]]
     private let educationByCode: [String: EducationLevel]
     private let occupationsByCode: [String: Occupation]
-    private let searchKeys: [(occupation: Occupation, mn: String, en: String)]
+    /// Per occupation: its titles and keywords, folded, each as a phrase.
+    private let searchKeys: [(occupation: Occupation, phrases: [String])]
 
     public init(_ data: ReferenceData) {
         self.data = data
@@ -13,7 +14,9 @@ public struct ReferenceCatalog: Sendable {
         childrenByParent = Dictionary(grouping: data.adminUnits.filter { $0.parentCode != nil }, by: { $0.parentCode! })
         educationByCode = Dictionary(data.educationLevels.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         occupationsByCode = Dictionary(data.occupations.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-        searchKeys = data.occupations.map { ($0, Self.folded($0.name.mn), Self.folded($0.name.en)) }
+        searchKeys = data.occupations.map { occupation in
+            (occupation, ([occupation.name.mn, occupation.name.en] + occupation.keywords).map(Self.folded))
+        }
     }
 
     public var version: String { data.version }
@@ -27,41 +30,70 @@ public struct ReferenceCatalog: Sendable {
     public func educationLevel(_ code: String) -> EducationLevel? { educationByCode[code] }
     public func occupation(_ code: String) -> Occupation? { occupationsByCode[code] }
 
-    /// Occupations whose Mongolian or English title contains every typed word, best first:
-    /// titles with a word starting with the query, then the rest; finer groups before major ones.
-    /// Case-insensitive for Cyrillic including Ө and Ү; `ё` matches `е`.
+    /// Occupations whose title or keywords (either language) contain every typed word, best
+    /// first. Each word scores by where it is found: the start of a one-word name (`тогоо` in
+    /// «Тогооч»), of a longer title or keyword, of a later word in one, the start of the code, or
+    /// anywhere inside a word.
+    /// Ties go to the match that needs the fewest extra letters (`тогоо` is nearer «тогооч» than
+    /// «тогооны»), then to the finer group (a unit group is the job a person names), then the
+    /// code. Case-insensitive for Cyrillic including Ө and Ү; `ё` matches `е`.
     public func searchOccupations(_ query: String, limit: Int = 20) -> [Occupation] {
         let words = Self.folded(query).split(whereSeparator: { $0 == " " }).map(String.init)
         guard !words.isEmpty else {
-            return Array(data.occupations.filter { !$0.isMajorGroup }.prefix(limit))
+            return Array(data.occupations.filter { $0.level == .subMajor }.prefix(limit))
         }
-        var scored: [(score: Int, occupation: Occupation)] = []
+        var scored: [(score: Int, extra: Int, occupation: Occupation)] = []
         for key in searchKeys {
             var score = 0
+            var extra = 0
             var matchedAll = true
             for word in words {
-                if key.occupation.code.hasPrefix(word) {
-                    score += 3
-                } else if Self.hasWord(startingWith: word, in: key.mn) || Self.hasWord(startingWith: word, in: key.en) {
-                    score += 2
-                } else if key.mn.contains(word) || key.en.contains(word) {
-                    score += 1
-                } else {
+                guard let found = Self.bestMatch(of: word, in: key.phrases, code: key.occupation.code) else {
                     matchedAll = false
                     break
                 }
+                score += found.points
+                extra += found.extra
             }
-            if matchedAll { scored.append((score * 10 + (key.occupation.isMajorGroup ? 0 : 1), key.occupation)) }
+            if matchedAll { scored.append((score, extra, key.occupation)) }
         }
         return
             scored
-            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.occupation.code < $1.occupation.code }
+            .sorted {
+                if $0.score != $1.score { return $0.score > $1.score }
+                if $0.extra != $1.extra { return $0.extra < $1.extra }
+                if $0.occupation.code.count != $1.occupation.code.count {
+                    return $0.occupation.code.count > $1.occupation.code.count
+                }
+                return $0.occupation.code < $1.occupation.code
+            }
             .prefix(limit)
             .map(\.occupation)
     }
 
-    static func hasWord(startingWith prefix: String, in text: String) -> Bool {
-        text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).contains { $0.hasPrefix(prefix) }
+    /// Where `word` best meets an occupation: points (7 a one-word name starts with it, the way
+    /// people name their work, «тогооч»; 6 a longer phrase starts with it; 5 a later word does;
+    /// 4 the code does; 1 it is inside a word) and the letters the met word has beyond it.
+    static func bestMatch(of word: String, in phrases: [String], code: String) -> (points: Int, extra: Int)? {
+        var best: (points: Int, extra: Int)?
+        func consider(_ points: Int, _ extra: Int) {
+            if let current = best, current.points > points || (current.points == points && current.extra <= extra) {
+                return
+            }
+            best = (points, extra)
+        }
+        if code.hasPrefix(word) { consider(4, code.count - word.count) }
+        for phrase in phrases {
+            let candidates = phrase.split(separator: " ")
+            for (position, candidate) in candidates.enumerated() {
+                if candidate.hasPrefix(word) {
+                    consider(position > 0 ? 5 : candidates.count == 1 ? 7 : 6, candidate.count - word.count)
+                } else if candidate.contains(word) {
+                    consider(1, candidate.count - word.count)
+                }
+            }
+        }
+        return best
     }
 
     /// Lower case, `ё`→`е`, punctuation to spaces: the form both titles and queries are compared in.
