@@ -27,6 +27,8 @@ import Testing
             "PUT", "/admin/reference/occupations",
             [["code": "9313", "nameMn": "Барилгын туслах ажилтан", "nameEn": "Building construction labourer"]])
         #expect(status == 200)
+        try await ReferenceStore(database: kiosk.temp.database).installBundled(
+            try Fixtures.bundledReferenceData(), at: Date())
 
         let report = await kiosk.engine.round()
         #expect(report.error == nil)
@@ -39,6 +41,13 @@ import Testing
         #expect(try await kiosk.scalar("SELECT COUNT(*) FROM lmis_person") == 5)
         #expect(try await kiosk.scalar("SELECT COUNT(*) FROM vacancy") == 30)
         #expect(try await kiosk.scalar("SELECT COUNT(*) FROM occupation WHERE code = '9313'") == 1)
+        // The hub's title replaces the bundled one; the words people search by stay.
+        #expect(
+            try await kiosk.scalar(
+                """
+                SELECT COUNT(*) FROM occupation WHERE code = '9313' AND name_mn = 'Барилгын туслах ажилтан'
+                AND keywords LIKE '%барилгачин%'
+                """) == 1)
         #expect(try await kiosk.scalar("SELECT COUNT(*) FROM vacancy WHERE licences = 'driving-c'") == 1)
 
         // A referral staff record at the kiosk reaches the hub with its person and vacancy.
