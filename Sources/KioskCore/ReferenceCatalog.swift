@@ -5,8 +5,15 @@ public struct ReferenceCatalog: Sendable {
     private let childrenByParent: [String: [AdminUnit]]
     private let educationByCode: [String: EducationLevel]
     private let occupationsByCode: [String: Occupation]
-    /// Per occupation: its titles and keywords, folded, each as a phrase.
-    private let searchKeys: [(occupation: Occupation, phrases: [String])]
+    /// Per occupation: the words of its titles and keywords, folded, with the points a typed
+    /// word starting one earns (see `bestMatch`), worked out once.
+    private let searchKeys: [(occupation: Occupation, words: [SearchWord])]
+
+    struct SearchWord: Sendable {
+        let scalars: [Unicode.Scalar]
+        /// 7 a one-word name, 6 the first word of a longer one, 5 a later word.
+        let points: Int
+    }
 
     public init(_ data: ReferenceData) {
         self.data = data
@@ -15,7 +22,8 @@ public struct ReferenceCatalog: Sendable {
         educationByCode = Dictionary(data.educationLevels.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         occupationsByCode = Dictionary(data.occupations.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         searchKeys = data.occupations.map { occupation in
-            (occupation, ([occupation.name.mn, occupation.name.en] + occupation.keywords).map(Self.folded))
+            let phrases = ([occupation.name.mn, occupation.name.en] + occupation.keywords).map(Self.folded)
+            return (occupation, phrases.flatMap(Self.searchWords))
         }
     }
 
@@ -38,7 +46,7 @@ public struct ReferenceCatalog: Sendable {
     /// «тогооны»), then to the finer group (a unit group is the job a person names), then the
     /// code. Case-insensitive for Cyrillic including Ө and Ү; `ё` matches `е`.
     public func searchOccupations(_ query: String, limit: Int = 20) -> [Occupation] {
-        let words = Self.folded(query).split(whereSeparator: { $0 == " " }).map(String.init)
+        let words = Self.folded(query).split(whereSeparator: { $0 == " " }).map { Array($0.unicodeScalars) }
         guard !words.isEmpty else {
             return Array(data.occupations.filter { $0.level == .subMajor }.prefix(limit))
         }
@@ -48,7 +56,7 @@ public struct ReferenceCatalog: Sendable {
             var extra = 0
             var matchedAll = true
             for word in words {
-                guard let found = Self.bestMatch(of: word, in: key.phrases, code: key.occupation.code) else {
+                guard let found = Self.bestMatch(of: word, in: key.words, code: key.occupation.code) else {
                     matchedAll = false
                     break
                 }
@@ -74,7 +82,8 @@ public struct ReferenceCatalog: Sendable {
     /// Where `word` best meets an occupation: points (7 a one-word name starts with it, the way
     /// people name their work, «тогооч»; 6 a longer phrase starts with it; 5 a later word does;
     /// 4 the code does; 1 it is inside a word) and the letters the met word has beyond it.
-    static func bestMatch(of word: String, in phrases: [String], code: String) -> (points: Int, extra: Int)? {
+    static func bestMatch(of word: [Unicode.Scalar], in words: [SearchWord], code: String) -> (points: Int, extra: Int)?
+    {
         var best: (points: Int, extra: Int)?
         func consider(_ points: Int, _ extra: Int) {
             if let current = best, current.points > points || (current.points == points && current.extra <= extra) {
@@ -82,18 +91,30 @@ public struct ReferenceCatalog: Sendable {
             }
             best = (points, extra)
         }
-        if code.hasPrefix(word) { consider(4, code.count - word.count) }
-        for phrase in phrases {
-            let candidates = phrase.split(separator: " ")
-            for (position, candidate) in candidates.enumerated() {
-                if candidate.hasPrefix(word) {
-                    consider(position > 0 ? 5 : candidates.count == 1 ? 7 : 6, candidate.count - word.count)
-                } else if candidate.contains(word) {
-                    consider(1, candidate.count - word.count)
-                }
+        if code.unicodeScalars.starts(with: word) { consider(4, code.unicodeScalars.count - word.count) }
+        for candidate in words where candidate.scalars.count >= word.count {
+            if candidate.scalars.starts(with: word) {
+                consider(candidate.points, candidate.scalars.count - word.count)
+            } else if best == nil || best!.points <= 1, Self.contains(candidate.scalars, word) {
+                consider(1, candidate.scalars.count - word.count)
             }
         }
         return best
+    }
+
+    static func searchWords(_ phrase: String) -> [SearchWord] {
+        let words = phrase.split(separator: " ")
+        return words.enumerated().map { position, word in
+            SearchWord(scalars: Array(word.unicodeScalars), points: position > 0 ? 5 : words.count == 1 ? 7 : 6)
+        }
+    }
+
+    static func contains(_ text: [Unicode.Scalar], _ part: [Unicode.Scalar]) -> Bool {
+        guard !part.isEmpty, text.count >= part.count else { return part.isEmpty }
+        for start in 0...(text.count - part.count) where text[start] == part[0] {
+            if text[start..<(start + part.count)].elementsEqual(part) { return true }
+        }
+        return false
     }
 
     /// Lower case, `ё`→`е`, punctuation to spaces: the form both titles and queries are compared in.
