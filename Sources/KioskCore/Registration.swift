@@ -12,7 +12,8 @@ public enum JobseekerStatus: String, CaseIterable, Sendable, Codable {
 public struct Address: Hashable, Sendable, Codable {
     /// Aimag or Ulaanbaatar district.
     public var aimagCode: String
-    /// Soum or khoroo within it.
+    /// Soum or khoroo within it; the aimag or district's own code only when the reference data
+    /// lists nothing under it.
     public var soumCode: String
 
     public init(aimagCode: String, soumCode: String) {

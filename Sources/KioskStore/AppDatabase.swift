@@ -580,6 +580,11 @@ public final class AppDatabase: Sendable {
         migrator.registerMigration("v17: when a source last tried a PIN (quiet pairs are forgotten)") { db in
             try db.execute(sql: "ALTER TABLE staff_sign_in_failure ADD COLUMN last_at TEXT")
         }
+        migrator.registerMigration("v20: the words people say for an occupation") { db in
+            // One keyword or phrase a line: the names people give their work, which official
+            // titles often lack («харуул», «нярав»).
+            try db.execute(sql: "ALTER TABLE occupation ADD COLUMN keywords TEXT NOT NULL DEFAULT ''")
+        }
         return migrator
     }()
 }
