@@ -244,7 +244,7 @@ def test_a_hovd_soum_registers_and_returns_by_finger(browser, kiosk, artifacts, 
     """An office in Ховд (Asia/Hovd): a visitor from Жаргалант soum registers with two fingers and
     a ticket, then comes back and takes a ticket by finger."""
     process = kiosk(env={"KIOSK_FINGERPRINT_READER": "virtual", "KIOSK_OFFICE_UNIT": "MN-043",
-                         "KIOSK_TIME_ZONE": "Asia/Hovd", "KIOSK_OFFICE_NAME_MN": "Ховд аймгийн ХНХГ"})
+                         "KIOSK_TIME_ZONE": "Asia/Hovd", "KIOSK_OFFICE_CODE": "MN-043", "KIOSK_OFFICE_NAME_MN": "Ховд аймгийн ХНХГ"})
     visit = Visit(browser, process, artifacts, size, name="hovd")
     taps = register(visit, soum="Жаргалант", number="ТА85061512", family="ДОРЖ", given="ӨЛЗИЙ",
                     edit_phone=size == "1920x1080")
