@@ -134,6 +134,11 @@
     if (name !== "prove") { stopWaitingForOfficer(); }
     if (name === "fingerprint") { startFingerprint(); }
     if (name === "registryNumber") { startIdentify(); }
+    // A choice made earlier (the office's own aimag) is shown inside its list.
+    section(name).querySelectorAll("[data-scroll-list] .selected").forEach(function (option) {
+      var list = option.closest("[data-scroll-list]");
+      list.scrollTop += option.getBoundingClientRect().top - list.getBoundingClientRect().top - 8;
+    });
     var searchInput = section(name).querySelector("[data-search]");
     if (searchInput) { search(searchInput); }
     window.scrollTo(0, 0);
@@ -817,7 +822,10 @@
       remove.type = "button";
       remove.className = "chip-remove";
       remove.setAttribute("aria-label", list.getAttribute("data-remove") + " " + skill);
-      remove.textContent = "✕";
+      var cross = document.createElement("img");
+      cross.src = "/assets/pictograms/action-remove.svg";
+      cross.alt = "";
+      remove.appendChild(cross);
       remove.addEventListener("click", function () { state.form.skills.splice(index, 1); renderSkills(); });
       item.appendChild(remove);
       list.appendChild(item);

@@ -47,10 +47,16 @@ UNCOVERED = """
       if (r.bottom <= list.top || r.top >= list.bottom) return;  // scrolled away inside its list
     }
     const x = Math.min(Math.max(r.left + r.width / 2, 0), window.innerWidth - 1);
-    const y = Math.min(Math.max(r.top + Math.min(r.height / 2, 20), 0), window.innerHeight - 1);
-    const hit = document.elementFromPoint(x, y);
+    const inList = el.closest('[data-scroll-list]') && el.closest('[data-scroll-list]') !== el;
+    // Its top and bottom edge (a list's item: its middle; the list scrolls the rest into view).
+    const ys = inList ? [r.top + r.height / 2] : [r.top + 4, r.bottom - 4];
     const inside = r.left >= -1 && r.top >= -1 && r.right <= window.innerWidth + 1 && r.bottom <= window.innerHeight + 1;
-    if (!inside || !hit || !(hit === el || el.contains(hit))) {
+    let hit = null, reached = inside;
+    for (const y of ys) {
+      hit = document.elementFromPoint(x, Math.min(Math.max(y, 0), window.innerHeight - 1));
+      if (!hit || !(hit === el || el.contains(hit))) { reached = false; break; }
+    }
+    if (!reached) {
       out.push({id: el.id, text: (el.textContent || '').trim().slice(0, 40), box: [r.left, r.top, r.right, r.bottom].map(Math.round),
                 hit: hit ? (hit.id || hit.className || hit.tagName) : null});
     }
@@ -108,8 +114,13 @@ class Visit:
         check_screen(page, self.artifacts, f"{self.prefix}-{len(self.steps):02d}-{label}")
         covered = page.evaluate(UNCOVERED, MUST_READ)
         assert not covered, f"{label}: covered or off screen: {covered}"
-        # Between steps focus never falls to <body>.
         if page.locator(".step.active").count():
+            # The step fits the room the bars and the keyboard leave (no hidden overflow a finger
+            # cannot scroll to); only its lists scroll.
+            overflow = page.evaluate("(() => { const s = document.getElementById('steps'); "
+                                     "return [s.scrollHeight - s.clientHeight, s.scrollTop]; })()")
+            assert overflow[0] <= 1 and overflow[1] == 0, f"{label}: the step overflows by {overflow}"
+            # Between steps focus never falls to <body>.
             assert page.evaluate("document.activeElement.tagName") != "BODY", label
 
     def close(self):
