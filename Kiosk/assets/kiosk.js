@@ -950,7 +950,7 @@
     state = null;
     document.getElementById("form").reset();
     document.querySelectorAll("input").forEach(function (input) { input.value = ""; });
-    document.querySelectorAll("#known-name, #known-reference, #known-phone, #done-reference, #review dd, " +
+    document.querySelectorAll("#known-name, #known-reference, #known-phone, #done-reference, #review .value, " +
       "#ticket-number, #ticket-reference, #ticket-status, #ticket-print, #done-print-status, #prove-code, " +
       "#ticket-rating-code")
       .forEach(function (el) { el.textContent = ""; });
