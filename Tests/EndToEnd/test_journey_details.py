@@ -108,7 +108,7 @@ def test_the_status_link_is_one_a_phone_can_open(browser, kiosk):
     context.close()
 
 
-def test_change_from_the_review_comes_back_to_the_review(browser, kiosk):
+def test_change_from_the_review_comes_back_to_the_review(browser, kiosk, artifacts):
     """Correcting one answer costs its own taps, not a walk through every step after it."""
     from test_journey import fill_new_registration
 
@@ -132,5 +132,6 @@ def test_change_from_the_review_comes_back_to_the_review(browser, kiosk):
     assert "Доржсүрэн Өлзий" in page.inner_text("#review")
     next_step(page)
     wait_step(page, "done")
+    check_screen(page, artifacts, "done")
     assert errors == []
     context.close()

@@ -282,6 +282,23 @@ def test_a_hovd_soum_registers_and_returns_by_finger(browser, kiosk, artifacts, 
     assert taps <= RETURNING_LIMIT
     visit.close()
 
+    # Someone typing that number is asked for the finger (or an officer) before anything shows.
+    visit = Visit(browser, process, artifacts, size, name="hovd-prove")
+    page = visit.page
+    page.click('[data-lang="mn"]')
+    wait_step(page, "service")
+    page.click("#only-register")
+    wait_step(page, "registryNumber")
+    tap(page, "ТА85061512")
+    next_step(page)
+    wait_step(page, "prove")
+    assert "Өлзий" not in page.content()
+    visit.check("prove")
+    page.click("#prove-pad")
+    wait_step(page, "known")
+    visit.check("known")
+    visit.close()
+
 
 def page_soum(db, name: str) -> str:
     """The code the kiosk stored for a soum of Ховд named `name` (codes follow the reference data)."""
