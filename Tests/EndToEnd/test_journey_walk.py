@@ -99,7 +99,7 @@ class Taps:
 class Visit:
     """One visitor's browser context at one screen size: counts taps, checks each step."""
 
-    def __init__(self, browser, process, artifacts, size, *, large=False, name="visit"):
+    def __init__(self, browser, process, artifacts, size, *, large=False, contrast=False, name="visit"):
         width, height = SIZES[size]
         self.context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True,
                                            locale="mn-MN")
@@ -108,9 +108,10 @@ class Visit:
         self.errors = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.artifacts = artifacts
-        self.prefix = f"{name}-{size}{'-large' if large else ''}"
+        self.prefix = f"{name}-{size}{'-large' if large else ''}{'-contrast' if contrast else ''}"
         self.steps = []
-        self.page.goto(process.base + "/kiosk" + ("?text=large" if large else ""))
+        display = [option for option, on in [("text=large", large), ("contrast=high", contrast)] if on]
+        self.page.goto(process.base + "/kiosk" + ("?" + "&".join(display) if display else ""))
 
     def check(self, label: str):
         """The step on screen now: screenshot, reach, axe, nothing to touch or read covered."""
@@ -307,13 +308,15 @@ def page_soum(db, name: str) -> str:
 
 @pytest.mark.parametrize("size", ["1280x800", "1080x1920"])
 def test_a_bayanzurkh_khoroo_registers_in_large_text_with_priority(browser, kiosk, artifacts, size):
-    """An Ulaanbaatar office; the visitor lives in a khoroo of Баянзүрх, reads large text and is
-    elderly: the priority chosen before the service is on the ticket."""
+    """An Ulaanbaatar office; the visitor lives in a khoroo of Баянзүрх, reads large text (in
+    portrait with high contrast) and is elderly: the priority chosen before the service is on the
+    ticket."""
     process = kiosk(env={"KIOSK_FINGERPRINT_READER": "virtual"})
     status, body = process.request("GET", "/api/v1/reference/admin-units?parent=UB-BZ")
     assert status == 200 and body["items"], "the reference data has no khoroo of Баянзүрх"
     khoroo = body["items"][0]["name"]["mn"]
-    visit = Visit(browser, process, artifacts, size, large=True, name="bayanzurkh")
+    # In portrait also in high contrast (the display choices travel in the address).
+    visit = Visit(browser, process, artifacts, size, large=True, contrast=size == "1080x1920", name="bayanzurkh")
     taps = register(visit, aimag="UB-BZ", soum=khoroo, number="УБ90051223", family="БОЛД", given="САРАНГЭРЭЛ",
                     priority="elderly", service="В")
     print(f"\n{size} large text: full registration: {taps} taps, {len(visit.steps)} screens")
