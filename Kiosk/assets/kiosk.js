@@ -451,7 +451,7 @@
       var t = answer.body;
       $("ticket-number").textContent = t.number;
       $("ticket-service").textContent = t.serviceName[lang];
-      $("ticket-priority").textContent = t.priority ? "★ " + strings.priority[t.priority] : "";
+      showPriority(t.priority);
       $("ticket-ahead").textContent = String(t.peopleAhead);
       $("ticket-wait").textContent = t.estimateMinutes
         ? t.estimateMinutes.from + "–" + t.estimateMinutes.to + " " + strings.minutes : strings.noEstimate;
@@ -464,6 +464,19 @@
       showPrint($("ticket-print"), t.print, $("ticket-print-again"));
       show("ticket");
     }, networkFailure);
+  }
+
+  // The priority on the ticket, with its pictogram (no symbol glyph a font may lack).
+  function showPriority(priority) {
+    var line = $("ticket-priority");
+    line.textContent = "";
+    if (!priority) { return; }
+    var picture = document.createElement("img");
+    picture.className = "pictogram";
+    picture.alt = "";
+    picture.src = "/assets/pictograms/priority-" + priority + ".svg";
+    line.appendChild(picture);
+    line.appendChild(document.createTextNode(" " + strings.priority[priority]));
   }
 
   // The ticket's status page, as a phone would reach it: only an address another device can open

@@ -110,6 +110,7 @@ class Visit:
         self.artifacts = artifacts
         self.prefix = f"{name}-{size}{'-large' if large else ''}{'-contrast' if contrast else ''}"
         self.steps = []
+        self.edit = (0, 0)  # characters and screens of a correction from the review, not counted
         display = [option for option, on in [("text=large", large), ("contrast=high", contrast)] if on]
         self.page.goto(process.base + "/kiosk" + ("?" + "&".join(display) if display else ""))
 
@@ -215,7 +216,7 @@ def register(visit, *, aimag=None, soum: str, number: str, family: str, given: s
                      "Жолооны үнэмлэх C ангилал", "Ажилгүй"]:
         assert expected in review, (expected, review)
     visit.check("review")
-    taps_before_edit = visit.taps.taps
+    before_edit = (visit.taps.taps, visit.taps.characters, len(visit.steps))
     if edit_phone:
         # "Change" opens the one step; its Next returns to the review, not through the rest.
         page.click('[data-goto="phone"]')
@@ -227,7 +228,8 @@ def register(visit, *, aimag=None, soum: str, number: str, family: str, given: s
         next_step(page)
         wait_step(page, "review")
         assert "99112244" in page.inner_text("#review")
-    edit_taps = visit.taps.taps - taps_before_edit
+    edit_taps = visit.taps.taps - before_edit[0]
+    visit.edit = (visit.taps.characters - before_edit[1], len(visit.steps) - before_edit[2])
     next_step(page)  # Register
     wait_step(page, "ticket")
     assert re.fullmatch(rf"{service}-\d{{3}}", page.inner_text("#ticket-number"))
@@ -266,8 +268,8 @@ def test_a_hovd_soum_registers_and_returns_by_finger(browser, kiosk, artifacts, 
     visit = Visit(browser, process, artifacts, size, name="hovd")
     taps = register(visit, soum="Жаргалант", number="ТА85061512", family="ДОРЖ", given="ӨЛЗИЙ",
                     edit_phone=size == "1920x1080")
-    print(f"\n{size}: full registration with two fingers: {taps} taps, {visit.taps.characters} characters, "
-          f"{len(visit.steps)} screens")
+    print(f"\n{size}: full registration with two fingers: {taps} taps, {visit.taps.characters - visit.edit[0]} "
+          f"characters, {len(visit.steps) - visit.edit[1]} screens")
     assert taps <= FULL_REGISTRATION_LIMIT
     visit.close()
     with sqlite3.connect(process.data_dir / "kiosk.sqlite") as db:
