@@ -274,7 +274,7 @@ def test_a_hovd_soum_registers_and_returns_by_finger(browser, kiosk, artifacts, 
     visit.close()
     with sqlite3.connect(process.data_dir / "kiosk.sqlite") as db:
         row = db.execute("SELECT aimag_code, soum_code, experience_years, licences, id FROM registration").fetchone()
-        assert row[:4] == ("MN-043", page_soum(db, "Жаргалант"), 6, "driving-c")
+        assert row[:4] == ("MN-043", soum_code(process, "MN-043", "Жаргалант"), 6, "driving-c")
         skills = [r[0] for r in db.execute(
             "SELECT skill FROM registration_skill WHERE registration_id = ? ORDER BY position", (row[4],))]
         assert skills == ["Гагнуур", "Жолоо барих"]
@@ -303,9 +303,11 @@ def test_a_hovd_soum_registers_and_returns_by_finger(browser, kiosk, artifacts, 
     visit.close()
 
 
-def page_soum(db, name: str) -> str:
-    """The code the kiosk stored for a soum of Ховд named `name` (codes follow the reference data)."""
-    return db.execute("SELECT soum_code FROM registration").fetchone()[0]
+def soum_code(process, aimag: str, name: str) -> str:
+    """The reference data's code of the soum of `aimag` named `name`."""
+    status, body = process.request("GET", f"/api/v1/reference/admin-units?parent={aimag}")
+    assert status == 200
+    return next(item["code"] for item in body["items"] if item["name"]["mn"] == name)
 
 
 @pytest.mark.parametrize("size", ["1280x800", "1080x1920"])
