@@ -135,3 +135,18 @@ def test_change_from_the_review_comes_back_to_the_review(browser, kiosk, artifac
     check_screen(page, artifacts, "done")
     assert errors == []
     context.close()
+
+
+def test_the_english_journey_marks_the_mongolian_keyboard_and_passes_axe(browser, kiosk, artifacts):
+    """In English the keys are still Cyrillic letters: they carry lang="mn", so a screen reader
+    says them as Mongolian letters; the steps pass axe in English too."""
+    process = kiosk()
+    context, page, errors = open_journey(browser, process, language="en")
+    assert page.evaluate("document.querySelector('.key[data-key=\"Ө\"]').closest('[lang]').lang") == "mn"
+    check_screen(page, artifacts, "en-registry-number")
+    tap(page, "ТА85061512")
+    next_step(page)
+    wait_step(page, "names")
+    check_screen(page, artifacts, "en-names")
+    assert errors == []
+    context.close()
