@@ -66,7 +66,7 @@ public struct KioskHTTPDependencies: Sendable {
         catalog: ReferenceCatalog, locales: Locales,
         kioskDirectory: URL, settings: ScreenSettings = ScreenSettings(), printer: (any DocumentPrinter)? = nil,
         fingerprintReader: (any FingerprintReaderPort)? = nil,
-        publicURL: String = "http://127.0.0.1:8080", consentTextVersion: String = "2026-1",
+        publicURL: String = "http://127.0.0.1:8080", consentTextVersion: String = "2026-2",
         maxBodyBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = { Date() },
         healthCheck: @escaping @Sendable () async -> Bool,
         storageWritable: @escaping @Sendable () async -> Bool = { true },
