@@ -163,7 +163,7 @@ struct Screens: Sendable {
     }
 
     /// What every touchscreen page beside the journey shows: language, texts, office, the
-    /// visitor's display choices and the idle time.
+    /// visitor's display choices, the idle time and the "more time?" countdown after it.
     func touchscreenContext(_ request: Request, _ language: Language) -> [String: Any] {
         let display = accessibility(of: request)
         return [
@@ -174,6 +174,7 @@ struct Screens: Sendable {
             "contrast": display.contrast,
             "largeText": display.largeText,
             "idleSeconds": settings.idleSeconds,
+            "countdownSeconds": settings.countdownSeconds,
         ]
     }
 
