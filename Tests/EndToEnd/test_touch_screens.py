@@ -100,9 +100,10 @@ def test_rating_step_by_step(browser, kiosk, artifacts, counts):
             step(page, "r-thanks")
             check_screen(page, artifacts, f"{name}-06-thanks", axe=(size, text) in AXE_MODES)
             assert not errors, errors
+            if (size, text) == MODES[0]:
+                counts["rating"] = (6, taps.characters, taps.other)
         status, stored = process.request("GET", f"/api/v1/tickets/{ticket['id']}/feedback")
         assert status == 200 and stored["rating"] == 4 and stored["comment"] == "Сайн", stored
-    counts["rating"] = (6, taps.characters, taps.other)
 
 
 def test_grievance_step_by_step(browser, kiosk, artifacts, counts):
@@ -124,8 +125,10 @@ def test_grievance_step_by_step(browser, kiosk, artifacts, counts):
             assert page.inner_text("#g-text-error") == "Юу болсныг бичнэ үү."
             taps.other -= 1
             check_screen(page, artifacts, f"{name}-02-text-error", axe=(size, text) in AXE_MODES)
-            taps.type("#keyboard", "цонх хаалттай")
-            assert page.input_value("#g-text") == "Цонх хаалттай"
+            # The whole sentence once (for the tap count); a word at the other sizes keeps the walk short.
+            words = "цонх хаалттай" if (size, text) == MODES[0] else "цонх"
+            taps.type("#keyboard", words)
+            assert page.input_value("#g-text") == words.capitalize()
             check_screen(page, artifacts, f"{name}-02-text", axe=(size, text) in AXE_MODES)
             taps.tap("#g-text-next")
             step(page, "g-area")
@@ -158,7 +161,8 @@ def test_grievance_step_by_step(browser, kiosk, artifacts, counts):
             assert re.fullmatch(r"GR-[2-9A-Z]{4}-[2-9A-Z]{4}", page.inner_text("#g-code"))
             check_screen(page, artifacts, f"{name}-08-received", axe=(size, text) in AXE_MODES)
             assert not errors, errors
-    counts["grievance (with a reply)"] = (9, taps.characters, taps.other)
+            if (size, text) == MODES[0]:
+                counts["grievance (with a reply; the change from the check screen not counted)"] = (9, taps.characters, taps.other)
 
 
 def test_vacancy_search_step_by_step(browser, kiosk, hub, tmp_path, artifacts, counts):
@@ -202,7 +206,9 @@ def test_vacancy_search_step_by_step(browser, kiosk, hub, tmp_path, artifacts, c
             step(page, "detail-view")
             assert page.inner_text("#d-reference") == "V-2026-00101"
             check_screen(page, artifacts, f"{name}-08-detail", axe=(size, text) in AXE_MODES)
-            counts["vacancy search (by a word, to one vacancy)"] = (8, taps.characters, taps.other)
+            if (size, text) == MODES[0]:
+                counts["vacancy search (a word, district, khoroo, hours, wage, one vacancy)"] = (
+                    8, taps.characters, taps.other)
             page.click("#detail-back")
             step(page, "v-results")
             # A filter chip returns to its step, and the choice there back to the list.
@@ -231,6 +237,10 @@ def test_the_more_time_warning_comes_before_the_reset(browser, kiosk, artifacts)
             check_screen(page, artifacts, f"idle-{path.rsplit('/', 1)[-1]}")
             page.click("#idle-more")
             assert page.is_hidden("#idle-overlay")
-            page.wait_for_selector("#idle-overlay:not([hidden])", timeout=9000)
-            page.wait_for_url(re.compile(r"/kiosk$"), timeout=30000)
+            assert page.evaluate("getComputedStyle(document.querySelector('main')).visibility") == "visible"
+    # Without a touch the count ends on the welcome screen.
+    with sized_page(browser, "1280x800", has_touch=True) as page:
+        page.goto(process.base + "/kiosk/mn/grievance")
+        page.wait_for_selector("#idle-overlay:not([hidden])", timeout=9000)
+        page.wait_for_url(re.compile(r"/kiosk$"), timeout=30000)
 
