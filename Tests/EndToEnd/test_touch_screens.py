@@ -3,12 +3,13 @@ three touchscreen sizes in normal and large text: a rating, a grievance and a va
 step is checked with `check_screen` (everything to touch inside the viewport, axe-core, a
 screenshot in test-artifacts/), and the taps are counted and printed."""
 import re
+from contextlib import contextmanager
 
 import pytest
 
 from screens import SIZES, check_screen, sized_page
 from test_queue import post, sign_in as staff_session
-from test_vacancies import publish, sync
+from test_vacancies import kiosk_with_vacancies
 
 MODES = [(size, text) for size in SIZES for text in ("normal", "large")]
 # axe-core sees the same markup at every size; it runs on each step at the widest and the tightest
@@ -16,17 +17,33 @@ MODES = [(size, text) for size in SIZES for text in ("normal", "large")]
 AXE_MODES = {("1920x1080", "normal"), ("1280x800", "large"), ("1080x1920", "large")}
 
 
-class Taps:
-    """Touches on the screen: characters a person must type, and all the others."""
+class Visit:
+    """One visitor's walk at one size and text mode: touches counted (characters a person must
+    type, and all the others), each step awaited with the focus on its question, each screen
+    checked and photographed as `<journey>-<size>-<text>-<label>`."""
 
-    def __init__(self, page):
-        self.page = page
+    def __init__(self, page, artifacts, journey: str, size: str, text: str):
+        self.page, self.artifacts, self.size, self.text = page, artifacts, size, text
+        self.prefix = f"{journey}-{size}-{text}"
         self.characters = 0
         self.other = 0
 
-    def tap(self, selector: str) -> None:
+    def to(self, selector: str, section: str, label: str | None = None) -> None:
+        """Touches `selector`, which leads to the step `section`; checks that screen if labelled."""
         self.page.locator(selector).first.click()
         self.other += 1
+        self.at(section, label)
+
+    def at(self, section: str, label: str | None = None) -> None:
+        """The step is on screen and its question has the focus (then checked if labelled)."""
+        self.page.wait_for_selector(f"#{section}:not([hidden])")
+        focused = self.page.evaluate("document.activeElement && document.activeElement.closest('section')?.id")
+        assert focused == section, f"focus is in {focused}, not {section}"
+        if label:
+            self.check(label)
+
+    def check(self, label: str) -> None:
+        check_screen(self.page, self.artifacts, f"{self.prefix}-{label}", axe=(self.size, self.text) in AXE_MODES)
 
     def type(self, keyboard: str, text: str) -> None:
         for letter in text:
@@ -34,12 +51,10 @@ class Taps:
             self.page.locator(f'{keyboard} .key[data-key="{key}"]').first.click()
             self.characters += 1
 
-
-def step(page, section: str) -> None:
-    """The step is on screen and its question has the focus."""
-    page.wait_for_selector(f"#{section}:not([hidden])")
-    focused = page.evaluate("document.activeElement && document.activeElement.closest('section')?.id")
-    assert focused == section, f"focus is in {focused}, not {section}"
+    @property
+    def first(self) -> bool:
+        """The walk whose taps are reported (1920×1080, normal text)."""
+        return (self.size, self.text) == MODES[0]
 
 
 def finished_ticket(process, cookie: str) -> dict:
@@ -51,8 +66,19 @@ def finished_ticket(process, cookie: str) -> dict:
     return ticket
 
 
-def query(text: str) -> str:
-    return "?text=large" if text == "large" else ""
+@contextmanager
+def walk(browser, process, size: str, text: str, path: str):
+    """A visitor's page at one size and text mode, opened at `path`; no script error on the way."""
+    with sized_page(browser, size, has_touch=True) as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(process.base + path + ("?text=large" if text == "large" else ""))
+        yield page, Taps(page)
+        assert not errors, errors
+
+
+def checked(page, artifacts, size: str, text: str, name: str) -> None:
+    check_screen(page, artifacts, name, axe=(size, text) in AXE_MODES)
 
 
 @pytest.fixture(scope="module")
@@ -68,40 +94,26 @@ def test_rating_step_by_step(browser, kiosk, artifacts, counts):
     cookie = staff_session(process, counter=1)
     for size, text in MODES:
         ticket = finished_ticket(process, cookie)
-        name = f"rating-{size}-{text}"
-        with sized_page(browser, size, has_touch=True) as page:
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            taps = Taps(page)
-            page.goto(process.base + "/kiosk/mn/grievance" + query(text))
-            step(page, "g-menu")
-            check_screen(page, artifacts, f"{name}-01-menu", axe=(size, text) in AXE_MODES)
-            taps.tap("#g-start-rate")
-            step(page, "r-number-step")
-            taps.tap("#r-next")  # nothing typed: the screen says what is missing
+        with walk(browser, process, artifacts, "rating", size, text, "/kiosk/mn/grievance") as visit:
+            page = visit.page
+            visit.at("g-menu", "01-menu")
+            visit.to("#g-start-rate", "r-number-step")
+            page.click("#r-next")  # nothing typed: the screen says what is missing
             assert "А-012" in page.inner_text("#r-number-error")
-            taps.other -= 1
-            taps.type("#number-keypad", ticket["number"].replace("-", ""))
+            visit.type("#number-keypad", ticket["number"].replace("-", ""))
             assert page.input_value("#r-number") == ticket["number"]
-            check_screen(page, artifacts, f"{name}-02-number", axe=(size, text) in AXE_MODES)
-            taps.tap("#r-next")
-            step(page, "r-code-step")
-            taps.type("#code-keypad", ticket["ratingCode"].replace("-", ""))
-            check_screen(page, artifacts, f"{name}-03-code", axe=(size, text) in AXE_MODES)
-            taps.tap("#r-find")
-            step(page, "r-faces-step")
+            visit.check("02-number")
+            visit.to("#r-next", "r-code-step")
+            visit.type("#code-keypad", ticket["ratingCode"].replace("-", ""))
+            visit.check("03-code")
+            visit.to("#r-find", "r-faces-step", "04-faces")
             assert page.inner_text("#r-ticket") == ticket["number"]
-            check_screen(page, artifacts, f"{name}-04-faces", axe=(size, text) in AXE_MODES)
-            taps.tap('#r-faces [data-rating="4"]')
-            step(page, "r-comment-step")
-            taps.type("#keyboard", "сайн")
-            check_screen(page, artifacts, f"{name}-05-comment", axe=(size, text) in AXE_MODES)
-            taps.tap("#r-send")
-            step(page, "r-thanks")
-            check_screen(page, artifacts, f"{name}-06-thanks", axe=(size, text) in AXE_MODES)
-            assert not errors, errors
-            if (size, text) == MODES[0]:
-                counts["rating"] = (6, taps.characters, taps.other)
+            visit.to('#r-faces [data-rating="4"]', "r-comment-step")
+            visit.type("#keyboard", "сайн")
+            visit.check("05-comment")
+            visit.to("#r-send", "r-thanks", "06-thanks")
+            if visit.first:
+                counts["rating"] = (6, visit.characters, visit.other)
         status, stored = process.request("GET", f"/api/v1/tickets/{ticket['id']}/feedback")
         assert status == 200 and stored["rating"] == 4 and stored["comment"] == "Сайн", stored
 
@@ -109,120 +121,76 @@ def test_rating_step_by_step(browser, kiosk, artifacts, counts):
 def test_grievance_step_by_step(browser, kiosk, artifacts, counts):
     process = kiosk()
     for size, text in MODES:
-        name = f"grievance-{size}-{text}"
-        with sized_page(browser, size, has_touch=True) as page:
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            taps = Taps(page)
-            page.goto(process.base + "/kiosk/mn/grievance" + query(text))
-            step(page, "g-menu")
-            taps.tap("#g-start")
-            step(page, "g-category")
-            check_screen(page, artifacts, f"{name}-01-category", axe=(size, text) in AXE_MODES)
-            taps.tap('#g-categories [data-category="serviceQuality"]')
-            step(page, "g-text-step")
-            taps.tap("#g-text-next")  # nothing written yet: the screen asks for it
+        with walk(browser, process, artifacts, "grievance", size, text, "/kiosk/mn/grievance") as visit:
+            page = visit.page
+            visit.at("g-menu")
+            visit.to("#g-start", "g-category", "01-category")
+            visit.to('#g-categories [data-category="serviceQuality"]', "g-text-step")
+            page.click("#g-text-next")  # nothing written yet: the screen asks for it
             assert page.inner_text("#g-text-error") == "Юу болсныг бичнэ үү."
-            taps.other -= 1
-            check_screen(page, artifacts, f"{name}-02-text-error", axe=(size, text) in AXE_MODES)
+            visit.check("02-text-error")
             # The whole sentence once (for the tap count); a word at the other sizes keeps the walk short.
-            words = "цонх хаалттай" if (size, text) == MODES[0] else "цонх"
-            taps.type("#keyboard", words)
+            words = "цонх хаалттай" if visit.first else "цонх"
+            visit.type("#keyboard", words)
             assert page.input_value("#g-text") == words.capitalize()
-            check_screen(page, artifacts, f"{name}-02-text", axe=(size, text) in AXE_MODES)
-            taps.tap("#g-text-next")
-            step(page, "g-area")
-            check_screen(page, artifacts, f"{name}-03-area", axe=(size, text) in AXE_MODES)
-            taps.tap('#g-areas [data-area="Үйлчилгээний цонх"]')
-            step(page, "g-contact")
-            check_screen(page, artifacts, f"{name}-04-contact", axe=(size, text) in AXE_MODES)
-            taps.tap("#g-named")
-            step(page, "g-name-step")
-            taps.type("#keyboard", "болд")
-            check_screen(page, artifacts, f"{name}-05-name", axe=(size, text) in AXE_MODES)
-            taps.tap("#g-name-next")
-            step(page, "g-phone-step")
+            visit.check("02-text")
+            visit.to("#g-text-next", "g-area", "03-area")
+            visit.to('#g-areas [data-area="Үйлчилгээний цонх"]', "g-contact", "04-contact")
+            visit.to("#g-named", "g-name-step")
+            visit.type("#keyboard", "болд")
+            visit.check("05-name")
+            visit.to("#g-name-next", "g-phone-step")
             assert page.get_attribute("#keyboard", "data-mode") == "digits"
-            taps.type("#keyboard", "99112233")
-            check_screen(page, artifacts, f"{name}-06-phone", axe=(size, text) in AXE_MODES)
-            taps.tap("#g-phone-next")
-            step(page, "g-check")
+            visit.type("#keyboard", "99112233")
+            visit.check("06-phone")
+            visit.to("#g-phone-next", "g-check", "07-check")
             assert page.inner_text("#g-check-contact") == "Болд, 99112233"
-            check_screen(page, artifacts, f"{name}-07-check", axe=(size, text) in AXE_MODES)
-            # "Change" from the check screen returns to it.
-            taps.tap('#g-check [data-edit="g-area"]')
-            step(page, "g-area")
-            taps.tap('#g-areas [data-area="Хүлээлгийн танхим"]')
-            step(page, "g-check")
+            # "Change" from the check screen returns to it (not counted: a correction).
+            page.click('#g-check [data-edit="g-area"]')
+            page.click('#g-areas [data-area="Хүлээлгийн танхим"]')
+            visit.at("g-check")
             assert page.inner_text("#g-check-area") == "Хүлээлгийн танхим"
-            taps.other -= 2
-            taps.tap("#g-send")
-            step(page, "g-received")
+            visit.to("#g-send", "g-received", "08-received")
             assert re.fullmatch(r"GR-[2-9A-Z]{4}-[2-9A-Z]{4}", page.inner_text("#g-code"))
-            check_screen(page, artifacts, f"{name}-08-received", axe=(size, text) in AXE_MODES)
-            assert not errors, errors
-            if (size, text) == MODES[0]:
-                counts["grievance (with a reply; the change from the check screen not counted)"] = (9, taps.characters, taps.other)
+            if visit.first:
+                counts["grievance (with a reply)"] = (9, visit.characters, visit.other)
 
 
 def test_vacancy_search_step_by_step(browser, kiosk, hub, tmp_path, artifacts, counts):
-    data_dir = tmp_path / "data"
-    process = kiosk(data_dir=data_dir, env={"KIOSK_SYNC_INTERVAL": "3600"})
-    code = hub["admin"]("POST", "/admin/enrolment-codes", {"officeCode": "UB-SB"})["code"]
-    assert sync("enrol", "--hub", hub["base"], "--code", code, data_dir=data_dir).returncode == 0
-    publish(hub)
-    assert sync("now", data_dir=data_dir).returncode == 0
+    process = kiosk_with_vacancies(kiosk, hub, tmp_path / "data")
     for size, text in MODES:
-        name = f"vacancies-{size}-{text}"
-        with sized_page(browser, size, has_touch=True) as page:
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            taps = Taps(page)
-            page.goto(process.base + "/kiosk/mn/vacancies" + query(text))
-            step(page, "v-what")
-            check_screen(page, artifacts, f"{name}-01-what", axe=(size, text) in AXE_MODES)
-            taps.tap("#v-by-word")
-            step(page, "v-word")
-            taps.type("#keyboard", "жолооч")
-            check_screen(page, artifacts, f"{name}-02-word", axe=(size, text) in AXE_MODES)
-            taps.tap("#search")
-            step(page, "v-where")
-            check_screen(page, artifacts, f"{name}-03-where", axe=(size, text) in AXE_MODES)
-            taps.tap('#v-aimags [data-aimag="UB-SB"]')
-            step(page, "v-soum")
-            check_screen(page, artifacts, f"{name}-04-soum", axe=(size, text) in AXE_MODES)
-            taps.tap('#v-soums [data-soum="UB-SB-05"]')
-            step(page, "v-hours")
-            check_screen(page, artifacts, f"{name}-05-hours", axe=(size, text) in AXE_MODES)
-            taps.tap('#v-hours-choices [data-hours="fullTime"]')
-            step(page, "v-wage")
-            check_screen(page, artifacts, f"{name}-06-wage", axe=(size, text) in AXE_MODES)
-            taps.tap('#v-wages [data-wage="1200000"]')
-            step(page, "v-results")
+        with walk(browser, process, artifacts, "vacancies", size, text, "/kiosk/mn/vacancies") as visit:
+            page = visit.page
+            visit.at("v-what", "01-what")
+            visit.to("#v-by-word", "v-word")
+            visit.type("#keyboard", "жолооч")
+            visit.check("02-word")
+            visit.to("#search", "v-where", "03-where")
+            visit.to('#v-aimags [data-aimag="UB-SB"]', "v-soum", "04-soum")
+            visit.to('#v-soums [data-soum="UB-SB-05"]', "v-hours", "05-hours")
+            visit.to('#v-hours-choices [data-hours="fullTime"]', "v-wage", "06-wage")
+            visit.to('#v-wages [data-wage="1200000"]', "v-results")
             page.wait_for_selector("#found:has-text('Олдсон ажлын байр: 3')")
             assert page.locator("#filter-chips li").count() == 5
-            check_screen(page, artifacts, f"{name}-07-results", axe=(size, text) in AXE_MODES)
-            taps.tap('.vacancy-card[data-reference="V-2026-00101"]')
-            step(page, "detail-view")
+            visit.check("07-results")
+            visit.to('.vacancy-card[data-reference="V-2026-00101"]', "detail-view", "08-detail")
             assert page.inner_text("#d-reference") == "V-2026-00101"
-            check_screen(page, artifacts, f"{name}-08-detail", axe=(size, text) in AXE_MODES)
-            if (size, text) == MODES[0]:
+            if visit.first:
                 counts["vacancy search (a word, district, khoroo, hours, wage, one vacancy)"] = (
-                    8, taps.characters, taps.other)
+                    8, visit.characters, visit.other)
             page.click("#detail-back")
-            step(page, "v-results")
+            visit.at("v-results")
             # A filter chip returns to its step, and the choice there back to the list.
             page.locator("#filter-chips .edit", has_text="Бүтэн цаг").click()
-            step(page, "v-hours")
+            visit.at("v-hours")
             page.click('#v-hours-choices [data-hours=""]')
-            step(page, "v-results")
+            visit.at("v-results")
             page.wait_for_selector("#found:has-text('Олдсон ажлын байр: 3')")
             assert page.locator("#filter-chips li").count() == 4
             # The way back to the services of the journey.
             page.click("#v-to-services")
             page.wait_for_url(re.compile(r"/kiosk/mn/register"))
             assert ("text=large" in page.url) == (text == "large")
-            assert not errors, errors
 
 
 def test_the_more_time_warning_comes_before_the_reset(browser, kiosk, artifacts):

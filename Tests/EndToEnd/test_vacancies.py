@@ -41,13 +41,19 @@ def type_on_screen(page, text: str) -> None:
         page.click(f'#keyboard .key[data-key="{letter}"]:visible')
 
 
-def test_search_open_print_match_and_refer(browser, printing_kiosk, print_lab, hub, tmp_path, artifacts):
-    data_dir = tmp_path / "data"
-    process = printing_kiosk(data_dir=data_dir, env={"KIOSK_SYNC_INTERVAL": "3600"})
+def kiosk_with_vacancies(start, hub, data_dir):
+    """A kiosk enrolled at the hub, holding the vacancies above (synced, not copied)."""
+    process = start(data_dir=data_dir, env={"KIOSK_SYNC_INTERVAL": "3600"})
     code = hub["admin"]("POST", "/admin/enrolment-codes", {"officeCode": "UB-SB"})["code"]
     assert sync("enrol", "--hub", hub["base"], "--code", code, data_dir=data_dir).returncode == 0
     publish(hub)
     assert sync("now", data_dir=data_dir).returncode == 0
+    return process
+
+
+def test_search_open_print_match_and_refer(browser, printing_kiosk, print_lab, hub, tmp_path, artifacts):
+    data_dir = tmp_path / "data"
+    process = kiosk_with_vacancies(printing_kiosk, hub, data_dir)
 
     # A visitor searches "жолооч" on the on-screen keyboard: the titles with the word come first.
     context = browser.new_context(viewport={"width": 1280, "height": 1024})
