@@ -67,18 +67,14 @@ def finished_ticket(process, cookie: str) -> dict:
 
 
 @contextmanager
-def walk(browser, process, size: str, text: str, path: str):
+def walk(browser, process, artifacts, journey: str, size: str, text: str, path: str):
     """A visitor's page at one size and text mode, opened at `path`; no script error on the way."""
     with sized_page(browser, size, has_touch=True) as page:
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(process.base + path + ("?text=large" if text == "large" else ""))
-        yield page, Taps(page)
+        yield Visit(page, artifacts, journey, size, text)
         assert not errors, errors
-
-
-def checked(page, artifacts, size: str, text: str, name: str) -> None:
-    check_screen(page, artifacts, name, axe=(size, text) in AXE_MODES)
 
 
 @pytest.fixture(scope="module")

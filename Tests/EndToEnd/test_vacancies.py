@@ -8,6 +8,7 @@ import subprocess
 import time
 
 from conftest import KIOSK_BIN, registration_form
+from screens import check_screen
 from test_printing import ocr, settled_receipts
 
 VACANCIES = [
@@ -147,7 +148,7 @@ def test_search_open_print_match_and_refer(browser, printing_kiosk, print_lab, h
     page.wait_for_selector("#print-status.ok")
     read = ocr(print_lab.wait_for_receipts(before + 1)[-1]["image"])
     assert "V-2026-00101" in read and "V-2026-00102" in read, read
-    page.screenshot(path=str(artifacts / "matches.png"))
+    check_screen(page, artifacts, "matches")
     assert not errors
     context.close()
 
