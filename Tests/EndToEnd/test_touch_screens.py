@@ -196,6 +196,7 @@ def test_the_more_time_warning_comes_before_the_reset(browser, kiosk, artifacts)
             page.goto(process.base + path)
             page.wait_for_selector("#idle-overlay:not([hidden])", timeout=9000)
             assert page.evaluate("document.activeElement.id") == "idle-more"
+            assert int(page.inner_text("#idle-count")) <= 5  # the office's countdown, not the default 20 s
             # What the visitor left on screen is hidden under the warning.
             assert page.evaluate("getComputedStyle(document.querySelector('main')).visibility") == "hidden"
             check_screen(page, artifacts, f"idle-{path.rsplit('/', 1)[-1]}")
