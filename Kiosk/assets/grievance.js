@@ -91,13 +91,22 @@
     field = input;
     ["keyboard", "number-keypad", "code-keypad"].forEach(function (id) { $(id).hidden = keyboards[kind] !== id; });
     $("keyboard").setAttribute("data-mode", kind === "digits" ? "digits" : "full");
+    if (kind === "digits") { layout(false); }
     if (input) { input.classList.add("focused"); }
+  }
+  // Cyrillic keys, or Latin ones for words in English.
+  function layout(latin) {
+    $("keys-latin").hidden = !latin;
+    $("keys-cyrillic").hidden = latin;
+    $("key-layout").textContent = latin ? "АБВ" : "ABC";
   }
   function typed(event) {
     var key = event.target.closest(".key");
     if (!key || !field) { return; }
     var action = key.getAttribute("data-action");
-    if (action === "backspace") {
+    if (action === "layout") {
+      layout($("keys-latin").hidden);
+    } else if (action === "backspace") {
       field.value = field.value.slice(0, -1);
     } else if (action === "clear") {
       field.value = "";

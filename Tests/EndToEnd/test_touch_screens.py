@@ -209,3 +209,28 @@ def test_the_more_time_warning_comes_before_the_reset(browser, kiosk, artifacts)
         page.wait_for_selector("#idle-overlay:not([hidden])", timeout=9000)
         page.wait_for_url(re.compile(r"/kiosk$"), timeout=30000)
 
+
+
+def test_a_grievance_in_english_on_the_latin_keys(browser, kiosk, artifacts):
+    process = kiosk()
+    with walk(browser, process, artifacts, "grievance-en", "1280x800", "large", "/kiosk/en/grievance") as visit:
+        page = visit.page
+        visit.to("#g-start", "g-category")
+        visit.to('#g-categories [data-category="other"]', "g-text-step")
+        page.click("#key-layout")
+        assert page.is_hidden("#keys-cyrillic") and page.inner_text("#key-layout") == "АБВ"
+        visit.type("#keyboard", "no ramp")
+        assert page.input_value("#g-text") == "No ramp"
+        visit.check("02-text-latin")
+        visit.to("#g-text-next", "g-area")
+        visit.to('#g-areas [data-area=""]', "g-contact")
+        visit.to("#g-named", "g-name-step")
+        visit.type("#keyboard", "ann")
+        visit.to("#g-name-next", "g-phone-step")
+        # A phone number takes digits only, whichever letters were shown before.
+        assert page.is_visible('#keyboard .key[data-key="9"]') and page.is_hidden('#keyboard .key[data-key="A"]')
+        visit.type("#keyboard", "88112233")
+        visit.check("06-phone")
+        visit.to("#g-phone-next", "g-check")
+        assert page.inner_text("#g-check-area") == "Not about a particular place"
+        visit.to("#g-send", "g-received")
