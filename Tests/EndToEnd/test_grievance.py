@@ -110,6 +110,7 @@ def test_a_visitor_back_at_the_kiosk_rates_the_service_by_the_ticket_number(brow
     screen.click("#r-find")
     screen.wait_for_selector("#r-error:has-text('үнэлгээний код')")
     assert screen.is_hidden("#r-faces-step")
+    check_screen(screen, artifacts, "rating-code-missing")
     for key in ticket["ratingCode"].replace("-", ""):
         screen.locator(f'#code-keypad .key[data-key="{key}"]').click()
     assert screen.input_value("#r-code") == ticket["ratingCode"]

@@ -114,6 +114,7 @@ def test_search_open_print_match_and_refer(browser, printing_kiosk, print_lab, h
     page.locator("#filter-chips .edit", has_text="5-р хороо").click()
     page.click('#v-soums [data-soum="UB-SB-01"]')
     page.wait_for_selector("#found:has-text('Ажлын байр олдсонгүй')")
+    check_screen(page, artifacts, "none-found")
 
     # In English, the Latin keys search the English titles.
     page.goto(process.base + "/kiosk/en/vacancies")
