@@ -104,6 +104,19 @@ struct ScreenTests {
         }
     }
 
+    @Test func grievanceAndVacancyScreensWarnBeforeTheResetAndHaveTheirKeys() async throws {
+        try await TestApp().test { client in
+            let (_, grievance) = try await page(client, "/kiosk/en/grievance")
+            #expect(grievance.contains("data-idle-seconds=\"60\" data-countdown-seconds=\"20\""))
+            #expect(grievance.contains("id=\"idle-overlay\"") && grievance.contains("Do you need more time?"))
+            // Latin keys beside the Cyrillic ones, for a grievance written in English.
+            #expect(grievance.contains("data-key=\"Q\"") && grievance.contains("data-key=\"Ө\""))
+            let (_, vacancies) = try await page(client, "/kiosk/mn/vacancies")
+            #expect(vacancies.contains("data-countdown-seconds=\"20\""))
+            #expect(vacancies.contains("id=\"v-to-services\""))
+        }
+    }
+
     @Test func englishScreenIsInEnglish() async throws {
         try await TestApp().test { client in
             let (_, html) = try await page(client, "/kiosk/en/register")
