@@ -125,7 +125,8 @@ struct TicketAPI: Sendable {
             TicketRequest(
                 serviceCode: body.serviceCode, priority: body.priority, registrationID: body.registrationId,
                 registryNumber: body.registryNumber,
-                language: body.language.flatMap(Language.init(code:)) ?? defaultLanguage))
+                language: body.language.flatMap(Language.init(code:)) ?? defaultLanguage,
+                requestKey: request.requestKey))
         var ticketView = view(issued.ticket, issued.estimate, ratingCode: issued.ratingCode)
         if body.print == true {
             ticketView.print = await print(issued)
