@@ -36,6 +36,8 @@ def test_the_console_fits_a_staff_pc_and_passes_axe(browser, kiosk, artifacts):
     # Counter 1 serves А and В; Д is served at counters 5 and 6 only.
     for code in ("А", "Д", "А"):
         assert post(process, "/api/v1/tickets", {"serviceCode": code})[0] == 201
+    grievance = {"category": "serviceQuality", "text": "Дараалал удаан байна."}
+    assert post(process, "/api/v1/grievances", grievance)[0] == 201
     with sized_page(browser, "1366x768") as page:
         page.goto(process.base + "/staff")
         check_screen(page, artifacts, "console-01-sign-in", reach=False)
@@ -70,6 +72,14 @@ def test_the_console_fits_a_staff_pc_and_passes_axe(browser, kiosk, artifacts):
         page.wait_for_selector("#waiting tr[data-ticket='Д-001']")
         assert "Not called at this counter" in page.locator("#waiting tr[data-ticket='Д-001']").inner_text()
         check_console(page, artifacts, "console-06-english")
+
+        # The office head's console adds the grievances and the sign-in locks.
+        page.click("#sign-out")
+        page.wait_for_selector("#sign-in:not([hidden])")
+        sign_in(page, process, "darga", "1")
+        page.wait_for_selector("#grievance-list li")
+        page.wait_for_selector("#locks-panel:not([hidden])")
+        check_console(page, artifacts, "console-07-head")
 
         # The office figures page.
         page.goto(process.base + "/staff/dashboard")
