@@ -596,6 +596,11 @@ public final class AppDatabase: Sendable {
                     CREATE INDEX request_key_at ON request_key (at);
                     """)
         }
+        migrator.registerMigration("v19: identity proofs kept across a restart") { db in
+            // One row: the live screen sessions and proof tokens under the digests of their secrets.
+            try db.execute(
+                sql: "CREATE TABLE proof_state (id INTEGER PRIMARY KEY CHECK (id = 1), state BLOB NOT NULL)")
+        }
         return migrator
     }()
 }
