@@ -55,7 +55,8 @@ public struct KioskHTTPDependencies: Sendable {
     public var fingerprints: FingerprintIdentity?
     /// Fingers being enrolled at the reader, before they are stored.
     public let enrolments = FingerprintEnrolments()
-    /// Screen sessions and the proofs of who a returning visitor is (in memory).
+    /// Screen sessions and the proofs of who a returning visitor is (kept across a restart with
+    /// a `ProofStateStore`; the composition root calls `restore()` before serving).
     public let identityProofs: IdentityProofs
     /// Per-client throttles of lookups, identifications and ratings.
     let throttles: Throttles
@@ -76,7 +77,9 @@ public struct KioskHTTPDependencies: Sendable {
         vacancies: (any VacancyCatalog)? = nil, referrals: (any ReferralRepository)? = nil,
         fingerprints: FingerprintIdentity? = nil, feedback: (any FeedbackRepository)? = nil,
         grievances: (any GrievanceRepository)? = nil, dashboard: (any DashboardSource)? = nil,
-        proofSettings: ProofSettings = ProofSettings(), codeSender: (any OneTimeCodeSender)? = nil
+        proofSettings: ProofSettings = ProofSettings(), codeSender: (any OneTimeCodeSender)? = nil,
+        proofState: (any ProofStateStore)? = nil,
+        proofStateFailed: @escaping @Sendable (any Error) -> Void = { _ in }
     ) {
         self.office = office
         self.registrations = registrations
@@ -116,7 +119,7 @@ public struct KioskHTTPDependencies: Sendable {
                 guard let reader else { return false }
                 return await reader.status().state != .absent
             },
-            settings: proofSettings, now: now)
+            settings: proofSettings, stateStore: proofState, saveFailed: proofStateFailed, now: now)
         throttles = Throttles(now: now)
     }
 
