@@ -149,7 +149,14 @@ actor MemoryFingerprints: FingerprintRepository {
 // Then the program ends.
 if let verifySet = values("--verify").first {
     let prints = load(verifySet, cache: true)
-    let fingers = prints.keys.sorted().filter { finger in (1...4).allSatisfy { prints[finger]?[$0] != nil } }
+    // --verify-fingers A-B: only the fingers numbered A to B (a tuning part and a held-out part).
+    let range = values("--verify-fingers").first.flatMap { text -> ClosedRange<Int>? in
+        let ends = text.split(separator: "-").compactMap { Int($0) }
+        return ends.count == 2 && ends[0] <= ends[1] ? ends[0]...ends[1] : nil
+    }
+    let fingers = prints.keys.sorted().filter { finger in
+        (range?.contains(finger) ?? true) && (1...4).allSatisfy { prints[finger]?[$0] != nil }
+    }
     var enrolled: [Int: EnrolledFinger] = [:]
     for finger in fingers {
         enrolled[finger] =
@@ -200,10 +207,13 @@ if let verifySet = values("--verify").first {
                 + " (\(format(100 * Double(accepted) / Double(max(1, genuine.count)), 2)) %);"
                 + " highest impostor \(format(impostors.max() ?? 0, 1)), median genuine \(format(percentile(genuine, 0.5), 1))"
         )
-        for level in [40.0, 45.0, 50.0, 55.0] {
+        // The sweep a threshold is chosen from: false matches and false non-matches at each level.
+        for level in stride(from: 44.0, through: 56.0, by: 0.5) {
             let above = impostors.filter { $0 >= level }.count
+            let rejected = genuine.filter { $0 < level }.count
             say(
-                "    at \(format(level, 0)): \(above) impostor claims (\(format(100 * Double(above) / Double(max(1, impostors.count)), 4)) %)"
+                "    at \(format(level, 1)): FMR \(above) of \(impostors.count) = \(format(Double(above) / Double(max(1, impostors.count)) * 1e4, 2)) × 10^-4;"
+                    + " FNMR \(rejected) of \(genuine.count) = \(format(100 * Double(rejected) / Double(max(1, genuine.count)), 2)) %"
             )
         }
     }

@@ -1,16 +1,18 @@
-// Grievances at the kiosk: file one (category, text on the on-screen keyboard, optional area and
-// contact details) and get a tracking code, or follow one by its code. Nothing stays in the page
-// after "finish" or the idle time.
+// Grievances and ratings at the kiosk, one question a screen: file a grievance (what about, what
+// happened, where, a reply or not, check and send) and get a tracking code; follow one by its code;
+// rate a finished ticket by its number and rating code. Nothing stays in the page after "finish"
+// or the idle reset.
 (function () {
   "use strict";
   var body = document.body;
   var lang = body.getAttribute("data-lang");
   var strings = JSON.parse(document.getElementById("grievance-strings").textContent);
   var feedbackStrings = JSON.parse(document.getElementById("feedback-strings").textContent);
-  var rating = { ticket: null, value: null };
-  var state = { category: null, area: null, named: false };
+  var rating = { ticket: null, value: null, code: null };
+  var state = { category: null, area: null, named: null };
   var field = null;  // the input the keyboard types into
   var sendKey = null;  // the Idempotency-Key of the grievance being sent, until it is answered
+  var returnTo = null;  // the check step, while a step is changed from it
 
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) {
@@ -39,78 +41,117 @@
     });
   }
   var newKey = window.newRequestKey;  // request-key.js
+  function text(localized) { return localized ? (localized[lang] || localized.mn) : ""; }
   function message(error) {
     if (!error) { return ""; }
     var fields = error.fields || [];
-    if (fields.length) { return fields.map(function (f) { return f.message[lang] || f.message.mn; }).join(" "); }
-    return error.message ? (error.message[lang] || error.message.mn) : "";
+    if (fields.length) { return fields.map(function (f) { return text(f.message); }).join(" "); }
+    return text(error.message);
   }
 
-  function view(name) {
-    ["g-menu", "g-file", "g-received", "g-follow", "g-rate"].forEach(function (id) { $(id).hidden = id !== name; });
-    focusField(name === "g-file" ? $("g-text") : name === "g-follow" ? $("g-code-input")
-      : name === "g-rate" ? $("r-number") : null);
+  // ---------- steps ----------
+  var sections = Array.prototype.slice.call(document.querySelectorAll("#g-main > section"));
+  var current = null;
+  function show(id) {
+    sections.forEach(function (section) { section.hidden = section.id !== id; });
+    current = $(id);
+    var input = current.getAttribute("data-field");
+    useKeyboard(current.getAttribute("data-keyboard"), input ? $(input) : null);
+    // Focus goes to the step's question, so a screen reader starts there.
+    var heading = current.querySelector("h1");
+    if (heading) { heading.focus(); }
   }
-
-  // ---------- keyboard ----------
-  function focusField(input) {
-    field = input;
-    var code = input === $("g-code-input") || input === $("r-code");
-    var number = input === $("r-number");
-    $("keyboard").hidden = !input || code || number;
-    $("code-keypad").hidden = !code;
-    $("number-keypad").hidden = !number;
-    if (input) { input.focus(); }
+  function back() {
+    if (returnTo) {
+      var to = returnTo;
+      returnTo = null;
+      fillCheck();
+      show(to);
+      return;
+    }
+    var target = current.getAttribute("data-back");
+    // A grievance without a reply skips the name and phone on the way back.
+    if (current.id === "g-check" && state.named) { target = "g-phone-step"; }
+    if (target === "g-menu") { clearForm(); resetRating(); }
+    show(target);
   }
-  ["g-text", "g-name", "g-phone", "g-code-input", "r-number", "r-code", "r-comment"].forEach(function (id) {
-    ["focus", "pointerdown"].forEach(function (name) {
-      $(id).addEventListener(name, function () { if (field !== $(id)) { focusField($(id)); } });
-    });
+  Array.prototype.forEach.call(document.querySelectorAll("[data-back]"), function (button) {
+    if (button.tagName === "BUTTON") { button.addEventListener("click", back); }
   });
+  // After a step changed from the check screen, back to the check screen; else the next step.
+  function forward(next) {
+    if (returnTo) { returnTo = null; fillCheck(); show("g-check"); return; }
+    show(next);
+  }
+
+  // ---------- keyboards ----------
+  var keyboards = { full: "keyboard", digits: "keyboard", number: "number-keypad", code: "code-keypad" };
+  function useKeyboard(kind, input) {
+    if (field) { field.classList.remove("focused"); }
+    field = input;
+    ["keyboard", "number-keypad", "code-keypad"].forEach(function (id) { $(id).hidden = keyboards[kind] !== id; });
+    $("keyboard").setAttribute("data-mode", kind === "digits" ? "digits" : "full");
+    if (kind === "digits") { layout(false); }
+    if (input) { input.classList.add("focused"); }
+  }
+  // Cyrillic keys, or Latin ones for words in English.
+  function layout(latin) {
+    $("keys-latin").hidden = !latin;
+    $("keys-cyrillic").hidden = latin;
+    $("key-layout").textContent = latin ? "АБВ" : "ABC";
+  }
   function typed(event) {
     var key = event.target.closest(".key");
     if (!key || !field) { return; }
     var action = key.getAttribute("data-action");
-    if (action === "backspace") {
+    if (action === "layout") {
+      layout($("keys-latin").hidden);
+    } else if (action === "backspace") {
       field.value = field.value.slice(0, -1);
     } else if (action === "clear") {
       field.value = "";
     } else if (field.value.length < field.maxLength) {
-      var text = key.getAttribute("data-key");
+      var letter = key.getAttribute("data-key");
       if (field === $("r-number")) {
         // А-012: a service letter first, then digits; the dash is written for the visitor.
         var plain = field.value.replace("-", "");
-        if (/[0-9]/.test(text) ? plain.length > 0 : plain.length === 0) { plain += text; }
+        if (/[0-9]/.test(letter) ? plain.length > 0 : plain.length === 0) { plain += letter; }
         field.value = plain.length > 1 ? plain.charAt(0) + "-" + plain.slice(1) : plain;
       } else if (field === $("r-code")) {
         // XXXX-XXXX, the rating code printed on the ticket: the dash is written for the visitor.
-        var chars = (field.value.replace(/[^0-9A-Z]/g, "") + text).slice(0, 8);
+        var chars = (field.value.replace(/[^0-9A-Z]/g, "") + letter).slice(0, 8);
         field.value = chars.slice(0, 4) + (chars.length > 4 ? "-" + chars.slice(4) : "");
       } else if (field === $("g-code-input")) {
         // GR-XXXX-XXXX: the dashes are written for the visitor.
-        var letters = (field.value.replace(/[^0-9A-Z]/g, "").replace(/^GR/, "") + text).slice(0, 8);
+        var letters = (field.value.replace(/[^0-9A-Z]/g, "").replace(/^GR/, "") + letter).slice(0, 8);
         field.value = "GR-" + letters.slice(0, 4) + (letters.length > 4 ? "-" + letters.slice(4) : "");
       } else {
-        field.value += field.value.length ? text.toLowerCase() : text;
+        field.value += field.value.length ? letter.toLowerCase() : letter;
       }
     }
-    field.focus();
+    var error = current && current.querySelector(".field-error");
+    if (error) { error.textContent = ""; }
   }
-  $("keyboard").addEventListener("click", typed);
-  $("code-keypad").addEventListener("click", typed);
-  $("number-keypad").addEventListener("click", typed);
+  ["keyboard", "code-keypad", "number-keypad"].forEach(function (id) { $(id).addEventListener("click", typed); });
+
+  function press(container, attribute, value) {
+    Array.prototype.forEach.call(container.querySelectorAll("[" + attribute + "]"), function (button) {
+      button.setAttribute("aria-pressed", button.getAttribute(attribute) === value ? "true" : "false");
+    });
+  }
 
   // ---------- rating a finished ticket by its number ----------
   function resetRating() {
     rating = { ticket: null, value: null, code: null };
-    $("r-number").value = "";
-    $("r-code").value = "";
-    $("r-comment").value = "";
-    $("r-error").textContent = "";
-    $("r-form").hidden = true;
-    $("r-thanks").hidden = true;
+    ["r-number", "r-code", "r-comment"].forEach(function (id) { $(id).value = ""; });
+    ["r-number-error", "r-error", "r-send-error", "r-ticket"].forEach(function (id) { $(id).textContent = ""; });
     press($("r-faces"), "data-rating", null);
   }
+  $("g-start-rate").addEventListener("click", function () { resetRating(); show("r-number-step"); });
+  $("r-next").addEventListener("click", function () {
+    if (!/^\S-\d+$/.test($("r-number").value)) { $("r-number-error").textContent = feedbackStrings.numberRequired; return; }
+    show("r-code-step");
+  });
   $("r-find").addEventListener("click", function () {
     $("r-error").textContent = "";
     // The number and the rating code printed on the ticket: the number alone opens nothing.
@@ -120,62 +161,94 @@
       rating.ticket = answer.body.ticketId;
       rating.code = code;
       $("r-ticket").textContent = answer.body.number;
-      $("r-form").hidden = false;
-      focusField($("r-comment"));
+      show("r-faces-step");
     });
   });
   $("r-faces").addEventListener("click", function (event) {
     var button = event.target.closest("[data-rating]");
     if (!button) { return; }
     rating.value = parseInt(button.getAttribute("data-rating"), 10);
-    $("r-error").textContent = "";
     press($("r-faces"), "data-rating", String(rating.value));
+    show("r-comment-step");
   });
   $("r-send").addEventListener("click", function () {
-    if (!rating.value) { $("r-error").textContent = feedbackStrings.choose; return; }
+    $("r-send-error").textContent = "";
     api("POST", "/api/v1/tickets/" + rating.ticket + "/feedback",
       { rating: rating.value, comment: $("r-comment").value, code: rating.code }).then(function (answer) {
-      if (answer.status !== 201) { $("r-error").textContent = message(answer.body.error); return; }
-      $("r-form").hidden = true;
-      $("r-thanks").hidden = false;
-      focusField(null);
+      if (answer.status !== 201) { $("r-send-error").textContent = message(answer.body.error); return; }
+      resetRating();
+      show("r-thanks");
     });
   });
-  $("g-start-rate").addEventListener("click", function () { resetRating(); view("g-rate"); });
-  $("r-back").addEventListener("click", function () { resetRating(); view("g-menu"); });
+  $("r-done").addEventListener("click", finish);
 
   // ---------- filing ----------
-  function press(container, attribute, value) {
-    Array.prototype.forEach.call(container.querySelectorAll("[" + attribute + "]"), function (button) {
-      button.setAttribute("aria-pressed", button.getAttribute(attribute) === value ? "true" : "false");
-    });
-  }
+  $("g-start").addEventListener("click", function () { clearForm(); show("g-category"); });
   $("g-categories").addEventListener("click", function (event) {
     var button = event.target.closest("[data-category]");
     if (!button) { return; }
     state.category = button.getAttribute("data-category");
     press($("g-categories"), "data-category", state.category);
-    $("g-error").textContent = "";
+    forward("g-text-step");
+  });
+  $("g-text-next").addEventListener("click", function () {
+    if (!$("g-text").value.trim()) { $("g-text-error").textContent = strings.textRequired; return; }
+    forward("g-area");
   });
   $("g-areas").addEventListener("click", function (event) {
     var button = event.target.closest("[data-area]");
     if (!button) { return; }
-    var area = button.getAttribute("data-area");
-    state.area = state.area === area ? null : area;  // a second touch takes it back
-    press($("g-areas"), "data-area", state.area);
+    state.area = button.getAttribute("data-area") || null;
+    press($("g-areas"), "data-area", button.getAttribute("data-area"));
+    forward("g-contact");
   });
   function setNamed(named) {
     state.named = named;
     $("g-named").setAttribute("aria-pressed", named ? "true" : "false");
     $("g-anonymous").setAttribute("aria-pressed", named ? "false" : "true");
-    $("g-contact").hidden = !named;
-    focusField(named ? $("g-name") : $("g-text"));
   }
-  $("g-anonymous").addEventListener("click", function () { setNamed(false); });
-  $("g-named").addEventListener("click", function () { setNamed(true); });
-
+  $("g-anonymous").addEventListener("click", function () {
+    setNamed(false);
+    returnTo = null;
+    fillCheck();
+    show("g-check");
+  });
+  $("g-named").addEventListener("click", function () {
+    setNamed(true);
+    returnTo = null;  // name and phone, then the check screen
+    show("g-name-step");
+  });
+  $("g-name-next").addEventListener("click", function () {
+    if (!$("g-name").value.trim()) { $("g-name-error").textContent = strings.nameRequired; return; }
+    forward("g-phone-step");
+  });
+  $("g-phone-next").addEventListener("click", function () {
+    if (!$("g-phone").value.trim()) { $("g-phone-error").textContent = strings.phoneRequired; return; }
+    fillCheck();
+    show("g-check");
+  });
+  function fillCheck() {
+    var category = $("g-categories").querySelector('[data-category="' + state.category + '"]');
+    $("g-check-category").textContent = category ? category.textContent : "";
+    $("g-check-text").textContent = $("g-text").value;
+    $("g-check-area").textContent = state.area || strings.noArea;
+    $("g-check-contact").textContent = state.named
+      ? $("g-name").value + ", " + $("g-phone").value : strings.summary.anonymous;
+    $("g-error").textContent = "";
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("#g-check [data-edit]"), function (button) {
+    button.addEventListener("click", function () {
+      var step = button.getAttribute("data-edit");
+      show(step);
+      // The reply question decides the next steps itself; the others come back here.
+      returnTo = step === "g-contact" ? null : "g-check";
+    });
+  });
+  // Where the server refused a field, the visitor is taken to its step with the reason.
+  var fieldSteps = { category: ["g-category", "g-error"], text: ["g-text-step", "g-text-error"],
+    area: ["g-area", "g-error"], contactName: ["g-name-step", "g-name-error"],
+    contactPhone: ["g-phone-step", "g-phone-error"] };
   $("g-send").addEventListener("click", function () {
-    if (!state.category) { $("g-error").textContent = strings.chooseCategory; return; }
     var payload = { category: state.category, text: $("g-text").value, area: state.area, language: lang };
     if (state.named) {
       payload.contactName = $("g-name").value;
@@ -188,37 +261,54 @@
     api("POST", "/api/v1/grievances", payload, sendKey).then(function (answer) {
       sendKey = null;
       $("g-send").disabled = false;
-      $("g-send").textContent = strings.send;
-      if (answer.status !== 201) { $("g-error").textContent = message(answer.body.error); return; }
+      $("g-send").textContent = strings.send + " →";
+      if (answer.status !== 201) {
+        var refused = ((answer.body.error || {}).fields || [])[0];
+        var place = refused && fieldSteps[refused.field];
+        if (place && place[0] !== "g-check") {
+          show(place[0]);
+          returnTo = "g-check";
+          $(place[1]).textContent = text(refused.message);
+        } else {
+          $("g-error").textContent = message(answer.body.error);
+        }
+        return;
+      }
       $("g-code").textContent = answer.body.trackingCode;
-      $("g-acknowledgement").textContent = answer.body.acknowledgement[lang] || answer.body.acknowledgement.mn;
+      $("g-acknowledgement").textContent = text(answer.body.acknowledgement);
       clearForm();
-      view("g-received");
+      show("g-received");
       // The slip with the code, on the receipt printer; what became of it is said on screen.
       $("g-print-status").textContent = "";
       api("POST", "/api/v1/grievances/" + answer.body.trackingCode + "/print").then(function (printed) {
-        var text = printed.body && printed.body.message;
-        $("g-print-status").textContent = text ? (text[lang] || text.mn) : "";
+        $("g-print-status").textContent = text(printed.body && printed.body.message);
       });
     });
   });
   function clearForm() {
-    state = { category: null, area: null, named: false };
+    state = { category: null, area: null, named: null };
     sendKey = null;
+    returnTo = null;
     ["g-text", "g-name", "g-phone"].forEach(function (id) { $(id).value = ""; });
     press($("g-categories"), "data-category", null);
     press($("g-areas"), "data-area", null);
-    $("g-contact").hidden = true;
     $("g-named").setAttribute("aria-pressed", "false");
-    $("g-anonymous").setAttribute("aria-pressed", "true");
-    $("g-error").textContent = "";
+    $("g-anonymous").setAttribute("aria-pressed", "false");
+    ["g-error", "g-text-error", "g-name-error", "g-phone-error"].forEach(function (id) { $(id).textContent = ""; });
+    ["g-check-category", "g-check-text", "g-check-area", "g-check-contact"].forEach(function (id) {
+      $(id).textContent = "";
+    });
   }
 
   // ---------- following ----------
+  $("g-start-follow").addEventListener("click", function () {
+    $("g-code-input").value = "";
+    $("g-follow-error").textContent = "";
+    show("g-follow");
+  });
   $("g-show").addEventListener("click", function () {
     var code = $("g-code-input").value;
     $("g-follow-error").textContent = "";
-    $("g-status").hidden = true;
     api("GET", "/api/v1/grievances/" + encodeURIComponent(code)).then(function (answer) {
       if (answer.status !== 200) { $("g-follow-error").textContent = strings.notFound; return; }
       var g = answer.body;
@@ -230,23 +320,22 @@
       g.steps.forEach(function (step) {
         list.appendChild(el("li", null, (strings.actions[step.action] || step.action) + ": " + day(step.at)));
       });
-      $("g-status").hidden = false;
+      show("g-status");
     });
   });
 
-  // ---------- navigation, accessibility, idle ----------
-  $("g-start").addEventListener("click", function () { view("g-file"); });
-  $("g-start-follow").addEventListener("click", function () { view("g-follow"); });
-  $("g-back").addEventListener("click", function () { clearForm(); view("g-menu"); });
-  $("g-follow-back").addEventListener("click", function () { view("g-menu"); });
+  // ---------- finish, accessibility, idle ----------
   function finish() {
     clearForm();
     resetRating();
-    $("g-code").textContent = "";
+    ["g-code", "g-acknowledgement", "g-print-status", "g-state", "g-due", "g-steps"].forEach(function (id) {
+      $(id).textContent = "";
+    });
     $("g-code-input").value = "";
     location.replace("/kiosk");
   }
   $("g-done").addEventListener("click", finish);
+  $("g-status-done").addEventListener("click", finish);
   $("finish").addEventListener("click", finish);
   function toggle(button, cls) {
     var on = !body.classList.contains(cls);
@@ -255,13 +344,8 @@
   }
   $("toggle-contrast").addEventListener("click", function () { toggle($("toggle-contrast"), "high-contrast"); });
   $("toggle-text").addEventListener("click", function () { toggle($("toggle-text"), "large-text"); });
-  var idleSeconds = parseInt(body.getAttribute("data-idle-seconds"), 10) || 60;
-  var idleTimer = null;
-  function touched() {
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(finish, idleSeconds * 2 * 1000);
-  }
-  ["pointerdown", "keydown"].forEach(function (name) { document.addEventListener(name, touched, true); });
-  touched();
-  view("g-menu");
+  // Back from another site or a restored page would show stale data: start over instead.
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { finish(); } });
+  window.kioskIdle(finish);  // idle.js
+  show("g-menu");
 })();

@@ -28,6 +28,7 @@
     birthDate: null,
     sex: null,
     labels: {},            // code -> name of choices made, for the review
+    returnTo: null,        // "review" while a visitor changes one answer from the review
     busy: false
   };
   var activeInput = null;
@@ -95,6 +96,8 @@
     });
     // A returning person who leaves the phone empty keeps the stored number.
     if (state.known && !state.form.phone) { state.form.phone = undefined; }
+    // A skill typed but not added with «Нэмэх» still counts.
+    addTypedSkill();
   }
 
   // ---------- steps ----------
@@ -105,32 +108,59 @@
     var shown = Math.max(0, index);
     $("progress-bar").style.width = Math.round(100 * shown / (path.length - 1)) + "%";
     var outside = name === "known" || name === "prove" || name === "done" || name === "service" || name === "ticket";
-    $("step-counter").textContent = outside ? "" : (shown + 1) + " / " + (path.length - 1);
-    $("back").hidden = outside;
-    $("next").hidden = name === "done" || name === "known" || name === "prove" || name === "service" ||
-      name === "ticket";
+    if (name === "review" || outside) { state.returnTo = null; }
+    var editing = state.returnTo === "review";
+    $("step-counter").textContent = outside || editing ? "" : (shown + 1) + " / " + (path.length - 1);
+    $("back").hidden = outside || editing;
+    // The consent step's own button agrees and moves on; the steps outside the path have their own.
+    $("next").hidden = outside || name === "consent";
     var next = $("next");
-    next.textContent = name === "review" ? next.getAttribute(state.known ? "data-update" : "data-submit") : next.getAttribute("data-next");
+    next.querySelector(".label").textContent = name === "review"
+      ? next.getAttribute(state.known ? "data-update" : "data-submit")
+      : next.getAttribute(editing ? "data-save" : "data-next");
     body.classList.toggle("returning", !!state.known);
-    var keyboardMode = section(name).getAttribute("data-keyboard");
-    $("keyboard").setAttribute("data-mode", keyboardMode);
-    $("keyboard").hidden = keyboardMode === "none";
-    var first = section(name).querySelector("input");
-    focusInput(first && keyboardMode !== "none" ? first : null);
+    body.classList.toggle("editing", editing);
+    body.classList.toggle("outside-steps", outside);
+    var keyboardMode = showKeyboard(name);
+    var first = section(name).querySelector("input:not([hidden])");
+    if (name === "disability") { first = $("disabilityDetail"); }
+    focusInput(first && keyboardMode !== "none" ? first : null, true);
+    // Focus goes to the step's question, so a screen reader (and the audio mode) starts there; the
+    // on-screen keyboard still types into the step's first field.
+    var question = section(name).querySelector("h1");
+    if (question) { question.focus({ preventScroll: true }); }
     if (name === "review") { fillReview(); }
     stopFingerprint();
     if (name !== "prove") { stopWaitingForOfficer(); }
     if (name === "fingerprint") { startFingerprint(); }
     if (name === "registryNumber") { startIdentify(); }
+    // A choice made earlier (the office's own aimag) is shown inside its list.
+    section(name).querySelectorAll("[data-scroll-list] .selected").forEach(function (option) {
+      var list = option.closest("[data-scroll-list]");
+      list.scrollTop += option.getBoundingClientRect().top - list.getBoundingClientRect().top - 8;
+    });
     var searchInput = section(name).querySelector("[data-search]");
     if (searchInput) { search(searchInput); }
     window.scrollTo(0, 0);
   }
 
-  function focusInput(input) {
+  // The keyboard a step needs: its own, or the letters once "yes" opens the disability detail.
+  function showKeyboard(name) {
+    var mode = section(name).getAttribute("data-keyboard");
+    if (name === "disability" && state.form.hasDisability === true) { mode = "full"; }
+    $("keyboard").setAttribute("data-mode", mode);
+    $("keyboard").hidden = mode === "none";
+    return mode;
+  }
+
+  // `keepFocus`: mark the field the keys type into without moving the browser's focus there.
+  function focusInput(input, keepFocus) {
     if (activeInput) { activeInput.classList.remove("focused"); }
     activeInput = input;
-    if (input) { input.classList.add("focused"); input.focus({ preventScroll: true }); }
+    if (input) {
+      input.classList.add("focused");
+      if (!keepFocus) { input.focus({ preventScroll: true }); }
+    }
   }
 
   function nextStep() {
@@ -140,17 +170,22 @@
     var name = state.current;
     if (name === "registryNumber") { return checkRegistryNumber(); }
     if (name === "review") { return submit(); }
-    if (name === "fingerprint") { return go(+1); }
+    if (name === "fingerprint") { return advance(); }
     var fields = fieldsOf(name);
-    if (state.known && name === "phone" && !state.form.phone) { return go(+1); }
-    if (name === "consent") { state.form.consent = $("consent").getAttribute("aria-pressed") === "true"; }
+    if (state.known && name === "phone" && !state.form.phone) { return advance(); }
     busy(true);
     api("POST", "/api/v1/registrations/validate?fields=" + fields.join(","), payload()).then(function (answer) {
       busy(false);
       if (answer.status !== 200) { return showErrors([{ field: fields[0], code: "required" }]); }
       if (answer.body.errors.length) { return showErrors(answer.body.errors); }
-      go(+1);
+      advance();
     }, networkFailure);
+  }
+
+  // The next step, or back to the review when the visitor came from it to change one answer.
+  function advance() {
+    if (state.returnTo) { return show(state.returnTo); }
+    go(+1);
   }
 
   function go(delta) {
@@ -198,7 +233,7 @@
       } else {
         state.known = null;
         setFingerprintStep(true);
-        go(+1);
+        advance();
       }
     }, networkFailure);
   }
@@ -298,7 +333,7 @@
     });
     renderSkills();
     renderLicences();
-    $("experience-value").textContent = String(state.form.experienceYears || 0);
+    showExperience();
     markChoice("educationCode", state.form.educationCode);
     markChoice("status", state.form.status);
     markChoice("hasDisability", String(state.form.hasDisability));
@@ -416,11 +451,11 @@
       var t = answer.body;
       $("ticket-number").textContent = t.number;
       $("ticket-service").textContent = t.serviceName[lang];
-      $("ticket-priority").textContent = t.priority ? "★ " + strings.priority[t.priority] : "";
+      showPriority(t.priority);
       $("ticket-ahead").textContent = String(t.peopleAhead);
       $("ticket-wait").textContent = t.estimateMinutes
         ? t.estimateMinutes.from + "–" + t.estimateMinutes.to + " " + strings.minutes : strings.noEstimate;
-      $("ticket-status").textContent = t.statusURL.replace(/^https?:\/\//, "").replace(/\?.*$/, "");
+      showStatusLink(t.statusURL);
       $("ticket-rating-code").textContent = t.ratingCode || "";
       state.ratingCode = t.ratingCode;
       $("ticket-registration").hidden = !reference;
@@ -429,6 +464,30 @@
       showPrint($("ticket-print"), t.print, $("ticket-print-again"));
       show("ticket");
     }, networkFailure);
+  }
+
+  // The priority on the ticket, with its pictogram (no symbol glyph a font may lack).
+  function showPriority(priority) {
+    var line = $("ticket-priority");
+    line.textContent = "";
+    if (!priority) { return; }
+    var picture = document.createElement("img");
+    picture.className = "pictogram";
+    picture.alt = "";
+    picture.src = "/assets/pictograms/priority-" + priority + ".svg";
+    line.appendChild(picture);
+    line.appendChild(document.createTextNode(" " + strings.priority[priority]));
+  }
+
+  // The ticket's status page, as a phone would reach it: only an address another device can open
+  // (the office's public address), never the kiosk's own loopback one.
+  function showStatusLink(url) {
+    var host = "";
+    try { host = new URL(url).hostname; } catch (error) { host = ""; }
+    var loopback = !host || host === "localhost" || host === "::1" || host === "[::1]" || /^127\./.test(host);
+    $("ticket-status-line").hidden = loopback;
+    $("ticket-status-none").hidden = !loopback;
+    $("ticket-status").textContent = loopback ? "" : url.replace(/^https?:\/\//, "").replace(/\?.*$/, "");
   }
 
   // What became of a print: "take your ticket", or the printer's problem with the number kept
@@ -522,7 +581,12 @@
     $("fingerprint-skip").hidden = done;
     var dots = $("fingerprint-dots");
     dots.hidden = done;
-    dots.querySelectorAll("span").forEach(function (dot, index) { dot.classList.toggle("taken", index < captures); });
+    dots.querySelectorAll(".dot").forEach(function (dot, index) { dot.classList.toggle("taken", index < captures); });
+    $("fingerprint-count").textContent = dots.getAttribute("data-label").replace("{n}", String(captures));
+    // Both fingers done (or skipped): a moment to read it, then on to the review.
+    if (done) {
+      setTimeout(function () { if (state && state.current === "fingerprint" && !state.busy) { nextStep(); } }, 1500);
+    }
   }
   function enrolCapture() {
     if (!enrolment || !enrolment.id || enrolment.finger >= enrolFingers.length) { return; }
@@ -623,7 +687,7 @@
   function fillReview() {
     var f = state.form;
     function set(key, text) {
-      document.querySelector('[data-review="' + key + '"] dd').textContent = text || "—";
+      document.querySelector('[data-review="' + key + '"] .value').textContent = text || "—";
     }
     set("registryNumber", (f.registryNumber || "").toUpperCase());
     set("birthDate", state.birthDate);
@@ -662,11 +726,20 @@
     if (field === "hasDisability") {
       state.form.hasDisability = value === "true";
       $("disability-detail-box").hidden = value !== "true";
+      showKeyboard("disability");
+      focusInput(value === "true" ? $("disabilityDetail") : null, true);
     } else {
       state.form[field] = value === "" ? undefined : value;
     }
+    if (field === "experienceYears") { state.form.experienceYears = parseInt(value, 10); showExperience(); }
     markChoice(field, value);
     if (field === "aimagCode") { state.form.soumCode = undefined; state.labels.soumCode = ""; loadSoums(value); }
+    // A choice that is the whole question moves on by itself, after a moment to see it chosen.
+    var auto = group.hasAttribute("data-auto-next") && group.getAttribute("data-auto-next") !== "false";
+    if (auto || (field === "hasDisability" && value === "false")) {
+      var step = state.current;
+      setTimeout(function () { if (state && state.current === step && !state.busy) { nextStep(); } }, 250);
+    }
   });
 
   function loadSoums(aimag, selected) {
@@ -688,7 +761,15 @@
     clearTimeout(searchTimer);
     searchTimer = setTimeout(function () {
       api("GET", "/api/v1/reference/occupations?limit=12&q=" + encodeURIComponent(input.value)).then(function (answer) {
-        renderResults(box, answer.body.items || [], field);
+        var items = answer.body.items || [];
+        // The work wanted is most often the visitor's own occupation: offered first, one tap.
+        var own = state.form.occupationCode;
+        if (field === "desiredOccupationCode" && own && !input.value) {
+          var mine = { code: own, name: {} };
+          mine.name[lang] = state.labels.occupationCode || own;
+          items = [mine].concat(items.filter(function (item) { return item.code !== own; }));
+        }
+        renderResults(box, items, field);
         markChoice(field, state.form[field]);
       });
     }, 150);
@@ -754,39 +835,50 @@
       remove.type = "button";
       remove.className = "chip-remove";
       remove.setAttribute("aria-label", list.getAttribute("data-remove") + " " + skill);
-      remove.textContent = "✕";
+      var cross = document.createElement("img");
+      cross.src = "/assets/pictograms/action-remove.svg";
+      cross.alt = "";
+      remove.appendChild(cross);
       remove.addEventListener("click", function () { state.form.skills.splice(index, 1); renderSkills(); });
       item.appendChild(remove);
       list.appendChild(item);
     });
   }
 
-  $("skill-add").addEventListener("click", function () {
+  function addTypedSkill() {
     var input = $("skill-input");
     var text = input.value.trim();
-    if (text) {
-      state.form.skills = (state.form.skills || []).concat([text]);
-      input.value = "";
-      renderSkills();
-    }
-    focusInput(input);
+    if (!text) { return; }
+    var skills = state.form.skills || [];
+    var seen = skills.some(function (skill) { return skill.toLowerCase() === text.toLowerCase(); });
+    state.form.skills = seen ? skills : skills.concat([text]);
+    input.value = "";
+    renderSkills();
+  }
+  $("skill-add").addEventListener("click", function () {
+    addTypedSkill();
+    focusInput($("skill-input"));
   });
 
   // ---------- experience ----------
   function setExperience(delta) {
     var value = Math.max(0, Math.min(60, (state.form.experienceYears || 0) + delta));
     state.form.experienceYears = value;
+    showExperience();
+  }
+  function showExperience() {
+    var value = state.form.experienceYears || 0;
     $("experience-value").textContent = String(value);
+    markChoice("experienceYears", String(value));
   }
   $("experience-minus").addEventListener("click", function () { setExperience(-1); });
   $("experience-plus").addEventListener("click", function () { setExperience(+1); });
 
   // ---------- consent ----------
+  // Agreeing is the whole question: the button agrees and moves on.
   $("consent").addEventListener("click", function () {
-    var on = $("consent").getAttribute("aria-pressed") !== "true";
-    $("consent").setAttribute("aria-pressed", on ? "true" : "false");
-    $("consent").textContent = (on ? "☑ " : "☐ ") + $("consent").textContent.slice(2);
-    state.form.consent = on;
+    state.form.consent = true;
+    nextStep();
   });
 
   // ---------- on-screen keyboard ----------
@@ -827,8 +919,12 @@
     if (state.current === "registryNumber") { return show("service"); }
     go(-1);
   });
+  // "Change" on the review opens that one step; its Next comes back to the review.
   document.querySelectorAll("[data-goto]").forEach(function (button) {
-    button.addEventListener("click", function () { show(button.getAttribute("data-goto")); });
+    button.addEventListener("click", function () {
+      state.returnTo = "review";
+      show(button.getAttribute("data-goto"));
+    });
   });
   $("known-update").addEventListener("click", function () { openUpdate(); });
   function openUpdate() {
@@ -867,7 +963,7 @@
     state = null;
     document.getElementById("form").reset();
     document.querySelectorAll("input").forEach(function (input) { input.value = ""; });
-    document.querySelectorAll("#known-name, #known-reference, #known-phone, #done-reference, #review dd, " +
+    document.querySelectorAll("#known-name, #known-reference, #known-phone, #done-reference, #review .value, " +
       "#ticket-number, #ticket-reference, #ticket-status, #ticket-print, #done-print-status, #prove-code, " +
       "#ticket-rating-code")
       .forEach(function (el) { el.textContent = ""; });
@@ -912,6 +1008,9 @@
     remaining = countdownSeconds;
     $("idle-count").textContent = String(remaining);
     $("idle-overlay").hidden = false;
+    // Nothing of the visitor stays readable under the warning.
+    body.classList.add("idle-warning");
+    $("idle-more").focus();
     clearInterval(countdownTimer);
     countdownTimer = setInterval(function () {
       remaining -= 1;
@@ -923,7 +1022,10 @@
   function stillHere() {
     clearInterval(countdownTimer);
     $("idle-overlay").hidden = true;
+    body.classList.remove("idle-warning");
     armIdle();
+    var question = section(state.current).querySelector("h1");
+    if (question) { question.focus({ preventScroll: true }); }
   }
 
   $("idle-more").addEventListener("click", stillHere);
@@ -934,14 +1036,36 @@
   document.getElementById("form").addEventListener("submit", function (event) { event.preventDefault(); });
 
   // Physical keyboards (a technician's, or tests) type into the focused field as the screen keys do.
+  // Enter in a field means "Next"; on a focused button it presses that button (a service, a choice).
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Enter") { event.preventDefault(); nextStep(); }
+    if (event.key !== "Enter") { return; }
+    var target = event.target;
+    if (target && target.closest && target.closest("button, a, summary")) { return; }
+    if (!$("idle-overlay").hidden || !state || $("next").hidden) { return; }
+    event.preventDefault();
+    nextStep();
   });
 
   // Back from another site or a restored page would show stale data: start over instead.
   window.addEventListener("pageshow", function (event) { if (event.persisted) { reset(); } });
 
+  // Pictograms beside the services of the usual list and the education levels (a service an
+  // office adds under another letter keeps the general one).
+  var servicePictograms = { "А": "registration", "Б": "counselling", "В": "placement", "Г": "programmes",
+    "Д": "welfare", "Е": "employer" };
+  document.querySelectorAll("[data-service-pictogram]").forEach(function (img) {
+    var name = servicePictograms[img.getAttribute("data-service-pictogram")];
+    if (name) { img.src = "/assets/pictograms/service-" + name + ".svg"; }
+  });
+  var educationPictograms = { none: "none", primary: "school", lower_secondary: "school",
+    upper_secondary: "school", vocational: "vocational", diploma: "higher", bachelor: "higher", master: "higher",
+    doctorate: "higher" };
+  document.querySelectorAll("[data-education-pictogram]").forEach(function (img) {
+    img.src = "/assets/pictograms/education-" + (educationPictograms[img.getAttribute("data-education-pictogram")] || "school") + ".svg";
+  });
+
   renderSkills();
+  showExperience();
   // Most visitors live in the office's own aimag or district: start the address there.
   var officeUnit = body.getAttribute("data-office-unit");
   if (officeUnit && document.querySelector('[data-choice="aimagCode"] .option[data-value="' + officeUnit + '"]')) {

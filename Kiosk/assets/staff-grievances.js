@@ -45,11 +45,14 @@
     assignee.setAttribute("data-field", "assignee");
     var due = el("input", "text-input");
     due.type = "date";
-    due.title = console_.dueOn;
     due.setAttribute("data-field", "dueOn");
-    form.appendChild(note);
-    form.appendChild(assignee);
-    form.appendChild(due);
+    // Each field with a visible label (a placeholder or a title alone leaves it unnamed once typed in).
+    [[console_.note, note], [console_.assignee, assignee], [console_.dueOn, due]].forEach(function (pair) {
+      var label = el("label", "g-field");
+      label.appendChild(el("span", "g-field-name", pair[0]));
+      label.appendChild(pair[1]);
+      form.appendChild(label);
+    });
     ["acknowledge", "assign", "resolve", "refer"].forEach(function (action) {
       if (action === "acknowledge" && g.state !== "filed") { return; }
       var button = el("button", "secondary", console_[action]);

@@ -41,6 +41,8 @@
 
   function showConsole(s) {
     session = s;
+    // Signed in, the counter's work comes first on the page (kiosk.css: `.staff.signed-in`).
+    document.body.classList.add("signed-in");
     $("sign-in").hidden = true;
     $("console").hidden = false;
     $("console-name").textContent = s.displayName;
@@ -59,6 +61,7 @@
   function showSignIn() {
     session = null;
     clearInterval(refreshTimer);
+    document.body.classList.remove("signed-in");
     $("console").hidden = true;
     $("sign-in").hidden = false;
   }
@@ -95,8 +98,8 @@
     });
   }
 
-  function button(label, handler, secondary) {
-    var b = el("button", "big-button" + (secondary ? " secondary" : ""), label);
+  function button(label, handler, secondary, name) {
+    var b = el("button", "big-button" + (secondary ? " secondary" : "") + (name ? " " + name : ""), label);
     b.type = "button";
     b.addEventListener("click", handler);
     return b;
@@ -110,32 +113,34 @@
       (ticket.priority ? " · " + strings.priority : "")));
     var actions = el("div", "ticket-actions");
     if (ticket.state === "called") {
-      actions.appendChild(button(strings.start, function () { act(ticket, "start"); }));
-      actions.appendChild(button(strings.recall, function () { act(ticket, "recall"); }, true));
+      actions.appendChild(button(strings.start, function () { act(ticket, "start"); }, false, "start"));
+      actions.appendChild(button(strings.recall, function () { act(ticket, "recall"); }, true, "recall"));
       var noShow = [
-        button(strings.noShow, function () { act(ticket, "no-show", { backToQueue: false }); }, true),
-        button(strings.noShowBack, function () { act(ticket, "no-show", { backToQueue: true }); }, true)
+        button(strings.noShow, function () { act(ticket, "no-show", { backToQueue: false }); }, true, "no-show"),
+        button(strings.noShowBack, function () { act(ticket, "no-show", { backToQueue: true }); }, true, "no-show-back")
       ];
       noShow.forEach(function (b) { actions.appendChild(b); });
       graceCountdown(card, noShow, ticket.noShowInSeconds);
     }
     if (ticket.state === "called" || ticket.state === "serving") {
-      var select = el("select", "text-input");
+      var select = el("select", "text-input transfer-to");
+      select.setAttribute("aria-label", strings.transferTo);
       services.forEach(function (s) {
         if (s.code !== ticket.serviceCode) { var o = el("option", null, s.code + " — " + s.name); o.value = s.code; select.appendChild(o); }
       });
       actions.appendChild(select);
-      actions.appendChild(button(strings.transfer, function () { act(ticket, "transfer", { serviceCode: select.value }); }, true));
-      actions.appendChild(button(strings.park, function () { act(ticket, "park"); }, true));
+      actions.appendChild(button(strings.transfer, function () { act(ticket, "transfer", { serviceCode: select.value }); }, true, "transfer"));
+      actions.appendChild(button(strings.park, function () { act(ticket, "park"); }, true, "park"));
       var outcome = el("select", "text-input outcome");
+      outcome.setAttribute("aria-label", strings.outcome);
       Object.keys(strings.outcomes).forEach(function (key) {
         var o = el("option", null, strings.outcomes[key]); o.value = key; outcome.appendChild(o);
       });
       actions.appendChild(outcome);
-      actions.appendChild(button(strings.finish, function () { act(ticket, "finish", { outcome: outcome.value }); }));
+      actions.appendChild(button(strings.finish, function () { act(ticket, "finish", { outcome: outcome.value }); }, false, "finish"));
     }
     if (ticket.state === "parked") {
-      actions.appendChild(button(strings.resume, function () { act(ticket, "resume"); }));
+      actions.appendChild(button(strings.resume, function () { act(ticket, "resume"); }, false, "resume"));
     }
     card.appendChild(actions);
     return card;
@@ -159,19 +164,35 @@
     tick();
   }
 
-  // A printer with a fault stays on top of the console until a check finds it fixed.
+  // A printer with a fault stays on top of the console until a check finds it fixed. The line
+  // is in the officer's language (each fault from the locale texts); what CUPS or the printer
+  // said in its own words (libcups' English) is only a detail for the technician, folded away.
+  var printerDetailsOpen = {};
   function renderPrinters(printers) {
     var box = $("printer-alerts");
     var lang = document.documentElement.lang === "en" ? "en" : "mn";
     box.textContent = "";
     printers.forEach(function (p) {
       if (!p.faults.length) { return; }
-      var line = el("p", p.ready ? "printer-warning" : "printer-fault");
-      line.setAttribute("data-printer", p.role);
+      var alert = el("div", p.ready ? "printer-warning" : "printer-fault");
+      alert.setAttribute("data-printer", p.role);
+      var line = el("p", "printer-line");
       line.appendChild(el("strong", null, p.name[lang] + " (" + p.queue + "): "));
       line.appendChild(document.createTextNode(p.faults.map(function (f) { return f.message[lang]; }).join(", ")));
-      if (p.detail) { line.appendChild(el("span", "hint", " · " + p.detail)); }
-      box.appendChild(line);
+      alert.appendChild(line);
+      if (p.detail) {
+        var details = el("details", "printer-detail");
+        details.appendChild(el("summary", null, strings.printerDetail));
+        // CUPS words its messages in English whatever the office's language.
+        var said = el("span", "mono", p.detail);
+        said.lang = "en";
+        details.appendChild(said);
+        // The console redraws every 2 s: a detail the officer opened stays open.
+        details.open = !!printerDetailsOpen[p.role];
+        details.addEventListener("toggle", function () { printerDetailsOpen[p.role] = details.open; });
+        alert.appendChild(details);
+      }
+      box.appendChild(alert);
     });
     box.hidden = !box.childNodes.length;
   }
@@ -233,10 +254,16 @@
       if (!data.waiting.length) {
         var row = el("tr"); row.appendChild(el("td", "hint", strings.nobody)); waiting.appendChild(row);
       }
+      // Tickets of services this counter does not serve wait for another counter: marked, and
+      // greyed, so the officer knows "call next" will not give them.
       data.waiting.forEach(function (t) {
-        var row = el("tr");
+        var row = el("tr", t.callable === false ? "not-here" : null);
+        row.setAttribute("data-ticket", t.number);
+        row.setAttribute("data-callable", t.callable === false ? "false" : "true");
         row.appendChild(el("td", "mono", t.number));
-        row.appendChild(el("td", null, serviceName(t.serviceCode) + (t.priority ? " · " + strings.priority : "")));
+        var service = el("td", null, serviceName(t.serviceCode) + (t.priority ? " · " + strings.priority : ""));
+        if (t.callable === false) { service.appendChild(el("span", "not-here-mark", strings.notThisCounter)); }
+        row.appendChild(service);
         row.appendChild(el("td", null, minutes(t.waitingSeconds)));
         waiting.appendChild(row);
       });

@@ -1,4 +1,5 @@
-// Vacancy screen: search with filters, a person's matches, detail, printing. Everything the
+// Vacancy screen, one question a screen: what work (a group or a word), where, hours, wage, then
+// the list (each step can jump to it); a person's matches; detail; printing. Everything the
 // visitor did lives in memory only and is dropped on "finish" or after the idle time.
 (function () {
   "use strict";
@@ -19,7 +20,9 @@
   var educationNames = JSON.parse(document.getElementById("education-names").textContent);
   var ui = strings.ui;
   var pageSize = 10;
-  var state = { mode: person ? "matches" : "search", page: 1, total: 0, items: [], places: {}, search: "" };
+  var state = { mode: person ? "matches" : "search", page: 1, total: 0, items: [], places: {}, search: "",
+    filters: {} };
+  var returnTo = null;  // the list, while a step is changed from it
   var latest = 0;  // the newest request: an older answer arriving late is dropped
 
   function $(id) { return document.getElementById(id); }
@@ -61,6 +64,11 @@
     return ui.wageNone;
   }
   function title(v) { return lang === "en" && v.titleEn ? v.titleEn : v.title; }
+  // Text in the other language (a Mongolian employer or title on the English screen) says so.
+  function marked(node) {
+    if (lang !== "mn" && /[\u0400-\u04FF]/.test(node.textContent)) { node.lang = "mn"; }
+    return node;
+  }
   function placeName(code) {
     var name = state.places[code];
     return name ? name[lang] : code;
@@ -70,17 +78,176 @@
   }
   function hours(v) { return strings.hours[v.hours] || v.hours; }
 
+  // ---------- steps ----------
+  var sections = Array.prototype.slice.call(document.querySelectorAll("#vacancy-main > section"));
+  var current = null;
+  function show(id) {
+    sections.forEach(function (section) { section.hidden = section.id !== id; });
+    current = $(id);
+    var typing = current.getAttribute("data-keyboard") === "full";
+    $("keyboard").hidden = !typing;
+    $("q").classList.toggle("focused", typing);
+    // Focus goes to the step's question, so a screen reader starts there.
+    var heading = current.querySelector("h1");
+    if (heading) { heading.focus(); }
+  }
+  function toServices() {
+    // Back to the services of the registration journey; the session ends with this page.
+    var target = "/kiosk/" + lang + "/register" + displayQuery();
+    end();
+    location.replace(target);
+  }
+  function displayQuery() {
+    var parts = [];
+    if (body.classList.contains("high-contrast")) { parts.push("contrast=high"); }
+    if (body.classList.contains("large-text")) { parts.push("text=large"); }
+    return parts.length ? "?" + parts.join("&") : "";
+  }
+  function back() {
+    if (returnTo) { returnTo = null; showResults(); return; }
+    var target = current.getAttribute("data-back");
+    if (target === "services") { toServices(); return; }
+    // Without a soum list the hours step goes back to the aimags.
+    if (current.id === "v-hours" && !$("v-soums").children.length) { target = "v-where"; }
+    if (current.id === "v-hours" && $("v-soums").children.length) { target = "v-soum"; }
+    show(target);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-back]"), function (button) {
+    button.addEventListener("click", back);
+  });
+  function forward(next) {
+    if (returnTo) { returnTo = null; showResults(); return; }
+    show(next);
+  }
+  function showResults() {
+    state.page = 1;
+    show("v-results");
+    load();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll(".show-jobs"), function (button) {
+    button.addEventListener("click", function () { returnTo = null; showResults(); });
+  });
+  function press(container, attribute, value) {
+    Array.prototype.forEach.call(container.querySelectorAll("[" + attribute + "]"), function (button) {
+      button.setAttribute("aria-pressed", button.getAttribute(attribute) === value ? "true" : "false");
+    });
+  }
+  function choose(container, attribute, onChoice) {
+    $(container).addEventListener("click", function (event) {
+      var button = event.target.closest("[" + attribute + "]");
+      if (!button) { return; }
+      var value = button.getAttribute(attribute);
+      press($(container), attribute, value);
+      onChoice(value, button);
+    });
+  }
+  choose("v-groups", "data-occupation", function (value) {
+    state.filters.occupation = value || null;
+    state.filters.q = null;
+    $("q").value = "";
+    forward("v-where");
+  });
+  $("v-by-word").addEventListener("click", function () { show("v-word"); });
+  function wordDone() {
+    state.filters.q = $("q").value.trim() || null;
+    state.filters.occupation = null;
+    press($("v-groups"), "data-occupation", null);
+    forward("v-where");
+  }
+  $("search").addEventListener("click", wordDone);
+  choose("v-aimags", "data-aimag", function (aimag) {
+    state.filters.aimag = aimag || null;
+    state.filters.soum = null;
+    var list = $("v-soums");
+    list.textContent = "";
+    if (!aimag) { forward("v-hours"); return; }
+    api("GET", "/api/v1/reference/admin-units?parent=" + encodeURIComponent(aimag)).then(function (answer) {
+      var units = answer.body.items || [];
+      if (!units.length) { forward("v-hours"); return; }
+      var name = $("v-aimags").querySelector('[data-aimag="' + aimag + '"]').textContent;
+      list.appendChild(choice("data-soum", "", "place-anywhere", fill(ui.wholeUnit, { name: name })));
+      units.forEach(function (unit) { list.appendChild(choice("data-soum", unit.code, "place", unit.name[lang])); });
+      show("v-soum");
+    });
+  });
+  function choice(attribute, value, pictogram, label) {
+    var button = el("button", "choice");
+    button.type = "button";
+    button.setAttribute(attribute, value);
+    button.setAttribute("aria-pressed", "false");
+    var image = el("img", "pictogram");
+    image.src = "/assets/pictograms/" + pictogram + ".svg";
+    image.alt = "";
+    button.appendChild(image);
+    button.appendChild(el("span", null, label));
+    return button;
+  }
+  choose("v-soums", "data-soum", function (soum) {
+    state.filters.soum = soum || null;
+    forward("v-hours");
+  });
+  choose("v-hours-choices", "data-hours", function (hours) {
+    state.filters.hours = hours || null;
+    forward("v-wage");
+  });
+  choose("v-wages", "data-wage", function (wage) {
+    state.filters.minWage = wage || null;
+    returnTo = null;
+    showResults();
+  });
+  $("v-new-search").addEventListener("click", function () {
+    state.filters = {};
+    $("q").value = "";
+    ["v-groups", "v-aimags", "v-hours-choices", "v-wages"].forEach(function (id) {
+      Array.prototype.forEach.call($(id).querySelectorAll("[aria-pressed]"), function (b) {
+        b.setAttribute("aria-pressed", "false");
+      });
+    });
+    $("v-soums").textContent = "";
+    returnTo = null;
+    show("v-what");
+  });
+  $("v-to-services").addEventListener("click", toServices);
+
   // ---------- list ----------
   function searchParameters() {
     var parameters = new URLSearchParams();
-    var q = $("q").value.trim();
-    if (q) { parameters.set("q", q); }
-    [["f-aimag", "aimag"], ["f-soum", "soum"], ["f-occupation", "occupation"], ["f-hours", "hours"], ["f-wage", "minWage"],
-      ["f-posted", "postedWithinDays"]].forEach(function (pair) {
-      var value = $(pair[0]).value;
+    [["q", "q"], ["aimag", "aimag"], ["soum", "soum"], ["occupation", "occupation"], ["hours", "hours"],
+      ["minWage", "minWage"]].forEach(function (pair) {
+      var value = state.filters[pair[0]];
       if (value) { parameters.set(pair[1], value); }
     });
     return parameters;
+  }
+
+  // What the list was searched with, each a button back to its step.
+  function chips() {
+    var list = $("filter-chips");
+    list.textContent = "";
+    if (state.mode !== "search") { return; }
+    function label(container, attribute, value) {
+      var button = $(container).querySelector("[" + attribute + '="' + value + '"]');
+      return button ? button.textContent : value;
+    }
+    var f = state.filters;
+    [[f.q, f.q, "v-word"],
+      [f.occupation, f.occupation && label("v-groups", "data-occupation", f.occupation), "v-what"],
+      [f.aimag, f.aimag && label("v-aimags", "data-aimag", f.aimag), "v-where"],
+      [f.soum, f.soum && label("v-soums", "data-soum", f.soum), "v-soum"],
+      [f.hours, f.hours && label("v-hours-choices", "data-hours", f.hours), "v-hours"],
+      [f.minWage, f.minWage && label("v-wages", "data-wage", f.minWage), "v-wage"]].forEach(function (item) {
+      if (!item[0]) { return; }
+      var li = el("li");
+      var button = el("button", "edit", item[1] + " ✎");
+      button.type = "button";
+      button.setAttribute("aria-label", item[1] + ", " + ui.change);
+      button.addEventListener("click", function () {
+        show(item[2]);
+        returnTo = "v-results";
+      });
+      li.appendChild(button);
+      list.appendChild(li);
+    });
   }
 
   function load() {
@@ -95,6 +262,7 @@
       request = api("GET", "/api/v1/vacancies?" + parameters.toString());
     }
     $("found").textContent = "…";
+    chips();
     var mine = ++latest;
     var mode = state.mode;
     return request.then(function (answer) {
@@ -125,14 +293,15 @@
     } else {
       $("found").textContent = fill(ui.found, { n: state.total });
     }
+    $("found-status").textContent = $("found").textContent;
     state.items.forEach(function (item) {
       var v = item.vacancy;
       var li = el("li");
       var card = el("button", "vacancy-card");
       card.type = "button";
       card.setAttribute("data-reference", v.reference);
-      card.appendChild(el("span", "v-title", title(v)));
-      card.appendChild(el("span", "v-employer", v.employer + " · " + place(v)));
+      card.appendChild(marked(el("span", "v-title", title(v))));
+      card.appendChild(marked(el("span", "v-employer", v.employer + " · " + place(v))));
       card.appendChild(el("span", "v-wage", wage(v) + " · " + hours(v)));
       if (item.reasons.length) {
         var reasons = el("span", "v-reasons");
@@ -144,6 +313,7 @@
       li.appendChild(card);
       list.appendChild(li);
     });
+    list.scrollTop = 0;
     $("page-label").textContent = state.total > pageSize ? fill(ui.page, { page: state.page, pages: pages }) : "";
     $("previous").disabled = state.page <= 1;
     $("next-page").disabled = state.page >= pages;
@@ -156,11 +326,8 @@
     state.page = 1;
     $("tab-matches").setAttribute("aria-pressed", mode === "matches" ? "true" : "false");
     $("tab-all").setAttribute("aria-pressed", mode === "search" ? "true" : "false");
-    $("search-panel").hidden = mode === "matches";
     $("matches-hint").hidden = mode !== "matches";
-    showKeyboard(false);
     $("print-status").textContent = "";
-    load();
   }
 
   // ---------- detail ----------
@@ -179,18 +346,20 @@
     $("d-licences-row").hidden = !(v.licences && v.licences.length);
     $("d-licences").textContent = (v.licences || []).map(function (c) { return strings.licences[c] || c; }).join(", ");
     $("d-experience").textContent = v.experienceYears > 0 ? fill(ui.experience, { n: v.experienceYears }) : ui.noExperience;
-    $("d-posts").textContent = fill(ui.posts, { n: v.posts });
+    $("d-posts").textContent = String(v.posts);
     $("d-dates").textContent = fill(ui.dates, { posted: v.postedOn, closes: v.closesOn });
     $("d-apply").textContent = v.howToApply;
     $("d-reference").textContent = v.reference;
-    $("list-view").hidden = true;
-    $("detail-view").hidden = false;
-    $("keyboard").hidden = true;
-    window.scrollTo(0, 0);
+    ["d-title", "d-employer", "d-skills", "d-apply", "d-place"].forEach(function (id) {
+      $(id).removeAttribute("lang");
+      marked($(id));
+    });
+    show("detail-view");
   }
   $("detail-back").addEventListener("click", function () {
-    $("detail-view").hidden = true;
-    $("list-view").hidden = false;
+    show("v-results");
+    var card = $("results").querySelector('[data-reference="' + $("d-reference").textContent + '"]');
+    if (card) { card.focus(); }
   });
 
   // ---------- printing ----------
@@ -213,42 +382,14 @@
   $("print-top5").addEventListener("click", function () { print("thermal"); });
   if (body.getAttribute("data-printer") !== "true") { $("print-row").hidden = true; }
 
-  // ---------- search controls ----------
-  // The keyboard shows while the visitor types and steps aside for the results.
-  function showKeyboard(on) { $("keyboard").hidden = !on; }
-  function runSearch() {
-    if (state.mode !== "search") { return; }
-    showKeyboard(false);
-    $("q").classList.remove("focused");
-    state.page = 1;
-    load();
-  }
-  $("search").addEventListener("click", runSearch);
-  ["f-soum", "f-occupation", "f-hours", "f-wage", "f-posted"].forEach(function (id) {
-    $(id).addEventListener("change", runSearch);
+  $("previous").addEventListener("click", function () {
+    if (state.page > 1) { state.page -= 1; load().then(function () { $("found").focus(); }); }
   });
-  // A soum or khoroo narrows the aimag or district once one is chosen.
-  $("f-aimag").addEventListener("change", function () {
-    var aimag = $("f-aimag").value;
-    var select = $("f-soum");
-    while (select.options.length > 1) { select.remove(1); }
-    $("f-soum-label").hidden = !aimag;
-    runSearch();
-    if (!aimag) { return; }
-    api("GET", "/api/v1/reference/admin-units?parent=" + encodeURIComponent(aimag)).then(function (answer) {
-      (answer.body.items || []).forEach(function (unit) {
-        var option = el("option", null, unit.name[lang]);
-        option.value = unit.code;
-        select.appendChild(option);
-      });
-    });
+  $("next-page").addEventListener("click", function () {
+    state.page += 1;
+    load().then(function () { $("found").focus(); });
   });
-  document.querySelectorAll("#f-posted option[data-days]").forEach(function (option) {
-    option.textContent = fill(ui.postedWithin, { n: option.getAttribute("data-days") });
-  });
-  $("previous").addEventListener("click", function () { if (state.page > 1) { state.page -= 1; load(); } });
-  $("next-page").addEventListener("click", function () { state.page += 1; load(); });
-  $("q").addEventListener("keydown", function (event) { if (event.key === "Enter") { runSearch(); } });
+  $("q").addEventListener("keydown", function (event) { if (event.key === "Enter") { wordDone(); } });
 
   // ---------- on-screen keyboard ----------
   $("keyboard").addEventListener("click", function (event) {
@@ -261,24 +402,15 @@
     } else if (action === "clear") {
       input.value = "";
     } else if (action === "search") {
-      runSearch();
-      return;
+      wordDone();
     } else if (action === "layout") {
       var latin = $("keys-latin").hidden;
       $("keys-latin").hidden = !latin;
       $("keys-cyrillic").hidden = latin;
       key.textContent = latin ? "АБВ" : "ABC";
-      return;
     } else if (input.value.length < input.maxLength) {
       input.value += key.getAttribute("data-key").toLowerCase();
     }
-    input.focus();
-  });
-  ["focus", "pointerdown"].forEach(function (name) {
-    $("q").addEventListener(name, function () {
-      $("q").classList.add("focused");
-      showKeyboard(true);
-    });
   });
 
   // ---------- accessibility toggles, finish, idle ----------
@@ -289,7 +421,8 @@
   }
   $("toggle-contrast").addEventListener("click", function () { toggle($("toggle-contrast"), "high-contrast"); });
   $("toggle-text").addEventListener("click", function () { toggle($("toggle-text"), "large-text"); });
-  function finish() {
+  // Ends the screen session (with its proof) and wipes what the visitor saw.
+  function end() {
     if (session) {
       // The session ends with its proof; `keepalive` lets the request outlive this page.
       fetch("/api/v1/kiosk/sessions/finish", { method: "POST", keepalive: true, headers: { "X-Kiosk-Session": session } })
@@ -300,22 +433,23 @@
     state = null;
     $("results").textContent = "";
     $("q").value = "";
+  }
+  function finish() {
+    end();
     location.replace("/kiosk");
   }
   $("finish").addEventListener("click", finish);
-  var idleSeconds = parseInt(body.getAttribute("data-idle-seconds"), 10) || 60;
-  var idleTimer = null;
-  function touched() {
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(finish, idleSeconds * 2 * 1000);
-  }
-  ["pointerdown", "keydown"].forEach(function (name) { document.addEventListener(name, touched, true); });
-  touched();
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { finish(); } });
+  window.kioskIdle(finish);  // idle.js
 
   if (person) {
     $("tabs").hidden = false;
-    $("tab-matches").addEventListener("click", function () { setMode("matches"); });
-    $("tab-all").addEventListener("click", function () { setMode("search"); });
+    $("tab-matches").addEventListener("click", function () { setMode("matches"); showResults(); });
+    $("tab-all").addEventListener("click", function () { setMode("search"); show("v-what"); });
+    setMode("matches");
+    showResults();
+  } else {
+    setMode("search");
+    show("v-what");
   }
-  setMode(state.mode);
 })();

@@ -126,9 +126,22 @@ public struct KioskServer: Sendable {
             grievances: SQLiteGrievanceRepository(database: database, office: office),
             dashboard: SQLiteDashboardSource(database: database, office: office),
             proofSettings: ProofSettings(tokenLifetime: TimeInterval(configuration.proofMinutes * 60)),
+            proofState: SQLiteProofStateStore(database: database),
+            proofStateFailed: { [logger] error in
+                logger.warning(
+                    "identity proofs not written; they hold until a restart",
+                    metadata: ["kiosk.error.type": "\(String(reflecting: type(of: error)))"])
+            },
             speech: SpeechSettings(
-                recordings: [configuration.voiceDirectory],
-                cache: configuration.speechCacheDirectory))
+                recordings: [configuration.voiceDirectory], cache: configuration.speechCacheDirectory))
+        // Screen sessions and proofs given before a restart hold for their remaining minutes.
+        do {
+            try await dependencies.identityProofs.restore()
+        } catch {
+            logger.warning(
+                "identity proofs of before the restart not read; visitors prove again",
+                metadata: ["kiosk.error.type": "\(String(reflecting: type(of: error)))"])
+        }
         if let tlsPort = configuration.tlsPort {
             dependencies.otherURLs = ["https://\(configuration.tlsHost):\(tlsPort)"]
         }

@@ -33,19 +33,45 @@ public struct EducationLevel: Hashable, Sendable, Codable {
     }
 }
 
-/// An ISCO-08 group: major (1 digit), sub-major (2 digits); unit groups arrive from the LMIS.
+/// An ISCO-08 group: major (1 digit), sub-major (2), minor (3) or unit group (4), with the
+/// words people say for the work (`тогооч`, `нярав`, `cook`) so a few typed letters find it.
 public struct Occupation: Hashable, Sendable, Codable {
-    public let code: String
-    public let name: LocalizedText
-
-    public init(code: String, name: LocalizedText) {
-        self.code = code
-        self.name = name
+    public enum Level: String, Sendable {
+        case major, subMajor, minor, unit
     }
 
-    /// The major group this one belongs to, nil for a major group itself.
+    public let code: String
+    public let name: LocalizedText
+    /// Common names and synonyms in either language, each a word or a short phrase.
+    public let keywords: [String]
+
+    public init(code: String, name: LocalizedText, keywords: [String] = []) {
+        self.code = code
+        self.name = name
+        self.keywords = keywords
+    }
+
+    enum CodingKeys: String, CodingKey { case code, name, keywords }
+
+    /// `keywords` may be absent (sets made before they existed, the LMIS's own lists).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        code = try container.decode(String.self, forKey: .code)
+        name = try container.decode(LocalizedText.self, forKey: .name)
+        keywords = try container.decodeIfPresent([String].self, forKey: .keywords) ?? []
+    }
+
+    /// The group one level up, nil for a major group itself.
     public var parentCode: String? { code.count > 1 ? String(code.prefix(code.count - 1)) : nil }
     public var isMajorGroup: Bool { code.count == 1 }
+    public var level: Level {
+        switch code.count {
+        case 1: .major
+        case 2: .subMajor
+        case 3: .minor
+        default: .unit
+        }
+    }
 }
 
 /// One versioned set of reference data, as bundled with the software or downloaded from the LMIS.
@@ -86,7 +112,12 @@ public struct ReferenceData: Sendable, Codable {
         let occupationCodes = Set(occupations.map(\.code))
         for occupation in occupations {
             if let parent = occupation.parentCode, !occupationCodes.contains(parent) {
-                problems.append("occupation \(occupation.code) has no major group")
+                problems.append("occupation \(occupation.code) has no parent group \(parent)")
+            }
+            if occupation.code.isEmpty || occupation.code.count > 4
+                || !occupation.code.allSatisfy({ ("0"..."9").contains($0) })
+            {
+                problems.append("occupation \(occupation.code) is not an ISCO-08 code")
             }
             if occupation.name.mn.isEmpty || occupation.name.en.isEmpty {
                 problems.append("occupation \(occupation.code) lacks a name")

@@ -12,7 +12,8 @@ public enum JobseekerStatus: String, CaseIterable, Sendable, Codable {
 public struct Address: Hashable, Sendable, Codable {
     /// Aimag or Ulaanbaatar district.
     public var aimagCode: String
-    /// Soum or khoroo within it.
+    /// Soum or khoroo within it; the aimag or district's own code only when the reference data
+    /// lists nothing under it.
     public var soumCode: String
 
     public init(aimagCode: String, soumCode: String) {
@@ -131,10 +132,13 @@ extension Registration {
 /// Storage of registrations. Every write also appends its outbox record and the registration's
 /// revision in the same transaction.
 public protocol RegistrationRepository: Sendable {
-    /// Stores a new registration (revision 1); throws `RegistrationStoreError.alreadyRegistered`
-    /// when the registry number is already known, so a person is never registered twice.
-    func register(_ details: RegistrationDetails, at instant: Date, by channel: RegistrationChannel) async throws
-        -> Registration
+    /// Stores a new registration (revision 1) with `requestKey`, in one transaction; throws
+    /// `RegistrationStoreError.alreadyRegistered` when the registry number is already known, so a
+    /// person is never registered twice. When `requestKey` already registered someone, that
+    /// registration is answered again (before the duplicate check) and nothing is stored.
+    func register(
+        _ details: RegistrationDetails, at instant: Date, by channel: RegistrationChannel, requestKey: RequestKey?
+    ) async throws -> Registration
     /// Changes the details of an existing registration in place (same id, reference and registry
     /// number; tickets, referrals and fingers stay attached) and keeps the revision before.
     func update(id: UUID, with details: RegistrationDetails, at instant: Date, by channel: RegistrationChannel)
@@ -149,6 +153,13 @@ extension RegistrationRepository {
     /// A registration made at the kiosk.
     public func register(_ details: RegistrationDetails, at instant: Date) async throws -> Registration {
         try await register(details, at: instant, by: .kiosk)
+    }
+
+    /// A registration made without a request key (tools and tests).
+    public func register(_ details: RegistrationDetails, at instant: Date, by channel: RegistrationChannel)
+        async throws -> Registration
+    {
+        try await register(details, at: instant, by: channel, requestKey: nil)
     }
 
     /// An update made at the kiosk.

@@ -71,7 +71,13 @@ public struct RegistrationValidator: Sendable {
         var address: Address?
         if let aimag = nonEmpty(form.aimagCode) {
             if let unit = catalog.adminUnit(aimag), unit.kind.isTopLevel {
-                if let soum = nonEmpty(form.soumCode) {
+                let hasChildren = !catalog.children(of: aimag).isEmpty
+                if !hasChildren, nonEmpty(form.soumCode) ?? aimag == aimag {
+                    // Reference data that lists no soum or khoroo under this unit (an LMIS feed can
+                    // add a unit before its children): the unit itself is the address, rather than
+                    // a question nobody can answer.
+                    address = Address(aimagCode: aimag, soumCode: aimag)
+                } else if let soum = nonEmpty(form.soumCode) {
                     if let child = catalog.adminUnit(soum) {
                         if child.parentCode == aimag {
                             address = Address(aimagCode: aimag, soumCode: soum)

@@ -129,7 +129,8 @@ struct GrievanceAPI: Sendable {
             GrievanceForm(
                 category: body.category, text: body.text, area: body.area, contactName: body.contactName,
                 contactPhone: body.contactPhone),
-            language: body.language.flatMap { Language(code: $0) } ?? .mn)
+            language: body.language.flatMap { Language(code: $0) } ?? .mn,
+            requestKey: request.requestKey)
         return try JSON.response(
             FiledView(
                 trackingCode: grievance.trackingCode, state: grievance.state.rawValue, filedAt: grievance.filedAt,

@@ -6,17 +6,22 @@ import Logging
 import NIOCore
 
 /// "Take a ticket", registering and filing a grievance are done once per `Idempotency-Key` (a
-/// UUID the screen makes for each tap's intent): the first successful answer is kept for a day
-/// (`StoredAnswerRepository`) and a request that comes again with the same key, on the same
-/// route, gets that answer (with `Idempotent-Replayed: true`) instead of a second ticket. Two
-/// requests with one key at the same moment are taken one after the other. A request without
-/// the header is served as before; a key that is not a UUID is refused with 400.
+/// UUID the screen makes for each tap's intent), in two layers:
+/// - the handler hands the key to its use case (`Request.requestKey`), whose store records it in the
+///   transaction that creates the ticket, registration or grievance; the same key again finds
+///   that record and is answered from it. This holds even when the process died between that
+///   commit and keeping the answer below;
+/// - the first successful answer is kept for a day (`StoredAnswerRepository`) and a request that
+///   comes again with the same key, on the same route, gets those very bytes (with
+///   `Idempotent-Replayed: true`).
+/// Two requests with one key at the same moment are taken one after the other. A request
+/// without the header is served as before; a key that is not a UUID is refused with 400.
 struct IdempotencyMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The routes (method and path) answered once per key.
     static var routes: Set<String> {
         ["POST /api/v1/tickets", "POST /api/v1/registrations", "POST /api/v1/grievances"]
     }
-    static var header: HTTPField.Name { HTTPField.Name("Idempotency-Key")! }
+    static var header: HTTPField.Name { Request.idempotencyKey }
     static var replayed: HTTPField.Name { HTTPField.Name("Idempotent-Replayed")! }
 
     let answers: any StoredAnswerRepository
@@ -86,6 +91,13 @@ struct IdempotencyMiddleware<Context: RequestContext>: RouterMiddleware {
         response.body = ResponseBody(byteBuffer: collected.buffer)
         return response
     }
+}
+
+extension Request {
+    static var idempotencyKey: HTTPField.Name { HTTPField.Name("Idempotency-Key")! }
+
+    /// The request's `Idempotency-Key`, for its use case to record with what it creates; nil without one.
+    var requestKey: RequestKey? { headers[Self.idempotencyKey].flatMap { RequestKey($0) } }
 }
 
 /// Requests with the same key, one at a time.

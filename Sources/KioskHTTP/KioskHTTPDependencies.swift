@@ -55,7 +55,8 @@ public struct KioskHTTPDependencies: Sendable {
     public var fingerprints: FingerprintIdentity?
     /// Fingers being enrolled at the reader, before they are stored.
     public let enrolments = FingerprintEnrolments()
-    /// Screen sessions and the proofs of who a returning visitor is (in memory).
+    /// Screen sessions and the proofs of who a returning visitor is (kept across a restart with
+    /// a `ProofStateStore`; the composition root calls `restore()` before serving).
     public let identityProofs: IdentityProofs
     /// Per-client throttles of lookups, identifications and ratings.
     let throttles: Throttles
@@ -68,7 +69,7 @@ public struct KioskHTTPDependencies: Sendable {
         catalog: ReferenceCatalog, locales: Locales,
         kioskDirectory: URL, settings: ScreenSettings = ScreenSettings(), printer: (any DocumentPrinter)? = nil,
         fingerprintReader: (any FingerprintReaderPort)? = nil,
-        publicURL: String = "http://127.0.0.1:8080", consentTextVersion: String = "2026-1",
+        publicURL: String = "http://127.0.0.1:8080", consentTextVersion: String = "2026-2",
         maxBodyBytes: Int = 64 * 1024, now: @escaping @Sendable () -> Date = { Date() },
         healthCheck: @escaping @Sendable () async -> Bool,
         storageWritable: @escaping @Sendable () async -> Bool = { true },
@@ -79,6 +80,8 @@ public struct KioskHTTPDependencies: Sendable {
         fingerprints: FingerprintIdentity? = nil, feedback: (any FeedbackRepository)? = nil,
         grievances: (any GrievanceRepository)? = nil, dashboard: (any DashboardSource)? = nil,
         proofSettings: ProofSettings = ProofSettings(), codeSender: (any OneTimeCodeSender)? = nil,
+        proofState: (any ProofStateStore)? = nil,
+        proofStateFailed: @escaping @Sendable (any Error) -> Void = { _ in },
         speech: SpeechSettings? = nil
     ) {
         self.office = office
@@ -119,7 +122,7 @@ public struct KioskHTTPDependencies: Sendable {
                 guard let reader else { return false }
                 return await reader.status().state != .absent
             },
-            settings: proofSettings, now: now)
+            settings: proofSettings, stateStore: proofState, saveFailed: proofStateFailed, now: now)
         throttles = Throttles(now: now)
         self.speech =
             speech

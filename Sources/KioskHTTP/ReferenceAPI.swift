@@ -61,7 +61,7 @@ struct ReferenceAPI: Sendable {
                 Items(
                     version: catalog.version,
                     items: found.map {
-                        Item(code: $0.code, kind: $0.isMajorGroup ? "major" : "subMajor", name: $0.name)
+                        Item(code: $0.code, kind: $0.level.rawValue, name: $0.name)
                     }))
         }
         group.get("reference/statuses") { _, _ -> Response in

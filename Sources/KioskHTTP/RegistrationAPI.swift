@@ -72,7 +72,9 @@ struct RegistrationAPI: Sendable {
             RegistrationForm.self, from: request, allowedKeys: RegistrationForm.fieldNames)
         let registration: Registration
         do {
-            registration = try await registrations.register(form, by: await channel(of: request))
+            registration = try await registrations.register(
+                form, by: await channel(of: request),
+                requestKey: request.requestKey)
         } catch let failure as RegistrationStoreError {
             guard let existing = failure.existingID, var error = APIError(domain: failure, locales: locales) else {
                 throw failure

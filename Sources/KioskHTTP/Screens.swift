@@ -163,7 +163,7 @@ struct Screens: Sendable {
     }
 
     /// What every touchscreen page beside the journey shows: language, texts, office, the
-    /// visitor's display choices and the idle time.
+    /// visitor's display choices, the idle time and the "more time?" countdown after it.
     func touchscreenContext(_ request: Request, _ language: Language) -> [String: Any] {
         let display = accessibility(of: request)
         return [
@@ -174,6 +174,7 @@ struct Screens: Sendable {
             "contrast": display.contrast,
             "largeText": display.largeText,
             "idleSeconds": settings.idleSeconds,
+            "countdownSeconds": settings.countdownSeconds,
         ]
     }
 
@@ -191,6 +192,8 @@ struct Screens: Sendable {
             },
             "strings": locales.json(subtree: "grievance", language),
             "keyboardRows": Keyboard.rows(language),
+            // Latin keys too, for a grievance or a comment written in English.
+            "latinRows": Keyboard.latinKeyRows,
             // Tracking codes use only these (no letter that reads as a digit).
             // Rating at the kiosk: the ticket's number on a keypad of the services' letters and digits.
             "numberRows": numberRows,
@@ -221,7 +224,7 @@ struct Screens: Sendable {
                     catalog.educationLevels.map { ($0.code, $0.name[language]) }, uniquingKeysWith: { a, _ in a })
             ) ?? "{}",
             "keyboardRows": Keyboard.rows(language),
-            "latinRows": Keyboard.latinRows.map { row in ["keys": row.map { ["key": $0] }] },
+            "latinRows": Keyboard.latinKeyRows,
         ]) { _, new in new }
         return try html(render(context, "vacancies"))
     }
@@ -399,6 +402,11 @@ enum Keyboard {
         ["A", "S", "D", "F", "G", "H", "J", "K", "L"],
         ["Z", "X", "C", "V", "B", "N", "M"],
     ]
+
+    /// The Latin rows as the templates take them.
+    static var latinKeyRows: [[String: Any]] {
+        latinRows.map { row in ["keys": row.map { ["key": $0] }] }
+    }
 
     static func rows(_ language: Language) -> [[String: Any]] {
         ([digits] + letterRows).map { row in ["keys": row.map { ["key": $0] }] }

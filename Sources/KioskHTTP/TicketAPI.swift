@@ -125,7 +125,8 @@ struct TicketAPI: Sendable {
             TicketRequest(
                 serviceCode: body.serviceCode, priority: body.priority, registrationID: body.registrationId,
                 registryNumber: body.registryNumber,
-                language: body.language.flatMap(Language.init(code:)) ?? defaultLanguage))
+                language: body.language.flatMap(Language.init(code:)) ?? defaultLanguage,
+                requestKey: request.requestKey))
         var ticketView = view(issued.ticket, issued.estimate, ratingCode: issued.ratingCode)
         if body.print == true {
             ticketView.print = await print(issued)
@@ -200,6 +201,8 @@ struct TicketAPI: Sendable {
             let serviceCode: String
             let priority: String?
             let waitingSeconds: Int
+            /// Whether this counter serves the ticket's service (call-next can give it here).
+            let callable: Bool
         }
         let counter: Int
         let waiting: [Waiting]
@@ -229,13 +232,15 @@ struct TicketAPI: Sendable {
         let session = try await authentication.require(.watchQueue, request)
         let overview = try await desk.overview(counter: session.counter)
         let now = overview.at
+        let served = Set(desk.services(atCounter: session.counter))
         return try JSON.response(
             Overview(
                 counter: overview.counter,
                 waiting: overview.waiting.map {
                     .init(
                         id: $0.id.uuidString.lowercased(), number: $0.displayNumber, serviceCode: $0.serviceCode,
-                        priority: $0.priority?.rawValue, waitingSeconds: Int(now.timeIntervalSince($0.queuedAt)))
+                        priority: $0.priority?.rawValue, waitingSeconds: Int(now.timeIntervalSince($0.queuedAt)),
+                        callable: served.contains($0.serviceCode))
                 },
                 active: overview.active.map { view($0) }, figures: overview.figures,
                 printers: await answers.printers(printer),

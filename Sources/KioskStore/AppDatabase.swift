@@ -580,6 +580,32 @@ public final class AppDatabase: Sendable {
         migrator.registerMigration("v17: when a source last tried a PIN (quiet pairs are forgotten)") { db in
             try db.execute(sql: "ALTER TABLE staff_sign_in_failure ADD COLUMN last_at TEXT")
         }
+        migrator.registerMigration("v18: idempotency keys kept with the record they created") { db in
+            // Written in the transaction that creates the ticket, registration or grievance, so
+            // a retry after a crash between that commit and the kept answer finds the record.
+            try db.execute(
+                sql: """
+                    CREATE TABLE request_key (
+                        key TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        record_id TEXT NOT NULL,
+                        secret TEXT,
+                        at TEXT NOT NULL,
+                        PRIMARY KEY (key, kind)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX request_key_at ON request_key (at);
+                    """)
+        }
+        migrator.registerMigration("v19: identity proofs kept across a restart") { db in
+            // One row: the live screen sessions and proof tokens under the digests of their secrets.
+            try db.execute(
+                sql: "CREATE TABLE proof_state (id INTEGER PRIMARY KEY CHECK (id = 1), state BLOB NOT NULL)")
+        }
+        migrator.registerMigration("v20: the words people say for an occupation") { db in
+            // One keyword or phrase a line: the names people give their work, which official
+            // titles often lack («харуул», «нярав»).
+            try db.execute(sql: "ALTER TABLE occupation ADD COLUMN keywords TEXT NOT NULL DEFAULT ''")
+        }
         return migrator
     }()
 }

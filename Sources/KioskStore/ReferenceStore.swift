@@ -62,8 +62,11 @@ public struct ReferenceStore: Sendable {
             }
             for occupation in data.occupations {
                 try db.execute(
-                    sql: "INSERT INTO occupation (code, name_mn, name_en) VALUES (?, ?, ?)",
-                    arguments: [occupation.code, occupation.name.mn, occupation.name.en])
+                    sql: "INSERT INTO occupation (code, name_mn, name_en, keywords) VALUES (?, ?, ?, ?)",
+                    arguments: [
+                        occupation.code, occupation.name.mn, occupation.name.en,
+                        Self.storedKeywords(occupation.keywords),
+                    ])
             }
             try db.execute(
                 sql: """
@@ -89,10 +92,26 @@ public struct ReferenceStore: Sendable {
                     code: row["code"], rank: row["rank"], name: LocalizedText(mn: row["name_mn"], en: row["name_en"]))
             }
             let occupations = try Row.fetchAll(db, sql: "SELECT * FROM occupation ORDER BY code").map { row in
-                Occupation(code: row["code"], name: LocalizedText(mn: row["name_mn"], en: row["name_en"]))
+                Occupation(
+                    code: row["code"], name: LocalizedText(mn: row["name_mn"], en: row["name_en"]),
+                    keywords: Self.keywords(stored: row["keywords"]))
             }
             return ReferenceData(version: version, adminUnits: units, educationLevels: levels, occupations: occupations)
         }
+    }
+}
+
+extension ReferenceStore {
+    /// Keywords as stored: one a line, trimmed, blanks dropped (a keyword never holds a line break).
+    static func storedKeywords(_ keywords: [String]) -> String {
+        keywords.map {
+            $0.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        }
+        .filter { !$0.isEmpty }.joined(separator: "\n")
+    }
+
+    static func keywords(stored: String) -> [String] {
+        stored.split(separator: "\n").map(String.init)
     }
 }
 

@@ -17,11 +17,16 @@ public struct SQLiteGrievanceRepository: GrievanceRepository {
 
     public func file(
         category: GrievanceCategory, text: String, area: String?, contact: GrievanceContact?, language: Language,
-        at instant: Date
+        requestKey: RequestKey?, at instant: Date
     ) async throws -> Grievance {
         let officeCode = office.code
         let dueOn = office.today(at: instant).adding(days: Grievance.daysToResolve)
         return try await database.write { db in
+            if let requestKey, let kept = try RequestKeys.record(requestKey, kind: .grievance, at: instant, db),
+                let row = try GrievanceRow.filter(Column("id") == kept.recordID.uuidString.lowercased()).fetchOne(db)
+            {
+                return try row.grievance(db)
+            }
             var generator = SystemRandomNumberGenerator()
             var code = Grievance.makeTrackingCode(using: &generator)
             while try Bool.fetchOne(
@@ -42,6 +47,9 @@ public struct SQLiteGrievanceRepository: GrievanceRepository {
                         area: area, contactName: contact?.name, contactPhone: contact?.phone.digits,
                         language: language.rawValue, filedAt: instant, dueOn: dueOn.description)),
                 at: instant)
+            if let requestKey {
+                try RequestKeys.keep(requestKey, kind: .grievance, recordID: grievance.id, at: instant, db)
+            }
             return grievance
         }
     }

@@ -30,11 +30,16 @@ public struct SQLiteQueueRepository: QueueRepository {
 
     public func issue(
         service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language,
-        ratingDigest: String?, at instant: Date
+        ratingDigest: String?, requestKey: RequestKey?, at instant: Date
     ) async throws -> IssuedTicket {
         let officeCode = office.code
         let today = office.today(at: instant)
-        let ticket = try await database.write { db in
+        let ticket = try await database.write { db -> (Ticket, WaitEstimate, String?) in
+            if let requestKey, let kept = try RequestKeys.record(requestKey, kind: .ticket, at: instant, db),
+                let ticket = try Self.ticket(id: kept.recordID, db)
+            {
+                return (ticket, try estimate(for: ticket, at: instant, db), kept.secret)
+            }
             let number = try db.nextCounterValue(officeCode: officeCode, name: "ticket:\(today):\(service.code)")
             let ticket = Ticket(
                 id: UUIDv7.make(at: instant), officeCode: officeCode, officeDay: today, serviceCode: service.code,
@@ -47,11 +52,12 @@ public struct SQLiteQueueRepository: QueueRepository {
                     arguments: [Self.key(ticket.id), ratingDigest])
             }
             try record(TicketEvent(kind: .issued, at: instant), for: ticket, db)
+            if let requestKey { try RequestKeys.keep(requestKey, kind: .ticket, recordID: ticket.id, at: instant, db) }
             // The estimate is read in the same transaction: one trip to the database, not two.
-            return (ticket, try estimate(for: ticket, at: instant, db))
+            return (ticket, try estimate(for: ticket, at: instant, db), nil)
         }
         changes.changed()
-        return IssuedTicket(ticket: ticket.0, estimate: ticket.1)
+        return IssuedTicket(ticket: ticket.0, estimate: ticket.1, ratingCode: ticket.2)
     }
 
     public func callNext(counter: Int, staffID: String, services codes: [String], at instant: Date) async throws

@@ -13,10 +13,15 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
         self.officeCode = officeCode
     }
 
-    public func register(_ details: RegistrationDetails, at instant: Date, by channel: RegistrationChannel)
-        async throws -> Registration
-    {
+    public func register(
+        _ details: RegistrationDetails, at instant: Date, by channel: RegistrationChannel, requestKey: RequestKey?
+    ) async throws -> Registration {
         try await database.write { db in
+            if let requestKey, let kept = try RequestKeys.record(requestKey, kind: .registration, at: instant, db),
+                let registration = try Self.fetch(db, where: "id = ?", [Self.key(kept.recordID)])
+            {
+                return registration
+            }
             if let existing = try String.fetchOne(
                 db.cachedStatement(sql: "SELECT id FROM registration WHERE registry_number = ?"),
                 arguments: [details.registryNumber.value])
@@ -41,6 +46,9 @@ public struct SQLiteRegistrationRepository: RegistrationRepository {
             try Outbox.append(
                 db, officeCode: officeCode, type: .registrationCreated,
                 payload: RegistrationChanged(registration), at: instant)
+            if let requestKey {
+                try RequestKeys.keep(requestKey, kind: .registration, recordID: registration.id, at: instant, db)
+            }
             return registration
         }
     }

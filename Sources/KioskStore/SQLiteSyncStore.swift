@@ -181,7 +181,7 @@ public struct SQLiteSyncStore: Sendable {
                 case ReferenceKind.adminUnits.rawValue:
                     try Self.applyAdminUnit(change, db)
                 case ReferenceKind.occupations.rawValue:
-                    try Self.applyNamed(change, table: "occupation", db)
+                    try Self.applyOccupation(change, db)
                 case ReferenceKind.educationLevels.rawValue:
                     try Self.applyEducation(change, db)
                 default:
@@ -224,17 +224,25 @@ public struct SQLiteSyncStore: Sendable {
             arguments: [change.key, kind, parent, mn, en, data["timeZone"]?.string, position])
     }
 
-    static func applyNamed(_ change: Change, table: String, _ db: Database) throws {
+    /// An occupation from the feed. Its `keywords` (an array of strings) replace the kiosk's
+    /// when present; a hub that sends none keeps the bundled ones, so a renamed title does not
+    /// lose the words people search by.
+    static func applyOccupation(_ change: Change, _ db: Database) throws {
         guard !change.deleted else {
-            try db.execute(sql: "DELETE FROM \(table) WHERE code = ?", arguments: [change.key])
+            try db.execute(sql: "DELETE FROM occupation WHERE code = ?", arguments: [change.key])
             return
         }
         guard let mn = change.data?["nameMn"]?.string, let en = change.data?["nameEn"]?.string else { return }
+        var keywords: String?
+        if case .array(let values)? = change.data?["keywords"] {
+            keywords = ReferenceStore.storedKeywords(values.compactMap(\.string))
+        }
         try db.execute(
             sql: """
-                INSERT INTO \(table) (code, name_mn, name_en) VALUES (?, ?, ?)
-                ON CONFLICT (code) DO UPDATE SET name_mn = excluded.name_mn, name_en = excluded.name_en
-                """, arguments: [change.key, mn, en])
+                INSERT INTO occupation (code, name_mn, name_en, keywords) VALUES (?, ?, ?, coalesce(?, ''))
+                ON CONFLICT (code) DO UPDATE SET name_mn = excluded.name_mn, name_en = excluded.name_en,
+                    keywords = coalesce(?, occupation.keywords)
+                """, arguments: [change.key, mn, en, keywords, keywords])
     }
 
     static func applyEducation(_ change: Change, _ db: Database) throws {

@@ -6,6 +6,8 @@ import Synchronization
 /// `GR-3333-2222`…), not random; due dates and steps follow the domain rules as in the SQLite store.
 public final class InMemoryGrievanceRepository: GrievanceRepository {
     private let grievances = Mutex<[Grievance]>([])
+    /// Request keys and the grievance each filed.
+    private let requestKeys = Mutex<[String: UUID]>([:])
     let office: Office
 
     public init(office: Office = Fixtures.office) {
@@ -14,10 +16,15 @@ public final class InMemoryGrievanceRepository: GrievanceRepository {
 
     public func file(
         category: GrievanceCategory, text: String, area: String?, contact: GrievanceContact?, language: Language,
-        at instant: Date
+        requestKey: RequestKey?, at instant: Date
     ) async throws -> Grievance {
         let office = office
-        return grievances.withLock { grievances in
+        if let requestKey, let id = requestKeys.withLock({ $0[requestKey.value] }),
+            let kept = grievances.withLock({ $0.first { $0.id == id } })
+        {
+            return kept
+        }
+        let grievance = grievances.withLock { grievances in
             let letter = String(Grievance.codeAlphabet[grievances.count % Grievance.codeAlphabet.count])
             let code = "GR-" + String(repeating: letter, count: 4) + "-2222"
             let grievance = Grievance(
@@ -27,6 +34,8 @@ public final class InMemoryGrievanceRepository: GrievanceRepository {
             grievances.insert(grievance, at: 0)
             return grievance
         }
+        if let requestKey { requestKeys.withLock { $0[requestKey.value] = grievance.id } }
+        return grievance
     }
 
     public func grievance(trackingCode: String) async throws -> Grievance? {

@@ -14,6 +14,8 @@ public final class InMemoryQueueRepository: QueueRepository {
         var calls: [QueueCall] = []
         /// Per counter, whether each of its calls was a priority ticket, latest last.
         var priorityCalls: [Int: [Bool]] = [:]
+        /// Request keys and the ticket each issued, with its kept rating code.
+        var requestKeys: [String: RequestKeyRecord] = [:]
     }
     private let state = Mutex(State())
     let office: Office
@@ -29,10 +31,14 @@ public final class InMemoryQueueRepository: QueueRepository {
 
     public func issue(
         service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language,
-        ratingDigest: String?, at instant: Date
+        ratingDigest: String?, requestKey: RequestKey?, at instant: Date
     ) async throws -> IssuedTicket {
         let today = office.today(at: instant)
-        let ticket = state.withLock { state in
+        let (ticket, keptCode) = state.withLock { state -> (Ticket, String?) in
+            if let requestKey, let kept = state.requestKeys[requestKey.value], let ticket = state.tickets[kept.recordID]
+            {
+                return (ticket, kept.secret)
+            }
             let key = "\(today):\(service.code)"
             state.numbers[key, default: 0] += 1
             let ticket = Ticket(
@@ -41,9 +47,13 @@ public final class InMemoryQueueRepository: QueueRepository {
                 issuedAt: instant)
             state.tickets[ticket.id] = ticket
             state.ratingDigests[ticket.id] = ratingDigest
-            return ticket
+            if let requestKey {
+                state.requestKeys[requestKey.value] = RequestKeyRecord(recordID: ticket.id, secret: requestKey.secret)
+            }
+            return (ticket, nil)
         }
-        return IssuedTicket(ticket: ticket, estimate: try await estimate(for: ticket, at: instant))
+        return IssuedTicket(
+            ticket: ticket, estimate: try await estimate(for: ticket, at: instant), ratingCode: keptCode)
     }
 
     public func callNext(counter: Int, staffID: String, services codes: [String], at instant: Date) async throws

@@ -12,6 +12,8 @@ public final class InMemoryRegistrationRepository: RegistrationRepository {
         var revisions: [UUID: [RegistrationRevision]] = [:]
         var counter: Int64 = 0
         var failure: (any Error)?
+        /// Request keys and the registration each made.
+        var requestKeys: [String: UUID] = [:]
     }
     private let state = Mutex(State())
     let officeCode: String
@@ -25,11 +27,14 @@ public final class InMemoryRegistrationRepository: RegistrationRepository {
         state.withLock { $0.failure = error }
     }
 
-    public func register(_ details: RegistrationDetails, at instant: Date, by channel: RegistrationChannel)
-        async throws -> Registration
-    {
+    public func register(
+        _ details: RegistrationDetails, at instant: Date, by channel: RegistrationChannel, requestKey: RequestKey?
+    ) async throws -> Registration {
         try state.withLock { state in
             if let failure = state.failure { throw failure }
+            if let requestKey, let id = state.requestKeys[requestKey.value], let kept = state.registrations[id] {
+                return kept
+            }
             if let existing = state.registrations.values.first(where: {
                 $0.details.registryNumber == details.registryNumber
             }) {
@@ -41,6 +46,7 @@ public final class InMemoryRegistrationRepository: RegistrationRepository {
                 reference: Registration.reference(officeCode: officeCode, number: state.counter),
                 officeCode: officeCode, revision: 1, details: details, createdAt: instant, updatedAt: instant)
             state.registrations[registration.id] = registration
+            if let requestKey { state.requestKeys[requestKey.value] = registration.id }
             state.revisions[registration.id] = [
                 RegistrationRevision(
                     registrationID: registration.id, revision: 1, at: instant, channel: channel,

@@ -113,7 +113,6 @@ def test_a_visitor_enrols_two_fingers_and_is_recognised_by_touch_next_time(brows
     fill_new_registration(page, "ТА85061512", "ДОРЖ", "ӨЛЗИЙ")
     wait_step(page, "consent")
     page.click("#consent")
-    next_step(page)
     wait_step(page, "fingerprint")
     # The right index finger is asked for first; three agreeing prints complete it, then the left.
     page.wait_for_selector("#fingerprint-finger:has-text('Баруун гарын долоовор')")
@@ -122,8 +121,7 @@ def test_a_visitor_enrols_two_fingers_and_is_recognised_by_touch_next_time(brows
     assert page.get_attribute("#fingerprint-pad", "data-state") == "accepted"
     assert page.is_hidden("#fingerprint-skip")
     shot(page, artifacts, "fingerprint-enrolled")
-    next_step(page)
-    wait_step(page, "review")
+    wait_step(page, "review")  # both fingers done: on to the review by itself
     next_step(page)
     wait_step(page, "done")
     reference = page.inner_text("#done-reference")

@@ -5,7 +5,7 @@ card, types the kiosk screen's code and the registry number on the console, and 
 on that screen alone. Proof by finger is in `test_fingerprint.py`."""
 import re
 
-from conftest import registration_form
+from conftest import registration_form, registry_number
 from test_journey import next_step, open_journey, shot, tap, wait_step
 
 
@@ -90,3 +90,30 @@ def test_the_attacks_of_the_issue_are_refused_by_the_service(kiosk):
     statuses = [process.request("POST", "/api/v1/registrations/lookup", {"registryNumber": "УБ90051223"})[0]
                 for _ in range(15)]
     assert statuses.count(429) >= 5, statuses
+
+
+def test_a_proof_outlives_a_restart_of_the_service(kiosk, tmp_path):
+    """A visitor proved at the screen keeps their proof when `kiosk serve` restarts (an update,
+    a crash) for its remaining minutes; "Finish" on the restarted service still ends it."""
+    data = tmp_path / "data"
+    process = kiosk(data_dir=data)
+    status, session = process.request("POST", "/api/v1/kiosk/sessions")
+    assert status == 201
+    screen = {"X-Kiosk-Session": session["session"]}
+    status, created = process.request("POST", "/api/v1/registrations", registration_form(registry_number(4711)),
+                                      headers=screen)
+    assert status == 201, created
+    proof = {**screen, "X-Kiosk-Proof": created["proof"]["token"]}
+    path = f"/api/v1/registrations/{created['id']}"
+    assert process.request("GET", path, headers=proof)[0] == 200
+    assert process.terminate() == 0
+
+    again = kiosk(data_dir=data)
+    status, person = again.request("GET", path, headers=proof)
+    assert status == 200 and person["id"] == created["id"], person
+    # The restarted service has the proof under its digest only: the token is nowhere in its files.
+    token = created["proof"]["token"].encode()
+    assert not any(token in file.read_bytes() for file in data.iterdir() if file.is_file())
+    assert again.request("POST", "/api/v1/kiosk/sessions/finish", headers=screen)[0] == 204
+    status, refused = again.request("GET", path, headers=proof)
+    assert status == 401 and refused["error"]["code"] == "proof.invalid", refused

@@ -118,6 +118,12 @@ def test_a_jam_and_a_stopped_queue_reach_the_console(browser, printing_kiosk, pr
         staff.click("#sign-in-form button[type=submit]")
         staff.wait_for_selector("#printer-alerts .printer-fault[data-printer='a4']", timeout=15000)
         assert "Хэвлэх дараалал зогссон" in staff.inner_text("#printer-alerts")
+        # CUPS's own English words are a folded detail, not the alert's line.
+        alert = "#printer-alerts .printer-fault[data-printer='a4']"
+        assert "toner replaced" not in staff.inner_text(alert + " .printer-line")
+        assert staff.get_attribute(alert + " .printer-detail span", "lang") == "en"
+        assert "toner replaced" in staff.text_content(alert + " .printer-detail")
+        staff.click(alert + " .printer-detail summary")
         assert "toner replaced" in staff.inner_text("#printer-alerts")
         staff.screenshot(path=str(artifacts / "console-a4-stopped.png"))
         staff.close()

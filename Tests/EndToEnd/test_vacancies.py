@@ -8,6 +8,7 @@ import subprocess
 import time
 
 from conftest import KIOSK_BIN, registration_form
+from screens import check_screen
 from test_printing import ocr, settled_receipts
 
 VACANCIES = [
@@ -36,19 +37,24 @@ def sync(*args: str, data_dir) -> subprocess.CompletedProcess:
 
 
 def type_on_screen(page, text: str) -> None:
-    page.click("#q")  # the keyboard comes up when the search box is touched
-    page.wait_for_selector("#keyboard:not([hidden])")
+    page.wait_for_selector("#keyboard:not([hidden])")  # the keyboard comes with the step that asks for a word
     for letter in text.upper():
         page.click(f'#keyboard .key[data-key="{letter}"]:visible')
 
 
-def test_search_open_print_match_and_refer(browser, printing_kiosk, print_lab, hub, tmp_path, artifacts):
-    data_dir = tmp_path / "data"
-    process = printing_kiosk(data_dir=data_dir, env={"KIOSK_SYNC_INTERVAL": "3600"})
+def kiosk_with_vacancies(start, hub, data_dir):
+    """A kiosk enrolled at the hub, holding the vacancies above (synced, not copied)."""
+    process = start(data_dir=data_dir, env={"KIOSK_SYNC_INTERVAL": "3600"})
     code = hub["admin"]("POST", "/admin/enrolment-codes", {"officeCode": "UB-SB"})["code"]
     assert sync("enrol", "--hub", hub["base"], "--code", code, data_dir=data_dir).returncode == 0
     publish(hub)
     assert sync("now", data_dir=data_dir).returncode == 0
+    return process
+
+
+def test_search_open_print_match_and_refer(browser, printing_kiosk, print_lab, hub, tmp_path, artifacts):
+    data_dir = tmp_path / "data"
+    process = kiosk_with_vacancies(printing_kiosk, hub, data_dir)
 
     # A visitor searches "жолооч" on the on-screen keyboard: the titles with the word come first.
     context = browser.new_context(viewport={"width": 1280, "height": 1024})
@@ -56,9 +62,14 @@ def test_search_open_print_match_and_refer(browser, printing_kiosk, print_lab, h
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(process.base + "/kiosk/mn/vacancies")
+    # Any step can jump to the list: straight away, all five.
+    page.click("#v-what .show-jobs")
     page.wait_for_selector("#found:has-text('Олдсон ажлын байр: 5')")
+    page.click("#v-new-search")
+    page.click("#v-by-word")
     type_on_screen(page, "жолооч")
     page.click("#keyboard .key-go")
+    page.click("#v-where .show-jobs")
     page.wait_for_selector("#found:has-text('Олдсон ажлын байр: 3')")
     assert page.is_hidden("#keyboard")
     cards = page.locator(".vacancy-card")
@@ -87,23 +98,35 @@ def test_search_open_print_match_and_refer(browser, printing_kiosk, print_lab, h
     assert "V-2026-00103" not in text and "Хайлт: жолооч" in text
     assert not errors
 
-    # Narrowed to a khoroo: the soum list follows the district chosen.
-    page.select_option("#f-aimag", "UB-SB")
-    page.wait_for_selector('#f-soum option[value="UB-SB-05"]', state="attached")
-    page.select_option("#f-soum", "UB-SB-05")
+    # Narrowed to a khoroo: the khoroo list follows the district chosen; a chip changes it.
+    page.click("#filter-chips .edit")  # the word: back to its step, and on to the list again
+    page.wait_for_selector("#v-word:not([hidden])")
+    page.click("#search")
+    page.wait_for_selector("#v-results:not([hidden])")
+    page.click("#v-new-search")
+    page.click("#v-by-word")
+    type_on_screen(page, "жолооч")
+    page.click("#search")
+    page.click('#v-aimags [data-aimag="UB-SB"]')
+    page.click('#v-soums [data-soum="UB-SB-05"]')
+    page.click("#v-hours .show-jobs")
     page.wait_for_selector("#found:has-text('Олдсон ажлын байр: 3')")
-    page.select_option("#f-soum", "UB-SB-01")
+    page.locator("#filter-chips .edit", has_text="5-р хороо").click()
+    page.click('#v-soums [data-soum="UB-SB-01"]')
     page.wait_for_selector("#found:has-text('Ажлын байр олдсонгүй')")
+    check_screen(page, artifacts, "none-found")
 
     # In English, the Latin keys search the English titles.
     page.goto(process.base + "/kiosk/en/vacancies")
-    page.wait_for_selector("#found:has-text('Jobs found: 5')")
-    page.click("#q")
+    page.click("#v-by-word")
     page.click("#key-layout")
     type_on_screen(page, "bricklayer")
     page.click("#search")
+    page.click("#v-where .show-jobs")
     page.wait_for_selector("#found:has-text('Jobs found: 1')")
     assert page.locator(".vacancy-card").first.get_attribute("data-reference") == "V-2026-00104"
+    # The Mongolian employer's name on the English screen says its language.
+    assert page.locator(".vacancy-card .v-employer").first.get_attribute("lang") == "mn"
 
     # A registered person's matches, with reasons; the top five go to the receipt printer.
     # Registered at a screen session, whose proof the kiosk page hands to the vacancy page in the
@@ -126,7 +149,7 @@ def test_search_open_print_match_and_refer(browser, printing_kiosk, print_lab, h
     page.wait_for_selector("#print-status.ok")
     read = ocr(print_lab.wait_for_receipts(before + 1)[-1]["image"])
     assert "V-2026-00101" in read and "V-2026-00102" in read, read
-    page.screenshot(path=str(artifacts / "matches.png"))
+    check_screen(page, artifacts, "matches")
     assert not errors
     context.close()
 

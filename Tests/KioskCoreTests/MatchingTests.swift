@@ -140,6 +140,39 @@ import Testing
         #expect(Self.matcher.match(person, truck)?.reasons.first == .skills(matched: 1, required: 1))
     }
 
+    @Test func theFinerCodeCountsMost() throws {
+        var cook = Self.cook
+        cook.occupationCodes = ["5120"]
+        let score = { (isco: String) in Self.matcher.match(cook, Self.vacancy("V", isco: isco, skills: []))?.score }
+        let exact = try #require(score("5120"))
+        let group = try #require(score("51"))  // a vacancy coded only to the sub-major group
+        let minor = try #require(score("512"))
+        let sibling = try #require(score("5131"))  // waiters: same sub-major group, another minor one
+        #expect(exact > minor && minor == group && group > sibling)
+        #expect(exact - group == 5 && group - sibling == 12)
+        #expect(score("9412") == nil)  // kitchen helpers: another major group, no skills listed
+    }
+
+    @Test(arguments: [
+        ("5120", "5120", 25), ("51", "51", 25),
+        ("51", "5120", 20), ("5120", "51", 20), ("512", "5120", 20), ("83", "8332", 20),
+        ("5131", "5132", 15), ("5120", "5131", 8), ("8", "8332", 8), ("8332", "8", 8),
+        ("7", "8332", 0), ("5120", "9412", 0), ("", "5120", 0),
+    ])
+    func occupationPointsReadTheFinestLevelBothCodesGive(_ person: String, _ vacancy: String, _ points: Int) {
+        #expect(JobMatcher.occupationPoints(person, vacancy) == points)
+    }
+
+    @Test func aTwoDigitCodeStillHoldsItsUnitGroups() throws {
+        var person = Self.driver
+        person.occupationCodes = ["83"]
+        let truck = try #require(Self.matcher.match(person, Self.vacancy("T", isco: "8332", skills: ["жолоо"])))
+        person.occupationCodes = ["8332"]
+        let same = try #require(Self.matcher.match(person, Self.vacancy("T", isco: "8332", skills: ["жолоо"])))
+        #expect(truck.reasons.first == .yourOccupation && same.reasons.first == .yourOccupation)
+        #expect(same.score - truck.score == 5)
+    }
+
     @Test func tiesGoToTheNewestPostingThenTheReference() {
         let vacancies = [
             Self.vacancy("V-2", isco: "8332", skills: ["жолоо"], posted: "2026-11-01"),

@@ -65,6 +65,34 @@ struct RegistrationValidatorTests {
         #expect(failureOf(form)?.codes(for: .soumCode) == ["required"])
     }
 
+    @Test func aUnitWithNothingUnderItIsTheAddressItself() throws {
+        // An LMIS feed can add an aimag before its soums: the visitor is not asked for a soum
+        // nobody can choose. A unit that has soums still needs one.
+        var data = try Fixtures.bundledReferenceData()
+        data.adminUnits.append(
+            AdminUnit(code: "MN-NEW", kind: .aimag, parentCode: nil, name: LocalizedText(mn: "Шинэ", en: "New")))
+        let validator = RegistrationValidator(catalog: ReferenceCatalog(data), consentTextVersion: "2026-1")
+        var form = Fixtures.form()
+        form.aimagCode = "MN-NEW"
+        form.soumCode = nil
+        let details = try validator.validate(form, today: today, now: Fixtures.now).get()
+        #expect(details.address == Address(aimagCode: "MN-NEW", soumCode: "MN-NEW"))
+        form.soumCode = "MN-NEW"  // the same answer sent again from the review
+        #expect(try validator.validate(form, today: today, now: Fixtures.now).get().address.soumCode == "MN-NEW")
+        form.soumCode = "UB-SB-05"
+        guard case .failure(let failure) = validator.validate(form, today: today, now: Fixtures.now) else {
+            Issue.record("a soum of another unit was accepted")
+            return
+        }
+        #expect(failure.codes(for: .soumCode) == ["notInAimag"])
+
+        form.aimagCode = "MN-046"  // Uvs has its soums
+        form.soumCode = nil
+        #expect(failureOf(form)?.codes(for: .soumCode) == ["required"])
+        form.soumCode = "MN-046"
+        #expect(failureOf(form)?.codes(for: .soumCode) == ["notInAimag"])
+    }
+
     @Test func codesMustExistInTheReferenceData() {
         var form = Fixtures.form()
         form.educationCode = "phd"

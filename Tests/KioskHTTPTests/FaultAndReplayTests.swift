@@ -107,6 +107,50 @@ struct FaultAndReplayTests {
         }
     }
 
+    @Test(
+        "an answer that could not be kept (the crash window after the commit) is answered again from the record its key made"
+    )
+    func keyKeptWithTheRecord() async throws {
+        let app = try await TestApp()
+        let database = app.temp.database
+        // The answer's own write fails after the ticket, the registration and the grievance have
+        // committed: as if the process had been killed between the two. A real SQLite refusal.
+        try await database.testSQL(
+            "CREATE TRIGGER answer_lost BEFORE INSERT ON stored_answer BEGIN SELECT RAISE(ABORT, 'lost'); END")
+        try await app.test { client in
+            let key = UUID().uuidString
+            let (first, ticket) = try await post(client, "/api/v1/tickets", Self.ticket, key: key)
+            #expect(first.status == .created)
+            let (again, same) = try await post(client, "/api/v1/tickets", Self.ticket, key: key)
+            #expect(again.status == .created)
+            #expect(same["id"] as? String == ticket["id"] as? String)
+            #expect(same["number"] as? String == "А-001")
+            // The rating code answered the first time comes back, so the QR code still rates it.
+            #expect(same["ratingCode"] as? String == ticket["ratingCode"] as? String)
+            #expect(ticket["ratingCode"] as? String != nil)
+            #expect(try await ticketCount(app) == 1)
+
+            let (created, person) = try await post(client, "/api/v1/registrations", encoded(Fixtures.form()), key: key)
+            #expect(created.status == .created)
+            // Without the key kept in the registration's transaction this would be 409 alreadyRegistered.
+            let (registeredAgain, samePerson) = try await post(
+                client, "/api/v1/registrations", encoded(Fixtures.form()), key: key)
+            #expect(registeredAgain.status == .created, "\(samePerson)")
+            #expect(samePerson["id"] as? String == person["id"] as? String)
+
+            let grievance = #"{"category": "serviceQuality", "text": "Дараалал удаан байна."}"#
+            let (filed, firstGrievance) = try await post(client, "/api/v1/grievances", grievance, key: key)
+            #expect(filed.status == .created)
+            let (refiled, secondGrievance) = try await post(client, "/api/v1/grievances", grievance, key: key)
+            #expect(refiled.status == .created)
+            #expect(secondGrievance["trackingCode"] as? String == firstGrievance["trackingCode"] as? String)
+        }
+        #expect(try await database.testSQL("SELECT COUNT(*) FROM stored_answer")[0][0] == "0")
+        #expect(try await database.testSQL("SELECT COUNT(*) FROM registration")[0][0] == "1")
+        #expect(try await database.testSQL("SELECT COUNT(*) FROM grievance")[0][0] == "1")
+        #expect(try await database.testSQL("SELECT COUNT(*) FROM request_key")[0][0] == "3")
+    }
+
     @Test("a full database answers 507 in both languages, is logged and reported, and recovers")
     func fullDatabase() async throws {
         let logs = InMemoryLogHandler()

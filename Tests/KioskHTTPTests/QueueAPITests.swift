@@ -96,6 +96,24 @@ struct QueueAPITests {
         }
     }
 
+    @Test("The overview marks the waiting tickets this counter cannot call")
+    func waitingTicketsThisCounterCannotCall() async throws {
+        let app = try await TestApp()
+        try await app.test { client in
+            // Counter 1 serves А and В; Д is served at counters 5 and 6.
+            for code in ["А", "Д", "Д"] {
+                let (issued, _) = try await client.json(.post, "/api/v1/tickets", "{\"serviceCode\": \"\(code)\"}")
+                #expect(issued.status == .created)
+            }
+            let cookie = try await signIn(client, app)
+            let (response, overview) = try await client.staffGet("/api/v1/queue", cookie: cookie)
+            #expect(response.status == .ok)
+            let waiting = try #require(overview["waiting"] as? [[String: Any]])
+            let marks = waiting.map { "\($0["number"] as? String ?? "?") \($0["callable"] as? Bool ?? true)" }
+            #expect(marks == ["А-001 true", "Д-001 false", "Д-002 false"])
+        }
+    }
+
     @Test func wrongPINsAreRefusedThenLocked() async throws {
         let app = try await TestApp()
         try await app.test { client in

@@ -18,6 +18,8 @@ struct ReferenceAPITests {
             #expect(items.count == 30)
             let (_, khoroos) = try await client.json(.get, "/api/v1/reference/admin-units?parent=UB-SB")
             #expect((khoroos["items"] as? [[String: Any]])?.count == 20)
+            let (_, bayanzurkh) = try await client.json(.get, "/api/v1/reference/admin-units?parent=UB-BZ")
+            #expect((bayanzurkh["items"] as? [[String: Any]])?.count == 43)
             let (missing, _) = try await client.json(.get, "/api/v1/reference/admin-units?parent=NOPE")
             #expect(missing.status == .notFound)
         }
@@ -26,9 +28,11 @@ struct ReferenceAPITests {
     @Test func occupationSearchInMongolianAndEnglish() async throws {
         try await TestApp().test { client in
             let (_, mn) = try await client.json(.get, "/api/v1/reference/occupations?q=%D0%96%D0%9E%D0%9B")  // ЖОЛ
-            let codes = (mn["items"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
-            #expect(codes?.first == "83")
-            let (_, en) = try await client.json(.get, "/api/v1/reference/occupations?q=health&limit=3")
+            let found = try #require(mn["items"] as? [[String: Any]])
+            #expect(found.first?["code"] as? String == "8322")  // жолооч, the driver people name
+            #expect(found.first?["kind"] as? String == "unit")
+            #expect(found.compactMap { $0["code"] as? String }.contains("83"))
+            let (_, en) = try await client.json(.get, "/api/v1/reference/occupations?q=health%20professionals&limit=5")
             #expect((en["items"] as? [[String: Any]])?.compactMap { $0["code"] as? String }.contains("22") == true)
             let status1 = try await client.json(.get, "/api/v1/reference/occupations?limit=0").0.status
             #expect(status1 == .badRequest)
@@ -97,6 +101,19 @@ struct ScreenTests {
             #expect(html.contains("Регистрийн дугаараа оруулна уу"))
             #expect(html.contains("data-idle-seconds=\"60\""))
             #expect(html.contains("data-countdown-seconds=\"20\""))
+        }
+    }
+
+    @Test func grievanceAndVacancyScreensWarnBeforeTheResetAndHaveTheirKeys() async throws {
+        try await TestApp().test { client in
+            let (_, grievance) = try await page(client, "/kiosk/en/grievance")
+            #expect(grievance.contains("data-idle-seconds=\"60\" data-countdown-seconds=\"20\""))
+            #expect(grievance.contains("id=\"idle-overlay\"") && grievance.contains("Do you need more time?"))
+            // Latin keys beside the Cyrillic ones, for a grievance written in English.
+            #expect(grievance.contains("data-key=\"Q\"") && grievance.contains("data-key=\"Ө\""))
+            let (_, vacancies) = try await page(client, "/kiosk/mn/vacancies")
+            #expect(vacancies.contains("data-countdown-seconds=\"20\""))
+            #expect(vacancies.contains("id=\"v-to-services\""))
         }
     }
 

@@ -179,6 +179,38 @@ struct ReferenceStoreTests {
         #expect(loaded.educationLevels == bundled.educationLevels.sorted { $0.rank < $1.rank })
     }
 
+    @Test func theFeedRenamesAnOccupationWithoutLosingItsKeywordsUnlessItSendsItsOwn() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let store = ReferenceStore(database: temp.database)
+        try await store.installBundled(try Fixtures.bundledReferenceData(), at: Fixtures.now)
+        func item(_ mn: String, _ en: String, _ keywords: [String]?) -> JSONValue {
+            var fields: [String: JSONValue] = ["nameMn": .string(mn), "nameEn": .string(en)]
+            if let keywords { fields["keywords"] = .array(keywords.map(JSONValue.string)) }
+            return .object(fields)
+        }
+        try await SQLiteSyncStore(database: temp.database).apply(
+            ChangesResponse(
+                epoch: "e", cursor: "e:3", reset: false, more: false,
+                changes: [
+                    Change(
+                        kind: "occupations", key: "5120", deleted: false, data: item("Тогооч, хоол зүйч", "Cooks", nil)),
+                    Change(
+                        kind: "occupations", key: "9412", deleted: false,
+                        data: item("Гал тогооны туслах", "Kitchen helpers", ["аяга угаагч\nшинэ", " "])),
+                    Change(
+                        kind: "occupations", key: "5246", deleted: false,
+                        data: item("Лангууны үйлчлэгч", "Counter attendants", [])),
+                ]),
+            startsOver: false)
+        let catalog = ReferenceCatalog(try await store.load())
+        #expect(catalog.occupation("5120")?.name.mn == "Тогооч, хоол зүйч")
+        #expect(catalog.occupation("5120")?.keywords.contains("тогооч") == true)
+        #expect(catalog.occupation("9412")?.keywords == ["аяга угаагч шинэ"])
+        #expect(catalog.occupation("5246")?.keywords == [])
+        #expect(catalog.searchOccupations("аяга", limit: 1).map(\.code) == ["9412"])
+    }
+
     @Test func aDownloadedSetIsNotOverwrittenByTheBundledOne() async throws {
         let temp = try TemporaryDatabase()
         defer { temp.remove() }

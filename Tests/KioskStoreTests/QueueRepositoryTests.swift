@@ -13,6 +13,35 @@ struct QueueRepositoryTests {
             database: temp.database, office: office, services: QueueService.demo, policy: QueuePolicy())
     }
 
+    @Test("A request key is committed with its ticket: found again after the file is reopened, forgotten after a day")
+    func requestKeyIsCommittedWithItsTicket() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let key = try #require(RequestKey(UUID().uuidString, secret: "ABCD-EFGH"))
+        let service = QueueService.demo[0]
+        let first = try await repository(temp).issue(
+            service: service, priority: nil, registrationID: nil, language: .mn, ratingDigest: "digest",
+            requestKey: key, at: Fixtures.now)
+        #expect(first.ratingCode == nil)
+        // As after a kill: the process's answer is gone; a new one opens the same file.
+        try temp.database.close()
+        let reopened = try AppDatabase(directory: temp.directory)
+        let queue = SQLiteQueueRepository(
+            database: reopened, office: Fixtures.office, services: QueueService.demo, policy: QueuePolicy())
+        let again = try await queue.issue(
+            service: service, priority: nil, registrationID: nil, language: .mn, ratingDigest: "other",
+            requestKey: RequestKey(key.value, secret: "ZZZZ-ZZZZ"), at: Fixtures.now.addingTimeInterval(5))
+        #expect(again.ticket.id == first.ticket.id)
+        #expect(again.ratingCode == "ABCD-EFGH")
+        // A day on, the key is forgotten and the same key is a new request.
+        let later = try await queue.issue(
+            service: service, priority: nil, registrationID: nil, language: .mn, ratingDigest: "later",
+            requestKey: key, at: Fixtures.now.addingTimeInterval(RequestKey.lifetime + 1))
+        #expect(later.ticket.id != first.ticket.id)
+        #expect(later.ratingCode == nil)
+        try reopened.close()
+    }
+
     @Test func numbersRunPerServiceAndRestartAtLocalMidnight() async throws {
         let temp = try TemporaryDatabase()
         defer { temp.remove() }

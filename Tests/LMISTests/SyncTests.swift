@@ -25,8 +25,20 @@ import Testing
         try await hub.addVacancies((0..<29).map { vacancy($0) } + [driving])
         let (status, _) = try await hub.call(
             "PUT", "/admin/reference/occupations",
-            [["code": "9313", "nameMn": "Барилгын туслах ажилтан", "nameEn": "Building construction labourer"]])
+            [
+                JSONValue.object([
+                    "code": .string("9313"), "nameMn": .string("Барилгын туслах ажилтан"),
+                    "nameEn": .string("Building construction labourer"),
+                ]),
+                .object([
+                    "code": .string("9412"), "nameMn": .string("Гал тогооны туслах ажилтан"),
+                    "nameEn": .string("Kitchen helpers"),
+                    "keywords": .array([.string("аяга таваг угаагч"), .string("dishwasher")]),
+                ]),
+            ])
         #expect(status == 200)
+        try await ReferenceStore(database: kiosk.temp.database).installBundled(
+            try Fixtures.bundledReferenceData(), at: Date())
 
         let report = await kiosk.engine.round()
         #expect(report.error == nil)
@@ -39,6 +51,18 @@ import Testing
         #expect(try await kiosk.scalar("SELECT COUNT(*) FROM lmis_person") == 5)
         #expect(try await kiosk.scalar("SELECT COUNT(*) FROM vacancy") == 30)
         #expect(try await kiosk.scalar("SELECT COUNT(*) FROM occupation WHERE code = '9313'") == 1)
+        // The hub's title replaces the bundled one; the words people search by stay.
+        #expect(
+            try await kiosk.scalar(
+                """
+                SELECT COUNT(*) FROM occupation WHERE code = '9313' AND name_mn = 'Барилгын туслах ажилтан'
+                AND keywords LIKE '%барилгачин%'
+                """) == 1)
+        // Keywords the hub sends replace the bundled ones.
+        #expect(
+            try await kiosk.scalar(
+                "SELECT COUNT(*) FROM occupation WHERE code = '9412' AND keywords = 'аяга таваг угаагч' || char(10) || 'dishwasher'"
+            ) == 1)
         #expect(try await kiosk.scalar("SELECT COUNT(*) FROM vacancy WHERE licences = 'driving-c'") == 1)
 
         // A referral staff record at the kiosk reaches the hub with its person and vacancy.

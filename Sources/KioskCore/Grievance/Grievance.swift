@@ -226,10 +226,12 @@ public enum GrievanceError: Error, Equatable, Sendable {
 }
 
 public protocol GrievanceRepository: Sendable {
-    /// Stores a checked grievance with its LMIS record; returns it with its tracking code.
+    /// Stores a checked grievance with its LMIS record and `requestKey`, in one transaction;
+    /// returns it with its tracking code. The grievance a `requestKey` already filed is answered
+    /// again and nothing is stored.
     func file(
         category: GrievanceCategory, text: String, area: String?, contact: GrievanceContact?, language: Language,
-        at instant: Date
+        requestKey: RequestKey?, at instant: Date
     ) async throws -> Grievance
     func grievance(trackingCode: String) async throws -> Grievance?
     /// The office's grievances, newest first; only open ones when `openOnly`.
@@ -239,4 +241,16 @@ public protocol GrievanceRepository: Sendable {
         trackingCode: String, action: GrievanceAction, note: String?, assignee: String?, dueOn: CivilDate?,
         by staff: StaffSession, at instant: Date
     ) async throws -> Grievance
+}
+
+extension GrievanceRepository {
+    /// A grievance filed without a request key (tools and benchmarks).
+    public func file(
+        category: GrievanceCategory, text: String, area: String?, contact: GrievanceContact?, language: Language,
+        at instant: Date
+    ) async throws -> Grievance {
+        try await file(
+            category: category, text: text, area: area, contact: contact, language: language, requestKey: nil,
+            at: instant)
+    }
 }

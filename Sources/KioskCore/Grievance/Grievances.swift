@@ -32,12 +32,15 @@ public struct Grievances: Sendable {
     /// The office's date now (for due dates and overdue grievances).
     public var today: CivilDate { office.today(at: now()) }
 
-    /// Files a grievance. Throws `ValidationFailure` for refused fields.
-    public func file(_ form: GrievanceForm, language: Language) async throws -> Grievance {
+    /// Files a grievance; the one a `requestKey` already filed is answered again. Throws
+    /// `ValidationFailure` for refused fields.
+    public func file(_ form: GrievanceForm, language: Language, requestKey: RequestKey? = nil) async throws
+        -> Grievance
+    {
         let checked = try form.validated()
         return try await repository.file(
             category: checked.category, text: checked.text, area: checked.area, contact: checked.contact,
-            language: language, at: now())
+            language: language, requestKey: requestKey, at: now())
     }
 
     /// The grievance with this code as typed (any case, with or without dashes); nil when none.

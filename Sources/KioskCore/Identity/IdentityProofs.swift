@@ -76,15 +76,22 @@ public struct ProofError: Error, Hashable, Sendable, CustomStringConvertible {
 /// short-lived token bound to one registration and one screen session; the screen sends it with
 /// every request about that person, and it is gone when the session is finished or reset, when
 /// the session proves someone else, or when unused for `ProofSettings.tokenLifetime`.
-/// Sessions and tokens are held in memory only, under the SHA-256 of their secret.
+/// Sessions and tokens are held under the SHA-256 of their secret, in memory and, with a
+/// `ProofStateStore`, written there after each change (touches at most once a minute), so a
+/// restart of the service keeps a visitor's proof for its remaining minutes (`restore()`).
 public actor IdentityProofs {
     struct Session {
         var code: String
         var touchedAt: Date
-        /// The proof an officer released to this session, until the screen collects it.
-        var released: Proof?
-        /// A one-time code sent to a phone, as its digest.
+        /// The person an officer confirmed for this session; the screen collects the proof.
+        var released: Released?
+        /// A one-time code sent to a phone, as its digest (not kept across a restart).
         var pendingCode: PendingCode?
+    }
+
+    struct Released {
+        var registrationID: UUID
+        var at: Date
     }
 
     struct PendingCode {
@@ -108,6 +115,12 @@ public actor IdentityProofs {
     let readerPresent: @Sendable () async -> Bool
     public let settings: ProofSettings
     let now: @Sendable () -> Date
+    let stateStore: (any ProofStateStore)?
+    /// Called with what went wrong when the state could not be written (it stays in memory).
+    let saveFailed: @Sendable (any Error) -> Void
+    private var saving = false
+    private var dirty = false
+    private var savedAt = Date.distantPast
 
     /// Keyed by the digest of the session id.
     private var sessions: [String: Session] = [:]
@@ -117,6 +130,7 @@ public actor IdentityProofs {
     public init(
         registrations: Registrations, fingerprints: FingerprintIdentity?, codeSender: (any OneTimeCodeSender)? = nil,
         readerPresent: @escaping @Sendable () async -> Bool, settings: ProofSettings = ProofSettings(),
+        stateStore: (any ProofStateStore)? = nil, saveFailed: @escaping @Sendable (any Error) -> Void = { _ in },
         now: @escaping @Sendable () -> Date
     ) {
         self.registrations = registrations
@@ -124,7 +138,68 @@ public actor IdentityProofs {
         self.codeSender = codeSender
         self.readerPresent = readerPresent
         self.settings = settings
+        self.stateStore = stateStore
+        self.saveFailed = saveFailed
         self.now = now
+    }
+
+    // MARK: - Kept across a restart
+
+    /// Takes back the sessions and tokens the store kept (those still within their time); the
+    /// service calls it once before it serves.
+    public func restore() async throws {
+        guard let stateStore, let state = try await stateStore.load() else { return }
+        let instant = now()
+        for kept in state.sessions where instant.timeIntervalSince(kept.touchedAt) < settings.sessionLifetime {
+            sessions[kept.key] = Session(
+                code: kept.code, touchedAt: kept.touchedAt,
+                released: kept.releasedRegistrationID.map {
+                    Released(registrationID: $0, at: kept.releasedAt ?? instant)
+                })
+        }
+        for kept in state.tokens where kept.expiresAt > instant && sessions[kept.session] != nil {
+            tokens[kept.key] = Token(
+                registrationID: kept.registrationID, session: kept.session, method: kept.method,
+                issuedAt: kept.issuedAt, expiresAt: kept.expiresAt)
+        }
+    }
+
+    /// The state as the store keeps it.
+    var state: ProofState {
+        ProofState(
+            sessions: sessions.map { key, session in
+                ProofState.Session(
+                    key: key, code: session.code, touchedAt: session.touchedAt,
+                    releasedRegistrationID: session.released?.registrationID, releasedAt: session.released?.at)
+            },
+            tokens: tokens.map { key, token in
+                ProofState.Token(
+                    key: key, registrationID: token.registrationID, session: token.session, method: token.method,
+                    issuedAt: token.issuedAt, expiresAt: token.expiresAt)
+            })
+    }
+
+    /// Something changed: the state is written in the background, the latest state each time,
+    /// one write at a time. `touchOnly` changes (a session or token used again) are written at
+    /// most once a minute: after a restart such a time is at most a minute behind.
+    func changed(touchOnly: Bool = false) {
+        guard stateStore != nil else { return }
+        if touchOnly && now().timeIntervalSince(savedAt) < 60 { return }
+        dirty = true
+        guard !saving else { return }
+        saving = true
+        Task { await self.save() }
+    }
+
+    /// Writes the state until no change is left unwritten.
+    public func save() async {
+        guard let stateStore else { return }
+        while dirty {
+            dirty = false
+            savedAt = now()
+            do { try await stateStore.save(state) } catch { saveFailed(error) }
+        }
+        saving = false
     }
 
     // MARK: - Screen sessions
@@ -143,6 +218,7 @@ public actor IdentityProofs {
             code = Secret.code(6, from: Array("0123456789"))
         } while sessions.values.contains { $0.code == code }
         sessions[Secret.digest(id)] = Session(code: code, touchedAt: now())
+        changed()
         return ScreenSessionStart(id: id, code: code)
     }
 
@@ -156,13 +232,15 @@ public actor IdentityProofs {
         (try? liveSession(id)) != nil
     }
 
-    /// The proof an officer released to this session, handed over once; nil while there is none.
+    /// The proof an officer released to this session, handed over once; nil while there is none
+    /// or when the screen did not collect it within `tokenLifetime`.
     public func collectReleased(_ id: String) throws(ProofError) -> Proof? {
         let key = try liveSession(id)
         guard let released = sessions[key]?.released else { return nil }
         sessions[key]?.released = nil
-        guard let token = tokens[Secret.digest(released.token)], token.expiresAt > now() else { return nil }
-        return released
+        changed()
+        guard now().timeIntervalSince(released.at) < settings.tokenLifetime else { return nil }
+        return issue(released.registrationID, session: key, method: .staff)
     }
 
     // MARK: - Lookup
@@ -249,8 +327,10 @@ public actor IdentityProofs {
             throw RegistrationStoreError.notFound
         }
         guard sessions[key] != nil else { throw ProofError.unknownSessionCode }
-        let proof = issue(registration.id, session: key, method: .staff)
-        sessions[key]?.released = proof
+        // The screen's earlier proof ends now; the new one is made when the screen collects it.
+        tokens = tokens.filter { $0.value.session != key }
+        sessions[key]?.released = Released(registrationID: registration.id, at: now())
+        changed()
         return registration
     }
 
@@ -333,6 +413,7 @@ public actor IdentityProofs {
             token.issuedAt.addingTimeInterval(settings.tokenMaximumLifetime))
         tokens[key] = token
         sessions[token.session]?.touchedAt = instant
+        changed(touchOnly: true)
     }
 
     // MARK: - State
@@ -347,6 +428,7 @@ public actor IdentityProofs {
             throw .sessionRequired
         }
         sessions[key]?.touchedAt = instant
+        changed(touchOnly: true)
         return key
     }
 
@@ -360,12 +442,14 @@ public actor IdentityProofs {
         let expires = instant.addingTimeInterval(settings.tokenLifetime)
         tokens[Secret.digest(token)] = Token(
             registrationID: registrationID, session: key, method: method, issuedAt: instant, expiresAt: expires)
+        changed()
         return Proof(token: token, registrationID: registrationID, method: method, expiresAt: expires)
     }
 
     func end(key: String) {
         sessions[key] = nil
         tokens = tokens.filter { $0.value.session != key }
+        changed()
     }
 
     /// Forgets sessions past their lifetime and tokens past their time.

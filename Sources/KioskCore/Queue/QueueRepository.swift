@@ -69,10 +69,12 @@ public struct QueueFigures: Sendable, Equatable, Codable {
 
 /// Storage of the queue. Every change writes its ticket event and outbox record in one transaction.
 public protocol QueueRepository: Sendable {
-    /// Issues a ticket, keeping `ratingDigest` (the digest of its rating code) with it.
+    /// Issues a ticket, keeping `ratingDigest` (the digest of its rating code) with it, and
+    /// `requestKey` in the same transaction. When `requestKey` already issued a ticket, that
+    /// ticket is answered again (with the key's kept rating code) and nothing is issued.
     func issue(
         service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language,
-        ratingDigest: String?, at instant: Date
+        ratingDigest: String?, requestKey: RequestKey?, at instant: Date
     ) async throws -> IssuedTicket
     /// Calls the ticket the policy chooses among today's waiting tickets of `services`;
     /// nil when none waits. Two counters calling at once never get the same ticket.
@@ -106,7 +108,17 @@ extension QueueRepository {
     ) async throws -> IssuedTicket {
         try await issue(
             service: service, priority: priority, registrationID: registrationID, language: language,
-            ratingDigest: nil, at: instant)
+            ratingDigest: nil, requestKey: nil, at: instant)
+    }
+
+    /// A ticket issued without a request key (tests and tools).
+    public func issue(
+        service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language,
+        ratingDigest: String?, at instant: Date
+    ) async throws -> IssuedTicket {
+        try await issue(
+            service: service, priority: priority, registrationID: registrationID, language: language,
+            ratingDigest: ratingDigest, requestKey: nil, at: instant)
     }
 
     public func act(ticketID: UUID, _ action: TicketAction, at instant: Date) async throws -> Ticket {

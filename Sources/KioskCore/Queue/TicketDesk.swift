@@ -12,11 +12,14 @@ public struct TicketRequest: Sendable, Equatable {
     /// shown at the kiosk. Ignored when `registrationID` is given.
     public var registryNumber: String?
     public var language: Language
+    /// The screen's key for this tap's intent: a ticket already issued under it is answered again.
+    public var requestKey: RequestKey?
 
     public init(
         serviceCode: String, priority: String? = nil, registrationID: String? = nil, registryNumber: String? = nil,
-        language: Language = .mn
+        language: Language = .mn, requestKey: RequestKey? = nil
     ) {
+        self.requestKey = requestKey
         self.serviceCode = serviceCode
         self.priority = priority
         self.registrationID = registrationID
@@ -118,10 +121,13 @@ public struct TicketDesk: Sendable {
         let instant = now()
         guard service.hours.issuesTickets(at: instant, calendar: office.calendar) else { throw TicketDeskError.closed }
         let code = Feedback.newRatingCode()
+        // The key keeps the code itself: a ticket answered again under it carries the same code.
+        var key = request.requestKey
+        key?.secret = code
         var issued = try await queue.issue(
             service: service, priority: priority, registrationID: registrationID, language: request.language,
-            ratingDigest: Feedback.ratingDigest(code), at: instant)
-        issued.ratingCode = code
+            ratingDigest: Feedback.ratingDigest(code), requestKey: key, at: instant)
+        issued.ratingCode = issued.ratingCode ?? code
         return issued
     }
 

@@ -19,12 +19,15 @@ public struct Registrations: Sendable {
         self.now = now
     }
 
-    /// Registers a new person from the submitted form.
-    /// Throws `ValidationFailure` (fields refused) or `RegistrationStoreError.alreadyRegistered`.
-    public func register(_ form: RegistrationForm, by channel: RegistrationChannel) async throws -> Registration {
+    /// Registers a new person from the submitted form; the person a `requestKey` already
+    /// registered is answered again. Throws `ValidationFailure` (fields refused) or
+    /// `RegistrationStoreError.alreadyRegistered`.
+    public func register(_ form: RegistrationForm, by channel: RegistrationChannel, requestKey: RequestKey? = nil)
+        async throws -> Registration
+    {
         let instant = now()
         let details = try validated(form, at: instant)
-        return try await repository.register(details, at: instant, by: channel)
+        return try await repository.register(details, at: instant, by: channel, requestKey: requestKey)
     }
 
     /// Updates an existing registration in place: it keeps its id, reference, tickets, referrals

@@ -88,7 +88,8 @@ public struct JobseekerProfile: Sendable, Hashable {
 
 /// Why a vacancy is on a person's list, worded by the screens.
 public enum MatchReason: Sendable, Hashable {
-    /// The vacancy's ISCO unit group is the person's (current or wanted) occupation.
+    /// The vacancy's ISCO code is the person's (current or wanted) occupation, or one of the two
+    /// codes holds the other (a sub-major group and a unit group within it).
     case yourOccupation
     /// Same minor or sub-major group: related work.
     case relatedOccupation
@@ -128,10 +129,11 @@ public struct VacancyMatch: Sendable, Hashable {
 ///
 /// **Score** (0–100), highest first; ties go to the newest posting, then the reference:
 /// - skills: 50 × matched ÷ listed; 25 when the vacancy lists none;
-/// - occupation (best of current and wanted): 25 when the vacancy's unit group is the person's
-///   occupation or lies within it (registration records a sub-major group, `83`, which holds
-///   `8332`), 15 same minor group (3 digits), 8 same sub-major group (2), or within the major
-///   group when that is all the person gave;
+/// - occupation (best of current and wanted), read at the finest level both codes give:
+///   25 the same code (`5120` and `5120`); 20 a group match, one code holding the other (a
+///   person who gave sub-major group `51` and a vacancy for cooks, `5120`; a vacancy coded only
+///   `51` and a cook); 15 the same minor group (`5131` and `5132`, 3 digits); 8 the same
+///   sub-major group (2), or within the major group when that is all the person gave;
 /// - place: 15 in the person's soum or khoroo, 8 elsewhere in their aimag or district;
 /// - experience: 10 × years ÷ years asked for, at most 10 (10 when none is asked for).
 ///
@@ -187,17 +189,7 @@ public struct JobMatcher: Sendable {
 
         var occupationPoints = 0
         for code in profile.occupationCodes where !code.isEmpty {
-            let shared = zip(code.utf8, vacancy.iscoCode.utf8).prefix { $0 == $1 }.count
-            let points =
-                switch shared {
-                case code.utf8.count where code.utf8.count >= 2: 25  // the vacancy is within the person's group
-                case 4...: 25
-                case 3: 15
-                case 1 where code.utf8.count == 1: 8
-                case 2: 8
-                default: 0
-                }
-            occupationPoints = max(occupationPoints, points)
+            occupationPoints = max(occupationPoints, Self.occupationPoints(code, vacancy.iscoCode))
         }
 
         var reasons: [MatchReason] = []
@@ -219,7 +211,7 @@ public struct JobMatcher: Sendable {
             score = 50 * matched / skills.count
             reasons.append(.skills(matched: matched, required: skills.count))
         }
-        if occupationPoints == 25 {
+        if occupationPoints >= 20 {
             reasons.insert(.yourOccupation, at: 0)
         } else if occupationPoints > 0 {
             reasons.insert(.relatedOccupation, at: 0)
@@ -263,6 +255,22 @@ public struct JobMatcher: Sendable {
             return $0.reference < $1.reference
         }
         return matches
+    }
+
+    /// Points for a person's ISCO-08 code against a vacancy's, codes of any length (1–4 digits).
+    public static func occupationPoints(_ person: String, _ vacancy: String) -> Int {
+        guard !person.isEmpty, !vacancy.isEmpty else { return 0 }
+        let shared = zip(person.utf8, vacancy.utf8).prefix { $0 == $1 }.count
+        let shorter = min(person.utf8.count, vacancy.utf8.count)
+        if shared == shorter {
+            if person.utf8.count == vacancy.utf8.count { return 25 }
+            return shorter >= 2 ? 20 : 8  // one holds the other; a major group alone says little
+        }
+        switch shared {
+        case 3: return 15
+        case 2: return 8
+        default: return 0
+        }
     }
 
     /// Lower-case words of a skill, split at anything that is not a letter or digit.
