@@ -12,10 +12,10 @@ cd "$ROOT"
 
 # What building and running needs: SQLite headers for GRDB, libxcrypt for staff PIN hashes,
 # time zone data for Asia/Hovd,
-# fonts with Mongolian Cyrillic (Ө ө Ү ү) for the screens, espeak-ng for the English
-# announcement clips, curl for the health check, libcups for printing, cairo and pango
-# for laying out tickets and PDF lists, libusb for the fingerprint readers, zlib for the
-# gzip bodies of the LMIS protocol.
+# fonts with Mongolian Cyrillic (Ө ө Ү ү) for the screens, espeak-ng for the kiosk's voice
+# (phrases without a recording; Mongolian by its Kyrgyz voice), curl for the health check,
+# libcups for printing, cairo and pango for laying out tickets and PDF lists, libusb for the
+# fingerprint readers, zlib for the gzip bodies of the LMIS protocol.
 BUILD_PACKAGES=(git libsqlite3-dev libcrypt-dev pkg-config tzdata ca-certificates curl
     libcups2-dev libcairo2-dev libpango1.0-dev libusb-1.0-0-dev zlib1g-dev)
 RUN_PACKAGES=(fonts-noto-core fonts-dejavu-core espeak-ng)
@@ -114,7 +114,6 @@ build() {
 cmd_run() {
     ensure_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}"
     build --product kiosk
-    "$ROOT/Provisioning/voice-clips.sh"
     local host=${KIOSK_HOST:-127.0.0.1} port=${KIOSK_PORT:-8080}
     mkdir -p "$ROOT/var"
     cat >&2 <<TXT
@@ -133,7 +132,8 @@ TXT
 # (Tests/Unit, linking the same test folders) builds only what these tests need.
 cmd_test_unit() {
     local started=$SECONDS
-    ensure_packages "${BUILD_PACKAGES[@]}" fonts-noto-core fonts-dejavu-core poppler-utils
+    # espeak-ng: the router tests hear the kiosk's voice synthesise real clips.
+    ensure_packages "${BUILD_PACKAGES[@]}" fonts-noto-core fonts-dejavu-core poppler-utils espeak-ng
     log "swift test (unit layer, Tests/Unit)"
     (cd "$ROOT/Tests/Unit" && swift build --build-tests && swift test --skip-build)
     log "unit tests passed in $((SECONDS - started)) s"
@@ -148,7 +148,6 @@ cmd_test() {
     ensure_packages "${BUILD_PACKAGES[@]}" "${RUN_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     ensure_venv
     ensure_emupos_venv
-    "$ROOT/Provisioning/voice-clips.sh"
     build --build-tests
     log "swift format lint"
     swift format lint --strict --recursive --parallel Package.swift Sources Tests Benchmarks

@@ -49,7 +49,7 @@
     var clips = ["ticket", "letter" + index].concat(numberClips(parseInt(parts[1], 10), language));
     if (language === "en") { clips = clips.concat(["counter"], numberClips(call.counter, language)); }
     else { clips = clips.concat(numberClips(call.counter, language), ["counter"]); }
-    return clips.map(function (clip) { return "/assets/audio/" + language + "/" + clip + ".wav"; });
+    return clips.map(function (clip) { return "/api/v1/speech/clips/" + language + "/" + clip; });
   }
 
   function speak(call) {

@@ -208,6 +208,16 @@ public struct KioskConfiguration: Sendable, Equatable {
         )
     }
 
+    /// The office's recorded voice (`kiosk voice import`), `<language>/<key>.wav`.
+    public var voiceDirectory: URL {
+        URL(fileURLWithPath: dataDirectory, isDirectory: true).appendingPathComponent("voice")
+    }
+
+    /// Clips espeak-ng made for phrases without a recording, kept to be played again.
+    public var speechCacheDirectory: URL {
+        URL(fileURLWithPath: dataDirectory, isDirectory: true).appendingPathComponent("speech-cache")
+    }
+
     /// The sign-in rules: the demo office accepts its demo PIN.
     public var signInPolicy: SignInPolicy { SignInPolicy(demoMode: demoStaff) }
 

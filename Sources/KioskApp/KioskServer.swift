@@ -131,7 +131,9 @@ public struct KioskServer: Sendable {
                 logger.warning(
                     "identity proofs not written; they hold until a restart",
                     metadata: ["kiosk.error.type": "\(String(reflecting: type(of: error)))"])
-            })
+            },
+            speech: SpeechSettings(
+                recordings: [configuration.voiceDirectory], cache: configuration.speechCacheDirectory))
         // Screen sessions and proofs given before a restart hold for their remaining minutes.
         do {
             try await dependencies.identityProofs.restore()
@@ -214,7 +216,7 @@ public struct KioskServer: Sendable {
     public static let demoPIN = SignInPolicy.demoPIN
 
     /// The office's services from a JSON file (an array of `QueueService`), or the demo set.
-    static func loadServices(_ path: String?) throws -> [QueueService] {
+    public static func loadServices(_ path: String?) throws -> [QueueService] {
         guard let path else { return QueueService.demo }
         let services: [QueueService]
         do {
@@ -320,7 +322,7 @@ public struct KioskServer: Sendable {
 
     /// `Kiosk/` as configured, else next to the working directory, else beside the executable
     /// (`.build/debug/kiosk` → `Kiosk/`), else the installed copy.
-    static func locateKioskDirectory(_ configured: String?) throws -> URL {
+    public static func locateKioskDirectory(_ configured: String?) throws -> URL {
         let fileManager = FileManager.default
         var candidates: [URL] = []
         if let configured {

@@ -60,6 +60,8 @@ public struct KioskHTTPDependencies: Sendable {
     public let identityProofs: IdentityProofs
     /// Per-client throttles of lookups, identifications and ratings.
     let throttles: Throttles
+    /// Where the kiosk's voice comes from (recorded sets, the cache of synthesised clips).
+    public var speech: SpeechSettings
 
     public init(
         office: Office, registrations: any RegistrationRepository, summaries: any OfficeSummarySource,
@@ -79,7 +81,8 @@ public struct KioskHTTPDependencies: Sendable {
         grievances: (any GrievanceRepository)? = nil, dashboard: (any DashboardSource)? = nil,
         proofSettings: ProofSettings = ProofSettings(), codeSender: (any OneTimeCodeSender)? = nil,
         proofState: (any ProofStateStore)? = nil,
-        proofStateFailed: @escaping @Sendable (any Error) -> Void = { _ in }
+        proofStateFailed: @escaping @Sendable (any Error) -> Void = { _ in },
+        speech: SpeechSettings? = nil
     ) {
         self.office = office
         self.registrations = registrations
@@ -121,6 +124,11 @@ public struct KioskHTTPDependencies: Sendable {
             },
             settings: proofSettings, stateStore: proofState, saveFailed: proofStateFailed, now: now)
         throttles = Throttles(now: now)
+        self.speech =
+            speech
+            ?? SpeechSettings(
+                recordings: [],
+                cache: FileManager.default.temporaryDirectory.appendingPathComponent("lswo-kiosk-speech"))
     }
 
     // MARK: - Use cases
@@ -207,7 +215,22 @@ public struct KioskHTTPDependencies: Sendable {
 
     var displayFeedAPI: DisplayFeedAPI { DisplayFeedAPI(queue: queue, now: now) }
 
-    var voiceAPI: VoiceAPI { VoiceAPI(kioskDirectory: kioskDirectory) }
+    /// The voice's routes over the phrase catalogue of the locale files, `phrases.json` and the
+    /// office's services; built once, as the router is.
+    func voiceAPI() throws -> VoiceAPI {
+        var localeFiles: [Language: Data] = [:]
+        for language in Language.allCases {
+            localeFiles[language] = try Data(
+                contentsOf: kioskDirectory.appendingPathComponent("locales/\(language.rawValue).json"))
+        }
+        let catalog = try SpeechCatalog.load(
+            localeFiles: localeFiles,
+            phrasesFile: try Data(contentsOf: kioskDirectory.appendingPathComponent("assets/audio/phrases.json")),
+            services: services, officeName: office.name)
+        return VoiceAPI(
+            clips: SpeechClips(catalog: catalog, settings: speech), throttle: throttles.speech, locales: locales,
+            strict: strict)
+    }
 
     var syncNowAPI: SyncNowAPI { SyncNowAPI(authentication: authentication, requestSync: requestSync) }
 

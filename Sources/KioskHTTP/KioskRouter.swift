@@ -42,7 +42,7 @@ public enum KioskRouter {
         dependencies.syncNowAPI.addRoutes(to: api)
         dependencies.staffSessionAPI.addRoutes(to: api)
         dependencies.displayFeedAPI.addRoutes(to: api)
-        dependencies.voiceAPI.addRoutes(to: api)
+        try dependencies.voiceAPI().addRoutes(to: api)
         dependencies.fingerprintAPI.addRoutes(to: api)
         dependencies.grievanceAPI.addRoutes(to: api)
         dependencies.dashboardAPI.addRoutes(to: api)

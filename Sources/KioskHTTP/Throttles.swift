@@ -11,12 +11,15 @@ struct Throttles: Sendable {
     let ratings: Throttle
     /// New screen sessions: a flood of them must not push the kiosk's own out of memory.
     let sessions: Throttle
+    /// The voice's clips and plans: a screen in audio mode asks a few a step.
+    let speech: Throttle
 
     init(now: @escaping @Sendable () -> Date) {
         sessions = Throttle(.lookups, now: now)
         lookups = Throttle(.lookups, now: now)
         identifications = Throttle(.identifications, now: now)
         ratings = Throttle(.ratings, now: now)
+        speech = Throttle(.speech, now: now)
     }
 
     /// The client a request counts against: its network address (the kiosk's touchscreen, a

@@ -57,7 +57,10 @@ public struct TestApp: Sendable {
                     database: database, officeCode: Fixtures.office.code, sealer: sealer)),
             feedback: SQLiteFeedbackRepository(database: database),
             grievances: SQLiteGrievanceRepository(database: database, office: Fixtures.office),
-            dashboard: SQLiteDashboardSource(database: database, office: Fixtures.office))
+            dashboard: SQLiteDashboardSource(database: database, office: Fixtures.office),
+            speech: SpeechSettings(
+                recordings: [temp.directory.appendingPathComponent("voice")],
+                cache: temp.directory.appendingPathComponent("speech-cache")))
         application = Application(
             router: try await KioskRouter.build(environment), logger: logger ?? Logger(label: "kiosk-test"))
     }

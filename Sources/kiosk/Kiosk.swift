@@ -12,8 +12,72 @@ struct Kiosk: AsyncParsableCommand {
         abstract: "LSWO Kiosk: the office appliance of a Mongolian Labour and Social Welfare Office.",
         subcommands: [
             Serve.self, Provision.self, Doctor.self, Staff.self, Printers.self, FingerprintCommands.self,
-            SyncCommands.self,
+            SyncCommands.self, VoiceCommands.self,
         ])
+}
+
+struct VoiceCommands: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "voice", abstract: "The phrases the kiosk speaks: list them, check and import a recorded set.",
+        subcommands: [VoicePhrases.self, VoiceCheck.self, VoiceImport.self])
+}
+
+struct VoicePhrases: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "phrases", abstract: "Print every phrase to record, `key<TAB>text`, one a line.",
+        discussion: "Record each as DIR/<language>/<key>.wav: 16-bit PCM, mono, 16 to 48 kHz.")
+
+    @Option(help: "mn or en.") var language: String = "mn"
+    @Option(help: "Config file of `key = value` lines.") var config: String?
+    @Option(name: .customLong("kiosk-dir"), help: "The Kiosk/ folder (locales, phrase list).") var kioskDir: String?
+
+    func run() async throws {
+        let administration = try await usage {
+            try VoiceAdministration(source: source(config, ["kiosk_dir": kioskDir]))
+        }
+        guard let output = administration.phrasesOutput(language: language) else {
+            throw ValidationError("--language must be mn or en")
+        }
+        try finish(output)
+    }
+}
+
+struct VoiceCheck: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract:
+            "Check a recorded set (by default the imported one): every phrase present, format, length, not silent.",
+        discussion: "Exits 1 unless every phrase of both languages has a usable clip.")
+
+    @Argument(help: "Folder with mn/ and en/ of <key>.wav files.") var directory: String?
+    @Option(help: "Config file of `key = value` lines.") var config: String?
+    @Option(name: .customLong("kiosk-dir"), help: "The Kiosk/ folder (locales, phrase list).") var kioskDir: String?
+    @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
+
+    func run() async throws {
+        let administration = try await usage {
+            try VoiceAdministration(source: source(config, ["data_dir": dataDir, "kiosk_dir": kioskDir]))
+        }
+        try finish(administration.checkOutput(directory.map { URL(fileURLWithPath: $0, isDirectory: true) }))
+    }
+}
+
+struct VoiceImport: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import the usable clips of a recorded set into the data folder.",
+        discussion: "Exits 1 when a clip was refused or nothing was imported.")
+
+    @Argument(help: "Folder with mn/ and en/ of <key>.wav files.") var directory: String
+    @Option(help: "Config file of `key = value` lines.") var config: String?
+    @Option(name: .customLong("kiosk-dir"), help: "The Kiosk/ folder (locales, phrase list).") var kioskDir: String?
+    @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
+
+    func run() async throws {
+        let administration = try await usage {
+            try VoiceAdministration(source: source(config, ["data_dir": dataDir, "kiosk_dir": kioskDir]))
+        }
+        try finish(administration.importOutput(URL(fileURLWithPath: directory, isDirectory: true)))
+    }
 }
 
 struct Staff: AsyncParsableCommand {

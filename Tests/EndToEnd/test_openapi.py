@@ -254,6 +254,12 @@ def test_queue_answers_match_the_document(kiosk):
     cases.append(("/api/v1/referrals", "POST", *staff("POST", "/api/v1/referrals",
                                                       {"registrationId": person["id"], "vacancyReference": "V-0"})))
     cases.append(("/api/v1/display/voices", "GET", *call(base, "GET", "/api/v1/display/voices")))
+    cases.append(("/api/v1/speech/plan", "POST",
+                  *call(base, "POST", "/api/v1/speech/plan", {"language": "mn", "texts": ["А-012"]})))
+    cases.append(("/api/v1/speech/plan", "POST",
+                  *call(base, "POST", "/api/v1/speech/plan", {"language": "mn", "texts": ["x"] * 41})))
+    cases.append(("/api/v1/speech/clips/{language}/{key}", "GET",
+                  *call(base, "GET", "/api/v1/speech/clips/mn/no.such.phrase")))
     # Lifting a lock is the head's; a cookie change from another site is refused.
     cases.append(("/api/v1/staff/accounts/{username}/unlock", "POST",
                   *staff("POST", "/api/v1/staff/accounts/ajiltan2/unlock")))

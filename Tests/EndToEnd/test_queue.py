@@ -1,9 +1,10 @@
 """The queue end to end: tickets, a staff member at a counter, the display board's event stream."""
 import http.client
 import json
+import subprocess
 import time
 
-from conftest import KioskProcess
+from conftest import KIOSK_BIN, ROOT, KioskProcess
 
 
 def sign_in(process: KioskProcess, username="ajiltan1", counter=1) -> str:
@@ -100,8 +101,8 @@ def test_staff_calls_a_ticket_while_the_board_updates(browser, kiosk, artifacts)
     board_context = browser.new_context(viewport={"width": 1920, "height": 1080})
     board = board_context.new_page()
     clips = []
-    board.on("request", lambda request: clips.append(request.url.split("/assets/audio/")[1])
-             if "/assets/audio/" in request.url and request.url.endswith(".wav") else None)
+    board.on("request", lambda request: clips.append(request.url.split("/api/v1/speech/clips/")[1])
+             if "/api/v1/speech/clips/" in request.url else None)
     board.goto(process.base + "/display")
     board.wait_for_selector("#waiting-count:text-is('1')")
     board.screenshot(path=str(artifacts / "01-board-waiting.png"))
@@ -125,13 +126,15 @@ def test_staff_calls_a_ticket_while_the_board_updates(browser, kiosk, artifacts)
     assert "flash" in board.get_attribute("#now", "class")
     board.screenshot(path=str(artifacts / "03-board-called.png"))
     assert latency < 1.0  # includes the click round trip through the browser
-    # The English set exists (made with espeak-ng), the Mongolian one is not recorded here:
-    # "Ticket number Д one, please go to counter five", stitched from clips.
-    for _ in range(100):
-        if len(clips) >= 5:
+    # The kiosk's voice (nothing recorded here: espeak-ng, Mongolian by its Kyrgyz voice) announces
+    # in Mongolian, "Дугаар Д нэг, тав дугаар цонхонд очно уу", then in English, "Ticket number Д
+    # one, please go to counter five", stitched from clips of the same source as the audio mode.
+    for _ in range(150):
+        if len(clips) >= 10:
             break
         board.wait_for_timeout(100)
-    assert clips[:5] == ["en/ticket.wav", "en/letter04.wav", "en/n1.wav", "en/counter.wav", "en/n5.wav"]
+    assert clips[:10] == ["mn/ticket", "mn/letter04", "mn/n1", "mn/n5", "mn/counter",
+                          "en/ticket", "en/letter04", "en/n1", "en/counter", "en/n5"]
 
     staff.wait_for_selector(".ticket-card[data-ticket='Д-001']")
     # No-show waits for the 2-minute grace period, and the card counts it down.
@@ -152,13 +155,30 @@ def test_staff_calls_a_ticket_while_the_board_updates(browser, kiosk, artifacts)
     staff_context.close()
 
 
-def test_voice_sets_are_reported(kiosk):
-    process = kiosk()
+def test_voice_sets_are_reported(kiosk, tmp_path):
+    """Both languages speak every phrase (espeak-ng where nothing is recorded); clips an office
+    recorded and imported with `kiosk voice import` are played instead and counted."""
+    recorded = tmp_path / "recorded" / "mn"
+    recorded.mkdir(parents=True)
+    for key, text in (("ticket", "Дугаар"), ("counter", "дугаар цонхонд очно уу")):
+        subprocess.run(["espeak-ng", "-v", "ky", "-w", str(recorded / f"{key}.wav"), "--", text], check=True)
+    data = tmp_path / "data"
+    imported = subprocess.run([KIOSK_BIN, "voice", "import", str(tmp_path / "recorded"), "--data-dir", str(data),
+                               "--kiosk-dir", str(ROOT / "Kiosk")], capture_output=True, text=True)
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert "mn: imported 2 clips, refused 0" in imported.stdout
+    process = kiosk(data_dir=data)
     connection = http.client.HTTPConnection("127.0.0.1", process.port, timeout=5)
     connection.request("GET", "/api/v1/display/voices")
     voices = json.loads(connection.getresponse().read())
-    assert voices["en"] == {"complete": True, "missing": 0}
-    assert voices["mn"]["complete"] is False and voices["mn"]["missing"] == 83
+    assert voices["en"]["complete"] is True and voices["en"]["recorded"] == 0
+    assert voices["en"]["synthesised"] == voices["en"]["phrases"] > 500
+    assert voices["mn"]["complete"] is True and voices["mn"]["missing"] == 0 and voices["mn"]["recorded"] == 2
+    for key, source in (("ticket", "recorded"), ("n5", "synthesised")):
+        connection.request("GET", f"/api/v1/speech/clips/mn/{key}")
+        answer = connection.getresponse()
+        answer.read()
+        assert answer.status == 200 and answer.getheader("X-Speech-Source") == source
 
 
 def test_a_visitor_rates_the_service_on_the_ticket_status_page(browser, kiosk, artifacts):

@@ -18,6 +18,9 @@ public struct ThrottleRate: Sendable, Equatable {
     public static let identifications = ThrottleRate(burst: 10, perMinute: 12)
     /// Ratings and finding a ticket to rate by its number.
     public static let ratings = ThrottleRate(burst: 10, perMinute: 10)
+    /// Spoken clips and their plans: a screen in audio mode fetches a few dozen a step, the display
+    /// board about ten a call.
+    public static let speech = ThrottleRate(burst: 300, perMinute: 600)
 }
 
 /// Per-client token buckets (a client is the kiosk's, or a phone's, network address) with an
