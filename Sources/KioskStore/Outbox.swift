@@ -17,15 +17,7 @@ public struct OutboxRecord: Hashable, Sendable {
 
 /// Appends and reads outbox records. Appending only happens inside a caller's write transaction.
 public enum Outbox {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Outbox.utcTimestamp(date))
-        }
-        return encoder
-    }()
+    static let encoder = LMISCoding.encoder(time: Outbox.utcTimestamp)
 
     /// Reads payloads as they were written (UTC times with milliseconds).
     public static let decoder: JSONDecoder = {
