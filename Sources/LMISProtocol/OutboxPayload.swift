@@ -74,8 +74,8 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
         return decoder
     }()
 
-    /// Dates as LMIS times; keys sorted.
-    public static let encoder = LMISCoding.encoder(time: LMISTime.format)
+    /// Dates as the kiosk writes them (`LMISTime.timestamp`); keys sorted.
+    public static let encoder = LMISCoding.encoder(time: LMISTime.timestamp)
 }
 
 /// Why a record's payload was refused before it was applied: a specific reason, per record
