@@ -336,16 +336,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The router tests' harness: the HTTP application over a temporary SQLite file.
+        // The router tests' harness: the router over a temporary SQLite file, called in-process by
+        // `RouterTestClient` (no HTTP client, no socket).
         .target(
             name: "KioskHTTPTestSupport",
             dependencies: [
                 "KioskCore", "KioskHTTP", "KioskStore", "KioskTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -359,7 +360,6 @@ let package = Package(
                 "KioskHTTPTestSupport",
                 "KioskTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -372,7 +372,6 @@ let package = Package(
             name: "KioskHTTPPrintTests",
             dependencies: [
                 "KioskCore", "KioskHTTP", "KioskHTTPTestSupport", "KioskTestSupport", "Printing",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings

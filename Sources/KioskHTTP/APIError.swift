@@ -160,6 +160,13 @@ extension APIError {
                     status: .notFound, code: "vacancyNotFound", message: locales.both("errors.referral.vacancy"),
                     field: "vacancyReference")
             }
+        case let failure as VacancySearchError:
+            guard let field = failure.field else {
+                self = .notFound(locales)
+                return
+            }
+            self.init(
+                status: .badRequest, code: "invalidQuery", message: locales.both("api.invalidQuery"), field: field)
         case FingerprintStoreError.alreadyEnrolled:
             self.init(status: .conflict, code: "alreadyEnrolled", message: locales.both("api.alreadyEnrolled"))
         case FingerprintStoreError.unknownRegistration:

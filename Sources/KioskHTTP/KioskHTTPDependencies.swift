@@ -152,6 +152,14 @@ public struct KioskHTTPDependencies: Sendable {
             referrals: referrals, registrations: registrations, vacancies: vacancies, office: office, now: now)
     }
 
+    var vacancySearch: VacancySearch? {
+        vacancies.map {
+            VacancySearch(
+                catalog: $0, registrations: registrations, referrals: referrals, reference: catalog, office: office,
+                now: now)
+        }
+    }
+
     var grievanceDesk: Grievances? {
         grievances.map { Grievances(repository: $0, office: office, now: now) }
     }
@@ -253,7 +261,7 @@ public struct KioskHTTPDependencies: Sendable {
 
     var vacancyAPI: VacancyAPI {
         VacancyAPI(
-            reference: catalog, vacancies: vacancies, referrals: referralDesk, registrations: registrationDesk,
+            reference: catalog, vacancies: vacancySearch, referrals: referralDesk, registrations: registrationDesk,
             authentication: authentication, access: personAccess, strict: strict, office: office, printer: printer,
             now: now)
     }

@@ -5,12 +5,13 @@ import KioskCore
 /// Vacancies: search and detail (public: vacancies are public), a person's ranked matches,
 /// printed lists, and for staff the same matches with referrals.
 struct VacancyAPI {
-    /// Place and occupation names, and what the matcher ranks by.
+    /// Place names of the printed lists.
     let reference: ReferenceCatalog
-    /// Open vacancies downloaded from the LMIS; nil where the kiosk has none.
-    let vacancies: (any VacancyCatalog)?
+    /// Search, detail and matches; nil where the kiosk has no vacancies from the LMIS.
+    let vacancies: VacancySearch?
     /// Nil where the kiosk keeps no referrals.
     let referrals: Referrals?
+    /// Reads a typed registry number.
     let registrations: Registrations
     let authentication: StaffAuthentication
     /// A person's matches (on screen or printed): their proof at the kiosk, or staff.
@@ -51,15 +52,6 @@ struct VacancyAPI {
         let places: [String: LocalizedText]
     }
 
-    /// Names of the aimags, districts, soums and khoroos of `vacancies`.
-    func places(_ vacancies: [Vacancy]) -> [String: LocalizedText] {
-        var names: [String: LocalizedText] = [:]
-        for code in vacancies.flatMap({ [$0.aimagCode, $0.soumCode].compactMap { $0 } }) {
-            if let unit = reference.adminUnit(code) { names[code] = unit.name }
-        }
-        return names
-    }
-
     struct ReasonView: Encodable {
         let code: String
         let text: LocalizedText
@@ -97,18 +89,18 @@ struct VacancyAPI {
         }
     }
 
-    func view(_ page: MatchPage, page number: Int, pageSize: Int) -> MatchesView {
+    func view(_ found: PersonMatches, page: Int?, pageSize: Int?) -> MatchesView {
         MatchesView(
-            total: page.total, page: number, pageSize: pageSize,
-            matches: page.matches.map {
+            total: found.total, page: page ?? 1, pageSize: pageSize ?? 10,
+            matches: found.matches.map {
                 MatchView(vacancy: $0.vacancy, score: $0.match.score, reasons: $0.match.reasons.map(reasonView))
-            }, places: places(page.matches.map(\.vacancy)))
+            }, places: found.places)
     }
 
     // MARK: - Search and detail
 
     /// Reads a search from query parameters (`q`, `aimag`, `soum`, `occupation`, `hours`,
-    /// `minWage`, `postedWithinDays`, `page`, `pageSize`).
+    /// `minWage`, `postedWithinDays`, `page`, `pageSize`); `VacancySearch` checks the values.
     func query(_ parameters: [String: String]) throws -> VacancyQuery {
         var query = VacancyQuery()
         func text(_ name: String) -> String? {
@@ -116,7 +108,9 @@ struct VacancyAPI {
         }
         func number(_ name: String) throws -> Int? {
             guard let raw = text(name) else { return nil }
-            guard let value = Int(raw) else { throw invalid("\(name): a whole number") }
+            guard let value = Int(raw) else {
+                throw VacancySearchError.invalidQuery(problem: "\(name): a whole number")
+            }
             return value
         }
         query.text = text("q") ?? ""
@@ -128,7 +122,6 @@ struct VacancyAPI {
         query.postedWithinDays = try number("postedWithinDays")
         query.page = try number("page") ?? 1
         query.pageSize = try number("pageSize") ?? 10
-        if let problem = query.problems.first { throw invalid(problem) }
         return query
     }
 
@@ -155,54 +148,33 @@ struct VacancyAPI {
         return parameters
     }
 
-    var today: CivilDate { office.today(at: now()) }
-
     func search(_ request: Request) async throws -> Response {
         let query = try query(Self.parameters(request))
-        let found = try await catalog().search(query, today: today)
+        let found = try await vacancyDesk().search(query)
         return try JSON.response(
             PageView(
                 total: found.total, page: query.page, pageSize: query.pageSize, vacancies: found.vacancies,
-                places: places(found.vacancies)))
+                places: found.places))
     }
 
     func detail(_ reference: String) async throws -> Response {
-        guard let vacancy = try await catalog().vacancy(reference: reference, today: today) else {
-            throw APIError.notFound(locales)
-        }
-        return try JSON.response(vacancy)
+        try JSON.response(try await vacancyDesk().vacancy(reference: reference))
     }
 
     // MARK: - Matches
 
-    var matcher: JobMatcher { JobMatcher(reference: reference) }
-
-    func paging(_ parameters: [String: String]) throws -> (page: Int, pageSize: Int) {
-        let page = try parameters["page"].map { raw in
-            guard let value = Int(raw), (1...10_000).contains(value) else { throw invalid("page: 1 to 10000") }
-            return value
-        }
-        let size = try parameters["pageSize"].map { raw in
-            guard let value = Int(raw), (1...50).contains(value) else { throw invalid("pageSize: 1 to 50") }
-            return value
-        }
-        return (page ?? 1, size ?? 10)
-    }
-
-    func registration(_ raw: String) async throws -> Registration {
-        guard let registration = try await registrations.registration(id: try APIError.uuid(raw, locales))
-        else { throw APIError.notFound(locales) }
-        return registration
+    /// `page` and `pageSize` as given (a value that is no number is out of range).
+    static func paging(_ parameters: [String: String]) -> (page: Int?, pageSize: Int?) {
+        (parameters["page"].map { Int($0) ?? 0 }, parameters["pageSize"].map { Int($0) ?? 0 })
     }
 
     /// The ranked matches of a jobseeker the kiosk has just registered or identified (with their
     /// proof), or staff.
     func matches(_ request: Request, id: String) async throws -> Response {
-        _ = try await access.require(.readPeople, for: try APIError.uuid(id, locales), request)
-        let (page, pageSize) = try paging(Self.parameters(request))
-        let person = try await registration(id)
-        let found = try await catalog().matches(
-            for: JobseekerProfile(person.details), matcher: matcher, today: today, page: page, pageSize: pageSize)
+        let person = try APIError.uuid(id, locales)
+        _ = try await access.require(.readPeople, for: person, request)
+        let (page, pageSize) = Self.paging(Self.parameters(request))
+        let found = try await vacancyDesk().matches(of: person, page: page, pageSize: pageSize)
         return try JSON.response(view(found, page: page, pageSize: pageSize))
     }
 
@@ -222,36 +194,30 @@ struct VacancyAPI {
     func staffMatches(_ request: Request) async throws -> Response {
         _ = try await authentication.require(.readPeople, request)
         let parameters = Self.parameters(request)
-        let (page, pageSize) = try paging(parameters)
-        let person: Registration
+        let (page, pageSize) = Self.paging(parameters)
+        let key: JobseekerKey
         if let id = parameters["registrationId"] {
-            person = try await registration(id)
+            key = .id(try APIError.uuid(id, locales))
         } else if let raw = parameters["registryNumber"] {
-            let number: RegistryNumber
             do {
-                number = try registrations.registryNumber(raw)
+                key = .registryNumber(try registrations.registryNumber(raw))
             } catch {
                 // `registryNumber.<reason>`, the key under `errors` of the number's refusal.
                 throw APIError(
                     status: .badRequest, code: "invalidRegistryNumber",
                     message: locales.both("errors.\(error.errors[0].code)"), field: "registryNumber")
             }
-            guard let found = try await registrations.registration(registryNumber: number) else {
-                throw APIError.notFound(locales)
-            }
-            person = found
         } else {
-            throw invalid("registryNumber: a registry number or a registrationId")
+            throw VacancySearchError.invalidQuery(problem: "registryNumber: a registry number or a registrationId")
         }
-        let found = try await catalog().matches(
-            for: JobseekerProfile(person.details), matcher: matcher, today: today, page: page, pageSize: pageSize)
-        let referred = try await referralDesk().referredVacancies(of: person.id)
+        let found = try await vacancyDesk().staffMatches(of: key, page: page, pageSize: pageSize)
+        let person = found.person
         return try JSON.response(
             StaffMatchesView(
                 jobseeker: .init(
                     id: person.id.uuidString.lowercased(), reference: person.reference,
                     name: person.details.displayName),
-                results: view(found, page: page, pageSize: pageSize), referred: referred))
+                results: view(found, page: page, pageSize: pageSize), referred: found.referred))
     }
 
     // MARK: - Referrals
@@ -308,11 +274,10 @@ struct VacancyAPI {
         let body = try await strict.decode(
             PrintRequest.self, from: request, allowedKeys: ["printer", "language", "search", "registrationId"])
         guard let role = PrinterRole(rawValue: body.printer) else {
-            throw invalid("printer: a4 or thermal")
+            throw VacancySearchError.invalidQuery(problem: "printer: a4 or thermal")
         }
-        if let id = body.registrationId {
-            _ = try await access.require(.readPeople, for: try APIError.uuid(id, locales), request)
-        }
+        let person = try body.registrationId.map { try APIError.uuid($0, locales) }
+        if let person { _ = try await access.require(.readPeople, for: person, request) }
         let language = body.language.flatMap { Language(code: $0) } ?? .mn
         let limit = role == .a4 ? Self.a4Limit : Self.thermalLimit
         guard let printer else {
@@ -321,25 +286,18 @@ struct VacancyAPI {
         var vacancies: [Vacancy] = []
         var filters: [String] = []
         var forPerson = false
-        if let id = body.registrationId {
-            let person = try await registration(id)
-            vacancies = try await catalog().matches(
-                for: JobseekerProfile(person.details), matcher: matcher, today: today, page: 1, pageSize: limit
-            ).matches.map(\.vacancy)
+        if let person {
+            vacancies = try await vacancyDesk().matchList(of: person, limit: limit)
             filters = [locales.text("vacancies.list.forYou", language)]
             forPerson = true
         } else {
-            guard var parameters = Self.formDecoded(body.search ?? "") else {
-                throw invalid("search: a query string (q=…&aimag=…)")
+            guard let parameters = Self.formDecoded(body.search ?? "") else {
+                throw VacancySearchError.invalidQuery(problem: "search: a query string (q=…&aimag=…)")
             }
-            parameters["page"] = nil
-            parameters["pageSize"] = nil
-            var query = try query(parameters)
+            let query = try query(parameters)
+            // The whole list at once (the screen's pages of at most 50 are for screens).
+            vacancies = try await vacancyDesk().list(query, limit: limit)
             filters = printouts.worded(query, language)
-            // One page as long as the list (the screen's limit of 50 is for screens).
-            query.page = 1
-            query.pageSize = limit
-            vacancies = try await catalog().search(query, today: today).vacancies
         }
         let outcome: PrintOutcome
         switch role {
@@ -367,19 +325,13 @@ struct VacancyAPI {
         locales.both(key).filling(values)
     }
 
-    func catalog() throws -> any VacancyCatalog {
-        guard let vacancies else { throw APIError.notFound(locales) }
+    func vacancyDesk() throws -> VacancySearch {
+        guard let vacancies else { throw VacancySearchError.notFound }
         return vacancies
     }
 
     func referralDesk() throws -> Referrals {
         guard let referrals else { throw APIError.notFound(locales) }
         return referrals
-    }
-
-    func invalid(_ problem: String) -> APIError {
-        let field = String(problem.prefix { $0 != ":" })
-        return APIError(
-            status: .badRequest, code: "invalidQuery", message: locales.both("api.invalidQuery"), field: field)
     }
 }

@@ -1,7 +1,6 @@
 public import Foundation
 public import HTTPTypes
 public import Hummingbird
-public import HummingbirdTesting
 public import KioskCore
 public import KioskHTTP
 public import KioskStore
@@ -9,12 +8,12 @@ public import KioskTestSupport
 public import Logging
 import NIOCore
 
-/// A kiosk application over a fresh temporary database, for `app.test(.router)`: the router
-/// tests' harness (`KioskHTTPTests`, `KioskHTTPPrintTests`).
+/// A kiosk router over a fresh temporary database, called in-process by `RouterTestClient`: the
+/// router tests' harness (`KioskHTTPTests`, `KioskHTTPPrintTests`).
 public struct TestApp: Sendable {
     public let temp: TemporaryDatabase
     public let environment: KioskHTTPDependencies
-    public let application: Application<RouterResponder<KioskRequestContext>>
+    public let client: RouterTestClient
 
     public init(
         healthy: Bool = true, now: Date = Fixtures.now, settings: ScreenSettings = ScreenSettings(),
@@ -61,31 +60,33 @@ public struct TestApp: Sendable {
             speech: SpeechSettings(
                 recordings: [temp.directory.appendingPathComponent("voice")],
                 cache: temp.directory.appendingPathComponent("speech-cache")))
-        application = Application(
+        client = RouterTestClient(
             router: try await KioskRouter.build(environment), logger: logger ?? Logger(label: "kiosk-test"))
     }
 
     /// The kiosk's own origin (its `publicURL`): cookie-authenticated changes must come from it.
     public static let origin = "http://kiosk.example:8080"
 
-    public func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    /// Runs `body` with the client, then removes the temporary database.
+    public func test(_ body: @Sendable (RouterTestClient) async throws -> Void) async throws {
         defer { temp.remove() }
-        try await application.test(.router, body)
+        try await body(client)
     }
 }
 
-extension TestClientProtocol {
+extension RouterTestClient {
     @discardableResult
     public func json(_ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil) async throws -> (
         TestResponse, [String: Any]
     ) {
-        let response = try await execute(
-            uri: uri, method: method, headers: [.contentType: "application/json"],
-            body: body.map { ByteBuffer(string: $0) }
-        ) { $0 }
-        let object =
-            (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
-        return (response, object)
+        try await json(method, uri, body, headers: [:])
+    }
+}
+
+extension TestResponse {
+    /// The body as a JSON object (empty when it is not one).
+    public var jsonObject: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
     }
 }
 
@@ -101,7 +102,7 @@ extension Dictionary where Key == String, Value == Any {
     }
 }
 
-extension TestClientProtocol {
+extension RouterTestClient {
     /// Signs in a demo officer at counter 1 and returns the `Cookie` header value.
     public func staffCookie(_ app: TestApp) async throws -> String {
         try await app.environment.staff.addStaff(
@@ -116,9 +117,7 @@ extension TestClientProtocol {
     /// GET as a signed-in officer.
     public func staffGet(_ uri: String, cookie: String) async throws -> (TestResponse, [String: Any]) {
         let response = try await execute(uri: uri, method: .get, headers: [.cookie: cookie]) { $0 }
-        let object =
-            (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
-        return (response, object)
+        return (response, response.jsonObject)
     }
 
     /// POST a JSON body as a signed-in officer.
@@ -128,13 +127,11 @@ extension TestClientProtocol {
             headers: [.cookie: cookie, .origin: TestApp.origin, .contentType: "application/json"],
             body: ByteBuffer(string: body)
         ) { $0 }
-        let object =
-            (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
-        return (response, object)
+        return (response, response.jsonObject)
     }
 }
 
-extension TestClientProtocol {
+extension RouterTestClient {
     /// A request with a JSON body (or none) and extra headers, answered with its JSON object.
     @discardableResult
     public func json(
@@ -145,9 +142,7 @@ extension TestClientProtocol {
         let response = try await execute(
             uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
         ) { $0 }
-        let object =
-            (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:]
-        return (response, object)
+        return (response, response.jsonObject)
     }
 
     /// A new kiosk screen session: its id (for `X-Kiosk-Session`) and the code the screen shows.

@@ -17,15 +17,7 @@ public struct OutboxRecord: Hashable, Sendable {
 
 /// Appends and reads outbox records. Appending only happens inside a caller's write transaction.
 public enum Outbox {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Outbox.utcTimestamp(date))
-        }
-        return encoder
-    }()
+    static let encoder = LMISCoding.encoder(time: Outbox.utcTimestamp)
 
     /// Reads payloads as they were written (UTC times with milliseconds).
     public static let decoder: JSONDecoder = {
@@ -36,37 +28,9 @@ public enum Outbox {
         return decoder
     }()
 
-    /// `2026-11-22T14:03:05.123Z`: UTC with milliseconds, as every outbox time is written.
-    /// Plain arithmetic (days to civil date, after H. Hinnant): several timestamps are written per
-    /// registration inside the write transaction, and a format style costs far more.
-    public static func utcTimestamp(_ date: Date) -> String {
-        // Truncated to the millisecond; the microsecond added keeps a time read back from this
-        // form (the nearest double, which may lie a hair below the millisecond) on its millisecond.
-        let millis = Int64((date.timeIntervalSince1970 * 1000 + 0.001).rounded(.down))
-        let dayMillis: Int64 = 86_400_000
-        var days = millis / dayMillis
-        var ofDay = millis % dayMillis
-        if ofDay < 0 {
-            ofDay += dayMillis
-            days -= 1
-        }
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let text = String(value)
-            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
-        }
-        let seconds = ofDay / 1000
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):"
-            + "\(pad(seconds % 60, 2)).\(pad(ofDay % 1000, 3))Z"
-    }
+    /// `2026-11-22T14:03:05.123Z`: UTC with milliseconds, as every outbox time is written
+    /// (`LMISTime.timestamp`, the form the hub writes again for what it hands on).
+    public static func utcTimestamp(_ date: Date) -> String { LMISTime.timestamp(date) }
 
     /// Reads a time written by `utcTimestamp`. That exact form (every stored ticket, session and
     /// outbox time; a ticket read back holds up to six) is read by arithmetic, checked field by

@@ -36,34 +36,21 @@ struct RegistrationRow: Codable, FetchableRecord, PersistableRecord {
     /// Licence codes joined by commas (skills have a table of their own, in order).
     var licences: String
 
+    /// The registration's columns: its wire form (`RegistrationSnapshot`, the one flattening of
+    /// a registration), with times as outbox timestamps and licences joined.
     init(_ r: Registration) {
-        let d = r.details
-        id = SQLiteRegistrationRepository.key(r.id)
-        reference = r.reference
-        officeCode = r.officeCode
-        revision = r.revision
-        registryNumber = d.registryNumber.value
-        familyName = d.familyName
-        givenName = d.givenName
-        birthDate = d.birthDate.description
-        sex = d.sex.rawValue
-        phone = d.phone.digits
-        aimagCode = d.address.aimagCode
-        soumCode = d.address.soumCode
-        educationCode = d.educationCode
-        occupationCode = d.occupationCode
-        experienceYears = d.experienceYears
-        desiredOccupationCode = d.desiredOccupationCode
-        desiredJob = d.desiredJob
-        hasDisability = d.hasDisability
-        disabilityDetail = d.disabilityDetail
-        status = d.status.rawValue
-        consentTextVersion = d.consent.textVersion
-        consentAcceptedAt = Outbox.utcTimestamp(d.consent.acceptedAt)
-        language = d.language.rawValue
-        createdAt = Outbox.utcTimestamp(r.createdAt)
-        updatedAt = Outbox.utcTimestamp(r.updatedAt)
-        licences = d.licences.joined(separator: ",")
+        let s = RegistrationSnapshot(r)
+        (id, reference, officeCode, revision) = (s.id, s.reference, s.officeCode, s.revision)
+        (registryNumber, familyName, givenName) = (s.registryNumber, s.familyName, s.givenName)
+        (birthDate, sex, phone, aimagCode, soumCode) = (s.birthDate, s.sex, s.phone, s.aimagCode, s.soumCode)
+        (educationCode, occupationCode, experienceYears) = (s.educationCode, s.occupationCode, s.experienceYears)
+        (desiredOccupationCode, desiredJob) = (s.desiredOccupationCode, s.desiredJob)
+        (hasDisability, disabilityDetail, status) = (s.hasDisability, s.disabilityDetail, s.status)
+        (consentTextVersion, language) = (s.consentTextVersion, s.language)
+        consentAcceptedAt = Outbox.utcTimestamp(s.consentAcceptedAt)
+        createdAt = Outbox.utcTimestamp(s.createdAt)
+        updatedAt = Outbox.utcTimestamp(s.updatedAt)
+        licences = (s.licences ?? []).joined(separator: ",")
     }
 
     /// The domain value, or `StoredValueError` when a column holds what this version cannot read.

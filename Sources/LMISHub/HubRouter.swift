@@ -130,8 +130,10 @@ public struct HubRouter: Sendable {
         return (sent, sent)
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
-        try LMISCoding.decoder.decode(T.self, from: data)
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data, with decoder: JSONDecoder = LMISCoding.decoder)
+        throws -> T
+    {
+        try decoder.decode(T.self, from: data)
     }
 
     static func describe(_ error: DecodingError) -> String {
@@ -229,7 +231,8 @@ public struct HubRouter: Sendable {
     func upload(_ request: Request) async throws -> Response {
         let (sent, inflated) = try await Self.body(request)
         let device = try await authenticate(request, body: sent)
-        let batch = try Self.decode(UploadEnvelope.self, inflated)
+        // Each payload is decoded as its type here; one that does not decode is refused alone.
+        let batch = try Self.decode(UploadEnvelope.self, inflated, with: OutboxPayload.decoder)
         guard batch.records.count <= LMISLimits.batchRecords else {
             throw Failure(
                 status: .contentTooLarge, code: .tooLarge,
@@ -246,9 +249,7 @@ public struct HubRouter: Sendable {
         }
         let results: [RecordResult]
         do {
-            results = try await store.apply(
-                stream: batch.stream, count: batch.records.count, body: String(decoding: inflated, as: UTF8.self),
-                device: device)
+            results = try await store.apply(stream: batch.stream, records: batch.records, device: device)
         } catch let error as PSQLError where error.serverInfo?[.sqlState]?.hasPrefix("22") == true {
             // JSON PostgreSQL cannot hold (a \u0000 escape, say): the batch is refused, and the
             // kiosk narrows it down to the record at fault.

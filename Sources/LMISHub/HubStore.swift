@@ -205,15 +205,19 @@ public struct HubStore: Sendable {
     // MARK: Upload
 
     /// Applies a batch in one transaction (see `lmis_apply_batch`): each record exactly once.
-    /// `body` is the batch's JSON as received; the database reads its `records`.
-    public func apply(stream: String, count: Int, body: String, device: Device) async throws -> [RecordResult] {
+    /// The database is given each payload as its type encodes it, and a refused payload as the
+    /// refusal (`ForwardedRecord`), which it keeps and quarantines like a record it refused itself.
+    public func apply(stream: String, records: [UploadEnvelope.Header], device: Device) async throws
+        -> [RecordResult]
+    {
+        let json = String(decoding: try OutboxPayload.encoder.encode(records.map(ForwardedRecord.init)), as: UTF8.self)
         let rows = try await client.query(
             """
             SELECT record_id::text, seq, status, reason, person_id::text
-            FROM lmis_apply_batch(\(device.id), \(device.officeCode), \(stream), (\(body)::jsonb) -> 'records')
+            FROM lmis_apply_batch(\(device.id), \(device.officeCode), \(stream), \(json)::jsonb)
             """, logger: logger)
         var results: [RecordResult] = []
-        results.reserveCapacity(count)
+        results.reserveCapacity(records.count)
         for try await (id, sequence, status, reason, person) in rows.decode(
             (String?, Int64?, String, String?, String?).self)
         {
@@ -517,4 +521,33 @@ public struct OfficeIndicators: Codable, Sendable, Hashable {
 public struct HubStoreError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// A received record as the database applies it: its envelope, and its payload re-encoded from
+/// its type, or `{"hubRefusal": reason, "sent": payload as sent}` for a payload that did not
+/// decode (migration v11 refuses that as a data error of the record).
+struct ForwardedRecord: Encodable {
+    let record: UploadEnvelope.Header
+
+    init(_ record: UploadEnvelope.Header) { self.record = record }
+
+    struct Refusal: Encodable {
+        let hubRefusal: String
+        let sent: JSONValue?
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, sequence, type, createdAt, payload }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(record.id, forKey: .id)
+        try container.encode(record.sequence, forKey: .sequence)
+        try container.encode(record.type, forKey: .type)
+        try container.encode(record.createdAt, forKey: .createdAt)
+        switch record.payload {
+        case .success(let payload): try container.encode(payload, forKey: .payload)
+        case .failure(let refusal):
+            try container.encode(Refusal(hubRefusal: refusal.reason, sent: record.sent), forKey: .payload)
+        }
+    }
 }

@@ -68,6 +68,7 @@ enum Migrations {
         Migration(version: 8, name: "visitors' ratings of finished tickets", sql: v8),
         Migration(version: 9, name: "grievances and their triage", sql: v9),
         Migration(version: 10, name: "one batch of a device at a time", sql: v10),
+        Migration(version: 11, name: "payloads refused by the hub before they are applied", sql: v11),
     ]
 
     static let v1 = """
@@ -875,6 +876,27 @@ enum Migrations {
             PERFORM pg_advisory_xact_lock(hashtextextended('lmis_apply_batch:' || p_device, 0));
             RETURN QUERY SELECT b.record_id, b.seq, b.status, b.reason, b.person_id
                 FROM lmis_apply_batch_v5(p_device, p_office, p_stream, p_records) b;
+        END;
+        $$;
+        """
+
+    /// The hub decodes every payload as its LMISProtocol type before the database sees it, and
+    /// hands on what the type encodes. A payload that does not decode arrives as
+    /// `{"hubRefusal": reason, "sent": payload as sent}` (no type encodes a `hubRefusal` key) and
+    /// is refused here as a data error of its record, so that it is kept as rejected (a resend
+    /// gets the same answer) and quarantined like a record the database refused itself.
+    static let v11 = """
+        ALTER FUNCTION lmis_apply_record(text, uuid, text, jsonb) RENAME TO lmis_apply_record_v9;
+
+        CREATE FUNCTION lmis_apply_record(p_office text, p_record_id uuid, p_type text, p_payload jsonb,
+                                          OUT status text, OUT reason text, OUT person_id uuid)
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            IF jsonb_typeof(p_payload) = 'object' AND p_payload ? 'hubRefusal' THEN
+                RAISE EXCEPTION '%', p_payload ->> 'hubRefusal' USING ERRCODE = '22023';
+            END IF;
+            SELECT a.status, a.reason, a.person_id INTO status, reason, person_id
+            FROM lmis_apply_record_v9(p_office, p_record_id, p_type, p_payload) a;
         END;
         $$;
         """

@@ -63,6 +63,17 @@ public enum LMISCoding {
     }()
     public static let decoder = JSONDecoder()
 
+    /// Keys sorted, slashes unescaped (as `encoder`), dates as `time` writes them.
+    public static func encoder(time: @escaping @Sendable (Date) -> String) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(time(date))
+        }
+        return encoder
+    }
+
     /// `text` as a JSON string literal, for JSON written directly (batches, feed pages, stored rows).
     public static func quoted(_ text: String) -> String {
         var out = "\""

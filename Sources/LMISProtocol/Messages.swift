@@ -110,14 +110,39 @@ public struct UploadRecord: Codable, Sendable, Hashable {
     }
 }
 
-/// What the hub reads of a batch before handing it whole to the database: every field but the
-/// payloads (which the database reads itself), so a large batch is not decoded twice.
+/// A batch as the hub reads it: every record's envelope, and its payload decoded as the type its
+/// record type names (`OutboxPayload`), or the reason it does not decode. Decode it with
+/// `OutboxPayload.decoder` (LMIS times).
 public struct UploadEnvelope: Decodable, Sendable {
     public struct Header: Decodable, Sendable {
         public var id: String
         public var sequence: Int64
         public var type: String
         public var createdAt: String
+        /// The payload, or why this record is refused before it is applied.
+        public var payload: Result<OutboxPayload, OutboxPayloadError>
+        /// The payload as sent, kept only for a refused record (for the quarantine).
+        public var sent: JSONValue?
+
+        private enum CodingKeys: String, CodingKey { case id, sequence, type, createdAt, payload }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            id = try container.decode(String.self, forKey: .id)
+            sequence = try container.decode(Int64.self, forKey: .sequence)
+            type = try container.decode(String.self, forKey: .type)
+            createdAt = try container.decode(String.self, forKey: .createdAt)
+            do {
+                guard container.contains(.payload) else {
+                    throw OutboxPayloadError(reason: "payload must be a JSON object")
+                }
+                payload = .success(try OutboxPayload(type: type, from: try container.superDecoder(forKey: .payload)))
+                sent = nil
+            } catch let refusal as OutboxPayloadError {
+                payload = .failure(refusal)
+                sent = try? container.decodeIfPresent(JSONValue.self, forKey: .payload)
+            }
+        }
     }
 
     public var stream: String

@@ -97,6 +97,39 @@ public enum LMISTime {
 
     public static func format(_ date: Date) -> String { date.formatted(style) }
 
+    /// `2026-11-22T14:03:05.123Z`: UTC with milliseconds, as every outbox time is written (the
+    /// kiosk's outbox, and the payloads the hub hands on to its database).
+    /// Plain arithmetic (days to civil date, after H. Hinnant): several timestamps are written per
+    /// registration inside the write transaction, and a format style costs far more.
+    public static func timestamp(_ date: Date) -> String {
+        // Truncated to the millisecond; the microsecond added keeps a time read back from this
+        // form (the nearest double, which may lie a hair below the millisecond) on its millisecond.
+        let millis = Int64((date.timeIntervalSince1970 * 1000 + 0.001).rounded(.down))
+        let dayMillis: Int64 = 86_400_000
+        var days = millis / dayMillis
+        var ofDay = millis % dayMillis
+        if ofDay < 0 {
+            ofDay += dayMillis
+            days -= 1
+        }
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        let seconds = ofDay / 1000
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):"
+            + "\(pad(seconds % 60, 2)).\(pad(ofDay % 1000, 3))Z"
+    }
+
     public static func parse(_ text: String) -> Date? {
         if let date = try? style.parse(text) { return date }
         return try? Date.ISO8601FormatStyle(timeZone: .gmt).parse(text)

@@ -107,7 +107,10 @@ def test_a_client_written_from_the_document_talks_to_the_hub(hub):
     now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
     person = {"id": str(uuid.uuid4()), "reference": "UB-SB-000001", "officeCode": "UB-SB", "revision": 1,
               "createdAt": now, "updatedAt": now, "registryNumber": "ӨҮ90051223", "familyName": "Өлзий",
-              "givenName": "Үүрцайх", "birthDate": "1990-05-12", "sex": "female", "status": "unemployed"}
+              "givenName": "Үүрцайх", "birthDate": "1990-05-12", "sex": "female", "status": "unemployed",
+              "phone": "99112233", "aimagCode": "UB-SB", "soumCode": "UB-SB-05", "educationCode": "vocational",
+              "skills": [], "experienceYears": 0, "desiredOccupationCode": "83", "hasDisability": False,
+              "consentTextVersion": "2026-1", "consentAcceptedAt": now, "language": "mn"}
     batch = {"stream": "registration", "records": [
         {"id": str(uuid.uuid4()), "sequence": 1, "type": "registration.created", "createdAt": now,
          "payload": {"registration": person}},

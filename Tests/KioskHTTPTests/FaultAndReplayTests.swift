@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
 import InMemoryLogging
 import KioskCore
 import KioskHTTP
@@ -17,7 +16,7 @@ struct FaultAndReplayTests {
     static let ticket = "{\"serviceCode\": \"А\", \"language\": \"mn\"}"
 
     func post(
-        _ client: some TestClientProtocol, _ uri: String, _ body: String, key: String?
+        _ client: RouterTestClient, _ uri: String, _ body: String, key: String?
     ) async throws -> (TestResponse, [String: Any]) {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let key { headers[HTTPField.Name("Idempotency-Key")!] = key }

@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
 import KioskCore
 import KioskHTTPTestSupport
 import KioskStore

@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
 import KioskCore
 import KioskHTTP
 import KioskHTTPTestSupport
@@ -23,7 +22,7 @@ import Testing
     }
 
     /// Captures `finger` into enrolment `id` until the finger is complete; answers the captures taken.
-    static func enrol(_ finger: String, into id: String, _ client: some TestClientProtocol) async throws -> Int {
+    static func enrol(_ finger: String, into id: String, _ client: RouterTestClient) async throws -> Int {
         for taken in 1...5 {
             let (response, body) = try await client.json(
                 .post, "/api/v1/fingerprint/enrolments/\(id)/capture", #"{"finger": "\#(finger)"}"#)

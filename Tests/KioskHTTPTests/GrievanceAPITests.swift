@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
 import KioskCore
 import KioskHTTPTestSupport
 import KioskStore
@@ -14,7 +13,7 @@ import Testing
 @Suite("Grievance API and its role boundaries")
 struct GrievanceAPITests {
     /// A session cookie for a new member of staff with `role`.
-    func cookie(_ client: some TestClientProtocol, _ app: TestApp, _ id: String, _ role: StaffRole, counter: Int = 1)
+    func cookie(_ client: RouterTestClient, _ app: TestApp, _ id: String, _ role: StaffRole, counter: Int = 1)
         async throws -> String
     {
         try await app.environment.staff.addStaff(id: id, displayName: id, role: role, pin: "2468", at: Fixtures.now)
@@ -27,7 +26,7 @@ struct GrievanceAPITests {
     }
 
     func send(
-        _ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil,
+        _ client: RouterTestClient, _ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil,
         cookie: String
     ) async throws -> (TestResponse, [String: Any]) {
         let response = try await client.execute(

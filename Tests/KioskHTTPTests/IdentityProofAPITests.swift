@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
 import KioskCore
 import KioskHTTP
 import KioskHTTPTestSupport
@@ -19,7 +18,7 @@ import Testing
 @Suite struct IdentityProofAPITests {
     /// Sarangerel (УБ90051223, phone 99112233) and Khongor (ЧЕ05231414), registered at the kiosk
     /// by a screen session that then ends: their ids, as an attacker might have learnt them.
-    static func twoPeople(_ client: some TestClientProtocol) async throws -> (a: String, b: String) {
+    static func twoPeople(_ client: RouterTestClient) async throws -> (a: String, b: String) {
         let (_, a) = try await client.json(.post, "/api/v1/registrations", encoded(Fixtures.form()))
         let (_, b) = try await client.json(
             .post, "/api/v1/registrations", encoded(Fixtures.form(registryNumber: "ЧЕ05231414")))

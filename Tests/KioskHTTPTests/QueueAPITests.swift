@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
 import KioskCore
 import KioskHTTP
 import KioskHTTPTestSupport
@@ -11,7 +10,7 @@ import Testing
 
 @Suite("Queue API")
 struct QueueAPITests {
-    func signIn(_ client: some TestClientProtocol, _ app: TestApp, counter: Int = 1) async throws -> String {
+    func signIn(_ client: RouterTestClient, _ app: TestApp, counter: Int = 1) async throws -> String {
         try await app.environment.staff.addStaff(
             id: "bat\(counter)", displayName: "Бат", role: .staff, pin: "2468", at: Fixtures.now)
         let response = try await client.execute(
@@ -26,7 +25,7 @@ struct QueueAPITests {
     }
 
     func staffCall(
-        _ client: some TestClientProtocol, _ cookie: String, _ uri: String, _ body: String? = nil
+        _ client: RouterTestClient, _ cookie: String, _ uri: String, _ body: String? = nil
     ) async throws -> (TestResponse, [String: Any]) {
         var headers: HTTPFields = [.cookie: cookie, .origin: TestApp.origin]
         if body != nil { headers[.contentType] = "application/json" }

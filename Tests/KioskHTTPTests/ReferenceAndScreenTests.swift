@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
 import KioskCore
 import KioskHTTP
 import KioskHTTPTestSupport
@@ -56,7 +55,7 @@ struct ReferenceAPITests {
 
 @Suite("Screens and locales")
 struct ScreenTests {
-    func page(_ client: some TestClientProtocol, _ uri: String) async throws -> (TestResponse, String) {
+    func page(_ client: RouterTestClient, _ uri: String) async throws -> (TestResponse, String) {
         let response = try await client.execute(uri: uri, method: .get) { $0 }
         return (response, String(buffer: response.body))
     }

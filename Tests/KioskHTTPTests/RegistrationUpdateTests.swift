@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
 import InMemoryLogging
 import KioskCore
 import KioskHTTPTestSupport
@@ -15,7 +14,7 @@ import Testing
 /// staff see them. And a store that fails is answered with a logged reference, never an empty 500.
 @Suite struct RegistrationUpdateTests {
     static func put(
-        _ client: some TestClientProtocol, _ id: String, _ form: RegistrationForm, cookie: String? = nil,
+        _ client: RouterTestClient, _ id: String, _ form: RegistrationForm, cookie: String? = nil,
         proof: String? = nil
     ) async throws -> (TestResponse, [String: Any]) {
         var headers: HTTPFields = [.contentType: "application/json"]
@@ -33,7 +32,7 @@ import Testing
     }
 
     /// Signs the test officer in again (a session lasts one working day).
-    static func signIn(_ client: some TestClientProtocol) async throws -> String {
+    static func signIn(_ client: RouterTestClient) async throws -> String {
         let response = try await client.execute(
             uri: "/api/v1/staff/sessions", method: .post, headers: [.contentType: "application/json"],
             body: ByteBuffer(string: #"{"username": "tester", "pin": "2468", "counter": 1}"#)

@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
 import KioskCore
 import KioskHTTP
 import KioskHTTPTestSupport
@@ -16,7 +15,7 @@ import Testing
 @Suite struct StaffAccessTests {
     static let pin = "470913"
 
-    static func signIn(_ client: some TestClientProtocol, _ username: String, _ pin: String, counter: Int = 1)
+    static func signIn(_ client: RouterTestClient, _ username: String, _ pin: String, counter: Int = 1)
         async throws -> TestResponse
     {
         try await client.execute(

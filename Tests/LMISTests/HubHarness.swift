@@ -8,6 +8,7 @@ import LMISSync
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Testing
 
 let adminToken = "test-admin-token-0123456789"
 
@@ -191,6 +192,15 @@ struct KioskHarness: Sendable {
         _ = try await engine.enrol(
             hubURL: hub.url, code: try await hub.enrolmentCode(office: office.code), deviceName: "test kiosk",
             force: false)
+    }
+
+    /// Enrols with `hub` and answers a signer with the kiosk's own key, for requests a test
+    /// writes by hand.
+    func enrolledSigner(_ hub: HubHarness) async throws -> HubClient.Signer {
+        try await enrol(hub)
+        let enrolment = try #require(try await engine.store.enrolment())
+        let key = try #require(try DeviceKey.load(from: DeviceKey.file(in: temp.directory)))
+        return HubClient.Signer(key: key, keyID: enrolment.deviceID, now: { Date() })
     }
 
     @discardableResult

@@ -181,6 +181,60 @@ import Testing
     }
 }
 
+extension HubSignatureTests {
+    /// Each payload is decoded as its LMISProtocol type by the hub: one that does not decode is
+    /// refused alone with a reason naming the field, kept (a resend gets the same answer) and
+    /// quarantined; the rest of the batch is applied.
+    @Test func payloadsThatDoNotDecodeAsTheirTypeAreRefusedOneByOne() async throws {
+        let hub = try await HubHarness.start()
+        let kiosk = try KioskHarness()
+        defer { kiosk.temp.remove() }
+        let signer = try await kiosk.enrolledSigner(hub)
+        let client = try HubClient(baseURL: hub.url)
+        let now = LMISTime.format(Date())
+        let good = SyntheticOutbox.registration(
+            reference: "UB-SB-1", officeCode: "UB-SB", registryNumber: Fixtures.registryNumber(1), at: Date())
+        let full = String(decoding: try OutboxPayload.encoder.encode(good), as: UTF8.self)
+        let noName = full.replacingOccurrences(of: #""familyName":"Болд","#, with: "")
+        let textRevision = full.replacingOccurrences(of: #""revision":1"#, with: #""revision":"1""#)
+        func record(_ sequence: Int, _ payload: String) -> String {
+            """
+            {"id":"\(UUID().uuidString.lowercased())","sequence":\(sequence),"type":"registration.created",\
+            "createdAt":"\(now)","payload":\(payload)}
+            """
+        }
+        let body = """
+            {"stream":"registration","records":[\(record(1, noName)),\(record(2, textRevision)),\(record(3, full)),\
+            \(record(4, "[1]"))]}
+            """
+        let first = try await client.send("POST", LMISPath.upload, body: Data(body.utf8), signer: signer)
+        #expect(first.status == 200)
+        let results = try first.decode(UploadResponse.self).results
+        #expect(results.map(\.status) == [.rejected, .rejected, .applied, .rejected])
+        #expect(
+            results[0].reason
+                == "payload of registration.created does not decode: registration.familyName is missing")
+        #expect(
+            results[1].reason
+                == "payload of registration.created does not decode: registration.revision is not a number")
+        #expect(results[3].reason == "payload must be a JSON object")
+        #expect(try hub.count("SELECT count(*) FROM quarantine") == 3)
+        #expect(try hub.count("SELECT count(*) FROM person") == 1)
+        // The operators see the payload as it was sent beside the reason.
+        let (_, list) = try await hub.call("GET", "/admin/quarantine")
+        #expect(String(decoding: list, as: UTF8.self).contains("familyName is missing"))
+        #expect(try hub.scalar("SELECT payload::text FROM quarantine WHERE seq = 2").contains(#""revision": "1""#))
+        let again = try await client.send("POST", LMISPath.upload, body: Data(body.utf8), signer: signer)
+        #expect(
+            try again.decode(UploadResponse.self).results.map(\.status) == [
+                .rejected, .rejected, .duplicate, .rejected,
+            ])
+        await client.shutdown()
+        await kiosk.engine.shutdown()
+        await hub.stop()
+    }
+}
+
 extension Data {
     fileprivate func replacingOfficeCode(_ old: String, with new: String) -> Data {
         Data(

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import KioskCore
 import KioskStore
+import KioskTestSupport
 import LMISProtocol
 import Testing
 
@@ -150,5 +151,26 @@ import Testing
         bad.wageMin = 5
         bad.wageMax = 1
         #expect(bad.problems.count == 6)
+    }
+}
+
+@Suite struct OutboxPayloadTests {
+    /// What the hub hands on to the database is what the kiosk wrote: the same keys and values,
+    /// and every time on its own millisecond (a time read back may lie a hair below it).
+    @Test func theHubHandsOnAKioskPayloadByteForByte() throws {
+        let kiosk = LMISCoding.encoder(time: Outbox.utcTimestamp)
+        for millis in stride(from: 0, to: 20_000, by: 7) {
+            let instant = Date(timeIntervalSince1970: 1_795_327_200 + Double(millis) / 1000)
+            let payload = SyntheticOutbox.registration(
+                reference: "UB-SB-1", officeCode: "UB-SB", registryNumber: "УБ90051223", at: instant)
+            let sent = String(decoding: try kiosk.encode(payload), as: UTF8.self)
+            let record = """
+                {"id":"\(UUID().uuidString.lowercased())","sequence":1,"type":"registration.created",\
+                "createdAt":"\(Outbox.utcTimestamp(instant))","payload":\(sent)}
+                """
+            let header = try OutboxPayload.decoder.decode(UploadEnvelope.Header.self, from: Data(record.utf8))
+            let decoded = try header.payload.get()
+            #expect(String(decoding: try OutboxPayload.encoder.encode(decoded), as: UTF8.self) == sent)
+        }
     }
 }

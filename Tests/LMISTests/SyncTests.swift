@@ -170,9 +170,9 @@ import Testing
         try await kiosk.enrol(hub)
         try await kiosk.register(1)
         // A record the hub cannot apply: a registry number that is not one.
-        try await kiosk.temp.database.appendToOutbox(
-            officeCode: "UB-SB",
-            [(.registrationCreated, ["registration": ["registryNumber": "XX123", "officeCode": "UB-SB"]])], at: Date())
+        let poison = SyntheticOutbox.registration(
+            reference: "UB-SB-9", officeCode: "UB-SB", registryNumber: "XX123", at: Date())
+        try await kiosk.temp.database.appendToOutbox(officeCode: "UB-SB", [(.registrationCreated, poison)], at: Date())
         try await kiosk.register(2)
         try await kiosk.visit()
 
@@ -208,11 +208,8 @@ import Testing
         let hub = try await HubHarness.start()
         let kiosk = try KioskHarness()
         defer { kiosk.temp.remove() }
-        try await kiosk.enrol(hub)
-        let enrolment = try #require(try await kiosk.engine.store.enrolment())
-        let key = try #require(try DeviceKey.load(from: DeviceKey.file(in: kiosk.temp.directory)))
+        let signer = try await kiosk.enrolledSigner(hub)
         let client = try HubClient(baseURL: hub.url)
-        let signer = HubClient.Signer(key: key, keyID: enrolment.deviceID, now: { Date() })
         var people = 0
         var sent = 0
         for _ in 0..<4 {

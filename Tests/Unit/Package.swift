@@ -1,6 +1,7 @@
 // swift-tools-version:6.2
 // The unit layer: domain, use-case, store and rendering tests, built from the project's own
-// package (`../..`) without the hub, PostgresNIO, the HTTP client or the `kiosk` executable, and
+// package (`../..`) without the hub, PostgresNIO, the HTTP client (AsyncHTTPClient, NIOSSL: the
+// router tests call the router in-process with `RouterTestClient`) or the `kiosk` executable, and
 // run with no cupsd, PostgreSQL, umockdev or Chromium. `Provisioning/dev.sh test --unit` runs it;
 // `dev.sh test` runs these same test folders (linked here) with everything else.
 import PackageDescription
@@ -45,7 +46,6 @@ let package = Package(
             ["KioskCore", "FingerprintUSB", "KioskStore", "KioskHTTP", "KioskHTTPTestSupport", "KioskTestSupport"],
             extra: [
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
