@@ -85,10 +85,12 @@ def counts():
         print(f"\n{journey}: {screens} screens, {other} taps beside {characters} typed characters")
 
 
-def test_rating_step_by_step(browser, kiosk, artifacts, counts):
-    process = kiosk()
-    cookie = staff_session(process, counter=1)
+def test_rating_step_by_step(browser, kiosk, artifacts, counts, tmp_path):
     for size, text in MODES:
+        # A kiosk for each walk: the touchscreen is one client, whose ratings are throttled to 10 at
+        # once and 10 a minute, and six quick walks ask 12 (a find and a send each).
+        process = kiosk(data_dir=tmp_path / f"{size}-{text}")
+        cookie = staff_session(process, counter=1)
         ticket = finished_ticket(process, cookie)
         with walk(browser, process, artifacts, "rating", size, text, "/kiosk/mn/grievance") as visit:
             page = visit.page
