@@ -232,6 +232,21 @@
     });
   }
 
+  // The clips heard in this visit, kept so that moving over the same keys and choices again does
+  // not ask the kiosk again (its voice is throttled per screen); the oldest go first.
+  var clips = new Map();
+  function clipData(url) {
+    if (clips.has(url)) { return clips.get(url).then(function (buffer) { return buffer.slice(0); }); }
+    var data = fetch(url).then(function (r) { return r.ok ? r.arrayBuffer() : null; }, function () { return null; });
+    data.then(function (buffer) {
+      if (!buffer) { return; }
+      clips.set(url, Promise.resolve(buffer));
+      if (clips.size > 200) { clips.delete(clips.keys().next().value); }
+    });
+    // decodeAudioData takes its buffer over: each play gets a copy.
+    return data.then(function (buffer) { return buffer ? buffer.slice(0) : null; });
+  }
+
   // Speaks the parts after what is already being said, or at once (`interrupt`).
   function say(parts, interrupt) {
     if (!state.active || !parts.length) { return; }
@@ -240,7 +255,7 @@
     var fetched = clipURLs(parts).then(function (urls) {
       return urls.map(function (url) {
         record.requested.push(url);
-        return { url: url, data: fetch(url).then(function (r) { return r.ok ? r.arrayBuffer() : null; }, function () { return null; }) };
+        return { url: url, data: clipData(url) };
       });
     });
     chain = chain.then(function () { return fetched; }).then(function (clips) {

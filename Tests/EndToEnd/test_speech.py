@@ -176,3 +176,132 @@ def test_audio_mode_walks_a_registration_with_the_keypad_alone(browser, kiosk, a
                 assert wav_problems(response.read()) == [], url
         print(f"audio mode: {len(urls)} distinct clips, "
               f"{page.evaluate('window.kioskSpeech.unknownWords')} words of no phrase left out")
+
+
+def keypad_focus(page, selector: str, limit: int = 250) -> None:
+    """Moves with the keypad alone (2 forward; at the end, 8 back) until `selector` has the focus."""
+    here = "(s) => !!document.activeElement && document.activeElement.matches(s)"
+    where = ("() => { const e = document.activeElement; return e ? [[...document.querySelectorAll('*')].indexOf(e), "
+             "e.id, e.textContent.trim().slice(0, 40)].join('|') : '' }")
+    for key in ("Numpad2", "Numpad8"):
+        last = None
+        for _ in range(limit):
+            if page.evaluate(here, selector):
+                return
+            # At a quick person's pace (the voice is throttled per screen at 600 requests a minute).
+            page.keyboard.press(key, delay=40)
+            page.wait_for_timeout(110)
+            now = page.evaluate(where)
+            if now == last:
+                break  # the end of the screen's list: "end" is said and the focus stays
+            last = now
+    step = page.evaluate("() => (document.querySelector('.step.active') || {}).outerHTML.slice(0, 200)")
+    raise AssertionError(f"the keypad cannot reach {selector} on {step}, at {page.evaluate(where)}")
+
+
+def keypad_choose(page, selector: str) -> None:
+    keypad_focus(page, selector)
+    page.keyboard.press("Numpad5")
+
+
+def keypad_type(page, field: str, text: str) -> None:
+    """Types `text` into `field` on the on-screen keyboard: the field, then each key, reached and
+    chosen by keypad (the keys show capitals; the screen writes names as names)."""
+    keypad_choose(page, field)
+    # 9 jumps group by group (the fields, the back/next buttons, the keys), so no other field is
+    # passed on the way: a field the focus passes over becomes the one the keys type into.
+    for _ in range(6):
+        if page.evaluate("() => !!(document.activeElement && document.activeElement.closest('#keyboard'))"):
+            break
+        page.keyboard.press("Numpad9")
+    for character in text:
+        keypad_choose(page, f'#keyboard .key[data-key="{character}"]')
+    assert page.input_value(field).upper() == text, (page.input_value(field), text, page.evaluate(
+        "() => [...document.querySelectorAll('input')].map(i => i.id + '=' + i.value + (i.classList.contains('focused') ? '*' : '')).join(' ')"))
+
+
+def test_audio_mode_walks_a_whole_registration_to_a_ticket_with_the_keypad_alone(browser, kiosk, artifacts):
+    """A visitor who cannot read the screen registers and takes a ticket with the numeric keypad
+    only: no touch, no click; each step's question is spoken in Mongolian on arrival."""
+    process = kiosk()
+    with sized_page(browser, "1080x1920") as page:
+        refused = []
+        page.on("response", lambda r: refused.append((r.status, r.url.split("/api/v1/speech/")[1]))
+                if "/api/v1/speech/" in r.url and r.status != 200 else None)
+        page.goto(process.base + "/kiosk")
+        page.wait_for_selector("#audio-start")
+        page.keyboard.press("Numpad5")
+        wait_until(page, "() => !!(window.kioskSpeech && window.kioskSpeech.active)")
+        keypad_choose(page, '[data-lang="mn"]')
+        page.wait_for_url("**/kiosk/mn/register**")
+        wait_until(page, "() => !!(window.kioskSpeech && window.kioskSpeech.active)")
+
+        texts = {}
+
+        def flatten(node, prefix=""):
+            for key, value in node.items():
+                if isinstance(value, dict):
+                    flatten(value, f"{prefix}{key}.")
+                else:
+                    texts.setdefault(str(value).strip(), []).append(f"mn/{prefix}{key}")
+
+        flatten(json.loads((ROOT / "Kiosk" / "locales" / "mn.json").read_text(encoding="utf-8")))
+
+        def arrive(step: str) -> None:
+            """The step is shown and its question spoken (a phrase the same in two places of the
+            locale files is played under either key)."""
+            page.wait_for_selector(f'.step.active[data-step="{step}"]')
+            question = page.inner_text(".step.active h1").strip()
+            # The question's phrase, followed perhaps by a mark such as «(заавал биш)».
+            said = max((text for text in texts if len(text) > 3 and question.startswith(text)), key=len, default="")
+            keys = texts.get(said, [])
+            assert keys, f"the question of {step} is no phrase: {question!r}"
+            try:
+                wait_until(page, f"() => window.kioskSpeech.played.some(u => {json.dumps(keys)}.some(k => u.endsWith('/' + k)))")
+            except AssertionError:
+                raise AssertionError(f"{step}: none of {keys} played; last played {played(page)[-12:]}, "
+                                     f"asked {requested(page)[-12:]}, refused {refused[-5:]}") from None
+            check_screen(page, artifacts, f"keypad-{step}", reach=False, axe=False)
+
+        arrive("service")
+        keypad_choose(page, '.service-option[data-service="Б"]')
+        arrive("registryNumber")
+        keypad_type(page, "#registryNumber", "ТА85061513")
+        keypad_choose(page, "#next")
+        arrive("names")
+        keypad_type(page, "#familyName", "ДОРЖ")
+        keypad_type(page, "#givenName", "ӨЛЗИЙ")
+        keypad_choose(page, "#next")
+        arrive("phone")
+        keypad_type(page, "#phone", "88112233")
+        keypad_choose(page, "#next")
+        arrive("address")
+        page.wait_for_selector("#soum-options .option")
+        keypad_choose(page, "#soum-options .option")
+        arrive("education")
+        keypad_choose(page, '[data-choice="educationCode"] .option[data-value="vocational"]')
+        arrive("occupation")
+        keypad_type(page, "#occupation-search", "ЖОЛ")
+        page.wait_for_selector('[data-choice="occupationCode"] .option[data-value="83"]')
+        keypad_choose(page, '[data-choice="occupationCode"] .option[data-value="83"]')
+        arrive("skills")
+        keypad_choose(page, "#next")
+        arrive("experience")
+        keypad_choose(page, '[data-choice="experienceYears"] .option[data-value="6"]')
+        arrive("desiredJob")
+        keypad_choose(page, '[data-choice="desiredOccupationCode"] .option[data-value="83"]')
+        arrive("disability")
+        keypad_choose(page, '[data-choice="hasDisability"] .option[data-value="false"]')
+        arrive("status")
+        keypad_choose(page, '[data-choice="status"] .option[data-value="unemployed"]')
+        arrive("consent")
+        keypad_choose(page, "#consent")
+        arrive("review")
+        keypad_choose(page, "#next")
+        arrive("ticket")
+        number = page.inner_text("#ticket-number")
+        assert number.startswith("Б-"), number
+        keypad_choose(page, "#ticket-finish")
+        page.wait_for_url("**/kiosk")
+    status, found = process.request("POST", "/api/v1/registrations/lookup", {"registryNumber": "ТА85061513"})
+    assert status == 200 and found["status"] == "known", found
