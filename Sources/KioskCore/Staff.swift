@@ -9,7 +9,8 @@ public enum StaffRole: String, CaseIterable, Sendable, Codable {
     /// technician looks after the hardware and the LMIS link, and sees no one's personal data.
     public func allows(_ permission: StaffPermission) -> Bool {
         switch permission {
-        case .serveQueue, .readPeople, .manageFingerprints, .referPeople, .triageGrievances, .readDashboard:
+        case .serveQueue, .readPeople, .manageFingerprints, .referPeople, .triageGrievances, .readDashboard,
+            .readCases, .writeCases, .manageEmployers, .readMessages:
             self == .staff || self == .head
         case .watchQueue, .checkDevices, .syncNow:
             true
@@ -39,6 +40,15 @@ public enum StaffPermission: String, CaseIterable, Sendable {
     case syncNow
     /// Lift a sign-in lock (the office head).
     case manageStaff
+    /// A jobseeker's case file: profile, plan, notes, appointments, programmes, outcomes,
+    /// follow-ups. Every read is recorded.
+    case readCases
+    /// Add to a case: confirm a profile, write a plan or a note, book, refer, record an outcome.
+    case writeCases
+    /// Employers and the vacancies the office takes in for them.
+    case manageEmployers
+    /// Text messages received from jobseekers that need a person to read them, and the modem's state.
+    case readMessages
 }
 
 /// A signed-in staff member at a counter. Every staff action carries it.
