@@ -22,18 +22,26 @@ struct VoiceCommands: AsyncParsableCommand {
         subcommands: [VoicePhrases.self, VoiceCheck.self, VoiceImport.self])
 }
 
+/// Where the voice commands find the phrase list and the office's data.
+struct VoiceFolders: ParsableArguments {
+    @Option(help: "Config file of `key = value` lines.") var config: String?
+    @Option(name: .customLong("kiosk-dir"), help: "The Kiosk/ folder (locales, phrase list).") var kioskDir: String?
+
+    func administration(dataDir: String?) throws -> VoiceAdministration {
+        try VoiceAdministration(source: source(config, ["data_dir": dataDir, "kiosk_dir": kioskDir]))
+    }
+}
 struct VoicePhrases: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "phrases", abstract: "Print every phrase to record, `key<TAB>text`, one a line.",
         discussion: "Record each as DIR/<language>/<key>.wav: 16-bit PCM, mono, 16 to 48 kHz.")
 
     @Option(help: "mn or en.") var language: String = "mn"
-    @Option(help: "Config file of `key = value` lines.") var config: String?
-    @Option(name: .customLong("kiosk-dir"), help: "The Kiosk/ folder (locales, phrase list).") var kioskDir: String?
+    @OptionGroup var folders: VoiceFolders
 
     func run() async throws {
         let administration = try await usage {
-            try VoiceAdministration(source: source(config, ["kiosk_dir": kioskDir]))
+            try folders.administration(dataDir: nil)
         }
         guard let output = administration.phrasesOutput(language: language) else {
             throw ValidationError("--language must be mn or en")
@@ -50,13 +58,12 @@ struct VoiceCheck: AsyncParsableCommand {
         discussion: "Exits 1 unless every phrase of both languages has a usable clip.")
 
     @Argument(help: "Folder with mn/ and en/ of <key>.wav files.") var directory: String?
-    @Option(help: "Config file of `key = value` lines.") var config: String?
-    @Option(name: .customLong("kiosk-dir"), help: "The Kiosk/ folder (locales, phrase list).") var kioskDir: String?
+    @OptionGroup var folders: VoiceFolders
     @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
 
     func run() async throws {
         let administration = try await usage {
-            try VoiceAdministration(source: source(config, ["data_dir": dataDir, "kiosk_dir": kioskDir]))
+            try folders.administration(dataDir: dataDir)
         }
         try finish(administration.checkOutput(directory.map { URL(fileURLWithPath: $0, isDirectory: true) }))
     }
@@ -68,13 +75,12 @@ struct VoiceImport: AsyncParsableCommand {
         discussion: "Exits 1 when a clip was refused or nothing was imported.")
 
     @Argument(help: "Folder with mn/ and en/ of <key>.wav files.") var directory: String
-    @Option(help: "Config file of `key = value` lines.") var config: String?
-    @Option(name: .customLong("kiosk-dir"), help: "The Kiosk/ folder (locales, phrase list).") var kioskDir: String?
+    @OptionGroup var folders: VoiceFolders
     @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
 
     func run() async throws {
         let administration = try await usage {
-            try VoiceAdministration(source: source(config, ["data_dir": dataDir, "kiosk_dir": kioskDir]))
+            try folders.administration(dataDir: dataDir)
         }
         try finish(administration.importOutput(URL(fileURLWithPath: directory, isDirectory: true)))
     }
