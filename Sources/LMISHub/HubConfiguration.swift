@@ -24,6 +24,12 @@ public struct HubConfiguration: Sendable, Equatable {
     public var maxConcurrentSync = 32
     /// `simulated` (the hub's own table; tests and demos). A real XYP adapter adds its own value.
     public var civilRegistry = "simulated"
+    /// The operator gateway SMS from offices without a modem go through: `none` (the route is
+    /// closed) or `simulated` (the hub's own tables; tests and demos). An operator's adapter adds
+    /// its own value.
+    public var smsGateway = "none"
+    /// How often the hub hands waiting SMS to the gateway and reads its reports and replies.
+    public var smsPollMilliseconds = 1000
     public var logLevel = "info"
 
     public init() {}
@@ -32,7 +38,7 @@ public struct HubConfiguration: Sendable, Equatable {
         "host", "port", "tls_certificate", "tls_key", "postgres_host", "postgres_port", "postgres_user",
         "postgres_password", "postgres_database", "postgres_tls", "postgres_connections", "admin_token",
         "max_concurrent_sync",
-        "civil_registry", "log_level",
+        "civil_registry", "log_level", "sms_gateway", "sms_poll_milliseconds",
     ]
 
     public mutating func set(_ key: String, _ value: String) throws(HubConfigurationError) {
@@ -70,6 +76,12 @@ public struct HubConfiguration: Sendable, Equatable {
             }
             civilRegistry = value
         case "log_level": logLevel = value
+        case "sms_gateway":
+            guard ["none", "simulated"].contains(value) else {
+                throw HubConfigurationError(key: key, problem: "must be none or simulated (the only adapter so far)")
+            }
+            smsGateway = value
+        case "sms_poll_milliseconds": smsPollMilliseconds = try int(50...60_000)
         default: throw HubConfigurationError(key: key, problem: "is not a setting")
         }
     }
