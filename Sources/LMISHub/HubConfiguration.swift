@@ -30,6 +30,9 @@ public struct HubConfiguration: Sendable, Equatable {
     public var smsGateway = "none"
     /// How often the hub hands waiting SMS to the gateway and reads its reports and replies.
     public var smsPollMilliseconds = 1000
+    /// A message a stopped hub left half handed to the gateway is handed again after this long
+    /// (long enough that another hub on the same database is not still handing it).
+    public var smsReclaimSeconds = 120
     public var logLevel = "info"
 
     public init() {}
@@ -39,6 +42,7 @@ public struct HubConfiguration: Sendable, Equatable {
         "postgres_password", "postgres_database", "postgres_tls", "postgres_connections", "admin_token",
         "max_concurrent_sync",
         "civil_registry", "log_level", "sms_gateway", "sms_poll_milliseconds",
+        "sms_reclaim_seconds",
     ]
 
     public mutating func set(_ key: String, _ value: String) throws(HubConfigurationError) {
@@ -82,6 +86,7 @@ public struct HubConfiguration: Sendable, Equatable {
             }
             smsGateway = value
         case "sms_poll_milliseconds": smsPollMilliseconds = try int(50...60_000)
+        case "sms_reclaim_seconds": smsReclaimSeconds = try int(1...86_400)
         default: throw HubConfigurationError(key: key, problem: "is not a setting")
         }
     }

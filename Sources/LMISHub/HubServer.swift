@@ -34,7 +34,8 @@ public struct HubServer: Sendable {
         var sms: SMSRelay?
         if configuration.smsGateway == "simulated" {
             let relay = SMSRelay(
-                client: client, gateway: SimulatedSMSGateway(client: client, logger: logger), logger: logger)
+                client: client, gateway: SimulatedSMSGateway(client: client, logger: logger), logger: logger,
+                reclaimAfter: .seconds(configuration.smsReclaimSeconds))
             sms = relay
             services.append(
                 SMSForwarder(relay: relay, interval: .milliseconds(configuration.smsPollMilliseconds), logger: logger))

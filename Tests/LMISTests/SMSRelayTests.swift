@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import KioskTestSupport
 import LMISHub
 import LMISProtocol
 import LMISSync
@@ -224,5 +225,59 @@ struct SMSRelayTests {
             "POST", LMISPath.sms, body: try LMISCoding.encoder.encode(batch), signer: thirdSigner)
         #expect(refused.status == 503)
         #expect(refused.problem?.message.contains("sms_gateway = none") == true)
+    }
+
+    @Test("an lmis-hub process killed (SIGKILL) while it hands messages to the gateway loses none")
+    func hubKilledMidForwarding() async throws {
+        let lab = try PostgresLab.shared.get()
+        let database = try lab.createDatabase("smskill")
+        let environment = [
+            "LMIS_HUB_SMS_GATEWAY": "simulated", "LMIS_HUB_SMS_POLL_MILLISECONDS": "50",
+            "LMIS_HUB_SMS_RECLAIM_SECONDS": "2",
+        ]
+        let (first, port) = try ProcessKillTests.startHub(lab, database: database, environment: environment)
+        let hub = try await HubHarness.start(database: database)  // an admin door to the same database
+        defer { Task { await hub.stop() } }
+        let kiosk = try KioskHarness()
+        defer { kiosk.temp.remove() }
+        _ = try await kiosk.engine.enrol(
+            hubURL: "http://127.0.0.1:\(port)", code: try await hub.enrolmentCode(), deviceName: "k", force: false)
+        let transport = HubSMSTransport(engine: kiosk.engine)
+        let messages = try (0..<300).map { try Self.message("9911\(String(format: "%04d", $0))", "Мессеж \($0)") }
+        try await transport.hand(messages)
+        // Killed once the gateway has taken some and not all.
+        try await ProcessKillTests.waitUntil {
+            Int(try lab.scalar(database, "SELECT count(*) FROM simulated_sms_submission")) ?? 0 >= 20
+        }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let taken = Int(try lab.scalar(database, "SELECT count(*) FROM simulated_sms_submission")) ?? -1
+        #expect(taken >= 20 && taken < 300)
+
+        let (second, newPort) = try ProcessKillTests.startHub(lab, database: database, environment: environment)
+        defer {
+            second.terminate()
+            second.waitUntilExit()
+        }
+        try await kiosk.repoint(to: "http://127.0.0.1:\(newPort)")
+        try await transport.hand(Array(messages.prefix(10)))  // handed again: still taken once
+        let deadline = Date() + 30
+        var reports: [SMSDeliveryReport] = []
+        while reports.count < 300, Date() < deadline {
+            let collection = try await transport.collect()
+            reports += collection.reports
+            try await transport.acknowledge(collection)
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(Set(reports.map(\.messageID)) == Set(messages.map(\.id)))
+        #expect(reports.count == 300)
+        #expect(reports.allSatisfy { $0.outcome == .delivered })
+        // Every message reached the gateway; at most the one in the gateway's hands at the kill
+        // (taken, its id not yet written) was handed to it twice.
+        let references = try lab.scalar(database, "SELECT count(DISTINCT reference) FROM simulated_sms_submission")
+        let submissions = Int(try lab.scalar(database, "SELECT count(*) FROM simulated_sms_submission")) ?? -1
+        #expect(references == "300")
+        #expect((300...301).contains(submissions))
+        print("SMS relay: hub killed after \(taken) of 300 submissions; \(submissions - 300) handed twice")
     }
 }
