@@ -7,6 +7,8 @@ import json
 import re
 import time
 
+import pytest
+
 from conftest import ROOT
 from screens import SIZES, check_screen, sized_page
 from test_speech import (keypad_choose, keypad_focus, keypad_type, phrase_keys, played, question_heard, requested,
@@ -120,11 +122,13 @@ def test_a_vacancy_search_with_the_keypad_alone(browser, kiosk, hub, tmp_path, a
         assert not [r for r in refused if r[0] == 429], refused
 
 
-def test_the_idle_warning_waits_while_the_screen_speaks(browser, kiosk, artifacts):
+@pytest.mark.parametrize("screen", ["grievance", "register"])
+def test_the_idle_warning_waits_while_the_screen_speaks(browser, kiosk, artifacts, screen):
+    """On a screen beside the journey (idle.js) and on the journey itself (kiosk.js)."""
     idle = 5
     process = kiosk("--idle-seconds", str(idle), env={"KIOSK_COUNTDOWN_SECONDS": "5"})
     with sized_page(browser, "1280x800", has_touch=True) as page:
-        page.goto(process.base + "/kiosk/mn/grievance")
+        page.goto(f"{process.base}/kiosk/mn/{screen}")
         page.wait_for_selector("#toggle-audio")
         page.click("#toggle-audio")  # the last touch: the idle time starts here
         began = time.monotonic()
@@ -142,8 +146,8 @@ def test_the_idle_warning_waits_while_the_screen_speaks(browser, kiosk, artifact
         page.wait_for_selector("#idle-overlay:not([hidden])", timeout=(idle + 4) * 1000)
         waited = time.monotonic() - ended
         assert idle - 1 <= waited <= idle + 3, f"the warning came {waited:.1f} s after the speech"
-        check_screen(page, artifacts, "speech-idle-after-speech", reach=False, axe=False)
-        print(f"\nidle warning: speech {spoke:.1f} s with the idle time at {idle} s; warning {waited:.1f} s after it")
+        check_screen(page, artifacts, f"speech-idle-after-speech-{screen}", reach=False, axe=False)
+        print(f"\nidle warning on {screen}: speech {spoke:.1f} s with the idle time at {idle} s; warning {waited:.1f} s after it")
 
 
 def test_fast_typing_asks_the_voice_for_no_plan_per_key(browser, kiosk, artifacts):

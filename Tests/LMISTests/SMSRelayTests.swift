@@ -125,6 +125,8 @@ struct SMSRelayTests {
         let outcomes = Dictionary(uniqueKeysWithValues: collection.reports.map { ($0.messageID, $0.outcome) })
         #expect(outcomes[reached.id] == .delivered)
         #expect(outcomes[unreachable.id] == .failed(reason: "absent subscriber"))
+        // Once reported, the hub keeps no text of the messages (the numbers route replies).
+        #expect(try hub.count("SELECT count(*) FROM sms_message WHERE body <> ''") == 0)
 
         // The person answers "stop"; a stranger writes too (no device wrote to them).
         let (status, _) = try await hub.call(

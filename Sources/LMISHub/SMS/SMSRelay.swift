@@ -11,6 +11,8 @@ public import PostgresNIO
 /// Sending is at least once towards the gateway in one narrow case: a hub stopped after the
 /// gateway took a message and before its id was written hands it again after `reclaimAfter`
 /// (with the same reference, which an operator that keeps client references refuses).
+///
+/// A message's text is kept only until its final report: the number stays, to route replies.
 public struct SMSRelay: Sendable {
     let client: PostgresClient
     public let gateway: any SMSGateway
@@ -246,7 +248,7 @@ public struct SMSRelay: Sendable {
     func fail(_ id: UUID, reason: String) async throws {
         try await client.query(
             """
-            UPDATE sms_message SET state = 'failed', outcome_at = now(), outcome_reason = \(reason)
+            UPDATE sms_message SET state = 'failed', outcome_at = now(), outcome_reason = \(reason), body = ''
             WHERE id = \(id) AND state = 'sending'
             """, logger: logger)
     }
@@ -270,7 +272,8 @@ public struct SMSRelay: Sendable {
                     let state = delivered ? "delivered" : "failed"
                     try await connection.query(
                         """
-                        UPDATE sms_message SET state = \(state), outcome_at = \(event.at), outcome_reason = \(reason)
+                        UPDATE sms_message SET state = \(state), outcome_at = \(event.at), outcome_reason = \(reason),
+                            body = ''
                         WHERE gateway_id = \(gatewayID) AND state = 'sent'
                         """, logger: logger)
                 case .reply(let gatewayID, let from, let text):
