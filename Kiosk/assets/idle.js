@@ -1,7 +1,8 @@
 // The "more time?" warning before a touchscreen page beside the journey resets itself, as the
 // registration journey does: after the idle time a countdown covers the screen (and hides what the
 // visitor left on it); a touch on "more time" goes back to where they were, the end of the count
-// calls `reset`. Needs the idle partial's overlay in the page.
+// calls `reset`. Speech in audio mode counts as the visitor's presence: the idle time runs from
+// the end of what is being said. Needs the idle partial's overlay in the page.
 (function () {
   "use strict";
   window.kioskIdle = function (reset) {
@@ -21,6 +22,8 @@
       idleTimer = setTimeout(warn, idleSeconds * 1000);
     }
     function warn() {
+      // Not while the visitor listens to the screen (audio mode, speech.js): its end arms again.
+      if (window.kioskSpeech && window.kioskSpeech.speaking) { arm(); return; }
       focused = document.activeElement;
       remaining = countdownSeconds;
       count.textContent = String(remaining);
@@ -42,7 +45,7 @@
       arm();
     }
     more.addEventListener("click", stillHere);
-    ["pointerdown", "keydown", "input"].forEach(function (type) {
+    ["pointerdown", "keydown", "input", "kiosk:speech"].forEach(function (type) {
       document.addEventListener(type, function () { if (overlay.hidden) { arm(); } }, true);
     });
     arm();

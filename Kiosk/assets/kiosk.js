@@ -1005,6 +1005,8 @@
   }
 
   function startCountdown() {
+    // Not while the visitor listens to the screen (audio mode, speech.js): its end arms again.
+    if (window.kioskSpeech && window.kioskSpeech.speaking) { armIdle(); return; }
     remaining = countdownSeconds;
     $("idle-count").textContent = String(remaining);
     $("idle-overlay").hidden = false;
@@ -1029,7 +1031,7 @@
   }
 
   $("idle-more").addEventListener("click", stillHere);
-  ["pointerdown", "keydown", "input"].forEach(function (type) {
+  ["pointerdown", "keydown", "input", "kiosk:speech"].forEach(function (type) {
     document.addEventListener(type, function () { if ($("idle-overlay").hidden) { armIdle(); } }, true);
   });
 

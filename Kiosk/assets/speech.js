@@ -24,7 +24,10 @@
   var generation = 0;
   var chain = Promise.resolve();
   // What was asked for and played, for the browser tests and for a technician in DevTools.
-  var record = window.kioskSpeech = { active: false, requested: [], played: [], unknownWords: 0 };
+  // `speaking` is true from a request to speak until its last clip has ended; `plans` counts the
+  // plan requests sent to the kiosk (the page keeps each text's plan, see `clipURLs`).
+  var record = window.kioskSpeech = { active: false, speaking: false, requested: [], played: [], unknownWords: 0,
+    plans: 0 };
 
   // ---------- what is on the screen ----------
   function visible(el) {
@@ -41,11 +44,12 @@
     return null;
   }
 
-  // The part of the page the visitor is on: an open dialog, the visible step, or the main content.
+  // The part of the page the visitor is on: an open dialog, the visible step (a journey step, or a
+  // section of the grievance and vacancy screens), or the main content.
   function currentStep() {
     var dialog = openDialog();
     if (dialog) { return dialog; }
-    var steps = document.querySelectorAll(".step");
+    var steps = document.querySelectorAll(".step, .step-main > section");
     for (var i = 0; i < steps.length; i++) { if (visible(steps[i])) { return steps[i]; } }
     return document.querySelector("main") || body;
   }
@@ -100,7 +104,7 @@
       if (name) { parts.push({ lang: language, text: name }); }
       if (field) {
         parts.push({ lang: language, key: "speech.textBox" });
-        parts.push(el.value ? { lang: language, text: spelled(el.value) } : { lang: language, key: "speech.empty" });
+        parts = parts.concat(el.value ? spelled(el.value, language) : [{ lang: language, key: "speech.empty" }]);
       }
       if (el.getAttribute("aria-pressed") === "true" || el.getAttribute("aria-checked") === "true" ||
           el.getAttribute("aria-selected") === "true" || el.checked) {
@@ -111,11 +115,18 @@
     return parts;
   }
 
-  // A typed value letter by letter (numbers of up to three digits as numbers).
-  function spelled(value) {
-    return value.replace(/[^0-9]/g, function (c) { return " " + c + " "; }).replace(/([0-9]{4,})/g, function (d) {
-      return d.split("").join(" ");
+  // A typed value letter by letter (numbers of up to three digits as numbers), as parts of one
+  // letter or number each, so that each is planned once in a visit however the value grows (a
+  // letter is said the same in either case).
+  function spelled(value, language) {
+    var tokens = value.toUpperCase().match(/[0-9]+|\S/g) || [];
+    var parts = [];
+    tokens.forEach(function (token) {
+      (/^[0-9]{4,}$/.test(token) ? token.split("") : [token]).forEach(function (text) {
+        parts.push({ lang: language, text: text });
+      });
     });
+    return parts;
   }
 
   // What the step says: its headings and paragraphs (not those inside its buttons).
@@ -181,10 +192,48 @@
     });
   }
 
+  // Tells the page's idle timer that the visitor is listening (see idle.js and kiosk.js): a clip
+  // starts, or the speech ends.
+  function speaking(now) {
+    record.speaking = now;
+    document.dispatchEvent(new CustomEvent("kiosk:speech", { detail: { speaking: now } }));
+  }
+
   function stop() {
     generation++;
     chain = Promise.resolve();
     if (current) { try { current.stop(); } catch (e) { /* already ended */ } current = null; }
+  }
+
+  // The plans of the texts heard in this visit, by language and text: a plan never changes, so a
+  // choice, a key or a letter met again costs no request (the voice is throttled per screen, and a
+  // visitor typing fast would otherwise ask for a plan at each key). The oldest go first.
+  var planned = new Map();
+  function planKey(language, text) { return language + "\n" + text; }
+
+  // Asks the kiosk for the plans of `texts` not planned yet (40 a request, as the server takes).
+  function plan(language, texts) {
+    var missing = texts.filter(function (text, i) {
+      return !planned.has(planKey(language, text)) && texts.indexOf(text) === i;
+    });
+    var requests = [];
+    for (var at = 0; at < missing.length; at += 40) {
+      requests.push((function (batch) {
+        record.plans += 1;
+        return fetch("/api/v1/speech/plan", {
+          method: "POST", headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ language: language, texts: batch })
+        }).then(function (r) { return r.ok ? r.json() : { utterances: [] }; }, function () { return { utterances: [] }; })
+          .then(function (answer) {
+            // Only answered plans are kept: a refused request (429) is asked again next time.
+            (answer.utterances || []).forEach(function (utterance, i) {
+              planned.set(planKey(language, batch[i]), utterance);
+              if (planned.size > 1000) { planned.delete(planned.keys().next().value); }
+            });
+          });
+      })(missing.slice(at, at + 40)));
+    }
+    return Promise.all(requests);
   }
 
   // Clip URLs of the parts, in order: keys name their clip; texts are mapped by the server to
@@ -194,20 +243,13 @@
     parts.forEach(function (part) {
       if (part.text) { (byLanguage[part.lang] = byLanguage[part.lang] || []).push(part.text); }
     });
-    var plans = Object.keys(byLanguage).map(function (language) {
-      return fetch("/api/v1/speech/plan", {
-        method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ language: language, texts: byLanguage[language].slice(0, 40) })
-      }).then(function (r) { return r.ok ? r.json() : { utterances: [] }; })
-        .then(function (answer) { return { language: language, utterances: answer.utterances || [] }; });
-    });
-    return Promise.all(plans).then(function (answers) {
-      var next = {};
-      answers.forEach(function (a) { next[a.language] = a.utterances; });
+    return Promise.all(Object.keys(byLanguage).map(function (language) {
+      return plan(language, byLanguage[language]);
+    })).then(function () {
       var urls = [];
       parts.forEach(function (part) {
         if (part.key) { urls.push("/api/v1/speech/clips/" + part.lang + "/" + part.key); return; }
-        var utterance = (next[part.lang] || []).shift();
+        var utterance = planned.get(planKey(part.lang, part.text));
         if (!utterance) { return; }
         record.unknownWords += utterance.unknownWords;
         urls = urls.concat(utterance.clips);
@@ -252,6 +294,7 @@
     if (!state.active || !parts.length) { return; }
     if (interrupt) { stop(); }
     var mine = generation;
+    speaking(true);
     var fetched = clipURLs(parts).then(function (urls) {
       return urls.map(function (url) {
         record.requested.push(url);
@@ -265,11 +308,12 @@
           return clip.data.then(function (buffer) {
             if (!buffer || mine !== generation) { return null; }
             record.played.push(clip.url);
+            speaking(true);
             return playBuffer(buffer, mine);
           });
         });
       }, Promise.resolve());
-    });
+    }).then(function () { if (mine === generation) { speaking(false); } });
   }
 
   // ---------- moving and choosing ----------
@@ -359,16 +403,16 @@
         document.querySelector(".step.active input:not([type=hidden])");
       var parts = nameParts(el);
       if (field && field.matches && field.matches("input, textarea")) {
-        parts = parts.concat(languages.map(function (language) {
-          return field.value ? { lang: language, text: spelled(field.value) } : { lang: language, key: "speech.empty" };
-        }));
+        languages.forEach(function (language) {
+          parts = parts.concat(field.value ? spelled(field.value, language) : [{ lang: language, key: "speech.empty" }]);
+        });
       }
       say(parts, true);
     }
   }
 
   function back() {
-    var candidates = document.querySelectorAll("#back, [data-nav=back], .back-button, a.back");
+    var candidates = document.querySelectorAll("#back, [data-nav=back], .back-button, a.back, button[data-back]");
     for (var i = 0; i < candidates.length; i++) {
       if (visible(candidates[i]) && !candidates[i].disabled) { candidates[i].click(); return; }
     }

@@ -192,13 +192,17 @@
   });
   choose("v-wages", "data-wage", function (wage) {
     state.filters.minWage = wage || null;
+    forward("v-posted");
+  });
+  choose("v-posted-choices", "data-posted", function (days) {
+    state.filters.postedWithinDays = days || null;
     returnTo = null;
     showResults();
   });
   $("v-new-search").addEventListener("click", function () {
     state.filters = {};
     $("q").value = "";
-    ["v-groups", "v-aimags", "v-hours-choices", "v-wages"].forEach(function (id) {
+    ["v-groups", "v-aimags", "v-hours-choices", "v-wages", "v-posted-choices"].forEach(function (id) {
       Array.prototype.forEach.call($(id).querySelectorAll("[aria-pressed]"), function (b) {
         b.setAttribute("aria-pressed", "false");
       });
@@ -213,7 +217,7 @@
   function searchParameters() {
     var parameters = new URLSearchParams();
     [["q", "q"], ["aimag", "aimag"], ["soum", "soum"], ["occupation", "occupation"], ["hours", "hours"],
-      ["minWage", "minWage"]].forEach(function (pair) {
+      ["minWage", "minWage"], ["postedWithinDays", "postedWithinDays"]].forEach(function (pair) {
       var value = state.filters[pair[0]];
       if (value) { parameters.set(pair[1], value); }
     });
@@ -235,7 +239,9 @@
       [f.aimag, f.aimag && label("v-aimags", "data-aimag", f.aimag), "v-where"],
       [f.soum, f.soum && label("v-soums", "data-soum", f.soum), "v-soum"],
       [f.hours, f.hours && label("v-hours-choices", "data-hours", f.hours), "v-hours"],
-      [f.minWage, f.minWage && label("v-wages", "data-wage", f.minWage), "v-wage"]].forEach(function (item) {
+      [f.minWage, f.minWage && label("v-wages", "data-wage", f.minWage), "v-wage"],
+      [f.postedWithinDays, f.postedWithinDays && label("v-posted-choices", "data-posted", f.postedWithinDays),
+        "v-posted"]].forEach(function (item) {
       if (!item[0]) { return; }
       var li = el("li");
       var button = el("button", "edit", item[1] + " ✎");

@@ -24,6 +24,15 @@ public struct HubConfiguration: Sendable, Equatable {
     public var maxConcurrentSync = 32
     /// `simulated` (the hub's own table; tests and demos). A real XYP adapter adds its own value.
     public var civilRegistry = "simulated"
+    /// The operator gateway SMS from offices without a modem go through: `none` (the route is
+    /// closed) or `simulated` (the hub's own tables; tests and demos). An operator's adapter adds
+    /// its own value.
+    public var smsGateway = "none"
+    /// How often the hub hands waiting SMS to the gateway and reads its reports and replies.
+    public var smsPollMilliseconds = 1000
+    /// A message a stopped hub left half handed to the gateway is handed again after this long
+    /// (long enough that another hub on the same database is not still handing it).
+    public var smsReclaimSeconds = 120
     public var logLevel = "info"
 
     public init() {}
@@ -32,7 +41,8 @@ public struct HubConfiguration: Sendable, Equatable {
         "host", "port", "tls_certificate", "tls_key", "postgres_host", "postgres_port", "postgres_user",
         "postgres_password", "postgres_database", "postgres_tls", "postgres_connections", "admin_token",
         "max_concurrent_sync",
-        "civil_registry", "log_level",
+        "civil_registry", "log_level", "sms_gateway", "sms_poll_milliseconds",
+        "sms_reclaim_seconds",
     ]
 
     public mutating func set(_ key: String, _ value: String) throws(HubConfigurationError) {
@@ -70,6 +80,13 @@ public struct HubConfiguration: Sendable, Equatable {
             }
             civilRegistry = value
         case "log_level": logLevel = value
+        case "sms_gateway":
+            guard ["none", "simulated"].contains(value) else {
+                throw HubConfigurationError(key: key, problem: "must be none or simulated (the only adapter so far)")
+            }
+            smsGateway = value
+        case "sms_poll_milliseconds": smsPollMilliseconds = try int(50...60_000)
+        case "sms_reclaim_seconds": smsReclaimSeconds = try int(1...86_400)
         default: throw HubConfigurationError(key: key, problem: "is not a setting")
         }
     }

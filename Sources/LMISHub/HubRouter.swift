@@ -16,10 +16,16 @@ public struct HubRouter: Sendable {
     let replays = ReplayGuard()
     let epoch: EpochCache
     let logger: Logger
+    /// The SMS route for offices without a modem; nil when the hub has no gateway.
+    let sms: SMSRelay?
 
-    public init(store: HubStore, registry: any CivilRegistry, configuration: HubConfiguration, logger: Logger) {
+    public init(
+        store: HubStore, registry: any CivilRegistry, configuration: HubConfiguration, logger: Logger,
+        sms: SMSRelay? = nil
+    ) {
         self.store = store
         self.registry = registry
+        self.sms = sms
         self.configuration = configuration
         self.gate = SyncGate(limit: configuration.maxConcurrentSync)
         self.epoch = EpochCache(store: store)
@@ -48,6 +54,7 @@ public struct HubRouter: Sendable {
             try await self.guarded { try await self.status(request) }
         }
         AdminRoutes(hub: self).add(to: router)
+        SMSRoutes(hub: self).add(to: router)
         return router
     }
 

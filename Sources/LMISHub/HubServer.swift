@@ -30,7 +30,19 @@ public struct HubServer: Sendable {
         let store = HubStore(client: client, logger: logger)
         self.store = store
         let registry = SimulatedCivilRegistry(client: client, logger: logger)
-        let router = HubRouter(store: store, registry: registry, configuration: configuration, logger: logger).build()
+        var services: [any Service] = [client]
+        var sms: SMSRelay?
+        if configuration.smsGateway == "simulated" {
+            let relay = SMSRelay(
+                client: client, gateway: SimulatedSMSGateway(client: client, logger: logger), logger: logger,
+                reclaimAfter: .seconds(configuration.smsReclaimSeconds))
+            sms = relay
+            services.append(
+                SMSForwarder(relay: relay, interval: .milliseconds(configuration.smsPollMilliseconds), logger: logger))
+        }
+        let router = HubRouter(
+            store: store, registry: registry, configuration: configuration, logger: logger, sms: sms
+        ).build()
         let server: HTTPServerBuilder
         if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
             let tls = TLSConfiguration.makeServerConfiguration(
@@ -44,7 +56,7 @@ public struct HubServer: Sendable {
             router: router, server: server,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "lmis-hub"),
-            services: [client],
+            services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 logger.notice("lmis-hub serving", metadata: ["hub.port": "\(port)"])

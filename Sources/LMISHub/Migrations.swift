@@ -69,6 +69,7 @@ enum Migrations {
         Migration(version: 9, name: "grievances and their triage", sql: v9),
         Migration(version: 10, name: "one batch of a device at a time", sql: v10),
         Migration(version: 11, name: "payloads refused by the hub before they are applied", sql: v11),
+        Migration(version: 13, name: "SMS relayed for offices without a modem; the simulated gateway", sql: v13),
     ]
 
     static let v1 = """
@@ -899,5 +900,85 @@ enum Migrations {
             FROM lmis_apply_record_v9(p_office, p_record_id, p_type, p_payload) a;
         END;
         $$;
+        """
+
+    /// The SMS route through the hub (issue 22): messages kiosks hand over, once by their id;
+    /// their way to the operator gateway (attempts, back-off, the gateway's id); the final report
+    /// and replies per device until the device acknowledges them. And the simulated operator
+    /// gateway's own tables (tests and demos only), as `simulated_civil_registry` is.
+    static let v13 = """
+        CREATE TABLE sms_message (
+            id uuid PRIMARY KEY,
+            device_id text NOT NULL REFERENCES device(id),
+            office_code text NOT NULL REFERENCES office(code),
+            to_number text NOT NULL CHECK (to_number ~ '^[0-9]{8}$'),
+            body text NOT NULL,
+            handed_at timestamptz NOT NULL DEFAULT now(),
+            -- queued: waiting for the gateway (again, after next_attempt_at); sending: being handed
+            -- to it now (a hub that stops here hands it again after a while); sent: the gateway
+            -- holds it; delivered / failed: final, reported to the device.
+            state text NOT NULL DEFAULT 'queued'
+                CHECK (state IN ('queued', 'sending', 'sent', 'delivered', 'failed')),
+            attempts integer NOT NULL DEFAULT 0,
+            next_attempt_at timestamptz NOT NULL DEFAULT now(),
+            claimed_at timestamptz,
+            last_error text,
+            gateway_id text UNIQUE,
+            sent_at timestamptz,
+            outcome_at timestamptz,
+            outcome_reason text,
+            report_acknowledged_at timestamptz
+        );
+        CREATE INDEX sms_message_due ON sms_message (next_attempt_at) WHERE state IN ('queued', 'sending');
+        CREATE INDEX sms_message_reports ON sms_message (device_id, outcome_at)
+            WHERE state IN ('delivered', 'failed') AND report_acknowledged_at IS NULL;
+        CREATE INDEX sms_message_number ON sms_message (to_number, handed_at);
+
+        -- Replies, each once by the gateway's id; device_id is the device that last wrote to the
+        -- number (NULL when none did: kept, served to nobody).
+        CREATE TABLE sms_reply (
+            gateway_id text PRIMARY KEY,
+            device_id text REFERENCES device(id),
+            from_number text NOT NULL,
+            body text NOT NULL,
+            received_at timestamptz NOT NULL,
+            acknowledged_at timestamptz
+        );
+        CREATE INDEX sms_reply_waiting ON sms_reply (device_id, received_at) WHERE acknowledged_at IS NULL;
+
+        -- How far the hub has read the gateway's events.
+        CREATE TABLE sms_gateway_cursor (
+            id integer PRIMARY KEY CHECK (id = 1),
+            position text NOT NULL
+        );
+
+        -- The simulated operator gateway: what it was given (every submission, as an operator
+        -- bills it), the events it produces (delivery reports, replies), and how it is told to fail.
+        CREATE TABLE simulated_sms_submission (
+            gateway_id text PRIMARY KEY,
+            reference text NOT NULL,
+            to_number text NOT NULL,
+            body text NOT NULL,
+            submitted_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE INDEX simulated_sms_submission_reference ON simulated_sms_submission (reference);
+        CREATE TABLE simulated_sms_event (
+            position bigserial PRIMARY KEY,
+            kind text NOT NULL CHECK (kind IN ('report', 'reply')),
+            gateway_id text NOT NULL,
+            outcome text CHECK (outcome IN ('delivered', 'failed')),
+            reason text,
+            from_number text,
+            body text,
+            at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE simulated_sms_control (
+            id integer PRIMARY KEY CHECK (id = 1),
+            -- The next this many submissions are refused as if the gateway were down.
+            refuse_next integer NOT NULL DEFAULT 0 CHECK (refuse_next >= 0),
+            -- Numbers the network cannot reach: accepted, then reported failed.
+            unreachable text[] NOT NULL DEFAULT '{}'
+        );
+        INSERT INTO simulated_sms_control (id) VALUES (1);
         """
 }

@@ -50,12 +50,15 @@ extension PrinterFault {
         switch base {
         case "media-empty", "media-needed", "marker-supply-empty": self = .paperOut
         case "media-low": self = .paperLow
+        // CUPS passes a printer's supply warnings on as -warning or -report (ippeveprinter and
+        // IPP Everywhere printers say `toner-low-report`); staff should order toner before it runs out.
+        case "toner-low", "marker-supply-low": self = .tonerLow
         case "media-jam": self = .jam
         case "door-open", "cover-open", "interlock-open": self = .coverOpen
         case "offline", "shutdown", "timed-out": self = .offline
         case "paused", "stopped", "moving-to-paused": self = .stopped
         case "none", "connecting-to-device", "other", "cups-waiting-for-job-completed", "cups-remote-pending",
-            "cups-missing-filter", "spool-area-full", "toner-low", "marker-supply-low":
+            "cups-missing-filter", "spool-area-full":
             if keyword.hasSuffix("-error") && base != "none" { self = .failed } else { return nil }
         default:
             if keyword.hasSuffix("-error") { self = .failed } else { return nil }

@@ -2,6 +2,7 @@
 registration's first steps walked with the numeric keypad alone, and every phrase spoken from
 the kiosk's voice (WAV clips of known phrases; espeak-ng here, Mongolian by its Kyrgyz voice)."""
 import json
+import re
 import struct
 import urllib.request
 
@@ -178,6 +179,46 @@ def test_audio_mode_walks_a_registration_with_the_keypad_alone(browser, kiosk, a
               f"{page.evaluate('window.kioskSpeech.unknownWords')} words of no phrase left out")
 
 
+def phrase_keys() -> dict[str, list[str]]:
+    """Every Mongolian locale text, with the clips (`mn/<key>`) that say it (a text found in two
+    places of the locale files is played under either key)."""
+    texts: dict[str, list[str]] = {}
+
+    def flatten(node, prefix=""):
+        for key, value in node.items():
+            if isinstance(value, dict):
+                flatten(value, f"{prefix}{key}.")
+            else:
+                texts.setdefault(str(value).strip(), []).append(f"mn/{prefix}{key}")
+
+    flatten(json.loads((ROOT / "Kiosk" / "locales" / "mn.json").read_text(encoding="utf-8")))
+    return texts
+
+
+def question_heard(page, heading: str, texts: dict[str, list[str]], refused: list) -> None:
+    """Waits until the question in `heading` has been played: its phrase (a phrase the same in two
+    places of the locale files is played under either key), perhaps after a mark such as ✓ and
+    followed by one such as «(заавал биш)»."""
+    question = re.sub(r"^\W+", "", page.inner_text(heading).strip())
+    said = max((text for text in texts if len(text) > 3 and question.startswith(text)), key=len, default="")
+    keys = texts.get(said, [])
+    assert keys, f"the question {question!r} is no phrase"
+    try:
+        wait_until(page, f"() => window.kioskSpeech.played.some(u => {json.dumps(keys)}.some(k => u.endsWith('/' + k)))")
+    except AssertionError:
+        raise AssertionError(f"{question!r}: none of {keys} played; last played {played(page)[-12:]}, "
+                             f"asked {requested(page)[-12:]}, refused {refused[-5:]}") from None
+
+
+def start_audio_mode(page, url: str, ready: str) -> None:
+    """Opens `url` and starts audio mode with a key of the keypad, as a visitor who cannot read the
+    screen would, once `ready` is on it."""
+    page.goto(url)
+    page.wait_for_selector(ready)
+    page.keyboard.press("Numpad5")
+    wait_until(page, "() => !!(window.kioskSpeech && window.kioskSpeech.active)")
+
+
 def keypad_focus(page, selector: str, limit: int = 250) -> None:
     """Moves with the keypad alone (2 forward; at the end, 8 back) until `selector` has the focus."""
     here = "(s) => !!document.activeElement && document.activeElement.matches(s)"
@@ -228,39 +269,17 @@ def test_audio_mode_walks_a_whole_registration_to_a_ticket_with_the_keypad_alone
         refused = []
         page.on("response", lambda r: refused.append((r.status, r.url.split("/api/v1/speech/")[1]))
                 if "/api/v1/speech/" in r.url and r.status != 200 else None)
-        page.goto(process.base + "/kiosk")
-        page.wait_for_selector("#audio-start")
-        page.keyboard.press("Numpad5")
-        wait_until(page, "() => !!(window.kioskSpeech && window.kioskSpeech.active)")
+        start_audio_mode(page, process.base + "/kiosk", "#audio-start")
         keypad_choose(page, '[data-lang="mn"]')
         page.wait_for_url("**/kiosk/mn/register**")
         wait_until(page, "() => !!(window.kioskSpeech && window.kioskSpeech.active)")
 
-        texts = {}
-
-        def flatten(node, prefix=""):
-            for key, value in node.items():
-                if isinstance(value, dict):
-                    flatten(value, f"{prefix}{key}.")
-                else:
-                    texts.setdefault(str(value).strip(), []).append(f"mn/{prefix}{key}")
-
-        flatten(json.loads((ROOT / "Kiosk" / "locales" / "mn.json").read_text(encoding="utf-8")))
+        texts = phrase_keys()
 
         def arrive(step: str) -> None:
-            """The step is shown and its question spoken (a phrase the same in two places of the
-            locale files is played under either key)."""
+            """The step is shown and its question spoken."""
             page.wait_for_selector(f'.step.active[data-step="{step}"]')
-            question = page.inner_text(".step.active h1").strip()
-            # The question's phrase, followed perhaps by a mark such as «(заавал биш)».
-            said = max((text for text in texts if len(text) > 3 and question.startswith(text)), key=len, default="")
-            keys = texts.get(said, [])
-            assert keys, f"the question of {step} is no phrase: {question!r}"
-            try:
-                wait_until(page, f"() => window.kioskSpeech.played.some(u => {json.dumps(keys)}.some(k => u.endsWith('/' + k)))")
-            except AssertionError:
-                raise AssertionError(f"{step}: none of {keys} played; last played {played(page)[-12:]}, "
-                                     f"asked {requested(page)[-12:]}, refused {refused[-5:]}") from None
+            question_heard(page, ".step.active h1", texts, refused)
             check_screen(page, artifacts, f"keypad-{step}", reach=False, axe=False)
 
         arrive("service")

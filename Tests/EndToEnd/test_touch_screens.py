@@ -167,15 +167,16 @@ def test_vacancy_search_step_by_step(browser, kiosk, hub, tmp_path, artifacts, c
             visit.to('#v-aimags [data-aimag="UB-SB"]', "v-soum", "04-soum")
             visit.to('#v-soums [data-soum="UB-SB-05"]', "v-hours", "05-hours")
             visit.to('#v-hours-choices [data-hours="fullTime"]', "v-wage", "06-wage")
-            visit.to('#v-wages [data-wage="1200000"]', "v-results")
+            visit.to('#v-wages [data-wage="1200000"]', "v-posted", "07-posted")
+            visit.to('#v-posted-choices [data-posted=""]', "v-results")
             page.wait_for_selector("#found:has-text('Олдсон ажлын байр: 3')")
             assert page.locator("#filter-chips li").count() == 5
-            visit.check("07-results")
-            visit.to('.vacancy-card[data-reference="V-2026-00101"]', "detail-view", "08-detail")
+            visit.check("08-results")
+            visit.to('.vacancy-card[data-reference="V-2026-00101"]', "detail-view", "09-detail")
             assert page.inner_text("#d-reference") == "V-2026-00101"
             if visit.first:
-                counts["vacancy search (a word, district, khoroo, hours, wage, one vacancy)"] = (
-                    8, visit.characters, visit.other)
+                counts["vacancy search (a word, district, khoroo, hours, wage, posted, one vacancy)"] = (
+                    9, visit.characters, visit.other)
             page.click("#detail-back")
             visit.at("v-results")
             # A filter chip returns to its step, and the choice there back to the list.

@@ -21,12 +21,14 @@ VACANCIES = [
 ]
 
 
-def publish(hub) -> None:
+def publish(hub, posted_on: dict[str, str] | None = None) -> None:
+    """Publishes VACANCIES at the hub; `posted_on` moves some posting dates (by reference)."""
+    posted_on = posted_on or {}
     hub["admin"]("PUT", "/admin/vacancies", [{
         "reference": reference, "title": title, "titleEn": title_en, "iscoCode": isco,
         "employer": "Өргөө Үйлчилгээ ХХК", "aimagCode": "UB-SB", "soumCode": "UB-SB-05",
         "wageMin": 1_200_000, "wageMax": 1_800_000, "hours": "fullTime", "skills": skills, "experienceYears": 1,
-        "posts": 2, "postedOn": posted, "closesOn": "2099-01-31", "howToApply": "Ажилтан 3-т хандана уу",
+        "posts": 2, "postedOn": posted_on.get(reference, posted), "closesOn": "2099-01-31", "howToApply": "Ажилтан 3-т хандана уу",
         "officeCode": "UB-SB", "newlyCreated": False,
     } for reference, title, title_en, isco, skills, posted in VACANCIES])
 

@@ -31,7 +31,9 @@ final class HubHarness: @unchecked Sendable {
     var url: String { "\(scheme)://127.0.0.1:\(port)" }
 
     static func start(
-        database: String? = nil, maxConcurrentSync: Int = 32, tls: (certificate: String, key: String, ca: String)? = nil
+        database: String? = nil, maxConcurrentSync: Int = 32,
+        tls: (certificate: String, key: String, ca: String)? = nil,
+        configure: (inout HubConfiguration) -> Void = { _ in }
     ) async throws -> HubHarness {
         let lab = try PostgresLab.shared.get()
         let name = try database ?? lab.createDatabase()
@@ -45,6 +47,7 @@ final class HubHarness: @unchecked Sendable {
         configuration.maxConcurrentSync = maxConcurrentSync
         configuration.tlsCertificate = tls?.certificate
         configuration.tlsKey = tls?.key
+        configure(&configuration)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let hub = try HubServer(configuration: configuration, logger: quietLogger("hub")) { port in
             continuation.yield(port)

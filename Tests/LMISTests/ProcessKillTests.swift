@@ -15,7 +15,9 @@ import Testing
         .deletingLastPathComponent()
 
     /// Starts `lmis-hub serve` on a free port for `database`; the process and its port.
-    static func startHub(_ lab: PostgresLab, database: String) throws -> (Process, Int) {
+    static func startHub(_ lab: PostgresLab, database: String, environment: [String: String] = [:]) throws -> (
+        Process, Int
+    ) {
         let process = Process()
         process.executableURL = binaries.appendingPathComponent("lmis-hub")
         process.arguments = ["serve"]
@@ -23,7 +25,7 @@ import Testing
             "LMIS_HUB_PORT": "0", "LMIS_HUB_POSTGRES_HOST": lab.host, "LMIS_HUB_POSTGRES_PORT": String(lab.port),
             "LMIS_HUB_POSTGRES_USER": "postgres", "LMIS_HUB_POSTGRES_DATABASE": database,
             "LMIS_HUB_ADMIN_TOKEN": adminToken,
-        ]
+        ].merging(environment) { $1 }
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice

@@ -54,7 +54,7 @@ struct ESCPOSTests {
         #expect(ESCPOS.faults(from: table) == expected)
     }
 
-    @Test("CUPS printer-state-reasons map to faults; reports and routine reasons need nobody")
+    @Test("CUPS printer-state-reasons map to faults; routine reasons need nobody")
     func stateReasons() {
         #expect(PrinterFault(stateReason: "media-empty-error") == .paperOut)
         #expect(PrinterFault(stateReason: "media-needed") == .paperOut)
@@ -66,7 +66,6 @@ struct ESCPOSTests {
         #expect(PrinterFault(stateReason: "fuser-over-temp-error") == .failed)
         #expect(PrinterFault(stateReason: "none") == nil)
         #expect(PrinterFault(stateReason: "connecting-to-device") == nil)
-        #expect(PrinterFault(stateReason: "toner-low-report") == nil)
         let status = PrinterStatus(
             queue: "A4", state: .stopped, reasons: ["paused", "media-jam-error"], isAcceptingJobs: false)
         #expect(status.faults == [.jam, .stopped, .notAcceptingJobs])

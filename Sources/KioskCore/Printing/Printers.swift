@@ -11,10 +11,12 @@ public enum PrinterFault: String, Sendable, Codable, CaseIterable, Comparable {
     case notAcceptingJobs = "not-accepting-jobs"
     case failed
     case paperLow = "paper-low"
+    /// The A4 printer's toner (or another marker supply) is nearly used up: a warning.
+    case tonerLow = "toner-low"
 
-    /// Whether printing is impossible until someone fixes it. `paperLow` is a warning, and
-    /// `failed` (a job that did not print) is history: the next job may well print.
-    public var blocksPrinting: Bool { self != .paperLow && self != .failed }
+    /// Whether printing is impossible until someone fixes it. `paperLow` and `tonerLow` are
+    /// warnings, and `failed` (a job that did not print) is history: the next job may well print.
+    public var blocksPrinting: Bool { self != .paperLow && self != .tonerLow && self != .failed }
 
     public static func < (lhs: PrinterFault, rhs: PrinterFault) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
