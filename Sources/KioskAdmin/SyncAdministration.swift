@@ -1,7 +1,7 @@
 public import Foundation
 public import KioskApp
 public import KioskCore
-import KioskStore
+public import KioskStore
 public import LMISProtocol
 public import LMISSync
 public import Logging
@@ -132,6 +132,15 @@ public struct SyncAdministration: Sendable {
             if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
         }
         return waiting
+    }
+
+    /// After `kiosk restore`: asks the hub how far this device's sequence went (a heartbeat) and
+    /// numbers new records above it. Throws when the hub cannot be asked.
+    public func settleAfterRestore() async throws -> SequenceFloor? {
+        defer { Task { await engine.shutdown() } }
+        let floor = try await engine.settleAfterRestore()
+        try await engine.store.close()
+        return floor
     }
 
     public func round() async -> SyncEngine.Report {

@@ -13,7 +13,6 @@ public struct HubRouter: Sendable {
     let registry: any CivilRegistry
     let configuration: HubConfiguration
     let gate: SyncGate
-    let replays = ReplayGuard()
     let epoch: EpochCache
     let logger: Logger
 
@@ -40,6 +39,9 @@ public struct HubRouter: Sendable {
         }
         router.get("/v1/reference/:kind") { request, context in
             try await self.guarded { try await self.reference(request, kind: context.parameters.get("kind") ?? "") }
+        }
+        router.post(RouterPath(LMISPath.heartbeat)) { request, _ in
+            try await self.guarded { try await self.heartbeat(request) }
         }
         router.post(RouterPath(LMISPath.identity)) { request, _ in
             try await self.guarded { try await self.identity(request) }
@@ -189,8 +191,13 @@ public struct HubRouter: Sendable {
         } catch {
             throw Failure(status: .unauthorized, code: .badSignature, message: "the signature does not verify")
         }
-        // Keyed by the signed nonce: re-encoding the signature's base64 cannot slip past it.
-        guard await replays.first("\(device.id) \(signed[RequestSigning.nonceHeader] ?? "")", now: now) else {
+        // Keyed by the signed nonce (re-encoding the signature's base64 cannot slip past it), and
+        // kept in PostgreSQL: a replay is refused by whichever hub process it reaches.
+        guard
+            try await store.firstNonce(
+                device: device.id, nonce: signed[RequestSigning.nonceHeader] ?? "",
+                window: Int(LMISLimits.clockTolerance) * 2)
+        else {
             throw Failure(status: .unauthorized, code: .replayed, message: "this exact request was already received")
         }
         try await store.touch(device: device.id)
@@ -334,6 +341,22 @@ public struct HubRouter: Sendable {
         return Self.json(answer, gzip: false)
     }
 
+    func heartbeat(_ request: Request) async throws -> Response {
+        let (sent, inflated) = try await Self.body(request)
+        let device = try await authenticate(request, body: sent)
+        let report = try Self.decode(Heartbeat.self, inflated)
+        guard report.lastSequence >= 0, report.waiting >= 0, report.softwareVersion.count <= 40,
+            report.checks.count <= 50
+        else {
+            throw Failure(
+                status: .badRequest, code: .badRequest,
+                message: "a heartbeat needs counts of at least 0, a version of at most 40 characters, at most 50 checks"
+            )
+        }
+        let highest = try await store.heartbeat(device: device, report: report)
+        return Self.json(HeartbeatAnswer(highestSequence: highest, serverTime: LMISTime.format(Date())), gzip: false)
+    }
+
     func status(_ request: Request) async throws -> Response {
         let device = try await authenticate(request, body: Data())
         let counts = try await store.status(device: device)
@@ -388,23 +411,6 @@ actor SyncGate {
         } else {
             waiting.removeFirst().continuation.resume(returning: true)
         }
-    }
-}
-
-/// Signatures seen within the clock tolerance: the same signed request twice is refused.
-actor ReplayGuard {
-    private var seen: [String: Int64] = [:]
-    private var lastSweep: Int64 = 0
-
-    func first(_ signature: String, now: Int64) -> Bool {
-        let window = Int64(LMISLimits.clockTolerance) * 2
-        if now - lastSweep > 60 {
-            seen = seen.filter { now - $0.value <= window }
-            lastSweep = now
-        }
-        if seen[signature] != nil { return false }
-        seen[signature] = now
-        return true
     }
 }
 

@@ -12,7 +12,7 @@ struct Kiosk: AsyncParsableCommand {
         abstract: "LSWO Kiosk: the office appliance of a Mongolian Labour and Social Welfare Office.",
         subcommands: [
             Serve.self, Provision.self, Doctor.self, Staff.self, Printers.self, FingerprintCommands.self,
-            SyncCommands.self, VoiceCommands.self,
+            SyncCommands.self, VoiceCommands.self, Backup.self, Restore.self,
         ])
 }
 
@@ -494,6 +494,55 @@ struct Doctor: AsyncParsableCommand {
         let doctor = try await usage { try KioskAdmin.Doctor(source: source(path, ["data_dir": dataDir])) }
         try finish(await doctor.output(json: json))
     }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the office database while the kiosk serves, and check the copy.",
+        discussion: """
+            Writes DATA/backups/kiosk-<office>-<UTC time>.sqlite (copies older than 14 days are deleted), \
+            or into --to DIR (a USB stick; nothing there is deleted). Exits 1 when no good copy was made.
+            """)
+
+    @Option(help: "Config file of `key = value` lines.") var config: String?
+    @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
+    @Option(help: "Write the copy into this folder (e.g. a USB stick) instead of DATA/backups.") var to: String?
+
+    func run() async throws {
+        let administration = try await usage {
+            try BackupAdministration(source: source(config, ["data_dir": dataDir]), logger: quietLogger())
+        }
+        try finish(await administration.backupOutput(to: to))
+    }
+}
+
+struct Restore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Put a backup in place of the office database (stop kiosk.service first).",
+        discussion: """
+            Refuses a backup of another office or device unless --force. The database it replaces is kept \
+            in DATA/backups. New records continue above the highest sequence the hub knows of this device, \
+            so nothing is applied twice; records lost with the old file show on the hub as a gap.
+            """)
+
+    @Argument(help: "The backup file.") var file: String
+    @Option(help: "Config file of `key = value` lines.") var config: String?
+    @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
+    @Flag(help: "Restore a backup of another office or device.") var force = false
+
+    func run() async throws {
+        let administration = try await usage {
+            try BackupAdministration(source: source(config, ["data_dir": dataDir]), logger: quietLogger())
+        }
+        try finish(await administration.restoreOutput(file: file, force: force))
+    }
+}
+
+/// A logger for commands: warnings and worse only.
+func quietLogger() -> Logger {
+    var logger = Logger(label: "kiosk.admin")
+    logger.logLevel = .warning
+    return logger
 }
 
 /// Prints what a command says and exits with its status.
