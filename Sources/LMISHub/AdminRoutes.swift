@@ -76,7 +76,8 @@ struct AdminRoutes {
         }
         admin.get("devices") { request, _ in
             try await self.run(request) {
-                HubRouter.json(try await hub.store.devices(), gzip: HubRouter.acceptsGzip(request))
+                HubRouter.json(
+                    FleetRules.assess(try await hub.store.devices(), now: Date()), gzip: HubRouter.acceptsGzip(request))
             }
         }
         admin.post("devices/:id/revoke") { request, context in

@@ -197,7 +197,8 @@ public actor SyncEngine {
 
     /// Sends the heartbeat; after a restore, numbers the outbox above what the hub knows before
     /// anything is uploaded. A hub without heartbeats (404) is no failure unless a restore waits.
-    func heartbeat(_ session: Session, _ report: inout Report) async throws {
+    @discardableResult
+    func heartbeat(_ session: Session, _ report: inout Report) async throws -> HeartbeatAnswer? {
         let body = try LMISCoding.encoder.encode(try await currentHeartbeat())
         let answer = try await session.send("POST", LMISPath.heartbeat, body: body)
         let pending = try await store.sequenceFloor()?.pending == true
@@ -209,18 +210,20 @@ public actor SyncEngine {
                     "the outbox continues above the highest sequence the hub knows",
                     metadata: ["sync.floor": "\(floor.floor)", "sync.backup_sequence": "\(floor.backupSequence)"])
             }
+            return heard
         case 404 where !pending:
-            return
+            return nil
         default:
             report.retryAfter = answer.retryAfter
             throw Self.failure(answer)
         }
     }
 
-    /// Asks the hub how far this device's sequence went and settles a restore's floor with it
-    /// (`kiosk restore`, right after putting the backup in place). Throws when the hub cannot say.
-    public func settleAfterRestore() async throws -> SequenceFloor? {
-        guard let enrolment = try await store.enrolment() else { return try await store.sequenceFloor() }
+    /// Sends one heartbeat now (`kiosk sync heartbeat`; `kiosk restore`, right after putting the
+    /// backup in place, so that the outbox's floor is settled). Nil when not enrolled or when the
+    /// hub takes no heartbeats; throws when the hub cannot be reached.
+    public func heartbeatNow() async throws -> HeartbeatAnswer? {
+        guard let enrolment = try await store.enrolment() else { return nil }
         guard let key = try DeviceKey.load(from: keyURL) else { throw SyncError.badKeyFile(keyURL.path) }
         if client == nil || client?.baseURL != enrolment.hubURL {
             await client?.shutdown()
@@ -230,8 +233,7 @@ public actor SyncEngine {
             engine: self, client: client!, keyID: RequestSigning.keyID(publicKey: key.privateKey.publicKey), key: key,
             offset: try await store.clockOffset())
         var report = Report()
-        try await heartbeat(session, &report)
-        return try await store.sequenceFloor()
+        return try await heartbeat(session, &report)
     }
 
     func noteClockOffset(_ offset: Double) {

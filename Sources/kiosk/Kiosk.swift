@@ -318,7 +318,7 @@ struct SyncOptions: ParsableArguments {
 struct SyncCommands: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync", abstract: "The link to the central LMIS: enrol, status, sync now.",
-        subcommands: [SyncEnrol.self, SyncStatusCommand.self, SyncNow.self, SyncWipe.self])
+        subcommands: [SyncEnrol.self, SyncStatusCommand.self, SyncNow.self, SyncHeartbeat.self, SyncWipe.self])
 }
 
 struct SyncEnrol: AsyncParsableCommand {
@@ -362,6 +362,18 @@ struct SyncNow: AsyncParsableCommand {
 
     func run() async throws {
         try finish(await options.administration().roundOutput())
+    }
+}
+
+struct SyncHeartbeat: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "heartbeat",
+        abstract: "Tell the hub this kiosk's state now (version, backlog, printer, reader, clock, last backup).",
+        discussion: "Exits 1 when the hub did not take it. `kiosk serve` sends one at the start of every sync round.")
+    @OptionGroup var options: SyncOptions
+
+    func run() async throws {
+        try finish(await options.administration().heartbeatOutput())
     }
 }
 
