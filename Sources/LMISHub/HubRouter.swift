@@ -14,6 +14,7 @@ public struct HubRouter: Sendable {
     let configuration: HubConfiguration
     let gate: SyncGate
     let epoch: EpochCache
+    let database: DatabaseProbe
     let logger: Logger
 
     public init(store: HubStore, registry: any CivilRegistry, configuration: HubConfiguration, logger: Logger) {
@@ -22,12 +23,21 @@ public struct HubRouter: Sendable {
         self.configuration = configuration
         self.gate = SyncGate(limit: configuration.maxConcurrentSync)
         self.epoch = EpochCache(store: store)
+        self.database = DatabaseProbe { try await store.ping() }
         self.logger = logger
     }
 
     public func build() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.get("/health") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
+        router.get("/health") { _, _ in
+            guard await self.database.isUp() else {
+                var response = Response(
+                    status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "database unreachable\n")))
+                response.headers[.retryAfter] = "5"
+                return response
+            }
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
         router.post(RouterPath(LMISPath.enrol)) { request, context in
             try await self.guarded { try await self.enrol(request) }
         }
@@ -57,6 +67,12 @@ public struct HubRouter: Sendable {
 
     /// Runs a sync request inside the concurrency cap and turns every failure into a `Problem`.
     func guarded(_ handler: () async throws -> Response) async throws -> Response {
+        guard await database.isUp() else {
+            var response = problem(
+                .serviceUnavailable, .busy, "the hub's database cannot be reached; try again shortly")
+            response.headers[.retryAfter] = String(Int.random(in: 5...15))
+            return response
+        }
         guard await gate.enter() else {
             var response = problem(.serviceUnavailable, .busy, "the hub is serving many offices; try again shortly")
             response.headers[.retryAfter] = String(Int.random(in: 2...8))
