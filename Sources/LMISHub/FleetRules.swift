@@ -14,6 +14,19 @@ enum FleetRules {
         case noBackup = "no-backup"
         case recordsLost = "records-lost"
 
+        /// The same in Mongolian.
+        var wordsMN: String {
+            switch self {
+            case .offline: "нэг өдрөөс дээш холбогдоогүй"
+            case .printerFault: "тасалбарын принтер гэмтэлтэй"
+            case .backlogGrowing: "илгээгээгүй бичлэг хуримтлагдаж байна"
+            case .clockOff: "цаг 2 минутаас илүү зөрүүтэй"
+            case .versionBehind: "програм хангамж хуучин"
+            case .noBackup: "2 өдөр нөөцлөөгүй"
+            case .recordsLost: "бичлэг алдагдсан (дарааллын цоорхой)"
+            }
+        }
+
         var words: String {
             switch self {
             case .offline: "not heard from for a day"

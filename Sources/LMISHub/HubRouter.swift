@@ -15,6 +15,7 @@ public struct HubRouter: Sendable {
     let gate: SyncGate
     let epoch: EpochCache
     let database: DatabaseProbe
+    let metrics = HubMetrics()
     let logger: Logger
 
     public init(store: HubStore, registry: any CivilRegistry, configuration: HubConfiguration, logger: Logger) {
@@ -252,6 +253,7 @@ public struct HubRouter: Sendable {
     }
 
     func upload(_ request: Request) async throws -> Response {
+        let started = ContinuousClock.now
         let (sent, inflated) = try await Self.body(request)
         let device = try await authenticate(request, body: sent)
         // Each payload is decoded as its type here; one that does not decode is refused alone.
@@ -281,6 +283,10 @@ public struct HubRouter: Sendable {
                 message: "the batch cannot be stored: \(error.serverInfo?[.message] ?? "invalid data")")
         }
         let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
+        for (status, count) in counts {
+            metrics.countRecords(office: device.officeCode, status: status.rawValue, count: count)
+        }
+        metrics.recordSync(office: device.officeCode, path: "upload", duration: ContinuousClock.now - started)
         logger.info(
             "batch applied",
             metadata: [
