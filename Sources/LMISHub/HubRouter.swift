@@ -32,12 +32,13 @@ public struct HubRouter: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.get("/health") { _, _ in
             guard await self.database.isUp() else {
-                var response = Response(
-                    status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "database unreachable\n")))
-                response.headers[.retryAfter] = "5"
-                return response
+                return Response(
+                    status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8", .retryAfter: "5"],
+                    body: .init(byteBuffer: ByteBuffer(string: "database unreachable\n")))
             }
-            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         }
         router.post(RouterPath(LMISPath.enrol)) { request, context in
             try await self.guarded { try await self.enrol(request) }
