@@ -33,7 +33,8 @@ public struct HubRouter: Sendable {
         router.get("/health") { _, _ in
             guard await self.database.isUp() else {
                 return Response(
-                    status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8", .retryAfter: "5"],
+                    status: .serviceUnavailable,
+                    headers: [.contentType: "text/plain; charset=utf-8", .retryAfter: "5"],
                     body: .init(byteBuffer: ByteBuffer(string: "database unreachable\n")))
             }
             return Response(
