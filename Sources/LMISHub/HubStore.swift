@@ -484,7 +484,9 @@ public struct HubStore: Sendable {
     // MARK: Heartbeats and nonces
 
     /// Keeps a device's heartbeat (latest and history, 30 days) and answers the highest sequence
-    /// the hub knows the device gave: received, or reported by any heartbeat.
+    /// the hub knows the device gave: received, or reported by any heartbeat. A heartbeat from a
+    /// technician's command knows no printer or reader (only the serving process does): the
+    /// latest keeps the serving process's printer, reader and checks.
     public func heartbeat(device: Device, report: Heartbeat) async throws -> Int64 {
         let json = String(decoding: try LMISCoding.encoder.encode(report), as: UTF8.self)
         return try await client.withTransaction(logger: logger) { connection in
@@ -498,7 +500,13 @@ public struct HubStore: Sendable {
                 """, logger: logger)
             let rows = try await connection.query(
                 """
-                UPDATE device SET heartbeat = \(json)::jsonb, heartbeat_at = now(),
+                UPDATE device SET heartbeat = CASE
+                        WHEN heartbeat IS NULL OR \(json)::jsonb ? 'printer' THEN \(json)::jsonb
+                        ELSE \(json)::jsonb || jsonb_strip_nulls(jsonb_build_object(
+                            'printer', heartbeat -> 'printer', 'reader', heartbeat -> 'reader',
+                            'checks', heartbeat -> 'checks'))
+                    END,
+                    heartbeat_at = now(),
                     reported_sequence = greatest(reported_sequence, \(report.lastSequence))
                 WHERE id = \(device.id)
                 RETURNING greatest(reported_sequence,

@@ -33,6 +33,16 @@ import Testing
         #expect(try hub.scalar("SELECT heartbeat ->> 'printer' FROM device") == "paper-out")
         #expect(try hub.scalar("SELECT reported_sequence FROM device") == "3")
 
+        // A technician's command knows no printer: the serving process's word is kept.
+        let command = SyncEngine(
+            database: kiosk.temp.database, dataDirectory: kiosk.temp.directory, caFile: nil, softwareVersion: "test",
+            logger: quietLogger("kiosk"))
+        _ = try await command.heartbeatNow()
+        await command.shutdown()
+        #expect(try hub.scalar("SELECT heartbeat ->> 'printer' FROM device") == "paper-out")
+        #expect(try hub.count("SELECT count(*) FROM device_heartbeat WHERE report ? 'printer'") >= 2)
+        #expect(try hub.count("SELECT count(*) FROM device_heartbeat WHERE NOT report ? 'printer'") == 1)
+
         let (status, body) = try await hub.call("GET", "/admin/devices")
         #expect(status == 200)
         let devices = try LMISCoding.decoder.decode([HubStore.DeviceSummary].self, from: body)
