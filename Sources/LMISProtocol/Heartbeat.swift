@@ -1,6 +1,6 @@
 public import Foundation
 
-/// What a kiosk tells its hub of its own state, signed, at the start of each sync round: what a
+/// What a kiosk tells its hub of its own state, signed, in each sync round (after the upload): what a
 /// technician would otherwise learn only by standing at it. Holds no personal data.
 public struct Heartbeat: Codable, Sendable, Hashable {
     public var softwareVersion: String

@@ -119,8 +119,21 @@ public actor SyncEngine {
                 engine: self, client: client!, keyID: RequestSigning.keyID(publicKey: key.privateKey.publicKey),
                 key: key,
                 offset: try await store.clockOffset())
-            try await heartbeat(session, &report)
-            try await upload(session, &report)
+            // After a restore the hub is asked first how far this device's numbers went; else the
+            // heartbeat follows the upload (it then reports what is left waiting), and follows a
+            // failed upload too when the hub answered, so that the hub hears why.
+            let restoring = try await store.sequenceFloor()?.pending == true
+            if restoring { try await heartbeat(session, &report) }
+            do {
+                try await upload(session, &report)
+            } catch let error as SyncError {
+                if !restoring, case .hub = error {
+                    var ignored = Report()
+                    _ = try? await heartbeat(session, &ignored)
+                }
+                throw error
+            }
+            if !restoring { try await heartbeat(session, &report) }
             try await download(session, &report)
             try await checkIdentities(session, &report)
             try await store.noteAttempt(at: Date(), error: nil)
