@@ -59,6 +59,10 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // `key = value` lines of the kiosk's and the hub's config files: one reading of comments and quotes.
         .target(name: "ConfigLines", swiftSettings: swiftSettings),
+        // Log lines journald files at their level (the kiosk's and the hub's executables).
+        .target(
+            name: "JournalLogging", dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         // Fingerprints: grey images, PNG, quality, minutiae, matching. Swift, with zlib for PNG.
         .target(name: "Fingerprint", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         // USB fingerprint readers: libusb wrapper, hot-plug, sensor drivers.
@@ -162,6 +166,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
+                "JournalLogging",
                 "KioskAdmin",
                 "KioskApp",
                 "Fingerprint",
@@ -213,6 +218,7 @@ let package = Package(
         .executableTarget(
             name: "lmis-hub",
             dependencies: [
+                "JournalLogging",
                 "LMISHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -329,7 +335,10 @@ let package = Package(
         ),
         .testTarget(
             name: "KioskAppTests",
-            dependencies: ["KioskApp", "KioskCore", "Printing", "LMISSync"],
+            dependencies: [
+                "KioskApp", "KioskCore", "Printing", "LMISSync", "JournalLogging",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Fingerprint
 import Foundation
+import JournalLogging
 import KioskAdmin
 import KioskApp
 import Logging
@@ -179,7 +180,13 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let configuration = try await resolvedConfiguration()
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        let journal = JournalLogHandler.standardErrorIsJournal()
         LoggingSystem.bootstrap { label in
+            if journal {
+                var handler = JournalLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
