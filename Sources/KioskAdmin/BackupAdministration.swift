@@ -63,6 +63,11 @@ public struct BackupAdministration: Sendable {
         }
         var lines: [String] = []
         let live = dataDirectory.appendingPathComponent("kiosk.sqlite")
+        guard !DatabaseBackup.isInUse(live) else {
+            return CommandOutput(
+                ["not restored: the office database is in use; stop the service first (systemctl stop kiosk)"],
+                exitCode: 1)
+        }
         var current: AppDatabase?
         var currentDevice: String?
         if FileManager.default.fileExists(atPath: live.path) {

@@ -155,6 +155,29 @@ public enum DatabaseBackup {
         return BackupFile(url: url, label: label, bytes: bytes ?? 0)
     }
 
+    /// True while another connection has the database at `url` open (a running `kiosk serve`):
+    /// in WAL mode every connection holds a shared lock, so an exclusive one is refused.
+    public static func isInUse(_ url: URL) -> Bool {
+        guard FileManager.default.fileExists(atPath: url.path) else { return false }
+        do {
+            var configuration = Configuration()
+            configuration.busyMode = .immediateError
+            // Before the connection reads anything, so that it never uses the shared memory.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE") }
+            let queue = try DatabaseQueue(path: url.path, configuration: configuration)
+            defer { try? queue.close() }
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN EXCLUSIVE")
+                try db.execute(sql: "ROLLBACK")
+            }
+            return false
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            return true
+        } catch {
+            return false
+        }
+    }
+
     /// SQLite's `integrity_check` of the file, opened read-only: empty when it is sound.
     static func integrityProblems(_ url: URL) -> [String] {
         do {

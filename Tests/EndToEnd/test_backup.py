@@ -5,6 +5,7 @@ lost with the old file as a gap."""
 
 import json
 import sqlite3
+from contextlib import closing
 import subprocess
 import urllib.request
 from pathlib import Path
@@ -19,7 +20,8 @@ def cli(*args: str, data_dir: Path, env: dict | None = None) -> subprocess.Compl
 
 
 def outbox(data_dir: Path) -> list[tuple[int, str, str | None]]:
-    with sqlite3.connect(data_dir / "kiosk.sqlite") as db:
+    # Closed at once: an open connection would (rightly) keep `kiosk restore` from replacing the file.
+    with closing(sqlite3.connect(data_dir / "kiosk.sqlite")) as db:
         return db.execute("SELECT seq, id, sync_state FROM outbox ORDER BY seq").fetchall()
 
 
@@ -51,7 +53,7 @@ def test_a_restore_applies_nothing_twice_and_the_hub_reports_the_lost_records(ki
     backups = sorted((data_dir / "backups").glob("kiosk-UB-SB-*.sqlite"))
     assert len(backups) == 1
     backup_sequence = max(seq for seq, _, _ in outbox(data_dir))
-    with sqlite3.connect(backups[0]) as db:
+    with closing(sqlite3.connect(backups[0])) as db:
         waited = [row[0] for row in db.execute("SELECT id FROM outbox WHERE sync_state IS NULL")]
     assert len(waited) == 1
     # A copy onto a "USB stick" too; nothing is pruned there.
@@ -72,6 +74,9 @@ def test_a_restore_applies_nothing_twice_and_the_hub_reports_the_lost_records(ki
     lost = [row for row in before_loss if row[2] is None]
     assert len(lost) == 2
     assert hub["sql"]("SELECT count(*) FROM person") == "4"
+    # Not while the service has the database open.
+    busy = cli("restore", str(backups[0]), data_dir=data_dir)
+    assert busy.returncode == 1 and "stop the service first" in busy.stdout, busy.stdout
     process.terminate()
 
     # Another office's backup is refused unless forced.

@@ -111,6 +111,16 @@ struct BackupTests {
         #expect(try await store.lastSequence() == 11)
     }
 
+    @Test func aDatabaseInUseIsToldFromOneNobodyHasOpen() throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let file = URL(fileURLWithPath: temp.path)
+        #expect(DatabaseBackup.isInUse(file))
+        try temp.database.close()
+        #expect(!DatabaseBackup.isInUse(file))
+        #expect(!DatabaseBackup.isInUse(temp.directory.appendingPathComponent("none.sqlite")))
+    }
+
     @Test func aRestoreWithNothingNewStillContinuesAboveTheHub() async throws {
         let temp = try TemporaryDatabase()
         defer { temp.remove() }
