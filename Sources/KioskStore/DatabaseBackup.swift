@@ -44,7 +44,9 @@ public enum DatabaseBackup {
     public static func make(
         of database: AppDatabase, officeCode: String, softwareVersion: String, into directory: URL, at instant: Date
     ) async throws -> BackupFile {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Owner-only, like the data folder: a backup holds every record of the office.
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let stamp = fileStamp(instant)
         let final = directory.appendingPathComponent("\(prefix)\(safe(officeCode))-\(stamp)\(suffix)")
         let partial = directory.appendingPathComponent(".\(final.lastPathComponent).partial")
@@ -71,6 +73,7 @@ public enum DatabaseBackup {
             guard problems.isEmpty else {
                 throw BackupError("the copy failed its integrity check: \(problems.prefix(3).joined(separator: "; "))")
             }
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: partial.path)
             try sync(partial)
             try FileManager.default.moveItem(at: partial, to: final)
             try sync(directory)

@@ -33,6 +33,9 @@ struct BackupTests {
         #expect(file.url.lastPathComponent == "kiosk-UB-SB-20261130T005320Z.sqlite")
         #expect(file.label.sequence == 3 && file.label.officeCode == "UB-SB" && file.label.deviceID == nil)
         #expect(file.bytes > 0)
+        // Owner-only: it holds every record of the office.
+        let mode = try FileManager.default.attributesOfItem(atPath: file.url.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
         // No WAL beside it: the one file is the whole backup; no partial file is left.
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         #expect(names == [file.url.lastPathComponent])
