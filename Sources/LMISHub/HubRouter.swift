@@ -369,13 +369,18 @@ public struct HubRouter: Sendable {
         let (sent, inflated) = try await Self.body(request)
         let device = try await authenticate(request, body: sent)
         let report = try Self.decode(Heartbeat.self, inflated)
+        let verdicts: Set<String> = ["ok", "warning", "fault"]
         guard report.lastSequence >= 0, report.waiting >= 0, report.softwareVersion.count <= 40,
-            report.checks.count <= 50
+            (report.printer?.count ?? 0) <= 40, (report.reader?.count ?? 0) <= 40, report.checks.count <= 50,
+            report.checks.allSatisfy({
+                verdicts.contains($0.verdict) && $0.name.count <= 60 && ($0.detail?.count ?? 0) <= 200
+            })
         else {
             throw Failure(
                 status: .badRequest, code: .badRequest,
-                message: "a heartbeat needs counts of at least 0, a version of at most 40 characters, at most 50 checks"
-            )
+                message:
+                    "a heartbeat needs counts of at least 0, a version, printer and reader of at most 40 characters, "
+                    + "at most 50 checks of ok, warning or fault (names up to 60, details up to 200 characters)")
         }
         let highest = try await store.heartbeat(device: device, report: report)
         return Self.json(HeartbeatAnswer(highestSequence: highest, serverTime: LMISTime.format(Date())), gzip: false)

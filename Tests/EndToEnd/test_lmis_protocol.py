@@ -169,9 +169,10 @@ def test_a_client_written_from_the_document_talks_to_the_hub(hub):
     check("Heartbeat", beat)
     status, _, heard = device.request("POST", "/v1/heartbeat", beat)
     assert status == 200 and heard["highestSequence"] == 5, heard
-    status, _, refused = device.request("POST", "/v1/heartbeat", {**beat, "waiting": -1})
-    assert status == 400 and refused["error"] == "bad_request"
-    check("Problem", refused)
+    for wrong in [{"waiting": -1}, {"checks": [{"name": "printer.thermal", "verdict": "broken"}]}]:
+        status, _, refused = device.request("POST", "/v1/heartbeat", {**beat, **wrong})
+        assert status == 400 and refused["error"] == "bad_request", refused
+        check("Problem", refused)
 
     # Refusals carry the Problem shape and the hub's clock.
     status, _, answer = device.request("GET", "/v1/status", timestamp=int(time.time()) - 3600)
