@@ -37,6 +37,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
@@ -57,6 +59,10 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // `key = value` lines of the kiosk's and the hub's config files: one reading of comments and quotes.
         .target(name: "ConfigLines", swiftSettings: swiftSettings),
+        // Log lines journald files at their level (the kiosk's and the hub's executables).
+        .target(
+            name: "JournalLogging", dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         // Fingerprints: grey images, PNG, quality, minutiae, matching. Swift, with zlib for PNG.
         .target(name: "Fingerprint", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         // USB fingerprint readers: libusb wrapper, hot-plug, sensor drivers.
@@ -160,6 +166,7 @@ let package = Package(
         .executableTarget(
             name: "kiosk",
             dependencies: [
+                "JournalLogging",
                 "KioskAdmin",
                 "KioskApp",
                 "Fingerprint",
@@ -202,6 +209,8 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -209,6 +218,7 @@ let package = Package(
         .executableTarget(
             name: "lmis-hub",
             dependencies: [
+                "JournalLogging",
                 "LMISHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -325,7 +335,10 @@ let package = Package(
         ),
         .testTarget(
             name: "KioskAppTests",
-            dependencies: ["KioskApp", "KioskCore", "Printing", "LMISSync"],
+            dependencies: [
+                "KioskApp", "KioskCore", "Printing", "LMISSync", "JournalLogging",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

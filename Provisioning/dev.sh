@@ -23,10 +23,11 @@ RUN_PACKAGES=(fonts-noto-core fonts-dejavu-core espeak-ng)
 # a private cupsd with an IPP Everywhere printer (ippeveprinter, which needs a D-Bus daemon),
 # poppler to read PDFs back, tesseract with Mongolian to read printed tickets back,
 # umockdev to replay recorded USB sessions of real fingerprint sensors, and PostgreSQL 15 for
-# the LMIS hub (the tests start their own private cluster; Debian's default one is not used).
+# the LMIS hub (the tests start their own private cluster; Debian's default one is not used),
+# and HAProxy in front of two hubs (the test starts its own; the package's service is not used).
 TEST_PACKAGES=(chromium python3 python3-venv cups-daemon cups-client cups-ipp-utils dbus-daemon
     poppler-utils tesseract-ocr tesseract-ocr-mon tesseract-ocr-eng umockdev libumockdev-dev
-    postgresql-15 postgresql-client-15 faketime)
+    postgresql-15 postgresql-client-15 faketime haproxy)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -5,6 +5,14 @@ public import KioskApp
 #if canImport(Glibc)
     import Glibc
 #endif
+// `stat` may be found through these modules' headers first, whichever files are compiled
+// together (MemberImportVisibility).
+#if canImport(CoreFoundation)
+    import CoreFoundation
+#endif
+#if canImport(CDispatch)
+    import CDispatch
+#endif
 
 /// A `key = value` config file as text, edited line by line so that a technician's comments,
 /// the order of the settings and every untouched line stay as they were.

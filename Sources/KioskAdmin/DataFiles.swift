@@ -3,6 +3,14 @@ import Foundation
 #if canImport(Glibc)
     import Glibc
 #endif
+// `stat` may be found through these modules' headers first, whichever files are compiled
+// together (MemberImportVisibility).
+#if canImport(CoreFoundation)
+    import CoreFoundation
+#endif
+#if canImport(CDispatch)
+    import CDispatch
+#endif
 
 /// The office database and the device key in the data folder.
 enum DataFiles {

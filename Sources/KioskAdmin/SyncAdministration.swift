@@ -1,7 +1,7 @@
 public import Foundation
 public import KioskApp
 public import KioskCore
-import KioskStore
+public import KioskStore
 public import LMISProtocol
 public import LMISSync
 public import Logging
@@ -132,6 +132,34 @@ public struct SyncAdministration: Sendable {
             if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
         }
         return waiting
+    }
+
+    /// After `kiosk restore`: asks the hub how far this device's sequence went (a heartbeat) and
+    /// numbers new records above it. Throws when the hub cannot be asked.
+    public func settleAfterRestore() async throws -> SequenceFloor? {
+        defer { Task { await engine.shutdown() } }
+        _ = try await engine.heartbeatNow()
+        let floor = try await engine.store.sequenceFloor()
+        try await engine.store.close()
+        return floor
+    }
+
+    /// `kiosk sync heartbeat`: sends the kiosk's state to the hub now; exit 1 when it did not arrive.
+    public func heartbeatOutput() async -> CommandOutput {
+        defer { Task { await engine.shutdown() } }
+        do {
+            let sent = try await engine.currentHeartbeat()
+            guard let answer = try await engine.heartbeatNow() else {
+                return CommandOutput(["no heartbeat sent: not enrolled, or the hub takes none"], exitCode: 1)
+            }
+            return CommandOutput([
+                "heartbeat sent: version \(sent.softwareVersion), \(sent.waiting) records waiting, last #\(sent.lastSequence)",
+                "printer: \(sent.printer ?? "unknown"), reader: \(sent.reader ?? "unknown"), last backup: \(sent.lastBackupAt ?? "none")",
+                "the hub knows this device up to #\(answer.highestSequence)",
+            ])
+        } catch {
+            return CommandOutput(["heartbeat failed: \(error)"], exitCode: 1)
+        }
     }
 
     public func round() async -> SyncEngine.Report {

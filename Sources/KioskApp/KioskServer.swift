@@ -5,6 +5,7 @@ import HummingbirdTLS
 public import KioskCore
 import KioskHTTP
 public import KioskStore
+import LMISProtocol
 public import LMISSync
 public import Logging
 import NIOSSL
@@ -78,6 +79,9 @@ public struct KioskServer: Sendable {
                 caFile: configuration.lmisCAFile, softwareVersion: KioskServer.softwareVersion, logger: logger),
             interval: .seconds(configuration.syncInterval), logger: logger)
         self.sync = sync
+        await sync.engine.setDeviceProbe { [printing, fingerprintReader, database] in
+            await Self.deviceState(printing: printing, reader: fingerprintReader, database: database)
+        }
 
         let vacancies = SQLiteVacancyCatalog(database: database)
         self.vacancies = vacancies
@@ -305,6 +309,12 @@ public struct KioskServer: Sendable {
                 services: [
                     .init(service: application), .init(service: PrinterMonitor(printing: printing)),
                     .init(service: sync), .init(service: VacancyWarmer(catalog: vacancies)),
+                    .init(
+                        service: NightlyBackup(
+                            database: database,
+                            dataDirectory: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true),
+                            officeCode: configuration.officeCode, softwareVersion: Self.softwareVersion,
+                            schedule: BackupSchedule(timeZone: configuration.office.timeZone), logger: logger)),
                 ]
                     + secure + (fingerprintLifecycle.map { [.init(service: $0)] } ?? [])
                     + (notifier.map { notifier in
@@ -343,6 +353,31 @@ public struct KioskServer: Sendable {
         }
         throw ConfigurationError(
             key: "kiosk_dir", problem: "not found (looked in \(candidates.map(\.path).joined(separator: ", ")))")
+    }
+}
+
+extension KioskServer {
+    /// The printer, reader and checks a heartbeat carries, as the serving process knows them.
+    static func deviceState(printing: PrintService, reader: (any FingerprintReaderPort)?, database: AppDatabase) async
+        -> SyncEngine.DeviceState
+    {
+        let printers = await printing.health()
+        let thermal = printers.first { $0.role == .thermal }
+        let readerState = await reader?.status().state ?? .absent
+        var checks = [
+            Heartbeat.Check(name: "database", verdict: await database.isUsable() ? "ok" : "fault"),
+            Heartbeat.Check(name: "storage", verdict: await database.isWritable() ? "ok" : "fault"),
+        ]
+        for printer in printers {
+            checks.append(
+                .init(
+                    name: "printer.\(printer.role.rawValue)", verdict: printer.isReady ? "ok" : "fault",
+                    detail: printer.faults.map(\.rawValue).joined(separator: ",")))
+        }
+        checks.append(.init(name: "reader", verdict: readerState == .absent ? "warning" : "ok"))
+        return SyncEngine.DeviceState(
+            printer: thermal.map { $0.faults.first?.rawValue ?? "ready" },
+            reader: readerState == .absent ? "absent" : "ready", checks: checks)
     }
 }
 

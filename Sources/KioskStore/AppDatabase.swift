@@ -606,6 +606,30 @@ public final class AppDatabase: Sendable {
             // titles often lack («харуул», «нярав»).
             try db.execute(sql: "ALTER TABLE occupation ADD COLUMN keywords TEXT NOT NULL DEFAULT ''")
         }
+        migrator.registerMigration("v33: backups: a backup's label, the outbox's floor after a restore") { db in
+            // `backup_label` has a row only in a backup file (who made it, how far its outbox went).
+            // `outbox_floor` has a row after a restore: new records are numbered above `floor`;
+            // while `pending`, the hub has not yet said how far the lost file's records went.
+            try db.execute(
+                sql: """
+                    CREATE TABLE backup_label (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        office_code TEXT NOT NULL,
+                        device_id TEXT,
+                        made_at TEXT NOT NULL,
+                        sequence INTEGER NOT NULL,
+                        software_version TEXT NOT NULL
+                    );
+                    CREATE TABLE outbox_floor (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        floor INTEGER NOT NULL,
+                        backup_sequence INTEGER NOT NULL,
+                        pending INTEGER NOT NULL CHECK (pending IN (0, 1)),
+                        restored_at TEXT NOT NULL,
+                        backup_made_at TEXT NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }()
 }

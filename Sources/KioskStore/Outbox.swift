@@ -7,7 +7,8 @@ public import LMISProtocol
 public struct OutboxRecord: Hashable, Sendable {
     public let id: UUID
     public let officeCode: String
-    /// Gapless per office: 1, 2, 3 … with no holes, so the hub can tell when something is missing.
+    /// Gapless per office: 1, 2, 3 … with no holes, so the hub can tell when something is missing
+    /// (after a restore, numbering continues above the highest the hub knows: `outbox_floor`).
     public let sequence: Int64
     public let type: OutboxRecordType
     /// JSON, self-contained: the LMIS needs nothing else to apply it.
@@ -124,7 +125,11 @@ public enum Outbox {
     ) throws -> OutboxRecord {
         precondition(db.isInsideTransaction, "outbox records are written with the change they describe")
         let sequence = try Int64.fetchOne(
-            db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox WHERE office_code = ?"),
+            db.cachedStatement(
+                sql: """
+                    SELECT MAX(COALESCE((SELECT MAX(seq) FROM outbox WHERE office_code = ?), 0),
+                               COALESCE((SELECT floor FROM outbox_floor WHERE id = 1), 0)) + 1
+                    """),
             arguments: [officeCode])!
         let json = try Self.json(payload)
         let record = OutboxRecord(

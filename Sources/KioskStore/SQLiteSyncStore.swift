@@ -316,6 +316,62 @@ public struct SQLiteSyncStore: Sendable {
         }
     }
 
+    /// The outbox's floor after a restore, nil when the file was never restored.
+    public func sequenceFloor() async throws -> SequenceFloor? {
+        try await writer.read { db in
+            try Row.fetchOne(db, sql: "SELECT floor, backup_sequence, pending, restored_at FROM outbox_floor").map {
+                SequenceFloor(
+                    floor: $0["floor"], backupSequence: $0["backup_sequence"], pending: $0["pending"],
+                    restoredAt: try Outbox.parseUTCTimestamp($0["restored_at"]))
+            }
+        }
+    }
+
+    /// After a restore, once the hub has said the highest sequence it knows of this device
+    /// (received, or reported by a heartbeat): records made since the restore are numbered above
+    /// it, in their order, and so is every later record. Records of the backup keep their numbers
+    /// (the hub knows them by id). Answers the settled floor; nothing changes unless pending.
+    @discardableResult
+    public func settleSequenceFloor(hubHighest: Int64) async throws -> SequenceFloor? {
+        try await writer.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT floor, backup_sequence, pending, restored_at FROM outbox_floor")
+            else { return nil }
+            let backupSequence: Int64 = row["backup_sequence"]
+            var floor = SequenceFloor(
+                floor: row["floor"], backupSequence: backupSequence, pending: row["pending"],
+                restoredAt: try Outbox.parseUTCTimestamp(row["restored_at"]))
+            guard floor.pending else { return floor }
+            let settled = max(hubHighest, backupSequence)
+            let shift = settled - backupSequence
+            if shift > 0 {
+                // Through a range no record uses, so that no two rows meet on `UNIQUE (office_code, seq)`.
+                let aside: Int64 = 1 << 50
+                try db.execute(
+                    sql: "UPDATE outbox SET seq = seq + ? WHERE seq > ? AND sync_state IS NULL",
+                    arguments: [shift + aside, backupSequence])
+                try db.execute(sql: "UPDATE outbox SET seq = seq - ? WHERE seq > ?", arguments: [aside, aside])
+            }
+            try db.execute(sql: "UPDATE outbox_floor SET floor = ?, pending = 0", arguments: [settled])
+            floor.floor = settled
+            floor.pending = false
+            return floor
+        }
+    }
+
+    /// The highest sequence the outbox has given (0 when none).
+    public func lastSequence() async throws -> Int64 {
+        try await writer.read { db in
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT MAX(COALESCE((SELECT MAX(seq) FROM outbox), 0),
+                               COALESCE((SELECT floor FROM outbox_floor WHERE id = 1), 0))
+                    """)!
+        }
+    }
+
     public func quarantined(limit: Int = 100) async throws -> [QuarantinedRecord] {
         try await writer.read { db in
             try Row.fetchAll(
@@ -361,4 +417,15 @@ extension VacancyRecord {
         json += "\"officeCode\":\(text(officeCode)),\"newlyCreated\":\(newlyCreated)}"
         return json
     }
+}
+
+/// Where the outbox's numbering stands after a restore.
+public struct SequenceFloor: Sendable, Equatable {
+    /// New records are numbered above this.
+    public var floor: Int64
+    /// The highest sequence in the backup that was restored.
+    public var backupSequence: Int64
+    /// True until the hub has said how far the lost file's records went; uploads wait for it.
+    public var pending: Bool
+    public var restoredAt: Date
 }

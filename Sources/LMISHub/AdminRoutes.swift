@@ -39,6 +39,25 @@ struct AdminRoutes {
     struct Count: Codable { var accepted: Int }
 
     func add(to router: Router<BasicRequestContext>) {
+        // Prometheus scrapes with the admin token (`authorization` in its scrape config).
+        router.get("metrics") { request, _ in
+            try await self.run(request) {
+                let text = hub.metrics.exposition(
+                    devices: FleetRules.assess(try await hub.store.devices(), now: Date()))
+                return Response(
+                    status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: text)))
+            }
+        }
+        router.get("admin/operations") { request, _ in
+            try await self.run(request) {
+                let page = OperationsPage.render(
+                    FleetRules.assess(try await hub.store.devices(), now: Date()), now: Date())
+                return Response(
+                    status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                    body: .init(byteBuffer: ByteBuffer(string: page)))
+            }
+        }
         let admin = router.group("admin")
         admin.put("offices/:code") { request, context in
             try await self.run(request) {
@@ -76,7 +95,8 @@ struct AdminRoutes {
         }
         admin.get("devices") { request, _ in
             try await self.run(request) {
-                HubRouter.json(try await hub.store.devices(), gzip: HubRouter.acceptsGzip(request))
+                HubRouter.json(
+                    FleetRules.assess(try await hub.store.devices(), now: Date()), gzip: HubRouter.acceptsGzip(request))
             }
         }
         admin.post("devices/:id/revoke") { request, context in

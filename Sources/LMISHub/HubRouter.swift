@@ -13,8 +13,9 @@ public struct HubRouter: Sendable {
     let registry: any CivilRegistry
     let configuration: HubConfiguration
     let gate: SyncGate
-    let replays = ReplayGuard()
     let epoch: EpochCache
+    let database: DatabaseProbe
+    let metrics = HubMetrics()
     let logger: Logger
     /// The SMS route for offices without a modem; nil when the hub has no gateway.
     let sms: SMSRelay?
@@ -29,12 +30,23 @@ public struct HubRouter: Sendable {
         self.configuration = configuration
         self.gate = SyncGate(limit: configuration.maxConcurrentSync)
         self.epoch = EpochCache(store: store)
+        self.database = DatabaseProbe { try await store.ping() }
         self.logger = logger
     }
 
     public func build() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.get("/health") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n"))) }
+        router.get("/health") { _, _ in
+            guard await self.database.isUp() else {
+                return Response(
+                    status: .serviceUnavailable,
+                    headers: [.contentType: "text/plain; charset=utf-8", .retryAfter: "5"],
+                    body: .init(byteBuffer: ByteBuffer(string: "database unreachable\n")))
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
         router.post(RouterPath(LMISPath.enrol)) { request, context in
             try await self.guarded { try await self.enrol(request) }
         }
@@ -46,6 +58,9 @@ public struct HubRouter: Sendable {
         }
         router.get("/v1/reference/:kind") { request, context in
             try await self.guarded { try await self.reference(request, kind: context.parameters.get("kind") ?? "") }
+        }
+        router.post(RouterPath(LMISPath.heartbeat)) { request, _ in
+            try await self.guarded { try await self.heartbeat(request) }
         }
         router.post(RouterPath(LMISPath.identity)) { request, _ in
             try await self.guarded { try await self.identity(request) }
@@ -62,6 +77,12 @@ public struct HubRouter: Sendable {
 
     /// Runs a sync request inside the concurrency cap and turns every failure into a `Problem`.
     func guarded(_ handler: () async throws -> Response) async throws -> Response {
+        guard await database.isUp() else {
+            var response = problem(
+                .serviceUnavailable, .busy, "the hub's database cannot be reached; try again shortly")
+            response.headers[.retryAfter] = String(Int.random(in: 5...15))
+            return response
+        }
         guard await gate.enter() else {
             var response = problem(.serviceUnavailable, .busy, "the hub is serving many offices; try again shortly")
             response.headers[.retryAfter] = String(Int.random(in: 2...8))
@@ -196,8 +217,13 @@ public struct HubRouter: Sendable {
         } catch {
             throw Failure(status: .unauthorized, code: .badSignature, message: "the signature does not verify")
         }
-        // Keyed by the signed nonce: re-encoding the signature's base64 cannot slip past it.
-        guard await replays.first("\(device.id) \(signed[RequestSigning.nonceHeader] ?? "")", now: now) else {
+        // Keyed by the signed nonce (re-encoding the signature's base64 cannot slip past it), and
+        // kept in PostgreSQL: a replay is refused by whichever hub process it reaches.
+        guard
+            try await store.firstNonce(
+                device: device.id, nonce: signed[RequestSigning.nonceHeader] ?? "",
+                window: Int(LMISLimits.clockTolerance) * 2)
+        else {
             throw Failure(status: .unauthorized, code: .replayed, message: "this exact request was already received")
         }
         try await store.touch(device: device.id)
@@ -236,6 +262,7 @@ public struct HubRouter: Sendable {
     }
 
     func upload(_ request: Request) async throws -> Response {
+        let started = ContinuousClock.now
         let (sent, inflated) = try await Self.body(request)
         let device = try await authenticate(request, body: sent)
         // Each payload is decoded as its type here; one that does not decode is refused alone.
@@ -265,6 +292,10 @@ public struct HubRouter: Sendable {
                 message: "the batch cannot be stored: \(error.serverInfo?[.message] ?? "invalid data")")
         }
         let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
+        for (status, count) in counts {
+            metrics.countRecords(office: device.officeCode, status: status.rawValue, count: count)
+        }
+        metrics.recordSync(office: device.officeCode, path: "upload", duration: ContinuousClock.now - started)
         logger.info(
             "batch applied",
             metadata: [
@@ -341,6 +372,27 @@ public struct HubRouter: Sendable {
         return Self.json(answer, gzip: false)
     }
 
+    func heartbeat(_ request: Request) async throws -> Response {
+        let (sent, inflated) = try await Self.body(request)
+        let device = try await authenticate(request, body: sent)
+        let report = try Self.decode(Heartbeat.self, inflated)
+        let verdicts: Set<String> = ["ok", "warning", "fault"]
+        guard report.lastSequence >= 0, report.waiting >= 0, report.softwareVersion.count <= 40,
+            (report.printer?.count ?? 0) <= 40, (report.reader?.count ?? 0) <= 40, report.checks.count <= 50,
+            report.checks.allSatisfy({
+                verdicts.contains($0.verdict) && $0.name.count <= 60 && ($0.detail?.count ?? 0) <= 200
+            })
+        else {
+            throw Failure(
+                status: .badRequest, code: .badRequest,
+                message:
+                    "a heartbeat needs counts of at least 0, a version, printer and reader of at most 40 characters, "
+                    + "at most 50 checks of ok, warning or fault (names up to 60, details up to 200 characters)")
+        }
+        let highest = try await store.heartbeat(device: device, report: report)
+        return Self.json(HeartbeatAnswer(highestSequence: highest, serverTime: LMISTime.format(Date())), gzip: false)
+    }
+
     func status(_ request: Request) async throws -> Response {
         let device = try await authenticate(request, body: Data())
         let counts = try await store.status(device: device)
@@ -395,23 +447,6 @@ actor SyncGate {
         } else {
             waiting.removeFirst().continuation.resume(returning: true)
         }
-    }
-}
-
-/// Signatures seen within the clock tolerance: the same signed request twice is refused.
-actor ReplayGuard {
-    private var seen: [String: Int64] = [:]
-    private var lastSweep: Int64 = 0
-
-    func first(_ signature: String, now: Int64) -> Bool {
-        let window = Int64(LMISLimits.clockTolerance) * 2
-        if now - lastSweep > 60 {
-            seen = seen.filter { now - $0.value <= window }
-            lastSweep = now
-        }
-        if seen[signature] != nil { return false }
-        seen[signature] = now
-        return true
     }
 }
 

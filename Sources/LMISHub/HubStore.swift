@@ -434,27 +434,109 @@ public struct HubStore: Sendable {
         public var lastSeenAt: String?
         public var received: Int64
         public var highestSequence: Int64
-        /// Sequence numbers below the highest that the hub has never received.
+        /// The highest sequence the device reported making (its heartbeats), sent or not.
+        public var reportedSequence: Int64
+        /// Sequence numbers below the highest made or received that the hub has never received:
+        /// on their way while the device has records waiting, lost when it has none.
         public var missing: Int64
+        /// The latest heartbeat and when it came.
+        public var heartbeat: Heartbeat?
+        public var heartbeatAt: String?
+        /// Waiting records in the heartbeat a day before the latest, to tell a growing backlog.
+        public var waitingDayBefore: Int?
+        /// What needs a technician (`FleetRules`), empty when nothing does.
+        public var needs: [String] = []
     }
+
+    static let utcText = #"'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'"#
 
     public func devices() async throws -> [DeviceSummary] {
         var devices: [DeviceSummary] = []
-        for try await (id, office, name, revoked, seen, received, highest) in try await client.query(
-            """
-            SELECT d.id, d.office_code, d.name, d.revoked_at IS NOT NULL,
-                   to_char(d.last_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                   count(r.record_id), coalesce(max(r.seq), 0)
-            FROM device d LEFT JOIN received_record r ON r.device_id = d.id
-            GROUP BY d.id ORDER BY d.office_code, d.id
-            """, logger: logger
-        ).decode((String, String, String, Bool, String?, Int64, Int64).self) {
+        for try await (id, office, name, revoked, seen, received, highest, reported, heartbeat, heartbeatAt, before)
+            in try await client.query(
+                """
+                SELECT d.id, d.office_code, d.name, d.revoked_at IS NOT NULL,
+                       to_char(d.last_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                       (SELECT count(*) FROM received_record r WHERE r.device_id = d.id),
+                       (SELECT coalesce(max(r.seq), 0) FROM received_record r WHERE r.device_id = d.id),
+                       d.reported_sequence, d.heartbeat::text,
+                       to_char(d.heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                       (SELECT (h.report ->> 'waiting')::integer FROM device_heartbeat h
+                        WHERE h.device_id = d.id AND h.received_at <= d.heartbeat_at - interval '1 day'
+                        ORDER BY h.received_at DESC LIMIT 1)
+                FROM device d ORDER BY d.office_code, d.id
+                """, logger: logger
+            ).decode((String, String, String, Bool, String?, Int64, Int64, Int64, String?, String?, Int?).self)
+        {
             devices.append(
                 DeviceSummary(
                     id: id, officeCode: office, name: name, revoked: revoked, lastSeenAt: seen, received: received,
-                    highestSequence: highest, missing: highest - received))
+                    highestSequence: highest, reportedSequence: reported,
+                    missing: max(highest, reported) - received,
+                    heartbeat: heartbeat.flatMap {
+                        try? LMISCoding.decoder.decode(Heartbeat.self, from: Data($0.utf8))
+                    },
+                    heartbeatAt: heartbeatAt, waitingDayBefore: before))
         }
         return devices
+    }
+
+    // MARK: Heartbeats and nonces
+
+    /// Keeps a device's heartbeat (latest and history, 30 days) and answers the highest sequence
+    /// the hub knows the device gave: received, or reported by any heartbeat. A heartbeat from a
+    /// technician's command knows no printer or reader (only the serving process does): the
+    /// latest keeps the serving process's printer, reader and checks.
+    public func heartbeat(device: Device, report: Heartbeat) async throws -> Int64 {
+        let json = String(decoding: try LMISCoding.encoder.encode(report), as: UTF8.self)
+        return try await client.withTransaction(logger: logger) { connection in
+            try await connection.query(
+                """
+                INSERT INTO device_heartbeat (device_id, report) VALUES (\(device.id), \(json)::jsonb)
+                """, logger: logger)
+            try await connection.query(
+                """
+                DELETE FROM device_heartbeat WHERE device_id = \(device.id) AND received_at < now() - interval '30 days'
+                """, logger: logger)
+            let rows = try await connection.query(
+                """
+                UPDATE device SET heartbeat = CASE
+                        WHEN heartbeat IS NULL OR \(json)::jsonb ? 'printer' THEN \(json)::jsonb
+                        ELSE \(json)::jsonb || jsonb_strip_nulls(jsonb_build_object(
+                            'printer', heartbeat -> 'printer', 'reader', heartbeat -> 'reader',
+                            'checks', heartbeat -> 'checks'))
+                    END,
+                    heartbeat_at = now(),
+                    reported_sequence = greatest(reported_sequence, \(report.lastSequence))
+                WHERE id = \(device.id)
+                RETURNING greatest(reported_sequence,
+                    (SELECT coalesce(max(seq), 0) FROM received_record WHERE device_id = \(device.id)))
+                """, logger: logger)
+            for try await highest in rows.decode(Int64.self) { return highest }
+            return 0
+        }
+    }
+
+    /// True the first time a device's nonce is seen within `window` seconds, by any hub process.
+    public func firstNonce(device: String, nonce: String, window: Int) async throws -> Bool {
+        // Old nonces are swept now and then: a request with one is refused as stale anyway.
+        if Int.random(in: 0..<200) == 0 {
+            try await client.query(
+                "DELETE FROM request_nonce WHERE seen_at < now() - make_interval(secs => \(Double(window)))",
+                logger: logger)
+        }
+        let rows = try await client.query(
+            """
+            INSERT INTO request_nonce (device_id, nonce) VALUES (\(device), \(nonce))
+            ON CONFLICT DO NOTHING RETURNING 1
+            """, logger: logger)
+        for try await _ in rows.decode(Int.self) { return true }
+        return false
+    }
+
+    /// A short query, for `/health`.
+    public func ping() async throws {
+        try await client.query("SELECT 1", logger: logger)
     }
 
     /// The six monthly LMIS indicators of an office, from what its kiosks uploaded.

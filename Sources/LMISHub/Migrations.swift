@@ -70,6 +70,8 @@ enum Migrations {
         Migration(version: 10, name: "one batch of a device at a time", sql: v10),
         Migration(version: 11, name: "payloads refused by the hub before they are applied", sql: v11),
         Migration(version: 13, name: "SMS relayed for offices without a modem; the simulated gateway", sql: v13),
+        Migration(
+            version: 17, name: "device heartbeats, latest and history; request nonces shared by instances", sql: v17),
     ]
 
     static let v1 = """
@@ -980,5 +982,31 @@ enum Migrations {
             unreachable text[] NOT NULL DEFAULT '{}'
         );
         INSERT INTO simulated_sms_control (id) VALUES (1);
+    /// What each kiosk says of itself every sync round (`Heartbeat`): the latest on its device
+    /// row, every one for 30 days in `device_heartbeat`. `reported_sequence` is the highest
+    /// outbox sequence a device ever reported: numbers below it that never arrive are a gap (a
+    /// disk lost with records on it), and a kiosk restored from a backup numbers above it.
+    /// `request_nonce` keeps each signed request's nonce for the clock tolerance, so that a
+    /// replay is refused by whichever hub process it reaches.
+    static let v17 = """
+        ALTER TABLE device ADD COLUMN heartbeat jsonb;
+        ALTER TABLE device ADD COLUMN heartbeat_at timestamptz;
+        ALTER TABLE device ADD COLUMN reported_sequence bigint NOT NULL DEFAULT 0;
+
+        CREATE TABLE device_heartbeat (
+            id bigserial PRIMARY KEY,
+            device_id text NOT NULL REFERENCES device (id),
+            received_at timestamptz NOT NULL DEFAULT now(),
+            report jsonb NOT NULL
+        );
+        CREATE INDEX device_heartbeat_device_at ON device_heartbeat (device_id, received_at);
+
+        CREATE TABLE request_nonce (
+            device_id text NOT NULL,
+            nonce text NOT NULL,
+            seen_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (device_id, nonce)
+        );
+        CREATE INDEX request_nonce_seen_at ON request_nonce (seen_at);
         """
 }

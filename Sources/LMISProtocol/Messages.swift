@@ -8,6 +8,7 @@ public enum LMISPath {
     public static let changes = "/v1/changes"
     public static let identity = "/v1/identity"
     public static let status = "/v1/status"
+    public static let heartbeat = "/v1/heartbeat"
     public static func reference(_ kind: ReferenceKind) -> String { "/v1/reference/\(kind.rawValue)" }
 }
 

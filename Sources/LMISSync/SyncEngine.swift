@@ -18,10 +18,28 @@ public actor SyncEngine {
     /// Upload batch size per stream; halved while the hub refuses whole batches or the link
     /// drops them, down to single records, and doubled again after each success.
     private var batchLimits: [String: Int] = [:]
+    let dataDirectory: URL
+    /// The state of the devices the serving process holds (printer, reader, checks), for the heartbeat.
+    private var deviceProbe: (@Sendable () async -> DeviceState)?
+
+    /// What the serving process knows of its devices when a heartbeat is sent.
+    public struct DeviceState: Sendable {
+        public var printer: String?
+        public var reader: String?
+        public var checks: [Heartbeat.Check]
+        public init(printer: String?, reader: String?, checks: [Heartbeat.Check]) {
+            self.printer = printer
+            self.reader = reader
+            self.checks = checks
+        }
+    }
+
+    public func setDeviceProbe(_ probe: @escaping @Sendable () async -> DeviceState) { deviceProbe = probe }
 
     public init(database: AppDatabase, dataDirectory: URL, caFile: String?, softwareVersion: String, logger: Logger) {
         self.store = SQLiteSyncStore(database: database)
         self.keyURL = DeviceKey.file(in: dataDirectory)
+        self.dataDirectory = dataDirectory
         self.caFile = caFile
         self.softwareVersion = softwareVersion
         self.logger = logger
@@ -90,7 +108,21 @@ public actor SyncEngine {
         var report = Report()
         do {
             let session = try await session()
-            try await upload(session, &report)
+            // After a restore the hub is asked first how far this device's numbers went; else the
+            // heartbeat follows the upload (it then reports what is left waiting), and follows a
+            // failed upload too when the hub answered, so that the hub hears why.
+            let restoring = try await store.sequenceFloor()?.pending == true
+            if restoring { try await heartbeat(session, &report) }
+            do {
+                try await upload(session, &report)
+            } catch let error as SyncError {
+                if !restoring, case .hub = error {
+                    var ignored = Report()
+                    _ = try? await heartbeat(session, &ignored)
+                }
+                throw error
+            }
+            if !restoring { try await heartbeat(session, &report) }
             try await download(session, &report)
             try await checkIdentities(session, &report)
             try await store.noteAttempt(at: Date(), error: nil)
@@ -156,6 +188,69 @@ public actor SyncEngine {
             }
             fatalError("unreachable")
         }
+    }
+
+    // MARK: Heartbeat
+
+    /// What the kiosk would tell the hub now.
+    public func currentHeartbeat() async throws -> Heartbeat {
+        let now = Date()
+        let status = try await store.status(now: now)
+        let floor = try await store.sequenceFloor()
+        let device = await deviceProbe?() ?? DeviceState(printer: nil, reader: nil, checks: [])
+        var space = statvfs()
+        let free: Int64? =
+            statvfs(dataDirectory.path, &space) == 0 ? Int64(space.f_bavail) * Int64(space.f_frsize) : nil
+        return Heartbeat(
+            softwareVersion: softwareVersion, sentAt: LMISTime.format(now),
+            lastSequence: try await store.lastSequence(), waiting: status.waiting,
+            oldestWaitingAt: status.oldestWaitingSeconds.map { LMISTime.format(now.addingTimeInterval(-Double($0))) },
+            clockOffsetSeconds: status.clockOffsetSeconds,
+            lastBackupAt: DatabaseBackup.latest(DatabaseBackup.directory(inDataDirectory: dataDirectory)).map(
+                LMISTime.format),
+            diskFreeBytes: free, printer: device.printer, reader: device.reader, checks: device.checks,
+            restoredAt: floor.map { LMISTime.format($0.restoredAt) })
+    }
+
+    /// Sends the heartbeat; after a restore, numbers the outbox above what the hub knows before
+    /// anything is uploaded. A hub without heartbeats (404) is no failure unless a restore waits.
+    @discardableResult
+    func heartbeat(_ session: Session, _ report: inout Report) async throws -> HeartbeatAnswer? {
+        let body = try LMISCoding.encoder.encode(try await currentHeartbeat())
+        let answer = try await session.send("POST", LMISPath.heartbeat, body: body)
+        let pending = try await store.sequenceFloor()?.pending == true
+        switch answer.status {
+        case 200:
+            let heard = try answer.decode(HeartbeatAnswer.self)
+            if pending, let floor = try await store.settleSequenceFloor(hubHighest: heard.highestSequence) {
+                logger.notice(
+                    "the outbox continues above the highest sequence the hub knows",
+                    metadata: ["sync.floor": "\(floor.floor)", "sync.backup_sequence": "\(floor.backupSequence)"])
+            }
+            return heard
+        case 404 where !pending:
+            return nil
+        default:
+            report.retryAfter = answer.retryAfter
+            throw Self.failure(answer)
+        }
+    }
+
+    /// Sends one heartbeat now (`kiosk sync heartbeat`; `kiosk restore`, right after putting the
+    /// backup in place, so that the outbox's floor is settled). Nil when not enrolled or when the
+    /// hub takes no heartbeats; throws when the hub cannot be reached.
+    public func heartbeatNow() async throws -> HeartbeatAnswer? {
+        guard let enrolment = try await store.enrolment() else { return nil }
+        guard let key = try DeviceKey.load(from: keyURL) else { throw SyncError.badKeyFile(keyURL.path) }
+        if client == nil || client?.baseURL != enrolment.hubURL {
+            await client?.shutdown()
+            client = try HubClient(baseURL: enrolment.hubURL, caFile: caFile)
+        }
+        let session = Session(
+            engine: self, client: client!, keyID: RequestSigning.keyID(publicKey: key.privateKey.publicKey), key: key,
+            offset: try await store.clockOffset())
+        var report = Report()
+        return try await heartbeat(session, &report)
     }
 
     func noteClockOffset(_ offset: Double) {

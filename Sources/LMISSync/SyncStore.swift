@@ -32,6 +32,12 @@ public protocol SyncStore: Sendable {
         async throws
     func status(now: Date) async throws -> SyncStatus
     func quarantined(limit: Int) async throws -> [QuarantinedRecord]
+    /// The outbox's numbering after a restore; nil when never restored.
+    func sequenceFloor() async throws -> SequenceFloor?
+    /// Numbers records made since a restore above `hubHighest` (once; see `SQLiteSyncStore`).
+    func settleSequenceFloor(hubHighest: Int64) async throws -> SequenceFloor?
+    /// The highest sequence the outbox has given.
+    func lastSequence() async throws -> Int64
 }
 
 extension SyncStore {

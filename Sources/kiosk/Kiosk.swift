@@ -1,6 +1,7 @@
 import ArgumentParser
 import Fingerprint
 import Foundation
+import JournalLogging
 import KioskAdmin
 import KioskApp
 import Logging
@@ -12,7 +13,7 @@ struct Kiosk: AsyncParsableCommand {
         abstract: "LSWO Kiosk: the office appliance of a Mongolian Labour and Social Welfare Office.",
         subcommands: [
             Serve.self, Provision.self, Doctor.self, Staff.self, Printers.self, FingerprintCommands.self,
-            SyncCommands.self, VoiceCommands.self,
+            SyncCommands.self, VoiceCommands.self, Backup.self, Restore.self,
         ])
 }
 
@@ -185,7 +186,13 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let configuration = try await resolvedConfiguration()
         let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        let journal = JournalLogHandler.standardErrorIsJournal()
         LoggingSystem.bootstrap { label in
+            if journal {
+                var handler = JournalLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
@@ -324,7 +331,7 @@ struct SyncOptions: ParsableArguments {
 struct SyncCommands: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync", abstract: "The link to the central LMIS: enrol, status, sync now.",
-        subcommands: [SyncEnrol.self, SyncStatusCommand.self, SyncNow.self, SyncWipe.self])
+        subcommands: [SyncEnrol.self, SyncStatusCommand.self, SyncNow.self, SyncHeartbeat.self, SyncWipe.self])
 }
 
 struct SyncEnrol: AsyncParsableCommand {
@@ -368,6 +375,18 @@ struct SyncNow: AsyncParsableCommand {
 
     func run() async throws {
         try finish(await options.administration().roundOutput())
+    }
+}
+
+struct SyncHeartbeat: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "heartbeat",
+        abstract: "Tell the hub this kiosk's state now (version, backlog, printer, reader, clock, last backup).",
+        discussion: "Exits 1 when the hub did not take it. `kiosk serve` sends one at the start of every sync round.")
+    @OptionGroup var options: SyncOptions
+
+    func run() async throws {
+        try finish(await options.administration().heartbeatOutput())
     }
 }
 
@@ -500,6 +519,55 @@ struct Doctor: AsyncParsableCommand {
         let doctor = try await usage { try KioskAdmin.Doctor(source: source(path, ["data_dir": dataDir])) }
         try finish(await doctor.output(json: json))
     }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the office database while the kiosk serves, and check the copy.",
+        discussion: """
+            Writes DATA/backups/kiosk-<office>-<UTC time>.sqlite (copies older than 14 days are deleted), \
+            or into --to DIR (a USB stick; nothing there is deleted). Exits 1 when no good copy was made.
+            """)
+
+    @Option(help: "Config file of `key = value` lines.") var config: String?
+    @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
+    @Option(help: "Write the copy into this folder (e.g. a USB stick) instead of DATA/backups.") var to: String?
+
+    func run() async throws {
+        let administration = try await usage {
+            try BackupAdministration(source: source(config, ["data_dir": dataDir]), logger: quietLogger())
+        }
+        try finish(await administration.backupOutput(to: to))
+    }
+}
+
+struct Restore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Put a backup in place of the office database (stop kiosk.service first).",
+        discussion: """
+            Refuses a backup of another office or device unless --force. The database it replaces is kept \
+            in DATA/backups. New records continue above the highest sequence the hub knows of this device, \
+            so nothing is applied twice; records lost with the old file show on the hub as a gap.
+            """)
+
+    @Argument(help: "The backup file.") var file: String
+    @Option(help: "Config file of `key = value` lines.") var config: String?
+    @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
+    @Flag(help: "Restore a backup of another office or device.") var force = false
+
+    func run() async throws {
+        let administration = try await usage {
+            try BackupAdministration(source: source(config, ["data_dir": dataDir]), logger: quietLogger())
+        }
+        try finish(await administration.restoreOutput(file: file, force: force))
+    }
+}
+
+/// A logger for commands: warnings and worse only.
+func quietLogger() -> Logger {
+    var logger = Logger(label: "kiosk.admin")
+    logger.logLevel = .warning
+    return logger
 }
 
 /// Prints what a command says and exits with its status.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JournalLogging
 import LMISHub
 import Logging
 import ServiceLifecycle
@@ -28,7 +29,10 @@ struct Options: ParsableArguments {
 }
 
 func makeLogger(_ configuration: HubConfiguration) -> Logger {
-    LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+    let journal = JournalLogHandler.standardErrorIsJournal()
+    LoggingSystem.bootstrap { label -> any LogHandler in
+        journal ? JournalLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+    }
     var logger = Logger(label: "lmis-hub")
     logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
     return logger

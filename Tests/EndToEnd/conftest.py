@@ -253,8 +253,14 @@ def hub(tmp_path, monkeypatch):
         return subprocess.run(["psql", "-h", pg["host"], "-p", str(pg["port"]), "-U", "postgres", "-d", "lmis",
                                "-Atc", query], check=True, capture_output=True, text=True).stdout.strip()
 
+    def postgres(command: str) -> dict:
+        """Tells the hub's PostgreSQL to `stop`, `start` or be killed (`kill`)."""
+        peer.stdin.write(f"{command}\n".encode())
+        peer.stdin.flush()
+        return json.loads(peer.stdout.readline())
+
     admin("PUT", "/admin/offices/UB-SB", {"name": "Сүхбаатар дүүргийн ХХҮХ", "adminUnit": "UB-SB"})
-    yield {"base": base, "admin": admin, "sql": sql, "process": process}
+    yield {"base": base, "admin": admin, "sql": sql, "process": process, "postgres": postgres, "pg": pg, "env": env}
     process.terminate()
     process.wait(timeout=10)
     peer.stdin.close()

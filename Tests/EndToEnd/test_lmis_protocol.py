@@ -161,6 +161,19 @@ def test_a_client_written_from_the_document_talks_to_the_hub(hub):
     check("HubStatus", hub_status)
     assert hub_status["received"] == 2 and hub_status["highestSequence"] == 2 and hub_status["quarantined"] == 1
 
+    # A heartbeat written from the document: the hub answers the highest sequence it knows,
+    # including what the heartbeat reports made but not sent.
+    beat = {"softwareVersion": "python-client", "sentAt": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+            "lastSequence": 5, "waiting": 3, "clockOffsetSeconds": 0.5, "printer": "paper-out", "reader": "absent",
+            "checks": [{"name": "printer.thermal", "verdict": "fault", "detail": "paper-out"}]}
+    check("Heartbeat", beat)
+    status, _, heard = device.request("POST", "/v1/heartbeat", beat)
+    assert status == 200 and heard["highestSequence"] == 5, heard
+    for wrong in [{"waiting": -1}, {"checks": [{"name": "printer.thermal", "verdict": "broken"}]}]:
+        status, _, refused = device.request("POST", "/v1/heartbeat", {**beat, **wrong})
+        assert status == 400 and refused["error"] == "bad_request", refused
+        check("Problem", refused)
+
     # Refusals carry the Problem shape and the hub's clock.
     status, _, answer = device.request("GET", "/v1/status", timestamp=int(time.time()) - 3600)
     assert status == 401 and answer["error"] == "stale_timestamp"
