@@ -982,6 +982,8 @@ enum Migrations {
             unreachable text[] NOT NULL DEFAULT '{}'
         );
         INSERT INTO simulated_sms_control (id) VALUES (1);
+        """
+
     /// What each kiosk says of itself every sync round (`Heartbeat`): the latest on its device
     /// row, every one for 30 days in `device_heartbeat`. `reported_sequence` is the highest
     /// outbox sequence a device ever reported: numbers below it that never arrive are a gap (a
