@@ -30,7 +30,7 @@ public struct SQLiteQueueRepository: QueueRepository {
 
     public func issue(
         service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language,
-        ratingDigest: String?, requestKey: RequestKey?, at instant: Date
+        ratingDigest: String?, requestKey: RequestKey?, appointment: TicketAppointment?, at instant: Date
     ) async throws -> IssuedTicket {
         let officeCode = office.code
         let today = office.today(at: instant)
@@ -41,10 +41,11 @@ public struct SQLiteQueueRepository: QueueRepository {
                 return (ticket, try estimate(for: ticket, at: instant, db), kept.secret)
             }
             let number = try db.nextCounterValue(officeCode: officeCode, name: "ticket:\(today):\(service.code)")
-            let ticket = Ticket(
+            var ticket = Ticket(
                 id: UUIDv7.make(at: instant), officeCode: officeCode, officeDay: today, serviceCode: service.code,
                 number: Int(number), priority: priority, registrationID: registrationID, language: language,
                 issuedAt: instant)
+            ticket.appointment = appointment
             try TicketRow(ticket).insert(db)
             if let ratingDigest {
                 try db.execute(
@@ -74,17 +75,28 @@ public struct SQLiteQueueRepository: QueueRepository {
             arguments += StatementArguments(codes)
             // Within a class the policy calls in order of arrival (`QueuePolicy.cutoff`), so the
             // first normal and the first priority ticket are its only candidates: two indexed
-            // lookups replace reading the whole queue, and the policy chooses between them.
-            let waiting = try ["IS NULL", "IS NOT NULL"].compactMap { priority in
+            // lookups replace reading the whole queue, and the policy chooses between them. A
+            // third finds the earliest booked appointment ticket waiting for this officer.
+            var waiting = try ["IS NULL", "IS NOT NULL"].compactMap { priority in
                 try Row.fetchOne(
                     db.cachedStatement(
                         sql: """
                             SELECT * FROM ticket WHERE office_code = ? AND office_day = ? AND state = 'waiting'
-                            AND service_code IN (\(marks)) AND priority \(priority)
+                            AND service_code IN (\(marks)) AND priority \(priority) AND appointment_at IS NULL
                             ORDER BY queued_at, number LIMIT 1
                             """), arguments: arguments
                 ).map(Self.ticket)
             }
+            waiting +=
+                try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT * FROM ticket WHERE office_code = ? AND office_day = ? AND state = 'waiting'
+                            AND service_code IN (\(marks)) AND appointment_at IS NOT NULL
+                            AND (appointment_staff_id = ? OR (appointment_staff_id IS NULL AND appointment_counter = ?))
+                            ORDER BY appointment_at, queued_at, number LIMIT 1
+                            """), arguments: arguments + [staffID, counter]
+                ).map(Self.ticket).map { [$0] } ?? []
             let recent = try String?.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -93,7 +105,10 @@ public struct SQLiteQueueRepository: QueueRepository {
                         ORDER BY e.seq DESC LIMIT ?
                         """), arguments: [counter, today, policy.maxPriorityInARow])
             let streak = recent.prefix { $0 != nil }.count
-            guard var ticket = policy.next(from: waiting, now: instant, priorityCallsInARow: streak) else { return nil }
+            guard
+                var ticket = policy.next(
+                    from: waiting, now: instant, priorityCallsInARow: streak, staffID: staffID, counter: counter)
+            else { return nil }
             let event = try ticket.apply(.call(counter: counter, staffID: staffID), now: instant, policy: policy)
             try update(ticket, db)
             try record(event, for: ticket, db)
