@@ -12,7 +12,7 @@
       while (select.options.length > 1) { select.remove(1); }
       counsellors.forEach(function (c) {
         var option = el("option", null, c.displayName);
-        option.value = c.staffId;
+        option.value = c.staffID;
         select.appendChild(option);
       });
       select.value = chosen;

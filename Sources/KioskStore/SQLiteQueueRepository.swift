@@ -162,7 +162,22 @@ public struct SQLiteQueueRepository: QueueRepository {
         let counters = services.first { $0.code == ticket.serviceCode }?.counters ?? []
         let now = Outbox.utcTimestamp(instant)
         var ahead = 0
-        if ticket.state == .waiting {
+        if ticket.state == .waiting, let mine = ticket.appointment {
+            // An appointment's ticket waits only behind appointments booked earlier with the same officer.
+            let booked = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM ticket WHERE office_code = ? AND office_day = ? AND state = 'waiting'
+                        AND appointment_at IS NOT NULL AND appointment_at <= ?
+                        AND appointment_staff_id IS ? AND appointment_counter IS ?
+                        """),
+                arguments: [
+                    ticket.officeCode, ticket.officeDay.description, Outbox.utcTimestamp(mine.at), mine.staffID,
+                    mine.counter,
+                ]
+            ).map(Self.ticket)
+            ahead = policy.ahead(of: booked.first { $0.id == ticket.id } ?? ticket, in: booked, now: instant)
+        } else if ticket.state == .waiting {
             // The candidates: waiting tickets of the service queued up to the policy's cut-off
             // for their class (a millisecond more, as times are stored to the millisecond).
             // The policy counts those it calls first.

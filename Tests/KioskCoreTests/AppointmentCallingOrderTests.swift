@@ -87,4 +87,14 @@ struct AppointmentCallingOrderTests {
         ]
         #expect(next(waiting) == policy.next(from: Array(waiting.prefix(2)), now: now, priorityCallsInARow: 0)?.number)
     }
+
+    @Test func anAppointmentCountsOnlyEarlierBookingsOfItsCounsellorAhead() {
+        let mine = ticket(4, minutesAgo: 1, bookedInMinutes: 10)
+        let waiting = [
+            ticket(1, minutesAgo: 30), ticket(2, minutesAgo: 20, bookedInMinutes: 5),
+            ticket(3, minutesAgo: 20, bookedInMinutes: 5, staffID: "bold"), mine,
+            ticket(5, minutesAgo: 25, bookedInMinutes: 15),
+        ]
+        #expect(policy.ahead(of: mine, in: waiting, now: now) == 1)
+    }
 }

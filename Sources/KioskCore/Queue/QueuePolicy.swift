@@ -94,8 +94,18 @@ public struct QueuePolicy: Hashable, Sendable, Codable {
 
     /// Tickets of `ticket`'s service that the policy would call before it, counted from the
     /// current queue (an estimate: later priority arrivals may still go ahead).
+    /// An appointment's ticket counts only the appointments booked before it with the same
+    /// counsellor or counter.
     public func ahead(of ticket: Ticket, in waiting: [Ticket], now: Date) -> Int {
-        waiting.filter { other in
+        if let mine = ticket.appointment {
+            return waiting.filter { other in
+                guard other.id != ticket.id, other.state == .waiting, let theirs = other.appointment,
+                    theirs.staffID == mine.staffID, theirs.counter == mine.counter
+                else { return false }
+                return theirs.at != mine.at ? theirs.at < mine.at : other.queuedAt < ticket.queuedAt
+            }.count
+        }
+        return waiting.filter { other in
             other.id != ticket.id && other.state == .waiting && other.serviceCode == ticket.serviceCode
                 && precedes(other, ticket, now: now)
         }.count
