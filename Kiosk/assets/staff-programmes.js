@@ -109,7 +109,7 @@
       a.body.referrals.forEach(function (r) {
         var item = el("div", "referral");
         item.setAttribute("data-referral", r.programmeCode);
-        item.appendChild(el("p", null, r.programmeCode + " · " + r.referredOn + " · " +
+        item.appendChild(el("p", null, (T.text(r.programmeName) || r.programmeCode) + " · " + r.referredOn + " · " +
           (r.outcome ? strings.outcome[r.outcome] + " " + r.outcomeOn : strings.page.noOutcome)));
         if (!r.outcome) { item.appendChild(outcomeForm(r)); }
         box.appendChild(item);

@@ -124,6 +124,7 @@ struct ProgrammeAPI: Sendable {
         let id: String
         let registrationId: String
         let programmeCode: String
+        let programmeName: LocalizedText?
         let staffId: String
         let referredAt: Date
         let referredOn: String
@@ -131,10 +132,10 @@ struct ProgrammeAPI: Sendable {
         let outcomeOn: String?
     }
 
-    func view(_ r: ProgrammeReferral) -> ReferralView {
+    func view(_ r: ProgrammeReferral, names: [String: LocalizedText] = [:]) -> ReferralView {
         ReferralView(
             id: r.id.uuidString.lowercased(), registrationId: r.registrationID.uuidString.lowercased(),
-            programmeCode: r.programmeCode, staffId: r.staffID, referredAt: r.referredAt,
+            programmeCode: r.programmeCode, programmeName: names[r.programmeCode], staffId: r.staffID, referredAt: r.referredAt,
             referredOn: r.referredOn.description, outcome: r.outcome?.rawValue, outcomeOn: r.outcomeOn?.description)
     }
 
@@ -142,7 +143,10 @@ struct ProgrammeAPI: Sendable {
         let programmes = try use()
         _ = try await authentication.require(.readCases, request)
         let id = try APIError.uuid(raw, locales)
-        return try JSON.response(["referrals": try await programmes.referrals(registrationID: id).map(view)])
+        let names = Dictionary(try await programmes.all().map { ($0.code, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return try JSON.response([
+            "referrals": try await programmes.referrals(registrationID: id).map { view($0, names: names) }
+        ])
     }
 
     struct ReferRequest: Decodable {
