@@ -12,7 +12,7 @@ import conftest
 from conftest import KioskProcess, registration_form, registry_number
 from screens import STAFF_SIZE, check_screen, sized_page
 from test_grievance import sign_in
-from test_journey import next_step, open_journey, tap, wait_step
+from test_journey import next_step, open_journey, prove_by_staff, tap, wait_step
 from test_random_api import stop
 
 DAY1, DAY2 = "2026-03-02", "2026-03-03"  # a Monday and a Tuesday
@@ -175,3 +175,50 @@ def test_an_office_in_hovd_books_its_own_wall_clock_time(tmp_path, monkeypatch, 
         cookie=cookie)
     assert status == 422 and refused["error"]["code"] == "appointment.inPast"
     assert "өнгөрсөн" in refused["error"]["message"]["mn"]
+
+
+def test_a_proved_visitor_checks_in_from_the_greeting(browser, tmp_path, monkeypatch, processes, artifacts):
+    """The proof of who one is (here an officer's release; a finger gives the same proof) opens the
+    greeting, whose ticket button checks in for the appointment."""
+    process = start_at(tmp_path, monkeypatch, f"{DAY1} 02:00:00", tmp_path / "data", processes)
+    person = register(process, KEEPER, "Тэмүүлэн")
+    cookie = process.staff_cookie("ajiltan2", 1)
+    status, booked = process.request(
+        "POST", "/api/v1/staff/appointments",
+        {"registrationId": person["id"], "serviceCode": "Б", "date": DAY1, "time": "10:30", "counter": 3},
+        cookie=cookie)
+    assert status == 201, booked
+    context, screen, errors = open_journey(browser, process, language="mn", register_only=False)
+    screen.click("#appointment-start")
+    wait_step(screen, "registryNumber")
+    tap(screen, KEEPER)
+    next_step(screen)
+    prove_by_staff(screen, process, KEEPER)
+    assert screen.inner_text("#known-name") == "Б. Тэмүүлэн"
+    screen.click("#known-ticket")
+    wait_step(screen, "ticket")
+    assert "10:30" in screen.inner_text("#ticket-appointment")
+    assert "уулзалтдаа бүртгүүллээ" in screen.inner_text("#ticket-appointment")
+    assert screen.inner_text("#ticket-registration").strip() != ""
+    check_screen(screen, artifacts, "checked-in-proved")
+    assert errors == []
+    context.close()
+    # Whoever serves counter 3 calls it; the booking is kept.
+    counter3 = process.staff_cookie("ajiltan1", 3)
+    status, called = process.request("POST", "/api/v1/counters/3/call-next", cookie=counter3)
+    assert status == 200 and called["number"] == "Б-001"
+    status, day = process.request("GET", f"/api/v1/staff/appointments?date={DAY1}", cookie=counter3)
+    assert status == 200, day
+    assert [a["state"] for a in day["appointments"]] == ["checkedIn"]
+
+
+def test_someone_without_a_registration_is_told_there_is_no_appointment(browser, kiosk):
+    process = kiosk()
+    context, screen, errors = open_journey(browser, process, language="en", register_only=False)
+    screen.click("#appointment-start")
+    wait_step(screen, "registryNumber")
+    tap(screen, KEEPER)
+    next_step(screen)
+    screen.wait_for_selector('[data-error-for="registryNumber"]:has-text("no appointment for you today")')
+    assert errors == []
+    context.close()
