@@ -38,3 +38,26 @@ extension Screens {
         return try html(render(context, "staff-\(page)"))
     }
 }
+
+extension Screens {
+    /// The dashboard's appointments kept and missed in the period, and the programme places used
+    /// against the office's quota; nil (no section) where the kiosk keeps neither.
+    func caseFigures(_ period: DashboardPeriod, _ language: Language) async throws -> [String: Any]? {
+        guard let appointments, let programmes else { return nil }
+        let figures = try await appointments.figures(from: period.from, through: period.to)
+        let cards: [[String: Any]] = [
+            ("kept", "appointment.state.checkedIn", figures.kept),
+            ("missed", "appointment.state.missed", figures.missed),
+            ("booked", "appointment.state.booked", figures.booked),
+            ("cancelled", "appointment.state.cancelled", figures.cancelled),
+        ].map { ["key": $0.0, "name": locales.text($0.1, language), "value": $0.2] }
+        let places: [[String: Any]] = try await programmes.places().map {
+            [
+                "code": $0.code, "name": $0.name[language], "quota": $0.quota, "used": $0.used, "free": $0.free,
+                "completed": $0.completed, "droppedOut": $0.droppedOut, "didNotGo": $0.didNotGo,
+                "full": $0.used >= $0.quota,
+            ]
+        }
+        return ["appointmentCards": cards, "places": places]
+    }
+}

@@ -296,11 +296,14 @@ public struct KioskHTTPDependencies: Sendable {
     }
 
     func screens() async throws -> Screens {
-        try await Screens(
+        var screens = try await Screens(
             office: office, locales: locales, kioskDirectory: kioskDirectory, settings: settings, catalog: catalog,
             desk: ticketDesk, feedback: feedbackDesk, summaries: summaries, dashboardAPI: dashboardAPI,
             hasPrinter: printer != nil, hasFingerprintReader: fingerprintReader != nil,
             consentTextVersion: consentTextVersion, now: now)
+        screens.appointments = appointmentDesk
+        screens.programmes = programmeDesk
+        return screens
     }
 }
 

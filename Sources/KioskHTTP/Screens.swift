@@ -22,6 +22,9 @@ struct Screens: Sendable {
     let consentTextVersion: String
     let now: @Sendable () -> Date
     let library: MustacheLibrary
+    /// Appointments and programmes for the dashboard's figures; nil where the kiosk keeps none.
+    var appointments: Appointments? = nil
+    var programmes: Programmes? = nil
 
     var services: [QueueService] { desk.services }
 

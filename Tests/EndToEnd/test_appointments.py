@@ -145,6 +145,9 @@ def test_booked_visitor_is_called_before_earlier_walk_ins_and_a_missed_one_is_ma
         page.wait_for_selector("#figure-missed:has-text('1')")
         assert page.inner_text("#figure-kept") == "1"
         check_screen(page, artifacts, "05-day-with-missed", reach=False)
+        page.goto(process.base + f"/staff/dashboard?lang=en&from={DAY1}&to={DAY2}")
+        assert page.inner_text("#case-figures [data-appointments='kept'] dd") == "1"
+        assert page.inner_text("#case-figures [data-appointments='missed'] dd") == "1"
     status, reminders = process.request("GET", "/api/v1/staff/appointments/reminders", cookie=cookie)
     assert status == 200 and reminders["today"] == [] and reminders["nextOpenDay"] == []
     assert stop(process, signal.SIGTERM) == 0

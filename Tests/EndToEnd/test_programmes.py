@@ -38,6 +38,11 @@ def test_an_officer_refers_an_eligible_person_and_records_the_outcome(browser, k
         page.click("#referrals [data-referral='skills'] button[type=submit]")
         page.wait_for_selector("#referrals [data-referral='skills']:has-text('Дүүргэсэн')")
         check_screen(page, artifacts, "02-outcome", reach=False)
+        # The office dashboard shows the places used against the quota.
+        page.goto(process.base + "/staff/dashboard?lang=en")
+        row = page.locator("#case-figures tr[data-programme='skills'] td")
+        assert row.all_inner_texts()[:3] == ["40", "1", "39"]
+        check_screen(page, artifacts, "03-dashboard", reach=False)
         assert errors == []
     status, places = process.request("GET", "/api/v1/staff/programmes", cookie=process.staff_cookie())
     skills = next(p for p in places["programmes"] if p["code"] == "skills")
