@@ -135,7 +135,8 @@ struct ProgrammeAPI: Sendable {
     func view(_ r: ProgrammeReferral, names: [String: LocalizedText] = [:]) -> ReferralView {
         ReferralView(
             id: r.id.uuidString.lowercased(), registrationId: r.registrationID.uuidString.lowercased(),
-            programmeCode: r.programmeCode, programmeName: names[r.programmeCode], staffId: r.staffID, referredAt: r.referredAt,
+            programmeCode: r.programmeCode, programmeName: names[r.programmeCode], staffId: r.staffID,
+            referredAt: r.referredAt,
             referredOn: r.referredOn.description, outcome: r.outcome?.rawValue, outcomeOn: r.outcomeOn?.description)
     }
 
