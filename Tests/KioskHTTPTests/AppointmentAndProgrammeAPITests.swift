@@ -79,10 +79,18 @@ import Testing
                 .post, "/api/v1/tickets", #"{"serviceCode": "Б", "registrationId": "\#(walkIn.id.uuidString)"}"#)
             #expect(walk.status == .created)
             clock.advance(by: 10 * 60)
+            // Two taps with one key (or a retry after a lost answer): one ticket, the same answer.
+            let key = UUID().uuidString
+            let body = #"{"registryNumber": "\#(Fixtures.registryNumber(1))", "language": "en"}"#
             let (checked, checkIn) = try await client.json(
-                .post, "/api/v1/appointments/check-in",
-                #"{"registryNumber": "\#(Fixtures.registryNumber(1))", "language": "en"}"#)
+                .post, "/api/v1/appointments/check-in", body, headers: [HTTPField.Name("Idempotency-Key")!: key])
             #expect(checked.status == .created)
+            let (again, replay) = try await client.json(
+                .post, "/api/v1/appointments/check-in", body, headers: [HTTPField.Name("Idempotency-Key")!: key])
+            #expect(again.status == .created && again.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            #expect(
+                (replay["ticket"] as? [String: Any])?["id"] as? String == (checkIn["ticket"] as? [String: Any])?["id"]
+                    as? String)
             let ticket = try #require(checkIn["ticket"] as? [String: Any])
             #expect(ticket["number"] as? String == "Б-002" && checkIn["time"] as? String == "10:00")
             #expect(ticket["peopleAhead"] as? Int == 0)
