@@ -69,7 +69,9 @@ public struct SQLiteQueueRepository: QueueRepository {
         let policy = policy
         guard !codes.isEmpty, !changes.knownEmpty(codes) else { return nil }
         let version = changes.version
-        let called = try await database.write { db -> Ticket? in
+        // `othersBooked`: nothing was called, yet other officers' appointment tickets wait in
+        // these services, so the services are not empty for everyone.
+        let (called, othersBooked) = try await database.write { db -> (Ticket?, Bool) in
             let marks = Array(repeating: "?", count: codes.count).joined(separator: ", ")
             var arguments: StatementArguments = [officeCode, today]
             arguments += StatementArguments(codes)
@@ -108,13 +110,23 @@ public struct SQLiteQueueRepository: QueueRepository {
             guard
                 var ticket = policy.next(
                     from: waiting, now: instant, priorityCallsInARow: streak, staffID: staffID, counter: counter)
-            else { return nil }
+            else {
+                let booked = try Bool.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT 1 FROM ticket WHERE office_code = ? AND office_day = ? AND state = 'waiting'
+                            AND service_code IN (\(marks)) AND appointment_at IS NOT NULL LIMIT 1
+                            """), arguments: arguments)
+                return (nil, booked == true)
+            }
             let event = try ticket.apply(.call(counter: counter, staffID: staffID), now: instant, policy: policy)
             try update(ticket, db)
             try record(event, for: ticket, db)
-            return ticket
+            return (ticket, false)
         }
         if called == nil {
+            // The "known empty" shortcut is only for queues nobody else may call from either.
+            guard !othersBooked else { return nil }
             changes.noteEmpty(codes, atVersion: version)
         } else {
             changes.changed()
