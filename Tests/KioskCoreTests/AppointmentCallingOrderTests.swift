@@ -97,4 +97,12 @@ struct AppointmentCallingOrderTests {
         ]
         #expect(policy.ahead(of: mine, in: waiting, now: now) == 1)
     }
+
+    @Test func aTransferredAppointmentTicketWaitsInTheNewServiceForAnyCounter() throws {
+        var booked = ticket(1, minutesAgo: 5, bookedInMinutes: 0)
+        _ = try booked.apply(.call(counter: 3, staffID: "tsetseg"), now: now, policy: policy)
+        _ = try booked.apply(.transfer(toService: "В"), now: now, policy: policy)
+        #expect(booked.appointment == nil && booked.state == .waiting)
+        #expect(next([booked], staffID: "bold", counter: 1) == 1)
+    }
 }
