@@ -225,6 +225,10 @@
       if (answer.status !== 200) { return networkFailure(answer); }
       state.birthDate = answer.body.birthDate;
       state.sex = answer.body.sex;
+      if (state.service && state.service.appointment && answer.body.status !== "known") {
+        // Nobody registered has this number, so nobody has an appointment under it.
+        return showErrors([{ field: "registryNumber", message: { mn: noAppointment, en: noAppointment } }]);
+      }
       if (answer.body.status === "known") {
         // Nothing about the person yet: only the ways they can prove it is them.
         state.known = null;
@@ -417,6 +421,14 @@
       issueTicket(null, null);
     });
   });
+  // "I have an appointment": the same proof of who one is, then a check-in instead of a ticket
+  // for a chosen service (the booked counsellor's queue).
+  var noAppointment = $("appointment-start").getAttribute("data-none-today");
+  $("appointment-start").addEventListener("click", function () {
+    state.service = { code: null, requires: true, appointment: true };
+    state.priority = null;
+    show("registryNumber");
+  });
   $("only-register").addEventListener("click", function () {
     state.service = null;
     show("registryNumber");
@@ -434,11 +446,12 @@
   function issueTicket(registrationId, reference, registryNumber) {
     busy(true);
     if (!state.ticketKey) { state.ticketKey = newKey(); }
-    var request = { serviceCode: state.service.code, language: lang, print: true };
-    if (state.priority) { request.priority = state.priority; }
+    var checkIn = !!state.service.appointment;
+    var request = checkIn ? { language: lang, print: true } : { serviceCode: state.service.code, language: lang, print: true };
+    if (state.priority && !checkIn) { request.priority = state.priority; }
     if (registrationId) { request.registrationId = registrationId; }
     else if (registryNumber) { request.registryNumber = registryNumber; }
-    api("POST", "/api/v1/tickets", request, state.ticketKey).then(function (answer) {
+    api("POST", checkIn ? "/api/v1/appointments/check-in" : "/api/v1/tickets", request, state.ticketKey).then(function (answer) {
       busy(false);
       state.ticketKey = null;
       if (answer.status !== 201) {
@@ -448,7 +461,11 @@
         target.textContent = text;
         return;
       }
-      var t = answer.body;
+      var t = checkIn ? answer.body.ticket : answer.body;
+      var booked = $("ticket-appointment");
+      booked.hidden = !checkIn;
+      booked.textContent = checkIn
+        ? booked.getAttribute("data-text").replace("{time}", answer.body.time) + " " + booked.getAttribute("data-wait") : "";
       $("ticket-number").textContent = t.number;
       $("ticket-service").textContent = t.serviceName[lang];
       showPriority(t.priority);

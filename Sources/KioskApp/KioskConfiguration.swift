@@ -56,6 +56,9 @@ public struct KioskConfiguration: Sendable, Equatable {
     /// Minutes a returning visitor's proof lasts unused at the kiosk (each use gives it this long
     /// again, up to half an hour); it ends anyway with the screen session.
     public var proofMinutes: Int = 5
+    /// Days the office is closed beside weekends and the fixed public holidays (Tsagaan Sar,
+    /// training days): no appointment is booked on them. `closed_days = 2027-02-08, 2027-02-09`.
+    public var closedDays: Set<CivilDate> = []
 
     public enum ThermalPaperWidth: Int, Sendable {
         case mm58 = 58, mm80 = 80
@@ -69,7 +72,7 @@ public struct KioskConfiguration: Sendable, Equatable {
         "time_zone", "language", "idle_seconds", "countdown_seconds", "log_level", "services_file", "demo_staff",
         "public_url", "cups_server", "thermal_queue", "a4_queue", "thermal_paper", "thermal_status",
         "fingerprint_reader", "fingerprint_images", "lmis_ca_file", "sync_interval", "tls_port", "tls_host",
-        "tls_cert_file", "tls_key_file", "allow_http_hub", "proof_minutes",
+        "tls_cert_file", "tls_key_file", "allow_http_hub", "proof_minutes", "closed_days",
     ]
 
     /// Applies one setting by key; throws `ConfigurationError` naming the key on a bad value.
@@ -168,6 +171,16 @@ public struct KioskConfiguration: Sendable, Equatable {
             }
             allowHTTPHub = value == "true"
         case "proof_minutes": proofMinutes = try int(1...30)
+        case "closed_days":
+            var days: Set<CivilDate> = []
+            for part in value.split(separator: ",") {
+                let text = part.trimmingCharacters(in: .whitespaces)
+                guard let day = CivilDate(iso8601: text) else {
+                    throw ConfigurationError(key: key, problem: "must list dates as 2027-02-08, separated by commas")
+                }
+                days.insert(day)
+            }
+            closedDays = days
         default:
             throw ConfigurationError(key: key, problem: "is not a setting")
         }

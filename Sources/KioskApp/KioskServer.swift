@@ -146,6 +146,11 @@ public struct KioskServer: Sendable {
                 "identity proofs of before the restart not read; visitors prove again",
                 metadata: ["kiosk.error.type": "\(String(reflecting: type(of: error)))"])
         }
+        dependencies.appointments = SQLiteAppointmentRepository(database: database)
+        dependencies.counsellors = staff
+        dependencies.officeCalendar = OfficeCalendar(
+            hours: services.first?.hours ?? .standard, closedDays: configuration.closedDays)
+        dependencies.programmes = SQLiteProgrammeRepository(database: database)
         if let tlsPort = configuration.tlsPort {
             dependencies.otherURLs = ["https://\(configuration.tlsHost):\(tlsPort)"]
         }

@@ -80,13 +80,30 @@ public struct ReferenceData: Sendable, Codable {
     public var adminUnits: [AdminUnit]
     public var educationLevels: [EducationLevel]
     public var occupations: [Occupation]
+    /// The employment promotion programmes with their rules and quotas; absent in older sets.
+    public var programmes: [Programme]
 
-    public init(version: String, adminUnits: [AdminUnit], educationLevels: [EducationLevel], occupations: [Occupation])
-    {
+    public init(
+        version: String, adminUnits: [AdminUnit], educationLevels: [EducationLevel], occupations: [Occupation],
+        programmes: [Programme] = []
+    ) {
         self.version = version
         self.adminUnits = adminUnits
         self.educationLevels = educationLevels
         self.occupations = occupations
+        self.programmes = programmes
+    }
+
+    enum CodingKeys: String, CodingKey { case version, adminUnits, educationLevels, occupations, programmes }
+
+    /// `programmes` may be absent (sets made before they existed).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decode(String.self, forKey: .version)
+        adminUnits = try container.decode([AdminUnit].self, forKey: .adminUnits)
+        educationLevels = try container.decode([EducationLevel].self, forKey: .educationLevels)
+        occupations = try container.decode([Occupation].self, forKey: .occupations)
+        programmes = try container.decodeIfPresent([Programme].self, forKey: .programmes) ?? []
     }
 
     /// Problems that would make the set unusable: duplicate codes, orphans, missing names.
@@ -99,6 +116,18 @@ public struct ReferenceData: Sendable, Codable {
         duplicates(adminUnits.map(\.code), "admin unit")
         duplicates(educationLevels.map(\.code), "education level")
         duplicates(occupations.map(\.code), "occupation")
+        duplicates(programmes.map(\.code), "programme")
+        for programme in programmes {
+            if programme.name.mn.isEmpty || programme.name.en.isEmpty {
+                problems.append("programme \(programme.code) lacks a name")
+            }
+            if programme.ends < programme.starts {
+                problems.append("programme \(programme.code) ends before it starts")
+            }
+            if programme.quotas.values.contains(where: { $0 < 0 }) {
+                problems.append("programme \(programme.code) has a negative quota")
+            }
+        }
         let units = Dictionary(adminUnits.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         for unit in adminUnits {
             if unit.kind.isTopLevel != (unit.parentCode == nil) {

@@ -178,6 +178,26 @@ extension APIError {
                 status: .init(code: 507, reasonPhrase: "Insufficient Storage"),
                 code: failure == .full ? "storage.full" : "storage.ioFailure",
                 message: locales.both("api.storageNotWritable"))
+        case let failure as AppointmentError:
+            let status: HTTPResponse.Status =
+                switch failure {
+                case .notFound, .noneToday, .unknownRegistration: .notFound
+                case .slotTaken, .notBooked: .conflict
+                default: .unprocessableContent
+                }
+            self.init(
+                status: status, code: "appointment.\(failure.code)",
+                message: locales.both("appointment.error.\(failure.code)"))
+        case let failure as ProgrammeError:
+            let status: HTTPResponse.Status =
+                switch failure {
+                case .unknownProgramme, .unknownRegistration, .referralNotFound: .notFound
+                case .quotaFull, .alreadyEnrolled, .outcomeRecorded: .conflict
+                default: .unprocessableContent
+                }
+            self.init(
+                status: status, code: "programme.\(failure.code)",
+                message: locales.both("programme.error.\(failure.code)"))
         default:
             return nil
         }

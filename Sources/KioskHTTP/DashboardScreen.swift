@@ -37,6 +37,7 @@ extension Screens {
         context["officeCode"] = office.code
         context["timeZone"] = office.timeZone.identifier
         context["problem"] = problem ?? ""
+        context["caseFigures"] = try await caseFigures(period, language)
         let other: Language = language == .mn ? .en : .mn
         context["otherLanguageLink"] = "/staff/dashboard?lang=\(other.rawValue)&from=\(period.from)&to=\(period.to)"
         context["otherLanguageName"] = locales.text("language.\(other.rawValue)", language)

@@ -62,6 +62,14 @@ public struct KioskHTTPDependencies: Sendable {
     let throttles: Throttles
     /// Where the kiosk's voice comes from (recorded sets, the cache of synthesised clips).
     public var speech: SpeechSettings
+    /// Booked meetings; nil where the kiosk keeps none. Set after `init` with `counsellors`.
+    public var appointments: (any AppointmentRepository)? = nil
+    /// Who appointments may be booked with.
+    public var counsellors: (any CounsellorDirectory)? = nil
+    /// The days and hours the office takes appointments (its closed days).
+    public var officeCalendar = OfficeCalendar()
+    /// Referrals to employment promotion programmes; nil where the kiosk keeps none.
+    public var programmes: (any ProgrammeRepository)? = nil
 
     public init(
         office: Office, registrations: any RegistrationRepository, summaries: any OfficeSummarySource,
@@ -166,6 +174,17 @@ public struct KioskHTTPDependencies: Sendable {
 
     var feedbackDesk: FeedbackDesk? { feedback.map { FeedbackDesk(repository: $0, office: office, now: now) } }
 
+    var appointmentDesk: Appointments? {
+        guard let appointments, let counsellors else { return nil }
+        return Appointments(
+            repository: appointments, registrations: registrations, desk: ticketDesk, office: office,
+            calendar: officeCalendar, counsellors: counsellors, now: now)
+    }
+
+    var programmeDesk: Programmes? {
+        programmes.map { Programmes(repository: $0, registrations: registrations, office: office, now: now) }
+    }
+
     var slips: Slips {
         Slips(
             office: office, services: services, publicURL: publicURL, text: { [locales] in locales.both($0) }, now: now)
@@ -266,12 +285,25 @@ public struct KioskHTTPDependencies: Sendable {
             now: now)
     }
 
+    var appointmentAPI: AppointmentAPI {
+        AppointmentAPI(
+            appointments: appointmentDesk, registrations: registrationDesk, tickets: ticketAPI,
+            authentication: authentication, access: personAccess, strict: strict, office: office)
+    }
+
+    var programmeAPI: ProgrammeAPI {
+        ProgrammeAPI(programmes: programmeDesk, authentication: authentication, strict: strict)
+    }
+
     func screens() async throws -> Screens {
-        try await Screens(
+        var screens = try await Screens(
             office: office, locales: locales, kioskDirectory: kioskDirectory, settings: settings, catalog: catalog,
             desk: ticketDesk, feedback: feedbackDesk, summaries: summaries, dashboardAPI: dashboardAPI,
             hasPrinter: printer != nil, hasFingerprintReader: fingerprintReader != nil,
             consentTextVersion: consentTextVersion, now: now)
+        screens.appointments = appointmentDesk
+        screens.programmes = programmeDesk
+        return screens
     }
 }
 

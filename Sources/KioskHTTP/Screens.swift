@@ -22,6 +22,9 @@ struct Screens: Sendable {
     let consentTextVersion: String
     let now: @Sendable () -> Date
     let library: MustacheLibrary
+    /// Appointments and programmes for the dashboard's figures; nil where the kiosk keeps none.
+    var appointments: Appointments? = nil
+    var programmes: Programmes? = nil
 
     var services: [QueueService] { desk.services }
 
@@ -62,6 +65,8 @@ struct Screens: Sendable {
         router.get("/display") { request, _ in try display(request) }
         router.get("/staff") { request, _ in try await staff(request) }
         router.get("/staff/dashboard") { request, _ in try await dashboard(request) }
+        router.get("/staff/appointments") { request, _ in try await caseTool(request, page: "appointments") }
+        router.get("/staff/programmes") { request, _ in try await caseTool(request, page: "programmes") }
         router.get("/t/:id") { request, context in try await ticketStatus(request, id: context.parameters.require("id"))
         }
     }

@@ -201,7 +201,8 @@ struct TicketAPI: Sendable {
             let serviceCode: String
             let priority: String?
             let waitingSeconds: Int
-            /// Whether this counter serves the ticket's service (call-next can give it here).
+            /// Whether this counter serves the ticket's service (call-next can give it here); an
+            /// appointment's ticket only for the officer or counter it was booked with.
             let callable: Bool
         }
         let counter: Int
@@ -240,7 +241,10 @@ struct TicketAPI: Sendable {
                     .init(
                         id: $0.id.uuidString.lowercased(), number: $0.displayNumber, serviceCode: $0.serviceCode,
                         priority: $0.priority?.rawValue, waitingSeconds: Int(now.timeIntervalSince($0.queuedAt)),
-                        callable: served.contains($0.serviceCode))
+                        callable: served.contains($0.serviceCode)
+                            && $0.appointment.map { $0.isFor(staffID: session.staffID, counter: session.counter) }
+                                ?? true
+                    )
                 },
                 active: overview.active.map { view($0) }, figures: overview.figures,
                 printers: await answers.printers(printer),

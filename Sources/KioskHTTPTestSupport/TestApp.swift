@@ -27,7 +27,7 @@ public struct TestApp: Sendable {
             registrations ?? SQLiteRegistrationRepository(database: database, officeCode: Fixtures.office.code)
         let clock = clock ?? TestClock(now)
         let wallClock: @Sendable () -> Date = { clock.now() }
-        environment = KioskHTTPDependencies(
+        var environment = KioskHTTPDependencies(
             office: Fixtures.office,
             registrations: store,
             summaries: SQLiteOfficeSummarySource(database: database, officeCode: Fixtures.office.code),
@@ -60,6 +60,11 @@ public struct TestApp: Sendable {
             speech: SpeechSettings(
                 recordings: [temp.directory.appendingPathComponent("voice")],
                 cache: temp.directory.appendingPathComponent("speech-cache")))
+        environment.appointments = SQLiteAppointmentRepository(database: database)
+        environment.counsellors = environment.staff as? SQLiteStaffRepository
+        environment.officeCalendar = OfficeCalendar(hours: QueueService.demo[0].hours)
+        environment.programmes = SQLiteProgrammeRepository(database: database)
+        self.environment = environment
         client = RouterTestClient(
             router: try await KioskRouter.build(environment), logger: logger ?? Logger(label: "kiosk-test"))
     }

@@ -606,6 +606,62 @@ public final class AppDatabase: Sendable {
             // titles often lack («харуул», «нярав»).
             try db.execute(sql: "ALTER TABLE occupation ADD COLUMN keywords TEXT NOT NULL DEFAULT ''")
         }
+        migrator.registerMigration("v27: appointments, and the appointment a ticket was issued for") { db in
+            // A ticket issued at check-in waits for the booked counsellor (or counter) and is
+            // called ahead of walk-ins near the booked time (`QueuePolicy.next(…staffID:counter:)`).
+            try db.execute(
+                sql: """
+                    CREATE TABLE appointment (
+                        id TEXT PRIMARY KEY,
+                        office_code TEXT NOT NULL,
+                        registration_id TEXT NOT NULL REFERENCES registration (id),
+                        service_code TEXT NOT NULL,
+                        at TEXT NOT NULL,
+                        office_day TEXT NOT NULL,
+                        staff_id TEXT,
+                        counter INTEGER,
+                        booked_by TEXT NOT NULL,
+                        booked_at TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        ticket_id TEXT,
+                        changed_at TEXT,
+                        CHECK ((staff_id IS NULL) <> (counter IS NULL))
+                    ) WITHOUT ROWID;
+                    CREATE INDEX appointment_day ON appointment (office_day, at);
+                    CREATE INDEX appointment_registration ON appointment (registration_id);
+                    CREATE INDEX appointment_booked ON appointment (at) WHERE state = 'booked';
+                    ALTER TABLE ticket ADD COLUMN appointment_id TEXT;
+                    ALTER TABLE ticket ADD COLUMN appointment_at TEXT;
+                    ALTER TABLE ticket ADD COLUMN appointment_staff_id TEXT;
+                    ALTER TABLE ticket ADD COLUMN appointment_counter INTEGER;
+                    """)
+        }
+        migrator.registerMigration("v28: employment promotion programmes and referrals to them") { db in
+            // The programmes come with the reference data (one JSON document a programme, rules
+            // and quotas included); referrals count against the office's quota.
+            try db.execute(
+                sql: """
+                    CREATE TABLE programme (
+                        code TEXT PRIMARY KEY,
+                        position INTEGER NOT NULL,
+                        document TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE programme_referral (
+                        id TEXT PRIMARY KEY,
+                        office_code TEXT NOT NULL,
+                        registration_id TEXT NOT NULL REFERENCES registration (id),
+                        programme_code TEXT NOT NULL,
+                        staff_id TEXT NOT NULL,
+                        referred_at TEXT NOT NULL,
+                        referred_on TEXT NOT NULL,
+                        outcome TEXT,
+                        outcome_on TEXT,
+                        outcome_by TEXT
+                    ) WITHOUT ROWID;
+                    CREATE INDEX programme_referral_programme ON programme_referral (programme_code, referred_on);
+                    CREATE INDEX programme_referral_registration ON programme_referral (registration_id);
+                    """)
+        }
         migrator.registerMigration("v33: backups: a backup's label, the outbox's floor after a restore") { db in
             // `backup_label` has a row only in a backup file (who made it, how far its outbox went).
             // `outbox_floor` has a row after a restore: new records are numbered above `floor`;

@@ -42,6 +42,12 @@ public struct ReferenceStore: Sendable {
             try db.execute(sql: "DELETE FROM admin_unit")
             try db.execute(sql: "DELETE FROM education_level")
             try db.execute(sql: "DELETE FROM occupation")
+            try db.execute(sql: "DELETE FROM programme")
+            for (position, programme) in data.programmes.enumerated() {
+                try db.execute(
+                    sql: "INSERT INTO programme (code, position, document) VALUES (?, ?, ?)",
+                    arguments: [programme.code, position, try Self.document(programme)])
+            }
             // Parents first so the self-reference holds at each insert.
             let ordered = data.adminUnits.enumerated().sorted {
                 ($0.element.parentCode != nil ? 1 : 0) < ($1.element.parentCode != nil ? 1 : 0)
@@ -96,12 +102,27 @@ public struct ReferenceStore: Sendable {
                     code: row["code"], name: LocalizedText(mn: row["name_mn"], en: row["name_en"]),
                     keywords: Self.keywords(stored: row["keywords"]))
             }
-            return ReferenceData(version: version, adminUnits: units, educationLevels: levels, occupations: occupations)
+            return ReferenceData(
+                version: version, adminUnits: units, educationLevels: levels, occupations: occupations,
+                programmes: try Self.programmes(db))
         }
     }
 }
 
 extension ReferenceStore {
+    /// The installed programmes in the hub's order.
+    static func programmes(_ db: Database) throws -> [Programme] {
+        try String.fetchAll(db, sql: "SELECT document FROM programme ORDER BY position").map {
+            try JSONDecoder().decode(Programme.self, from: Data($0.utf8))
+        }
+    }
+
+    static func document(_ programme: Programme) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(programme), as: UTF8.self)
+    }
+
     /// Keywords as stored: one a line, trimmed, blanks dropped (a keyword never holds a line break).
     static func storedKeywords(_ keywords: [String]) -> String {
         keywords.map {

@@ -30,7 +30,7 @@ public struct SQLiteQueueRepository: QueueRepository {
 
     public func issue(
         service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language,
-        ratingDigest: String?, requestKey: RequestKey?, at instant: Date
+        ratingDigest: String?, requestKey: RequestKey?, appointment: TicketAppointment?, at instant: Date
     ) async throws -> IssuedTicket {
         let officeCode = office.code
         let today = office.today(at: instant)
@@ -41,10 +41,11 @@ public struct SQLiteQueueRepository: QueueRepository {
                 return (ticket, try estimate(for: ticket, at: instant, db), kept.secret)
             }
             let number = try db.nextCounterValue(officeCode: officeCode, name: "ticket:\(today):\(service.code)")
-            let ticket = Ticket(
+            var ticket = Ticket(
                 id: UUIDv7.make(at: instant), officeCode: officeCode, officeDay: today, serviceCode: service.code,
                 number: Int(number), priority: priority, registrationID: registrationID, language: language,
                 issuedAt: instant)
+            ticket.appointment = appointment
             try TicketRow(ticket).insert(db)
             if let ratingDigest {
                 try db.execute(
@@ -68,23 +69,36 @@ public struct SQLiteQueueRepository: QueueRepository {
         let policy = policy
         guard !codes.isEmpty, !changes.knownEmpty(codes) else { return nil }
         let version = changes.version
-        let called = try await database.write { db -> Ticket? in
+        // `othersBooked`: nothing was called, yet other officers' appointment tickets wait in
+        // these services, so the services are not empty for everyone.
+        let (called, othersBooked) = try await database.write { db -> (Ticket?, Bool) in
             let marks = Array(repeating: "?", count: codes.count).joined(separator: ", ")
             var arguments: StatementArguments = [officeCode, today]
             arguments += StatementArguments(codes)
             // Within a class the policy calls in order of arrival (`QueuePolicy.cutoff`), so the
             // first normal and the first priority ticket are its only candidates: two indexed
-            // lookups replace reading the whole queue, and the policy chooses between them.
-            let waiting = try ["IS NULL", "IS NOT NULL"].compactMap { priority in
+            // lookups replace reading the whole queue, and the policy chooses between them. A
+            // third finds the earliest booked appointment ticket waiting for this officer.
+            var waiting = try ["IS NULL", "IS NOT NULL"].compactMap { priority in
                 try Row.fetchOne(
                     db.cachedStatement(
                         sql: """
                             SELECT * FROM ticket WHERE office_code = ? AND office_day = ? AND state = 'waiting'
-                            AND service_code IN (\(marks)) AND priority \(priority)
+                            AND service_code IN (\(marks)) AND priority \(priority) AND appointment_at IS NULL
                             ORDER BY queued_at, number LIMIT 1
                             """), arguments: arguments
                 ).map(Self.ticket)
             }
+            waiting +=
+                try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT * FROM ticket WHERE office_code = ? AND office_day = ? AND state = 'waiting'
+                            AND service_code IN (\(marks)) AND appointment_at IS NOT NULL
+                            AND (appointment_staff_id = ? OR (appointment_staff_id IS NULL AND appointment_counter = ?))
+                            ORDER BY appointment_at, queued_at, number LIMIT 1
+                            """), arguments: arguments + [staffID, counter]
+                ).map(Self.ticket).map { [$0] } ?? []
             let recent = try String?.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -93,13 +107,26 @@ public struct SQLiteQueueRepository: QueueRepository {
                         ORDER BY e.seq DESC LIMIT ?
                         """), arguments: [counter, today, policy.maxPriorityInARow])
             let streak = recent.prefix { $0 != nil }.count
-            guard var ticket = policy.next(from: waiting, now: instant, priorityCallsInARow: streak) else { return nil }
+            guard
+                var ticket = policy.next(
+                    from: waiting, now: instant, priorityCallsInARow: streak, staffID: staffID, counter: counter)
+            else {
+                let booked = try Bool.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT 1 FROM ticket WHERE office_code = ? AND office_day = ? AND state = 'waiting'
+                            AND service_code IN (\(marks)) AND appointment_at IS NOT NULL LIMIT 1
+                            """), arguments: arguments)
+                return (nil, booked == true)
+            }
             let event = try ticket.apply(.call(counter: counter, staffID: staffID), now: instant, policy: policy)
             try update(ticket, db)
             try record(event, for: ticket, db)
-            return ticket
+            return (ticket, false)
         }
         if called == nil {
+            // The "known empty" shortcut is only for queues nobody else may call from either.
+            guard !othersBooked else { return nil }
             changes.noteEmpty(codes, atVersion: version)
         } else {
             changes.changed()
@@ -147,7 +174,22 @@ public struct SQLiteQueueRepository: QueueRepository {
         let counters = services.first { $0.code == ticket.serviceCode }?.counters ?? []
         let now = Outbox.utcTimestamp(instant)
         var ahead = 0
-        if ticket.state == .waiting {
+        if ticket.state == .waiting, let mine = ticket.appointment {
+            // An appointment's ticket waits only behind appointments booked earlier with the same officer.
+            let booked = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM ticket WHERE office_code = ? AND office_day = ? AND state = 'waiting'
+                        AND appointment_at IS NOT NULL AND appointment_at <= ?
+                        AND appointment_staff_id IS ? AND appointment_counter IS ?
+                        """),
+                arguments: [
+                    ticket.officeCode, ticket.officeDay.description, Outbox.utcTimestamp(mine.at), mine.staffID,
+                    mine.counter,
+                ]
+            ).map(Self.ticket)
+            ahead = policy.ahead(of: booked.first { $0.id == ticket.id } ?? ticket, in: booked, now: instant)
+        } else if ticket.state == .waiting {
             // The candidates: waiting tickets of the service queued up to the policy's cut-off
             // for their class (a millisecond more, as times are stored to the millisecond).
             // The policy counts those it calls first.

@@ -184,6 +184,8 @@ public struct SQLiteSyncStore: Sendable {
                     try Self.applyOccupation(change, db)
                 case ReferenceKind.educationLevels.rawValue:
                     try Self.applyEducation(change, db)
+                case ReferenceKind.programmes.rawValue:
+                    try Self.applyProgramme(change, db)
                 default:
                     break  // kinds this kiosk version does not use
                 }
@@ -243,6 +245,25 @@ public struct SQLiteSyncStore: Sendable {
                 ON CONFLICT (code) DO UPDATE SET name_mn = excluded.name_mn, name_en = excluded.name_en,
                     keywords = coalesce(?, occupation.keywords)
                 """, arguments: [change.key, mn, en, keywords, keywords])
+    }
+
+    /// A programme from the feed, whole (rules, period, quotas); one that does not read as a
+    /// programme is skipped, as a unit with an unknown kind is. A new one goes last in the list.
+    static func applyProgramme(_ change: Change, _ db: Database) throws {
+        guard !change.deleted else {
+            try db.execute(sql: "DELETE FROM programme WHERE code = ?", arguments: [change.key])
+            return
+        }
+        guard let data = change.data,
+            let programme = try? JSONDecoder().decode(Programme.self, from: JSONEncoder().encode(data)),
+            programme.code == change.key
+        else { return }
+        try db.execute(
+            sql: """
+                INSERT INTO programme (code, position, document)
+                VALUES (?, (SELECT coalesce(max(position), -1) + 1 FROM programme), ?)
+                ON CONFLICT (code) DO UPDATE SET document = excluded.document
+                """, arguments: [programme.code, try ReferenceStore.document(programme)])
     }
 
     static func applyEducation(_ change: Change, _ db: Database) throws {

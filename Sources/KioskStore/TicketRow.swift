@@ -28,6 +28,10 @@ struct TicketRow: Codable, FetchableRecord, PersistableRecord {
     var recalls: Int
     var requeued: Bool
     var outcome: String?
+    var appointmentId: String?
+    var appointmentAt: String?
+    var appointmentStaffId: String?
+    var appointmentCounter: Int?
 
     init(_ t: Ticket) {
         func time(_ date: Date?) -> String? { date.map(Outbox.utcTimestamp) }
@@ -51,6 +55,10 @@ struct TicketRow: Codable, FetchableRecord, PersistableRecord {
         recalls = t.recalls
         requeued = t.requeued
         outcome = t.outcome?.rawValue
+        appointmentId = t.appointment.map { SQLiteQueueRepository.key($0.appointmentID) }
+        appointmentAt = time(t.appointment?.at)
+        appointmentStaffId = t.appointment?.staffID
+        appointmentCounter = t.appointment?.counter
     }
 
     /// The domain value, or `StoredValueError` when a column holds what this version cannot read.
@@ -74,6 +82,12 @@ struct TicketRow: Codable, FetchableRecord, PersistableRecord {
         ticket.recalls = recalls
         ticket.requeued = requeued
         ticket.outcome = outcome.flatMap(ServiceOutcome.init(rawValue:))
+        if let appointmentId, let appointmentAt {
+            ticket.appointment = TicketAppointment(
+                appointmentID: try UUID(uuidString: appointmentId).orThrow(invalid),
+                at: try Outbox.parseUTCTimestamp(appointmentAt), staffID: appointmentStaffId,
+                counter: appointmentCounter)
+        }
         return ticket
     }
 }

@@ -31,7 +31,7 @@ public final class InMemoryQueueRepository: QueueRepository {
 
     public func issue(
         service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language,
-        ratingDigest: String?, requestKey: RequestKey?, at instant: Date
+        ratingDigest: String?, requestKey: RequestKey?, appointment: TicketAppointment?, at instant: Date
     ) async throws -> IssuedTicket {
         let today = office.today(at: instant)
         let (ticket, keptCode) = state.withLock { state -> (Ticket, String?) in
@@ -41,10 +41,11 @@ public final class InMemoryQueueRepository: QueueRepository {
             }
             let key = "\(today):\(service.code)"
             state.numbers[key, default: 0] += 1
-            let ticket = Ticket(
+            var ticket = Ticket(
                 id: UUIDv7.make(at: instant), officeCode: office.code, officeDay: today, serviceCode: service.code,
                 number: state.numbers[key]!, priority: priority, registrationID: registrationID, language: language,
                 issuedAt: instant)
+            ticket.appointment = appointment
             state.tickets[ticket.id] = ticket
             state.ratingDigests[ticket.id] = ratingDigest
             if let requestKey {
@@ -64,7 +65,10 @@ public final class InMemoryQueueRepository: QueueRepository {
         return try state.withLock { state -> Ticket? in
             let waiting = state.tickets.values.filter { $0.officeDay == today && codes.contains($0.serviceCode) }
             let inARow = (state.priorityCalls[counter] ?? []).reversed().prefix { $0 }.count
-            guard var ticket = policy.next(from: Array(waiting), now: instant, priorityCallsInARow: inARow) else {
+            guard
+                var ticket = policy.next(
+                    from: Array(waiting), now: instant, priorityCallsInARow: inARow, staffID: staffID, counter: counter)
+            else {
                 return nil
             }
             let event = try ticket.apply(.call(counter: counter, staffID: staffID), now: instant, policy: policy)

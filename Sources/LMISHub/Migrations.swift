@@ -70,6 +70,7 @@ enum Migrations {
         Migration(version: 10, name: "one batch of a device at a time", sql: v10),
         Migration(version: 11, name: "payloads refused by the hub before they are applied", sql: v11),
         Migration(version: 13, name: "SMS relayed for offices without a modem; the simulated gateway", sql: v13),
+        Migration(version: 15, name: "appointments and employment programme referrals", sql: v15),
         Migration(
             version: 17, name: "device heartbeats, latest and history; request nonces shared by instances", sql: v17),
     ]
@@ -1010,5 +1011,122 @@ enum Migrations {
             PRIMARY KEY (device_id, nonce)
         );
         CREATE INDEX request_nonce_seen_at ON request_nonce (seen_at);
+        """
+
+    /// Appointments (`appointment.recorded`) and referrals to employment promotion programmes
+    /// (`programme.referral`), each record the whole thing as it stands: the hub keeps the
+    /// latest change of each (an older record arriving late changes nothing). A record of
+    /// another type, or one the hub refused before (`hubRefusal`), goes on to the application
+    /// before this one. The views give the indicators: appointments kept and missed, and
+    /// programme places used per office.
+    static let v15 = """
+        CREATE TABLE appointment (
+            id uuid PRIMARY KEY,
+            record_id uuid NOT NULL,
+            office_code text NOT NULL REFERENCES office (code),
+            registration_id uuid NOT NULL,
+            service_code text NOT NULL,
+            at timestamptz NOT NULL,
+            office_day date NOT NULL,
+            staff_id text,
+            counter integer,
+            booked_by text NOT NULL,
+            booked_at timestamptz NOT NULL,
+            state text NOT NULL CHECK (state IN ('booked', 'checkedIn', 'missed', 'cancelled')),
+            ticket_id uuid,
+            changed_at timestamptz NOT NULL
+        );
+        CREATE INDEX appointment_office_day ON appointment (office_code, office_day);
+        CREATE INDEX appointment_registration ON appointment (registration_id);
+
+        CREATE TABLE programme_referral (
+            id uuid PRIMARY KEY,
+            record_id uuid NOT NULL,
+            office_code text NOT NULL REFERENCES office (code),
+            registration_id uuid NOT NULL,
+            programme_code text NOT NULL,
+            staff_id text NOT NULL,
+            referred_at timestamptz NOT NULL,
+            referred_on date NOT NULL,
+            outcome text CHECK (outcome IN ('completed', 'droppedOut', 'didNotGo')),
+            outcome_on date,
+            outcome_by text,
+            changed_at timestamptz NOT NULL
+        );
+        CREATE INDEX programme_referral_office ON programme_referral (office_code, programme_code, referred_on);
+        CREATE INDEX programme_referral_registration ON programme_referral (registration_id);
+
+        CREATE VIEW appointment_figures AS
+            SELECT office_code, office_day, count(*) FILTER (WHERE state = 'checkedIn') AS kept,
+                   count(*) FILTER (WHERE state = 'missed') AS missed,
+                   count(*) FILTER (WHERE state = 'cancelled') AS cancelled,
+                   count(*) FILTER (WHERE state = 'booked') AS booked
+            FROM appointment GROUP BY office_code, office_day;
+
+        CREATE VIEW programme_places AS
+            SELECT office_code, programme_code,
+                   count(*) FILTER (WHERE outcome IS DISTINCT FROM 'didNotGo') AS used,
+                   count(*) FILTER (WHERE outcome = 'completed') AS completed,
+                   count(*) FILTER (WHERE outcome = 'droppedOut') AS dropped_out,
+                   count(*) FILTER (WHERE outcome = 'didNotGo') AS did_not_go
+            FROM programme_referral GROUP BY office_code, programme_code;
+
+        ALTER FUNCTION lmis_apply_record(text, uuid, text, jsonb) RENAME TO lmis_apply_record_before_v15;
+
+        CREATE FUNCTION lmis_apply_record(p_office text, p_record_id uuid, p_type text, p_payload jsonb,
+                                          OUT status text, OUT reason text, OUT person_id uuid)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            f jsonb;
+        BEGIN
+            IF p_type NOT IN ('appointment.recorded', 'programme.referral')
+               OR (jsonb_typeof(p_payload) = 'object' AND p_payload ? 'hubRefusal') THEN
+                SELECT a.status, a.reason, a.person_id INTO status, reason, person_id
+                FROM lmis_apply_record_before_v15(p_office, p_record_id, p_type, p_payload) a;
+                RETURN;
+            END IF;
+            status := 'applied';
+            f := p_payload -> CASE p_type WHEN 'appointment.recorded' THEN 'appointment' ELSE 'referral' END;
+            IF jsonb_typeof(f) IS DISTINCT FROM 'object' THEN
+                RAISE EXCEPTION 'payload of % has no object', p_type USING ERRCODE = '22023';
+            END IF;
+            IF (f ->> 'officeCode') IS DISTINCT FROM p_office THEN
+                RAISE EXCEPTION '% of office % sent by a device of office %', p_type, f ->> 'officeCode', p_office
+                    USING ERRCODE = '22023';
+            END IF;
+            -- The registration may arrive later on its own stream; when it is here, it is this office's.
+            IF EXISTS (SELECT 1 FROM registration g
+                       WHERE g.id = (f ->> 'registrationID')::uuid AND g.office_code <> p_office) THEN
+                RAISE EXCEPTION '% of a registration of another office', p_type USING ERRCODE = '22023';
+            END IF;
+            IF p_type = 'appointment.recorded' THEN
+                IF (f ->> 'staffID') IS NULL = ((f ->> 'counter') IS NULL) THEN
+                    RAISE EXCEPTION 'an appointment names a counsellor or a counter' USING ERRCODE = '22023';
+                END IF;
+                INSERT INTO appointment AS a (id, record_id, office_code, registration_id, service_code, at, office_day,
+                                              staff_id, counter, booked_by, booked_at, state, ticket_id, changed_at)
+                VALUES ((f ->> 'id')::uuid, p_record_id, p_office, (f ->> 'registrationID')::uuid,
+                        f ->> 'serviceCode', (f ->> 'at')::timestamptz, (f ->> 'officeDay')::date, f ->> 'staffID',
+                        (f ->> 'counter')::integer, f ->> 'bookedBy', (f ->> 'bookedAt')::timestamptz,
+                        f ->> 'state', (f ->> 'ticketID')::uuid, (f ->> 'changedAt')::timestamptz)
+                ON CONFLICT (id) DO UPDATE SET record_id = excluded.record_id, state = excluded.state,
+                    ticket_id = excluded.ticket_id, changed_at = excluded.changed_at
+                WHERE a.changed_at < excluded.changed_at;
+                RETURN;
+            END IF;
+            IF coalesce(f ->> 'programmeCode', '') = '' OR coalesce(f ->> 'staffID', '') = '' THEN
+                RAISE EXCEPTION 'a programme referral names its programme and its member of staff'
+                    USING ERRCODE = '22023';
+            END IF;
+            INSERT INTO programme_referral AS r (id, record_id, office_code, registration_id, programme_code, staff_id,
+                                                 referred_at, referred_on, outcome, outcome_on, outcome_by, changed_at)
+            VALUES ((f ->> 'id')::uuid, p_record_id, p_office, (f ->> 'registrationID')::uuid, f ->> 'programmeCode',
+                    f ->> 'staffID', (f ->> 'referredAt')::timestamptz, (f ->> 'referredOn')::date, f ->> 'outcome',
+                    (f ->> 'outcomeOn')::date, f ->> 'outcomeBy', now())
+            ON CONFLICT (id) DO UPDATE SET record_id = excluded.record_id, outcome = excluded.outcome,
+                outcome_on = excluded.outcome_on, outcome_by = excluded.outcome_by, changed_at = excluded.changed_at
+            WHERE r.outcome IS NULL AND excluded.outcome IS NOT NULL;
+        END;
+        $$;
         """
 }

@@ -189,6 +189,8 @@ public enum ReferenceKind: String, Codable, Sendable, Hashable, CaseIterable {
     case occupations
     case educationLevels = "education-levels"
     case services
+    /// Employment promotion programmes with their rules, period and quotas per office.
+    case programmes
 }
 
 /// Position in the hub's change feed: the hub's epoch and the last change seen.

@@ -13,6 +13,8 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
     case feedback(FeedbackRecorded)
     case grievanceFiled(GrievanceFiled)
     case grievanceUpdated(GrievanceUpdated)
+    case appointment(AppointmentRecorded)
+    case programmeReferral(ProgrammeReferralRecorded)
 
     /// Reads the payload of a record of `type` from `decoder` (one whose dates are LMIS times,
     /// as `OutboxPayload.decoder`'s); `OutboxPayloadError` says what is wrong with it.
@@ -30,6 +32,8 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
             case .feedbackRecorded: self = .feedback(try value.decode(FeedbackRecorded.self))
             case .grievanceFiled: self = .grievanceFiled(try value.decode(GrievanceFiled.self))
             case .grievanceUpdated: self = .grievanceUpdated(try value.decode(GrievanceUpdated.self))
+            case .appointmentRecorded: self = .appointment(try value.decode(AppointmentRecorded.self))
+            case .programmeReferral: self = .programmeReferral(try value.decode(ProgrammeReferralRecorded.self))
             default: throw OutboxPayloadError(reason: "unknown record type \(type)")
             }
         } catch let error as OutboxPayloadError {
@@ -52,6 +56,8 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
         case .feedback(let payload): payload
         case .grievanceFiled(let payload): payload
         case .grievanceUpdated(let payload): payload
+        case .appointment(let payload): payload
+        case .programmeReferral(let payload): payload
         }
     }
 

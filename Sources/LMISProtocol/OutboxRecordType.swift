@@ -13,4 +13,6 @@ public struct OutboxRecordType: RawRepresentable, Hashable, Sendable, Codable {
     public static let grievanceUpdated = Self(rawValue: "grievance.updated")
     public static let fingerprintsEnrolled = Self(rawValue: "fingerprints.enrolled")
     public static let fingerprintsDeleted = Self(rawValue: "fingerprints.deleted")
+    public static let appointmentRecorded = Self(rawValue: "appointment.recorded")
+    public static let programmeReferral = Self(rawValue: "programme.referral")
 }

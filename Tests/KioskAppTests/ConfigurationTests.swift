@@ -37,7 +37,7 @@ struct ConfigurationTests {
         ("office_code", "ub sb"), ("idle_seconds", "1"), ("colour", "blue"),
         ("public_url", "kiosk.lan"), ("thermal_queue", "Receipt Printer"), ("a4_queue", "a/b"),
         ("thermal_paper", "72"), ("thermal_status", "printer:port"), ("cups_server", ""), ("tls_port", "https"),
-        ("allow_http_hub", "yes"),
+        ("allow_http_hub", "yes"), ("closed_days", "2027-02-30"), ("closed_days", "8 Feb"),
     ])
     func badValuesAreNamed(_ key: String, _ value: String) {
         var configuration = KioskConfiguration()
@@ -49,6 +49,16 @@ struct ConfigurationTests {
         } catch {
             Issue.record("unexpected \(error)")
         }
+    }
+
+    @Test func closedDaysAreAListOfDates() throws {
+        var configuration = KioskConfiguration()
+        try configuration.apply(environment: ["KIOSK_CLOSED_DAYS": "2027-02-08, 2027-02-09,2027-02-10"])
+        #expect(
+            configuration.closedDays
+                == Set(["2027-02-08", "2027-02-09", "2027-02-10"].compactMap { CivilDate(iso8601: $0) }))
+        try configuration.set("closed_days", "")
+        #expect(configuration.closedDays.isEmpty)
     }
 
     @Test func httpsForStaffIsOffUntilATLSPortIsSetAndItsFilesDefaultToTheDataFolder() throws {

@@ -14,6 +14,8 @@ public struct QueuePolicy: Hashable, Sendable, Codable {
     /// How long after a call the officer may mark a no-show.
     public var noShowGrace: TimeInterval
     public var maxRecalls: Int
+    /// How long before its booked time an appointment's ticket goes ahead of walk-ins (10 min).
+    public var appointmentWindowBefore: TimeInterval = 10 * 60
 
     public init(
         priorityHeadStart: TimeInterval = 15 * 60, maxPriorityInARow: Int = 3, noShowGrace: TimeInterval = 120,
@@ -35,6 +37,33 @@ public struct QueuePolicy: Hashable, Sendable, Codable {
             candidates
             .filter { allowPriority || $0.priority == nil }
             .min { precedes($0, $1, now: now) }
+    }
+
+    /// The ticket the officer `staffID` at `counter` calls next. Appointment tickets
+    /// (`Ticket.appointment`) wait for their own counsellor or counter only: once the window
+    /// before the booked time is open they go first, earliest booked time first (then the
+    /// earlier check-in), ahead of priority and walk-in tickets alike. Walk-ins follow
+    /// `next(from:now:priorityCallsInARow:)`. A visitor who checked in early is called before the
+    /// window opens only when no walk-in waits for this counter.
+    public func next(
+        from waiting: [Ticket], now: Date, priorityCallsInARow: Int, staffID: String, counter: Int
+    ) -> Ticket? {
+        let booked = waiting.filter {
+            $0.state == .waiting && $0.appointment?.isFor(staffID: staffID, counter: counter) == true
+        }
+        .sorted { a, b in
+            let (x, y) = (a.appointment!.at, b.appointment!.at)
+            return x != y ? x < y : (a.queuedAt != b.queuedAt ? a.queuedAt < b.queuedAt : a.number < b.number)
+        }
+        if let due = booked.first(where: { isDue($0, now: now) }) { return due }
+        let walkIns = waiting.filter { $0.appointment == nil }
+        return next(from: walkIns, now: now, priorityCallsInARow: priorityCallsInARow) ?? booked.first
+    }
+
+    /// Whether an appointment ticket's window before its booked time has opened.
+    public func isDue(_ ticket: Ticket, now: Date) -> Bool {
+        guard let appointment = ticket.appointment else { return false }
+        return now >= appointment.at.addingTimeInterval(-appointmentWindowBefore)
     }
 
     /// Whether `a` is called before `b`: higher effective wait first (queued before `b`'s
@@ -65,8 +94,18 @@ public struct QueuePolicy: Hashable, Sendable, Codable {
 
     /// Tickets of `ticket`'s service that the policy would call before it, counted from the
     /// current queue (an estimate: later priority arrivals may still go ahead).
+    /// An appointment's ticket counts only the appointments booked before it with the same
+    /// counsellor or counter.
     public func ahead(of ticket: Ticket, in waiting: [Ticket], now: Date) -> Int {
-        waiting.filter { other in
+        if let mine = ticket.appointment {
+            return waiting.filter { other in
+                guard other.id != ticket.id, other.state == .waiting, let theirs = other.appointment,
+                    theirs.staffID == mine.staffID, theirs.counter == mine.counter
+                else { return false }
+                return theirs.at != mine.at ? theirs.at < mine.at : other.queuedAt < ticket.queuedAt
+            }.count
+        }
+        return waiting.filter { other in
             other.id != ticket.id && other.state == .waiting && other.serviceCode == ticket.serviceCode
                 && precedes(other, ticket, now: now)
         }.count

@@ -72,9 +72,10 @@ public protocol QueueRepository: Sendable {
     /// Issues a ticket, keeping `ratingDigest` (the digest of its rating code) with it, and
     /// `requestKey` in the same transaction. When `requestKey` already issued a ticket, that
     /// ticket is answered again (with the key's kept rating code) and nothing is issued.
+    /// `appointment` makes it the ticket of a booked meeting (`QueuePolicy.next(…staffID:counter:)`).
     func issue(
         service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language,
-        ratingDigest: String?, requestKey: RequestKey?, at instant: Date
+        ratingDigest: String?, requestKey: RequestKey?, appointment: TicketAppointment?, at instant: Date
     ) async throws -> IssuedTicket
     /// Calls the ticket the policy chooses among today's waiting tickets of `services`;
     /// nil when none waits. Two counters calling at once never get the same ticket.
@@ -102,6 +103,16 @@ public protocol QueueRepository: Sendable {
 }
 
 extension QueueRepository {
+    /// A walk-in's ticket.
+    public func issue(
+        service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language,
+        ratingDigest: String?, requestKey: RequestKey?, at instant: Date
+    ) async throws -> IssuedTicket {
+        try await issue(
+            service: service, priority: priority, registrationID: registrationID, language: language,
+            ratingDigest: ratingDigest, requestKey: requestKey, appointment: nil, at: instant)
+    }
+
     /// A ticket without a rating code (tests and tools).
     public func issue(
         service: QueueService, priority: PriorityCategory?, registrationID: UUID?, language: Language, at instant: Date

@@ -59,6 +59,8 @@ public struct Ticket: Hashable, Sendable, Codable, Identifiable {
     /// A no-show may go back to the queue once.
     public var requeued: Bool
     public var outcome: ServiceOutcome?
+    /// The booked meeting the visitor checked in for; nil for a walk-in.
+    public var appointment: TicketAppointment?
 
     public init(
         id: UUID, officeCode: String, officeDay: CivilDate, serviceCode: String, number: Int,
@@ -85,5 +87,31 @@ public struct Ticket: Hashable, Sendable, Codable, Identifiable {
 
     public static func displayNumber(serviceCode: String, number: Int) -> String {
         "\(serviceCode)-\(String(number).leftPadded(to: 3))"
+    }
+}
+
+/// The booked meeting a ticket was issued for at check-in: it waits for that counsellor (or
+/// counter) and is called ahead of walk-ins from shortly before the booked time
+/// (`QueuePolicy.appointmentWindowBefore`).
+public struct TicketAppointment: Hashable, Sendable, Codable {
+    public var appointmentID: UUID
+    /// The booked time.
+    public var at: Date
+    /// The counsellor booked; nil when a counter was booked instead.
+    public var staffID: String?
+    /// The counter booked; nil when a counsellor was booked.
+    public var counter: Int?
+
+    public init(appointmentID: UUID, at: Date, staffID: String?, counter: Int?) {
+        self.appointmentID = appointmentID
+        self.at = at
+        self.staffID = staffID
+        self.counter = counter
+    }
+
+    /// Whether the officer `staffID` at `counter` is the one this meeting is with.
+    public func isFor(staffID: String, counter: Int) -> Bool {
+        if let booked = self.staffID { return booked == staffID }
+        return self.counter == counter
     }
 }

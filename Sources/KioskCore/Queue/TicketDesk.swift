@@ -14,6 +14,8 @@ public struct TicketRequest: Sendable, Equatable {
     public var language: Language
     /// The screen's key for this tap's intent: a ticket already issued under it is answered again.
     public var requestKey: RequestKey?
+    /// The booked meeting the visitor checked in for (`Appointments.checkIn`); nil for a walk-in.
+    public var appointment: TicketAppointment?
 
     public init(
         serviceCode: String, priority: String? = nil, registrationID: String? = nil, registryNumber: String? = nil,
@@ -126,7 +128,7 @@ public struct TicketDesk: Sendable {
         key?.secret = code
         var issued = try await queue.issue(
             service: service, priority: priority, registrationID: registrationID, language: request.language,
-            ratingDigest: Feedback.ratingDigest(code), requestKey: key, at: instant)
+            ratingDigest: Feedback.ratingDigest(code), requestKey: key, appointment: request.appointment, at: instant)
         issued.ratingCode = issued.ratingCode ?? code
         return issued
     }

@@ -109,8 +109,10 @@ extension Ticket {
                 kind: .transferred, at: now, counter: counter, staffID: staffID, fromService: serviceCode)
             serviceCode = target
             state = .waiting
-            // The original issue time decides its place in the new queue.
+            // The original issue time decides its place in the new queue, where any counter of
+            // that service serves it: the appointment was kept at the first.
             queuedAt = issuedAt
+            appointment = nil
             calledAt = nil
             servingStartedAt = nil
             counter = nil

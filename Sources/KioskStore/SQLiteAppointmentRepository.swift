@@ -1,0 +1,187 @@
+public import Foundation
+import GRDB
+public import KioskCore
+import LMISProtocol
+
+/// Appointments on the office database: each change, its outbox record (`appointment.recorded`)
+/// and the staff audit line in one transaction.
+public struct SQLiteAppointmentRepository: AppointmentRepository {
+    let database: AppDatabase
+
+    public init(database: AppDatabase) {
+        self.database = database
+    }
+
+    public func book(_ appointment: Appointment, slotMinutes: Int, counter: Int) async throws -> Appointment {
+        try await database.write { db in
+            try SQLiteRegistrationRepository.requireExisting(
+                db, key: Self.key(appointment.registrationID), orThrow: AppointmentError.unknownRegistration)
+            let slot = TimeInterval(slotMinutes * 60)
+            let clash = try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT 1 FROM appointment WHERE state IN ('booked', 'checkedIn') AND office_day = ?
+                    AND (staff_id = ? OR counter = ?) AND at > ? AND at < ?
+                    """,
+                arguments: [
+                    appointment.officeDay.description, appointment.staffID, appointment.counter,
+                    Outbox.utcTimestamp(appointment.at.addingTimeInterval(-slot)),
+                    Outbox.utcTimestamp(appointment.at.addingTimeInterval(slot)),
+                ])
+            if clash == true { throw AppointmentError.slotTaken }
+            try AppointmentRow(appointment).insert(db)
+            try Self.record(appointment, at: appointment.bookedAt, db)
+            try SQLiteStaffRepository.audit(
+                db, staffID: appointment.bookedBy, action: "appointment.book", counter: counter,
+                at: appointment.bookedAt)
+            return appointment
+        }
+    }
+
+    public func appointment(id: UUID) async throws -> Appointment? {
+        try await database.writer.read { db in try AppointmentRow.fetchOne(db, key: Self.key(id))?.appointment() }
+    }
+
+    public func appointments(on day: CivilDate, staffID: String?) async throws -> [Appointment] {
+        try await database.writer.read { db in
+            var request = AppointmentRow.filter(Column("office_day") == day.description)
+            if let staffID { request = request.filter(Column("staff_id") == staffID) }
+            return try request.order(Column("at")).fetchAll(db).map { try $0.appointment() }
+        }
+    }
+
+    public func appointments(registrationID: UUID) async throws -> [Appointment] {
+        try await database.writer.read { db in
+            try AppointmentRow.filter(Column("registration_id") == Self.key(registrationID))
+                .order(Column("at").desc).fetchAll(db).map { try $0.appointment() }
+        }
+    }
+
+    public func change(id: UUID, to state: AppointmentState, ticketID: UUID?, at instant: Date) async throws
+        -> Appointment
+    {
+        try await database.write { db in
+            guard var appointment = try AppointmentRow.fetchOne(db, key: Self.key(id))?.appointment() else {
+                throw AppointmentError.notFound
+            }
+            // A check-in answered again under its request key names the same ticket: nothing changes.
+            if appointment.state == .checkedIn, state == .checkedIn, appointment.ticketID == ticketID {
+                return appointment
+            }
+            guard appointment.state == .booked else { throw AppointmentError.notBooked }
+            appointment.state = state
+            appointment.ticketID = ticketID ?? appointment.ticketID
+            appointment.changedAt = instant
+            try AppointmentRow(appointment).update(db)
+            try Self.record(appointment, at: instant, db)
+            return appointment
+        }
+    }
+
+    public func markMissed(bookedBefore cutoff: Date, at instant: Date) async throws -> [Appointment] {
+        let cutoffText = Outbox.utcTimestamp(cutoff)
+        // Read first: most calls find nothing and need no write.
+        let due = try await database.writer.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM appointment WHERE state = 'booked' AND at < ?", arguments: [cutoffText])
+        }
+        guard due == true else { return [] }
+        return try await database.write { db in
+            let rows = try AppointmentRow.filter(Column("state") == "booked" && Column("at") < cutoffText).fetchAll(db)
+            return try rows.map { row in
+                var appointment = try row.appointment()
+                appointment.state = .missed
+                appointment.changedAt = instant
+                try AppointmentRow(appointment).update(db)
+                try Self.record(appointment, at: instant, db)
+                return appointment
+            }
+        }
+    }
+
+    public func figures(from: CivilDate, through: CivilDate) async throws -> AppointmentFigures {
+        try await database.writer.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT state, COUNT(*) AS n FROM appointment WHERE office_day BETWEEN ? AND ? GROUP BY state
+                    """, arguments: [from.description, through.description])
+            var figures = AppointmentFigures()
+            for row in rows {
+                let n: Int = row["n"]
+                switch AppointmentState(rawValue: row["state"]) {
+                case .booked: figures.booked = n
+                case .checkedIn: figures.kept = n
+                case .missed: figures.missed = n
+                case .cancelled: figures.cancelled = n
+                case nil: break
+                }
+            }
+            return figures
+        }
+    }
+
+    static func key(_ id: UUID) -> String { id.uuidString.lowercased() }
+
+    /// The appointment as it stands, to the LMIS.
+    static func record(_ a: Appointment, at instant: Date, _ db: Database) throws {
+        try Outbox.append(
+            db, officeCode: a.officeCode, type: .appointmentRecorded,
+            payload: AppointmentRecorded(
+                appointment: .init(
+                    id: key(a.id), officeCode: a.officeCode, registrationID: key(a.registrationID),
+                    serviceCode: a.serviceCode, at: a.at, officeDay: a.officeDay.description, staffID: a.staffID,
+                    counter: a.counter, bookedBy: a.bookedBy, bookedAt: a.bookedAt, state: a.state.rawValue,
+                    ticketID: a.ticketID.map(key), changedAt: instant)), at: instant)
+    }
+}
+
+/// A row of `appointment`.
+struct AppointmentRow: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "appointment"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    var id: String
+    var officeCode: String
+    var registrationId: String
+    var serviceCode: String
+    var at: String
+    var officeDay: String
+    var staffId: String?
+    var counter: Int?
+    var bookedBy: String
+    var bookedAt: String
+    var state: String
+    var ticketId: String?
+    var changedAt: String?
+
+    init(_ a: Appointment) {
+        id = SQLiteAppointmentRepository.key(a.id)
+        officeCode = a.officeCode
+        registrationId = SQLiteAppointmentRepository.key(a.registrationID)
+        serviceCode = a.serviceCode
+        at = Outbox.utcTimestamp(a.at)
+        officeDay = a.officeDay.description
+        staffId = a.staffID
+        counter = a.counter
+        bookedBy = a.bookedBy
+        bookedAt = Outbox.utcTimestamp(a.bookedAt)
+        state = a.state.rawValue
+        ticketId = a.ticketID.map(SQLiteAppointmentRepository.key)
+        changedAt = a.changedAt.map(Outbox.utcTimestamp)
+    }
+
+    func appointment() throws -> Appointment {
+        let invalid = StoredValueError(id: id)
+        var a = Appointment(
+            id: try UUID(uuidString: id).orThrow(invalid), officeCode: officeCode,
+            registrationID: try UUID(uuidString: registrationId).orThrow(invalid), serviceCode: serviceCode,
+            at: try Outbox.parseUTCTimestamp(at), officeDay: try CivilDate(iso8601: officeDay).orThrow(invalid),
+            staffID: staffId, counter: counter, bookedBy: bookedBy, bookedAt: try Outbox.parseUTCTimestamp(bookedAt))
+        a.state = try AppointmentState(rawValue: state).orThrow(invalid)
+        a.ticketID = ticketId.flatMap(UUID.init(uuidString:))
+        a.changedAt = try changedAt.map(Outbox.parseUTCTimestamp)
+        return a
+    }
+}
