@@ -142,6 +142,9 @@ public struct KioskServer: Sendable {
                 "identity proofs of before the restart not read; visitors prove again",
                 metadata: ["kiosk.error.type": "\(String(reflecting: type(of: error)))"])
         }
+        dependencies.cases = SQLiteCaseRepository(database: database, office: office)
+        dependencies.questionnaire = try Self.loadQuestionnaire(
+            dataDirectory: configuration.dataDirectory, kioskDirectory: kioskDirectory)
         if let tlsPort = configuration.tlsPort {
             dependencies.otherURLs = ["https://\(configuration.tlsHost):\(tlsPort)"]
         }

@@ -62,6 +62,9 @@ public struct KioskHTTPDependencies: Sendable {
     let throttles: Throttles
     /// Where the kiosk's voice comes from (recorded sets, the cache of synthesised clips).
     public var speech: SpeechSettings
+    /// Case files (profiles, plans, notes) and the profiling questionnaire; nil where the kiosk keeps none.
+    public var cases: (any CaseRepository)?
+    public var questionnaire: ProfilingQuestionnaire?
 
     public init(
         office: Office, registrations: any RegistrationRepository, summaries: any OfficeSummarySource,
@@ -266,12 +269,34 @@ public struct KioskHTTPDependencies: Sendable {
             now: now)
     }
 
+    var caseDesk: Cases? {
+        guard let cases, let questionnaire else { return nil }
+        return Cases(
+            repository: cases, registrations: registrations, questionnaire: questionnaire, office: office, now: now)
+    }
+
+    var caseAPI: CaseAPI {
+        CaseAPI(
+            cases: caseDesk, registrations: registrationDesk, referrals: referrals, queue: queue,
+            authentication: authentication, access: personAccess, strict: strict,
+            wording: ActionPlanWording(office: office, text: { [locales] in locales.both($0) }, now: now),
+            printer: printer)
+    }
+
+    func caseScreens() async throws -> CaseScreens {
+        try await CaseScreens(
+            office: office, locales: locales, kioskDirectory: kioskDirectory, settings: settings,
+            hasCases: caseDesk != nil, hasPrinter: printer != nil)
+    }
+
     func screens() async throws -> Screens {
-        try await Screens(
+        var screens = try await Screens(
             office: office, locales: locales, kioskDirectory: kioskDirectory, settings: settings, catalog: catalog,
             desk: ticketDesk, feedback: feedbackDesk, summaries: summaries, dashboardAPI: dashboardAPI,
             hasPrinter: printer != nil, hasFingerprintReader: fingerprintReader != nil,
             consentTextVersion: consentTextVersion, now: now)
+        screens.hasCases = caseDesk != nil
+        return screens
     }
 }
 

@@ -47,6 +47,8 @@ public enum KioskRouter {
         dependencies.grievanceAPI.addRoutes(to: api)
         dependencies.dashboardAPI.addRoutes(to: api)
         dependencies.vacancyAPI.addRoutes(to: api)
+        dependencies.caseAPI.addRoutes(to: api)
+        try await dependencies.caseScreens().addRoutes(to: router)
         try await dependencies.screens().addRoutes(to: router)
         return router
     }

@@ -13,6 +13,10 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
     case feedback(FeedbackRecorded)
     case grievanceFiled(GrievanceFiled)
     case grievanceUpdated(GrievanceUpdated)
+    case caseProfiled(CaseProfiled)
+    case caseGroupDecided(CaseGroupDecided)
+    case caseNoted(CaseNoted)
+    case casePlanChanged(CasePlanChanged)
 
     /// Reads the payload of a record of `type` from `decoder` (one whose dates are LMIS times,
     /// as `OutboxPayload.decoder`'s); `OutboxPayloadError` says what is wrong with it.
@@ -30,6 +34,10 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
             case .feedbackRecorded: self = .feedback(try value.decode(FeedbackRecorded.self))
             case .grievanceFiled: self = .grievanceFiled(try value.decode(GrievanceFiled.self))
             case .grievanceUpdated: self = .grievanceUpdated(try value.decode(GrievanceUpdated.self))
+            case .caseProfiled: self = .caseProfiled(try value.decode(CaseProfiled.self))
+            case .caseGroupDecided: self = .caseGroupDecided(try value.decode(CaseGroupDecided.self))
+            case .caseNoted: self = .caseNoted(try value.decode(CaseNoted.self))
+            case .casePlanChanged: self = .casePlanChanged(try value.decode(CasePlanChanged.self))
             default: throw OutboxPayloadError(reason: "unknown record type \(type)")
             }
         } catch let error as OutboxPayloadError {
@@ -52,6 +60,10 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
         case .feedback(let payload): payload
         case .grievanceFiled(let payload): payload
         case .grievanceUpdated(let payload): payload
+        case .caseProfiled(let payload): payload
+        case .caseGroupDecided(let payload): payload
+        case .caseNoted(let payload): payload
+        case .casePlanChanged(let payload): payload
         }
     }
 

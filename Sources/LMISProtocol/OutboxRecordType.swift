@@ -13,4 +13,8 @@ public struct OutboxRecordType: RawRepresentable, Hashable, Sendable, Codable {
     public static let grievanceUpdated = Self(rawValue: "grievance.updated")
     public static let fingerprintsEnrolled = Self(rawValue: "fingerprints.enrolled")
     public static let fingerprintsDeleted = Self(rawValue: "fingerprints.deleted")
+    public static let caseProfiled = Self(rawValue: "case.profiled")
+    public static let caseGroupDecided = Self(rawValue: "case.groupDecided")
+    public static let caseNoted = Self(rawValue: "case.noted")
+    public static let casePlanChanged = Self(rawValue: "case.planChanged")
 }
