@@ -72,7 +72,7 @@ public struct SQLiteCaseRepository: CaseRepository {
         let plan = try plan(db, id)
         let notes = try Row.fetchAll(
             db.cachedStatement(
-                sql: "SELECT * FROM case_note WHERE registration_id = ? ORDER BY at DESC, id DESC"),
+                sql: "SELECT * FROM case_note WHERE registration_id = ? ORDER BY at DESC, rowid DESC"),
             arguments: [id]
         ).map { row in
             CaseNote(
@@ -104,7 +104,7 @@ public struct SQLiteCaseRepository: CaseRepository {
             let row = try Row.fetchOne(
                 db.cachedStatement(
                     sql:
-                        "SELECT * FROM case_profile WHERE registration_id = ? ORDER BY answered_at DESC, id DESC LIMIT 1"
+                        "SELECT * FROM case_profile WHERE registration_id = ? ORDER BY answered_at DESC, rowid DESC LIMIT 1"
                 ), arguments: [id])
         else { return nil }
         let decoder = JSONDecoder()
@@ -191,7 +191,7 @@ public struct SQLiteCaseRepository: CaseRepository {
                          ORDER BY d.position DESC LIMIT 1), p.suggested_group) AS grp, COUNT(*) AS n
                     FROM case_profile p
                     WHERE p.id = (SELECT q.id FROM case_profile q WHERE q.registration_id = p.registration_id
-                                  ORDER BY q.answered_at DESC, q.id DESC LIMIT 1)
+                                  ORDER BY q.answered_at DESC, q.rowid DESC LIMIT 1)
                     GROUP BY grp
                     """)
             {

@@ -30,7 +30,7 @@ public final class ActionPlanRenderer {
                 engine.layout(
                     markup: "<span size=\"13pt\" weight=\"bold\">\(section.heading.xmlEscaped)</span>",
                     TextStyle(size: 11), width: column))
-            blocks += section.lines.map { engine.layout("☐ " + $0, TextStyle(size: 11), width: column) }
+            blocks += section.lines.map { engine.layout("• " + $0, TextStyle(size: 11), width: column) }
         }
         blocks.append(engine.layout(plan.footer, TextStyle(size: 10), width: column))
         let bottom = height - margin - 20
@@ -97,7 +97,7 @@ extension ActionPlanPrintout {
         for section in sections {
             document.append(.space(6))
             document.append(.text(section.heading, TextStyle(size: 11, bold: true)))
-            for line in section.lines { document.append(.text("☐ " + line, TextStyle(size: 10))) }
+            for line in section.lines { document.append(.text("• " + line, TextStyle(size: 10))) }
         }
         document.append(.rule)
         document.append(.text(footer, TextStyle(size: 9)))
