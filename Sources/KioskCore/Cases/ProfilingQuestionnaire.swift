@@ -139,8 +139,9 @@ public struct ProfilingQuestionnaire: Sendable, Codable, Equatable {
         guard errors.isEmpty else { throw ValidationFailure(errors: errors) }
         let byScore: ProfileGroup =
             score >= thresholds.high ? .high : score >= thresholds.medium ? .medium : .ready
-        // The heaviest reasons first: what drove the suggestion most.
-        reasons.sort { ($0.weight, $1.questionID) > ($1.weight, $0.questionID) }
+        // The heaviest reasons first (what drove the suggestion most), equal ones in the questions' order.
+        reasons = reasons.enumerated().sorted { ($0.element.weight, $1.offset) > ($1.element.weight, $0.offset) }
+            .map(\.element)
         return ProfilingSuggestion(
             version: version, score: score, group: max(byScore, floor), reasons: reasons,
             raisedByAnswer: floor > byScore)
