@@ -207,4 +207,23 @@ struct CaseloadView: Encodable {
         overdueSteps = figures.overdueSteps
         counsellors = figures.counsellors
     }
+
+    /// The dashboard's caseload section: people profiled by group, plans open, overdue steps,
+    /// and each key counsellor's share.
+    func context(groups locales: Locales, _ language: Language) -> [String: Any] {
+        [
+            "profiled": ProfileGroup.allCases.map {
+                [
+                    "key": $0.rawValue, "name": locales.text("case.groups.\($0.rawValue)", language),
+                    "value": profiled[$0.rawValue] ?? 0,
+                ]
+            },
+            "openPlans": openPlans,
+            "overdueSteps": overdueSteps,
+            "hasCounsellors": !counsellors.isEmpty,
+            "counsellors": counsellors.map {
+                ["name": $0.name, "id": $0.staffID, "openPlans": $0.openPlans, "overdueSteps": $0.overdueSteps]
+            },
+        ]
+    }
 }

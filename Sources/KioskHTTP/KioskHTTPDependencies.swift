@@ -296,6 +296,9 @@ public struct KioskHTTPDependencies: Sendable {
             hasPrinter: printer != nil, hasFingerprintReader: fingerprintReader != nil,
             consentTextVersion: consentTextVersion, now: now)
         screens.hasCases = caseDesk != nil
+        if let desk = caseDesk {
+            screens.caseload = { try await desk.caseload() }
+        }
         return screens
     }
 }

@@ -21,6 +21,8 @@ struct Screens: Sendable {
     let hasFingerprintReader: Bool
     /// The kiosk keeps case files: the visitor is offered the profiling questions after registering.
     var hasCases = false
+    /// The office's caseload now, for the dashboard; nil where the kiosk keeps no case files.
+    var caseload: (@Sendable () async throws -> CaseloadFigures)?
     let consentTextVersion: String
     let now: @Sendable () -> Date
     let library: MustacheLibrary

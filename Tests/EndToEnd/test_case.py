@@ -153,6 +153,15 @@ def test_an_officer_confirms_the_group_writes_a_plan_and_a_note_and_prints_it(
         page.wait_for_selector("#plan-print-status[data-status='sent']")
         assert not errors, errors
 
+        # The dashboard's caseload: the person profiled (medium), one plan open, the counsellor's share.
+        page.goto(process.base + "/staff/dashboard?lang=mn")
+        page.wait_for_selector("#caseload")
+        assert page.inner_text("#caseload [data-group='medium'] dd") == "1"
+        assert page.inner_text("#caseload-open-plans dd") == "1"
+        assert page.inner_text("#caseload-overdue dd") == "0"
+        assert page.inner_text("#caseload-counsellors tr[data-counsellor='ajiltan1'] td") == "1"
+        check_screen(page, artifacts, "dashboard-caseload", reach=False)
+
     pdf = print_lab.wait_for_a4(before + 1)[-1]
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     for expected in ["Миний үйл ажиллагааны төлөвлөгөө", created["reference"], "Асрамжийн ажилд орох",

@@ -185,6 +185,13 @@ struct CaseAPITests {
             #expect(receipt.paper == .receipt && receipt.title == "Миний үйл ажиллагааны төлөвлөгөө")
             #expect(receipt.sections.flatMap(\.lines) == ["2027-06-01 · Хөтөлбөрт хамрагдах: Мэргэжлийн сургалт"])
 
+            // The caseload: one person profiled, decided medium; one plan open (a step still to do).
+            let (load, caseload) = try await send(client, .get, "/api/v1/staff/caseload", cookie: officer)
+            #expect(load == .ok)
+            #expect(caseload["profiled"] as? [String: Int] == ["ready": 0, "medium": 1, "high": 0])
+            #expect(caseload["openPlans"] as? Int == 1 && caseload["overdueSteps"] as? Int == 0)
+            #expect((caseload["counsellors"] as? [[String: Any]])?.first?["staffID"] as? String == "bat")
+
             // Every read and change, with who.
             let (_, log) = try await send(client, .get, "/api/v1/staff/cases/\(id)/access", cookie: officer)
             let actions = (log["access"] as? [[String: Any]] ?? []).map { $0["action"] as? String ?? "" }
