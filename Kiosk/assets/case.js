@@ -340,6 +340,46 @@
     change("POST", "/notes", { kind: $("note-kind").value, text: $("note-text").value, corrects: correcting },
       $("note-error"), function () { $("note-text").value = ""; correcting = null; $("note-correcting").hidden = true; });
   });
+  // The person's case at other offices, from the LMIS (a person another office registered).
+  function renderElsewhere(summary) {
+    var view = $("elsewhere-view");
+    var e = strings.elsewhere;
+    view.textContent = "";
+    if (!summary.found) { view.appendChild(el("p", "hint", e.notFound)); return; }
+    var list = el("dl", "figures case-facts");
+    fact(list, e.offices, summary.offices.join(", ") || e.none);
+    fact(list, e.profile, summary.profile ? strings.groups[summary.profile.group] + " · " + summary.profile.officeCode +
+      " · " + when(summary.profile.at) : e.none);
+    fact(list, e.plan, summary.plan ? summary.plan.goals + " · " + summary.plan.officeCode + " · " +
+      summary.plan.counsellorID : e.none);
+    view.appendChild(list);
+    if (summary.plan && summary.plan.openSteps.length) {
+      var steps = el("ul");
+      summary.plan.openSteps.forEach(function (s) {
+        steps.appendChild(el("li", null, s.dueOn + " · " + (strings.stepKinds[s.kind] || s.kind) + ": " + s.text));
+      });
+      view.appendChild(steps);
+    }
+    view.appendChild(el("h3", null, e.outcomes));
+    var outcomes = el("ul");
+    if (!summary.lastOutcomes.length) { outcomes.appendChild(el("li", "hint", e.none)); }
+    summary.lastOutcomes.forEach(function (o) {
+      outcomes.appendChild(el("li", null, when(o.at) + " · " + o.officeCode + " · " + (strings.outcomes[o.outcome] || o.outcome)));
+    });
+    view.appendChild(outcomes);
+  }
+  $("elsewhere-ask").addEventListener("click", function () {
+    var status = $("elsewhere-status");
+    status.textContent = strings.elsewhere.asking;
+    api("GET", "/api/v1/staff/cases/" + person + "/elsewhere").then(function (answer) {
+      if (refused(answer)) { status.textContent = ""; return; }
+      if (answer.status !== 200) { status.textContent = problem(answer); status.setAttribute("data-status", "error"); return; }
+      status.textContent = "";
+      status.setAttribute("data-status", "ok");
+      renderElsewhere(answer.body);
+    });
+  });
+
   function print(paper) {
     var status = $("plan-print-status");
     status.textContent = strings.plan.printing;

@@ -1,5 +1,7 @@
 import Foundation
 import KioskCore
+import LMISProtocol
+import LMISSync
 
 extension KioskServer {
     /// The profiling questionnaire: the version the hub sent (`DATA/reference/profiling.json`)
@@ -16,5 +18,16 @@ extension KioskServer {
         } catch {
             throw ConfigurationError(key: "profiling", problem: "\(file.path) is not a usable questionnaire: \(error)")
         }
+    }
+}
+
+/// The case summaries the hub answers, through the sync engine's signed requests.
+struct HubCaseSummaries: CaseSummaryLookup {
+    let engine: SyncEngine
+
+    func summary(registryNumber: String) async throws -> RemoteCaseSummary {
+        let summary = try await engine.caseSummary(registryNumber: registryNumber)
+        // The same shape on both sides of the wire.
+        return try JSONDecoder().decode(RemoteCaseSummary.self, from: try JSONEncoder().encode(summary))
     }
 }

@@ -143,6 +143,7 @@ public struct KioskServer: Sendable {
                 metadata: ["kiosk.error.type": "\(String(reflecting: type(of: error)))"])
         }
         dependencies.cases = SQLiteCaseRepository(database: database, office: office)
+        dependencies.caseSummaries = HubCaseSummaries(engine: sync.engine)
         dependencies.questionnaire = try Self.loadQuestionnaire(
             dataDirectory: configuration.dataDirectory, kioskDirectory: kioskDirectory)
         if let tlsPort = configuration.tlsPort {

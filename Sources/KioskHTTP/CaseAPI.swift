@@ -17,6 +17,8 @@ struct CaseAPI: Sendable {
     let strict: StrictJSON
     let wording: ActionPlanWording
     let printer: (any DocumentPrinter)?
+    /// The hub's case summaries; nil where the kiosk has no hub.
+    let summaries: (any CaseSummaryLookup)?
 
     var locales: Locales { strict.locales }
 
@@ -47,6 +49,9 @@ struct CaseAPI: Sendable {
         }
         group.post("staff/cases/:id/plan/print") { request, context in
             try await printPlan(request, context.parameters.require("id"))
+        }
+        group.get("staff/cases/:id/elsewhere") { request, context in
+            try await elsewhere(request, context.parameters.require("id"))
         }
         group.get("staff/cases/:id/access") { request, context in
             try await accessLog(request, context.parameters.require("id"))
@@ -213,6 +218,29 @@ struct CaseAPI: Sendable {
             let at: Date
         }
         return try JSON.response(["access": entries.map { Entry(staffId: $0.staffID, action: $0.action, at: $0.at) }])
+    }
+
+    /// The person's case at every office, from the hub; offline, a 503 that says it could not ask.
+    func elsewhere(_ request: Request, _ raw: String) async throws -> Response {
+        let session = try await authentication.require(.readCases, request)
+        let id = try person(raw)
+        let unreachable = APIError(
+            status: .serviceUnavailable, code: "case.hubUnreachable",
+            message: locales.both("case.errors.hubUnreachable"))
+        guard let summaries else { throw unreachable }
+        let summary: RemoteCaseSummary?
+        do {
+            summary = try await desk().elsewhere(of: id, for: session, lookup: summaries)
+        } catch let error as APIError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            if let mapped = APIError(domain: error, locales: locales) { throw mapped }
+            throw unreachable
+        }
+        guard let summary else { throw APIError.notFound(locales) }
+        return try JSON.response(summary)
     }
 
     func caseload(_ request: Request) async throws -> Response {

@@ -19,7 +19,7 @@ import NIOCore
 struct IdempotencyMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The routes (method and path) answered once per key.
     static var routes: Set<String> {
-        ["POST /api/v1/tickets", "POST /api/v1/registrations", "POST /api/v1/grievances"]
+        ["POST /api/v1/tickets", "POST /api/v1/registrations", "POST /api/v1/grievances", "POST /api/v1/profiling"]
     }
     static var header: HTTPField.Name { Request.idempotencyKey }
     static var replayed: HTTPField.Name { HTTPField.Name("Idempotent-Replayed")! }

@@ -65,6 +65,8 @@ public struct KioskHTTPDependencies: Sendable {
     /// Case files (profiles, plans, notes) and the profiling questionnaire; nil where the kiosk keeps none.
     public var cases: (any CaseRepository)?
     public var questionnaire: ProfilingQuestionnaire?
+    /// The hub's case summaries of people registered at other offices; nil where there is no hub.
+    public var caseSummaries: (any CaseSummaryLookup)?
 
     public init(
         office: Office, registrations: any RegistrationRepository, summaries: any OfficeSummarySource,
@@ -280,7 +282,7 @@ public struct KioskHTTPDependencies: Sendable {
             cases: caseDesk, registrations: registrationDesk, referrals: referrals, queue: queue,
             authentication: authentication, access: personAccess, strict: strict,
             wording: ActionPlanWording(office: office, text: { [locales] in locales.both($0) }, now: now),
-            printer: printer)
+            printer: printer, summaries: caseSummaries)
     }
 
     func caseScreens() async throws -> CaseScreens {

@@ -89,18 +89,7 @@ public actor SyncEngine {
     public func round() async -> Report {
         var report = Report()
         do {
-            guard let enrolment = try await store.enrolment() else { throw SyncError.notEnrolled }
-            guard let key = try DeviceKey.load(from: keyURL) else { throw SyncError.badKeyFile(keyURL.path) }
-            if client == nil || client?.baseURL != enrolment.hubURL {
-                await client?.shutdown()
-                client = try HubClient(baseURL: enrolment.hubURL, caFile: caFile)
-            }
-            // The key id follows from the key itself: a crash between writing a new key and saving
-            // its enrolment cannot leave the kiosk signing under the old device's id.
-            let session = Session(
-                engine: self, client: client!, keyID: RequestSigning.keyID(publicKey: key.privateKey.publicKey),
-                key: key,
-                offset: try await store.clockOffset())
+            let session = try await session()
             try await upload(session, &report)
             try await download(session, &report)
             try await checkIdentities(session, &report)
@@ -114,6 +103,31 @@ public actor SyncEngine {
             logger.warning("sync round failed", metadata: ["sync.error": "\(failure)"])
         }
         return report
+    }
+
+    /// The hub's summary of a person's case at every office (signed like a round). Throws
+    /// `SyncError` when the kiosk is not enrolled or the hub cannot be reached.
+    public func caseSummary(registryNumber: String) async throws -> CaseSummary {
+        let answer = try await session().send(
+            "POST", LMISPath.caseSummary,
+            body: try LMISCoding.encoder.encode(CaseSummary.Request(registryNumber: registryNumber)))
+        guard answer.status == 200 else { throw Self.failure(answer) }
+        return try answer.decode(CaseSummary.self)
+    }
+
+    /// The signing state for requests to the enrolled hub (a client kept across rounds).
+    func session() async throws -> Session {
+        guard let enrolment = try await store.enrolment() else { throw SyncError.notEnrolled }
+        guard let key = try DeviceKey.load(from: keyURL) else { throw SyncError.badKeyFile(keyURL.path) }
+        if client == nil || client?.baseURL != enrolment.hubURL {
+            await client?.shutdown()
+            client = try HubClient(baseURL: enrolment.hubURL, caFile: caFile)
+        }
+        // The key id follows from the key itself: a crash between writing a new key and saving
+        // its enrolment cannot leave the kiosk signing under the old device's id.
+        return Session(
+            engine: self, client: client!, keyID: RequestSigning.keyID(publicKey: key.privateKey.publicKey), key: key,
+            offset: try await store.clockOffset())
     }
 
     /// A round's signing state; learns the hub's clock when a timestamp is refused as stale.

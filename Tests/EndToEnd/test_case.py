@@ -2,8 +2,10 @@
 an officer finds the case, confirms the group, writes a plan with two steps and a note, and prints
 the plan on A4 (read back with pdftotext). Technicians are refused the case."""
 import datetime
+import sqlite3
 import subprocess
 import urllib.parse
+import uuid
 
 import pytest
 
@@ -97,13 +99,17 @@ def test_an_officer_confirms_the_group_writes_a_plan_and_a_note_and_prints_it(
     status, created = process.request("POST", "/api/v1/registrations", registration_form(number))
     assert status == 201, created
     person = created["id"]
-    status, _ = process.request(
-        "POST", "/api/v1/profiling",
-        {"registrationId": person, "answers": dict(zip(
-            ["timeOutOfWork", "education", "skillsInDemand", "experience", "health", "care", "housingTransport",
-             "literacy", "ageGroup", "herding", "jobSearch", "motivation"], ANSWERS))},
-        headers=process.proof(number))
-    assert status == 201
+    answers = {"registrationId": person, "answers": dict(zip(
+        ["timeOutOfWork", "education", "skillsInDemand", "experience", "health", "care", "housingTransport",
+         "literacy", "ageGroup", "herding", "jobSearch", "motivation"], ANSWERS))}
+    # The same answers sent twice under one key (a retry after a lost answer) are kept once.
+    headers = {**process.proof(number), "Idempotency-Key": str(uuid.uuid4())}
+    first = process.request("POST", "/api/v1/profiling", answers, headers=headers)
+    again = process.request("POST", "/api/v1/profiling", answers, headers=headers)
+    assert first[0] == 201 and again == first, (first, again)
+    with sqlite3.connect(process.data_dir / "kiosk.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM case_profile").fetchone()[0] == 1
+        assert db.execute("SELECT COUNT(*) FROM outbox WHERE record_type = 'case.profiled'").fetchone()[0] == 1
 
     # A technician is refused the case, on the server.
     technician = process.staff_cookie("tekhnik", 6)
@@ -148,6 +154,11 @@ def test_an_officer_confirms_the_group_writes_a_plan_and_a_note_and_prints_it(
         page.click("#note-add")
         page.wait_for_selector("#note-list li[data-note]")
         check_screen(page, artifacts, "case-page-plan", reach=False)
+
+        # This kiosk has no LMIS link: asking for the case at other offices says it could not.
+        page.click("#elsewhere-ask")
+        page.wait_for_selector("#elsewhere-status[data-status='error']")
+        assert "ХЗЗМНС" in page.inner_text("#elsewhere-status")
 
         page.click("#plan-print-a4")
         page.wait_for_selector("#plan-print-status[data-status='sent']")

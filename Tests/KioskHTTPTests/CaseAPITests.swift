@@ -227,4 +227,48 @@ struct CaseAPITests {
             #expect((first["answers"] as? [[String: Any]])?.allSatisfy { $0["weight"] as? Int == 0 } == true)
         }
     }
+
+    @Test("The ticket being served opens its person's case; a ticket taken without registering names nobody")
+    func fromTicket() async throws {
+        let app = try await TestApp()
+        try await app.test { client in
+            let person = try await app.environment.registrations.register(try Fixtures.details(), at: Fixtures.now)
+            let service = try #require(QueueService.demo.first)
+            let theirs = try await app.environment.queue.issue(
+                service: service, priority: nil, registrationID: person.id, language: .mn, at: Fixtures.now)
+            let anonymous = try await app.environment.queue.issue(
+                service: service, priority: nil, registrationID: nil, language: .mn, at: Fixtures.now)
+            let officer = try await cookie(client, app, "oyuna", .staff)
+            let (found, body) = try await send(
+                client, .get, "/api/v1/staff/cases?ticket=\(theirs.ticket.id.uuidString.lowercased())", cookie: officer)
+            #expect(found == .ok)
+            #expect(
+                (body["people"] as? [[String: Any]])?.map { $0["id"] as? String } == [person.id.uuidString.lowercased()]
+            )
+            let (nobody, refusal) = try await send(
+                client, .get, "/api/v1/staff/cases?ticket=\(anonymous.ticket.id.uuidString.lowercased())",
+                cookie: officer)
+            #expect(nobody == .notFound && refusal.error["code"] as? String == "case.ticketWithoutPerson")
+            let (bad, _) = try await send(client, .get, "/api/v1/staff/cases?ticket=nonsense", cookie: officer)
+            #expect(bad == .badRequest)
+        }
+    }
+
+    @Test("Without the LMIS the case at other offices cannot be asked for, and the answer says so in both languages")
+    func elsewhereOffline() async throws {
+        let app = try await TestApp()
+        try await app.test { client in
+            let person = try await app.environment.registrations.register(try Fixtures.details(), at: Fixtures.now)
+            let officer = try await cookie(client, app, "oyuna", .staff)
+            let (status, body) = try await send(
+                client, .get, "/api/v1/staff/cases/\(person.id.uuidString.lowercased())/elsewhere", cookie: officer)
+            #expect(status == .serviceUnavailable && body.error["code"] as? String == "case.hubUnreachable")
+            let message = try #require(body.error["message"] as? [String: String])
+            #expect(message["en"]?.contains("could not be reached") == true && message["mn"]?.isEmpty == false)
+            let technician = try await cookie(client, app, "tech", .technician)
+            let (refused, _) = try await send(
+                client, .get, "/api/v1/staff/cases/\(person.id.uuidString.lowercased())/elsewhere", cookie: technician)
+            #expect(refused == .forbidden)
+        }
+    }
 }

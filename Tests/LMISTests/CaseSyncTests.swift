@@ -67,7 +67,22 @@ import Testing
         // Nothing is left to send, and a resend of what was applied changes nothing.
         #expect(await kiosk.engine.round().uploaded[.applied] ?? 0 == 0)
         #expect(try hub.count("SELECT count(*) FROM case_note") == 1)
+
+        // Another office identifying the person asks the hub for the case: profile, open plan, outcomes.
+        let summary = try await kiosk.engine.caseSummary(registryNumber: person.details.registryNumber.value)
+        #expect(summary.found && summary.offices == ["UB-SB"])
+        #expect(summary.profile?.group == "high" && summary.profile?.decided == true)
+        #expect(summary.plan?.goals == "Унших чадвар сайжруулах" && summary.plan?.openSteps.isEmpty == true)
+        let stranger = try await kiosk.engine.caseSummary(registryNumber: Fixtures.registryNumber(77))
+        #expect(!stranger.found && stranger.profile == nil && stranger.plan == nil)
         await kiosk.engine.shutdown()
         await hub.stop()
+
+        // Offline (here: never enrolled), the question fails and the kiosk says it could not ask.
+        let offline = try KioskHarness()
+        defer { offline.temp.remove() }
+        await #expect(throws: SyncError.notEnrolled) {
+            try await offline.engine.caseSummary(registryNumber: person.details.registryNumber.value)
+        }
     }
 }

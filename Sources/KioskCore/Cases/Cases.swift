@@ -197,6 +197,16 @@ public struct Cases: Sendable {
             registrationID: registrationID, stepID: stepID, status: status, by: staff, at: now())
     }
 
+    /// The hub's summary of the person's case at every office; the read is recorded like any
+    /// other. Nil when the office holds no such person; `lookup`'s error when the hub cannot answer.
+    public func elsewhere(of registrationID: UUID, for staff: StaffSession, lookup: any CaseSummaryLookup)
+        async throws -> RemoteCaseSummary?
+    {
+        guard let registration = try await registrations.registration(id: registrationID) else { return nil }
+        try await repository.recordRead(of: registrationID, by: staff, at: now())
+        return try await lookup.summary(registryNumber: registration.details.registryNumber.value)
+    }
+
     public func counsellors() async throws -> [(id: String, name: String)] { try await repository.counsellors() }
 
     public func accessLog(of registrationID: UUID) async throws -> [CaseAccess] {
