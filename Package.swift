@@ -292,6 +292,13 @@ let package = Package(
             path: "Benchmarks/VacancyBench",
             swiftSettings: swiftSettings
         ),
+        // `Benchmarks/run.sh`: a counsellor's case page with five years of history (issue 23).
+        .executableTarget(
+            name: "case-bench",
+            dependencies: ["KioskCore", "KioskStore", "KioskTestSupport"],
+            path: "Benchmarks/CaseBench",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "KioskTestSupport",
             dependencies: ["KioskCore", "KioskStore", "LMISProtocol"],

@@ -1004,6 +1004,16 @@
   $("find-jobs").addEventListener("click", function () { toVacancies(null); });
   $("known-jobs").addEventListener("click", function () { toVacancies(state.known.id); });
   $("done-jobs").addEventListener("click", function () { toVacancies(state.registrationId); });
+  // Profiling: the questions on barriers to work, for the person just registered (with their proof).
+  if ($("done-profile")) {
+    $("done-profile").addEventListener("click", function () {
+      if (!state.proof) { return; }
+      var target = "/kiosk/" + lang + "/profiling?for=" + state.registrationId + "#session=" +
+        encodeURIComponent(state.session) + "&proof=" + encodeURIComponent(state.proof);
+      state = null;
+      location.replace(target);
+    });
+  }
   $("finish").addEventListener("click", reset);
   $("known-finish").addEventListener("click", reset);
   $("prove-finish").addEventListener("click", reset);

@@ -123,6 +123,10 @@
       graceCountdown(card, noShow, ticket.noShowInSeconds);
     }
     if (ticket.state === "called" || ticket.state === "serving") {
+      // The case of the person holding the ticket (the case page says when it names nobody).
+      var openCase = el("a", "link-button secondary open-case", $("current").getAttribute("data-open-case"));
+      openCase.href = "/staff/cases?ticket=" + encodeURIComponent(ticket.id) + "&lang=" + (document.documentElement.lang || "mn");
+      actions.appendChild(openCase);
       var select = el("select", "text-input transfer-to");
       select.setAttribute("aria-label", strings.transferTo);
       services.forEach(function (s) {

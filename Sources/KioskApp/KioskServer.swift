@@ -151,6 +151,10 @@ public struct KioskServer: Sendable {
         dependencies.officeCalendar = OfficeCalendar(
             hours: services.first?.hours ?? .standard, closedDays: configuration.closedDays)
         dependencies.programmes = SQLiteProgrammeRepository(database: database)
+        dependencies.cases = SQLiteCaseRepository(database: database, office: office)
+        dependencies.caseSummaries = HubCaseSummaries(engine: sync.engine)
+        dependencies.questionnaire = try Self.loadQuestionnaire(
+            dataDirectory: configuration.dataDirectory, kioskDirectory: kioskDirectory)
         if let tlsPort = configuration.tlsPort {
             dependencies.otherURLs = ["https://\(configuration.tlsHost):\(tlsPort)"]
         }

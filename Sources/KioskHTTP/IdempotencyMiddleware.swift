@@ -21,7 +21,7 @@ struct IdempotencyMiddleware<Context: RequestContext>: RouterMiddleware {
     static var routes: Set<String> {
         [
             "POST /api/v1/tickets", "POST /api/v1/registrations", "POST /api/v1/grievances",
-            "POST /api/v1/appointments/check-in",
+            "POST /api/v1/appointments/check-in", "POST /api/v1/profiling",
         ]
     }
     static var header: HTTPField.Name { Request.idempotencyKey }

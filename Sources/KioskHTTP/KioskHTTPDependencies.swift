@@ -70,6 +70,11 @@ public struct KioskHTTPDependencies: Sendable {
     public var officeCalendar = OfficeCalendar()
     /// Referrals to employment promotion programmes; nil where the kiosk keeps none.
     public var programmes: (any ProgrammeRepository)? = nil
+    /// Case files (profiles, plans, notes) and the profiling questionnaire; nil where the kiosk keeps none.
+    public var cases: (any CaseRepository)?
+    public var questionnaire: ProfilingQuestionnaire?
+    /// The hub's case summaries of people registered at other offices; nil where there is no hub.
+    public var caseSummaries: (any CaseSummaryLookup)?
 
     public init(
         office: Office, registrations: any RegistrationRepository, summaries: any OfficeSummarySource,
@@ -295,6 +300,26 @@ public struct KioskHTTPDependencies: Sendable {
         ProgrammeAPI(programmes: programmeDesk, authentication: authentication, strict: strict)
     }
 
+    var caseDesk: Cases? {
+        guard let cases, let questionnaire else { return nil }
+        return Cases(
+            repository: cases, registrations: registrations, questionnaire: questionnaire, office: office, now: now)
+    }
+
+    var caseAPI: CaseAPI {
+        CaseAPI(
+            cases: caseDesk, registrations: registrationDesk, referrals: referrals, queue: queue,
+            authentication: authentication, access: personAccess, strict: strict,
+            wording: ActionPlanWording(office: office, text: { [locales] in locales.both($0) }, now: now),
+            printer: printer, summaries: caseSummaries)
+    }
+
+    func caseScreens() async throws -> CaseScreens {
+        try await CaseScreens(
+            office: office, locales: locales, kioskDirectory: kioskDirectory, settings: settings,
+            hasCases: caseDesk != nil, hasPrinter: printer != nil)
+    }
+
     func screens() async throws -> Screens {
         var screens = try await Screens(
             office: office, locales: locales, kioskDirectory: kioskDirectory, settings: settings, catalog: catalog,
@@ -303,6 +328,10 @@ public struct KioskHTTPDependencies: Sendable {
             consentTextVersion: consentTextVersion, now: now)
         screens.appointments = appointmentDesk
         screens.programmes = programmeDesk
+        screens.hasCases = caseDesk != nil
+        if let desk = caseDesk {
+            screens.caseload = { try await desk.caseload() }
+        }
         return screens
     }
 }

@@ -49,6 +49,8 @@ public enum KioskRouter {
         dependencies.vacancyAPI.addRoutes(to: api)
         dependencies.appointmentAPI.addRoutes(to: api)
         dependencies.programmeAPI.addRoutes(to: api)
+        dependencies.caseAPI.addRoutes(to: api)
+        try await dependencies.caseScreens().addRoutes(to: router)
         try await dependencies.screens().addRoutes(to: router)
         return router
     }

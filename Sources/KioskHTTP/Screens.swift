@@ -19,6 +19,10 @@ struct Screens: Sendable {
     /// Whether the kiosk has a printer, and a fingerprint reader (the screens offer them).
     let hasPrinter: Bool
     let hasFingerprintReader: Bool
+    /// The kiosk keeps case files: the visitor is offered the profiling questions after registering.
+    var hasCases = false
+    /// The office's caseload now, for the dashboard; nil where the kiosk keeps no case files.
+    var caseload: (@Sendable () async throws -> CaseloadFigures)?
     let consentTextVersion: String
     let now: @Sendable () -> Date
     let library: MustacheLibrary
@@ -141,6 +145,7 @@ struct Screens: Sendable {
             "clientStrings": locales.json(subtree: "client", language),
             "errorStrings": locales.json(subtree: "errors", language),
             "fingerprintEnabled": hasFingerprintReader,
+            "profilingEnabled": hasCases,
             "fingerprintStrings": locales.json(subtree: "fingerprint", language),
             "aimags": catalog.topLevelUnits.map { ["code": $0.code, "name": $0.name[language]] },
             "educationLevels": catalog.educationLevels.map { ["code": $0.code, "name": $0.name[language]] },
@@ -378,7 +383,10 @@ struct Screens: Sendable {
     }
 
     /// Screens are never cached: a reset must not be undone by the back button or a cache.
-    func html(_ text: String) -> Response {
+    func html(_ text: String) -> Response { Self.html(text) }
+
+    /// A page with the screens' headers (no caching, no referrer, a strict content policy).
+    static func html(_ text: String) -> Response {
         Response(
             status: .ok,
             headers: [

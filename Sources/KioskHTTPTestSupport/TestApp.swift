@@ -64,6 +64,9 @@ public struct TestApp: Sendable {
         environment.counsellors = environment.staff as? SQLiteStaffRepository
         environment.officeCalendar = OfficeCalendar(hours: QueueService.demo[0].hours)
         environment.programmes = SQLiteProgrammeRepository(database: database)
+        environment.cases = SQLiteCaseRepository(database: database, office: Fixtures.office)
+        environment.questionnaire = try ProfilingQuestionnaire.load(
+            Data(contentsOf: Fixtures.kioskDirectory.appendingPathComponent("reference/profiling.json")))
         self.environment = environment
         client = RouterTestClient(
             router: try await KioskRouter.build(environment), logger: logger ?? Logger(label: "kiosk-test"))

@@ -606,6 +606,87 @@ public final class AppDatabase: Sendable {
             // titles often lack («харуул», «нярав»).
             try db.execute(sql: "ALTER TABLE occupation ADD COLUMN keywords TEXT NOT NULL DEFAULT ''")
         }
+        migrator.registerMigration("v24: case files: profiles, decisions, notes, action plans, access") { db in
+            // Notes and the access record are never changed in place: a correction is a new note.
+            try db.execute(
+                sql: """
+                    CREATE TABLE case_profile (
+                        id TEXT PRIMARY KEY,
+                        registration_id TEXT NOT NULL,
+                        questionnaire_version TEXT NOT NULL,
+                        answers TEXT NOT NULL,
+                        score INTEGER NOT NULL,
+                        suggested_group TEXT NOT NULL CHECK (suggested_group IN ('ready', 'medium', 'high')),
+                        reasons TEXT NOT NULL,
+                        raised_by_answer INTEGER NOT NULL,
+                        answered_at TEXT NOT NULL,
+                        answered_by TEXT
+                    );
+                    CREATE INDEX case_profile_person ON case_profile (registration_id, answered_at);
+                    CREATE TABLE case_profile_decision (
+                        profile_id TEXT NOT NULL REFERENCES case_profile (id),
+                        position INTEGER NOT NULL,
+                        profile_group TEXT NOT NULL CHECK (profile_group IN ('ready', 'medium', 'high')),
+                        reason TEXT,
+                        staff_id TEXT NOT NULL,
+                        at TEXT NOT NULL,
+                        PRIMARY KEY (profile_id, position)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE case_note (
+                        id TEXT PRIMARY KEY,
+                        registration_id TEXT NOT NULL,
+                        kind TEXT NOT NULL CHECK (kind IN ('visit', 'phone', 'smsReply', 'homeVisit')),
+                        staff_id TEXT NOT NULL,
+                        text TEXT NOT NULL,
+                        at TEXT NOT NULL,
+                        corrects TEXT REFERENCES case_note (id)
+                    );
+                    CREATE INDEX case_note_person ON case_note (registration_id, at);
+                    CREATE TRIGGER case_note_kept_update BEFORE UPDATE ON case_note
+                        BEGIN SELECT RAISE(ABORT, 'a case note is never changed'); END;
+                    CREATE TRIGGER case_note_kept_delete BEFORE DELETE ON case_note
+                        BEGIN SELECT RAISE(ABORT, 'a case note is never deleted'); END;
+                    CREATE TABLE action_plan (
+                        id TEXT PRIMARY KEY,
+                        registration_id TEXT NOT NULL UNIQUE,
+                        counsellor_id TEXT NOT NULL,
+                        goals TEXT NOT NULL,
+                        revision INTEGER NOT NULL,
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL
+                    );
+                    CREATE INDEX action_plan_counsellor ON action_plan (counsellor_id);
+                    CREATE TABLE plan_step (
+                        id TEXT PRIMARY KEY,
+                        plan_id TEXT NOT NULL REFERENCES action_plan (id),
+                        position INTEGER NOT NULL,
+                        horizon TEXT NOT NULL CHECK (horizon IN ('month', 'year')),
+                        kind TEXT NOT NULL,
+                        text TEXT NOT NULL,
+                        due_on TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('planned', 'done', 'missed', 'cancelled')),
+                        changed_at TEXT NOT NULL,
+                        changed_by TEXT NOT NULL,
+                        UNIQUE (plan_id, position)
+                    );
+                    CREATE INDEX plan_step_open ON plan_step (status, due_on);
+                    CREATE TABLE case_access (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        registration_id TEXT NOT NULL,
+                        staff_id TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        counter INTEGER,
+                        at TEXT NOT NULL
+                    );
+                    CREATE INDEX case_access_person ON case_access (registration_id, seq);
+                    CREATE TRIGGER case_access_kept_update BEFORE UPDATE ON case_access
+                        BEGIN SELECT RAISE(ABORT, 'the case access record is never changed'); END;
+                    CREATE TRIGGER case_access_kept_delete BEFORE DELETE ON case_access
+                        BEGIN SELECT RAISE(ABORT, 'the case access record is never deleted'); END;
+                    CREATE INDEX IF NOT EXISTS ticket_registration ON ticket (registration_id, issued_at)
+                        WHERE registration_id IS NOT NULL;
+                    """)
+        }
         migrator.registerMigration("v27: appointments, and the appointment a ticket was issued for") { db in
             // A ticket issued at check-in waits for the booked counsellor (or counter) and is
             // called ahead of walk-ins near the booked time (`QueuePolicy.next(…staffID:counter:)`).

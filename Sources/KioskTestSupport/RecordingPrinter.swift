@@ -12,6 +12,7 @@ public final class RecordingPrinter: DocumentPrinter {
         case vacancies(VacancyList)
         case shortList(VacancyShortList)
         case grievance(GrievanceSlip)
+        case actionPlan(ActionPlanPrintout)
     }
 
     private struct State {
@@ -55,6 +56,9 @@ public final class RecordingPrinter: DocumentPrinter {
     public func print(_ list: VacancyList) async -> PrintOutcome { take(.vacancies(list), on: .a4) }
     public func print(_ list: VacancyShortList) async -> PrintOutcome { take(.shortList(list), on: .thermal) }
     public func print(_ slip: GrievanceSlip) async -> PrintOutcome { take(.grievance(slip), on: .thermal) }
+    public func print(_ plan: ActionPlanPrintout) async -> PrintOutcome {
+        take(.actionPlan(plan), on: plan.paper == .a4 ? .a4 : .thermal)
+    }
 
     public func printerHealth() async -> [PrinterHealth] {
         state.withLock { state in

@@ -68,6 +68,9 @@ public struct HubRouter: Sendable {
         router.get(RouterPath(LMISPath.status)) { request, _ in
             try await self.guarded { try await self.status(request) }
         }
+        router.post(RouterPath(LMISPath.caseSummary)) { request, _ in
+            try await self.guarded { try await self.caseSummary(request) }
+        }
         AdminRoutes(hub: self).add(to: router)
         SMSRoutes(hub: self).add(to: router)
         return router
@@ -391,6 +394,16 @@ public struct HubRouter: Sendable {
         }
         let highest = try await store.heartbeat(device: device, report: report)
         return Self.json(HeartbeatAnswer(highestSequence: highest, serverTime: LMISTime.format(Date())), gzip: false)
+    }
+
+    /// A person's case across offices, for a signed device of any office (a person identified
+    /// at another office than the one that registered them).
+    func caseSummary(_ request: Request) async throws -> Response {
+        let (sent, inflated) = try await Self.body(request)
+        _ = try await authenticate(request, body: sent)
+        let question = try Self.decode(CaseSummary.Request.self, inflated)
+        return Self.json(
+            raw: Data(try await store.caseSummary(registryNumber: question.registryNumber).utf8), gzip: false)
     }
 
     func status(_ request: Request) async throws -> Response {

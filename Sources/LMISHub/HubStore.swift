@@ -241,6 +241,48 @@ public struct HubStore: Sendable {
         return (0, 0, 0)
     }
 
+    /// `CaseSummary` as JSON: the person's newest profile and plan (open steps only) and last
+    /// outcomes, whichever office wrote them.
+    public func caseSummary(registryNumber: String) async throws -> String {
+        for try await (json) in try await client.query(
+            """
+            WITH p AS (SELECT id FROM person WHERE registry_number = \(registryNumber)),
+            regs AS (SELECT g.id, g.office_code FROM registration g JOIN p ON g.person_id = p.id),
+            prof AS (SELECT cp.office_code, cp.suggested_group, cp.answered_at,
+                            (SELECT d.profile_group FROM case_profile_decision d WHERE d.profile_id = cp.id
+                             ORDER BY d.position DESC LIMIT 1) AS decided
+                     FROM case_profile cp WHERE cp.registration_id IN (SELECT id FROM regs)
+                     ORDER BY cp.answered_at DESC LIMIT 1),
+            plan AS (SELECT * FROM action_plan WHERE registration_id IN (SELECT id FROM regs)
+                     ORDER BY updated_at DESC LIMIT 1),
+            outc AS (SELECT office_code, at, outcome FROM queue_event
+                     WHERE registration_id IN (SELECT id FROM regs) AND outcome IS NOT NULL
+                     ORDER BY at DESC LIMIT 5)
+            SELECT jsonb_build_object(
+                'found', EXISTS (SELECT 1 FROM p),
+                'offices', coalesce((SELECT jsonb_agg(DISTINCT office_code) FROM regs), '[]'::jsonb),
+                'profile', (SELECT jsonb_build_object('officeCode', office_code,
+                                'group', coalesce(decided, suggested_group), 'decided', decided IS NOT NULL,
+                                'at', to_char(answered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+                            FROM prof),
+                'plan', (SELECT jsonb_build_object('officeCode', office_code, 'counsellorID', counsellor_id,
+                             'goals', goals,
+                             'openSteps', coalesce((SELECT jsonb_agg(jsonb_build_object('kind', s ->> 'kind',
+                                                        'text', s ->> 'text', 'dueOn', s ->> 'dueOn'))
+                                                    FROM jsonb_array_elements(steps) s
+                                                    WHERE s ->> 'status' = 'planned'), '[]'::jsonb))
+                         FROM plan),
+                'lastOutcomes', coalesce((SELECT jsonb_agg(jsonb_build_object('officeCode', office_code,
+                                    'at', to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                                    'outcome', outcome) ORDER BY at DESC) FROM outc), '[]'::jsonb)
+            )::text
+            """, logger: logger
+        ).decode(String.self) {
+            return json
+        }
+        throw HubStoreError("the case summary query answered nothing")
+    }
+
     // MARK: Change feed
 
     /// A page of the feed as JSON array text (the stored JSON passed through as it is), the

@@ -70,6 +70,7 @@ enum Migrations {
         Migration(version: 10, name: "one batch of a device at a time", sql: v10),
         Migration(version: 11, name: "payloads refused by the hub before they are applied", sql: v11),
         Migration(version: 13, name: "SMS relayed for offices without a modem; the simulated gateway", sql: v13),
+        Migration(version: 14, name: "case files: profiles, group decisions, notes, action plans", sql: v14),
         Migration(version: 15, name: "appointments and employment programme referrals", sql: v15),
         Migration(
             version: 17, name: "device heartbeats, latest and history; request nonces shared by instances", sql: v17),
@@ -1126,6 +1127,134 @@ enum Migrations {
             ON CONFLICT (id) DO UPDATE SET record_id = excluded.record_id, outcome = excluded.outcome,
                 outcome_on = excluded.outcome_on, outcome_by = excluded.outcome_by, changed_at = excluded.changed_at
             WHERE r.outcome IS NULL AND excluded.outcome IS NOT NULL;
+        END;
+        $$;
+        """
+
+    /// Case files (`case.profiled`, `case.groupDecided`, `case.noted`, `case.planChanged`): each
+    /// kept once by its id (a decision by its profile and position), a plan replaced only by a
+    /// higher revision. The function before is kept under a name of its own, so another
+    /// migration's renaming cannot collide with it; a refused payload (`hubRefusal`) is refused
+    /// here as by v11, then every other type goes on to it.
+    static let v14 = """
+        CREATE TABLE case_profile (
+            id uuid PRIMARY KEY,
+            record_id uuid NOT NULL,
+            office_code text NOT NULL REFERENCES office (code),
+            registration_id uuid NOT NULL,
+            questionnaire_version text NOT NULL,
+            answers jsonb NOT NULL,
+            score integer NOT NULL,
+            suggested_group text NOT NULL CHECK (suggested_group IN ('ready', 'medium', 'high')),
+            reasons text[] NOT NULL,
+            staff_id text,
+            answered_at timestamptz NOT NULL
+        );
+        CREATE INDEX case_profile_registration ON case_profile (registration_id, answered_at);
+        CREATE TABLE case_profile_decision (
+            profile_id uuid NOT NULL REFERENCES case_profile (id),
+            position integer NOT NULL,
+            record_id uuid NOT NULL,
+            profile_group text NOT NULL CHECK (profile_group IN ('ready', 'medium', 'high')),
+            reason text,
+            staff_id text NOT NULL,
+            at timestamptz NOT NULL,
+            PRIMARY KEY (profile_id, position)
+        );
+        CREATE TABLE case_note (
+            id uuid PRIMARY KEY,
+            record_id uuid NOT NULL,
+            office_code text NOT NULL REFERENCES office (code),
+            registration_id uuid NOT NULL,
+            kind text NOT NULL CHECK (kind IN ('visit', 'phone', 'smsReply', 'homeVisit')),
+            staff_id text NOT NULL,
+            text text NOT NULL,
+            corrects uuid,
+            at timestamptz NOT NULL
+        );
+        CREATE INDEX case_note_registration ON case_note (registration_id, at);
+        CREATE TABLE action_plan (
+            id uuid PRIMARY KEY,
+            record_id uuid NOT NULL,
+            office_code text NOT NULL REFERENCES office (code),
+            registration_id uuid NOT NULL,
+            revision integer NOT NULL,
+            counsellor_id text NOT NULL,
+            goals text NOT NULL,
+            steps jsonb NOT NULL,
+            staff_id text NOT NULL,
+            updated_at timestamptz NOT NULL
+        );
+        CREATE INDEX action_plan_registration ON action_plan (registration_id);
+
+        ALTER FUNCTION lmis_apply_record(text, uuid, text, jsonb) RENAME TO lmis_apply_record_before_cases;
+
+        CREATE FUNCTION lmis_apply_record(p_office text, p_record_id uuid, p_type text, p_payload jsonb,
+                                          OUT status text, OUT reason text, OUT person_id uuid)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            f jsonb;
+        BEGIN
+            IF p_type NOT IN ('case.profiled', 'case.groupDecided', 'case.noted', 'case.planChanged') THEN
+                SELECT a.status, a.reason, a.person_id INTO status, reason, person_id
+                FROM lmis_apply_record_before_cases(p_office, p_record_id, p_type, p_payload) a;
+                RETURN;
+            END IF;
+            IF jsonb_typeof(p_payload) = 'object' AND p_payload ? 'hubRefusal' THEN
+                RAISE EXCEPTION '%', p_payload ->> 'hubRefusal' USING ERRCODE = '22023';
+            END IF;
+            status := 'applied';
+            f := p_payload -> CASE p_type WHEN 'case.profiled' THEN 'profile' WHEN 'case.groupDecided' THEN 'decision'
+                                          WHEN 'case.noted' THEN 'note' ELSE 'plan' END;
+            IF jsonb_typeof(f) IS DISTINCT FROM 'object' THEN
+                RAISE EXCEPTION 'payload of % has no object', p_type USING ERRCODE = '22023';
+            END IF;
+            IF (f ->> 'officeCode') IS DISTINCT FROM p_office THEN
+                RAISE EXCEPTION 'case record of office % sent by a device of office %', f ->> 'officeCode', p_office
+                    USING ERRCODE = '22023';
+            END IF;
+            IF EXISTS (SELECT 1 FROM registration g
+                       WHERE g.id = (f ->> 'registrationID')::uuid AND g.office_code <> p_office) THEN
+                RAISE EXCEPTION 'case record of a registration of another office' USING ERRCODE = '22023';
+            END IF;
+            IF p_type = 'case.profiled' THEN
+                INSERT INTO case_profile (id, record_id, office_code, registration_id, questionnaire_version, answers,
+                                          score, suggested_group, reasons, staff_id, answered_at)
+                VALUES ((f ->> 'id')::uuid, p_record_id, p_office, (f ->> 'registrationID')::uuid,
+                        f ->> 'questionnaireVersion', f -> 'answers', (f ->> 'score')::integer, f ->> 'suggestedGroup',
+                        ARRAY(SELECT jsonb_array_elements_text(f -> 'reasons')), f ->> 'staffID',
+                        (f ->> 'at')::timestamptz)
+                ON CONFLICT (id) DO NOTHING;
+            ELSIF p_type = 'case.groupDecided' THEN
+                -- The profile comes first on the same stream; a decision on one the hub lacks is refused.
+                IF NOT EXISTS (SELECT 1 FROM case_profile WHERE id = (f ->> 'profileID')::uuid
+                               AND office_code = p_office) THEN
+                    RAISE EXCEPTION 'decision on an unknown profile' USING ERRCODE = '22023';
+                END IF;
+                INSERT INTO case_profile_decision (profile_id, position, record_id, profile_group, reason, staff_id, at)
+                VALUES ((f ->> 'profileID')::uuid, (f ->> 'position')::integer, p_record_id, f ->> 'group',
+                        f ->> 'reason', f ->> 'staffID', (f ->> 'at')::timestamptz)
+                ON CONFLICT (profile_id, position) DO NOTHING;
+            ELSIF p_type = 'case.noted' THEN
+                IF coalesce(f ->> 'text', '') = '' THEN
+                    RAISE EXCEPTION 'a case note has a text' USING ERRCODE = '22023';
+                END IF;
+                INSERT INTO case_note (id, record_id, office_code, registration_id, kind, staff_id, text, corrects, at)
+                VALUES ((f ->> 'id')::uuid, p_record_id, p_office, (f ->> 'registrationID')::uuid, f ->> 'kind',
+                        f ->> 'staffID', f ->> 'text', (f ->> 'corrects')::uuid, (f ->> 'at')::timestamptz)
+                ON CONFLICT (id) DO NOTHING;
+            ELSE
+                INSERT INTO action_plan (id, record_id, office_code, registration_id, revision, counsellor_id, goals,
+                                         steps, staff_id, updated_at)
+                VALUES ((f ->> 'id')::uuid, p_record_id, p_office, (f ->> 'registrationID')::uuid,
+                        (f ->> 'revision')::integer, f ->> 'counsellorID', f ->> 'goals', f -> 'steps',
+                        f ->> 'staffID', (f ->> 'at')::timestamptz)
+                ON CONFLICT (id) DO UPDATE
+                    SET record_id = EXCLUDED.record_id, revision = EXCLUDED.revision,
+                        counsellor_id = EXCLUDED.counsellor_id, goals = EXCLUDED.goals, steps = EXCLUDED.steps,
+                        staff_id = EXCLUDED.staff_id, updated_at = EXCLUDED.updated_at
+                    WHERE action_plan.revision < EXCLUDED.revision;
+            END IF;
         END;
         $$;
         """

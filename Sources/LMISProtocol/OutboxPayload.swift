@@ -15,6 +15,10 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
     case grievanceUpdated(GrievanceUpdated)
     case appointment(AppointmentRecorded)
     case programmeReferral(ProgrammeReferralRecorded)
+    case caseProfiled(CaseProfiled)
+    case caseGroupDecided(CaseGroupDecided)
+    case caseNoted(CaseNoted)
+    case casePlanChanged(CasePlanChanged)
 
     /// Reads the payload of a record of `type` from `decoder` (one whose dates are LMIS times,
     /// as `OutboxPayload.decoder`'s); `OutboxPayloadError` says what is wrong with it.
@@ -34,6 +38,10 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
             case .grievanceUpdated: self = .grievanceUpdated(try value.decode(GrievanceUpdated.self))
             case .appointmentRecorded: self = .appointment(try value.decode(AppointmentRecorded.self))
             case .programmeReferral: self = .programmeReferral(try value.decode(ProgrammeReferralRecorded.self))
+            case .caseProfiled: self = .caseProfiled(try value.decode(CaseProfiled.self))
+            case .caseGroupDecided: self = .caseGroupDecided(try value.decode(CaseGroupDecided.self))
+            case .caseNoted: self = .caseNoted(try value.decode(CaseNoted.self))
+            case .casePlanChanged: self = .casePlanChanged(try value.decode(CasePlanChanged.self))
             default: throw OutboxPayloadError(reason: "unknown record type \(type)")
             }
         } catch let error as OutboxPayloadError {
@@ -58,6 +66,10 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
         case .grievanceUpdated(let payload): payload
         case .appointment(let payload): payload
         case .programmeReferral(let payload): payload
+        case .caseProfiled(let payload): payload
+        case .caseGroupDecided(let payload): payload
+        case .caseNoted(let payload): payload
+        case .casePlanChanged(let payload): payload
         }
     }
 

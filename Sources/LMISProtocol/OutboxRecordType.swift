@@ -15,4 +15,8 @@ public struct OutboxRecordType: RawRepresentable, Hashable, Sendable, Codable {
     public static let fingerprintsDeleted = Self(rawValue: "fingerprints.deleted")
     public static let appointmentRecorded = Self(rawValue: "appointment.recorded")
     public static let programmeReferral = Self(rawValue: "programme.referral")
+    public static let caseProfiled = Self(rawValue: "case.profiled")
+    public static let caseGroupDecided = Self(rawValue: "case.groupDecided")
+    public static let caseNoted = Self(rawValue: "case.noted")
+    public static let casePlanChanged = Self(rawValue: "case.planChanged")
 }

@@ -137,6 +137,16 @@ public actor SyncEngine {
         return report
     }
 
+    /// The hub's summary of a person's case at every office (signed like a round). Throws
+    /// `SyncError` when the kiosk is not enrolled or the hub cannot be reached.
+    public func caseSummary(registryNumber: String) async throws -> CaseSummary {
+        let answer = try await session().send(
+            "POST", LMISPath.caseSummary,
+            body: try LMISCoding.encoder.encode(CaseSummary.Request(registryNumber: registryNumber)))
+        guard answer.status == 200 else { throw Self.failure(answer) }
+        return try answer.decode(CaseSummary.self)
+    }
+
     /// Signed requests to the enrolled hub, for a round or for a route beside it (the SMS route).
     func session() async throws -> Session {
         guard let enrolment = try await store.enrolment() else { throw SyncError.notEnrolled }

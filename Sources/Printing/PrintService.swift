@@ -356,6 +356,33 @@ public actor PrintService: DocumentPrinter {
         await print(slip.document, title: "Grievance \(slip.code)")
     }
 
+    public func print(_ plan: ActionPlanPrintout) async -> PrintOutcome {
+        switch plan.paper {
+        case .receipt: return await print(plan.document, title: "Action plan")
+        case .a4:
+            guard let queue = configuration.a4Queue else {
+                return PrintOutcome(
+                    status: .unavailable, role: .a4, queue: nil, job: nil, faults: [],
+                    detail: "no A4 printer configured")
+            }
+            let pdf: Data
+            do {
+                pdf = try await renderPlan(plan)
+            } catch {
+                return PrintOutcome(
+                    status: .failed, role: .a4, queue: queue, job: nil, faults: [.failed], detail: "\(error)")
+            }
+            let (health, blocking) = await inspect(.a4, queue: queue)
+            guard blocking.isEmpty else { return refuse(.a4, queue, health, blocking) }
+            return await submit(pdf, format: .pdf, role: .a4, queue: queue, title: "Action plan")
+        }
+    }
+
+    /// The plan's A4 PDF, without printing it.
+    public func renderPlan(_ plan: ActionPlanPrintout) async throws -> Data {
+        try await onQueue(renderQueue) { try ActionPlanRenderer().render(plan).pdf }
+    }
+
     public func printerHealth() async -> [PrinterHealth] { health() }
 
     // MARK: - Jobs for technicians

@@ -16,13 +16,7 @@ struct GrievanceAPITests {
     func cookie(_ client: RouterTestClient, _ app: TestApp, _ id: String, _ role: StaffRole, counter: Int = 1)
         async throws -> String
     {
-        try await app.environment.staff.addStaff(id: id, displayName: id, role: role, pin: "2468", at: Fixtures.now)
-        let response = try await client.execute(
-            uri: "/api/v1/staff/sessions", method: .post, headers: [.contentType: "application/json"],
-            body: ByteBuffer(string: #"{"username": "\#(id)", "pin": "2468", "counter": \#(counter)}"#)
-        ) { $0 }
-        #expect(response.status == .created)
-        return String((response.headers[.setCookie] ?? "").split(separator: ";")[0])
+        try await app.staffCookie(client, id, role, counter: counter)
     }
 
     func send(

@@ -92,6 +92,8 @@ public protocol DocumentPrinter: Sendable {
     func print(_ list: VacancyList) async -> PrintOutcome
     func print(_ list: VacancyShortList) async -> PrintOutcome
     func print(_ slip: GrievanceSlip) async -> PrintOutcome
+    /// An individual action plan: A4 (PDF) or the receipt printer, as its `paper` says.
+    func print(_ plan: ActionPlanPrintout) async -> PrintOutcome
     /// The last known health of each configured printer.
     func printerHealth() async -> [PrinterHealth]
 }
