@@ -30,6 +30,8 @@ public struct KioskServer: Sendable {
     public let sync: LMISSyncService
     /// Open vacancies; their facts are loaded again in the background when a sync changed them.
     let vacancies: SQLiteVacancyCatalog
+    /// Hands queued text messages to the configured route (none when `sms_route = none`).
+    public let smsSender: SMSSender?
 
     public init(configuration: KioskConfiguration, logger: Logger) async throws {
         self.configuration = configuration
@@ -98,6 +100,17 @@ public struct KioskServer: Sendable {
                     metadata: ["kiosk.error": "\(error)"])
             }
         }
+        let locales = try Locales(directory: kioskDirectory.appendingPathComponent("locales"))
+        let smsQueue = SQLiteSMSQueue(
+            database: database,
+            rules: SMSRules(
+                timeZone: office.timeZone, quietFrom: configuration.smsQuietFrom,
+                quietUntil: configuration.smsQuietUntil, dailyLimit: configuration.smsDailyLimit))
+        let smsWording = SMSWording(
+            templates: Dictionary(uniqueKeysWithValues: SMSWording.names.map { ($0, locales.both("sms.text.\($0)")) }),
+            latin: configuration.smsLatin)
+        let smsSender = try Self.smsSender(configuration, queue: smsQueue, logger: logger)
+        self.smsSender = smsSender
         var dependencies = KioskHTTPDependencies(
             office: office,
             registrations: SQLiteRegistrationRepository(database: database, officeCode: office.code),
@@ -106,7 +119,7 @@ public struct KioskServer: Sendable {
             staff: staff,
             services: services,
             catalog: catalog,
-            locales: try Locales(directory: kioskDirectory.appendingPathComponent("locales")),
+            locales: locales,
             kioskDirectory: kioskDirectory,
             settings: ScreenSettings(
                 idleSeconds: configuration.idleSeconds, countdownSeconds: configuration.countdownSeconds,
@@ -126,6 +139,10 @@ public struct KioskServer: Sendable {
             grievances: SQLiteGrievanceRepository(database: database, office: office),
             dashboard: SQLiteDashboardSource(database: database, office: office),
             proofSettings: ProofSettings(tokenLifetime: TimeInterval(configuration.proofMinutes * 60)),
+            codeSender: smsSender.map { _ in
+                QueuedOneTimeCodeSender(
+                    queue: smsQueue, wording: smsWording, lifetimeMinutes: Int(ProofSettings().codeLifetime / 60))
+            },
             proofState: SQLiteProofStateStore(database: database),
             proofStateFailed: { [logger] error in
                 logger.warning(
@@ -194,6 +211,28 @@ public struct KioskServer: Sendable {
     }
 
     public static let softwareVersion = "0.6.0"
+
+    /// The sender for the configured route: gammu-smsd's spool (its folders made here), or none.
+    static func smsSender(_ configuration: KioskConfiguration, queue: SQLiteSMSQueue, logger: Logger) throws
+        -> SMSSender?
+    {
+        switch configuration.smsRoute {
+        case .none:
+            return nil
+        case .gammu:
+            let transport = GammuSMSTransport(spool: configuration.smsSpoolDirectory)
+            do {
+                try transport.prepare()
+            } catch {
+                throw ConfigurationError(
+                    key: "sms_spool", problem: "\(transport.spool.path) cannot be made (\(error))")
+            }
+            return SMSSender(queue: queue, transport: transport, logger: logger)
+        case .hub:
+            throw ConfigurationError(
+                key: "sms_route", problem: "hub needs the hub's SMS route, which this build does not have")
+        }
+    }
 
     /// Raises the soft limit of open files to the hard one (systemd's default soft limit is 1024,
     /// the unit sets `LimitNOFILE`), and returns the limit now in force.
@@ -305,7 +344,7 @@ public struct KioskServer: Sendable {
                 services: [
                     .init(service: application), .init(service: PrinterMonitor(printing: printing)),
                     .init(service: sync), .init(service: VacancyWarmer(catalog: vacancies)),
-                ]
+                ] + (smsSender.map { [.init(service: SMSSenderService(sender: $0))] } ?? [])
                     + secure + (fingerprintLifecycle.map { [.init(service: $0)] } ?? [])
                     + (notifier.map { notifier in
                         let database = database
@@ -368,6 +407,17 @@ struct VacancyWarmer: Service {
                 try? await catalog.refresh()
                 try? await Task.sleep(for: .seconds(5))
             }
+        }
+    }
+}
+
+/// Hands queued text messages to the route and collects reports and replies, until shutdown.
+struct SMSSenderService: Service {
+    let sender: SMSSender
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await sender.run()
         }
     }
 }

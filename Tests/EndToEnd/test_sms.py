@@ -1,0 +1,165 @@
+"""Issue 22: the office's own text messages through the real gammu-smsd and gammu's dummy phone.
+
+The daemon drives a phone emulated in a folder: what it sends lands in the spool's `sent/`
+folder (the test reads the code there, as the visitor reads it on their phone), and a message
+saved in the dummy phone's inbox is a received one. The tests start and stop the daemon."""
+import re
+import shutil
+import sqlite3
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from conftest import registration_form
+
+pytestmark = pytest.mark.skipif(shutil.which("gammu-smsd") is None, reason="gammu-smsd is not installed")
+
+
+class GammuLab:
+    def __init__(self, root: Path):
+        self.root = root
+        self.spool = root / "spool"
+        self.phone = root / "phone"
+        for folder in ["inbox", "outbox", "sent", "error", "staging", "done"]:
+            (self.spool / folder).mkdir(parents=True, exist_ok=True)
+        self.phone.mkdir(parents=True, exist_ok=True)
+        self.config = root / "smsdrc"
+        folder = lambda name: f"{self.spool / name}/"  # noqa: E731
+        self.config.write_text("\n".join([
+            "[gammu]", f"Device = {self.phone}", "Model = dummy", "Connection = none", "",
+            "[smsd]", "Service = files", f"InboxPath = {folder('inbox')}", f"OutboxPath = {folder('outbox')}",
+            f"SentSMSPath = {folder('sent')}", f"ErrorSMSPath = {folder('error')}", "InboxFormat = detail",
+            "OutboxFormat = unicode", "DeliveryReport = sms", "CommTimeout = 1", "LoopSleep = 1",
+            "ReceiveFrequency = 1", f"LogFile = {root / 'smsd.log'}", "DebugLevel = 0", ""]))
+        self.daemon: subprocess.Popen | None = None
+
+    def start(self):
+        self.daemon = subprocess.Popen(["gammu-smsd", "-c", str(self.config)],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop(self):
+        if self.daemon and self.daemon.poll() is None:
+            self.daemon.terminate()
+            try:
+                self.daemon.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.daemon.kill()
+                self.daemon.wait()
+
+    def files(self, folder: str) -> list[Path]:
+        return sorted((self.spool / folder).iterdir())
+
+    def texts(self, folder: str = "sent") -> list[str]:
+        return [path.read_bytes().decode("utf-16") for path in self.files(folder)]
+
+    def wait(self, condition, timeout: float = 20.0):
+        return wait_for(condition, timeout)
+
+
+@pytest.fixture
+def gammu(tmp_path):
+    lab = GammuLab(tmp_path / "gammu")
+    lab.start()
+    yield lab
+    lab.stop()
+
+
+def sms_kiosk(kiosk, gammu, **kwargs):
+    return kiosk(env={"KIOSK_SMS_ROUTE": "gammu", "KIOSK_SMS_SPOOL": str(gammu.spool)}, **kwargs)
+
+
+def test_a_one_time_code_sent_to_the_phone_on_file_proves_the_person(kiosk, gammu):
+    process = sms_kiosk(kiosk, gammu)
+    status, created = process.request("POST", "/api/v1/registrations", registration_form("УБ90051223"))
+    assert status == 201
+    status, session = process.request("POST", "/api/v1/kiosk/sessions")
+    assert status == 201
+    headers = {"X-Kiosk-Session": session["session"]}
+    status, sent = process.request("POST", "/api/v1/kiosk/proofs/code",
+                                   {"registryNumber": "УБ90051223", "language": "mn"}, headers=headers)
+    assert status == 202, sent
+    assert gammu.wait(lambda: len(gammu.files("sent")) == 1)
+    name = gammu.files("sent")[0].name
+    assert "_+97699112233_" in name and name.endswith(".txtd")
+    text = gammu.texts()[0]
+    code = re.search(r"\b(\d{6})\b", text).group(1)
+    assert text.startswith("Таны нэг удаагийн код") and "5 минут" in text
+    # Nothing about the person beyond the code: no registry number, no name.
+    for secret in ["УБ90051223", "Сарангэрэл", "Болд", created["reference"]]:
+        assert secret not in text
+    wrong = "000000" if code != "000000" else "111111"
+    status, refused = process.request("POST", "/api/v1/kiosk/proofs/code/verify", {"code": wrong}, headers=headers)
+    assert status == 401 and refused["error"]["code"] == "proof.wrongCode", refused
+    status, proved = process.request("POST", "/api/v1/kiosk/proofs/code/verify", {"code": code}, headers=headers)
+    assert status == 200, proved
+    # The phone number is not in the kiosk's log.
+    assert "99112233" not in process.log.read_text() and "1223" not in process.log.read_text().replace("УБ90051223", "")
+
+
+def queue_directly(database: Path, count: int) -> list[str]:
+    """Messages as the kiosk queues them (one-time codes: no consent needed), written while it is stopped."""
+    ids = []
+    with sqlite3.connect(database) as db:
+        for n in range(count):
+            # A UUIDv7: its first 48 bits are the time in milliseconds.
+            millis = int(time.time() * 1000) + n
+            raw = uuid.uuid4().hex
+            hex_id = f"{millis:012x}7{raw[13:16]}{raw[16:]}"
+            message_id = str(uuid.UUID(hex_id))
+            ids.append(message_id)
+            db.execute(
+                "INSERT INTO sms_message (id, kind, phone, text, parts, encoding, state, created_at, due_at) "
+                "VALUES (?, 'one_time_code', '99112233', ?, 1, 'ucs2', 'queued', "
+                "strftime('%Y-%m-%dT%H:%M:%fZ'), strftime('%Y-%m-%dT%H:%M:%fZ'))",
+                (message_id, f"Код {n:04d}"))
+    return ids
+
+
+def test_kill_9_of_the_kiosk_while_sending_and_a_stopped_daemon_lose_and_double_nothing(kiosk, gammu, tmp_path):
+    data = tmp_path / "data"
+    process = sms_kiosk(kiosk, gammu, data_dir=data)
+    process.kill()
+    ids = queue_directly(data / "kiosk.sqlite", 40)
+    # Killed (SIGKILL) again and again while it hands messages to the daemon, which sends them
+    # (gammu-smsd sends about one a second from the dummy phone).
+    for _ in range(3):
+        process = sms_kiosk(kiosk, gammu, data_dir=data)
+        time.sleep(0.15)
+        process.kill()
+    # The daemon stops (the modem pulled out): messages wait in its outbox.
+    gammu.stop()
+    process = sms_kiosk(kiosk, gammu, data_dir=data)
+    with sqlite3.connect(data / "kiosk.sqlite") as db:
+        assert wait_for(lambda: db.execute("SELECT count(*) FROM sms_message WHERE state = 'queued'").fetchone()[0] == 0)
+    waiting = len(gammu.files("outbox"))
+    gammu.start()
+    assert gammu.wait(lambda: len(gammu.files("sent")) == 40, timeout=90), (waiting, len(gammu.files("sent")))
+    sent_ids = [path.name.rsplit("_", 1)[1].split(".")[0] for path in gammu.files("sent")]
+    assert sorted(sent_ids) == sorted(i.replace("-", "") for i in ids)
+    assert sorted(gammu.texts()) == sorted(f"Код {n:04d}" for n in range(40))
+    assert gammu.files("error") == []
+
+
+def wait_for(condition, timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+def test_a_stop_reply_is_recorded_and_other_replies_wait_for_staff(kiosk, gammu, tmp_path):
+    data = tmp_path / "data"
+    process = sms_kiosk(kiosk, gammu, data_dir=data)
+    subprocess.run(["gammu", "-c", str(gammu.config), "savesms", "TEXT", "-folder", "1", "-unread", "-sender",
+                    "+97688112233", "-textutf8", "Сайн байна уу, ажил байна уу?"], check=True, capture_output=True)
+    with sqlite3.connect(data / "kiosk.sqlite") as db:
+        assert wait_for(lambda: db.execute("SELECT count(*) FROM sms_received").fetchone()[0] == 1)
+        assert db.execute("SELECT phone, text, stopped_kind FROM sms_received").fetchall() == [
+            ("88112233", "Сайн байна уу, ажил байна уу?", None)]
+    assert gammu.files("inbox") == []
+    process.kill()
