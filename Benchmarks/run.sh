@@ -18,6 +18,7 @@ swift build -c release --static-swift-stdlib --product vacancy-bench --scratch-p
 swift build -c release --static-swift-stdlib --product office-day-bench --scratch-path .build-release
 swift build -c release --static-swift-stdlib --product fingerprint-bench --scratch-path .build-release
 swift build -c release --static-swift-stdlib --product dashboard-bench --scratch-path .build-release
+swift build -c release --static-swift-stdlib --product sms-bench --scratch-path .build-release
 # Registration figures (issue 2), a simulated office day through the queue API (issue 3),
 # printing (issue 4: rendering, then tickets through a private cupsd to the ESC/POS emulator;
 # needs the test tools of Provisioning/dev.sh test: cups-daemon, cups-ipp-utils, .venv-emupos).
@@ -25,6 +26,8 @@ swift build -c release --static-swift-stdlib --product dashboard-bench --scratch
 .build-release/release/office-day-bench
 # The office dashboard over a year of a busy office (issue 9).
 .build-release/release/dashboard-bench
+# Text messages handed to gammu-smsd's outbox, and the delay to the outbox (issue 22).
+.build-release/release/sms-bench
 .build-release/release/print-bench
 # Fingerprint captures (issue 5) on recorded sessions, replayed in-process by libumockdev.
 umockdev-wrapper .build-release/release/usb-bench

@@ -61,6 +61,8 @@ public struct KioskConfiguration: Sendable, Equatable {
     public var smsRoute: SMSRoute = .none
     /// gammu-smsd's spool (`inbox/`, `outbox/`, `sent/`, `error/`); default `<data_dir>/sms`.
     public var smsSpool: String?
+    /// gammu-smsd's configuration (for `kiosk doctor` and the console's modem state).
+    public var smsSmsdrc: String = "/etc/gammu-smsdrc"
     /// "Your turn is near" goes when this many people are ahead.
     public var smsTurnNearAhead: Int = 3
     /// Most messages (one-time codes aside) to one number a day.
@@ -88,7 +90,8 @@ public struct KioskConfiguration: Sendable, Equatable {
         "public_url", "cups_server", "thermal_queue", "a4_queue", "thermal_paper", "thermal_status",
         "fingerprint_reader", "fingerprint_images", "lmis_ca_file", "sync_interval", "tls_port", "tls_host",
         "tls_cert_file", "tls_key_file", "allow_http_hub", "proof_minutes",
-        "sms_route", "sms_spool", "sms_turn_near_ahead", "sms_daily_limit", "sms_quiet_hours", "sms_latin",
+        "sms_route", "sms_spool", "sms_smsdrc", "sms_turn_near_ahead", "sms_daily_limit", "sms_quiet_hours",
+        "sms_latin",
     ]
 
     /// Applies one setting by key; throws `ConfigurationError` naming the key on a bad value.
@@ -193,6 +196,7 @@ public struct KioskConfiguration: Sendable, Equatable {
             }
             smsRoute = route
         case "sms_spool": smsSpool = value.isEmpty ? nil : value
+        case "sms_smsdrc": smsSmsdrc = value
         case "sms_turn_near_ahead": smsTurnNearAhead = try int(1...20)
         case "sms_daily_limit": smsDailyLimit = try int(1...50)
         case "sms_quiet_hours":

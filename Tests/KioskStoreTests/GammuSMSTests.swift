@@ -194,3 +194,29 @@ struct SMSRulesTests {
         #expect(!SMSText.isStop("зогсоо"))
     }
 }
+
+@Suite("The modem's state from gammu-smsd", .enabled(if: GammuLab.available), .serialized)
+struct GammuModemStatusTests {
+    @Test func theRunningDaemonReportsItsDummyModemAndTheStoppedOneIsSaidToBeDown() async throws {
+        let lab = try GammuLab()
+        defer { lab.remove() }
+        let phone = try PhoneNumber(parsing: "99112233")
+        try await lab.transport.hand(OutgoingSMS(id: UUIDv7.make(at: Date()), to: phone, text: "Код"))
+        let down = await GammuModemStatus.read(smsdrc: lab.configFile.path, spool: lab.transport.spool)
+        #expect(!down.daemonRunning && down.waiting == 1)
+        try lab.start()
+        #expect(await GammuLab.wait { lab.files("sent").count == 1 })
+        try await Task.sleep(for: .seconds(1))
+        let up = await GammuModemStatus.read(smsdrc: lab.configFile.path, spool: lab.transport.spool)
+        #expect(up.daemonRunning && up.modemPresent && up.simReady && up.onNetwork)
+        #expect(up.waiting == 0 && up.errors == 0)
+    }
+
+    @Test func aMonitorLineIsReadFieldByField() {
+        let status = GammuModemStatus.parse(
+            monitorLine: "Gammu 1.42.0 on Linux;office;999999999999999;;3;1;0;100;0\n", waiting: 2, errors: 1)
+        #expect(status.daemonRunning && status.modemPresent && !status.simReady && !status.onNetwork)
+        #expect(status.sent == 3 && status.received == 1 && status.failed == 0 && status.waiting == 2)
+        #expect(!GammuModemStatus.parse(monitorLine: "", waiting: 0, errors: 0).daemonRunning)
+    }
+}
