@@ -115,7 +115,13 @@ public struct KioskServer: Sendable {
             office: office,
             registrations: SQLiteRegistrationRepository(database: database, officeCode: office.code),
             summaries: SQLiteOfficeSummarySource(database: database, officeCode: office.code),
-            queue: SQLiteQueueRepository(database: database, office: office, services: services, policy: QueuePolicy()),
+            queue: SQLiteQueueRepository(
+                database: database, office: office, services: services, policy: QueuePolicy(),
+                turnNear: smsSender.map { _ in
+                    TurnNearNotices(
+                        ahead: configuration.smsTurnNearAhead, rules: smsQueue.rules, wording: smsWording,
+                        publicURL: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)")
+                }),
             staff: staff,
             services: services,
             catalog: catalog,

@@ -12,13 +12,16 @@ public struct SQLiteQueueRepository: QueueRepository {
     let services: [QueueService]
     public let policy: QueuePolicy
     public let changes: QueueChanges
+    /// "Your turn is near" text messages queued by calls (none where the office sends no SMS).
+    public var turnNear: TurnNearNotices?
 
     /// `changes` is told of every write this repository commits; the repositories of one process
     /// share one (the display board waits on it).
     public init(
         database: AppDatabase, office: Office, services: [QueueService], policy: QueuePolicy,
-        changes: QueueChanges = QueueChanges()
+        changes: QueueChanges = QueueChanges(), turnNear: TurnNearNotices? = nil
     ) {
+        self.turnNear = turnNear
         self.database = database
         self.office = office
         self.services = services
@@ -66,6 +69,7 @@ public struct SQLiteQueueRepository: QueueRepository {
         let today = day(instant)
         let officeCode = office.code
         let policy = policy
+        let turnNear = turnNear
         guard !codes.isEmpty, !changes.knownEmpty(codes) else { return nil }
         let version = changes.version
         let called = try await database.write { db -> Ticket? in
@@ -97,6 +101,7 @@ public struct SQLiteQueueRepository: QueueRepository {
             let event = try ticket.apply(.call(counter: counter, staffID: staffID), now: instant, policy: policy)
             try update(ticket, db)
             try record(event, for: ticket, db)
+            try turnNear?.queue(afterCallIn: ticket.serviceCode, officeCode: officeCode, day: today, at: instant, db)
             return ticket
         }
         if called == nil {
