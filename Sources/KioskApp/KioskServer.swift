@@ -165,6 +165,12 @@ public struct KioskServer: Sendable {
                 "identity proofs of before the restart not read; visitors prove again",
                 metadata: ["kiosk.error.type": "\(String(reflecting: type(of: error)))"])
         }
+        if smsSender != nil {
+            dependencies.messages = SQLiteMessagesOverview(
+                queue: smsQueue, route: configuration.smsRoute.rawValue,
+                gammu: configuration.smsRoute == .gammu
+                    ? (configuration.smsSmsdrc, configuration.smsSpoolDirectory) : nil)
+        }
         if let tlsPort = configuration.tlsPort {
             dependencies.otherURLs = ["https://\(configuration.tlsHost):\(tlsPort)"]
         }

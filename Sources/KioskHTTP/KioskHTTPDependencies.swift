@@ -62,6 +62,8 @@ public struct KioskHTTPDependencies: Sendable {
     let throttles: Throttles
     /// Where the kiosk's voice comes from (recorded sets, the cache of synthesised clips).
     public var speech: SpeechSettings
+    /// The office's text messages for staff; nil where it sends none (`sms_route = none`).
+    public var messages: (any MessagesOverviewSource)?
 
     public init(
         office: Office, registrations: any RegistrationRepository, summaries: any OfficeSummarySource,

@@ -68,7 +68,8 @@ def gammu(tmp_path):
 
 
 def sms_kiosk(kiosk, gammu, **kwargs):
-    return kiosk(env={"KIOSK_SMS_ROUTE": "gammu", "KIOSK_SMS_SPOOL": str(gammu.spool)}, **kwargs)
+    return kiosk(env={"KIOSK_SMS_ROUTE": "gammu", "KIOSK_SMS_SPOOL": str(gammu.spool),
+                      "KIOSK_SMS_SMSDRC": str(gammu.config)}, **kwargs)
 
 
 def test_a_one_time_code_sent_to_the_phone_on_file_proves_the_person(kiosk, gammu):
@@ -162,4 +163,35 @@ def test_a_stop_reply_is_recorded_and_other_replies_wait_for_staff(kiosk, gammu,
         assert db.execute("SELECT phone, text, stopped_kind FROM sms_received").fetchall() == [
             ("88112233", "Сайн байна уу, ажил байна уу?", None)]
     assert gammu.files("inbox") == []
+    # Staff read it on the console's messages view, with the modem's state; others may not.
+    status, overview = process.request("GET", "/api/v1/staff/messages", cookie=process.staff_cookie("ajiltan1"))
+    assert status == 200, overview
+    assert [(reply["phone"], reply["text"]) for reply in overview["replies"]] == [
+        ("88112233", "Сайн байна уу, ажил байна уу?")]
+    assert overview["route"] == "gammu"
+    modem = overview["modem"]
+    assert modem["daemonRunning"] and modem["modemPresent"] and modem["simReady"] and modem["onNetwork"], modem
+    status, refused = process.request("GET", "/api/v1/staff/messages", cookie=process.staff_cookie("tekhnik"))
+    assert status == 403, refused
+    status, refused = process.request("GET", "/api/v1/staff/messages")
+    assert status == 401, refused
+    # The daemon stops: the console says so.
+    gammu.stop()
+    status, overview = process.request("GET", "/api/v1/staff/messages", cookie=process.staff_cookie("darga"))
+    assert status == 200 and not overview["modem"]["daemonRunning"], overview
     process.kill()
+
+
+def test_messages_by_kind_and_parts_after_a_code(kiosk, gammu):
+    process = sms_kiosk(kiosk, gammu)
+    assert process.request("POST", "/api/v1/registrations", registration_form("УБ90051223"))[0] == 201
+    status, session = process.request("POST", "/api/v1/kiosk/sessions")
+    headers = {"X-Kiosk-Session": session["session"]}
+    assert process.request("POST", "/api/v1/kiosk/proofs/code", {"registryNumber": "УБ90051223", "language": "en"},
+                           headers=headers)[0] == 202
+    assert gammu.wait(lambda: len(gammu.files("sent")) == 1)
+    assert gammu.texts()[0].startswith("Your one-time code: ")
+    status, overview = process.request("GET", "/api/v1/staff/messages", cookie=process.staff_cookie())
+    assert status == 200
+    assert overview["kinds"] == [{"kind": "one_time_code", "messages": 1, "parts": 1, "delivered": 0, "failed": 0}]
+    assert overview["queued"] == 0
