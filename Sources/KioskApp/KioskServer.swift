@@ -142,7 +142,9 @@ public struct KioskServer: Sendable {
             referrals: SQLiteReferralRepository(database: database, officeCode: office.code),
             fingerprints: fingerprints,
             feedback: SQLiteFeedbackRepository(database: database),
-            grievances: SQLiteGrievanceRepository(database: database, office: office),
+            grievances: SQLiteGrievanceRepository(
+                database: database, office: office,
+                updates: smsSender.map { _ in (smsQueue.rules, smsWording) }),
             dashboard: SQLiteDashboardSource(database: database, office: office),
             proofSettings: ProofSettings(tokenLifetime: TimeInterval(configuration.proofMinutes * 60)),
             codeSender: smsSender.map { _ in

@@ -195,3 +195,37 @@ def test_messages_by_kind_and_parts_after_a_code(kiosk, gammu):
     assert status == 200
     assert overview["kinds"] == [{"kind": "one_time_code", "messages": 1, "parts": 1, "delivered": 0, "failed": 0}]
     assert overview["queued"] == 0
+
+
+def test_a_grievance_answer_reaches_the_filer_who_left_a_phone_and_stop_ends_it(kiosk, gammu, tmp_path):
+    data = tmp_path / "data"
+    process = sms_kiosk(kiosk, gammu, data_dir=data)
+    filed = []
+    for text in ["Дараалал удаан байна.", "Ажилтан тусалсангүй."]:
+        status, grievance = process.request("POST", "/api/v1/grievances", {
+            "category": "serviceQuality", "text": text, "contactName": "Бат", "contactPhone": "95112233"})
+        assert status == 201, grievance
+        filed.append(grievance["trackingCode"])
+    # Acknowledging sends nothing; the answer (resolved) does.
+    cookie = process.staff_cookie("darga")
+    steps = f"/api/v1/staff/grievances/{filed[0]}/steps"
+    assert process.request("POST", steps, {"action": "acknowledge"}, cookie=cookie)[0] == 200
+    status, body = process.request("POST", steps, {"action": "resolve", "note": "Шийдвэрлэсэн"}, cookie=cookie)
+    assert status == 200, body
+    assert gammu.wait(lambda: len(gammu.files("sent")) == 1)
+    name = gammu.files("sent")[0].name
+    assert "_+97695112233_" in name
+    text = gammu.texts()[0]
+    assert text.startswith("Таны гомдлын хариу гарлаа") and "Бат" not in text and "Дараалал" not in text
+    # The filer replies ЗОГС: the answer to the second grievance is not sent.
+    subprocess.run(["gammu", "-c", str(gammu.config), "savesms", "TEXT", "-folder", "1", "-unread", "-sender",
+                    "+97695112233", "-textutf8", "ЗОГС"], check=True, capture_output=True)
+    with sqlite3.connect(data / "kiosk.sqlite") as db:
+        assert wait_for(lambda: db.execute("SELECT stopped_kind FROM sms_received").fetchall() == [("grievance_update",)])
+    status, body = process.request("POST", f"/api/v1/staff/grievances/{filed[1]}/steps",
+                                   {"action": "resolve", "note": "Шийдвэрлэсэн"}, cookie=cookie)
+    assert status == 200, body
+    time.sleep(2)
+    assert len(gammu.files("sent")) + len(gammu.files("done")) == 1
+    with sqlite3.connect(data / "kiosk.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM sms_message").fetchone()[0] == 1
