@@ -229,3 +229,36 @@ def test_a_grievance_answer_reaches_the_filer_who_left_a_phone_and_stop_ends_it(
     assert len(gammu.files("sent")) + len(gammu.files("done")) == 1
     with sqlite3.connect(data / "kiosk.sqlite") as db:
         assert db.execute("SELECT count(*) FROM sms_message").fetchone()[0] == 1
+
+
+def test_a_returning_person_proves_at_the_kiosk_by_the_code_texted_to_their_phone(browser, kiosk, gammu, artifacts):
+    from test_journey import next_step, open_journey, shot, tap, wait_step
+
+    process = sms_kiosk(kiosk, gammu)
+    status, created = process.request("POST", "/api/v1/registrations", registration_form("УБ90051223"))
+    assert status == 201
+    context, page, errors = open_journey(browser, process, language="en")
+    tap(page, "УБ90051223")
+    next_step(page)
+    wait_step(page, "prove")
+    assert page.is_visible("#prove-by-sms")
+    shot(page, artifacts, "01-prove-offers-a-code")
+    page.click("#prove-by-sms")
+    wait_step(page, "provecode")
+    # The code as the dummy phone sent it, typed on the on-screen digit keys.
+    assert gammu.wait(lambda: len(gammu.files("sent")) == 1)
+    code = re.search(r"\b(\d{6})\b", gammu.texts()[0]).group(1)
+    wrong = "000000" if code != "000000" else "111111"
+    tap(page, wrong)
+    next_step(page)
+    page.wait_for_selector("#provecode-error:has-text('not the code we sent')")
+    shot(page, artifacts, "02-wrong-code")
+    page.fill("#provecode-input", "")
+    tap(page, code)
+    next_step(page)
+    wait_step(page, "known")
+    assert page.inner_text("#known-name") == "Б. Сарангэрэл"
+    assert page.inner_text("#known-reference") == created["reference"]
+    shot(page, artifacts, "03-proved-by-code")
+    assert [e for e in errors if "401" not in e] == []
+    context.close()
