@@ -114,6 +114,7 @@ public struct SQLiteQueueRepository: QueueRepository {
 
     public func act(ticketID: UUID, _ action: TicketAction, by counter: Int?, at instant: Date) async throws -> Ticket {
         let policy = policy
+        let turnNear = turnNear
         let known = Set(services.map(\.code))
         let ticket = try await database.write { db -> Ticket in
             guard
@@ -126,6 +127,7 @@ public struct SQLiteQueueRepository: QueueRepository {
             let event = try ticket.apply(action, now: instant, policy: policy)
             try update(ticket, db)
             try record(event, for: ticket, db)
+            if action == .recall { try turnNear?.queueRecall(of: ticket, at: instant, db) }
             return ticket
         }
         changes.changed()

@@ -14,7 +14,8 @@ struct TurnNearTests {
         let wording = SMSWording(
             templates: [
                 "turnNear": LocalizedText(
-                    mn: "{ticket}: өмнө {ahead} хүн. {link}", en: "{ticket}: {ahead} ahead. {link}")
+                    mn: "{ticket}: өмнө {ahead} хүн. {link}", en: "{ticket}: {ahead} ahead. {link}"),
+                "turnCalled": LocalizedText(mn: "{ticket} called. {link}", en: "{ticket} called. {link}"),
             ])
         let queue = SQLiteQueueRepository(
             database: temp.database, office: Fixtures.office, services: QueueService.demo, policy: QueuePolicy(),
@@ -51,13 +52,24 @@ struct TurnNearTests {
             messages == [
                 ["turn_near", person.details.phone.digits, "\(tickets[4].displayNumber): өмнө 3 хүн. \(link)"]
             ])
-        // Further calls bring the sixth (no consent) to three ahead: nothing for it; none again for the fifth.
-        for minute in 2...5 {
+        // Further calls: none again for the fifth, nothing for the sixth (its number has not agreed).
+        for minute in 2...4 {
             _ = try await queue.callNext(
                 counter: counters[0], staffID: "ajiltan1", services: [service.code],
                 at: Fixtures.now.addingTimeInterval(Double(minute) * 60))
         }
         #expect(try await temp.database.testSQL("SELECT count(*) FROM sms_message") == [["1"]])
         #expect(!messages[0][2]!.contains(person.details.registryNumber.description))
+        // The fifth is called, and called again when its holder has not come: one more message.
+        let fifth = try #require(
+            try await queue.callNext(
+                counter: counters[0], staffID: "ajiltan1", services: [service.code],
+                at: Fixtures.now.addingTimeInterval(400)))
+        #expect(fifth.id == tickets[4].id)
+        _ = try await queue.act(ticketID: fifth.id, .recall, by: counters[0], at: Fixtures.now.addingTimeInterval(500))
+        let recalled = try await temp.database.testSQL(
+            "SELECT text FROM sms_message WHERE dedupe_key = 'turn_called:' || ?",
+            arguments: [fifth.id.uuidString.lowercased()])
+        #expect(recalled == [["\(fifth.displayNumber) called. \(link)"]])
     }
 }

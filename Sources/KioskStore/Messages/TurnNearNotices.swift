@@ -48,4 +48,25 @@ public struct TurnNearNotices: Sendable {
             return
         }
     }
+
+    /// "Your number was called": queued when an officer calls `ticket` again because its holder
+    /// has not come (once a ticket), to a consenting phone on file.
+    func queueRecall(of ticket: Ticket, at now: Date, _ db: Database) throws {
+        guard let registrationID = ticket.registrationID,
+            let phoneText = try String.fetchOne(
+                db, sql: "SELECT phone FROM registration WHERE id = ?",
+                arguments: [registrationID.uuidString.lowercased()]),
+            let phone = try? PhoneNumber(parsing: phoneText)
+        else { return }
+        let id = ticket.id.uuidString.lowercased()
+        let text = wording.text(
+            "turnCalled", kind: .turnNear, ticket.language,
+            ["ticket": ticket.displayNumber, "link": publicURL + "/t/" + id])
+        do {
+            try db.queueSMS(
+                kind: .turnNear, to: phone, text: text, dedupeKey: "turn_called:" + id, rules: rules, at: now)
+        } catch is SMSRefusal {
+            return
+        }
+    }
 }
