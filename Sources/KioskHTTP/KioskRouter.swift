@@ -47,8 +47,11 @@ public enum KioskRouter {
         dependencies.grievanceAPI.addRoutes(to: api)
         dependencies.dashboardAPI.addRoutes(to: api)
         dependencies.vacancyAPI.addRoutes(to: api)
-        MessagesAPI(source: dependencies.messages, authentication: dependencies.authentication, now: dependencies.now)
-            .addRoutes(to: api)
+        MessagesAPI(
+            source: dependencies.messages, authentication: dependencies.authentication, strict: dependencies.strict,
+            now: dependencies.now
+        )
+        .addRoutes(to: api)
         try await dependencies.screens().addRoutes(to: router)
         return router
     }

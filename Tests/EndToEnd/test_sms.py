@@ -262,3 +262,30 @@ def test_a_returning_person_proves_at_the_kiosk_by_the_code_texted_to_their_phon
     shot(page, artifacts, "03-proved-by-code")
     assert [e for e in errors if "401" not in e] == []
     context.close()
+
+
+def test_turn_near_reaches_a_consenting_ticket_holder_when_three_are_ahead(kiosk, gammu):
+    process = sms_kiosk(kiosk, gammu)
+    status, created = process.request("POST", "/api/v1/registrations", registration_form("УБ90051223"))
+    assert status == 201
+    officer = process.staff_cookie("ajiltan1")
+    # The person agrees at the desk; bad input is refused with the reason.
+    status, refused = process.request("POST", "/api/v1/staff/messages/consent",
+                                      {"phone": "1234", "kind": "turn_near", "granted": True}, cookie=officer)
+    assert status == 400 and refused["error"]["field"] == "phone", refused
+    status, _ = process.request("POST", "/api/v1/staff/messages/consent",
+                                {"phone": "99112233", "kind": "turn_near", "granted": True}, cookie=officer)
+    assert status == 204
+    tickets = []
+    for holder in [None, None, None, None, created["id"]]:
+        body = {"serviceCode": "А", "language": "mn"} | ({"registrationId": holder} if holder else {})
+        status, ticket = process.request("POST", "/api/v1/tickets", body)
+        assert status == 201, ticket
+        tickets.append(ticket)
+    status, called = process.request("POST", "/api/v1/counters/1/call-next", {}, cookie=officer)
+    assert status == 200, called
+    assert gammu.wait(lambda: len(gammu.files("sent")) == 1)
+    text = gammu.texts()[0]
+    assert text.startswith(f"{tickets[4]['number']} дугаар: таны өмнө 3 хүн байна."), text
+    assert f"/t/{tickets[4]['id']}" in text
+    assert "УБ90051223" not in text and "Сарангэрэл" not in text

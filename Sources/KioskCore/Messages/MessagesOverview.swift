@@ -76,4 +76,6 @@ public struct MessagesOverview: Sendable, Codable, Equatable {
 /// Where the overview comes from (the SQLite queue and the route).
 public protocol MessagesOverviewSource: Sendable {
     func overview(since: Date) async throws -> MessagesOverview
+    /// Records a number's consent to a kind of message, or its withdrawal, told to staff.
+    func setConsent(phone: PhoneNumber, kind: SMSKind, granted: Bool, at: Date) async throws
 }

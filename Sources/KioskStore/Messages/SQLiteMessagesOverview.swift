@@ -34,4 +34,8 @@ public struct SQLiteMessagesOverview: MessagesOverviewSource {
                     failed: $0.failed)
             })
     }
+
+    public func setConsent(phone: PhoneNumber, kind: SMSKind, granted: Bool, at: Date) async throws {
+        try await queue.setConsent(phone: phone, kind: kind, granted: granted, source: .staff, at: at)
+    }
 }
