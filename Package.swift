@@ -285,6 +285,15 @@ let package = Package(
             path: "Benchmarks/DashboardBench",
             swiftSettings: swiftSettings
         ),
+        // `Benchmarks/run.sh`: text messages handed to gammu-smsd's outbox (issue 22).
+        .executableTarget(
+            name: "sms-bench",
+            dependencies: [
+                "KioskCore", "KioskStore", "KioskTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/SMSBench",
+            swiftSettings: swiftSettings
+        ),
         // `Benchmarks/run.sh`: vacancy search, matches and the printed A4 list (issue 7).
         .executableTarget(
             name: "vacancy-bench",
@@ -351,7 +360,7 @@ let package = Package(
         .testTarget(
             name: "KioskAdminTests",
             dependencies: [
-                "KioskAdmin", "KioskApp", "KioskCore", "Printing", "LMISSync",
+                "KioskAdmin", "KioskApp", "KioskCore", "KioskStore", "Printing", "LMISSync",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -19,6 +19,7 @@ swift build -c release --static-swift-stdlib --product office-day-bench --scratc
 swift build -c release --static-swift-stdlib --product fingerprint-bench --scratch-path .build-release
 swift build -c release --static-swift-stdlib --product dashboard-bench --scratch-path .build-release
 swift build -c release --static-swift-stdlib --product case-bench --scratch-path .build-release
+swift build -c release --static-swift-stdlib --product sms-bench --scratch-path .build-release
 # Registration figures (issue 2), a simulated office day through the queue API (issue 3),
 # printing (issue 4: rendering, then tickets through a private cupsd to the ESC/POS emulator;
 # needs the test tools of Provisioning/dev.sh test: cups-daemon, cups-ipp-utils, .venv-emupos).
@@ -28,6 +29,8 @@ swift build -c release --static-swift-stdlib --product case-bench --scratch-path
 .build-release/release/dashboard-bench
 # A counsellor's case page with five years of history (issue 23).
 .build-release/release/case-bench
+# Text messages handed to gammu-smsd's outbox, and the delay to the outbox (issue 22).
+.build-release/release/sms-bench
 .build-release/release/print-bench
 # Fingerprint captures (issue 5) on recorded sessions, replayed in-process by libumockdev.
 umockdev-wrapper .build-release/release/usb-bench

@@ -18,7 +18,8 @@ cd "$ROOT"
 # fingerprint readers, zlib for the gzip bodies of the LMIS protocol.
 BUILD_PACKAGES=(git libsqlite3-dev libcrypt-dev pkg-config tzdata ca-certificates curl
     libcups2-dev libcairo2-dev libpango1.0-dev libusb-1.0-0-dev zlib1g-dev)
-RUN_PACKAGES=(fonts-noto-core fonts-dejavu-core espeak-ng)
+RUN_PACKAGES=(fonts-noto-core fonts-dejavu-core espeak-ng
+    gammu gammu-smsd)
 # What the tests add: a real Chromium for the browser tests, Python for Playwright and pytest,
 # a private cupsd with an IPP Everywhere printer (ippeveprinter, which needs a D-Bus daemon),
 # poppler to read PDFs back, tesseract with Mongolian to read printed tickets back,

@@ -170,6 +170,7 @@
     var name = state.current;
     if (name === "registryNumber") { return checkRegistryNumber(); }
     if (name === "review") { return submit(); }
+    if (name === "provecode") { return verifyCode(); }
     if (name === "fingerprint") { return advance(); }
     var fields = fieldsOf(name);
     if (state.known && name === "phone" && !state.form.phone) { return advance(); }
@@ -254,6 +255,7 @@
     $("prove-code").textContent = state.sessionCode ? state.sessionCode.slice(0, 3) + " " + state.sessionCode.slice(3) : "";
     $("prove-ticket").hidden = !state.service;
     $("prove-ticket-hint").hidden = !state.service;
+    $("prove-by-sms").hidden = proofs.indexOf("code") < 0;
     $("prove-status").textContent = "";
     $("prove-pad").setAttribute("data-state", "ready");
     show("prove");
@@ -304,6 +306,28 @@
     }, function () { capturing = false; });
   }
   $("prove-pad").addEventListener("click", proveByFinger);
+  // A one-time code texted to the phone on file (issue 22), typed on the step's digit keys.
+  $("prove-by-sms").addEventListener("click", function () {
+    api("POST", "/api/v1/kiosk/proofs/code", { registryNumber: state.form.registryNumber || "", language: lang })
+      .then(function (answer) {
+        if (!state || state.current !== "prove") { return; }
+        if (answer.status !== 202) {
+          $("prove-status").textContent = (answer.body && answer.body.error && answer.body.error.message[lang]) || strings.networkError;
+          return;
+        }
+        $("provecode-input").value = "";
+        $("provecode-error").textContent = "";
+        show("provecode");
+      }, networkFailure);
+  });
+  function verifyCode() {
+    var code = $("provecode-input").value.replace(/\D/g, "");
+    api("POST", "/api/v1/kiosk/proofs/code/verify", { code: code }).then(function (answer) {
+      if (!state || state.current !== "provecode") { return; }
+      if (answer.status === 200 && answer.body.status === "proved") { return proved(answer.body.person, answer.body.proof); }
+      $("provecode-error").textContent = (answer.body && answer.body.error && answer.body.error.message[lang]) || strings.networkError;
+    }, networkFailure);
+  }
   $("prove-ticket").addEventListener("click", function () { issueTicket(null, null, state.form.registryNumber); });
 
   // Proved (by finger, by an officer, or found by finger): the person and their proof token.

@@ -3,7 +3,7 @@ import FingerprintUSB
 public import Foundation
 public import KioskApp
 public import KioskCore
-import KioskStore
+public import KioskStore
 public import LMISSync
 import Logging
 import Printing
@@ -153,6 +153,12 @@ public struct Doctor: Sendable {
         checks += linkChecks(link, databaseUsable: database.isHealthy, schemaPending: schemaPending)
         checks.append(backlogCheck(sync, schemaPending: schemaPending))
         if configuration.tlsPort != nil { checks.append(tlsCheck()) }
+        if configuration.smsRoute == .gammu {
+            checks.append(
+                Self.modemCheck(
+                    await GammuModemStatus.read(
+                        smsdrc: configuration.smsSmsdrc, spool: configuration.smsSpoolDirectory)))
+        }
         return DoctorReport(
             checkedAt: configuration.office.localTimestamp(Date()), office: configuration.officeCode, checks: checks)
     }
@@ -501,5 +507,34 @@ enum ReaderCheck {
         case .notAnswering(let error):
             .init(name, .failure, "\(where_) found, but it does not answer: \(error)", facts: facts)
         }
+    }
+}
+
+extension Doctor {
+    /// The office's GSM modem as gammu-smsd sees it: the daemon runs, the modem and its SIM
+    /// answer, there is signal, and how many messages wait in its outbox or gave up.
+    public static func modemCheck(_ status: GammuModemStatus) -> DoctorReport.Check {
+        let name = "sms modem"
+        let facts = [
+            "daemon": status.daemonRunning ? "running" : "not running", "waiting": "\(status.waiting)",
+            "errors": "\(status.errors)", "signal": status.signalPercent.map { "\($0)%" } ?? "unknown",
+        ]
+        guard status.daemonRunning else {
+            return .init(
+                name, .failure,
+                "gammu-smsd is not running (systemctl status gammu-smsd); \(status.waiting) messages wait in its outbox",
+                facts: facts)
+        }
+        guard status.modemPresent else { return .init(name, .failure, "no modem answers gammu-smsd", facts: facts) }
+        guard status.simReady else {
+            return .init(name, .failure, "the modem has no SIM ready (missing, or PIN locked)", facts: facts)
+        }
+        guard status.onNetwork else {
+            return .init(name, .failure, "the modem has no signal: not on the network", facts: facts)
+        }
+        let detail = "modem on the network, signal \(status.signalPercent ?? 0)%, \(status.waiting) waiting"
+        return .init(
+            name, status.errors > 0 ? .warning : .ok,
+            status.errors > 0 ? detail + ", \(status.errors) gave up" : detail, facts: facts)
     }
 }

@@ -59,6 +59,26 @@ public struct KioskConfiguration: Sendable, Equatable {
     /// Days the office is closed beside weekends and the fixed public holidays (Tsagaan Sar,
     /// training days): no appointment is booked on them. `closed_days = 2027-02-08, 2027-02-09`.
     public var closedDays: Set<CivilDate> = []
+    /// Which route the office's text messages take: `gammu` (its own USB GSM modem through
+    /// gammu-smsd's FILES backend), `hub` (the hub's operator gateway) or `none`.
+    public var smsRoute: SMSRoute = .none
+    /// gammu-smsd's spool (`inbox/`, `outbox/`, `sent/`, `error/`); default `<data_dir>/sms`.
+    public var smsSpool: String?
+    /// gammu-smsd's configuration (for `kiosk doctor` and the console's modem state).
+    public var smsSmsdrc: String = "/etc/gammu-smsdrc"
+    /// "Your turn is near" goes when this many people are ahead.
+    public var smsTurnNearAhead: Int = 3
+    /// Most messages (one-time codes aside) to one number a day.
+    public var smsDailyLimit: Int = 5
+    /// Quiet hours in the office's time zone, `21-8`: only codes and "turn near" go then.
+    public var smsQuietFrom: Int = 21
+    public var smsQuietUntil: Int = 8
+    /// Kinds of message sent in MNS 5217:2012 Latin (comma-separated `SMSKind` names).
+    public var smsLatin: Set<SMSKind> = []
+
+    public enum SMSRoute: String, Sendable {
+        case none, gammu, hub
+    }
 
     public enum ThermalPaperWidth: Int, Sendable {
         case mm58 = 58, mm80 = 80
@@ -73,6 +93,8 @@ public struct KioskConfiguration: Sendable, Equatable {
         "public_url", "cups_server", "thermal_queue", "a4_queue", "thermal_paper", "thermal_status",
         "fingerprint_reader", "fingerprint_images", "lmis_ca_file", "sync_interval", "tls_port", "tls_host",
         "tls_cert_file", "tls_key_file", "allow_http_hub", "proof_minutes", "closed_days",
+        "sms_route", "sms_spool", "sms_smsdrc", "sms_turn_near_ahead", "sms_daily_limit", "sms_quiet_hours",
+        "sms_latin",
     ]
 
     /// Applies one setting by key; throws `ConfigurationError` naming the key on a bad value.
@@ -181,6 +203,33 @@ public struct KioskConfiguration: Sendable, Equatable {
                 days.insert(day)
             }
             closedDays = days
+        case "sms_route":
+            guard let route = SMSRoute(rawValue: value) else {
+                throw ConfigurationError(key: key, problem: "must be gammu, hub or none")
+            }
+            smsRoute = route
+        case "sms_spool": smsSpool = value.isEmpty ? nil : value
+        case "sms_smsdrc": smsSmsdrc = value
+        case "sms_turn_near_ahead": smsTurnNearAhead = try int(1...20)
+        case "sms_daily_limit": smsDailyLimit = try int(1...50)
+        case "sms_quiet_hours":
+            let hours = value.split(separator: "-").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard hours.count == 2, hours.allSatisfy((0...23).contains) else {
+                throw ConfigurationError(key: key, problem: "must be two hours like 21-8")
+            }
+            smsQuietFrom = hours[0]
+            smsQuietUntil = hours[1]
+        case "sms_latin":
+            var kinds: Set<SMSKind> = []
+            for name in value.split(separator: ",") where !name.trimmingCharacters(in: .whitespaces).isEmpty {
+                guard let kind = SMSKind(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                    throw ConfigurationError(
+                        key: key,
+                        problem: "names kinds of message: \(SMSKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                kinds.insert(kind)
+            }
+            smsLatin = kinds
         default:
             throw ConfigurationError(key: key, problem: "is not a setting")
         }
@@ -227,6 +276,12 @@ public struct KioskConfiguration: Sendable, Equatable {
     }
 
     /// Clips espeak-ng made for phrases without a recording, kept to be played again.
+    /// gammu-smsd's spool folder.
+    public var smsSpoolDirectory: URL {
+        smsSpool.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? URL(fileURLWithPath: dataDirectory, isDirectory: true).appendingPathComponent("sms")
+    }
+
     public var speechCacheDirectory: URL {
         URL(fileURLWithPath: dataDirectory, isDirectory: true).appendingPathComponent("speech-cache")
     }

@@ -31,6 +31,8 @@ public struct KioskServer: Sendable {
     public let sync: LMISSyncService
     /// Open vacancies; their facts are loaded again in the background when a sync changed them.
     let vacancies: SQLiteVacancyCatalog
+    /// Hands queued text messages to the configured route (none when `sms_route = none`).
+    public let smsSender: SMSSender?
 
     public init(configuration: KioskConfiguration, logger: Logger) async throws {
         self.configuration = configuration
@@ -102,15 +104,32 @@ public struct KioskServer: Sendable {
                     metadata: ["kiosk.error": "\(error)"])
             }
         }
+        let locales = try Locales(directory: kioskDirectory.appendingPathComponent("locales"))
+        let smsQueue = SQLiteSMSQueue(
+            database: database,
+            rules: SMSRules(
+                timeZone: office.timeZone, quietFrom: configuration.smsQuietFrom,
+                quietUntil: configuration.smsQuietUntil, dailyLimit: configuration.smsDailyLimit))
+        let smsWording = SMSWording(
+            templates: Dictionary(uniqueKeysWithValues: SMSWording.names.map { ($0, locales.both("sms.text.\($0)")) }),
+            latin: configuration.smsLatin)
+        let smsSender = try Self.smsSender(configuration, queue: smsQueue, engine: sync.engine, logger: logger)
+        self.smsSender = smsSender
         var dependencies = KioskHTTPDependencies(
             office: office,
             registrations: SQLiteRegistrationRepository(database: database, officeCode: office.code),
             summaries: SQLiteOfficeSummarySource(database: database, officeCode: office.code),
-            queue: SQLiteQueueRepository(database: database, office: office, services: services, policy: QueuePolicy()),
+            queue: SQLiteQueueRepository(
+                database: database, office: office, services: services, policy: QueuePolicy(),
+                turnNear: smsSender.map { _ in
+                    TurnNearNotices(
+                        ahead: configuration.smsTurnNearAhead, rules: smsQueue.rules, wording: smsWording,
+                        publicURL: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)")
+                }),
             staff: staff,
             services: services,
             catalog: catalog,
-            locales: try Locales(directory: kioskDirectory.appendingPathComponent("locales")),
+            locales: locales,
             kioskDirectory: kioskDirectory,
             settings: ScreenSettings(
                 idleSeconds: configuration.idleSeconds, countdownSeconds: configuration.countdownSeconds,
@@ -127,9 +146,15 @@ public struct KioskServer: Sendable {
             referrals: SQLiteReferralRepository(database: database, officeCode: office.code),
             fingerprints: fingerprints,
             feedback: SQLiteFeedbackRepository(database: database),
-            grievances: SQLiteGrievanceRepository(database: database, office: office),
+            grievances: SQLiteGrievanceRepository(
+                database: database, office: office,
+                updates: smsSender.map { _ in (smsQueue.rules, smsWording) }),
             dashboard: SQLiteDashboardSource(database: database, office: office),
             proofSettings: ProofSettings(tokenLifetime: TimeInterval(configuration.proofMinutes * 60)),
+            codeSender: smsSender.map { _ in
+                QueuedOneTimeCodeSender(
+                    queue: smsQueue, wording: smsWording, lifetimeMinutes: Int(ProofSettings().codeLifetime / 60))
+            },
             proofState: SQLiteProofStateStore(database: database),
             proofStateFailed: { [logger] error in
                 logger.warning(
@@ -155,6 +180,12 @@ public struct KioskServer: Sendable {
         dependencies.caseSummaries = HubCaseSummaries(engine: sync.engine)
         dependencies.questionnaire = try Self.loadQuestionnaire(
             dataDirectory: configuration.dataDirectory, kioskDirectory: kioskDirectory)
+        if smsSender != nil {
+            dependencies.messages = SQLiteMessagesOverview(
+                queue: smsQueue, route: configuration.smsRoute.rawValue,
+                gammu: configuration.smsRoute == .gammu
+                    ? (configuration.smsSmsdrc, configuration.smsSpoolDirectory) : nil)
+        }
         if let tlsPort = configuration.tlsPort {
             dependencies.otherURLs = ["https://\(configuration.tlsHost):\(tlsPort)"]
         }
@@ -207,6 +238,28 @@ public struct KioskServer: Sendable {
     }
 
     public static let softwareVersion = "0.6.0"
+
+    /// The sender for the configured route: gammu-smsd's spool (its folders made here), the hub's
+    /// operator gateway (signed like a sync round, through the enrolled hub), or none.
+    static func smsSender(
+        _ configuration: KioskConfiguration, queue: SQLiteSMSQueue, engine: SyncEngine, logger: Logger
+    ) throws -> SMSSender? {
+        switch configuration.smsRoute {
+        case .none:
+            return nil
+        case .gammu:
+            let transport = GammuSMSTransport(spool: configuration.smsSpoolDirectory)
+            do {
+                try transport.prepare()
+            } catch {
+                throw ConfigurationError(
+                    key: "sms_spool", problem: "\(transport.spool.path) cannot be made (\(error))")
+            }
+            return SMSSender(queue: queue, transport: transport, logger: logger)
+        case .hub:
+            return SMSSender(queue: queue, transport: HubSMSTransport(engine: engine), logger: logger)
+        }
+    }
 
     /// Raises the soft limit of open files to the hard one (systemd's default soft limit is 1024,
     /// the unit sets `LimitNOFILE`), and returns the limit now in force.
@@ -324,7 +377,7 @@ public struct KioskServer: Sendable {
                             dataDirectory: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true),
                             officeCode: configuration.officeCode, softwareVersion: Self.softwareVersion,
                             schedule: BackupSchedule(timeZone: configuration.office.timeZone), logger: logger)),
-                ]
+                ] + (smsSender.map { [.init(service: SMSSenderService(sender: $0))] } ?? [])
                     + secure + (fingerprintLifecycle.map { [.init(service: $0)] } ?? [])
                     + (notifier.map { notifier in
                         let database = database
@@ -412,6 +465,17 @@ struct VacancyWarmer: Service {
                 try? await catalog.refresh()
                 try? await Task.sleep(for: .seconds(5))
             }
+        }
+    }
+}
+
+/// Hands queued text messages to the route and collects reports and replies, until shutdown.
+struct SMSSenderService: Service {
+    let sender: SMSSender
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await sender.run()
         }
     }
 }

@@ -75,6 +75,8 @@ public struct KioskHTTPDependencies: Sendable {
     public var questionnaire: ProfilingQuestionnaire?
     /// The hub's case summaries of people registered at other offices; nil where there is no hub.
     public var caseSummaries: (any CaseSummaryLookup)?
+    /// The office's text messages for staff; nil where it sends none (`sms_route = none`).
+    public var messages: (any MessagesOverviewSource)?
 
     public init(
         office: Office, registrations: any RegistrationRepository, summaries: any OfficeSummarySource,

@@ -51,6 +51,11 @@ public enum KioskRouter {
         dependencies.programmeAPI.addRoutes(to: api)
         dependencies.caseAPI.addRoutes(to: api)
         try await dependencies.caseScreens().addRoutes(to: router)
+        MessagesAPI(
+            source: dependencies.messages, authentication: dependencies.authentication, strict: dependencies.strict,
+            now: dependencies.now
+        )
+        .addRoutes(to: api)
         try await dependencies.screens().addRoutes(to: router)
         return router
     }

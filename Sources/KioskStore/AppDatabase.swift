@@ -606,6 +606,50 @@ public final class AppDatabase: Sendable {
             // titles often lack («харуул», «нярав»).
             try db.execute(sql: "ALTER TABLE occupation ADD COLUMN keywords TEXT NOT NULL DEFAULT ''")
         }
+        migrator.registerMigration("v21: text messages queued, consents, replies") { db in
+            // The queue is the source of truth: a message is written here in the transaction of
+            // the event that causes it, and handed to the route (gammu-smsd's outbox folder, or
+            // the hub) by `SMSSender` under its id, which the route never sends twice.
+            try db.execute(
+                sql: """
+                    CREATE TABLE sms_message (
+                        id TEXT PRIMARY KEY,
+                        kind TEXT NOT NULL,
+                        phone TEXT NOT NULL,
+                        text TEXT NOT NULL,
+                        parts INTEGER NOT NULL,
+                        encoding TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('queued', 'handed', 'delivered', 'failed')),
+                        dedupe_key TEXT UNIQUE,
+                        created_at TEXT NOT NULL,
+                        due_at TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        last_error TEXT,
+                        handed_at TEXT,
+                        reported_at TEXT,
+                        outcome TEXT
+                    );
+                    CREATE INDEX sms_message_due ON sms_message (state, due_at);
+                    CREATE INDEX sms_message_phone ON sms_message (phone, created_at);
+                    CREATE TABLE sms_consent (
+                        phone TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        granted_at TEXT NOT NULL,
+                        withdrawn_at TEXT,
+                        source TEXT NOT NULL,
+                        PRIMARY KEY (phone, kind)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE sms_received (
+                        id TEXT PRIMARY KEY,
+                        phone TEXT NOT NULL,
+                        text TEXT NOT NULL,
+                        received_at TEXT NOT NULL,
+                        stopped_kind TEXT,
+                        recorded_at TEXT NOT NULL
+                    );
+                    CREATE INDEX sms_received_at ON sms_received (received_at);
+                    """)
+        }
         migrator.registerMigration("v24: case files: profiles, decisions, notes, action plans, access") { db in
             // Notes and the access record are never changed in place: a correction is a new note.
             try db.execute(

@@ -9,10 +9,13 @@ import LMISProtocol
 public struct SQLiteGrievanceRepository: GrievanceRepository {
     let database: AppDatabase
     let office: Office
+    /// Text messages to filers who left a phone: none where the office sends no SMS.
+    public var updates: (rules: SMSRules, wording: SMSWording)?
 
-    public init(database: AppDatabase, office: Office) {
+    public init(database: AppDatabase, office: Office, updates: (rules: SMSRules, wording: SMSWording)? = nil) {
         self.database = database
         self.office = office
+        self.updates = updates
     }
 
     public func file(
@@ -50,6 +53,11 @@ public struct SQLiteGrievanceRepository: GrievanceRepository {
             if let requestKey {
                 try RequestKeys.keep(requestKey, kind: .grievance, recordID: grievance.id, at: instant, db)
             }
+            // A phone left for a reply is the filer's consent to hear of the grievance by text.
+            if updates != nil, let contact {
+                try db.setSMSConsent(
+                    phone: contact.phone, kind: .grievanceUpdate, granted: true, source: .kiosk, at: instant)
+            }
             return grievance
         }
     }
@@ -75,7 +83,8 @@ public struct SQLiteGrievanceRepository: GrievanceRepository {
         trackingCode: String, action: GrievanceAction, note: String?, assignee: String?, dueOn: CivilDate?,
         by staff: StaffSession, at instant: Date
     ) async throws -> Grievance {
-        try await database.write { db in
+        let updates = updates
+        return try await database.write { db in
             guard
                 var grievance = try GrievanceRow.filter(Column("tracking_code") == trackingCode).fetchOne(db)?
                     .grievance(db)
@@ -100,6 +109,16 @@ public struct SQLiteGrievanceRepository: GrievanceRepository {
                         assignee: step.assignee, dueOn: step.dueOn.description, staffID: staff.staffID,
                         counter: staff.counter, at: instant)),
                 at: instant)
+            // An answer (resolved, or referred on) is texted to a filer who left a phone, in the
+            // step's transaction; a STOP, a withdrawn consent or the day's limit leaves it unsent.
+            if let updates, let contact = grievance.contact, action == .resolve || action == .refer {
+                do {
+                    try db.queueSMS(
+                        kind: .grievanceUpdate, to: contact.phone,
+                        text: updates.wording.text("grievanceUpdate", kind: .grievanceUpdate, grievance.language, [:]),
+                        dedupeKey: "grievance:\(id):\(position)", rules: updates.rules, at: instant)
+                } catch is SMSRefusal {}
+            }
             return grievance
         }
     }

@@ -12,13 +12,16 @@ public struct SQLiteQueueRepository: QueueRepository {
     let services: [QueueService]
     public let policy: QueuePolicy
     public let changes: QueueChanges
+    /// "Your turn is near" text messages queued by calls (none where the office sends no SMS).
+    public var turnNear: TurnNearNotices?
 
     /// `changes` is told of every write this repository commits; the repositories of one process
     /// share one (the display board waits on it).
     public init(
         database: AppDatabase, office: Office, services: [QueueService], policy: QueuePolicy,
-        changes: QueueChanges = QueueChanges()
+        changes: QueueChanges = QueueChanges(), turnNear: TurnNearNotices? = nil
     ) {
+        self.turnNear = turnNear
         self.database = database
         self.office = office
         self.services = services
@@ -67,6 +70,7 @@ public struct SQLiteQueueRepository: QueueRepository {
         let today = day(instant)
         let officeCode = office.code
         let policy = policy
+        let turnNear = turnNear
         guard !codes.isEmpty, !changes.knownEmpty(codes) else { return nil }
         let version = changes.version
         // `othersBooked`: nothing was called, yet other officers' appointment tickets wait in
@@ -122,6 +126,7 @@ public struct SQLiteQueueRepository: QueueRepository {
             let event = try ticket.apply(.call(counter: counter, staffID: staffID), now: instant, policy: policy)
             try update(ticket, db)
             try record(event, for: ticket, db)
+            try turnNear?.queue(afterCallIn: ticket.serviceCode, officeCode: officeCode, day: today, at: instant, db)
             return (ticket, false)
         }
         if called == nil {
@@ -136,6 +141,7 @@ public struct SQLiteQueueRepository: QueueRepository {
 
     public func act(ticketID: UUID, _ action: TicketAction, by counter: Int?, at instant: Date) async throws -> Ticket {
         let policy = policy
+        let turnNear = turnNear
         let known = Set(services.map(\.code))
         let ticket = try await database.write { db -> Ticket in
             guard
@@ -148,6 +154,7 @@ public struct SQLiteQueueRepository: QueueRepository {
             let event = try ticket.apply(action, now: instant, policy: policy)
             try update(ticket, db)
             try record(event, for: ticket, db)
+            if action == .recall { try turnNear?.queueRecall(of: ticket, at: instant, db) }
             return ticket
         }
         changes.changed()
