@@ -142,6 +142,8 @@ public struct KioskServer: Sendable {
                 "identity proofs of before the restart not read; visitors prove again",
                 metadata: ["kiosk.error.type": "\(String(reflecting: type(of: error)))"])
         }
+        dependencies.employers = SQLiteEmployerRepository(database: database, officeCode: office.code)
+        dependencies.documentRenderer = OfficeDocumentPDF()
         if let tlsPort = configuration.tlsPort {
             dependencies.otherURLs = ["https://\(configuration.tlsHost):\(tlsPort)"]
         }

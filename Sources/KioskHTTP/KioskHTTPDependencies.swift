@@ -62,6 +62,10 @@ public struct KioskHTTPDependencies: Sendable {
     let throttles: Throttles
     /// Where the kiosk's voice comes from (recorded sets, the cache of synthesised clips).
     public var speech: SpeechSettings
+    /// Employers, the vacancies the office takes in, outcomes and follow-ups; nil where the kiosk keeps none.
+    public var employers: (any EmployerRepository)?
+    /// Renders the employer's A4 documents to PDF; nil where the kiosk renders none.
+    public var documentRenderer: (any OfficeDocumentRenderer)?
 
     public init(
         office: Office, registrations: any RegistrationRepository, summaries: any OfficeSummarySource,
@@ -264,6 +268,20 @@ public struct KioskHTTPDependencies: Sendable {
             reference: catalog, vacancies: vacancySearch, referrals: referralDesk, registrations: registrationDesk,
             authentication: authentication, access: personAccess, strict: strict, office: office, printer: printer,
             now: now)
+    }
+
+    var employerDesk: EmployerDesk? {
+        employers.map {
+            EmployerDesk(repository: $0, registrations: registrations, catalog: catalog, office: office, now: now)
+        }
+    }
+
+    var employerAPI: EmployerAPI {
+        EmployerAPI(
+            desk: employerDesk, referrals: referralDesk, registrations: registrations,
+            documents: EmployerDocuments(
+                catalog: catalog, office: office, text: { [locales] in locales.text($0, $1) }, now: now),
+            renderer: documentRenderer, authentication: authentication, strict: strict, office: office, now: now)
     }
 
     func screens() async throws -> Screens {

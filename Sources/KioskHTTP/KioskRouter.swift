@@ -47,6 +47,7 @@ public enum KioskRouter {
         dependencies.grievanceAPI.addRoutes(to: api)
         dependencies.dashboardAPI.addRoutes(to: api)
         dependencies.vacancyAPI.addRoutes(to: api)
+        dependencies.employerAPI.addRoutes(to: api)
         try await dependencies.screens().addRoutes(to: router)
         return router
     }

@@ -62,6 +62,7 @@ struct Screens: Sendable {
         router.get("/display") { request, _ in try display(request) }
         router.get("/staff") { request, _ in try await staff(request) }
         router.get("/staff/dashboard") { request, _ in try await dashboard(request) }
+        router.get("/staff/employers") { request, _ in try await employers(request) }
         router.get("/t/:id") { request, context in try await ticketStatus(request, id: context.parameters.require("id"))
         }
     }

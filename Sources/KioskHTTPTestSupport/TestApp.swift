@@ -27,7 +27,7 @@ public struct TestApp: Sendable {
             registrations ?? SQLiteRegistrationRepository(database: database, officeCode: Fixtures.office.code)
         let clock = clock ?? TestClock(now)
         let wallClock: @Sendable () -> Date = { clock.now() }
-        environment = KioskHTTPDependencies(
+        var environment = KioskHTTPDependencies(
             office: Fixtures.office,
             registrations: store,
             summaries: SQLiteOfficeSummarySource(database: database, officeCode: Fixtures.office.code),
@@ -60,6 +60,8 @@ public struct TestApp: Sendable {
             speech: SpeechSettings(
                 recordings: [temp.directory.appendingPathComponent("voice")],
                 cache: temp.directory.appendingPathComponent("speech-cache")))
+        environment.employers = SQLiteEmployerRepository(database: database, officeCode: Fixtures.office.code)
+        self.environment = environment
         client = RouterTestClient(
             router: try await KioskRouter.build(environment), logger: logger ?? Logger(label: "kiosk-test"))
     }

@@ -13,6 +13,10 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
     case feedback(FeedbackRecorded)
     case grievanceFiled(GrievanceFiled)
     case grievanceUpdated(GrievanceUpdated)
+    case employerRegistered(EmployerRegistered)
+    case vacancyRecorded(VacancyRecorded)
+    case referralOutcome(ReferralOutcomeRecorded)
+    case followUpAnswered(FollowUpAnswered)
 
     /// Reads the payload of a record of `type` from `decoder` (one whose dates are LMIS times,
     /// as `OutboxPayload.decoder`'s); `OutboxPayloadError` says what is wrong with it.
@@ -30,6 +34,10 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
             case .feedbackRecorded: self = .feedback(try value.decode(FeedbackRecorded.self))
             case .grievanceFiled: self = .grievanceFiled(try value.decode(GrievanceFiled.self))
             case .grievanceUpdated: self = .grievanceUpdated(try value.decode(GrievanceUpdated.self))
+            case .employerRegistered: self = .employerRegistered(try value.decode(EmployerRegistered.self))
+            case .vacancyRecorded: self = .vacancyRecorded(try value.decode(VacancyRecorded.self))
+            case .referralOutcome: self = .referralOutcome(try value.decode(ReferralOutcomeRecorded.self))
+            case .followUpAnswered: self = .followUpAnswered(try value.decode(FollowUpAnswered.self))
             default: throw OutboxPayloadError(reason: "unknown record type \(type)")
             }
         } catch let error as OutboxPayloadError {
@@ -52,6 +60,10 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
         case .feedback(let payload): payload
         case .grievanceFiled(let payload): payload
         case .grievanceUpdated(let payload): payload
+        case .employerRegistered(let payload): payload
+        case .vacancyRecorded(let payload): payload
+        case .referralOutcome(let payload): payload
+        case .followUpAnswered(let payload): payload
         }
     }
 

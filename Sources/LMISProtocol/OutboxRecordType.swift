@@ -13,4 +13,8 @@ public struct OutboxRecordType: RawRepresentable, Hashable, Sendable, Codable {
     public static let grievanceUpdated = Self(rawValue: "grievance.updated")
     public static let fingerprintsEnrolled = Self(rawValue: "fingerprints.enrolled")
     public static let fingerprintsDeleted = Self(rawValue: "fingerprints.deleted")
+    public static let employerRegistered = Self(rawValue: "employer.registered")
+    public static let vacancyRecorded = Self(rawValue: "vacancy.recorded")
+    public static let referralOutcome = Self(rawValue: "referral.outcome")
+    public static let followUpAnswered = Self(rawValue: "followUp.answered")
 }
