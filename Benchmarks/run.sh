@@ -18,6 +18,7 @@ swift build -c release --static-swift-stdlib --product vacancy-bench --scratch-p
 swift build -c release --static-swift-stdlib --product office-day-bench --scratch-path .build-release
 swift build -c release --static-swift-stdlib --product fingerprint-bench --scratch-path .build-release
 swift build -c release --static-swift-stdlib --product dashboard-bench --scratch-path .build-release
+swift build -c release --static-swift-stdlib --product employer-bench --scratch-path .build-release
 # Registration figures (issue 2), a simulated office day through the queue API (issue 3),
 # printing (issue 4: rendering, then tickets through a private cupsd to the ESC/POS emulator;
 # needs the test tools of Provisioning/dev.sh test: cups-daemon, cups-ipp-utils, .venv-emupos).
@@ -39,3 +40,5 @@ umockdev-wrapper .build-release/release/usb-bench
 # 10 000 and 100 000 enrolled people.
 .build-release/release/fingerprint-bench
 exec /usr/bin/python3 Benchmarks/printing.py
+# Employers (issue 27): candidates for a vacancy among 50,000 registered people.
+.build-release/release/employer-bench
