@@ -155,6 +155,7 @@
         actions.appendChild(pdf);
         if (v.status === "open") {
           actions.appendChild(button(t.candidates, function () { candidates(v.reference, v.vacancy.title); }));
+          actions.appendChild(button(t.edit, function () { edit(v); }));
           actions.appendChild(button(t.close, function () {
             api("POST", "/api/v1/staff/office-vacancies/" + encodeURIComponent(v.reference) + "/close", {})
               .then(function () { open(e.id); });
@@ -193,6 +194,41 @@
     });
   }
 
+  // Editing one: the form filled with its terms, saved in place (same code, a new revision).
+  var editing = null;
+  function edit(v) {
+    var f = $("vacancy-form");
+    var x = v.vacancy;
+    editing = v.reference;
+    f.elements.title.value = x.title;
+    f.elements.titleEn.value = x.titleEn || "";
+    f.elements.iscoCode.value = x.iscoCode;
+    f.elements.skills.value = x.skills.join(", ");
+    f.elements.education.value = x.education || "";
+    f.querySelectorAll('input[name="licences"]').forEach(function (c) { c.checked = x.licences.indexOf(c.value) >= 0; });
+    f.elements.experienceYears.value = x.experienceYears;
+    f.elements.hours.value = x.hours;
+    f.elements.wageMin.value = x.wageMin == null ? "" : x.wageMin;
+    f.elements.wageMax.value = x.wageMax == null ? "" : x.wageMax;
+    f.elements.posts.value = x.posts;
+    f.elements.closesOn.value = x.closesOn;
+    f.elements.howToApply.value = x.howToApply;
+    f.elements.newlyCreated.checked = v.newlyCreated;
+    var aimag = f.elements.aimagCode;
+    aimag.value = x.aimagCode;
+    aimag.dispatchEvent(new Event("change"));
+    // The soums arrive with the change above; choose the vacancy's once they are there.
+    var tries = 0;
+    (function pick() {
+      var soum = f.elements.soumCode;
+      if (!x.soumCode || soum.querySelector('option[value="' + x.soumCode + '"]')) { soum.value = x.soumCode || ""; return; }
+      if (tries++ < 50) { setTimeout(pick, 100); }
+    })();
+    $("vacancy-save").textContent = t.saveEdit.replace("{reference}", v.reference);
+    f.scrollIntoView();
+    f.elements.title.focus();
+  }
+
   // Taking in a vacancy.
   $("vacancy-form").addEventListener("submit", function (event) {
     event.preventDefault();
@@ -210,10 +246,15 @@
       closesOn: f.elements.closesOn.value, howToApply: f.elements.howToApply.value,
       newlyCreated: f.elements.newlyCreated.checked
     };
-    api("POST", "/api/v1/staff/employers/" + current.employer.id + "/vacancies", body).then(function (a) {
-      if (a.status === 201) {
+    var saving = editing
+      ? api("PUT", "/api/v1/staff/office-vacancies/" + encodeURIComponent(editing), body)
+      : api("POST", "/api/v1/staff/employers/" + current.employer.id + "/vacancies", body);
+    saving.then(function (a) {
+      if (a.status === 201 || a.status === 200) {
+        editing = null;
+        $("vacancy-save").textContent = t.saveVacancy;
         showErrors(f, $("vacancy-form-error"), null);
-        $("vacancy-saved").textContent = t.vacancySaved.replace("{reference}", a.body.reference);
+        $("vacancy-saved").textContent = (a.status === 200 ? t.vacancyEdited : t.vacancySaved).replace("{reference}", a.body.reference);
         $("vacancy-saved").setAttribute("data-reference", a.body.reference);
         open(current.employer.id);
         loadFigures();

@@ -157,6 +157,19 @@ def test_employer_vacancy_candidates_referral_hire_and_figures(browser, kiosk, a
     assert "1 800 000–2 400 000 ₮" in card.inner_text()
     kiosk_page.context.close()
 
+    # An edit keeps the code: the wage's top raised, the search shows it at once.
+    page.click(f"#vacancies-table tr[data-reference='{reference}'] button:has-text('Засах')")
+    expect(page.locator("#v-soumCode")).to_have_value("UB-SB-05")
+    page.fill("#v-wageMax", "2500000")
+    page.click("#vacancy-save")
+    page.wait_for_selector(f"#vacancy-saved:has-text('{reference} ажлын байр өөрчлөгдлөө')")
+    status, found = process.request("GET", "/api/v1/vacancies/" + reference)
+    assert status == 200 and found["wageMax"] == 2_500_000 and found["reference"] == reference
+    page.click(f"#vacancies-table tr[data-reference='{reference}'] button:has-text('Засах')")
+    page.fill("#v-wageMax", "2400000")
+    page.click("#vacancy-save")
+    page.wait_for_selector(f"#vacancy-saved:has-text('{reference} ажлын байр өөрчлөгдлөө')")
+
     # The employer's confirmation, read back from the PDF.
     cookie = "kiosk_staff=" + next(c["value"] for c in page.context.cookies() if c["name"] == "kiosk_staff")
     href = page.get_attribute(f"[data-pdf='{reference}']", "href")
