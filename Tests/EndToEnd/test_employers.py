@@ -264,3 +264,50 @@ def test_the_employer_desk_is_for_officers_only(kiosk):
     status, body = process.request("GET", "/api/v1/staff/employers?q=a", cookie=technician)
     assert status == 403, body
     assert body["error"]["message"]["mn"]
+
+
+def test_a_vacancy_taken_in_at_one_office_is_found_at_another_after_a_sync(browser, kiosk, hub, tmp_path):
+    from test_vacancies import sync
+
+    hub["admin"]("PUT", "/admin/offices/UB-BZ", {"name": "Баянзүрх дүүргийн ХХҮХ", "adminUnit": "UB-BZ"})
+    offices = {}
+    for code in ("UB-SB", "UB-BZ"):
+        data_dir = tmp_path / code
+        process = kiosk(data_dir=data_dir, env={"KIOSK_SYNC_INTERVAL": "3600", "KIOSK_OFFICE_CODE": code})
+        enrolment = hub["admin"]("POST", "/admin/enrolment-codes", {"officeCode": code})["code"]
+        assert sync("enrol", "--hub", hub["base"], "--code", enrolment, data_dir=data_dir).returncode == 0
+        offices[code] = (process, data_dir)
+
+    process, data_dir = offices["UB-SB"]
+    cookie = process.staff_cookie()
+    status, employer = process.request("POST", "/api/v1/staff/employers", {
+        "name": "Тээвэр Логистик ХХК", "registerNumber": "5012345", "sector": "H", "aimagCode": "UB-SB",
+        "soumCode": "UB-SB-05", "contactName": "Б. Төмөр", "phone": "99114455"}, cookie=cookie)
+    assert status == 201, employer
+    status, vacancy = process.request("POST", f"/api/v1/staff/employers/{employer['id']}/vacancies", {
+        "title": "Ачааны машины жолооч", "iscoCode": "8332", "skills": ["жолоо барих"], "aimagCode": "UB-SB",
+        "hours": "fullTime", "posts": 1, "howToApply": "Ажилтан 3-т хандана уу", "newlyCreated": True,
+        "closesOn": (datetime.date.today() + datetime.timedelta(days=30)).isoformat()}, cookie=cookie)
+    assert status == 201, vacancy
+    reference = vacancy["reference"]
+    assert sync("now", data_dir=data_dir).returncode == 0
+    assert hub["sql"](f"SELECT office_code || ' ' || deleted FROM vacancy WHERE reference = '{reference}'") \
+        == "UB-SB false"
+    assert hub["sql"]("SELECT count(*) FROM employer WHERE register_number = '5012345'") == "1"
+
+    # At the other office's touchscreen after its sync.
+    other, other_dir = offices["UB-BZ"]
+    assert sync("now", data_dir=other_dir).returncode == 0
+    page = browser.new_context(viewport={"width": 1280, "height": 1024}).new_page()
+    page.goto(other.base + "/kiosk/mn/vacancies")
+    page.click("#v-what .show-jobs")
+    page.locator(f".vacancy-card[data-reference='{reference}']").wait_for()
+    page.context.close()
+
+    # Closed at its office: gone from the other office's search after both sync.
+    status, closed = process.request("POST", f"/api/v1/staff/office-vacancies/{reference}/close", {}, cookie=cookie)
+    assert status == 200 and closed["status"] == "closed"
+    assert sync("now", data_dir=data_dir).returncode == 0
+    assert sync("now", data_dir=other_dir).returncode == 0
+    status, found = other.request("GET", f"/api/v1/vacancies/{reference}")
+    assert status == 404, found
