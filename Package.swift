@@ -275,6 +275,13 @@ let package = Package(
             path: "Benchmarks/DashboardBench",
             swiftSettings: swiftSettings
         ),
+        // Candidates for a vacancy among 50,000 registered people (issue 27).
+        .executableTarget(
+            name: "employer-bench",
+            dependencies: ["KioskCore", "KioskStore", "KioskTestSupport"],
+            path: "Benchmarks/EmployerBench",
+            swiftSettings: swiftSettings
+        ),
         // `Benchmarks/run.sh`: vacancy search, matches and the printed A4 list (issue 7).
         .executableTarget(
             name: "vacancy-bench",

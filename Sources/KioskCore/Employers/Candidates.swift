@@ -50,8 +50,8 @@ public struct RankedCandidate: Sendable, Hashable {
 /// Matching seen from the vacancy's side. It asks `JobMatcher` the very question the person's
 /// own list asks (`match(prepared, vacancy, skills:)`), once per person, with the vacancy's
 /// skills indexed once: the must-haves, the score and the reasons are the same by construction.
-/// Highest score first; ties go to the registration id (the earlier registered first, ids are
-/// UUIDv7), so the order is stable.
+/// Highest score first; ties keep the order of the people given (the store's: by registration
+/// id, the earlier registered first, ids being UUIDv7), so the order is stable.
 public struct CandidateRanking: Sendable {
     public let matcher: JobMatcher
 
@@ -63,17 +63,29 @@ public struct CandidateRanking: Sendable {
     ) -> [RankedCandidate] {
         let index = SkillIndex([vacancy])
         let skills = index.vacancySkills[0]
-        var ranked: [RankedCandidate] = []
-        for person in people where !excluding.contains(person.registrationID) && filter.admits(person) {
-            if let match = matcher.match(matcher.prepare(person.profile, index: index), vacancy, skills: skills) {
-                ranked.append(RankedCandidate(registrationID: person.registrationID, match: match))
+        // Many people write the same skills: each distinct one is read against the vacancy's once.
+        var known: [String: JobMatcher.SkillMatches] = [:]
+        var ranked: [(position: Int, candidate: RankedCandidate)] = []
+        for (position, person) in people.enumerated()
+        where filter.admits(person) && !excluding.contains(person.registrationID) {
+            let matches = person.profile.skills.map { skill in
+                if let found = known[skill] { return found }
+                let found = JobMatcher.skillMatches(skill, index: index)
+                known[skill] = found
+                return found
+            }
+            if let match = matcher.match(matcher.prepare(person.profile, skills: matches), vacancy, skills: skills) {
+                ranked.append((position, RankedCandidate(registrationID: person.registrationID, match: match)))
             }
         }
+        // Ties in the order of `people` (the store gives them by registration id, the earliest first).
         ranked.sort {
-            if $0.match.score != $1.match.score { return $0.match.score > $1.match.score }
-            return $0.registrationID.uuidString < $1.registrationID.uuidString
+            if $0.candidate.match.score != $1.candidate.match.score {
+                return $0.candidate.match.score > $1.candidate.match.score
+            }
+            return $0.position < $1.position
         }
-        return ranked
+        return ranked.map(\.candidate)
     }
 }
 
