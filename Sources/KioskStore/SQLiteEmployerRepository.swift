@@ -11,7 +11,7 @@ import Synchronization
 public final class SQLiteEmployerRepository: EmployerRepository {
     let database: AppDatabase
     let officeCode: String
-    private let pool = Mutex<(version: Int64, people: [CandidateProfile])?>(nil)
+    private let pool = Mutex<(version: Int64, people: CandidatePool)?>(nil)
 
     public init(database: AppDatabase, officeCode: String) {
         self.database = database
@@ -249,7 +249,7 @@ public final class SQLiteEmployerRepository: EmployerRepository {
 
     // MARK: - Candidates
 
-    public func candidatePool() async throws -> [CandidateProfile] {
+    public func candidatePool() async throws -> CandidatePool {
         try await database.writer.read { db in
             let version = try Int64.fetchOne(db, sql: "SELECT value FROM registration_version WHERE id = 1") ?? 0
             if let kept = self.pool.withLock({ $0 }), kept.version == version { return kept.people }
@@ -280,8 +280,9 @@ public final class SQLiteEmployerRepository: EmployerRepository {
                             experienceYears: row[6], aimagCode: row[1], soumCode: row[2]),
                         status: status))
             }
-            self.pool.withLock { if ($0?.version ?? .min) <= version { $0 = (version, people) } }
-            return people
+            let pool = CandidatePool(people)
+            self.pool.withLock { if ($0?.version ?? .min) <= version { $0 = (version, pool) } }
+            return pool
         }
     }
 

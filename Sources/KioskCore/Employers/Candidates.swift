@@ -1,4 +1,6 @@
 public import Foundation
+import Dispatch
+import Synchronization
 
 /// A registered jobseeker of this office as the candidate ranking reads them.
 public struct CandidateProfile: Sendable, Hashable {
@@ -61,24 +63,37 @@ public struct CandidateRanking: Sendable {
         _ vacancy: VacancyFacts, among people: [CandidateProfile], filter: CandidateFilter = CandidateFilter(),
         excluding: Set<UUID> = []
     ) -> [RankedCandidate] {
+        rank(vacancy, among: CandidatePool(people), filter: filter, excluding: excluding)
+    }
+
+    /// The same over a pool whose skills are numbered already (the store keeps one between
+    /// changes). Each distinct skill is read against the vacancy's once; the people are matched
+    /// in two halves at once.
+    public func rank(
+        _ vacancy: VacancyFacts, among pool: CandidatePool, filter: CandidateFilter = CandidateFilter(),
+        excluding: Set<UUID> = []
+    ) -> [RankedCandidate] {
         let index = SkillIndex([vacancy])
         let skills = index.vacancySkills[0]
-        // Many people write the same skills: each distinct one is read against the vacancy's once.
-        var known: [String: JobMatcher.SkillMatches] = [:]
-        var ranked: [(position: Int, candidate: RankedCandidate)] = []
-        for (position, person) in people.enumerated()
-        where filter.admits(person) && !excluding.contains(person.registrationID) {
-            let matches = person.profile.skills.map { skill in
-                if let found = known[skill] { return found }
-                let found = JobMatcher.skillMatches(skill, index: index)
-                known[skill] = found
-                return found
+        let known = pool.skills.map { JobMatcher.skillMatches($0, index: index) }
+        let people = pool.people
+        let parts = people.count < 2_000 ? 1 : 2
+        let size = (people.count + parts - 1) / max(parts, 1)
+        let found = Mutex<[[(position: Int, candidate: RankedCandidate)]]>(Array(repeating: [], count: parts))
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            var ranked: [(position: Int, candidate: RankedCandidate)] = []
+            for position in (part * size)..<min(people.count, (part + 1) * size) {
+                let person = people[position]
+                guard filter.admits(person), !excluding.contains(person.registrationID) else { continue }
+                let prepared = matcher.prepare(person.profile, skills: pool.skillIDs[position].map { known[Int($0)] })
+                if let match = matcher.match(prepared, vacancy, skills: skills) {
+                    ranked.append((position, RankedCandidate(registrationID: person.registrationID, match: match)))
+                }
             }
-            if let match = matcher.match(matcher.prepare(person.profile, skills: matches), vacancy, skills: skills) {
-                ranked.append((position, RankedCandidate(registrationID: person.registrationID, match: match)))
-            }
+            found.withLock { $0[part] = ranked }
         }
-        // Ties in the order of `people` (the store gives them by registration id, the earliest first).
+        var ranked = found.withLock { $0 }.flatMap { $0 }
+        // Ties in the order of the pool (the store gives it by registration id, the earliest first).
         ranked.sort {
             if $0.candidate.match.score != $1.candidate.match.score {
                 return $0.candidate.match.score > $1.candidate.match.score
@@ -86,6 +101,31 @@ public struct CandidateRanking: Sendable {
             return $0.position < $1.position
         }
         return ranked.map(\.candidate)
+    }
+}
+
+/// The office's registered jobseekers with their skills numbered: each distinct skill once.
+public struct CandidatePool: Sendable {
+    public let people: [CandidateProfile]
+    /// Every distinct skill the people wrote.
+    let skills: [String]
+    /// Per person, their skills' numbers in `skills`, in order.
+    let skillIDs: [[Int32]]
+
+    public init(_ people: [CandidateProfile]) {
+        var numbers: [String: Int32] = [:]
+        var skills: [String] = []
+        skillIDs = people.map { person in
+            person.profile.skills.map { skill in
+                if let number = numbers[skill] { return number }
+                let number = Int32(skills.count)
+                numbers[skill] = number
+                skills.append(skill)
+                return number
+            }
+        }
+        self.people = people
+        self.skills = skills
     }
 }
 

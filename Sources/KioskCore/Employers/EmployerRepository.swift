@@ -86,7 +86,7 @@ public protocol EmployerRepository: Sendable {
 
     /// Every registered jobseeker of the office as matching reads them (kept in memory between
     /// changes).
-    func candidatePool() async throws -> [CandidateProfile]
+    func candidatePool() async throws -> CandidatePool
     /// People already referred to the vacancy or placed in a job through the office.
     func referredOrPlaced(vacancyReference: String) async throws -> Set<UUID>
     func referrals(vacancyReference: String) async throws -> [VacancyReferral]
