@@ -1,5 +1,5 @@
-public import Foundation
 import Dispatch
+public import Foundation
 import Synchronization
 
 /// A registered jobseeker of this office as the candidate ranking reads them.
@@ -113,19 +113,10 @@ public struct CandidatePool: Sendable {
     let skillIDs: [[Int32]]
 
     public init(_ people: [CandidateProfile]) {
-        var numbers: [String: Int32] = [:]
-        var skills: [String] = []
-        skillIDs = people.map { person in
-            person.profile.skills.map { skill in
-                if let number = numbers[skill] { return number }
-                let number = Int32(skills.count)
-                numbers[skill] = number
-                skills.append(skill)
-                return number
-            }
-        }
+        var skills = TextNumbering()
+        skillIDs = people.map { person in person.profile.skills.map { skills.number($0) } }
         self.people = people
-        self.skills = skills
+        self.skills = skills.texts
     }
 }
 

@@ -309,20 +309,24 @@ public struct SkillIndex: Sendable {
     public let vacancySkills: [[[Int32]]]
 
     public init(_ vacancies: [VacancyFacts]) {
-        var numbers: [String: Int32] = [:]
-        var words: [String] = []
+        var words = TextNumbering()
         vacancySkills = vacancies.map { vacancy in
-            vacancy.skills.map { skill in
-                JobMatcher.words(skill).map { word in
-                    let text = String(word)
-                    if let number = numbers[text] { return number }
-                    let number = Int32(words.count)
-                    numbers[text] = number
-                    words.append(text)
-                    return number
-                }
-            }
+            vacancy.skills.map { skill in JobMatcher.words(skill).map { words.number(String($0)) } }
         }
-        self.words = words
+        self.words = words.texts
+    }
+}
+
+/// Numbers distinct texts in the order they first come: 0, 1, 2, …
+struct TextNumbering {
+    private var numbers: [String: Int32] = [:]
+    private(set) var texts: [String] = []
+
+    mutating func number(_ text: String) -> Int32 {
+        if let number = numbers[text] { return number }
+        let number = Int32(texts.count)
+        numbers[text] = number
+        texts.append(text)
+        return number
     }
 }
