@@ -218,11 +218,17 @@
     aimag.value = x.aimagCode;
     aimag.dispatchEvent(new Event("change"));
     // The soums arrive with the change above; choose the vacancy's once they are there.
+    // Saving waits for them, so an edit never drops the soum by being quick.
     var tries = 0;
+    $("vacancy-save").disabled = true;
     (function pick() {
       var soum = f.elements.soumCode;
-      if (!x.soumCode || soum.querySelector('option[value="' + x.soumCode + '"]')) { soum.value = x.soumCode || ""; return; }
-      if (tries++ < 50) { setTimeout(pick, 100); }
+      if (!x.soumCode || soum.querySelector('option[value="' + x.soumCode + '"]')) {
+        soum.value = x.soumCode || "";
+        $("vacancy-save").disabled = false;
+        return;
+      }
+      if (tries++ < 50) { setTimeout(pick, 100); } else { $("vacancy-save").disabled = false; }
     })();
     $("vacancy-save").textContent = t.saveEdit.replace("{reference}", v.reference);
     f.scrollIntoView();

@@ -528,7 +528,8 @@ struct EmployerAPI {
 
     func figures(_ request: Request) async throws -> Response { try JSON.response(try await figuresView(request)) }
 
-    /// One CSV of the period: the figures, then placements per employer, then per sector.
+    /// One CSV of the period: the figures, then placements per employer, then per sector. UTF-8
+    /// with a byte-order mark, so that a spreadsheet reads the Cyrillic names.
     func figuresCSV(_ request: Request) async throws -> Response {
         let f = try await figuresView(request)
         func cell(_ value: String) -> String {
@@ -557,7 +558,7 @@ struct EmployerAPI {
                 .contentType: "text/csv; charset=utf-8",
                 .contentDisposition: "attachment; filename=\"employer-figures-\(f.from)-\(f.to).csv\"",
                 .cacheControl: "no-store",
-            ], body: .init(byteBuffer: ByteBuffer(string: lines.joined(separator: "\r\n") + "\r\n")))
+            ], body: .init(byteBuffer: ByteBuffer(string: "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n")))
     }
 
     // MARK: - Documents

@@ -165,7 +165,9 @@ def test_employer_vacancy_candidates_referral_hire_and_figures(browser, kiosk, a
     page.wait_for_selector(f"#vacancy-saved:has-text('{reference} ажлын байр өөрчлөгдлөө')")
     status, found = process.request("GET", "/api/v1/vacancies/" + reference)
     assert status == 200 and found["wageMax"] == 2_500_000 and found["reference"] == reference
+    assert found["soumCode"] == "UB-SB-05"
     page.click(f"#vacancies-table tr[data-reference='{reference}'] button:has-text('Засах')")
+    expect(page.locator("#v-soumCode")).to_have_value("UB-SB-05")
     page.fill("#v-wageMax", "2400000")
     page.click("#vacancy-save")
     page.wait_for_selector(f"#vacancy-saved:has-text('{reference} ажлын байр өөрчлөгдлөө')")
@@ -250,7 +252,9 @@ def test_employer_vacancy_candidates_referral_hire_and_figures(browser, kiosk, a
     request = urllib.request.Request(process.base + page.get_attribute("#figures-csv", "href"),
                                      headers={"Cookie": cookie})
     with urllib.request.urlopen(request, timeout=10) as response:
-        csv = response.read().decode()
+        body = response.read()
+    assert body.startswith(b"\xef\xbb\xbf")
+    csv = body.decode("utf-8-sig")
     assert "postsFilled,2" in csv and '"Тээвэр Логистик ХХК",H,1,2' in csv
     page.screenshot(path=str(artifacts / "employers-done.png"), full_page=True)
     assert errors == []
