@@ -294,6 +294,13 @@ let package = Package(
             path: "Benchmarks/SMSBench",
             swiftSettings: swiftSettings
         ),
+        // Candidates for a vacancy among 50,000 registered people (issue 27).
+        .executableTarget(
+            name: "employer-bench",
+            dependencies: ["KioskCore", "KioskStore", "KioskTestSupport"],
+            path: "Benchmarks/EmployerBench",
+            swiftSettings: swiftSettings
+        ),
         // `Benchmarks/run.sh`: vacancy search, matches and the printed A4 list (issue 7).
         .executableTarget(
             name: "vacancy-bench",

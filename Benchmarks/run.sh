@@ -20,6 +20,7 @@ swift build -c release --static-swift-stdlib --product fingerprint-bench --scrat
 swift build -c release --static-swift-stdlib --product dashboard-bench --scratch-path .build-release
 swift build -c release --static-swift-stdlib --product case-bench --scratch-path .build-release
 swift build -c release --static-swift-stdlib --product sms-bench --scratch-path .build-release
+swift build -c release --static-swift-stdlib --product employer-bench --scratch-path .build-release
 # Registration figures (issue 2), a simulated office day through the queue API (issue 3),
 # printing (issue 4: rendering, then tickets through a private cupsd to the ESC/POS emulator;
 # needs the test tools of Provisioning/dev.sh test: cups-daemon, cups-ipp-utils, .venv-emupos).
@@ -44,4 +45,6 @@ umockdev-wrapper .build-release/release/usb-bench
 # --gallery DIR for 1:N accuracy on distinct generated fingers), identification time among
 # 10 000 and 100 000 enrolled people.
 .build-release/release/fingerprint-bench
+# Employers (issue 27): candidates for a vacancy among 50,000 registered people.
+.build-release/release/employer-bench
 exec /usr/bin/python3 Benchmarks/printing.py

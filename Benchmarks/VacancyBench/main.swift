@@ -12,30 +12,7 @@ import KioskTestSupport
 
 let quick = CommandLine.arguments.contains("--quick")
 let vacancyCount = quick ? 5_000 : 50_000
-func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
-func milliseconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-}
-func percentile(_ values: [Double], _ p: Double) -> Double {
-    let sorted = values.sorted()
-    return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
-}
-func figures(_ times: [Double]) -> String {
-    String(
-        format: "median %.1f ms, p95 %.1f ms, max %.1f ms", percentile(times, 0.5), percentile(times, 0.95),
-        times.max() ?? 0)
-}
-
-// A generator with a fixed seed (xorshift64*): the same vacancies on every run.
-struct Xorshift: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state ^= state >> 12
-        state ^= state << 25
-        state ^= state >> 27
-        return state &* 2_685_821_657_736_338_717
-    }
-}
+// The same vacancies on every run (`Xorshift` and the figures: KioskTestSupport).
 var random = Xorshift(state: 2026)
 
 let reference = try Fixtures.bundledReferenceData()

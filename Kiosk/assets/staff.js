@@ -53,6 +53,7 @@
     $("matches-panel").hidden = !serves;
     $("proof-panel").hidden = !serves;
     $("dashboard-link").hidden = !serves;
+    $("employers-link").hidden = !serves;
     refresh();
     clearInterval(refreshTimer);
     refreshTimer = setInterval(refresh, 2000);

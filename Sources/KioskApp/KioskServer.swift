@@ -186,6 +186,8 @@ public struct KioskServer: Sendable {
                 gammu: configuration.smsRoute == .gammu
                     ? (configuration.smsSmsdrc, configuration.smsSpoolDirectory) : nil)
         }
+        dependencies.employers = SQLiteEmployerRepository(database: database, officeCode: office.code)
+        dependencies.documentRenderer = OfficeDocumentPDF()
         if let tlsPort = configuration.tlsPort {
             dependencies.otherURLs = ["https://\(configuration.tlsHost):\(tlsPort)"]
         }

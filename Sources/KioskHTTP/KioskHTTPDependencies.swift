@@ -77,6 +77,10 @@ public struct KioskHTTPDependencies: Sendable {
     public var caseSummaries: (any CaseSummaryLookup)?
     /// The office's text messages for staff; nil where it sends none (`sms_route = none`).
     public var messages: (any MessagesOverviewSource)?
+    /// Employers, the vacancies the office takes in, outcomes and follow-ups; nil where the kiosk keeps none.
+    public var employers: (any EmployerRepository)?
+    /// Renders the employer's A4 documents to PDF; nil where the kiosk renders none.
+    public var documentRenderer: (any OfficeDocumentRenderer)?
 
     public init(
         office: Office, registrations: any RegistrationRepository, summaries: any OfficeSummarySource,
@@ -320,6 +324,20 @@ public struct KioskHTTPDependencies: Sendable {
         try await CaseScreens(
             office: office, locales: locales, kioskDirectory: kioskDirectory, settings: settings,
             hasCases: caseDesk != nil, hasPrinter: printer != nil)
+    }
+
+    var employerDesk: EmployerDesk? {
+        employers.map {
+            EmployerDesk(repository: $0, registrations: registrations, catalog: catalog, office: office, now: now)
+        }
+    }
+
+    var employerAPI: EmployerAPI {
+        EmployerAPI(
+            desk: employerDesk, referrals: referralDesk, registrations: registrations,
+            documents: EmployerDocuments(
+                catalog: catalog, office: office, text: { [locales] in locales.text($0, $1) }, now: now),
+            renderer: documentRenderer, authentication: authentication, strict: strict, office: office, now: now)
     }
 
     func screens() async throws -> Screens {

@@ -56,6 +56,7 @@ public enum KioskRouter {
             now: dependencies.now
         )
         .addRoutes(to: api)
+        dependencies.employerAPI.addRoutes(to: api)
         try await dependencies.screens().addRoutes(to: router)
         return router
     }

@@ -71,21 +71,28 @@ struct VacancyAPI {
         let places: [String: LocalizedText]
     }
 
-    func reasonView(_ reason: MatchReason) -> ReasonView {
+    func reasonView(_ reason: MatchReason) -> ReasonView { Self.reasonView(reason, locales) }
+
+    /// Why a vacancy and a person match, worded in both languages from the texts under `prefix`
+    /// (the person's list speaks to the person, a vacancy's candidates to the officer).
+    static func reasonView(_ reason: MatchReason, _ locales: Locales, prefix: String = "vacancies.reasons")
+        -> ReasonView
+    {
+        func fill(_ key: String, _ values: [String: String]) -> LocalizedText { locales.both(key).filling(values) }
         switch reason {
-        case .yourOccupation: ReasonView(code: "yourOccupation", text: locales.both("vacancies.reasons.yourOccupation"))
+        case .yourOccupation: return ReasonView(code: "yourOccupation", text: locales.both("\(prefix).yourOccupation"))
         case .relatedOccupation:
-            ReasonView(code: "relatedOccupation", text: locales.both("vacancies.reasons.relatedOccupation"))
+            return ReasonView(code: "relatedOccupation", text: locales.both("\(prefix).relatedOccupation"))
         case .skills(let matched, let required):
-            ReasonView(
+            return ReasonView(
                 code: "skills",
-                text: fill("vacancies.reasons.skills", ["matched": String(matched), "required": String(required)]))
-        case .inYourSoum: ReasonView(code: "inYourSoum", text: locales.both("vacancies.reasons.inYourSoum"))
-        case .inYourAimag: ReasonView(code: "inYourAimag", text: locales.both("vacancies.reasons.inYourAimag"))
+                text: fill("\(prefix).skills", ["matched": String(matched), "required": String(required)]))
+        case .inYourSoum: return ReasonView(code: "inYourSoum", text: locales.both("\(prefix).inYourSoum"))
+        case .inYourAimag: return ReasonView(code: "inYourAimag", text: locales.both("\(prefix).inYourAimag"))
         case .lessExperience(let has, let required):
-            ReasonView(
+            return ReasonView(
                 code: "lessExperience",
-                text: fill("vacancies.reasons.lessExperience", ["has": String(has), "required": String(required)]))
+                text: fill("\(prefix).lessExperience", ["has": String(has), "required": String(required)]))
         }
     }
 

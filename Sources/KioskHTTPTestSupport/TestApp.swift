@@ -67,6 +67,7 @@ public struct TestApp: Sendable {
         environment.cases = SQLiteCaseRepository(database: database, office: Fixtures.office)
         environment.questionnaire = try ProfilingQuestionnaire.load(
             Data(contentsOf: Fixtures.kioskDirectory.appendingPathComponent("reference/profiling.json")))
+        environment.employers = SQLiteEmployerRepository(database: database, officeCode: Fixtures.office.code)
         self.environment = environment
         client = RouterTestClient(
             router: try await KioskRouter.build(environment), logger: logger ?? Logger(label: "kiosk-test"))

@@ -787,6 +787,100 @@ public final class AppDatabase: Sendable {
                     CREATE INDEX programme_referral_registration ON programme_referral (registration_id);
                     """)
         }
+        migrator.registerMigration("v30: employers, office vacancies, referral outcomes, placements, follow-ups") {
+            db in
+            try db.execute(
+                sql: """
+                    -- Employers registered at the counter (issue 27).
+                    CREATE TABLE employer (
+                        id TEXT PRIMARY KEY,
+                        office_code TEXT NOT NULL,
+                        register_number TEXT NOT NULL UNIQUE CHECK (length(register_number) = 7),
+                        name TEXT NOT NULL,
+                        -- Lower-case name, for finding it again whatever the case (Ө/ө, Ү/ү).
+                        name_folded TEXT NOT NULL,
+                        sector TEXT NOT NULL,
+                        aimag_code TEXT NOT NULL,
+                        soum_code TEXT NOT NULL,
+                        contact_name TEXT NOT NULL,
+                        phone TEXT NOT NULL,
+                        staff_id TEXT NOT NULL,
+                        created_at TEXT NOT NULL
+                    );
+                    -- The office's bookkeeping of the vacancies it takes in; the vacancy itself is
+                    -- a row of `vacancy` (searched and matched like the hub's) while it is open.
+                    CREATE TABLE office_vacancy (
+                        reference TEXT PRIMARY KEY,
+                        employer_id TEXT NOT NULL REFERENCES employer (id),
+                        office_code TEXT NOT NULL,
+                        status TEXT NOT NULL CHECK (status IN ('open', 'closed', 'filled')),
+                        posts INTEGER NOT NULL CHECK (posts >= 1),
+                        filled_posts INTEGER NOT NULL DEFAULT 0 CHECK (filled_posts >= 0 AND filled_posts <= posts),
+                        newly_created INTEGER NOT NULL CHECK (newly_created IN (0, 1)),
+                        revision INTEGER NOT NULL CHECK (revision >= 1),
+                        registered_on TEXT NOT NULL,
+                        ended_on TEXT,
+                        staff_id TEXT NOT NULL,
+                        data TEXT NOT NULL,
+                        updated_at TEXT NOT NULL
+                    );
+                    CREATE INDEX office_vacancy_employer ON office_vacancy (employer_id);
+                    CREATE INDEX office_vacancy_registered ON office_vacancy (registered_on);
+                    CREATE TABLE referral_outcome (
+                        referral_id TEXT PRIMARY KEY REFERENCES referral (id),
+                        outcome TEXT NOT NULL CHECK (outcome IN ('hired', 'notHired', 'didNotGo')),
+                        outcome_on TEXT NOT NULL,
+                        staff_id TEXT NOT NULL,
+                        recorded_at TEXT NOT NULL
+                    );
+                    CREATE TABLE placement (
+                        id TEXT PRIMARY KEY,
+                        referral_id TEXT NOT NULL UNIQUE REFERENCES referral (id),
+                        registration_id TEXT NOT NULL,
+                        employer_id TEXT NOT NULL REFERENCES employer (id),
+                        vacancy_reference TEXT NOT NULL,
+                        isco_code TEXT NOT NULL,
+                        newly_created INTEGER NOT NULL CHECK (newly_created IN (0, 1)),
+                        placed_on TEXT NOT NULL,
+                        counsellor_id TEXT NOT NULL
+                    );
+                    CREATE INDEX placement_registration ON placement (registration_id);
+                    CREATE INDEX placement_employer ON placement (employer_id);
+                    CREATE TABLE follow_up (
+                        id TEXT PRIMARY KEY,
+                        placement_id TEXT NOT NULL REFERENCES placement (id),
+                        months INTEGER NOT NULL CHECK (months IN (3, 6, 12)),
+                        due_on TEXT NOT NULL,
+                        counsellor_id TEXT NOT NULL,
+                        answer TEXT CHECK (answer IN ('stillInJob', 'otherJob', 'notWorking')),
+                        channel TEXT CHECK (channel IN ('call', 'visit', 'sms')),
+                        answered_on TEXT,
+                        answered_by TEXT,
+                        UNIQUE (placement_id, months)
+                    );
+                    CREATE INDEX follow_up_due ON follow_up (counsellor_id, due_on) WHERE answer IS NULL;
+                    CREATE INDEX referral_vacancy ON referral (vacancy_reference);
+                    -- Counts changes to registrations, so that the candidates kept in memory know
+                    -- when to load again (as `vacancy_version` does for vacancies).
+                    CREATE TABLE registration_version (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+                    INSERT INTO registration_version VALUES (1, 0);
+                    CREATE TRIGGER registration_version_insert AFTER INSERT ON registration BEGIN
+                        UPDATE registration_version SET value = value + 1 WHERE id = 1;
+                    END;
+                    CREATE TRIGGER registration_version_update AFTER UPDATE ON registration BEGIN
+                        UPDATE registration_version SET value = value + 1 WHERE id = 1;
+                    END;
+                    CREATE TRIGGER registration_version_delete AFTER DELETE ON registration BEGIN
+                        UPDATE registration_version SET value = value + 1 WHERE id = 1;
+                    END;
+                    CREATE TRIGGER registration_version_skill_insert AFTER INSERT ON registration_skill BEGIN
+                        UPDATE registration_version SET value = value + 1 WHERE id = 1;
+                    END;
+                    CREATE TRIGGER registration_version_skill_delete AFTER DELETE ON registration_skill BEGIN
+                        UPDATE registration_version SET value = value + 1 WHERE id = 1;
+                    END;
+                    """)
+        }
         migrator.registerMigration("v33: backups: a backup's label, the outbox's floor after a restore") { db in
             // `backup_label` has a row only in a backup file (who made it, how far its outbox went).
             // `outbox_floor` has a row after a restore: new records are numbered above `floor`;

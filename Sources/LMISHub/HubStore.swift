@@ -606,8 +606,12 @@ public struct HubStore: Sendable {
                  WHERE r.office_code = \(office) AND r.created_at < bounds.hi AND p.status = 'unemployed'),
                 (SELECT count(*) FROM vacancy v WHERE v.office_code = \(office)
                     AND v.posted_on >= \(first)::date AND v.posted_on < (\(first)::date + interval '1 month')),
-                (SELECT count(DISTINCT coalesce(q.registration_id::text, q.ticket_id::text)) FROM queue_event q, bounds
-                 WHERE q.office_code = \(office) AND q.kind = 'finished' AND q.outcome = 'placedInJob' AND q.at >= bounds.lo AND q.at < bounds.hi),
+                (SELECT count(*) FROM (
+                    SELECT coalesce(q.registration_id::text, q.ticket_id::text) FROM queue_event q, bounds
+                    WHERE q.office_code = \(office) AND q.kind = 'finished' AND q.outcome = 'placedInJob' AND q.at >= bounds.lo AND q.at < bounds.hi
+                    UNION
+                    SELECT p.registration_id::text FROM placement p WHERE p.office_code = \(office)
+                        AND p.placed_on >= \(first)::date AND p.placed_on < (\(first)::date + interval '1 month')) placed),
                 (SELECT coalesce(sum(v.posts), 0) FROM vacancy v WHERE v.office_code = \(office) AND v.newly_created
                     AND v.posted_on >= \(first)::date AND v.posted_on < (\(first)::date + interval '1 month')),
                 (SELECT count(DISTINCT coalesce(q.registration_id::text, q.ticket_id::text)) FROM queue_event q, bounds

@@ -73,6 +73,8 @@ enum Migrations {
         Migration(version: 14, name: "case files: profiles, group decisions, notes, action plans", sql: v14),
         Migration(version: 15, name: "appointments and employment programme referrals", sql: v15),
         Migration(
+            version: 16, name: "employers, office vacancies into the feed, referral outcomes, follow-ups", sql: v16),
+        Migration(
             version: 17, name: "device heartbeats, latest and history; request nonces shared by instances", sql: v17),
     ]
 
@@ -1254,6 +1256,187 @@ enum Migrations {
                         counsellor_id = EXCLUDED.counsellor_id, goals = EXCLUDED.goals, steps = EXCLUDED.steps,
                         staff_id = EXCLUDED.staff_id, updated_at = EXCLUDED.updated_at
                     WHERE action_plan.revision < EXCLUDED.revision;
+            END IF;
+        END;
+        $$;
+        """
+
+    /// Employer services from the offices (issue 27): `employer.registered`, `vacancy.recorded`
+    /// (a vacancy an office took in, edited, closed or filled a post of), `referral.outcome`
+    /// (hired, not hired, did not go; a hire with its placement and follow-ups) and
+    /// `followUp.answered`. An office's vacancy goes into the same `vacancy` table the admin API
+    /// writes, so the change feed hands it to every office: the newest revision wins, a closed or
+    /// filled one becomes the feed's removal (its office, posting day, posts and "newly created"
+    /// stay for the indicators). An office may only write vacancies under its own code
+    /// (`V-<office>-…`). Every other type goes on to the application before it.
+    static let v16 = """
+        CREATE TABLE employer (
+            id uuid PRIMARY KEY,
+            record_id uuid NOT NULL,
+            office_code text NOT NULL REFERENCES office (code),
+            register_number text NOT NULL CHECK (register_number ~ '^[0-9]{7}$'),
+            name text NOT NULL,
+            sector text NOT NULL CHECK (sector ~ '^[A-U]$'),
+            aimag_code text NOT NULL,
+            soum_code text NOT NULL,
+            contact_name text NOT NULL,
+            phone text NOT NULL,
+            staff_id text NOT NULL,
+            created_at timestamptz NOT NULL
+        );
+        CREATE INDEX employer_number ON employer (register_number);
+
+        CREATE TABLE office_vacancy (
+            reference text PRIMARY KEY,
+            record_id uuid NOT NULL,
+            office_code text NOT NULL REFERENCES office (code),
+            employer_id uuid NOT NULL,
+            status text NOT NULL CHECK (status IN ('open', 'closed', 'filled')),
+            posts integer NOT NULL CHECK (posts >= 1),
+            filled_posts integer NOT NULL CHECK (filled_posts >= 0),
+            newly_created boolean NOT NULL,
+            revision integer NOT NULL CHECK (revision >= 1),
+            registered_on date NOT NULL,
+            ended_on date,
+            staff_id text NOT NULL
+        );
+        CREATE INDEX office_vacancy_office ON office_vacancy (office_code, registered_on);
+
+        CREATE TABLE referral_outcome (
+            referral_id uuid PRIMARY KEY,
+            record_id uuid NOT NULL,
+            office_code text NOT NULL REFERENCES office (code),
+            outcome text NOT NULL CHECK (outcome IN ('hired', 'notHired', 'didNotGo')),
+            outcome_on date NOT NULL,
+            staff_id text NOT NULL
+        );
+
+        CREATE TABLE placement (
+            id uuid PRIMARY KEY,
+            referral_id uuid NOT NULL UNIQUE,
+            office_code text NOT NULL REFERENCES office (code),
+            registration_id uuid NOT NULL,
+            employer_id uuid NOT NULL,
+            vacancy_reference text NOT NULL,
+            isco_code text NOT NULL,
+            newly_created boolean NOT NULL,
+            placed_on date NOT NULL,
+            counsellor_id text NOT NULL
+        );
+        CREATE INDEX placement_office_on ON placement (office_code, placed_on);
+
+        CREATE TABLE follow_up (
+            id uuid PRIMARY KEY,
+            placement_id uuid NOT NULL REFERENCES placement (id),
+            months integer NOT NULL CHECK (months IN (3, 6, 12)),
+            due_on date NOT NULL,
+            answer text CHECK (answer IN ('stillInJob', 'otherJob', 'notWorking')),
+            channel text CHECK (channel IN ('call', 'visit', 'sms')),
+            answered_on date,
+            answer_record_id uuid
+        );
+
+        ALTER FUNCTION lmis_apply_record(text, uuid, text, jsonb) RENAME TO lmis_apply_record_before_v16;
+
+        CREATE FUNCTION lmis_apply_record(p_office text, p_record_id uuid, p_type text, p_payload jsonb,
+                                          OUT status text, OUT reason text, OUT person_id uuid)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            v jsonb;
+            p jsonb;
+            u jsonb;
+            kept integer;
+        BEGIN
+            IF p_type NOT IN ('employer.registered', 'vacancy.recorded', 'referral.outcome', 'followUp.answered')
+               OR (jsonb_typeof(p_payload) = 'object' AND p_payload ? 'hubRefusal') THEN
+                SELECT a.status, a.reason, a.person_id INTO status, reason, person_id
+                FROM lmis_apply_record_before_v16(p_office, p_record_id, p_type, p_payload) a;
+                RETURN;
+            END IF;
+            status := 'applied';
+            IF p_type = 'employer.registered' THEN
+                IF (p_payload ->> 'officeCode') IS DISTINCT FROM p_office THEN
+                    RAISE EXCEPTION 'employer of office % sent by a device of office %', p_payload ->> 'officeCode',
+                        p_office USING ERRCODE = '22023';
+                END IF;
+                INSERT INTO employer (id, record_id, office_code, register_number, name, sector, aimag_code, soum_code,
+                                      contact_name, phone, staff_id, created_at)
+                VALUES ((p_payload ->> 'id')::uuid, p_record_id, p_office, p_payload ->> 'registerNumber',
+                        p_payload ->> 'name', p_payload ->> 'sector', p_payload ->> 'aimagCode',
+                        p_payload ->> 'soumCode', p_payload ->> 'contactName', p_payload ->> 'phone',
+                        p_payload ->> 'staffID', (p_payload ->> 'createdAt')::timestamptz)
+                ON CONFLICT (id) DO NOTHING;
+            ELSIF p_type = 'vacancy.recorded' THEN
+                v := p_payload -> 'vacancy';
+                IF (v ->> 'officeCode') IS DISTINCT FROM p_office
+                   OR NOT starts_with(v ->> 'reference', 'V-' || p_office || '-') THEN
+                    RAISE EXCEPTION 'vacancy % is not of office %', v ->> 'reference', p_office USING ERRCODE = '22023';
+                END IF;
+                IF (p_payload ->> 'status') NOT IN ('open', 'closed', 'filled') THEN
+                    RAISE EXCEPTION 'a vacancy is open, closed or filled' USING ERRCODE = '22023';
+                END IF;
+                INSERT INTO office_vacancy AS o (reference, record_id, office_code, employer_id, status, posts,
+                                                 filled_posts, newly_created, revision, registered_on, ended_on,
+                                                 staff_id)
+                VALUES (v ->> 'reference', p_record_id, p_office, (p_payload ->> 'employerID')::uuid,
+                        p_payload ->> 'status', (v ->> 'posts')::integer, (p_payload ->> 'filledPosts')::integer,
+                        (v ->> 'newlyCreated')::boolean, (p_payload ->> 'revision')::integer,
+                        (p_payload ->> 'registeredOn')::date, (p_payload ->> 'endedOn')::date, p_payload ->> 'staffID')
+                ON CONFLICT (reference) DO UPDATE SET record_id = EXCLUDED.record_id, status = EXCLUDED.status,
+                    posts = EXCLUDED.posts, filled_posts = EXCLUDED.filled_posts,
+                    newly_created = EXCLUDED.newly_created, revision = EXCLUDED.revision,
+                    ended_on = EXCLUDED.ended_on, staff_id = EXCLUDED.staff_id
+                WHERE o.revision < EXCLUDED.revision;
+                GET DIAGNOSTICS kept = ROW_COUNT;
+                IF kept = 0 THEN
+                    RETURN;  -- an older revision than the hub's: nothing to hand on
+                END IF;
+                -- Feed positions follow commit order (as the admin API's writes).
+                PERFORM pg_advisory_xact_lock(7270002);
+                INSERT INTO vacancy (reference, office_code, posted_on, closes_on, posts, newly_created, data, deleted,
+                                     position)
+                VALUES (v ->> 'reference', p_office, (v ->> 'postedOn')::date, (v ->> 'closesOn')::date,
+                        (v ->> 'posts')::integer, (v ->> 'newlyCreated')::boolean,
+                        CASE WHEN p_payload ->> 'status' = 'open' THEN v END, p_payload ->> 'status' <> 'open',
+                        nextval('change_position'))
+                ON CONFLICT (reference) DO UPDATE SET office_code = EXCLUDED.office_code,
+                    posted_on = EXCLUDED.posted_on, closes_on = EXCLUDED.closes_on, posts = EXCLUDED.posts,
+                    newly_created = EXCLUDED.newly_created, data = EXCLUDED.data, deleted = EXCLUDED.deleted,
+                    position = EXCLUDED.position;
+            ELSIF p_type = 'referral.outcome' THEN
+                IF (p_payload ->> 'officeCode') IS DISTINCT FROM p_office THEN
+                    RAISE EXCEPTION 'outcome of office % sent by a device of office %', p_payload ->> 'officeCode',
+                        p_office USING ERRCODE = '22023';
+                END IF;
+                INSERT INTO referral_outcome (referral_id, record_id, office_code, outcome, outcome_on, staff_id)
+                VALUES ((p_payload ->> 'referralID')::uuid, p_record_id, p_office, p_payload ->> 'outcome',
+                        (p_payload ->> 'outcomeOn')::date, p_payload ->> 'staffID')
+                ON CONFLICT (referral_id) DO NOTHING;
+                p := p_payload -> 'placement';
+                IF jsonb_typeof(p) = 'object' THEN
+                    INSERT INTO placement (id, referral_id, office_code, registration_id, employer_id,
+                                           vacancy_reference, isco_code, newly_created, placed_on, counsellor_id)
+                    VALUES ((p ->> 'id')::uuid, (p_payload ->> 'referralID')::uuid, p_office,
+                            (p ->> 'registrationID')::uuid, (p ->> 'employerID')::uuid, p ->> 'vacancyReference',
+                            p ->> 'iscoCode', (p ->> 'newlyCreated')::boolean, (p ->> 'placedOn')::date,
+                            p ->> 'counsellorID')
+                    ON CONFLICT (id) DO NOTHING;
+                    FOR u IN SELECT * FROM jsonb_array_elements(coalesce(p -> 'followUps', '[]'::jsonb)) LOOP
+                        INSERT INTO follow_up (id, placement_id, months, due_on)
+                        VALUES ((u ->> 'id')::uuid, (p ->> 'id')::uuid, (u ->> 'months')::integer,
+                                (u ->> 'dueOn')::date)
+                        ON CONFLICT (id) DO NOTHING;
+                    END LOOP;
+                END IF;
+            ELSE
+                UPDATE follow_up f SET answer = p_payload ->> 'answer', channel = p_payload ->> 'channel',
+                    answered_on = (p_payload ->> 'answeredOn')::date, answer_record_id = p_record_id
+                FROM placement x
+                WHERE f.id = (p_payload ->> 'id')::uuid AND x.id = f.placement_id AND x.office_code = p_office;
+                GET DIAGNOSTICS kept = ROW_COUNT;
+                IF kept = 0 THEN
+                    RAISE EXCEPTION 'no follow-up % of office %', p_payload ->> 'id', p_office USING ERRCODE = '22023';
+                END IF;
             END IF;
         END;
         $$;

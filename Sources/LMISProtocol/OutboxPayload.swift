@@ -19,6 +19,10 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
     case caseGroupDecided(CaseGroupDecided)
     case caseNoted(CaseNoted)
     case casePlanChanged(CasePlanChanged)
+    case employerRegistered(EmployerRegistered)
+    case vacancyRecorded(VacancyRecorded)
+    case referralOutcome(ReferralOutcomeRecorded)
+    case followUpAnswered(FollowUpAnswered)
 
     /// Reads the payload of a record of `type` from `decoder` (one whose dates are LMIS times,
     /// as `OutboxPayload.decoder`'s); `OutboxPayloadError` says what is wrong with it.
@@ -42,6 +46,10 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
             case .caseGroupDecided: self = .caseGroupDecided(try value.decode(CaseGroupDecided.self))
             case .caseNoted: self = .caseNoted(try value.decode(CaseNoted.self))
             case .casePlanChanged: self = .casePlanChanged(try value.decode(CasePlanChanged.self))
+            case .employerRegistered: self = .employerRegistered(try value.decode(EmployerRegistered.self))
+            case .vacancyRecorded: self = .vacancyRecorded(try value.decode(VacancyRecorded.self))
+            case .referralOutcome: self = .referralOutcome(try value.decode(ReferralOutcomeRecorded.self))
+            case .followUpAnswered: self = .followUpAnswered(try value.decode(FollowUpAnswered.self))
             default: throw OutboxPayloadError(reason: "unknown record type \(type)")
             }
         } catch let error as OutboxPayloadError {
@@ -70,6 +78,10 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
         case .caseGroupDecided(let payload): payload
         case .caseNoted(let payload): payload
         case .casePlanChanged(let payload): payload
+        case .employerRegistered(let payload): payload
+        case .vacancyRecorded(let payload): payload
+        case .referralOutcome(let payload): payload
+        case .followUpAnswered(let payload): payload
         }
     }
 

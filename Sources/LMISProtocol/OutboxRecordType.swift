@@ -19,4 +19,8 @@ public struct OutboxRecordType: RawRepresentable, Hashable, Sendable, Codable {
     public static let caseGroupDecided = Self(rawValue: "case.groupDecided")
     public static let caseNoted = Self(rawValue: "case.noted")
     public static let casePlanChanged = Self(rawValue: "case.planChanged")
+    public static let employerRegistered = Self(rawValue: "employer.registered")
+    public static let vacancyRecorded = Self(rawValue: "vacancy.recorded")
+    public static let referralOutcome = Self(rawValue: "referral.outcome")
+    public static let followUpAnswered = Self(rawValue: "followUp.answered")
 }

@@ -44,20 +44,8 @@ public final class VacancyListRenderer {
             y += block.height + 12
         }
 
-        let sink = PDFSink()
-        let box = Unmanaged.passRetained(sink)
-        defer { box.release() }
-        let surface = cairo_pdf_surface_create_for_stream(
-            { closure, data, length in
-                guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
-                Unmanaged<PDFSink>.fromOpaque(closure).takeUnretainedValue().data.append(data, count: Int(length))
-                return CAIRO_STATUS_SUCCESS
-            }, box.toOpaque(), Self.pageWidth, Self.pageHeight)
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, "\(list.labels.title) — \(list.office)")
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "LSWO Kiosk")
-        let cairo = cairo_create(surface)!
-        for (index, page) in pages.enumerated() {
-            cairo_set_source_rgb(cairo, 0, 0, 0)
+        let pdf = try A4PDF.write(title: "\(list.labels.title) — \(list.office)", pages: pages.count) { cairo, index in
+            let page = pages[index]
             engine.draw(headerLayout, on: cairo, x: margin, y: margin)
             cairo_set_line_width(cairo, 0.8)
             cairo_move_to(cairo, margin, margin + headerLayout.height + 6)
@@ -79,17 +67,8 @@ public final class VacancyListRenderer {
                 "\(list.office) · \(String(format: list.labels.page, index + 1, pages.count))",
                 TextStyle(size: 8, alignment: .center), width: column)
             engine.draw(footer, on: cairo, x: margin, y: Self.pageHeight - margin - footer.height)
-            cairo_show_page(cairo)
         }
-        cairo_destroy(cairo)
-        cairo_surface_finish(surface)
-        let status = cairo_surface_status(surface)
-        cairo_surface_destroy(surface)
-        guard status == CAIRO_STATUS_SUCCESS else {
-            throw PrintError(
-                .layout, "cairo could not write the PDF: \(String(cString: cairo_status_to_string(status)))")
-        }
-        return Output(pdf: sink.data, pages: pages.count, unknownGlyphs: unknown)
+        return Output(pdf: pdf, pages: pages.count, unknownGlyphs: unknown)
     }
 
     private func headerMarkup(_ list: VacancyList) -> String {
@@ -120,8 +99,4 @@ public final class VacancyListRenderer {
     }
 
     private func escape(_ text: String) -> String { text.xmlEscaped }
-}
-
-private final class PDFSink {
-    var data = Data()
 }

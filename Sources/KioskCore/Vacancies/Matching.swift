@@ -161,14 +161,27 @@ public struct JobMatcher: Sendable {
     }
 
     public func prepare(_ profile: JobseekerProfile, index: SkillIndex) -> Prepared {
-        let wordMatches = profile.skills.map { skill in
-            Self.words(skill).map { word in
-                Set(index.words.indices.lazy.filter { Self.meets(word, index.words[$0]) }.map { Int32($0) })
-            }
+        prepare(profile, skills: profile.skills.map { Self.skillMatches($0, index: index) })
+    }
+
+    /// What one skill of a person meets among the index's words: per word of the skill, and all.
+    struct SkillMatches: Sendable {
+        let words: [Set<Int32>]
+        let all: Set<Int32>
+    }
+
+    static func skillMatches(_ skill: String, index: SkillIndex) -> SkillMatches {
+        let words = Self.words(skill).map { word in
+            Set(index.words.indices.lazy.filter { Self.meets(word, index.words[$0]) }.map { Int32($0) })
         }
-        return Prepared(
-            profile: profile, educationRank: educationRanks[profile.educationCode], wordMatches: wordMatches,
-            skillMatches: wordMatches.map { $0.reduce(into: Set<Int32>()) { $0.formUnion($1) } })
+        return SkillMatches(words: words, all: words.reduce(into: Set<Int32>()) { $0.formUnion($1) })
+    }
+
+    /// `profile` with its skills' matches worked out already (one per skill, in order).
+    func prepare(_ profile: JobseekerProfile, skills: [SkillMatches]) -> Prepared {
+        Prepared(
+            profile: profile, educationRank: educationRanks[profile.educationCode], wordMatches: skills.map(\.words),
+            skillMatches: skills.map(\.all))
     }
 
     /// Matches one vacancy (its skills indexed on their own).
@@ -296,20 +309,24 @@ public struct SkillIndex: Sendable {
     public let vacancySkills: [[[Int32]]]
 
     public init(_ vacancies: [VacancyFacts]) {
-        var numbers: [String: Int32] = [:]
-        var words: [String] = []
+        var words = TextNumbering()
         vacancySkills = vacancies.map { vacancy in
-            vacancy.skills.map { skill in
-                JobMatcher.words(skill).map { word in
-                    let text = String(word)
-                    if let number = numbers[text] { return number }
-                    let number = Int32(words.count)
-                    numbers[text] = number
-                    words.append(text)
-                    return number
-                }
-            }
+            vacancy.skills.map { skill in JobMatcher.words(skill).map { words.number(String($0)) } }
         }
-        self.words = words
+        self.words = words.texts
+    }
+}
+
+/// Numbers distinct texts in the order they first come: 0, 1, 2, …
+struct TextNumbering {
+    private var numbers: [String: Int32] = [:]
+    private(set) var texts: [String] = []
+
+    mutating func number(_ text: String) -> Int32 {
+        if let number = numbers[text] { return number }
+        let number = Int32(texts.count)
+        numbers[text] = number
+        texts.append(text)
+        return number
     }
 }
