@@ -279,6 +279,32 @@
     });
   }
 
+  // Appointments and programme referrals, from their own routes; their pages open on this person.
+  function fill(list, items, line) {
+    list.textContent = "";
+    if (!items.length) { list.appendChild(el("li", "hint", strings.booked.none)); }
+    items.forEach(function (item) { list.appendChild(el("li", null, line(item))); });
+  }
+  function renderBooked(c) {
+    var number = encodeURIComponent(c.details.registryNumber);
+    $("booked-book").href = "/staff/appointments?lang=" + lang + "&registryNumber=" + number;
+    $("booked-refer").href = "/staff/programmes?lang=" + lang + "&registryNumber=" + number;
+    api("GET", "/api/v1/staff/appointments/person/" + c.details.id).then(function (answer) {
+      if (answer.status !== 200) { return; }
+      fill($("booked-appointments"), answer.body.appointments, function (a) {
+        var who = a.staffName || (a.counter ? strings.booked.counter.replace("{n}", a.counter) : "");
+        return a.date + " " + a.time + " · " + a.serviceCode + (who ? " · " + who : "") + " · " + (strings.booked.state[a.state] || a.state);
+      });
+    });
+    api("GET", "/api/v1/staff/programmes/referrals/person/" + c.details.id).then(function (answer) {
+      if (answer.status !== 200) { return; }
+      fill($("booked-programmes"), answer.body.referrals, function (r) {
+        var outcome = r.outcome ? " · " + (strings.booked.outcome[r.outcome] || r.outcome) + " " + r.outcomeOn : "";
+        return words(r.programmeName) + " · " + strings.booked.referred.replace("{date}", r.referredOn) + outcome;
+      });
+    });
+  }
+
   function render(c) {
     current = c;
     $("case").hidden = false;
@@ -289,6 +315,7 @@
     renderNotes(c);
     renderVisits(c);
     renderReferrals(c);
+    renderBooked(c);
   }
 
   function load(id) {

@@ -50,6 +50,12 @@ window.CaseTools = (function () {
         onFound(a.body);
       });
     });
+    // Opened from a case page: that person is looked up at once.
+    var given = new URLSearchParams(window.location.search).get("registryNumber");
+    if (given) {
+      $("find-registry").value = given;
+      $("find-form").requestSubmit();
+    }
   }
   return { $: $, el: el, api: api, text: text, problem: problem, finder: finder, lang: lang, strings: strings };
 })();
