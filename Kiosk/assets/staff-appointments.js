@@ -94,6 +94,7 @@
     };
     if ($("book-counsellor").value) { body.staffId = $("book-counsellor").value; }
     if ($("book-counter").value) { body.counter = parseInt($("book-counter").value, 10); }
+    if ($("book-remind") && $("book-remind").checked) { body.remindBySMS = true; }
     T.api("POST", "/api/v1/staff/appointments", body).then(function (a) {
       if (!a.ok) { $("book-error").textContent = T.problem(a); return; }
       $("book-done").textContent = strings.page.booked

@@ -171,7 +171,9 @@ public struct KioskServer: Sendable {
                 "identity proofs of before the restart not read; visitors prove again",
                 metadata: ["kiosk.error.type": "\(String(reflecting: type(of: error)))"])
         }
-        dependencies.appointments = SQLiteAppointmentRepository(database: database)
+        dependencies.appointments = SQLiteAppointmentRepository(
+            database: database,
+            reminders: smsSender.map { _ in AppointmentReminders(rules: smsQueue.rules, wording: smsWording) })
         dependencies.counsellors = staff
         dependencies.officeCalendar = OfficeCalendar(
             hours: services.first?.hours ?? .standard, closedDays: configuration.closedDays)

@@ -14,6 +14,10 @@ struct AppointmentAPI: Sendable {
     let access: PersonAccess
     let strict: StrictJSON
     let office: Office
+    /// The office's text messages, where it sends any: a booking may record the person's consent
+    /// to reminders (told to the officer), which the booking then queues.
+    var messages: (any MessagesOverviewSource)? = nil
+    var now: @Sendable () -> Date = Date.init
 
     var locales: Locales { strict.locales }
 
@@ -129,6 +133,8 @@ struct AppointmentAPI: Sendable {
         let time: String
         let staffId: String?
         let counter: Int?
+        /// The person agrees, told to the officer, to reminders by SMS to their phone on file.
+        let remindBySMS: Bool?
     }
 
     func book(_ request: Request) async throws -> Response {
@@ -136,10 +142,16 @@ struct AppointmentAPI: Sendable {
         let staff = try await authentication.require(.writeCases, request)
         let body = try await strict.decode(
             BookRequest.self, from: request,
-            allowedKeys: ["registrationId", "serviceCode", "date", "time", "staffId", "counter"])
+            allowedKeys: ["registrationId", "serviceCode", "date", "time", "staffId", "counter", "remindBySMS"])
         let id = try APIError.uuid(body.registrationId, locales)
         guard let date = CivilDate(iso8601: body.date) else { throw invalid("date") }
         guard let minute = Self.minute(body.time) else { throw invalid("time") }
+        if body.remindBySMS == true {
+            guard let messages else { throw invalid("remindBySMS") }
+            if let phone = try await registrations.registration(id: id)?.details.phone {
+                try await messages.setConsent(phone: phone, kind: .appointmentReminder, granted: true, at: now())
+            }
+        }
         let booked = try await appointments.book(
             AppointmentBooking(
                 registrationID: id, serviceCode: body.serviceCode, date: date, minute: minute,

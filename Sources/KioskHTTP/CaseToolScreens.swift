@@ -33,6 +33,7 @@ extension Screens {
                 ]
             },
             "counters": Array(Set(services.flatMap(\.counters))).sorted(),
+            "texts": texts,
             "strings": locales.json(subtree: page == "appointments" ? "appointment" : "programme", language),
         ]
         return try html(render(context, "staff-\(page)"))

@@ -299,7 +299,8 @@ public struct KioskHTTPDependencies: Sendable {
     var appointmentAPI: AppointmentAPI {
         AppointmentAPI(
             appointments: appointmentDesk, registrations: registrationDesk, tickets: ticketAPI,
-            authentication: authentication, access: personAccess, strict: strict, office: office)
+            authentication: authentication, access: personAccess, strict: strict, office: office,
+            messages: messages, now: now)
     }
 
     var programmeAPI: ProgrammeAPI {
@@ -348,6 +349,7 @@ public struct KioskHTTPDependencies: Sendable {
             consentTextVersion: consentTextVersion, now: now)
         screens.appointments = appointmentDesk
         screens.programmes = programmeDesk
+        screens.texts = messages != nil
         screens.hasCases = caseDesk != nil
         if let desk = caseDesk {
             screens.caseload = { try await desk.caseload() }

@@ -29,6 +29,8 @@ struct Screens: Sendable {
     /// Appointments and programmes for the dashboard's figures; nil where the kiosk keeps none.
     var appointments: Appointments? = nil
     var programmes: Programmes? = nil
+    /// True where the office sends text messages (a booking may then set reminders).
+    var texts = false
 
     var services: [QueueService] { desk.services }
 

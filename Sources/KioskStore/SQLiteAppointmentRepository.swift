@@ -4,12 +4,15 @@ public import KioskCore
 import LMISProtocol
 
 /// Appointments on the office database: each change, its outbox record (`appointment.recorded`)
-/// and the staff audit line in one transaction.
+/// and the staff audit line in one transaction, and with a booking its SMS reminders (taken
+/// back by a check-in, a cancellation or a missed mark) where the office texts.
 public struct SQLiteAppointmentRepository: AppointmentRepository {
     let database: AppDatabase
+    let reminders: AppointmentReminders?
 
-    public init(database: AppDatabase) {
+    public init(database: AppDatabase, reminders: AppointmentReminders? = nil) {
         self.database = database
+        self.reminders = reminders
     }
 
     public func book(_ appointment: Appointment, slotMinutes: Int, counter: Int) async throws -> Appointment {
@@ -31,6 +34,7 @@ public struct SQLiteAppointmentRepository: AppointmentRepository {
             if clash == true { throw AppointmentError.slotTaken }
             try AppointmentRow(appointment).insert(db)
             try Self.record(appointment, at: appointment.bookedAt, db)
+            try reminders?.queue(for: appointment, at: appointment.bookedAt, db)
             try SQLiteStaffRepository.audit(
                 db, staffID: appointment.bookedBy, action: "appointment.book", counter: counter,
                 at: appointment.bookedAt)
@@ -74,6 +78,7 @@ public struct SQLiteAppointmentRepository: AppointmentRepository {
             appointment.changedAt = instant
             try AppointmentRow(appointment).update(db)
             try Self.record(appointment, at: instant, db)
+            try reminders?.withdraw(appointmentID: appointment.id, db)
             return appointment
         }
     }
@@ -94,6 +99,7 @@ public struct SQLiteAppointmentRepository: AppointmentRepository {
                 appointment.changedAt = instant
                 try AppointmentRow(appointment).update(db)
                 try Self.record(appointment, at: instant, db)
+                try reminders?.withdraw(appointmentID: appointment.id, db)
                 return appointment
             }
         }

@@ -8,6 +8,8 @@ public enum SMSKind: String, CaseIterable, Sendable, Codable {
     case grievanceUpdate = "grievance_update"
     /// The weekly digest of new matching vacancies.
     case vacancyDigest = "vacancy_digest"
+    /// An appointment booked with a counsellor: the evening before and on the day.
+    case appointmentReminder = "appointment_reminder"
 
     /// Sent without a recorded consent (the person asked for this very message).
     public var needsConsent: Bool { self != .oneTimeCode }

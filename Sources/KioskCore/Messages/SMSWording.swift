@@ -1,14 +1,17 @@
 public import Foundation
 
 /// What each message says, in both languages (the locales' `sms.text.*`), with `{code}`,
-/// `{minutes}`, `{ahead}`, `{link}`, `{ticket}` filled in. Worded to fit one part; kinds listed
+/// `{minutes}`, `{ahead}`, `{link}`, `{ticket}`, `{time}` filled in. Worded to fit one part; kinds listed
 /// in `latin` go out in MNS 5217:2012 Latin (one part of 160 instead of 70).
 public struct SMSWording: Sendable {
-    /// The templates by name: `oneTimeCode`, `turnNear`, `turnCalled`, `grievanceUpdate`.
+    /// The templates by name: `oneTimeCode`, `turnNear`, `turnCalled`, `grievanceUpdate`,
+    /// `appointmentTomorrow`, `appointmentToday`.
     public var templates: [String: LocalizedText]
     public var latin: Set<SMSKind>
 
-    public static let names = ["oneTimeCode", "turnNear", "turnCalled", "grievanceUpdate"]
+    public static let names = [
+        "oneTimeCode", "turnNear", "turnCalled", "grievanceUpdate", "appointmentTomorrow", "appointmentToday",
+    ]
 
     public init(templates: [String: LocalizedText], latin: Set<SMSKind> = []) {
         self.templates = templates

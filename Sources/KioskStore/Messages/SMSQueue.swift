@@ -88,11 +88,13 @@ public struct ReceivedSMSView: Sendable, Hashable {
 
 extension Database {
     /// Queues a text message in the caller's transaction, so the message exists exactly when the
-    /// event that causes it does. Throws `SMSRefusal` when the rules forbid it (the caller's
+    /// event that causes it does; it is handed to the route from `notBefore` (a reminder), or at
+    /// once, quiet hours allowing. Throws `SMSRefusal` when the rules forbid it (the caller's
     /// transaction should go on: the event stands without its message).
     @discardableResult
     public func queueSMS(
-        kind: SMSKind, to phone: PhoneNumber, text: String, dedupeKey: String? = nil, rules: SMSRules, at now: Date
+        kind: SMSKind, to phone: PhoneNumber, text: String, dedupeKey: String? = nil, rules: SMSRules, at now: Date,
+        notBefore: Date? = nil
     ) throws -> UUID {
         if kind.needsConsent {
             let agreed =
@@ -129,7 +131,7 @@ extension Database {
             arguments: [
                 id.uuidString.lowercased(), kind.rawValue, phone.digits, text, SMSText.parts(text),
                 SMSText.encoding(of: text).rawValue, dedupeKey, Outbox.utcTimestamp(now),
-                Outbox.utcTimestamp(rules.dueTime(for: kind, queuedAt: now)),
+                Outbox.utcTimestamp(rules.dueTime(for: kind, queuedAt: max(now, notBefore ?? now))),
             ])
         return id
     }
