@@ -105,14 +105,17 @@ public struct KioskServer: Sendable {
             }
         }
         let locales = try Locales(directory: kioskDirectory.appendingPathComponent("locales"))
-        let smsQueue = SQLiteSMSQueue(
-            database: database,
-            rules: SMSRules(
-                timeZone: office.timeZone, quietFrom: configuration.smsQuietFrom,
-                quietUntil: configuration.smsQuietUntil, dailyLimit: configuration.smsDailyLimit))
+        let smsRules = SMSRules(
+            timeZone: office.timeZone, quietFrom: configuration.smsQuietFrom,
+            quietUntil: configuration.smsQuietUntil, dailyLimit: configuration.smsDailyLimit)
         let smsWording = SMSWording(
             templates: Dictionary(uniqueKeysWithValues: SMSWording.names.map { ($0, locales.both("sms.text.\($0)")) }),
             latin: configuration.smsLatin)
+        // "Are you working?" after a placement, where the office texts at all.
+        let followUpTexts: FollowUpTexts? =
+            configuration.smsRoute == KioskConfiguration.SMSRoute.none
+            ? nil : FollowUpTexts(rules: smsRules, wording: smsWording, officeCode: office.code)
+        let smsQueue = SQLiteSMSQueue(database: database, rules: smsRules, followUps: followUpTexts)
         let smsSender = try Self.smsSender(configuration, queue: smsQueue, engine: sync.engine, logger: logger)
         self.smsSender = smsSender
         var dependencies = KioskHTTPDependencies(
@@ -188,7 +191,8 @@ public struct KioskServer: Sendable {
                 gammu: configuration.smsRoute == .gammu
                     ? (configuration.smsSmsdrc, configuration.smsSpoolDirectory) : nil)
         }
-        dependencies.employers = SQLiteEmployerRepository(database: database, officeCode: office.code)
+        dependencies.employers = SQLiteEmployerRepository(
+            database: database, officeCode: office.code, followUpTexts: followUpTexts)
         dependencies.documentRenderer = OfficeDocumentPDF()
         if let tlsPort = configuration.tlsPort {
             dependencies.otherURLs = ["https://\(configuration.tlsHost):\(tlsPort)"]

@@ -650,6 +650,10 @@ public final class AppDatabase: Sendable {
                     CREATE INDEX sms_received_at ON sms_received (received_at);
                     """)
         }
+        migrator.registerMigration("v22: a reply that answered a follow-up's question") { db in
+            // Replies of 1, 2 or 3 to "are you working?" are recorded on the follow-up, not listed for staff.
+            try db.execute(sql: "ALTER TABLE sms_received ADD COLUMN follow_up_id TEXT")
+        }
         migrator.registerMigration("v24: case files: profiles, decisions, notes, action plans, access") { db in
             // Notes and the access record are never changed in place: a correction is a new note.
             try db.execute(

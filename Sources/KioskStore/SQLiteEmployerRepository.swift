@@ -12,10 +12,13 @@ public final class SQLiteEmployerRepository: EmployerRepository {
     let database: AppDatabase
     let officeCode: String
     private let pool = Mutex<(version: Int64, people: CandidatePool)?>(nil)
+    /// "Are you working?" by SMS for each follow-up a placement makes, where the office texts.
+    let followUpTexts: FollowUpTexts?
 
-    public init(database: AppDatabase, officeCode: String) {
+    public init(database: AppDatabase, officeCode: String, followUpTexts: FollowUpTexts? = nil) {
         self.database = database
         self.officeCode = officeCode
+        self.followUpTexts = followUpTexts
     }
 
     static func key(_ id: UUID) -> String { id.uuidString.lowercased() }
@@ -391,6 +394,7 @@ public final class SQLiteEmployerRepository: EmployerRepository {
                         [Self.key(followUp.id), Self.key(made.id), months, due.description, made.counsellorID])
                     followUps.append(followUp)
                 }
+                try followUpTexts?.queue(followUps, registrationID: made.registrationID, at: instant, db)
                 placement = made
                 vacancy.filledPosts += 1
                 vacancy.revision += 1
@@ -476,29 +480,38 @@ public final class SQLiteEmployerRepository: EmployerRepository {
         at instant: Date
     ) async throws -> FollowUp {
         try await database.writer.write { [officeCode] db in
-            guard
-                let row = try Row.fetchOne(db, sql: "SELECT * FROM follow_up WHERE id = ?", arguments: [Self.key(id)])
-            else { throw EmployerError(.unknownFollowUp) }
-            var followUp = try Self.followUp(row)
-            guard followUp.answer == nil else { throw EmployerError(.followUpAnswered) }
-            followUp.answer = answer
-            followUp.channel = channel
-            followUp.answeredOn = day
-            try db.run(
-                "UPDATE follow_up SET answer = ?, channel = ?, answered_on = ?, answered_by = ? WHERE id = ?",
-                [answer.rawValue, channel.rawValue, day.description, staffID, Self.key(id)])
-            try Outbox.append(
-                db, officeCode: officeCode, type: .followUpAnswered,
-                payload: FollowUpAnswered(
-                    id: Self.key(id), placementID: Self.key(followUp.placementID), months: followUp.months,
-                    answer: answer.rawValue, channel: channel.rawValue, answeredOn: day.description, staffID: staffID,
-                    recordedAt: instant), at: instant)
-            if let staffID {
-                try SQLiteStaffRepository.audit(
-                    db, staffID: staffID, action: "followUp.answer", counter: nil, at: instant)
-            }
-            return followUp
+            try Self.recordFollowUpAnswer(
+                db, officeCode: officeCode, id: id, answer: answer, channel: channel, on: day, staffID: staffID,
+                at: instant)
         }
+    }
+
+    /// Records a follow-up's answer with its outbox record (and the staff audit line when an
+    /// officer recorded it) in the caller's transaction; an SMS reply comes here too.
+    static func recordFollowUpAnswer(
+        _ db: Database, officeCode: String, id: UUID, answer: FollowUpAnswer, channel: FollowUpChannel,
+        on day: CivilDate, staffID: String?, at instant: Date
+    ) throws -> FollowUp {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM follow_up WHERE id = ?", arguments: [key(id)])
+        else { throw EmployerError(.unknownFollowUp) }
+        var followUp = try Self.followUp(row)
+        guard followUp.answer == nil else { throw EmployerError(.followUpAnswered) }
+        followUp.answer = answer
+        followUp.channel = channel
+        followUp.answeredOn = day
+        try db.run(
+            "UPDATE follow_up SET answer = ?, channel = ?, answered_on = ?, answered_by = ? WHERE id = ?",
+            [answer.rawValue, channel.rawValue, day.description, staffID, key(id)])
+        try Outbox.append(
+            db, officeCode: officeCode, type: .followUpAnswered,
+            payload: FollowUpAnswered(
+                id: key(id), placementID: key(followUp.placementID), months: followUp.months,
+                answer: answer.rawValue, channel: channel.rawValue, answeredOn: day.description, staffID: staffID,
+                recordedAt: instant), at: instant)
+        if let staffID {
+            try SQLiteStaffRepository.audit(db, staffID: staffID, action: "followUp.answer", counter: nil, at: instant)
+        }
+        return followUp
     }
 
     // MARK: - Figures

@@ -10,6 +10,8 @@ public enum SMSKind: String, CaseIterable, Sendable, Codable {
     case vacancyDigest = "vacancy_digest"
     /// An appointment booked with a counsellor: the evening before and on the day.
     case appointmentReminder = "appointment_reminder"
+    /// "Are you working?" 3, 6 and 12 months after a placement; the reply answers the follow-up.
+    case followUp = "follow_up"
 
     /// Sent without a recorded consent (the person asked for this very message).
     public var needsConsent: Bool { self != .oneTimeCode }

@@ -11,6 +11,7 @@ public struct SMSWording: Sendable {
 
     public static let names = [
         "oneTimeCode", "turnNear", "turnCalled", "grievanceUpdate", "appointmentTomorrow", "appointmentToday",
+        "followUpQuestion",
     ]
 
     public init(templates: [String: LocalizedText], latin: Set<SMSKind> = []) {

@@ -162,10 +162,13 @@ extension Database {
 public struct SQLiteSMSQueue: Sendable {
     let database: AppDatabase
     public let rules: SMSRules
+    /// Replies of 1, 2 or 3 to "are you working?" answer the follow-up, where the office asks.
+    public var followUps: FollowUpTexts?
 
-    public init(database: AppDatabase, rules: SMSRules) {
+    public init(database: AppDatabase, rules: SMSRules, followUps: FollowUpTexts? = nil) {
         self.database = database
         self.rules = rules
+        self.followUps = followUps
     }
 
     /// Queues one message in a transaction of its own (for events that write nothing else).
@@ -278,14 +281,15 @@ public struct SQLiteSMSQueue: Sendable {
                             arguments: [Outbox.utcTimestamp(now), message.from.digits, kind.rawValue])
                     }
                 }
+                let answered = stopped == nil ? try followUps?.answer(message, at: now, db) : nil
                 try db.execute(
                     sql: """
-                        INSERT INTO sms_received (id, phone, text, received_at, stopped_kind, recorded_at)
-                        VALUES (?, ?, ?, ?, ?, ?)
+                        INSERT INTO sms_received (id, phone, text, received_at, stopped_kind, follow_up_id, recorded_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         message.id, message.from.digits, message.text, Outbox.utcTimestamp(message.receivedAt),
-                        stopped, Outbox.utcTimestamp(now),
+                        stopped, answered?.uuidString.lowercased(), Outbox.utcTimestamp(now),
                     ])
             }
             return new
@@ -298,7 +302,7 @@ public struct SQLiteSMSQueue: Sendable {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, phone, text, received_at FROM sms_received WHERE stopped_kind IS NULL
+                    SELECT id, phone, text, received_at FROM sms_received WHERE stopped_kind IS NULL AND follow_up_id IS NULL
                     ORDER BY received_at DESC LIMIT ?
                     """,
                 arguments: [limit]

@@ -1,0 +1,79 @@
+"""Follow-up by SMS (issues 22, 23): a hire records a placement with follow-ups at 3, 6 and 12
+months; each queues "are you working?" for its day at 10:00 office time to the person's phone,
+which agreed to follow-up messages; when the first goes out through the real gammu-smsd (dummy
+phone), a reply of «1» answers that follow-up on the person's case (channel SMS, once, with its
+outbox record), and another reply is left for staff."""
+import datetime
+import sqlite3
+import subprocess
+
+from conftest import registration_form, registry_number
+from test_sms import gammu, sms_kiosk, wait_for  # noqa: F401 (fixture)
+
+
+def reply(gammu, text: str):
+    subprocess.run(["gammu", "-c", str(gammu.config), "savesms", "TEXT", "-folder", "1", "-unread", "-sender",
+                    "+97699112233", "-textutf8", text], check=True, capture_output=True)
+
+
+def test_a_reply_to_the_follow_up_question_answers_it_on_the_case(kiosk, gammu, tmp_path):  # noqa: F811
+    data = tmp_path / "data"
+    process = sms_kiosk(kiosk, gammu, data_dir=data)
+    cookie = process.staff_cookie("ajiltan1", 3)
+    status, person = process.request("POST", "/api/v1/registrations", registration_form(
+        registry_number(21), occupationCode="8332", desiredOccupationCode="8332", skills=["жолоо барих"]))
+    assert status == 201, person
+    status, consent = process.request("POST", "/api/v1/staff/messages/consent",
+                                      {"phone": "99112233", "kind": "follow_up", "granted": True}, cookie=cookie)
+    assert status == 204, consent
+    status, employer = process.request("POST", "/api/v1/staff/employers", {
+        "name": "Тээвэр Логистик ХХК", "registerNumber": "5012345", "sector": "H", "aimagCode": "UB-SB",
+        "soumCode": "UB-SB-05", "contactName": "Б. Төмөр", "phone": "99114455"}, cookie=cookie)
+    assert status == 201, employer
+    status, vacancy = process.request("POST", f"/api/v1/staff/employers/{employer['id']}/vacancies", {
+        "title": "Ачааны машины жолооч", "iscoCode": "8332", "skills": ["жолоо барих"], "aimagCode": "UB-SB",
+        "hours": "fullTime", "posts": 1, "howToApply": "Ажилтан 3-т хандана уу", "newlyCreated": True,
+        "closesOn": (datetime.date.today() + datetime.timedelta(days=30)).isoformat()}, cookie=cookie)
+    assert status == 201, vacancy
+    status, referred = process.request(
+        "POST", f"/api/v1/staff/office-vacancies/{vacancy['reference']}/referrals",
+        {"registrationIds": [person["id"]]}, cookie=cookie)
+    assert status == 201, referred
+    status, hired = process.request(
+        "POST", f"/api/v1/staff/vacancy-referrals/{referred['referrals'][0]['id']}/outcome", {"outcome": "hired"},
+        cookie=cookie)
+    assert status == 201, hired
+    follow_ups = {f["months"]: f for f in hired["followUps"]}
+    assert sorted(follow_ups) == [3, 6, 12]
+
+    with sqlite3.connect(data / "kiosk.sqlite") as db:
+        queued = db.execute(
+            "SELECT dedupe_key, due_at, text FROM sms_message WHERE kind = 'follow_up' ORDER BY due_at").fetchall()
+        # One question a follow-up, due on its day at 10:00 in Ulaanbaatar (02:00 UTC); nothing about the job.
+        assert [(key, due) for key, due, _ in queued] == [
+            (f"follow_up:{follow_ups[m]['id']}", f"{follow_ups[m]['dueOn']}T02:00:00.000Z") for m in (3, 6, 12)]
+        assert all(text.startswith("ХХҮХ: Та ажилтай юу?") and "Тээвэр" not in text for _, _, text in queued)
+        # Three months on: the first question is due now.
+        db.execute("UPDATE sms_message SET due_at = created_at WHERE dedupe_key = ?", (queued[0][0],))
+        db.commit()
+    assert gammu.wait(lambda: len(gammu.files("sent")) == 1)
+    assert gammu.texts()[0].startswith("ХХҮХ: Та ажилтай юу?")
+
+    reply(gammu, "1 тийм")
+    with sqlite3.connect(data / "kiosk.sqlite") as db:
+        assert wait_for(lambda: db.execute(
+            "SELECT answer, channel FROM follow_up WHERE id = ?", (follow_ups[3]["id"],)).fetchone()
+            == ("stillInJob", "sms"))
+        assert db.execute("SELECT count(*) FROM follow_up WHERE answer IS NOT NULL").fetchone()[0] == 1
+        assert db.execute(
+            "SELECT count(*) FROM outbox WHERE record_type = 'followUp.answered'").fetchone()[0] == 1
+    # A second «1» answers nothing more; a question in words waits for staff.
+    reply(gammu, "1")
+    reply(gammu, "Цалин хэзээ гарах вэ?")
+    with sqlite3.connect(data / "kiosk.sqlite") as db:
+        assert wait_for(lambda: db.execute("SELECT count(*) FROM sms_received").fetchone()[0] == 3)
+        assert db.execute(
+            "SELECT count(*) FROM outbox WHERE record_type = 'followUp.answered'").fetchone()[0] == 1
+    status, overview = process.request("GET", "/api/v1/staff/messages", cookie=cookie)
+    assert status == 200, overview
+    assert sorted(r["text"] for r in overview["replies"]) == ["1", "Цалин хэзээ гарах вэ?"]
