@@ -83,6 +83,20 @@ def figure(page, key: str) -> str:
     return page.locator(f'[data-figure="{key}"] dd').inner_text()
 
 
+def a_driver_vacancy(process, cookie: str) -> dict:
+    """An employer registered at UB-SB with one open post of a truck driver (ISCO 8332)."""
+    status, employer = process.request("POST", "/api/v1/staff/employers", {
+        "name": "Тээвэр Логистик ХХК", "registerNumber": "5012345", "sector": "H", "aimagCode": "UB-SB",
+        "soumCode": "UB-SB-05", "contactName": "Б. Төмөр", "phone": "99114455"}, cookie=cookie)
+    assert status == 201, employer
+    status, vacancy = process.request("POST", f"/api/v1/staff/employers/{employer['id']}/vacancies", {
+        "title": "Ачааны машины жолооч", "iscoCode": "8332", "skills": ["жолоо барих"], "aimagCode": "UB-SB",
+        "hours": "fullTime", "posts": 1, "howToApply": "Ажилтан 3-т хандана уу", "newlyCreated": True,
+        "closesOn": (datetime.date.today() + datetime.timedelta(days=30)).isoformat()}, cookie=cookie)
+    assert status == 201, vacancy
+    return vacancy
+
+
 def test_employer_vacancy_candidates_referral_hire_and_figures(browser, kiosk, artifacts):
     process = kiosk()
     references = register_people(process)
@@ -284,15 +298,7 @@ def test_a_vacancy_taken_in_at_one_office_is_found_at_another_after_a_sync(brows
 
     process, data_dir = offices["UB-SB"]
     cookie = process.staff_cookie()
-    status, employer = process.request("POST", "/api/v1/staff/employers", {
-        "name": "Тээвэр Логистик ХХК", "registerNumber": "5012345", "sector": "H", "aimagCode": "UB-SB",
-        "soumCode": "UB-SB-05", "contactName": "Б. Төмөр", "phone": "99114455"}, cookie=cookie)
-    assert status == 201, employer
-    status, vacancy = process.request("POST", f"/api/v1/staff/employers/{employer['id']}/vacancies", {
-        "title": "Ачааны машины жолооч", "iscoCode": "8332", "skills": ["жолоо барих"], "aimagCode": "UB-SB",
-        "hours": "fullTime", "posts": 1, "howToApply": "Ажилтан 3-т хандана уу", "newlyCreated": True,
-        "closesOn": (datetime.date.today() + datetime.timedelta(days=30)).isoformat()}, cookie=cookie)
-    assert status == 201, vacancy
+    vacancy = a_driver_vacancy(process, cookie)
     reference = vacancy["reference"]
     assert sync("now", data_dir=data_dir).returncode == 0
     assert hub["sql"](f"SELECT office_code || ' ' || deleted FROM vacancy WHERE reference = '{reference}'") \

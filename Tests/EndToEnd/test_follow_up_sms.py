@@ -3,11 +3,11 @@ months; each queues "are you working?" for its day at 10:00 office time to the p
 which agreed to follow-up messages; when the first goes out through the real gammu-smsd (dummy
 phone), a reply of «1» answers that follow-up on the person's case (channel SMS, once, with its
 outbox record), and another reply is left for staff."""
-import datetime
 import sqlite3
 import subprocess
 
 from conftest import registration_form, registry_number
+from test_employers import a_driver_vacancy
 from test_sms import gammu, sms_kiosk, wait_for  # noqa: F401 (fixture)
 
 
@@ -26,15 +26,7 @@ def test_a_reply_to_the_follow_up_question_answers_it_on_the_case(kiosk, gammu, 
     status, consent = process.request("POST", "/api/v1/staff/messages/consent",
                                       {"phone": "99112233", "kind": "follow_up", "granted": True}, cookie=cookie)
     assert status == 204, consent
-    status, employer = process.request("POST", "/api/v1/staff/employers", {
-        "name": "Тээвэр Логистик ХХК", "registerNumber": "5012345", "sector": "H", "aimagCode": "UB-SB",
-        "soumCode": "UB-SB-05", "contactName": "Б. Төмөр", "phone": "99114455"}, cookie=cookie)
-    assert status == 201, employer
-    status, vacancy = process.request("POST", f"/api/v1/staff/employers/{employer['id']}/vacancies", {
-        "title": "Ачааны машины жолооч", "iscoCode": "8332", "skills": ["жолоо барих"], "aimagCode": "UB-SB",
-        "hours": "fullTime", "posts": 1, "howToApply": "Ажилтан 3-т хандана уу", "newlyCreated": True,
-        "closesOn": (datetime.date.today() + datetime.timedelta(days=30)).isoformat()}, cookie=cookie)
-    assert status == 201, vacancy
+    vacancy = a_driver_vacancy(process, cookie)
     status, referred = process.request(
         "POST", f"/api/v1/staff/office-vacancies/{vacancy['reference']}/referrals",
         {"registrationIds": [person["id"]]}, cookie=cookie)
