@@ -2,15 +2,17 @@ import Foundation
 import Hummingbird
 import KioskCore
 
-/// The console pages for appointments (`/staff/appointments`) and programmes
-/// (`/staff/programmes`): the page is drawn with its strings; the data comes from the JSON API
+/// The console pages for appointments (`/staff/appointments`), programmes (`/staff/programmes`)
+/// and text messages (`/staff/messages`, `readMessages`): the page is drawn with its strings; the data comes from the JSON API
 /// the page's script calls with the officer's session. Officers and the head (`readCases`);
 /// anyone else is sent to sign in.
 extension Screens {
-    func caseTool(_ request: Request, page: String) async throws -> Response {
+    func caseTool(
+        _ request: Request, page: String, permission: StaffPermission = .readCases, strings subtree: String? = nil
+    ) async throws -> Response {
         let language = request.uri.queryParameters.get("lang").flatMap { Language(code: String($0)) } ?? .mn
         do {
-            _ = try await dashboardAPI.authentication.require(.readCases, request)
+            _ = try await dashboardAPI.authentication.require(permission, request)
         } catch let error as APIError where error.status == .unauthorized {
             return Response(status: .seeOther, headers: [.location: "/staff?lang=\(language.rawValue)"])
         }
@@ -34,7 +36,12 @@ extension Screens {
             },
             "counters": Array(Set(services.flatMap(\.counters))).sorted(),
             "texts": texts,
-            "strings": locales.json(subtree: page == "appointments" ? "appointment" : "programme", language),
+            "strings": locales.json(
+                subtree: subtree ?? (page == "appointments" ? "appointment" : "programme"), language),
+            // The kinds of message a person may agree to at the desk (a one-time code needs none).
+            "kinds": SMSKind.allCases.filter(\.needsConsent).map {
+                ["value": $0.rawValue, "name": locales.text("sms.page.kindNames.\($0.rawValue)", language)]
+            },
         ]
         return try html(render(context, "staff-\(page)"))
     }

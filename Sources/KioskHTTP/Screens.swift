@@ -73,6 +73,9 @@ struct Screens: Sendable {
         router.get("/staff/dashboard") { request, _ in try await dashboard(request) }
         router.get("/staff/appointments") { request, _ in try await caseTool(request, page: "appointments") }
         router.get("/staff/programmes") { request, _ in try await caseTool(request, page: "programmes") }
+        router.get("/staff/messages") { request, _ in
+            try await caseTool(request, page: "messages", permission: .readMessages, strings: "sms")
+        }
         router.get("/staff/employers") { request, _ in try await employers(request) }
         router.get("/t/:id") { request, context in try await ticketStatus(request, id: context.parameters.require("id"))
         }

@@ -7,7 +7,9 @@ import sqlite3
 import subprocess
 
 from conftest import registration_form, registry_number
+from screens import STAFF_SIZE, check_screen, sized_page
 from test_employers import a_driver_vacancy
+from test_grievance import sign_in
 from test_sms import gammu, sms_kiosk, wait_for  # noqa: F401 (fixture)
 
 
@@ -16,7 +18,7 @@ def reply(gammu, text: str):
                     "+97699112233", "-textutf8", text], check=True, capture_output=True)
 
 
-def test_a_reply_to_the_follow_up_question_answers_it_on_the_case(kiosk, gammu, tmp_path):  # noqa: F811
+def test_a_reply_to_the_follow_up_question_answers_it_on_the_case(browser, kiosk, gammu, tmp_path, artifacts):  # noqa: F811
     data = tmp_path / "data"
     process = sms_kiosk(kiosk, gammu, data_dir=data)
     cookie = process.staff_cookie("ajiltan1", 3)
@@ -69,3 +71,29 @@ def test_a_reply_to_the_follow_up_question_answers_it_on_the_case(kiosk, gammu, 
     status, overview = process.request("GET", "/api/v1/staff/messages", cookie=cookie)
     assert status == 200, overview
     assert sorted(r["text"] for r in overview["replies"]) == ["1", "Цалин хэзээ гарах вэ?"]
+
+    # The console's messages page: the modem, the reply left for staff, what went by kind; a consent told at the desk.
+    with sized_page(browser, STAFF_SIZE[0]) as page:
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        sign_in(page, process, "ajiltan1", "3")
+        page.click("#messages-link")
+        page.wait_for_selector("#kinds-rows tr[data-kind='follow_up']")
+        assert page.locator("#replies-rows tr").count() == 2
+        assert "Цалин хэзээ гарах вэ?" in page.inner_text("#replies-rows")
+        assert page.locator("#kinds-rows tr[data-kind='follow_up'] td").all_inner_texts()[:2] == ["3", "3"]
+        assert "тийм" in page.inner_text("#modem-state")
+        page.fill("#consent-phone", "88112233")
+        page.select_option("#consent-kind", "turn_near")
+        page.click("#consent-save")
+        page.wait_for_selector("#consent-status:has-text('Бүртгэлээ')")
+        check_screen(page, artifacts, "messages", reach=False)
+        assert errors == []
+    with sqlite3.connect(data / "kiosk.sqlite") as db:
+        assert ("88112233", "turn_near", "staff") in db.execute(
+            "SELECT phone, kind, source FROM sms_consent WHERE withdrawn_at IS NULL").fetchall()
+    # A technician sees none of it.
+    with sized_page(browser, STAFF_SIZE[0]) as page:
+        sign_in(page, process, "tekhnik", "3")
+        response = page.goto(process.base + "/staff/messages?lang=mn")
+        assert response.status == 403 and page.locator("#kinds-rows").count() == 0
