@@ -122,56 +122,10 @@ try await median("dashboard for the year", DashboardPeriod(from: days.first!, to
 
 // MARK: The page through HTTP
 
-let kioskBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-    .appendingPathComponent("kiosk")
-guard FileManager.default.isExecutableFile(atPath: kioskBinary.path) else {
-    say("page: skipped, no kiosk binary at \(kioskBinary.path) (swift build --product kiosk)")
-    exit(0)
-}
-let port = 18_000 + Int.random(in: 0..<2000)
-let server = Process()
-server.executableURL = kioskBinary
-server.arguments = [
-    "serve", "--host", "127.0.0.1", "--port", String(port), "--data-dir", temp.directory.path, "--kiosk-dir",
-    FileManager.default.currentDirectoryPath + "/Kiosk",
-]
-server.environment = ProcessInfo.processInfo.environment.merging([
-    "KIOSK_THERMAL_QUEUE": "", "KIOSK_A4_QUEUE": "", "KIOSK_FINGERPRINT_READER": "none",
-]) { _, new in new }
-server.standardError = FileHandle.nullDevice
-server.standardOutput = FileHandle.nullDevice
-try server.run()
-defer { server.terminate() }
-
-func fetch(_ path: String, method: String = "GET", body: String? = nil, cookie: String? = nil) async throws -> (
-    Int, Data, String?
-) {
-    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
-    request.httpMethod = method
-    request.timeoutInterval = 60
-    if let body {
-        request.httpBody = Data(body.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-    }
-    if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
-    let (data, response) = try await URLSession.shared.data(for: request)
-    let http = response as! HTTPURLResponse
-    return (http.statusCode, data, http.value(forHTTPHeaderField: "Set-Cookie"))
-}
-var up = false
-for _ in 0..<200 where !up {
-    up = (try? await fetch("/healthz"))?.0 == 200
-    if !up { try await Task.sleep(for: .milliseconds(50)) }
-}
-guard up else {
-    say("page: the kiosk did not start")
-    exit(1)
-}
-// The demo office head (`demo_staff`, created on an office database without staff).
-let (signedIn, _, setCookie) = try await fetch(
-    "/api/v1/staff/sessions", method: "POST", body: #"{"username": "darga", "pin": "2468", "counter": 1}"#)
-guard signedIn == 201, let cookie = setCookie?.split(separator: ";").first.map(String.init) else {
-    say("page: sign-in refused (\(signedIn))")
+guard let kiosk = try await BenchKiosk.start(dataDirectory: temp.directory, portBase: 18_000) else { exit(0) }
+defer { kiosk.stop() }
+guard let cookie = try await kiosk.signIn("darga") else {
+    say("page: sign-in refused")
     exit(1)
 }
 func page(_ name: String, from: CivilDate, to: CivilDate, target: Double) async throws {
@@ -179,7 +133,7 @@ func page(_ name: String, from: CivilDate, to: CivilDate, target: Double) async 
     var size = 0
     for _ in 0..<7 {
         let start = ContinuousClock.now
-        let (status, body, _) = try await fetch("/staff/dashboard?lang=mn&from=\(from)&to=\(to)", cookie: cookie)
+        let (status, body, _) = try await kiosk.fetch("/staff/dashboard?lang=mn&from=\(from)&to=\(to)", cookie: cookie)
         let elapsed = ContinuousClock.now - start
         guard status == 200 else {
             say("page: \(status)")
