@@ -44,22 +44,9 @@ public final class ActionPlanRenderer {
             pages[pages.count - 1].append(block)
             y += block.height + 10
         }
-        let sink = PlanPDFSink()
-        let box = Unmanaged.passRetained(sink)
-        defer { box.release() }
-        let surface = cairo_pdf_surface_create_for_stream(
-            { closure, data, length in
-                guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
-                Unmanaged<PlanPDFSink>.fromOpaque(closure).takeUnretainedValue().data.append(data, count: Int(length))
-                return CAIRO_STATUS_SUCCESS
-            }, box.toOpaque(), width, height)
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, "\(plan.title) — \(plan.office)")
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "LSWO Kiosk")
-        let cairo = cairo_create(surface)!
-        for (index, page) in pages.enumerated() {
-            cairo_set_source_rgb(cairo, 0, 0, 0)
+        let pdf = try A4PDF.write(title: "\(plan.title) — \(plan.office)", pages: pages.count) { cairo, index in
             var y = margin
-            for block in page {
+            for block in pages[index] {
                 engine.draw(block, on: cairo, x: margin, y: y)
                 y += block.height + 10
             }
@@ -67,22 +54,9 @@ public final class ActionPlanRenderer {
                 "\(plan.office) · \(plan.issued) · \(String(format: plan.page, index + 1, pages.count))",
                 TextStyle(size: 8, alignment: .center), width: column)
             engine.draw(foot, on: cairo, x: margin, y: height - margin - foot.height)
-            cairo_show_page(cairo)
         }
-        cairo_destroy(cairo)
-        cairo_surface_finish(surface)
-        let status = cairo_surface_status(surface)
-        cairo_surface_destroy(surface)
-        guard status == CAIRO_STATUS_SUCCESS else {
-            throw PrintError(
-                .layout, "cairo could not write the PDF: \(String(cString: cairo_status_to_string(status)))")
-        }
-        return (sink.data, pages.count)
+        return (pdf, pages.count)
     }
-}
-
-private final class PlanPDFSink {
-    var data = Data()
 }
 
 extension ActionPlanPrintout {
