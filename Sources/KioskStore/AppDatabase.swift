@@ -909,6 +909,39 @@ public final class AppDatabase: Sendable {
                     );
                     """)
         }
+        migrator.registerMigration("v36: records abandoned by a forced re-enrolment; registry checks claimed") { db in
+            // `sync_state = 'abandoned'`: waiting when `kiosk sync enrol --force` enrolled another
+            // device; never uploaded, and reported to the hub as abandoned. SQLite cannot change a
+            // CHECK in place, so the outbox is rebuilt with the same rows, columns and indexes.
+            // `identity_check.claimed_by/claimed_until`: the checker (`kiosk serve` or
+            // `kiosk sync now`) asking the hub about a registration now; no other asks it until then.
+            try db.execute(
+                sql: """
+                    CREATE TABLE outbox_v36 (
+                        id TEXT PRIMARY KEY,
+                        office_code TEXT NOT NULL,
+                        seq INTEGER NOT NULL CHECK (seq >= 1),
+                        record_type TEXT NOT NULL,
+                        payload TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        sync_state TEXT CHECK (sync_state IN ('applied', 'duplicate', 'conflict', 'rejected', 'abandoned')),
+                        sync_reason TEXT,
+                        synced_at TEXT,
+                        UNIQUE (office_code, seq)
+                    );
+                    INSERT INTO outbox_v36 (id, office_code, seq, record_type, payload, created_at, sync_state,
+                                            sync_reason, synced_at)
+                    SELECT id, office_code, seq, record_type, payload, created_at, sync_state, sync_reason, synced_at
+                    FROM outbox;
+                    DROP TABLE outbox;
+                    ALTER TABLE outbox_v36 RENAME TO outbox;
+                    CREATE INDEX outbox_waiting ON outbox (seq) WHERE sync_state IS NULL;
+                    CREATE INDEX outbox_rejected ON outbox (seq) WHERE sync_state = 'rejected';
+
+                    ALTER TABLE identity_check ADD COLUMN claimed_by TEXT;
+                    ALTER TABLE identity_check ADD COLUMN claimed_until TEXT;
+                    """)
+        }
         return migrator
     }()
 }

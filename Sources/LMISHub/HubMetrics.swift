@@ -39,6 +39,12 @@ struct HubMetrics: Sendable {
         .increment(by: count)
     }
 
+    /// Registry numbers an office had checked (one by one or in batches).
+    func countChecks(office: String, count: Int) {
+        Counter(label: "lmis_identity_checks_total", dimensions: [("office", office)], factory: factory)
+            .increment(by: count)
+    }
+
     /// The exposition text, after setting each office's gauges from `devices`.
     func exposition(devices: [HubStore.DeviceSummary]) -> String {
         for (office, members) in Dictionary(grouping: devices.filter { !$0.revoked }, by: \.officeCode) {

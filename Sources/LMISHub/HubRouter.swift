@@ -65,6 +65,9 @@ public struct HubRouter: Sendable {
         router.post(RouterPath(LMISPath.identity)) { request, _ in
             try await self.guarded { try await self.identity(request) }
         }
+        router.post(RouterPath(LMISPath.identityBatch)) { request, _ in
+            try await self.guarded { try await self.identityBatch(request) }
+        }
         router.get(RouterPath(LMISPath.status)) { request, _ in
             try await self.guarded { try await self.status(request) }
         }
@@ -246,7 +249,7 @@ public struct HubRouter: Sendable {
         }
         switch try await store.enrol(
             code: body.code, publicKey: body.publicKey, deviceName: String(body.deviceName.prefix(100)),
-            softwareVersion: String(body.softwareVersion.prefix(40)))
+            softwareVersion: String(body.softwareVersion.prefix(40)), abandonment: body.abandonment)
         {
         case .invalidCode:
             throw Failure(
@@ -355,7 +358,7 @@ public struct HubRouter: Sendable {
 
     func identity(_ request: Request) async throws -> Response {
         let (sent, inflated) = try await Self.body(request)
-        _ = try await authenticate(request, body: sent)
+        let device = try await authenticate(request, body: sent)
         let question = try Self.decode(IdentityRequest.self, inflated)
         var template: [UInt8]?
         if let text = question.template {
@@ -372,7 +375,32 @@ public struct HubRouter: Sendable {
             logger.warning("civil registry unavailable", metadata: ["hub.error": "\(String(reflecting: error))"])
             answer = IdentityResponse(result: .unavailable)
         }
+        metrics.countChecks(office: device.officeCode, count: 1)
         return Self.json(answer, gzip: false)
+    }
+
+    /// Many registry numbers in one signed request, answered as the civil registry allows
+    /// (`CivilRegistry.check(registryNumbers:)`): one question when it takes many, else in turn.
+    func identityBatch(_ request: Request) async throws -> Response {
+        let (sent, inflated) = try await Self.body(request)
+        let device = try await authenticate(request, body: sent)
+        let question = try Self.decode(IdentityBatchRequest.self, inflated)
+        guard question.registryNumbers.count <= IdentityBatchRequest.limit,
+            question.registryNumbers.allSatisfy({ !$0.isEmpty && $0.count <= 20 })
+        else {
+            throw Failure(
+                status: .badRequest, code: .badRequest,
+                message: "at most \(IdentityBatchRequest.limit) registry numbers of 1 to 20 characters")
+        }
+        let answers: [IdentityBatchResponse.Answer]
+        do {
+            answers = try await registry.check(registryNumbers: question.registryNumbers)
+        } catch {
+            logger.warning("civil registry unavailable", metadata: ["hub.error": "\(String(reflecting: error))"])
+            answers = question.registryNumbers.map { .init(registryNumber: $0, result: .unavailable) }
+        }
+        metrics.countChecks(office: device.officeCode, count: answers.count)
+        return Self.json(IdentityBatchResponse(answers: answers), gzip: Self.acceptsGzip(request))
     }
 
     func heartbeat(_ request: Request) async throws -> Response {

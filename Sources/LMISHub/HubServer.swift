@@ -25,6 +25,8 @@ public struct HubServer: Sendable {
             password: configuration.postgresPassword, database: configuration.postgresDatabase,
             tls: configuration.postgresTLS == "require" ? .require(.makeClientConfiguration()) : .disable)
         postgres.options.maximumConnections = configuration.postgresConnections
+        // An unreachable database is known in a second or two, not after the default 10 s per attempt.
+        postgres.options.connectTimeout = .seconds(2)
         let client = PostgresClient(configuration: postgres, backgroundLogger: logger)
         self.client = client
         let store = HubStore(client: client, logger: logger)

@@ -141,7 +141,12 @@ public struct HubStore: Sendable {
     }
 
     /// Uses a code once: records the device's key and office.
-    public func enrol(code: String, publicKey: String, deviceName: String, softwareVersion: String) async throws
+    /// `abandonment`: what the kiosk's previous enrolment leaves unsent (`kiosk sync enrol --force`),
+    /// recorded in the same transaction as the new device.
+    public func enrol(
+        code: String, publicKey: String, deviceName: String, softwareVersion: String,
+        abandonment: EnrolmentAbandonment? = nil
+    ) async throws
         -> EnrolmentOutcome
     {
         let deviceID = RequestSigning.keyID(rawPublicKey: Data(base64Encoded: publicKey) ?? Data())
@@ -170,6 +175,9 @@ public struct HubStore: Sendable {
             try await connection.query(
                 "UPDATE enrolment_code SET used_at = now(), device_id = \(deviceID) WHERE code_hash = \(Self.codeHash(code))",
                 logger: logger)
+            if let abandonment {
+                try await self.recordAbandonment(abandonment, by: deviceID, office: office, connection)
+            }
             var name = office
             var zone = "Asia/Ulaanbaatar"
             for try await (n, z) in try await connection.query(
@@ -180,6 +188,38 @@ public struct HubStore: Sendable {
             }
             return .enrolled(deviceID: deviceID, officeCode: office, officeName: name, timeZone: zone)
         }
+    }
+
+    /// The new device's numbers start above the kiosk's floor; the previous device's abandoned
+    /// ranges are kept when it belongs to the same office (another office's device is not the
+    /// kiosk's to speak for).
+    private func recordAbandonment(
+        _ abandonment: EnrolmentAbandonment, by deviceID: String, office: String, _ connection: PostgresConnection
+    ) async throws {
+        try await connection.query(
+            """
+            UPDATE device SET sequence_floor = greatest(sequence_floor, \(max(abandonment.sequenceFloor, 0)))
+            WHERE id = \(deviceID)
+            """, logger: logger)
+        guard let previous = abandonment.previousDeviceID, previous != deviceID,
+            try await self.device(id: previous, connection)?.officeCode == office
+        else { return }
+        let ranges = abandonment.ranges.filter { $0.count == 2 && $0[0] >= 1 && $0[1] >= $0[0] }
+        try await connection.query(
+            """
+            INSERT INTO device_abandoned (device_id, first_seq, last_seq, abandoned_by)
+            SELECT \(previous), f, l, \(deviceID) FROM unnest(\(ranges.map { $0[0] })::bigint[], \(ranges.map { $0[1] })::bigint[]) AS r (f, l)
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+        // The previous device made those numbers: they count as given, neither missing nor lost.
+        try await connection.query(
+            """
+            UPDATE device SET reported_sequence = greatest(reported_sequence, \(ranges.map { $0[1] }.max() ?? 0))
+            WHERE id = \(previous)
+            """, logger: logger)
+        logger.notice(
+            "records abandoned by a forced re-enrolment",
+            metadata: ["hub.device": "\(previous)", "hub.abandoned": "\(abandonment.count)", "hub.by": "\(deviceID)"])
     }
 
     private func device(id: String, _ connection: PostgresConnection) async throws -> Device? {
@@ -494,27 +534,38 @@ public struct HubStore: Sendable {
 
     public func devices() async throws -> [DeviceSummary] {
         var devices: [DeviceSummary] = []
-        for try await (id, office, name, revoked, seen, received, highest, reported, heartbeat, heartbeatAt, before)
+        for try await (
+            id, office, name, revoked, seen, received, highest, reported, floor, accounted, heartbeat, heartbeatAt,
+            before
+        )
             in try await client.query(
                 """
                 SELECT d.id, d.office_code, d.name, d.revoked_at IS NOT NULL,
                        to_char(d.last_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                        (SELECT count(*) FROM received_record r WHERE r.device_id = d.id),
                        (SELECT coalesce(max(r.seq), 0) FROM received_record r WHERE r.device_id = d.id),
-                       d.reported_sequence, d.heartbeat::text,
+                       d.reported_sequence, d.sequence_floor,
+                       (SELECT count(*) FROM received_record r WHERE r.device_id = d.id AND r.seq > d.sequence_floor)
+                       + (SELECT coalesce(sum(a.last_seq - a.first_seq + 1 - (
+                                 SELECT count(*) FROM received_record r
+                                 WHERE r.device_id = a.device_id AND r.seq BETWEEN a.first_seq AND a.last_seq)), 0)
+                          FROM device_abandoned a WHERE a.device_id = d.id AND a.first_seq > d.sequence_floor)::bigint,
+                       d.heartbeat::text,
                        to_char(d.heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                        (SELECT (h.report ->> 'waiting')::integer FROM device_heartbeat h
                         WHERE h.device_id = d.id AND h.received_at <= d.heartbeat_at - interval '1 day'
                         ORDER BY h.received_at DESC LIMIT 1)
                 FROM device d ORDER BY d.office_code, d.id
                 """, logger: logger
-            ).decode((String, String, String, Bool, String?, Int64, Int64, Int64, String?, String?, Int?).self)
+            ).decode(
+                (String, String, String, Bool, String?, Int64, Int64, Int64, Int64, Int64, String?, String?, Int?).self)
         {
             devices.append(
                 DeviceSummary(
                     id: id, officeCode: office, name: name, revoked: revoked, lastSeenAt: seen, received: received,
                     highestSequence: highest, reportedSequence: reported,
-                    missing: max(highest, reported) - received,
+                    // Numbers up to the floor were another enrolment's; abandoned ones will not come.
+                    missing: max(max(highest, reported) - floor, 0) - accounted,
                     heartbeat: heartbeat.flatMap {
                         try? LMISCoding.decoder.decode(Heartbeat.self, from: Data($0.utf8))
                     },

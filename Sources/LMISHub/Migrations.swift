@@ -76,6 +76,9 @@ enum Migrations {
             version: 16, name: "employers, office vacancies into the feed, referral outcomes, follow-ups", sql: v16),
         Migration(
             version: 17, name: "device heartbeats, latest and history; request nonces shared by instances", sql: v17),
+        Migration(
+            version: 18, name: "records abandoned by a forced re-enrolment; first office by registration time",
+            sql: v18),
     ]
 
     static let v1 = """
@@ -1437,6 +1440,44 @@ enum Migrations {
                 IF kept = 0 THEN
                     RAISE EXCEPTION 'no follow-up % of office %', p_payload ->> 'id', p_office USING ERRCODE = '22023';
                 END IF;
+            END IF;
+        END;
+        $$;
+        """
+
+    /// `kiosk sync enrol --force`: the records a kiosk's previous device leaves unsent are kept as
+    /// ranges in `device_abandoned` (the gap report does not count them as lost), and the new
+    /// device's `sequence_floor` is the highest sequence the kiosk had given before it: numbers
+    /// up to it were never the new device's. A person's `first_office` is the office of their
+    /// earliest registration by its own time (`createdAt`), whatever order the batches arrive in.
+    static let v18 = """
+        ALTER TABLE device ADD COLUMN sequence_floor bigint NOT NULL DEFAULT 0;
+
+        CREATE TABLE device_abandoned (
+            device_id text NOT NULL REFERENCES device (id),
+            first_seq bigint NOT NULL CHECK (first_seq >= 1),
+            last_seq bigint NOT NULL CHECK (last_seq >= first_seq),
+            abandoned_by text NOT NULL REFERENCES device (id),
+            recorded_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (device_id, first_seq)
+        );
+
+        ALTER FUNCTION lmis_apply_record(text, uuid, text, jsonb) RENAME TO lmis_apply_record_before_v18;
+
+        CREATE FUNCTION lmis_apply_record(p_office text, p_record_id uuid, p_type text, p_payload jsonb,
+                                          OUT status text, OUT reason text, OUT person_id uuid)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            v_created timestamptz;
+        BEGIN
+            SELECT a.status, a.reason, a.person_id INTO status, reason, person_id
+            FROM lmis_apply_record_before_v18(p_office, p_record_id, p_type, p_payload) a;
+            IF p_type IN ('registration.created', 'registration.updated') AND person_id IS NOT NULL
+               AND status IN ('applied', 'conflict') THEN
+                v_created := (p_payload -> 'registration' ->> 'createdAt')::timestamptz;
+                -- An earlier registration arriving late becomes the person's first.
+                UPDATE person p SET first_office = p_office, registered_at = v_created
+                WHERE p.id = lmis_apply_record.person_id AND p.registered_at > v_created;
             END IF;
         END;
         $$;

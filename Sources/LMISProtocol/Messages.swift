@@ -38,13 +38,20 @@ public struct EnrolmentRequest: Codable, Sendable, Hashable {
     /// Signature of `EnrolmentRequest.proofText(code:publicKey:)` with the new private key:
     /// proves the kiosk holds the key it enrols.
     public var proof: String
+    /// Sent by `kiosk sync enrol --force` over an earlier enrolment: what that enrolment leaves
+    /// unsent, recorded at the hub as abandoned (nil for a first enrolment).
+    public var abandonment: EnrolmentAbandonment?
 
-    public init(code: String, publicKey: String, deviceName: String, softwareVersion: String, proof: String) {
+    public init(
+        code: String, publicKey: String, deviceName: String, softwareVersion: String, proof: String,
+        abandonment: EnrolmentAbandonment? = nil
+    ) {
         self.code = code
         self.publicKey = publicKey
         self.deviceName = deviceName
         self.softwareVersion = softwareVersion
         self.proof = proof
+        self.abandonment = abandonment
     }
 
     public static func proofText(code: String, publicKey: String) -> Data {

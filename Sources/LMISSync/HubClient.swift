@@ -22,6 +22,9 @@ public final class HubClient: Sendable {
     /// One connection pool per trust setting for the whole process, kept for its lifetime:
     /// sync rounds reuse connections, and no pool is ever dropped without being shut down.
     private static let pools = Mutex<[String: HTTPClient]>([:])
+    /// How long a new connection (TCP and TLS) may take: a link that is down is known by then,
+    /// apart from the request's own deadline (`timeout`), which covers a slow upload.
+    static let connectTimeout: TimeAmount = .seconds(5)
     /// Connections to one hub at most (a kiosk needs few; the 300-kiosk benchmark raises it).
     public static let connectionsPerHost = Mutex(8)
 
@@ -34,7 +37,11 @@ public final class HubClient: Sendable {
                 tls.trustRoots = .file(caFile)
                 configuration.tlsConfiguration = tls
             }
-            configuration.timeout = .init(connect: .seconds(10), read: .seconds(120))
+            // A refused connection fails the request at once, and a link that does not answer the
+            // handshake within `connectTimeout` fails it then, instead of the pool trying again
+            // until the request's deadline: the sync loops back off with jitter instead.
+            configuration.timeout = .init(connect: connectTimeout, read: .seconds(120))
+            configuration.connectionPool.retryConnectionEstablishment = false
             configuration.decompression = .disabled
             configuration.httpVersion = .http1Only
             configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connectionsPerHost.withLock { $0 }

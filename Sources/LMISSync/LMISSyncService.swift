@@ -3,49 +3,162 @@ public import KioskCore
 public import Logging
 public import ServiceLifecycle
 
-/// Runs sync rounds while the kiosk serves: every `interval` when all is well, after a
-/// full-jitter backoff when the hub cannot be reached, and at once when nudged
-/// (`kiosk sync now` from the console or a new registration).
+/// Runs sync while the kiosk serves, as independent loops, each with its own full-jitter
+/// backoff: an uploader per stream (started within a second of a record waiting, whatever else
+/// is under way), the heartbeat and change feed every `interval`, and registry checks in batches.
+/// A nudge (`kiosk sync now` from the console, a new registration) wakes them all.
 public final class LMISSyncService: Service, Sendable {
     public let engine: SyncEngine
     let interval: Duration
     let logger: Logger
-    private let doorbell = Doorbell()
+    /// How often the uploader looks for newly waiting records.
+    let uploadPoll: Duration
+    private let uploads = Doorbell()
+    private let feed = Doorbell()
+    private let checks = Doorbell()
+    private let streams = StreamBoard()
+    /// This process's name on the registry checks it claims.
+    let checker = SyncEngine.checkerName()
 
-    public init(engine: SyncEngine, interval: Duration, logger: Logger) {
+    public init(engine: SyncEngine, interval: Duration, logger: Logger, uploadPoll: Duration = .seconds(1)) {
         self.engine = engine
         self.interval = interval
         self.logger = logger
+        self.uploadPoll = uploadPoll
     }
 
-    /// Asks for a round now (coalesced with one already asked for).
-    public func nudge() { Task { await doorbell.ring() } }
+    /// Asks every loop to run now (coalesced with a run already asked for).
+    public func nudge() {
+        Task {
+            await uploads.ring()
+            await feed.ring()
+            await checks.ring()
+        }
+    }
 
     public func status() async throws -> SyncStatus { try await engine.store.status(now: Date()) }
 
     public func run() async throws {
-        var backoff = SyncBackoff()
         try await withGracefulShutdownHandler {
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                let report = await engine.round()
-                let wait: Duration
-                switch report.error {
-                case nil:
-                    backoff.succeeded()
-                    wait = interval
-                case .notEnrolled?:
-                    wait = interval
-                case let error?:
-                    wait = backoff.failed(retryAfter: report.retryAfter, unit: Double.random(in: 0..<1))
-                    logger.info("next sync attempt", metadata: ["sync.wait": "\(wait)", "sync.error": "\(error)"])
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.uploader() }
+                group.addTask { await self.loop("feed", bell: self.feed) { await self.engine.heartbeatAndDownload() } }
+                group.addTask {
+                    await self.loop("checks", bell: self.checks) { await self.engine.checkPending(owner: self.checker) }
                 }
-                // Sleep until the wait is over or someone nudges.
-                await doorbell.wait(upTo: wait)
             }
         } onGracefulShutdown: {
-            Task { await self.doorbell.ring() }
+            self.nudge()
         }
+        try? await engine.store.releaseChecks(owner: checker)
         await engine.shutdown()
+    }
+
+    static var stopping: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
+
+    /// One concern every `interval`, or after its backoff when it failed, or when nudged.
+    func loop(_ name: String, bell: Doorbell, _ work: @escaping @Sendable () async -> SyncEngine.Report) async {
+        var backoff = SyncBackoff()
+        while !Self.stopping {
+            let report = await work()
+            await engine.note(report)
+            await bell.wait(upTo: wait(after: report, &backoff, name))
+        }
+    }
+
+    func wait(after report: SyncEngine.Report, _ backoff: inout SyncBackoff, _ name: String) -> Duration {
+        switch report.error {
+        case nil:
+            backoff.succeeded()
+            return interval
+        case .notEnrolled?:
+            // A technician's enrolment (another process) is noticed within half a minute.
+            return min(interval, .seconds(30))
+        case let error?:
+            let wait = backoff.failed(retryAfter: report.retryAfter, unit: Double.random(in: 0..<1))
+            logger.info(
+                "next sync attempt",
+                metadata: ["sync.concern": "\(name)", "sync.wait": "\(wait)", "sync.error": "\(error)"])
+            return wait
+        }
+    }
+
+    /// Looks for waiting records every `uploadPoll` (or when nudged) and starts an upload for each
+    /// stream that has some and none running; a stream that failed waits out its own backoff.
+    func uploader() async {
+        await withDiscardingTaskGroup { group in
+            var seen: Int64?
+            var looked = ContinuousClock.now
+            while !Self.stopping {
+                let newest = try? await engine.store.newestWaiting()
+                // The streams are listed when something new waits, a stream finished, or now and then.
+                let finished = await streams.changed()
+                if let newest, newest != seen || finished || looked.duration(to: .now) > interval {
+                    seen = newest
+                    looked = .now
+                    for stream in (try? await engine.store.waitingStreams()) ?? [] where await streams.start(stream) {
+                        group.addTask { await self.upload(stream) }
+                    }
+                }
+                let retry = await streams.nextRetry() ?? uploadPoll
+                await uploads.wait(upTo: min(uploadPoll, retry))
+            }
+        }
+    }
+
+    func upload(_ stream: String) async {
+        let report = await engine.uploadStream(stream)
+        if report.error != nil { await engine.note(report) }
+        var backoff = await streams.backoff(stream)
+        let wait: Duration? =
+            switch report.error {
+            case nil: nil
+            // Looked at again soon: records wait for the enrolment, not for a backoff.
+            case .notEnrolled?: uploadPoll * 2
+            case _?: self.wait(after: report, &backoff, "upload.\(stream)")
+            }
+        await streams.finish(stream, backoff: backoff, retryAfter: wait)
+        await uploads.ring()
+    }
+}
+
+/// The streams being uploaded now, and each stream's backoff after a failure.
+actor StreamBoard {
+    private var running: Set<String> = []
+    private var backoffs: [String: SyncBackoff] = [:]
+    private var notBefore: [String: ContinuousClock.Instant] = [:]
+    private var finished = false
+
+    /// True when `stream` was not running and its backoff is over: it runs now.
+    func start(_ stream: String) -> Bool {
+        if running.contains(stream) { return false }
+        if let instant = notBefore[stream], instant > .now { return false }
+        running.insert(stream)
+        return true
+    }
+
+    func backoff(_ stream: String) -> SyncBackoff { backoffs[stream] ?? SyncBackoff() }
+
+    func finish(_ stream: String, backoff: SyncBackoff, retryAfter: Duration?) {
+        running.remove(stream)
+        backoffs[stream] = backoff
+        notBefore[stream] = retryAfter.map { ContinuousClock.now + $0 }
+        finished = true
+    }
+
+    /// True once after a stream finished (its records may not all be uploaded yet) or a
+    /// stream's backoff ran out.
+    func changed() -> Bool {
+        let now = ContinuousClock.now
+        let expired = notBefore.values.contains { $0 <= now }
+        notBefore = notBefore.filter { $0.value > now }
+        defer { finished = false }
+        return finished || expired
+    }
+
+    /// How long until the first stream's backoff is over.
+    func nextRetry() -> Duration? {
+        notBefore.values.map { ContinuousClock.now.duration(to: $0) }.filter { $0 > .zero }.min()
     }
 }
 

@@ -56,14 +56,25 @@ public actor SyncEngine {
     /// while records wait for the current hub, unless `force` (they would be abandoned).
     public func enrol(hubURL: String, code: String, deviceName: String, force: Bool) async throws -> EnrolmentResponse {
         let waiting = try await store.waitingCount()
-        if try await store.enrolment() != nil, waiting > 0, !force { throw SyncError.unsentRecords(waiting) }
+        let previous = try await store.enrolment()
+        if previous != nil, waiting > 0, !force { throw SyncError.unsentRecords(waiting) }
+        // Over an earlier enrolment, the hub hears what stays unsent and where the new device's
+        // numbers start (records made before are not the new device's: no gap for it).
+        var abandonment: EnrolmentAbandonment?
+        if let previous {
+            let sequences = try await store.waitingSequences()
+            abandonment = EnrolmentAbandonment(
+                previousDeviceID: previous.deviceID,
+                ranges: EnrolmentAbandonment.ranges(sequences), count: sequences.count,
+                sequenceFloor: try await store.lastSequence())
+        }
         let pendingKeyURL = keyURL.deletingLastPathComponent().appendingPathComponent("lmis-device.key.pending")
         let key = try DeviceKey.create(at: pendingKeyURL)
         let request = EnrolmentRequest(
             code: code, publicKey: key.publicKeyBase64, deviceName: deviceName, softwareVersion: softwareVersion,
             proof: try key.privateKey.signature(
                 for: EnrolmentRequest.proofText(code: code, publicKey: key.publicKeyBase64)
-            ).base64EncodedString())
+            ).base64EncodedString(), abandonment: abandonment)
         let http = try HubClient(baseURL: hubURL, caFile: caFile)
         defer { Task { await http.shutdown() } }
         let answer = try await http.send(
@@ -71,8 +82,13 @@ public actor SyncEngine {
         guard answer.status == 200 else { throw Self.failure(answer) }
         let enrolled = try answer.decode(EnrolmentResponse.self)
         try rename(pendingKeyURL, to: keyURL)
-        try await store.saveEnrolment(
-            .init(hubURL: hubURL, deviceID: enrolled.deviceID, officeCode: enrolled.officeCode), at: Date())
+        let abandoned = try await store.saveEnrolment(
+            .init(hubURL: hubURL, deviceID: enrolled.deviceID, officeCode: enrolled.officeCode), at: Date(),
+            abandoningThrough: abandonment?.sequenceFloor ?? 0)
+        if abandoned > 0 {
+            logger.warning(
+                "records of the previous enrolment abandoned", metadata: ["sync.abandoned": "\(abandoned)"])
+        }
         if let serverTime = LMISTime.parse(enrolled.serverTime) {
             try await store.saveClockOffset(serverTime.timeIntervalSinceNow)
         }
@@ -103,38 +119,33 @@ public actor SyncEngine {
         public var retryAfter: Duration?
     }
 
-    /// Uploads everything waiting, downloads every change, answers waiting registry checks.
-    public func round() async -> Report {
-        var report = Report()
-        do {
-            let session = try await session()
-            // After a restore the hub is asked first how far this device's numbers went; else the
-            // heartbeat follows the upload (it then reports what is left waiting), and follows a
-            // failed upload too when the hub answered, so that the hub hears why.
-            let restoring = try await store.sequenceFloor()?.pending == true
-            if restoring { try await heartbeat(session, &report) }
-            do {
-                try await upload(session, &report)
-            } catch let error as SyncError {
-                if !restoring, case .hub = error {
-                    var ignored = Report()
-                    _ = try? await heartbeat(session, &ignored)
-                }
-                throw error
-            }
-            if !restoring { try await heartbeat(session, &report) }
-            try await download(session, &report)
-            try await checkIdentities(session, &report)
-            try await store.noteAttempt(at: Date(), error: nil)
-        } catch {
-            let failure = error as? SyncError ?? .transport(String(describing: error))
-            report.error = failure
-            // Not enrolled yet is a state, not a failure: nothing to note until a technician enrols.
-            if failure == .notEnrolled { return report }
-            try? await store.noteAttempt(at: Date(), error: failure.description)
-            logger.warning("sync round failed", metadata: ["sync.error": "\(failure)"])
-        }
+    /// Uploads everything waiting, downloads every change, answers waiting registry checks: the
+    /// three side by side, so that none waits for another (`kiosk sync now`). `checker` names the
+    /// process claiming registry checks (see `checkPending(owner:)`).
+    public func round(checker: String = SyncEngine.checkerName()) async -> Report {
+        async let uploads = uploadAll()
+        async let feed = heartbeatAndDownload()
+        async let checks = checkPending(owner: checker)
+        let report = Self.merged(await [uploads, feed, checks])
+        await note(report)
         return report
+    }
+
+    /// Notes a round's or a concern's outcome in the sync status (not being enrolled is a state,
+    /// not a failure: nothing to note until a technician enrols).
+    public func note(_ report: Report) async {
+        guard let failure = report.error else {
+            try? await store.noteAttempt(at: Date(), error: nil)
+            return
+        }
+        if failure == .notEnrolled { return }
+        try? await store.noteAttempt(at: Date(), error: failure.description)
+        logger.warning("sync round failed", metadata: ["sync.error": "\(failure)"])
+    }
+
+    /// A checker's name: this process, unique among the kiosk's processes.
+    public static func checkerName() -> String {
+        "\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())"
     }
 
     /// The hub's summary of a person's case at every office (signed like a round). Throws
@@ -410,24 +421,4 @@ public actor SyncEngine {
         let retryAfter: Duration?
     }
 
-    func checkIdentities(_ session: Session, _ report: inout Report) async throws {
-        while true {
-            let pending = try await store.pendingChecks(limit: 50)
-            if pending.isEmpty { return }
-            for check in pending {
-                let answer = try await session.send(
-                    "POST", LMISPath.identity,
-                    body: try LMISCoding.encoder.encode(IdentityRequest(registryNumber: check.registryNumber)))
-                guard answer.status == 200 else {
-                    report.retryAfter = answer.retryAfter
-                    throw Self.failure(answer)
-                }
-                let result = try answer.decode(IdentityResponse.self)
-                try await store.recordCheck(
-                    check.registrationID, result: result.result, personID: result.personID, at: Date())
-                if result.result == .unavailable { return }
-                report.checks += 1
-            }
-        }
-    }
 }

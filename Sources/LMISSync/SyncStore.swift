@@ -5,7 +5,7 @@ public import LMISProtocol
 
 /// The sync bookkeeping a round reads and writes: enrolment, the outbox's upload state, the
 /// change feed and registry checks. Its SQLite adapter is `SQLiteSyncStore` in KioskStore.
-public protocol SyncStore: Sendable {
+public protocol SyncStore: SyncClaims {
     /// Closes the office database it lives in (technician commands, before a wipe or when
     /// done); the store cannot be used afterwards.
     func close() throws
@@ -46,3 +46,18 @@ extension SyncStore {
 }
 
 extension SQLiteSyncStore: SyncStore {}
+
+/// What independent streams and shared registry checks need of the bookkeeping.
+public protocol SyncClaims: Sendable {
+    func claimChecks(owner: String, limit: Int, now: Date, until: Date) async throws -> [PendingIdentityCheck]
+    func recordChecks(_ answers: [(PendingIdentityCheck, IdentityBatchResponse.Answer)], at instant: Date)
+        async throws
+    func releaseChecks(owner: String) async throws
+    func newestWaiting() async throws -> Int64?
+    func waitingSequences() async throws -> [Int64]
+    @discardableResult
+    func saveEnrolment(_ enrolment: SyncEnrolment, at instant: Date, abandoningThrough through: Int64) async throws
+        -> Int
+}
+
+extension SQLiteSyncStore: SyncClaims {}

@@ -35,4 +35,20 @@ public struct SimulatedCivilRegistry: CivilRegistry {
         }
         return IdentityResponse(result: .notFound)
     }
+
+    /// Many numbers in one query (templates are not asked in a batch).
+    public func check(registryNumbers: [String]) async throws -> [IdentityBatchResponse.Answer] {
+        var found: [String: String?] = [:]
+        let rows = try await client.query(
+            """
+            SELECT s.registry_number, p.id::text
+            FROM simulated_civil_registry s LEFT JOIN person p ON p.registry_number = s.registry_number
+            WHERE s.registry_number = ANY(\(registryNumbers))
+            """, logger: logger)
+        for try await (number, personID) in rows.decode((String, String?).self) { found[number] = personID }
+        return registryNumbers.map { number in
+            guard let personID = found[number] else { return .init(registryNumber: number, result: .notFound) }
+            return .init(registryNumber: number, result: .verified, personID: personID)
+        }
+    }
 }
