@@ -46,10 +46,16 @@ public struct SyncAdministration: Sendable {
         -> CommandOutput
     {
         do {
+            let before = try await engine.store.status(now: Date())
             let enrolled = try await enrol(hubURL: hubURL, code: code, deviceName: deviceName, force: force)
-            return CommandOutput([
-                "enrolled as \(enrolled.deviceID) for office \(enrolled.officeCode) (\(enrolled.officeName))"
-            ])
+            var lines = ["enrolled as \(enrolled.deviceID) for office \(enrolled.officeCode) (\(enrolled.officeName))"]
+            let after = try await engine.store.status(now: Date())
+            if before.deviceID != nil, before.waiting > after.waiting {
+                lines.append(
+                    "\(before.waiting - after.waiting) records waiting under device \(before.deviceID ?? "") were "
+                        + "abandoned (their numbers went to the hub with the enrolment)")
+            }
+            return CommandOutput(lines)
         } catch let error as SyncError {
             return CommandOutput(["enrolment failed: \(error)"], exitCode: 1)
         }

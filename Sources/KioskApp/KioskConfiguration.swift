@@ -42,6 +42,9 @@ public struct KioskConfiguration: Sendable, Equatable {
     public var lmisCAFile: String?
     /// Seconds between sync rounds while the link is up.
     public var syncInterval: Int = 60
+    /// Seconds between the uploader's looks for newly waiting records (1: a record goes up within
+    /// a second or two; more gathers records into fewer requests on a metered link).
+    public var syncUploadPoll: Int = 1
     /// Port of the HTTPS listener for staff PCs and phones on the office network; nil: none (the
     /// touchscreen's own listener, `host`:`port`, stays plain HTTP).
     public var tlsPort: Int?
@@ -94,7 +97,7 @@ public struct KioskConfiguration: Sendable, Equatable {
         "fingerprint_reader", "fingerprint_images", "lmis_ca_file", "sync_interval", "tls_port", "tls_host",
         "tls_cert_file", "tls_key_file", "allow_http_hub", "proof_minutes", "closed_days",
         "sms_route", "sms_spool", "sms_smsdrc", "sms_turn_near_ahead", "sms_daily_limit", "sms_quiet_hours",
-        "sms_latin",
+        "sms_latin", "sync_upload_poll",
     ]
 
     /// Applies one setting by key; throws `ConfigurationError` naming the key on a bad value.
@@ -183,6 +186,7 @@ public struct KioskConfiguration: Sendable, Equatable {
         case "fingerprint_images": fingerprintImages = value
         case "lmis_ca_file": lmisCAFile = value.isEmpty ? nil : value
         case "sync_interval": syncInterval = try int(5...86_400)
+        case "sync_upload_poll": syncUploadPoll = try int(1...86_400)
         case "tls_port": tlsPort = value.isEmpty ? nil : try int(0...65535)
         case "tls_host": tlsHost = value
         case "tls_cert_file": tlsCertFile = value.isEmpty ? nil : value

@@ -79,7 +79,8 @@ public struct KioskServer: Sendable {
             engine: SyncEngine(
                 database: database, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true),
                 caFile: configuration.lmisCAFile, softwareVersion: KioskServer.softwareVersion, logger: logger),
-            interval: .seconds(configuration.syncInterval), logger: logger)
+            interval: .seconds(configuration.syncInterval), logger: logger,
+            uploadPoll: .seconds(configuration.syncUploadPoll))
         self.sync = sync
         await sync.engine.setDeviceProbe { [printing, fingerprintReader, database] in
             await Self.deviceState(printing: printing, reader: fingerprintReader, database: database)

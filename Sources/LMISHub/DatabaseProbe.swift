@@ -11,7 +11,7 @@ actor DatabaseProbe {
     private var last: (up: Bool, at: ContinuousClock.Instant)?
     private var inFlight: Task<Bool, Never>?
 
-    init(patience: Duration = .milliseconds(900), ping: @escaping @Sendable () async throws -> Void) {
+    init(patience: Duration = .milliseconds(700), ping: @escaping @Sendable () async throws -> Void) {
         self.patience = patience
         self.ping = ping
     }

@@ -38,7 +38,7 @@ def register(process, index: int) -> None:
 
 def test_a_restore_applies_nothing_twice_and_the_hub_reports_the_lost_records(kiosk, hub, tmp_path):
     data_dir = tmp_path / "data"
-    process = kiosk(data_dir=data_dir, env={"KIOSK_SYNC_INTERVAL": "3600"})
+    process = kiosk(data_dir=data_dir, env={"KIOSK_SYNC_INTERVAL": "3600", "KIOSK_SYNC_UPLOAD_POLL": "3600"})
     code = hub["admin"]("POST", "/admin/enrolment-codes", {"officeCode": "UB-SB"})["code"]
     assert cli("sync", "enrol", "--hub", hub["base"], "--code", code, data_dir=data_dir).returncode == 0
     for index in range(2):
@@ -91,7 +91,7 @@ def test_a_restore_applies_nothing_twice_and_the_hub_reports_the_lost_records(ki
     assert f"new records are numbered from #{last_made + 1}" in restored.stdout, restored.stdout
     assert max(seq for seq, _, _ in outbox(data_dir)) == backup_sequence
 
-    process = kiosk(data_dir=data_dir, env={"KIOSK_SYNC_INTERVAL": "3600"})
+    process = kiosk(data_dir=data_dir, env={"KIOSK_SYNC_INTERVAL": "3600", "KIOSK_SYNC_UPLOAD_POLL": "3600"})
     register(process, 6)
     after = outbox(data_dir)
     new = [row for row in after if row[0] > backup_sequence]

@@ -272,6 +272,7 @@ def test_force_enrol_abandons_waiting_records_without_a_false_gap(kiosk, hub, tm
     assert refused.returncode == 1 and "5 records" in refused.stdout, refused.stdout
     forced = enrol(hub, data_dir, None, "--force")
     assert forced.returncode == 0, forced.stdout + forced.stderr
+    assert f"5 records waiting under device {old_device} were abandoned" in forced.stdout, forced.stdout
     with database(data_dir) as db:
         states = dict(db.execute("SELECT coalesce(sync_state, 'waiting'), count(*) FROM outbox GROUP BY 1"))
         new_device = db.execute("SELECT device_id FROM lmis_enrolment").fetchone()[0]

@@ -49,7 +49,7 @@ import Testing
         let states = try await kiosk.temp.database.testSQL(
             "SELECT state, count(*) FROM identity_check GROUP BY state ORDER BY state")
         #expect(states == [["notFound", "400"], ["verified", "200"]])
-        let (_, metrics) = try await hub.call("GET", "/admin/metrics")
+        let (_, metrics) = try await hub.call("GET", "/metrics")
         let counted = String(decoding: metrics, as: UTF8.self).split(separator: "\n")
             .filter { $0.hasPrefix("lmis_identity_checks_total{") }
             .compactMap { Double($0.split(separator: " ").last ?? "") }.reduce(0, +)
