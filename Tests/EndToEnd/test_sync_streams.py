@@ -250,6 +250,39 @@ def test_a_refused_link_fails_at_once_and_streams_started_offline_upload_later(k
         proxy.close()
 
 
+def test_a_dead_link_fails_within_the_connect_timeout(hub, tmp_path):
+    """A hub address that takes no connection (SYNs unanswered: a listener whose backlog is full)
+    fails `kiosk sync now` after the 5 s connect timeout, not the 60 s request deadline."""
+    import socket
+
+    data_dir = tmp_path / "data"
+    assert enrol(hub, data_dir).returncode == 0
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    for _ in range(4):  # fill the accept queue; later SYNs are dropped by the kernel
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(("127.0.0.1", port))
+        fillers.append(filler)
+    time.sleep(0.5)
+    with database(data_dir) as db:
+        db.execute("UPDATE lmis_enrolment SET hub_url = ?", (f"http://127.0.0.1:{port}",))
+    try:
+        started = time.monotonic()
+        now = sync_cli("now", data_dir=data_dir)
+        elapsed = time.monotonic() - started
+        print(f"kiosk sync now over a dead link: exit {now.returncode} after {elapsed:.1f} s")
+        assert now.returncode == 1 and "cannot be reached" in now.stdout, now.stdout
+        assert elapsed < 15, f"a dead link held kiosk sync now for {elapsed:.1f} s"
+    finally:
+        for filler in fillers:
+            filler.close()
+        listener.close()
+
+
 def test_force_enrol_abandons_waiting_records_without_a_false_gap(kiosk, hub, tmp_path):
     data_dir = tmp_path / "data"
     proxy = Proxy(hub["base"].removeprefix("http://"))
