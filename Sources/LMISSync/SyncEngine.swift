@@ -15,9 +15,9 @@ public actor SyncEngine {
     let logger: Logger
     let softwareVersion: String
     private var client: HubClient?
-    /// Upload batch size per stream; halved while the hub refuses whole batches or the link
-    /// drops them, down to single records, and doubled again after each success.
-    private var batchLimits: [String: Int] = [:]
+    /// Upload batch size per stream, sized to the link (`BatchSizer`); halved while the hub
+    /// refuses whole batches or the link drops them, down to single records.
+    private var batchSizers: [String: BatchSizer] = [:]
     let dataDirectory: URL
     /// The state of the devices the serving process holds (printer, reader, checks), for the heartbeat.
     private var deviceProbe: (@Sendable () async -> DeviceState)?
@@ -299,16 +299,22 @@ public actor SyncEngine {
         var outcome = StreamOutcome()
         do {
             while true {
-                let limit = batchLimits[stream] ?? LMISLimits.batchRecords
+                var sizer = batchSizers[stream] ?? BatchSizer(maxRecords: LMISLimits.batchRecords)
+                let limit = sizer.records
                 let batch = try await store.batch(
                     stream: stream, maxRecords: limit, maxBytes: LMISLimits.batchBytes - 64 * 1024)
                 if batch.isEmpty { break }
                 let answer: HubClient.Answer
+                let body = Self.body(stream: stream, batch)
+                let sent = ContinuousClock.now
                 do {
-                    answer = try await session.send("POST", LMISPath.upload, body: Self.body(stream: stream, batch))
+                    answer = try await session.send("POST", LMISPath.upload, body: body)
                 } catch let error as SyncError {
                     // A link that keeps dropping carries small batches more often than large ones.
-                    if case .transport = error { batchLimits[stream] = max(1, batch.count / 2) }
+                    if case .transport = error {
+                        sizer.cut(count: batch.count)
+                        batchSizers[stream] = sizer
+                    }
                     throw error
                 }
                 switch answer.status {
@@ -319,7 +325,9 @@ public actor SyncEngine {
                     }
                     try await store.record(results, at: Date())
                     for result in results { outcome.uploaded[result.status, default: 0] += 1 }
-                    batchLimits[stream] = min(LMISLimits.batchRecords, limit * 2)
+                    sizer.answered(
+                        count: batch.count, bytes: body.count, seconds: Self.seconds(ContinuousClock.now - sent))
+                    batchSizers[stream] = sizer
                 case 400 where [.badRequest, .tooLarge].contains(answer.problem?.error),
                     413 where [.badRequest, .tooLarge].contains(answer.problem?.error):
                     // The hub itself cannot read this batch (not a proxy or a misconfigured
@@ -330,7 +338,8 @@ public actor SyncEngine {
                         outcome.uploaded[.rejected, default: 0] += 1
                         logger.error("record set aside", metadata: ["sync.record": "\(batch[0].id)"])
                     } else {
-                        batchLimits[stream] = max(1, batch.count / 2)
+                        sizer.refused(count: batch.count)
+                        batchSizers[stream] = sizer
                     }
                 default:
                     outcome.retryAfter = answer.retryAfter
@@ -341,6 +350,10 @@ public actor SyncEngine {
             outcome.failure = error as? SyncError ?? .transport(String(describing: error))
         }
         return outcome
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// The upload body, written directly: the stored payloads are JSON already.
