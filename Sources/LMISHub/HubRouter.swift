@@ -316,6 +316,9 @@ public struct HubRouter: Sendable {
                 "hub.device": "\(device.id)", "hub.stream": "\(batch.stream)",
                 "hub.results": "\(counts.map { "\($0.key.rawValue)=\($0.value)" }.sorted().joined(separator: " "))",
             ])
+        if request.headers[HTTPField.Name(CompactUploadResponse.header)!] == CompactUploadResponse.value {
+            return Self.json(CompactUploadResponse(results), gzip: Self.acceptsGzip(request))
+        }
         return Self.json(UploadResponse(results: results), gzip: Self.acceptsGzip(request))
     }
 

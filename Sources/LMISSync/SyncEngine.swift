@@ -184,11 +184,13 @@ public actor SyncEngine {
         }
 
         /// Sends a signed request; after a stale-timestamp refusal, once more with the hub's time.
-        func send(_ method: String, _ target: String, body: Data? = nil) async throws -> HubClient.Answer {
+        func send(_ method: String, _ target: String, body: Data? = nil, headers: [String: String] = [:])
+            async throws -> HubClient.Answer
+        {
             for attempt in 0..<2 {
                 let offset = self.offset
                 let signer = HubClient.Signer(key: key, keyID: keyID, now: { Date().addingTimeInterval(offset) })
-                let answer = try await client.send(method, target, body: body, signer: signer)
+                let answer = try await client.send(method, target, body: body, signer: signer, extraHeaders: headers)
                 guard attempt == 0, answer.status == 401, let problem = answer.problem,
                     problem.error == .staleTimestamp, let hubTime = LMISTime.parse(problem.serverTime)
                 else { return answer }
@@ -308,7 +310,9 @@ public actor SyncEngine {
                 let body = Self.body(stream: stream, batch)
                 let sent = ContinuousClock.now
                 do {
-                    answer = try await session.send("POST", LMISPath.upload, body: body)
+                    answer = try await session.send(
+                        "POST", LMISPath.upload, body: body,
+                        headers: [CompactUploadResponse.header: CompactUploadResponse.value])
                 } catch let error as SyncError {
                     // A link that keeps dropping carries small batches more often than large ones.
                     if case .transport = error {
@@ -319,7 +323,7 @@ public actor SyncEngine {
                 }
                 switch answer.status {
                 case 200:
-                    let results = try answer.decode(UploadResponse.self).results
+                    let results = try Self.results(of: answer, batch)
                     guard Set(results.map(\.id)) == Set(batch.map(\.id)) else {
                         throw SyncError.badAnswer("the hub answered for other records than were sent")
                     }
@@ -350,6 +354,18 @@ public actor SyncEngine {
             outcome.failure = error as? SyncError ?? .transport(String(describing: error))
         }
         return outcome
+    }
+
+    /// The results of an upload answer, whole or in brief (`CompactUploadResponse`, issue 25).
+    static func results(of answer: HubClient.Answer, _ batch: [WaitingRecord]) throws -> [RecordResult] {
+        guard let brief = try? LMISCoding.decoder.decode(CompactUploadResponse.self, from: answer.body) else {
+            return try answer.decode(UploadResponse.self).results
+        }
+        let ids = Dictionary(batch.map { ($0.sequence, $0.id) }, uniquingKeysWith: { first, _ in first })
+        guard let results = brief.expanded(ids: ids) else {
+            throw SyncError.badAnswer("the hub answered for other records than were sent")
+        }
+        return results
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -70,6 +70,21 @@ import Testing
         await hub.stop()
     }
 
+    @Test func theAnswerInBriefNamesPlainlyAppliedRecordsBySequence() {
+        let full = [
+            RecordResult(id: "a", sequence: 7, status: .applied),
+            RecordResult(id: "b", sequence: 9, status: .applied, personID: "p"),
+            RecordResult(id: "c", sequence: 12, status: .rejected, reason: "bad"),
+            RecordResult(id: "d", sequence: 15, status: .duplicate),
+        ]
+        let brief = CompactUploadResponse(full)
+        #expect(brief.applied == [7])
+        #expect(brief.results.map(\.id) == ["b", "c", "d"])
+        let ids: [Int64: String] = [7: "a", 9: "b", 12: "c", 15: "d"]
+        #expect(Set(brief.expanded(ids: ids) ?? []) == Set(full))
+        #expect(brief.expanded(ids: [9: "b"]) == nil)
+    }
+
     @Test func batchesSettleAtTheTargetTimeOnASlowLinkAndGrowToTheLargestOnAFastOne() {
         // 64 kbit/s, 300 ms round trip, 100 bytes a record: (4 s − 0.3 s) × 8,000 B/s ÷ 100 B.
         var slow = BatchSizer(maxRecords: 500)
