@@ -64,15 +64,16 @@ def person(index: int, rng: random.Random) -> dict:
         experienceYears=rng.randrange(0, 10), educationCode=rng.choice(["upper_secondary", "vocational", "bachelor"]))
 
 
-def upload_body_bytes(office: RuralOffice) -> dict[str, int]:
+def hub_counter(office: RuralOffice, name: str, label: str) -> dict[str, int]:
+    """A counter of the hub's /metrics, summed by one label."""
     request = urllib.request.Request(office.hub_base + "/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
     with urllib.request.urlopen(request, timeout=10) as response:
         text = response.read().decode()
     found: dict[str, int] = {}
     for line in text.splitlines():
-        if line.startswith("lmis_upload_body_bytes_total{"):
-            coding = re.search(r'coding="([^"]+)"', line).group(1)
-            found[coding] = found.get(coding, 0) + int(float(line.rsplit(" ", 1)[1]))
+        if line.startswith(name + "{"):
+            value = re.search(label + r'="([^"]+)"', line).group(1)
+            found[value] = found.get(value, 0) + int(float(line.rsplit(" ", 1)[1]))
     return found
 
 
@@ -198,6 +199,27 @@ def main() -> None:
             time.sleep(1)
         drained = time.monotonic() - started
         after = net.stats()
+        bodies = hub_counter(office, "lmis_upload_body_bytes_total", "coding")
+        results = hub_counter(office, "lmis_records_received_total", "status")
+        records = len(received)
+        wire = after["kiosk_to_hub"]["bytes"] - before["kiosk_to_hub"]["bytes"]
+        back = after["hub_to_kiosk"]["bytes"] - before["hub_to_kiosk"]["bytes"]
+        body_bytes = sum(bodies.values())
+        # The limit counts each record once: bodies sent again after a lost answer are the link's cost.
+        sent = sum(results.values())
+        limit = body_bytes / sent * records * 8 / args.rate
+        say(f"drained {len(backlog)} records in {drained:.0f} s ({len(after['outages'])} outages during the drain)")
+        say(f"on the wire kiosk → hub: {wire} bytes, {wire / records:.0f} bytes a record (hub → kiosk {back} bytes, "
+            f"{back / records:.0f} a record)")
+        say(f"upload bodies: {body_bytes} bytes ({', '.join(f'{k} {v}' for k, v in bodies.items())}) for {sent} "
+            f"records sent ({', '.join(f'{k} {v}' for k, v in results.items())}), {body_bytes / sent:.0f} bytes a record")
+        say(f"physical limit (body bytes ÷ line rate): {limit:.0f} s; drain ÷ limit = {drained / limit:.2f} "
+            "(goal ≤ 1.5)")
+        scale = 20_000 / args.registrations
+        if scale != 1:
+            say(f"extrapolated to 20,000 registrations (×{scale:.0f}): drain about {drained * scale / 60:.0f} min, "
+                f"limit {limit * scale / 60:.0f} min")
+        say(f"link: {json.dumps(after)}")
         while accepted and time.monotonic() < started + drained + 600:
             received = set(office.hub_records())
             for at, ids in list(accepted):
@@ -205,29 +227,11 @@ def main() -> None:
                     arrivals.append(time.monotonic() - at)
                     accepted.remove((at, ids))
             time.sleep(1)
-        bodies = upload_body_bytes(office)
-        records = len(received)
-        wire = after["kiosk_to_hub"]["bytes"] - before["kiosk_to_hub"]["bytes"]
-        back = after["hub_to_kiosk"]["bytes"] - before["hub_to_kiosk"]["bytes"]
-        body_bytes = sum(bodies.values())
-        limit = body_bytes * 8 / args.rate
-        say(f"drained {len(backlog)} records in {drained:.0f} s ({len(after['outages'])} outages during the drain)")
-        say(f"on the wire kiosk → hub: {wire} bytes, {wire / records:.0f} bytes a record (hub → kiosk {back} bytes, "
-            f"{back / records:.0f} a record)")
-        say(f"upload bodies: {body_bytes} bytes ({', '.join(f'{k} {v}' for k, v in bodies.items())}), "
-            f"{body_bytes / records:.0f} bytes a record")
-        say(f"physical limit (body bytes ÷ line rate): {limit:.0f} s; drain ÷ limit = {drained / limit:.2f} "
-            "(goal ≤ 1.5)")
-        scale = 20_000 / args.registrations
-        if scale != 1:
-            say(f"extrapolated to 20,000 registrations (×{scale:.0f}): drain about {drained * scale / 60:.0f} min, "
-                f"limit {limit * scale / 60:.0f} min")
         if arrivals:
             say(f"queue events accepted during the drain reached the hub after {min(arrivals):.0f}–"
                 f"{max(arrivals):.0f} s (median {sorted(arrivals)[len(arrivals) // 2]:.0f} s, {len(arrivals)} tickets)")
         if accepted:
             say(f"{len(accepted)} tickets taken during the drain had not reached the hub 600 s after it")
-        say(f"link: {json.dumps(after)}")
         encoding_figures(office.data_dir / "kiosk.sqlite")
 
 

@@ -13,7 +13,7 @@ from rural_office import RuralOffice
 pytestmark = pytest.mark.skipif(os.geteuid() != 0 or not os.path.exists("/dev/net/tun"),
                                 reason="the emulated link needs root (network namespaces, TUN devices)")
 
-REGISTRATIONS = 200
+REGISTRATIONS = 120
 TICKETS = 50  # four queue events each
 
 
