@@ -26,6 +26,7 @@ import json
 import os
 import random
 import re
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -137,6 +138,7 @@ def main() -> None:
     parser.add_argument("--outage-for", type=float, default=30)
     parser.add_argument("--outage-first", type=float, default=20,
                         help="seconds into the drain of the first outage (so that even a short drain meets one)")
+    parser.add_argument("--keep", action="store_true", help="keep the hub's and kiosk's data folder (printed)")
     parser.add_argument("--encoding-only", metavar="KIOSK_SQLITE", type=Path,
                         help="only the per-type encoding figures, from an existing kiosk database")
     args = parser.parse_args()
@@ -233,6 +235,10 @@ def main() -> None:
         if accepted:
             say(f"{len(accepted)} tickets taken during the drain had not reached the hub 600 s after it")
         encoding_figures(office.data_dir / "kiosk.sqlite")
+    if args.keep:
+        say(f"data: {directory}")
+    else:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 if __name__ == "__main__":
