@@ -7,6 +7,14 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+# `Benchmarks/run.sh rural-link [...]`: only the sync backlog over an emulated rural link (issue 25;
+# root: network namespaces and TUN devices). Arguments go to Benchmarks/rural_link.py.
+if [ "${1:-}" = "rural-link" ]; then
+    shift
+    swift build -c release --static-swift-stdlib --product kiosk --scratch-path .build-release
+    swift build -c release --static-swift-stdlib --product lmis-hub --scratch-path .build-release
+    exec "$ROOT/.venv/bin/python" Benchmarks/rural_link.py "$@"
+fi
 if ! command -v wrk >/dev/null; then
     if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; else sudo apt-get update -qq && sudo apt-get install -y -qq wrk; fi
 fi

@@ -28,7 +28,7 @@ RUN_PACKAGES=(fonts-noto-core fonts-dejavu-core espeak-ng
 # and HAProxy in front of two hubs (the test starts its own; the package's service is not used).
 TEST_PACKAGES=(chromium python3 python3-venv cups-daemon cups-client cups-ipp-utils dbus-daemon
     poppler-utils tesseract-ocr tesseract-ocr-mon tesseract-ocr-eng umockdev libumockdev-dev
-    postgresql-15 postgresql-client-15 faketime haproxy)
+    postgresql-15 postgresql-client-15 faketime haproxy iproute2)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -45,6 +45,15 @@ struct HubMetrics: Sendable {
             .increment(by: count)
     }
 
+    /// Upload body bytes as they came over the wire, by content coding (issue 25: bytes per record).
+    func countUploadBytes(office: String, coding: String, bytes: Int) {
+        Counter(
+            label: "lmis_upload_body_bytes_total", dimensions: [("office", office), ("coding", coding)],
+            factory: factory
+        )
+        .increment(by: bytes)
+    }
+
     /// The exposition text, after setting each office's gauges from `devices`.
     func exposition(devices: [HubStore.DeviceSummary]) -> String {
         for (office, members) in Dictionary(grouping: devices.filter { !$0.revoked }, by: \.officeCode) {

@@ -129,7 +129,11 @@ public struct HubRouter: Sendable {
     }
 
     static func json(raw data: Data, gzip: Bool) -> Response {
-        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+        // `Accept-Encoding` on an answer (RFC 7694): the request codings the hub takes.
+        var headers: HTTPFields = [
+            .contentType: "application/json; charset=utf-8", .cacheControl: "no-store",
+            .acceptEncoding: "gzip, \(UploadEncoding.dictionaryCoding)",
+        ]
         if gzip, data.count > 1024 {
             headers[.contentEncoding] = "gzip"
             headers[.vary] = "Accept-Encoding"
@@ -155,9 +159,14 @@ public struct HubRouter: Sendable {
         }
         let sent = Data(buffer.readableBytesView)
         if let encoding = request.headers[.contentEncoding], encoding != "identity" {
+            // Kiosks that saw `Accept-Encoding` name the dictionary coding use it (issue 25).
+            if encoding == UploadEncoding.dictionaryCoding {
+                return (sent, try UploadEncoding.decompress(sent, limit: LMISLimits.inflatedBody))
+            }
             guard encoding == "gzip" else {
                 throw Failure(
-                    status: .unsupportedMediaType, code: .badRequest, message: "only gzip bodies are understood")
+                    status: .unsupportedMediaType, code: .badRequest,
+                    message: "only gzip and \(UploadEncoding.dictionaryCoding) bodies are understood")
             }
             return (sent, try Gzip.decompress(sent, limit: LMISLimits.inflatedBody))
         }
@@ -271,6 +280,8 @@ public struct HubRouter: Sendable {
         let started = ContinuousClock.now
         let (sent, inflated) = try await Self.body(request)
         let device = try await authenticate(request, body: sent)
+        metrics.countUploadBytes(
+            office: device.officeCode, coding: request.headers[.contentEncoding] ?? "identity", bytes: sent.count)
         // Each payload is decoded as its type here; one that does not decode is refused alone.
         let batch = try Self.decode(UploadEnvelope.self, inflated, with: OutboxPayload.decoder)
         guard batch.records.count <= LMISLimits.batchRecords else {
@@ -308,6 +319,9 @@ public struct HubRouter: Sendable {
                 "hub.device": "\(device.id)", "hub.stream": "\(batch.stream)",
                 "hub.results": "\(counts.map { "\($0.key.rawValue)=\($0.value)" }.sorted().joined(separator: " "))",
             ])
+        if request.headers[HTTPField.Name(CompactUploadResponse.header)!] == CompactUploadResponse.value {
+            return Self.json(CompactUploadResponse(results), gzip: Self.acceptsGzip(request))
+        }
         return Self.json(UploadResponse(results: results), gzip: Self.acceptsGzip(request))
     }
 

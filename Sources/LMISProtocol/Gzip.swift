@@ -23,14 +23,32 @@ public enum Gzip {
     }
 
     public static func compress(_ input: some Collection<UInt8>, level: Int32 = 6) -> Data {
+        // windowBits 15 + 16: a gzip wrapper instead of zlib's.
+        deflate(input, level: level, windowBits: 15 + 16, dictionary: nil)
+    }
+
+    /// Inflates a gzip body, refusing to produce more than `limit` bytes.
+    public static func decompress(_ input: some Collection<UInt8>, limit: Int) throws(Failure) -> Data {
+        try inflate(input, limit: limit, windowBits: 15 + 16, dictionary: nil)
+    }
+
+    /// Deflates with zlib's `windowBits` (31: gzip, 15: zlib) and, for zlib, a preset dictionary.
+    static func deflate(_ input: some Collection<UInt8>, level: Int32, windowBits: Int32, dictionary: [UInt8]?)
+        -> Data
+    {
         let bytes = Array(input)
         var stream = z_stream()
-        // windowBits 15 + 16: a gzip wrapper instead of zlib's.
         let status = deflateInit2_(
-            &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)
-        )
+            &stream, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+            Int32(MemoryLayout<z_stream>.size))
         precondition(status == Z_OK, "zlib deflateInit2 failed: \(status)")
         defer { deflateEnd(&stream) }
+        if let dictionary {
+            let set = dictionary.withUnsafeBufferPointer {
+                deflateSetDictionary(&stream, $0.baseAddress, UInt32($0.count))
+            }
+            precondition(set == Z_OK, "zlib deflateSetDictionary failed: \(set)")
+        }
         var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, UInt(bytes.count))) + 32)
         let written: Int = bytes.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { out in
@@ -38,7 +56,7 @@ public enum Gzip {
                 stream.avail_in = UInt32(input.count)
                 stream.next_out = out.baseAddress
                 stream.avail_out = UInt32(out.count)
-                let result = deflate(&stream, Z_FINISH)
+                let result = CZlib.deflate(&stream, Z_FINISH)
                 precondition(result == Z_STREAM_END, "zlib deflate did not finish: \(result)")
                 return out.count - Int(stream.avail_out)
             }
@@ -46,11 +64,14 @@ public enum Gzip {
         return Data(output[0..<written])
     }
 
-    /// Inflates a gzip body, refusing to produce more than `limit` bytes.
-    public static func decompress(_ input: some Collection<UInt8>, limit: Int) throws(Failure) -> Data {
+    /// Inflates, refusing to produce more than `limit` bytes; a zlib stream that names a preset
+    /// dictionary gets `dictionary` (and is refused as corrupt without one or with another).
+    static func inflate(_ input: some Collection<UInt8>, limit: Int, windowBits: Int32, dictionary: [UInt8]?)
+        throws(Failure) -> Data
+    {
         let bytes = Array(input)
         var stream = z_stream()
-        guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+        guard inflateInit2_(&stream, windowBits, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw .corrupt("zlib could not start")
         }
         defer { inflateEnd(&stream) }
@@ -63,7 +84,13 @@ public enum Gzip {
                 let (status, produced) = chunk.withUnsafeMutableBufferPointer { out in
                     stream.next_out = out.baseAddress
                     stream.avail_out = UInt32(out.count)
-                    let status = inflate(&stream, Z_NO_FLUSH)
+                    var status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                    if status == Z_NEED_DICT, let dictionary {
+                        status = dictionary.withUnsafeBufferPointer {
+                            inflateSetDictionary(&stream, $0.baseAddress, UInt32($0.count))
+                        }
+                        if status == Z_OK { status = CZlib.inflate(&stream, Z_NO_FLUSH) }
+                    }
                     return (status, out.count - Int(stream.avail_out))
                 }
                 if output.count + produced > limit { return .failure(.tooLarge(limit: limit)) }

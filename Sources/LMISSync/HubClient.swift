@@ -11,6 +11,9 @@ public final class HubClient: Sendable {
     public let baseURL: String
     let http: HTTPClient
     let timeout: TimeAmount
+    /// Set when an answer of this hub names the dictionary coding in `Accept-Encoding` (RFC 7694);
+    /// until then, and for hubs that never do, bodies go gzip-compressed.
+    let dictionaryAccepted = Mutex(false)
 
     /// `caFile`: PEM roots to trust instead of the system's (a hub with a private CA).
     public init(baseURL: String, caFile: String? = nil, timeout: Duration = .seconds(60)) throws {
@@ -86,7 +89,14 @@ public final class HubClient: Sendable {
         }
     }
 
-    /// One request; bodies over 1 KiB go gzip-compressed. Throws `SyncError.transport` when the
+    /// The coding of a request body: none up to 1 KiB, else the dictionary coding when this hub
+    /// takes it, else gzip.
+    func bodyCoding(for body: Data) -> String? {
+        guard body.count > 1024 else { return nil }
+        return dictionaryAccepted.withLock { $0 } ? UploadEncoding.dictionaryCoding : "gzip"
+    }
+
+    /// One request; bodies over 1 KiB go compressed (see `bodyCoding`). Throws `SyncError.transport` when the
     /// hub cannot be reached; any HTTP answer (also errors) comes back as an `Answer`.
     public func send(
         _ method: String, _ target: String, body: Data? = nil, signer: Signer?, extraHeaders: [String: String] = [:]
@@ -97,9 +107,14 @@ public final class HubClient: Sendable {
         request.headers.add(name: "Accept-Encoding", value: "gzip")
         request.headers.add(name: "User-Agent", value: "lswo-kiosk")
         var sent = Data()
+        let coding = body.map { bodyCoding(for: $0) } ?? nil
         if let body {
-            sent = body.count > 1024 ? Gzip.compress(body) : body
-            if body.count > 1024 { request.headers.add(name: "Content-Encoding", value: "gzip") }
+            switch coding {
+            case UploadEncoding.dictionaryCoding?: sent = UploadEncoding.compress(body)
+            case "gzip"?: sent = Gzip.compress(body)
+            default: sent = body
+            }
+            if let coding { request.headers.add(name: "Content-Encoding", value: coding) }
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: sent))
         }
@@ -123,6 +138,12 @@ public final class HubClient: Sendable {
         }
         var headers: [String: String] = [:]
         for header in response.headers { headers[header.name.lowercased()] = header.value }
+        if UploadEncoding.accepted(by: headers["accept-encoding"]) { dictionaryAccepted.withLock { $0 = true } }
+        if response.status.code == 415, coding == UploadEncoding.dictionaryCoding {
+            // A hub that no longer takes the dictionary (rolled back): gzip from now on.
+            dictionaryAccepted.withLock { $0 = false }
+            return try await send(method, target, body: body, signer: signer, extraHeaders: extraHeaders)
+        }
         var data = Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
         if headers["content-encoding"] == "gzip" {
             do {

@@ -15,9 +15,9 @@ public actor SyncEngine {
     let logger: Logger
     let softwareVersion: String
     private var client: HubClient?
-    /// Upload batch size per stream; halved while the hub refuses whole batches or the link
-    /// drops them, down to single records, and doubled again after each success.
-    private var batchLimits: [String: Int] = [:]
+    /// Upload batch size per stream, sized to the link (`BatchSizer`); halved while the hub
+    /// refuses whole batches or the link drops them, down to single records.
+    private var batchSizers: [String: BatchSizer] = [:]
     let dataDirectory: URL
     /// The state of the devices the serving process holds (printer, reader, checks), for the heartbeat.
     private var deviceProbe: (@Sendable () async -> DeviceState)?
@@ -195,11 +195,13 @@ public actor SyncEngine {
         }
 
         /// Sends a signed request; after a stale-timestamp refusal, once more with the hub's time.
-        func send(_ method: String, _ target: String, body: Data? = nil) async throws -> HubClient.Answer {
+        func send(_ method: String, _ target: String, body: Data? = nil, headers: [String: String] = [:])
+            async throws -> HubClient.Answer
+        {
             for attempt in 0..<2 {
                 let offset = self.offset
                 let signer = HubClient.Signer(key: key, keyID: keyID, now: { Date().addingTimeInterval(offset) })
-                let answer = try await client.send(method, target, body: body, signer: signer)
+                let answer = try await client.send(method, target, body: body, signer: signer, extraHeaders: headers)
                 guard attempt == 0, answer.status == 401, let problem = answer.problem,
                     problem.error == .staleTimestamp, let hubTime = LMISTime.parse(problem.serverTime)
                 else { return answer }
@@ -310,27 +312,37 @@ public actor SyncEngine {
         var outcome = StreamOutcome()
         do {
             while true {
-                let limit = batchLimits[stream] ?? LMISLimits.batchRecords
+                var sizer = batchSizers[stream] ?? BatchSizer(maxRecords: LMISLimits.batchRecords)
+                let limit = sizer.records
                 let batch = try await store.batch(
                     stream: stream, maxRecords: limit, maxBytes: LMISLimits.batchBytes - 64 * 1024)
                 if batch.isEmpty { break }
                 let answer: HubClient.Answer
+                let body = Self.body(stream: stream, batch)
+                let sent = ContinuousClock.now
                 do {
-                    answer = try await session.send("POST", LMISPath.upload, body: Self.body(stream: stream, batch))
+                    answer = try await session.send(
+                        "POST", LMISPath.upload, body: body,
+                        headers: [CompactUploadResponse.header: CompactUploadResponse.value])
                 } catch let error as SyncError {
                     // A link that keeps dropping carries small batches more often than large ones.
-                    if case .transport = error { batchLimits[stream] = max(1, batch.count / 2) }
+                    if case .transport = error {
+                        sizer.cut(count: batch.count)
+                        batchSizers[stream] = sizer
+                    }
                     throw error
                 }
                 switch answer.status {
                 case 200:
-                    let results = try answer.decode(UploadResponse.self).results
+                    let results = try Self.results(of: answer, batch)
                     guard Set(results.map(\.id)) == Set(batch.map(\.id)) else {
                         throw SyncError.badAnswer("the hub answered for other records than were sent")
                     }
                     try await store.record(results, at: Date())
                     for result in results { outcome.uploaded[result.status, default: 0] += 1 }
-                    batchLimits[stream] = min(LMISLimits.batchRecords, limit * 2)
+                    sizer.answered(
+                        count: batch.count, bytes: body.count, seconds: Self.seconds(ContinuousClock.now - sent))
+                    batchSizers[stream] = sizer
                 case 400 where [.badRequest, .tooLarge].contains(answer.problem?.error),
                     413 where [.badRequest, .tooLarge].contains(answer.problem?.error):
                     // The hub itself cannot read this batch (not a proxy or a misconfigured
@@ -341,7 +353,8 @@ public actor SyncEngine {
                         outcome.uploaded[.rejected, default: 0] += 1
                         logger.error("record set aside", metadata: ["sync.record": "\(batch[0].id)"])
                     } else {
-                        batchLimits[stream] = max(1, batch.count / 2)
+                        sizer.refused(count: batch.count)
+                        batchSizers[stream] = sizer
                     }
                 default:
                     outcome.retryAfter = answer.retryAfter
@@ -352,6 +365,22 @@ public actor SyncEngine {
             outcome.failure = error as? SyncError ?? .transport(String(describing: error))
         }
         return outcome
+    }
+
+    /// The results of an upload answer, whole or in brief (`CompactUploadResponse`, issue 25).
+    static func results(of answer: HubClient.Answer, _ batch: [WaitingRecord]) throws -> [RecordResult] {
+        guard let brief = try? LMISCoding.decoder.decode(CompactUploadResponse.self, from: answer.body) else {
+            return try answer.decode(UploadResponse.self).results
+        }
+        let ids = Dictionary(batch.map { ($0.sequence, $0.id) }, uniquingKeysWith: { first, _ in first })
+        guard let results = brief.expanded(ids: ids) else {
+            throw SyncError.badAnswer("the hub answered for other records than were sent")
+        }
+        return results
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// The upload body, written directly: the stored payloads are JSON already.

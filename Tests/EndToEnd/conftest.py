@@ -59,10 +59,14 @@ def free_port() -> int:
 
 
 class KioskProcess:
-    """One `kiosk serve` child process on a free loopback port."""
+    """One `kiosk serve` child process on a free loopback port (or on `host`, started through
+    `prefix`, e.g. `ip netns exec NS` for a kiosk in a network namespace of its own)."""
 
-    def __init__(self, data_dir: Path, *args: str, env: dict | None = None):
+    def __init__(self, data_dir: Path, *args: str, env: dict | None = None, host: str = "127.0.0.1",
+                 prefix: tuple[str, ...] = ()):
         self.data_dir = data_dir
+        self.host = host
+        self.prefix = list(prefix)
         self.args = list(args)
         self.env = env or {}
         self.port = free_port()
@@ -71,7 +75,7 @@ class KioskProcess:
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{self.host}:{self.port}"
 
     def start(self, timeout: float = 20.0) -> "KioskProcess":
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -79,7 +83,7 @@ class KioskProcess:
         # fingerprint reader unless a test asks for one.
         env = {**os.environ, "KIOSK_THERMAL_QUEUE": "", "KIOSK_A4_QUEUE": "", "KIOSK_FINGERPRINT_READER": "none",
                **self.env}
-        command = [KIOSK_BIN, "serve", "--host", "127.0.0.1", "--port", str(self.port),
+        command = [*self.prefix, KIOSK_BIN, "serve", "--host", self.host, "--port", str(self.port),
                    "--data-dir", str(self.data_dir), "--kiosk-dir", str(ROOT / "Kiosk"), *self.args]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=open(self.log, "wb"), env=env)
         deadline = time.monotonic() + timeout

@@ -1,0 +1,46 @@
+/// Sizes one stream's upload batches to the link (issue 25): each request should take about
+/// `target` from sending to the hub's answer, so that a slow rural line carries large batches
+/// (little overhead per round trip) yet a cut loses at most a few seconds of sending, and a fast
+/// link quickly reaches the protocol's largest batch.
+///
+/// A request of `n` records takes `roundTrip + n × bytesPerRecord ÷ throughput` (plus the hub's
+/// work, which scales with `n` too). The sizer does not need the terms apart: after a batch of
+/// `n` records took `t` seconds, `n × target ÷ t` is the batch that would have taken `target`
+/// at the throughput and round trip just seen. Repeating this settles at
+/// `(target − roundTrip) × throughput ÷ bytesPerRecord`; it grows at most fourfold and shrinks
+/// at most to a quarter per batch, so one lucky or unlucky request does not swing it.
+struct BatchSizer: Sendable, Equatable {
+    /// Seconds a request should take.
+    let target: Double
+    /// The protocol's largest batch.
+    let maxRecords: Int
+    /// Records in the next batch.
+    private(set) var records: Int
+    /// The last throughput seen, bytes a second including the round trip (for logs and tests).
+    private(set) var effectiveBytesPerSecond: Double?
+
+    init(maxRecords: Int, target: Double = 4, initial: Int = 50) {
+        self.target = target
+        self.maxRecords = maxRecords
+        self.records = max(1, min(initial, maxRecords))
+    }
+
+    /// A batch of `count` records (`bytes` on the wire) was answered after `seconds`.
+    mutating func answered(count: Int, bytes: Int, seconds: Double) {
+        guard count > 0 else { return }
+        effectiveBytesPerSecond = Double(bytes) / max(seconds, 0.001)
+        let ideal = Double(count) * target / max(seconds, 0.001)
+        let bounded = min(max(ideal, Double(count) / 4), Double(count) * 4)
+        records = max(1, min(maxRecords, Int(bounded.rounded())))
+    }
+
+    /// The link dropped a batch of `count` records: the next is at most half of it.
+    mutating func cut(count: Int) {
+        records = max(1, min(records, count / 2))
+    }
+
+    /// The hub could not read a batch of `count` records: halve it to find the one at fault.
+    mutating func refused(count: Int) {
+        records = max(1, count / 2)
+    }
+}
