@@ -119,7 +119,8 @@ def test_a_record_accepted_during_a_slow_upload_reaches_the_hub_within_seconds(k
         assert enrol(hub, data_dir, proxy.base).returncode == 0
         process.request("POST", "/api/v1/sync", cookie=process.staff_cookie())
         time.sleep(3)
-        assert hub["sql"]("SELECT count(*) FROM registration") == "0", "the backlog was not slow enough to test"
+        # Link-sized batches start small, so a first batch may already be there; most must still wait.
+        assert int(hub["sql"]("SELECT count(*) FROM registration")) < 200, "the backlog was not slow enough to test"
         # A visitor takes a ticket while the backlog crawls up the link.
         status, body = process.request("POST", "/api/v1/tickets", {"serviceCode": "А"})
         assert status == 201, body
