@@ -198,6 +198,7 @@ public struct KioskServer: Sendable {
                 gammu: configuration.smsRoute == .gammu
                     ? (configuration.smsSmsdrc, configuration.smsSpoolDirectory) : nil)
             dependencies.ticketTexts = SQLiteTicketTexts(database: database)
+            dependencies.messageFigures = SQLiteMessageFigures(database: database)
         }
         dependencies.employers = SQLiteEmployerRepository(
             database: database, officeCode: office.code, followUpTexts: followUpTexts)

@@ -77,6 +77,8 @@ public struct KioskHTTPDependencies: Sendable {
     public var caseSummaries: (any CaseSummaryLookup)?
     /// The office's text messages for staff; nil where it sends none (`sms_route = none`).
     public var messages: (any MessagesOverviewSource)?
+    /// Message counts for the dashboard; nil where the office sends none.
+    public var messageFigures: (any MessageFiguresSource)?
     /// Texts asked for at the kiosk with a ticket (a typed phone, consents); nil where it sends none.
     public var ticketTexts: (any TicketTextsStore)?
     /// Employers, the vacancies the office takes in, outcomes and follow-ups; nil where the kiosk keeps none.
@@ -358,6 +360,10 @@ public struct KioskHTTPDependencies: Sendable {
         screens.programmes = programmeDesk
         screens.texts = messages != nil
         screens.ticketTexts = ticketTexts != nil
+        screens.messageFigures = messageFigures
+        if let employers {
+            screens.employerFigures = { try await employers.figures(from: $0, to: $1) }
+        }
         screens.hasCases = caseDesk != nil
         if let desk = caseDesk {
             screens.caseload = { try await desk.caseload() }

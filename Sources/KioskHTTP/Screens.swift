@@ -31,6 +31,10 @@ struct Screens: Sendable {
     var programmes: Programmes? = nil
     /// True where the office sends text messages (a booking may then set reminders).
     var texts = false
+    /// The dashboard's employer figures over a period, and its message counts; nil where the kiosk
+    /// keeps none.
+    var employerFigures: (@Sendable (CivilDate, CivilDate) async throws -> EmployerFigures)?
+    var messageFigures: (any MessageFiguresSource)?
     /// True where a visitor may ask for texts when taking a ticket (the ticket screen offers it).
     var ticketTexts = false
 

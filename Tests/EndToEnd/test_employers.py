@@ -97,6 +97,24 @@ def a_driver_vacancy(process, cookie: str) -> dict:
     return vacancy
 
 
+def hire_a_consenting_driver(process, cookie: str, person_id: str) -> dict:
+    """99112233 agrees to follow-up questions; the person is referred to a driver vacancy and hired.
+    Returns the hire (its placement and follow-ups)."""
+    status, consent = process.request("POST", "/api/v1/staff/messages/consent",
+                                      {"phone": "99112233", "kind": "follow_up", "granted": True}, cookie=cookie)
+    assert status == 204, consent
+    vacancy = a_driver_vacancy(process, cookie)
+    status, referred = process.request(
+        "POST", f"/api/v1/staff/office-vacancies/{vacancy['reference']}/referrals",
+        {"registrationIds": [person_id]}, cookie=cookie)
+    assert status == 201, referred
+    status, hired = process.request(
+        "POST", f"/api/v1/staff/vacancy-referrals/{referred['referrals'][0]['id']}/outcome", {"outcome": "hired"},
+        cookie=cookie)
+    assert status == 201, hired
+    return hired
+
+
 def test_employer_vacancy_candidates_referral_hire_and_figures(browser, kiosk, artifacts):
     process = kiosk()
     references = register_people(process)
