@@ -153,6 +153,13 @@
         pdf.rel = "noopener";
         pdf.setAttribute("data-pdf", v.reference);
         actions.appendChild(pdf);
+        // The same confirmation on the office's A4 printer (CUPS), for the employer at the counter.
+        var printButton = button($("vacancy-print-status").getAttribute("data-print-label"), function () {
+          printA4("/api/v1/staff/office-vacancies/" + encodeURIComponent(v.reference) + "/confirmation/print?lang=" + lang,
+            $("vacancy-print-status"));
+        });
+        printButton.setAttribute("data-print", v.reference);
+        actions.appendChild(printButton);
         if (v.status === "open") {
           actions.appendChild(button(t.candidates, function () { candidates(v.reference, v.vacancy.title); }));
           actions.appendChild(button(t.edit, function () { edit(v); }));
@@ -269,6 +276,19 @@
         showErrors(f, $("vacancy-form-error"), a);
       }
     });
+  });
+
+  // An employer's document sent to the A4 queue: what the printer did, in the page's language.
+  function printA4(url, status) {
+    status.textContent = "";
+    api("POST", url).then(function (a) {
+      status.textContent = a.status === 200 ? words(a.body.message) : errorText(a);
+      status.setAttribute("data-status", a.status === 200 ? a.body.status : "error");
+    });
+  }
+  $("shortlist-print").addEventListener("click", function () {
+    printA4("/api/v1/staff/office-vacancies/" + encodeURIComponent(vacancyRef) + "/shortlist/print?lang=" + lang,
+      $("shortlist-print-status"));
   });
 
   // Candidates for a vacancy.

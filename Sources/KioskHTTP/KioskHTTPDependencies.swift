@@ -347,7 +347,8 @@ public struct KioskHTTPDependencies: Sendable {
             desk: employerDesk, referrals: referralDesk, registrations: registrations,
             documents: EmployerDocuments(
                 catalog: catalog, office: office, text: { [locales] in locales.text($0, $1) }, now: now),
-            renderer: documentRenderer, authentication: authentication, strict: strict, office: office, now: now)
+            renderer: documentRenderer, printer: printer, authentication: authentication, strict: strict,
+            office: office, now: now)
     }
 
     func screens() async throws -> Screens {
