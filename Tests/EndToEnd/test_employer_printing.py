@@ -6,8 +6,7 @@ import subprocess
 
 from conftest import registration_form, registry_number
 from screens import STAFF_SIZE, check_screen, sized_page
-from test_employers import a_driver_vacancy
-from test_grievance import sign_in
+from test_employers import a_driver_vacancy, open_transport_employer
 
 
 def printed_text(pdf) -> str:
@@ -32,12 +31,7 @@ def test_confirmation_and_shortlist_go_to_the_a4_queue(browser, printing_kiosk, 
     with sized_page(browser, STAFF_SIZE[0]) as page:
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        sign_in(page, process, "ajiltan2", "2")
-        page.goto(process.base + "/staff/employers?lang=mn")
-        page.fill("#find-q", "Тээвэр")
-        page.click("#find-button")
-        page.click("#find-results button:has-text('Тээвэр Логистик ХХК')")
-        page.wait_for_selector("#employer-panel:not([hidden])")
+        open_transport_employer(page, process, "ajiltan2", "2")
         page.click(f"[data-print='{reference}']")
         page.wait_for_selector("#vacancy-print-status[data-status='sent']")
         assert page.inner_text("#vacancy-print-status") == "Албаны A4 принтер рүү илгээлээ."

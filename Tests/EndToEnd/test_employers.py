@@ -97,6 +97,16 @@ def a_driver_vacancy(process, cookie: str) -> dict:
     return vacancy
 
 
+def open_transport_employer(page, process, username: str, counter: str):
+    """Signs in on the console and opens «Тээвэр Логистик ХХК» on the employers page, found by name."""
+    sign_in(page, process, username, counter)
+    page.goto(process.base + "/staff/employers?lang=mn")
+    page.fill("#find-q", "Тээвэр")
+    page.click("#find-button")
+    page.click("#find-results button:has-text('Тээвэр Логистик ХХК')")
+    page.wait_for_selector("#employer-panel:not([hidden])")
+
+
 def hire_a_consenting_driver(process, cookie: str, person_id: str) -> dict:
     """99112233 agrees to follow-up questions; the person is referred to a driver vacancy and hired.
     Returns the hire (its placement and follow-ups)."""
