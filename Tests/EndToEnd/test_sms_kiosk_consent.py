@@ -251,3 +251,23 @@ def test_a_proved_person_sees_all_their_kinds_on_the_screen_and_saves_them(brows
             "turn_near": "kiosk", "vacancy_digest": "kiosk"}
         # The phone on file is not copied for the ticket.
         assert db.execute("SELECT count(*) FROM ticket_phone").fetchone() == (0,)
+
+
+def test_audio_mode_reads_the_texts_step_and_the_keypad_alone_saves_it(browser, kiosk, gammu, artifacts):
+    from test_speech import keypad_choose, keypad_type, phrase_keys, question_heard, start_audio_mode
+
+    process = sms_kiosk(kiosk, gammu)
+    with sized_page(browser, "1280x800", has_touch=True) as page:
+        refused: list = []
+        start_audio_mode(page, process.base + "/kiosk/mn/register", '.step.active[data-step="service"]')
+        keypad_choose(page, '.service-option[data-service="А"]')
+        page.wait_for_selector('.step.active[data-step="ticket"]')
+        keypad_choose(page, "#ticket-texts")
+        page.wait_for_selector('.step.active[data-step="texts"]')
+        question_heard(page, "#texts-title", phrase_keys(), refused)
+        keypad_type(page, "#texts-phone", "99112233")
+        keypad_choose(page, "#texts-save")
+        page.wait_for_selector('.step.active[data-step="ticket"]')
+        assert "•••• 2233" in page.inner_text("#ticket-texts-saved")
+        check_screen(page, artifacts / "sms-kiosk", "06-audio-saved", reach=False, axe=False)
+    assert refused == []
