@@ -76,20 +76,48 @@
     });
   });
 
-  // Occupations as the officer types a word or a code.
-  $("v-iscoCode").addEventListener("input", function () {
-    var q = $("v-iscoCode").value.trim();
-    if (q.length < 2) { return; }
-    api("GET", "/api/v1/reference/occupations?limit=20&q=" + encodeURIComponent(q)).then(function (a) {
-      var list = $("v-occupations");
-      while (list.firstChild) { list.removeChild(list.firstChild); }
-      (a.body.items || []).filter(function (i) { return i.code.length === 4; }).forEach(function (item) {
-        var option = el("option", null, words(item.name));
-        option.value = item.code;
-        list.appendChild(option);
+  // The ISCO-08 picker: the bundled occupation list searched by Mongolian or English words (and
+  // the words people use for a job), as the kiosk's occupation search does; only unit groups
+  // (4 digits) can be chosen, and the chosen group's name stands under the code.
+  function showChosen(code) {
+    var chosen = $("v-isco-chosen");
+    chosen.textContent = "";
+    if (!/^[0-9]{4}$/.test(code)) { return; }
+    api("GET", "/api/v1/reference/occupations?limit=1&q=" + encodeURIComponent(code)).then(function (a) {
+      var item = a.body.items && a.body.items[0];
+      if (item && item.code === code && $("v-iscoCode").value === code) { chosen.textContent = code + " · " + words(item.name); }
+    });
+  }
+  function findOccupations() {
+    var q = $("v-isco-search").value.trim();
+    var list = $("v-isco-results");
+    var count = $("v-isco-count");
+    while (list.firstChild) { list.removeChild(list.firstChild); }
+    if (q.length < 2) { count.textContent = ""; return; }
+    api("GET", "/api/v1/reference/occupations?limit=50&q=" + encodeURIComponent(q)).then(function (a) {
+      if (q !== $("v-isco-search").value.trim()) { return; }
+      var units = (a.body.items || []).filter(function (i) { return i.code.length === 4; }).slice(0, 12);
+      count.textContent = units.length
+        ? count.getAttribute("data-some").replace("{count}", String(units.length)) : count.getAttribute("data-none");
+      units.forEach(function (item) {
+        var li = el("li");
+        var b = button(item.code + " · " + words(item.name), function () {
+          $("v-iscoCode").value = item.code;
+          showChosen(item.code);
+          $("v-iscoCode").focus();
+        });
+        b.setAttribute("data-isco", item.code);
+        li.appendChild(b);
+        list.appendChild(li);
       });
     });
+  }
+  $("v-isco-search").addEventListener("input", findOccupations);
+  $("v-isco-find").addEventListener("click", findOccupations);
+  $("v-isco-search").addEventListener("keydown", function (event) {
+    if (event.key === "Enter") { event.preventDefault(); findOccupations(); }
   });
+  $("v-iscoCode").addEventListener("input", function () { showChosen($("v-iscoCode").value.trim()); });
 
   // Finding an employer.
   $("find-form").addEventListener("submit", function (event) {
@@ -153,6 +181,13 @@
         pdf.rel = "noopener";
         pdf.setAttribute("data-pdf", v.reference);
         actions.appendChild(pdf);
+        // The same confirmation on the office's A4 printer (CUPS), for the employer at the counter.
+        var printButton = button($("vacancy-print-status").getAttribute("data-print-label"), function () {
+          printA4("/api/v1/staff/office-vacancies/" + encodeURIComponent(v.reference) + "/confirmation/print?lang=" + lang,
+            $("vacancy-print-status"));
+        });
+        printButton.setAttribute("data-print", v.reference);
+        actions.appendChild(printButton);
         if (v.status === "open") {
           actions.appendChild(button(t.candidates, function () { candidates(v.reference, v.vacancy.title); }));
           actions.appendChild(button(t.edit, function () { edit(v); }));
@@ -203,6 +238,7 @@
     f.elements.title.value = x.title;
     f.elements.titleEn.value = x.titleEn || "";
     f.elements.iscoCode.value = x.iscoCode;
+    showChosen(x.iscoCode);
     f.elements.skills.value = x.skills.join(", ");
     f.elements.education.value = x.education || "";
     f.querySelectorAll('input[name="licences"]').forEach(function (c) { c.checked = x.licences.indexOf(c.value) >= 0; });
@@ -269,6 +305,19 @@
         showErrors(f, $("vacancy-form-error"), a);
       }
     });
+  });
+
+  // An employer's document sent to the A4 queue: what the printer did, in the page's language.
+  function printA4(url, status) {
+    status.textContent = "";
+    api("POST", url).then(function (a) {
+      status.textContent = a.status === 200 ? words(a.body.message) : errorText(a);
+      status.setAttribute("data-status", a.status === 200 ? a.body.status : "error");
+    });
+  }
+  $("shortlist-print").addEventListener("click", function () {
+    printA4("/api/v1/staff/office-vacancies/" + encodeURIComponent(vacancyRef) + "/shortlist/print?lang=" + lang,
+      $("shortlist-print-status"));
   });
 
   // Candidates for a vacancy.

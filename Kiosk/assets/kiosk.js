@@ -107,7 +107,8 @@
     var index = path.indexOf(name);
     var shown = Math.max(0, index);
     $("progress-bar").style.width = Math.round(100 * shown / (path.length - 1)) + "%";
-    var outside = name === "known" || name === "prove" || name === "done" || name === "service" || name === "ticket";
+    var outside = name === "known" || name === "prove" || name === "done" || name === "service" || name === "ticket" ||
+      name === "texts";
     if (name === "review" || outside) { state.returnTo = null; }
     var editing = state.returnTo === "review";
     $("step-counter").textContent = outside || editing ? "" : (shown + 1) + " / " + (path.length - 1);
@@ -551,6 +552,74 @@
       target.textContent = strings.networkError;
       target.classList.add("print-failed");
       if (againButton) { againButton.hidden = false; }
+    });
+  }
+
+  // ---------- texts with the ticket (issue 22) ----------
+  // "Text me when my turn is near": a phone typed on the digit keys for this ticket (or the one on
+  // file, for a person who proved who they are), and that person's other kinds of message.
+  var textsButton = $("ticket-texts");
+  function textKinds() { return Array.prototype.slice.call(document.querySelectorAll(".texts-kind")); }
+  textKinds().forEach(function (button) {
+    button.addEventListener("click", function () {
+      button.setAttribute("aria-pressed", button.getAttribute("aria-pressed") === "true" ? "false" : "true");
+    });
+  });
+  if (textsButton) {
+    textsButton.addEventListener("click", function () {
+      $("texts-phone").value = "";
+      $("texts-phone-error").textContent = "";
+      $("texts-error").textContent = "";
+      api("GET", "/api/v1/tickets/" + state.ticketId + "/texts").then(function (answer) {
+        if (answer.status !== 200) {
+          $("ticket-error").textContent = (answer.body && answer.body.error && answer.body.error.message[lang]) || strings.networkError;
+          return;
+        }
+        var options = answer.body;
+        textKinds().forEach(function (button) {
+          var kind = button.getAttribute("data-kind");
+          button.hidden = options.offered.indexOf(kind) < 0;
+          var on = kind === "turn_near" || options.granted.indexOf(kind) >= 0;
+          button.setAttribute("aria-pressed", on ? "true" : "false");
+        });
+        var onFile = options.maskedPhoneOnFile;
+        $("texts-on-file").hidden = !onFile;
+        $("texts-optional").hidden = !onFile;
+        $("texts-on-file-phone").textContent = onFile || "";
+        show("texts");
+      }, networkFailure);
+    });
+    $("texts-back").addEventListener("click", function () { show("ticket"); });
+    $("texts-save").addEventListener("click", function () {
+      if (state.busy) { return; }
+      $("texts-phone-error").textContent = "";
+      $("texts-error").textContent = "";
+      $("texts-phone").classList.remove("invalid");
+      var kinds = textKinds().filter(function (button) {
+        return !button.hidden && button.getAttribute("aria-pressed") === "true";
+      }).map(function (button) { return button.getAttribute("data-kind"); });
+      var request = { ratingCode: state.ratingCode || "", kinds: kinds };
+      var typed = $("texts-phone").value.replace(/\s/g, "");
+      if (typed) { request.phone = typed; }
+      busy(true);
+      api("POST", "/api/v1/tickets/" + state.ticketId + "/texts", request).then(function (answer) {
+        busy(false);
+        if (answer.status === 200) {
+          var saved = $("ticket-texts-saved");
+          saved.textContent = answer.body.maskedPhone
+            ? saved.getAttribute("data-saved").replace("{phone}", answer.body.maskedPhone)
+            : saved.getAttribute("data-none");
+          return show("ticket");
+        }
+        var error = answer.body && answer.body.error;
+        var field = error && error.fields && error.fields[0];
+        if (field && field.field === "phone") {
+          $("texts-phone-error").textContent = field.message[lang];
+          $("texts-phone").classList.add("invalid");
+          return;
+        }
+        $("texts-error").textContent = field ? field.message[lang] : ((error && error.message[lang]) || strings.networkError);
+      }, networkFailure);
     });
   }
 

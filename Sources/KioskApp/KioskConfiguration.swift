@@ -78,6 +78,9 @@ public struct KioskConfiguration: Sendable, Equatable {
     public var smsQuietUntil: Int = 8
     /// Kinds of message sent in MNS 5217:2012 Latin (comma-separated `SMSKind` names).
     public var smsLatin: Set<SMSKind> = []
+    /// When the weekly vacancy digest goes, office time: ISO weekday (1 Monday) and hour, `1 10`.
+    public var smsDigestWeekday: Int = 1
+    public var smsDigestHour: Int = 10
 
     public enum SMSRoute: String, Sendable {
         case none, gammu, hub
@@ -97,7 +100,7 @@ public struct KioskConfiguration: Sendable, Equatable {
         "fingerprint_reader", "fingerprint_images", "lmis_ca_file", "sync_interval", "tls_port", "tls_host",
         "tls_cert_file", "tls_key_file", "allow_http_hub", "proof_minutes", "closed_days",
         "sms_route", "sms_spool", "sms_smsdrc", "sms_turn_near_ahead", "sms_daily_limit", "sms_quiet_hours",
-        "sms_latin", "sync_upload_poll",
+        "sms_latin", "sync_upload_poll", "sms_digest_time",
     ]
 
     /// Applies one setting by key; throws `ConfigurationError` naming the key on a bad value.
@@ -216,6 +219,14 @@ public struct KioskConfiguration: Sendable, Equatable {
         case "sms_smsdrc": smsSmsdrc = value
         case "sms_turn_near_ahead": smsTurnNearAhead = try int(1...20)
         case "sms_daily_limit": smsDailyLimit = try int(1...50)
+        case "sms_digest_time":
+            let parts = value.split(separator: " ").compactMap { Int($0) }
+            guard parts.count == 2, (1...7).contains(parts[0]), (0...23).contains(parts[1]) else {
+                throw ConfigurationError(
+                    key: key, problem: "must be an ISO weekday and an hour like 1 10 (Monday 10:00)")
+            }
+            smsDigestWeekday = parts[0]
+            smsDigestHour = parts[1]
         case "sms_quiet_hours":
             let hours = value.split(separator: "-").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard hours.count == 2, hours.allSatisfy((0...23).contains) else {

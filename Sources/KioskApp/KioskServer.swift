@@ -33,6 +33,8 @@ public struct KioskServer: Sendable {
     let vacancies: SQLiteVacancyCatalog
     /// Hands queued text messages to the configured route (none when `sms_route = none`).
     public let smsSender: SMSSender?
+    /// Queues the weekly vacancy digest once its time has come (none when `sms_route = none`).
+    let vacancyDigests: VacancyDigests?
 
     public init(configuration: KioskConfiguration, logger: Logger) async throws {
         self.configuration = configuration
@@ -119,6 +121,11 @@ public struct KioskServer: Sendable {
         let smsQueue = SQLiteSMSQueue(database: database, rules: smsRules, followUps: followUpTexts)
         let smsSender = try Self.smsSender(configuration, queue: smsQueue, engine: sync.engine, logger: logger)
         self.smsSender = smsSender
+        vacancyDigests = smsSender.map { _ in
+            VacancyDigests(
+                database: database, catalog: vacancies, matcher: JobMatcher(reference: catalog), rules: smsRules,
+                wording: smsWording, weekday: configuration.smsDigestWeekday, hour: configuration.smsDigestHour)
+        }
         var dependencies = KioskHTTPDependencies(
             office: office,
             registrations: SQLiteRegistrationRepository(database: database, officeCode: office.code),
@@ -191,6 +198,8 @@ public struct KioskServer: Sendable {
                 queue: smsQueue, route: configuration.smsRoute.rawValue,
                 gammu: configuration.smsRoute == .gammu
                     ? (configuration.smsSmsdrc, configuration.smsSpoolDirectory) : nil)
+            dependencies.ticketTexts = SQLiteTicketTexts(database: database)
+            dependencies.messageFigures = SQLiteMessageFigures(database: database)
         }
         dependencies.employers = SQLiteEmployerRepository(
             database: database, officeCode: office.code, followUpTexts: followUpTexts)
@@ -387,6 +396,7 @@ public struct KioskServer: Sendable {
                             officeCode: configuration.officeCode, softwareVersion: Self.softwareVersion,
                             schedule: BackupSchedule(timeZone: configuration.office.timeZone), logger: logger)),
                 ] + (smsSender.map { [.init(service: SMSSenderService(sender: $0))] } ?? [])
+                    + (vacancyDigests.map { [.init(service: VacancyDigestService(digests: $0, logger: logger))] } ?? [])
                     + secure + (fingerprintLifecycle.map { [.init(service: $0)] } ?? [])
                     + (notifier.map { notifier in
                         let database = database
@@ -485,6 +495,33 @@ struct SMSSenderService: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             await sender.run()
+        }
+    }
+}
+
+/// Queues the weekly vacancy digests at start and every five minutes after (each person once a
+/// week: the queue's dedupe key), until shutdown.
+struct VacancyDigestService: Service {
+    let digests: VacancyDigests
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    do {
+                        let queued = try await digests.run(at: Date())
+                        if queued > 0 {
+                            logger.info("vacancy digests queued", metadata: ["kiosk.sms.digests": "\(queued)"])
+                        }
+                    } catch {
+                        logger.error("vacancy digests could not be queued", metadata: ["kiosk.error": "\(error)"])
+                    }
+                    try await Task.sleep(for: .seconds(300))
+                }
+            }
+        } catch is CancellationError {
+            return
         }
     }
 }

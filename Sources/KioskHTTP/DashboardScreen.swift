@@ -41,6 +41,7 @@ extension Screens {
         let other: Language = language == .mn ? .en : .mn
         context["otherLanguageLink"] = "/staff/dashboard?lang=\(other.rawValue)&from=\(period.from)&to=\(period.to)"
         context["otherLanguageName"] = locales.text("language.\(other.rawValue)", language)
+        context.merge(try await dashboardPanels(period, language)) { _, panel in panel }
         if let caseload {
             context["caseload"] = CaseloadView(try await caseload()).context(groups: locales, language)
         }

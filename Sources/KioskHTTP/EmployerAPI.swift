@@ -4,7 +4,7 @@ import KioskCore
 
 /// Employer services for officers and the office head (`manageEmployers`): employers, vacancy
 /// intake, candidates for a vacancy and referring them, outcomes, follow-ups, figures, and the
-/// employer's confirmation and shortlist as A4 PDF.
+/// employer's confirmation and shortlist as A4 PDF, or printed on the office's A4 queue.
 struct EmployerAPI {
     let desk: EmployerDesk?
     /// Referrals as the person's side makes them (`Referrals.refer`).
@@ -12,6 +12,8 @@ struct EmployerAPI {
     let registrations: any RegistrationRepository
     let documents: EmployerDocuments
     let renderer: (any OfficeDocumentRenderer)?
+    /// The office's printers; the documents go to its A4 queue (nil: the kiosk prints nothing).
+    let printer: (any DocumentPrinter)?
     let authentication: StaffAuthentication
     let strict: StrictJSON
     let office: Office
@@ -49,6 +51,16 @@ struct EmployerAPI {
         }
         staff.get("office-vacancies/:reference/shortlist.pdf") { request, context in
             try await guarded { try await shortlist(request, reference: context.parameters.require("reference")) }
+        }
+        staff.post("office-vacancies/:reference/confirmation/print") { request, context in
+            try await guarded {
+                try await printA4(confirmationDocument(request, reference: context.parameters.require("reference")))
+            }
+        }
+        staff.post("office-vacancies/:reference/shortlist/print") { request, context in
+            try await guarded {
+                try await printA4(shortlistDocument(request, reference: context.parameters.require("reference")))
+            }
         }
         staff.post("vacancy-referrals/:id/outcome") { request, context in
             try await guarded { try await outcome(request, id: context.parameters.require("id")) }
@@ -578,18 +590,33 @@ struct EmployerAPI {
             ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// Sends an employer's document to the office's A4 queue; the answer says what became of it
+    /// (`employerPrint.*`), and an office without an A4 printer is told so, never a 500.
+    func printA4(_ document: OfficeDocument) async throws -> Response {
+        let answers = PrintAnswers(locales: locales)
+        guard let printer else { return try JSON.response(answers.noPrinter(.a4, messages: "employerPrint")) }
+        return try JSON.response(answers.view(await printer.print(document), messages: "employerPrint"))
+    }
+
     func confirmation(_ request: Request, reference: String) async throws -> Response {
+        try pdf(try await confirmationDocument(request, reference: reference), name: reference)
+    }
+
+    func confirmationDocument(_ request: Request, reference: String) async throws -> OfficeDocument {
         _ = try await session(request)
         let desk = try employerDesk()
         let vacancy = try await desk.vacancy(reference: reference)
         let record = try await desk.employer(id: vacancy.employerID)
-        return try pdf(
-            documents.confirmation(vacancy, employer: record.employer, language: language(request)), name: reference)
+        return documents.confirmation(vacancy, employer: record.employer, language: language(request))
+    }
+
+    func shortlist(_ request: Request, reference: String) async throws -> Response {
+        try pdf(try await shortlistDocument(request, reference: reference), name: "\(reference)-shortlist")
     }
 
     /// The candidates referred to the vacancy and waiting for the employer's answer, with their
     /// match as it stands.
-    func shortlist(_ request: Request, reference: String) async throws -> Response {
+    func shortlistDocument(_ request: Request, reference: String) async throws -> OfficeDocument {
         _ = try await session(request)
         let desk = try employerDesk()
         let language = language(request)
@@ -611,8 +638,6 @@ struct EmployerAPI {
                     educationCode: person.details.educationCode, experienceYears: person.details.experienceYears,
                     skills: person.details.skills, score: match?.score ?? 0, reasons: reasons))
         }
-        return try pdf(
-            documents.shortlist(vacancy, employer: record.employer, entries: entries, language: language),
-            name: "\(reference)-shortlist")
+        return documents.shortlist(vacancy, employer: record.employer, entries: entries, language: language)
     }
 }

@@ -77,6 +77,10 @@ public struct KioskHTTPDependencies: Sendable {
     public var caseSummaries: (any CaseSummaryLookup)?
     /// The office's text messages for staff; nil where it sends none (`sms_route = none`).
     public var messages: (any MessagesOverviewSource)?
+    /// Message counts for the dashboard; nil where the office sends none.
+    public var messageFigures: (any MessageFiguresSource)?
+    /// Texts asked for at the kiosk with a ticket (a typed phone, consents); nil where it sends none.
+    public var ticketTexts: (any TicketTextsStore)?
     /// Employers, the vacancies the office takes in, outcomes and follow-ups; nil where the kiosk keeps none.
     public var employers: (any EmployerRepository)?
     /// Renders the employer's A4 documents to PDF; nil where the kiosk renders none.
@@ -238,6 +242,11 @@ public struct KioskHTTPDependencies: Sendable {
             authentication: authentication, access: personAccess, feedback: feedbackDesk, strict: strict)
     }
 
+    var ticketTextsAPI: TicketTextsAPI {
+        TicketTextsAPI(
+            store: ticketTexts, desk: ticketDesk, feedback: feedbackDesk, access: personAccess, strict: strict, now: now
+        )
+    }
     var feedbackAPI: FeedbackAPI { FeedbackAPI(feedback: feedbackDesk, throttles: throttles, strict: strict) }
 
     var ticketAPI: TicketAPI {
@@ -338,7 +347,8 @@ public struct KioskHTTPDependencies: Sendable {
             desk: employerDesk, referrals: referralDesk, registrations: registrations,
             documents: EmployerDocuments(
                 catalog: catalog, office: office, text: { [locales] in locales.text($0, $1) }, now: now),
-            renderer: documentRenderer, authentication: authentication, strict: strict, office: office, now: now)
+            renderer: documentRenderer, printer: printer, authentication: authentication, strict: strict,
+            office: office, now: now)
     }
 
     func screens() async throws -> Screens {
@@ -350,6 +360,11 @@ public struct KioskHTTPDependencies: Sendable {
         screens.appointments = appointmentDesk
         screens.programmes = programmeDesk
         screens.texts = messages != nil
+        screens.ticketTexts = ticketTexts != nil
+        screens.messageFigures = messageFigures
+        if let employers {
+            screens.employerFigures = { try await employers.figures(from: $0, to: $1) }
+        }
         screens.hasCases = caseDesk != nil
         if let desk = caseDesk {
             screens.caseload = { try await desk.caseload() }

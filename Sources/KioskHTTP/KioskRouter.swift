@@ -38,6 +38,7 @@ public enum KioskRouter {
         let feedback = dependencies.feedbackAPI
         feedback.addRoutes(to: api)
         feedback.addFormRoute(to: router)
+        dependencies.ticketTextsAPI.addRoutes(to: api)
         dependencies.ticketAPI.addRoutes(to: api)
         dependencies.syncNowAPI.addRoutes(to: api)
         dependencies.staffSessionAPI.addRoutes(to: api)

@@ -31,6 +31,12 @@ struct Screens: Sendable {
     var programmes: Programmes? = nil
     /// True where the office sends text messages (a booking may then set reminders).
     var texts = false
+    /// The dashboard's employer figures over a period, and its message counts; nil where the kiosk
+    /// keeps none.
+    var employerFigures: (@Sendable (CivilDate, CivilDate) async throws -> EmployerFigures)?
+    var messageFigures: (any MessageFiguresSource)?
+    /// True where a visitor may ask for texts when taking a ticket (the ticket screen offers it).
+    var ticketTexts = false
 
     var services: [QueueService] { desk.services }
 
@@ -152,6 +158,13 @@ struct Screens: Sendable {
             "errorStrings": locales.json(subtree: "errors", language),
             "fingerprintEnabled": hasFingerprintReader,
             "profilingEnabled": hasCases,
+            "ticketTextsEnabled": ticketTexts,
+            "smsKioskKinds": ([SMSKind.turnNear] + TicketTexts.personKinds).map {
+                [
+                    "code": $0.rawValue, "name": locales.text("smsKiosk.kinds.\($0.rawValue)", language),
+                    "person": $0 != .turnNear,
+                ] as [String: Any]
+            },
             "fingerprintStrings": locales.json(subtree: "fingerprint", language),
             "aimags": catalog.topLevelUnits.map { ["code": $0.code, "name": $0.name[language]] },
             "educationLevels": catalog.educationLevels.map { ["code": $0.code, "name": $0.name[language]] },

@@ -942,6 +942,18 @@ public final class AppDatabase: Sendable {
                     ALTER TABLE identity_check ADD COLUMN claimed_until TEXT;
                     """)
         }
+        migrator.registerMigration("v40: a phone typed at the kiosk for one ticket's \"turn near\" texts") { db in
+            // A visitor who takes a ticket may type a phone for that ticket alone (issue 22); it is
+            // used before the phone on file, and only for the ticket's own messages.
+            try db.execute(
+                sql: """
+                    CREATE TABLE ticket_phone (
+                        ticket_id TEXT PRIMARY KEY REFERENCES ticket(id) ON DELETE CASCADE,
+                        phone TEXT NOT NULL,
+                        recorded_at TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 }

@@ -13,6 +13,7 @@ public final class RecordingPrinter: DocumentPrinter {
         case shortList(VacancyShortList)
         case grievance(GrievanceSlip)
         case actionPlan(ActionPlanPrintout)
+        case officeDocument(OfficeDocument)
     }
 
     private struct State {
@@ -59,6 +60,8 @@ public final class RecordingPrinter: DocumentPrinter {
     public func print(_ plan: ActionPlanPrintout) async -> PrintOutcome {
         take(.actionPlan(plan), on: plan.paper == .a4 ? .a4 : .thermal)
     }
+
+    public func print(_ document: OfficeDocument) async -> PrintOutcome { take(.officeDocument(document), on: .a4) }
 
     public func printerHealth() async -> [PrinterHealth] {
         state.withLock { state in

@@ -199,6 +199,22 @@ struct AdminRoutes {
                 }
             }
         }
+        // Employer services across offices by sector and employer (issue 27); this month by default.
+        admin.get("employer-breakdown") { request, _ in
+            try await self.run(request) {
+                let query = request.uri.queryParameters
+                let today = String(LMISTime.format(Date()).prefix(10))
+                let from = query.get("from") ?? String(today.prefix(7)) + "-01"
+                do {
+                    return HubRouter.json(
+                        try await hub.store.employerBreakdown(
+                            from: from, to: query.get("to") ?? today, office: query.get("office")),
+                        gzip: HubRouter.acceptsGzip(request))
+                } catch let error as HubStoreError {
+                    throw HubRouter.Failure(status: .badRequest, code: .badRequest, message: error.description)
+                }
+            }
+        }
         admin.post("epoch/rotate") { request, _ in
             try await self.run(request) {
                 try await hub.store.rotateEpoch()

@@ -359,23 +359,31 @@ public actor PrintService: DocumentPrinter {
     public func print(_ plan: ActionPlanPrintout) async -> PrintOutcome {
         switch plan.paper {
         case .receipt: return await print(plan.document, title: "Action plan")
-        case .a4:
-            guard let queue = configuration.a4Queue else {
-                return PrintOutcome(
-                    status: .unavailable, role: .a4, queue: nil, job: nil, faults: [],
-                    detail: "no A4 printer configured")
-            }
-            let pdf: Data
-            do {
-                pdf = try await renderPlan(plan)
-            } catch {
-                return PrintOutcome(
-                    status: .failed, role: .a4, queue: queue, job: nil, faults: [.failed], detail: "\(error)")
-            }
-            let (health, blocking) = await inspect(.a4, queue: queue)
-            guard blocking.isEmpty else { return refuse(.a4, queue, health, blocking) }
-            return await submit(pdf, format: .pdf, role: .a4, queue: queue, title: "Action plan")
+        case .a4: return await printA4(title: "Action plan") { try ActionPlanRenderer().render(plan).pdf }
         }
+    }
+
+    public func print(_ document: OfficeDocument) async -> PrintOutcome {
+        await printA4(title: document.code) { try OfficeDocumentPDF().pdf(document) }
+    }
+
+    /// A PDF rendered off the actor's thread and submitted to the A4 queue, once the queue's
+    /// health allows.
+    private func printA4(title: String, _ render: @escaping @Sendable () throws -> Data) async -> PrintOutcome {
+        guard let queue = configuration.a4Queue else {
+            return PrintOutcome(
+                status: .unavailable, role: .a4, queue: nil, job: nil, faults: [], detail: "no A4 printer configured")
+        }
+        let pdf: Data
+        do {
+            pdf = try await onQueue(renderQueue, render)
+        } catch {
+            return PrintOutcome(
+                status: .failed, role: .a4, queue: queue, job: nil, faults: [.failed], detail: "\(error)")
+        }
+        let (health, blocking) = await inspect(.a4, queue: queue)
+        guard blocking.isEmpty else { return refuse(.a4, queue, health, blocking) }
+        return await submit(pdf, format: .pdf, role: .a4, queue: queue, title: title)
     }
 
     /// The plan's A4 PDF, without printing it.

@@ -97,6 +97,34 @@ def a_driver_vacancy(process, cookie: str) -> dict:
     return vacancy
 
 
+def open_transport_employer(page, process, username: str, counter: str):
+    """Signs in on the console and opens «Тээвэр Логистик ХХК» on the employers page, found by name."""
+    sign_in(page, process, username, counter)
+    page.goto(process.base + "/staff/employers?lang=mn")
+    page.fill("#find-q", "Тээвэр")
+    page.click("#find-button")
+    page.click("#find-results button:has-text('Тээвэр Логистик ХХК')")
+    page.wait_for_selector("#employer-panel:not([hidden])")
+
+
+def hire_a_consenting_driver(process, cookie: str, person_id: str) -> dict:
+    """99112233 agrees to follow-up questions; the person is referred to a driver vacancy and hired.
+    Returns the hire (its placement and follow-ups)."""
+    status, consent = process.request("POST", "/api/v1/staff/messages/consent",
+                                      {"phone": "99112233", "kind": "follow_up", "granted": True}, cookie=cookie)
+    assert status == 204, consent
+    vacancy = a_driver_vacancy(process, cookie)
+    status, referred = process.request(
+        "POST", f"/api/v1/staff/office-vacancies/{vacancy['reference']}/referrals",
+        {"registrationIds": [person_id]}, cookie=cookie)
+    assert status == 201, referred
+    status, hired = process.request(
+        "POST", f"/api/v1/staff/vacancy-referrals/{referred['referrals'][0]['id']}/outcome", {"outcome": "hired"},
+        cookie=cookie)
+    assert status == 201, hired
+    return hired
+
+
 def test_employer_vacancy_candidates_referral_hire_and_figures(browser, kiosk, artifacts):
     process = kiosk()
     references = register_people(process)

@@ -8,7 +8,7 @@ import subprocess
 
 from conftest import registration_form, registry_number
 from screens import STAFF_SIZE, check_screen, sized_page
-from test_employers import a_driver_vacancy
+from test_employers import hire_a_consenting_driver
 from test_grievance import sign_in
 from test_sms import gammu, sms_kiosk, wait_for  # noqa: F401 (fixture)
 
@@ -25,18 +25,7 @@ def test_a_reply_to_the_follow_up_question_answers_it_on_the_case(browser, kiosk
     status, person = process.request("POST", "/api/v1/registrations", registration_form(
         registry_number(21), occupationCode="8332", desiredOccupationCode="8332", skills=["жолоо барих"]))
     assert status == 201, person
-    status, consent = process.request("POST", "/api/v1/staff/messages/consent",
-                                      {"phone": "99112233", "kind": "follow_up", "granted": True}, cookie=cookie)
-    assert status == 204, consent
-    vacancy = a_driver_vacancy(process, cookie)
-    status, referred = process.request(
-        "POST", f"/api/v1/staff/office-vacancies/{vacancy['reference']}/referrals",
-        {"registrationIds": [person["id"]]}, cookie=cookie)
-    assert status == 201, referred
-    status, hired = process.request(
-        "POST", f"/api/v1/staff/vacancy-referrals/{referred['referrals'][0]['id']}/outcome", {"outcome": "hired"},
-        cookie=cookie)
-    assert status == 201, hired
+    hired = hire_a_consenting_driver(process, cookie, person["id"])
     follow_ups = {f["months"]: f for f in hired["followUps"]}
     assert sorted(follow_ups) == [3, 6, 12]
 

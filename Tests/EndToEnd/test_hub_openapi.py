@@ -91,6 +91,11 @@ def test_the_hub_answers_as_documented(kiosk, hub, tmp_path):
     check("/admin/offices/{code}/indicators", "GET", call(base, "GET", "/admin/offices/UB-SB/indicators?month=2026-12"))
     check("/admin/offices/{code}/indicators", "GET", call(base, "GET", "/admin/offices/UB-SB/indicators?month=12"))
     check("/admin/quarantine", "GET", call(base, "GET", "/admin/quarantine?office=UB-SB"))
+    check("/admin/employer-breakdown", "GET", call(base, "GET", "/admin/employer-breakdown"))
+    check("/admin/employer-breakdown", "GET",
+          call(base, "GET", "/admin/employer-breakdown?from=2026-12-01&to=2026-12-31&office=UB-SB"))
+    check("/admin/employer-breakdown", "GET", call(base, "GET", "/admin/employer-breakdown?from=2026-13-01"))
+    check("/admin/employer-breakdown", "GET", call(base, "GET", "/admin/employer-breakdown", token=None))
     check("/admin/vacancies", "PUT", call(base, "PUT", "/admin/vacancies", [{
         "reference": "V-2026-00001", "title": "Нярав", "iscoCode": "4321", "employer": "ХХК", "aimagCode": "UB-SB",
         "hours": "full", "skills": [], "experienceYears": 0, "posts": 1, "postedOn": "2026-12-01",

@@ -93,6 +93,47 @@ import Testing
         #expect(indicators["registeredVacancies"] as? Int == 1)
         #expect(indicators["newlyCreatedJobs"] as? Int == 1)
         #expect(indicators["foundJobThroughOffice"] as? Int == 1)
+
+        // The other office takes in two posts of the same employer (its own registration of the
+        // same number) and one of a shop: the breakdown across offices, by employer and by sector.
+        let other = EmployerDesk(
+            repository: SQLiteEmployerRepository(database: bayanzurkh.temp.database, officeCode: "UB-BZ"),
+            registrations: bayanzurkh.registrations, catalog: try Fixtures.catalog(), office: bayanzurkh.office,
+            now: { Date() })
+        for (name, number, sector, posts) in [("Тээвэр ХХК", "5012345", "H", 2), ("Дэлгүүр ХХК", "6012345", "G", 1)] {
+            let employer = try await other.register(
+                EmployerForm(
+                    name: name, registerNumber: number, sector: sector, aimagCode: "UB-BZ", soumCode: "UB-BZ-01",
+                    contactName: "Д. Сүх", phone: "88114455"), by: Self.officer)
+            _ = try await other.recordVacancy(
+                VacancyForm(
+                    title: "Ажилтан", iscoCode: "5223", skills: ["худалдаа"], aimagCode: "UB-BZ", soumCode: "UB-BZ-01",
+                    hours: "fullTime", posts: posts, closesOn: closes, howToApply: "Утсаар", newlyCreated: false),
+                employerID: employer.id, by: Self.officer)
+        }
+        #expect(try await bayanzurkh.syncUntilDone().error == nil)
+        let today = sukhbaatar.office.today(at: Date()).description
+        let (answer, data) = try await hub.call("GET", "/admin/employer-breakdown?from=\(month)-01&to=\(today)")
+        #expect(answer == 200)
+        let breakdown = try LMISCoding.decoder.decode(EmployerBreakdown.self, from: data)
+        #expect(breakdown.byEmployer.map(\.registerNumber) == ["6012345", "5012345"])
+        let transport = try #require(breakdown.byEmployer.last)
+        #expect(transport.offices == ["UB-BZ", "UB-SB"])
+        #expect(
+            transport.figures
+                == .init(
+                    vacancies: 2, posts: 3, newlyCreatedPosts: 1, vacanciesFilled: 1, placements: 1,
+                    newlyCreatedPlacements: 1))
+        #expect(breakdown.bySector.map(\.sector) == ["G", "H"])
+        #expect(breakdown.bySector.first?.figures.posts == 1)
+        // One office only; a bad period is refused with the reason; the token is required.
+        let (_, sbData) = try await hub.call(
+            "GET", "/admin/employer-breakdown?from=\(month)-01&to=\(today)&office=UB-SB")
+        let sukhbaatarOnly = try LMISCoding.decoder.decode(EmployerBreakdown.self, from: sbData)
+        #expect(sukhbaatarOnly.byEmployer.map(\.figures.posts) == [1])
+        let (refused, problem) = try await hub.call("GET", "/admin/employer-breakdown?from=\(today)&to=2020-01-01")
+        #expect(refused == 400)
+        #expect(String(decoding: problem, as: UTF8.self).contains("from must not be after to"))
         await hub.stop()
     }
 }

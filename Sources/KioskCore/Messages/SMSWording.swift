@@ -11,7 +11,7 @@ public struct SMSWording: Sendable {
 
     public static let names = [
         "oneTimeCode", "turnNear", "turnCalled", "grievanceUpdate", "appointmentTomorrow", "appointmentToday",
-        "followUpQuestion",
+        "followUpQuestion", "vacancyDigest",
     ]
 
     public init(templates: [String: LocalizedText], latin: Set<SMSKind> = []) {

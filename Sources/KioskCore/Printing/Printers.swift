@@ -96,4 +96,7 @@ public protocol DocumentPrinter: Sendable {
     func print(_ plan: ActionPlanPrintout) async -> PrintOutcome
     /// The last known health of each configured printer.
     func printerHealth() async -> [PrinterHealth]
+    /// An A4 document the office hands an employer (a vacancy's confirmation, a shortlist), on the
+    /// A4 queue (issue 27).
+    func print(_ document: OfficeDocument) async -> PrintOutcome
 }

@@ -3,8 +3,8 @@ import GRDB
 public import KioskCore
 
 /// "Your turn is near": when a call leaves a waiting ticket with `ahead` people before it (in its
-/// service, in order of arrival), and its holder's phone on file agreed to `turn_near`
-/// messages, one message is queued in the call's own transaction (once a ticket: its id is the
+/// service, in order of arrival), and its holder's phone (typed for the ticket at the kiosk, else
+/// the one on file) agreed to `turn_near` messages, one message is queued in the call's own transaction (once a ticket: its id is the
 /// message's dedupe key). Nothing in it but the ticket number, the count and the status link.
 public struct TurnNearNotices: Sendable {
     public var ahead: Int
@@ -27,7 +27,9 @@ public struct TurnNearNotices: Sendable {
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT t.id, t.printed_code, t.number, t.language, r.phone FROM ticket t
+                    SELECT t.id, t.printed_code, t.number, t.language, coalesce(tp.phone, r.phone) AS phone
+                    FROM ticket t
+                    LEFT JOIN ticket_phone tp ON tp.ticket_id = t.id
                     LEFT JOIN registration r ON r.id = t.registration_id
                     WHERE t.office_code = ? AND t.office_day = ? AND t.state = 'waiting' AND t.service_code = ?
                     ORDER BY t.queued_at, t.number LIMIT 1 OFFSET ?
@@ -52,13 +54,18 @@ public struct TurnNearNotices: Sendable {
     /// "Your number was called": queued when an officer calls `ticket` again because its holder
     /// has not come (once a ticket), to a consenting phone on file.
     func queueRecall(of ticket: Ticket, at now: Date, _ db: Database) throws {
-        guard let registrationID = ticket.registrationID,
+        let id = ticket.id.uuidString.lowercased()
+        guard
             let phoneText = try String.fetchOne(
-                db, sql: "SELECT phone FROM registration WHERE id = ?",
-                arguments: [registrationID.uuidString.lowercased()]),
+                db,
+                sql: """
+                    SELECT coalesce(
+                        (SELECT phone FROM ticket_phone WHERE ticket_id = ?),
+                        (SELECT phone FROM registration WHERE id = ?))
+                    """,
+                arguments: [id, ticket.registrationID?.uuidString.lowercased()]),
             let phone = try? PhoneNumber(parsing: phoneText)
         else { return }
-        let id = ticket.id.uuidString.lowercased()
         let text = wording.text(
             "turnCalled", kind: .turnNear, ticket.language,
             ["ticket": ticket.displayNumber, "link": publicURL + "/t/" + id])
