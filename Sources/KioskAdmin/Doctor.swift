@@ -166,7 +166,7 @@ public struct Doctor: Sendable {
     private func syncEngine() throws -> SyncEngine {
         var logger = Logger(label: "kiosk.doctor")
         logger.logLevel = .critical
-        let database = try AppDatabase(directory: dataDirectory)
+        let database = try AppDatabase(directory: dataDirectory, owner: configuration.backupOwner)
         return SyncEngine(
             database: database, dataDirectory: dataDirectory, caFile: configuration.lmisCAFile,
             softwareVersion: KioskServer.softwareVersion, logger: logger)
