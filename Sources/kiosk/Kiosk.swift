@@ -513,11 +513,13 @@ struct Doctor: AsyncParsableCommand {
     @Option(help: "Config file of `key = value` lines.") var config: String?
     @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
     @Flag(help: "Print JSON for scripts.") var json = false
+    @Flag(help: "Also keep the verdicts in DATA/doctor.json: the next heartbeats carry them to the hub.")
+    var record = false
 
     func run() async throws {
         let path = config ?? (FileManager.default.fileExists(atPath: applianceConfig) ? applianceConfig : nil)
         let doctor = try await usage { try KioskAdmin.Doctor(source: source(path, ["data_dir": dataDir])) }
-        try finish(await doctor.output(json: json))
+        try finish(await doctor.output(json: json, record: record))
     }
 }
 
