@@ -25,10 +25,12 @@ RUN_PACKAGES=(fonts-noto-core fonts-dejavu-core espeak-ng
 # poppler to read PDFs back, tesseract with Mongolian to read printed tickets back,
 # umockdev to replay recorded USB sessions of real fingerprint sensors, and PostgreSQL 15 for
 # the LMIS hub (the tests start their own private cluster; Debian's default one is not used),
-# and HAProxy in front of two hubs (the test starts its own; the package's service is not used).
+# HAProxy in front of two hubs (the test starts its own; the package's service is not used),
+# iproute2 for the rural link test's network namespaces, RAUC with squashfs-tools and openssl for the A/B update test (bundles signed at test time),
+# systemd-container (systemd-nspawn) to start each root slot.
 TEST_PACKAGES=(chromium python3 python3-venv cups-daemon cups-client cups-ipp-utils dbus-daemon
     poppler-utils tesseract-ocr tesseract-ocr-mon tesseract-ocr-eng umockdev libumockdev-dev
-    postgresql-15 postgresql-client-15 faketime haproxy iproute2)
+    postgresql-15 postgresql-client-15 faketime haproxy iproute2 rauc squashfs-tools openssl systemd-container)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -171,6 +173,10 @@ cmd_test() {
     if [ "${KIOSK_SKIP_IMAGE:-0}" != 1 ]; then
         log "appliance image: root filesystem booted with systemd-nspawn"
         LSWO_KIOSK_BIN="$ROOT/.build/debug/kiosk" timeout 1500 /usr/bin/python3 "$ROOT/Tests/Image/test_image_boot.py"
+        # A/B updates (issue 24): bundles signed at test time, loop-device root slots, each booted
+        # under systemd-nspawn with the data partition; about 2 minutes (docs/updates.md).
+        log "A/B updates: RAUC bundles into loop-device slots, booted with systemd-nspawn"
+        LSWO_KIOSK_BIN="$ROOT/.build/debug/kiosk" timeout 600 /usr/bin/python3 "$ROOT/Tests/Update/test_update.py"
     fi
     log "all tests passed in $((SECONDS - started)) s"
 }

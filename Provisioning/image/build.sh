@@ -1,11 +1,13 @@
 #!/bin/bash
 # Builds the LSWO Kiosk appliance: a Debian 12 (bookworm) root filesystem made with mmdebstrap
 # (no Docker, no loop mounts) and, unless --rootfs-only, a bootable GPT disk image (EFI system
-# partition with systemd-boot, ext4 root) assembled from plain files with sfdisk, mkfs.vfat,
-# mtools and `mkfs.ext4 -d`.
+# partition with systemd-boot, two ext4 root slots A and B, an ext4 data partition) assembled from
+# plain files with sfdisk, mkfs.vfat, mtools and `mkfs.ext4 -d`; with --bundle also a signed RAUC
+# update bundle of the root slot (Provisioning/image/rauc).
 #
 #   Provisioning/image/build.sh --kiosk-bin PATH --out DIR [--rootfs-only]
 #   Provisioning/image/build.sh --build-release --out DIR      # production: builds the binary
+#   ... --keyring CA.pem --bundle VERSION --signing-cert CERT.pem --signing-key KEY.pem
 #
 # A production image carries a release binary with the Swift standard library linked in:
 #   swift build -c release --static-swift-stdlib --product kiosk --scratch-path .build-release
@@ -15,7 +17,8 @@
 #
 # Outputs in DIR: base-<hash>.tar (the Debian packages, cached by the package list and mirror),
 # rootfs/ (base + our files, rebuilt only when an input changed; rootfs.key holds the hash),
-# lswo-kiosk.img (the disk image) and build-info.txt (sizes and times).
+# lswo-kiosk.img (the disk image), lswo-kiosk-VERSION.raucb (the update bundle, with --bundle)
+# and build-info.txt (sizes and times).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -32,6 +35,11 @@ refresh_base=false
 base_only=false
 strip_binary=true
 esp_mib=256
+data_mib=2048
+keyring=""
+bundle_version=""
+signing_cert=""
+signing_key=""
 
 log() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -48,6 +56,9 @@ usage: $0 (--kiosk-bin PATH | --build-release) --out DIR [options]
   --base-only        only make (or check) the cached Debian base tarball
   --no-strip         keep the binary's debug information
   --esp-mib N        size of the EFI system partition (default $esp_mib)
+  --data-mib N       size of the data partition (default $data_mib)
+  --keyring PEM      the CA certificate(s) RAUC accepts bundles from (/etc/rauc/keyring.pem)
+  --bundle VERSION   also make lswo-kiosk-VERSION.raucb, signed with --signing-cert/--signing-key
 EOF
 }
 
@@ -61,11 +72,20 @@ while [ $# -gt 0 ]; do
         --base-only) base_only=true; shift ;;
         --no-strip) strip_binary=false; shift ;;
         --esp-mib) esp_mib=$2; shift 2 ;;
+        --data-mib) data_mib=$2; shift 2 ;;
+        --keyring) keyring=$(readlink -f "$2"); shift 2 ;;
+        --bundle) bundle_version=$2; shift 2 ;;
+        --signing-cert) signing_cert=$(readlink -f "$2"); shift 2 ;;
+        --signing-key) signing_key=$(readlink -f "$2"); shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option $1" ;;
     esac
 done
 [ -n "$out" ] || { usage >&2; die "--out is required"; }
+if [ -n "$bundle_version" ]; then
+    [ -f "$signing_cert" ] && [ -f "$signing_key" ] || die "--bundle needs --signing-cert and --signing-key"
+    $rootfs_only && die "--bundle needs the root slot image (not --rootfs-only)"
+fi
 [ "$(id -u)" -eq 0 ] || die "run as root (mmdebstrap, chroot and file ownership in the image need it)"
 
 # Installs the Debian packages this recipe uses when they are missing, and nothing else.
@@ -81,7 +101,7 @@ ensure_packages() {
     fi
 }
 ensure_packages mmdebstrap debian-archive-keyring systemd-container dosfstools mtools e2fsprogs fdisk \
-    binutils coreutils tar
+    binutils coreutils tar rauc squashfs-tools
 
 start_time=$(date +%s)
 
@@ -168,6 +188,7 @@ inputs_key=$( {
     for lib in "${swift_libs[@]}"; do sha256sum "$lib"; done
     (cd "$here" && find . -type f ! -name '*.swp' ! -name '*.md' -print0 | sort -z | xargs -0 sha256sum)
     sha256sum "$repo/Provisioning/udev/70-lswo-kiosk.rules" | cut -d' ' -f1
+    if [ -n "$keyring" ]; then sha256sum "$keyring" | cut -d' ' -f1; fi
     (cd "$repo/Kiosk" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
 } | sha256sum | cut -c1-16)
 
@@ -210,7 +231,7 @@ else
     chmod 0750 "$rootfs/etc/lswo-kiosk"
     chgrp "$(chroot "$rootfs" getent group kiosk | cut -d: -f3)" "$rootfs/etc/lswo-kiosk"
 
-    for unit in kiosk.service cage-kiosk.service; do
+    for unit in kiosk.service cage-kiosk.service kiosk-doctor.service kiosk-doctor.timer; do
         install -D -m 0644 "$here/$unit" "$rootfs/usr/lib/systemd/system/$unit"
     done
     install -D -m 0644 "$here/journald-lswo-kiosk.conf" "$rootfs/etc/systemd/journald.conf.d/50-lswo-kiosk.conf"
@@ -218,6 +239,20 @@ else
     install -D -m 0644 "$here/80-lswo-kiosk.network" "$rootfs/etc/systemd/network/80-lswo-kiosk.network"
     install -D -m 0644 "$repo/Provisioning/udev/70-lswo-kiosk.rules" "$rootfs/etc/udev/rules.d/70-lswo-kiosk.rules"
     install -D -m 0644 "$here/chromium-policy.json" "$rootfs/etc/chromium/policies/managed/lswo-kiosk.json"
+
+    # A/B updates: RAUC's configuration, its systemd-boot backend, the unit that keeps a slot.
+    install -D -m 0644 "$here/rauc/system.conf" "$rootfs/etc/rauc/system.conf"
+    install -D -m 0755 "$here/rauc/rauc-systemd-boot" "$rootfs/usr/lib/lswo-kiosk/rauc-systemd-boot"
+    install -D -m 0755 "$here/rauc/kiosk-mark-good" "$rootfs/usr/lib/lswo-kiosk/kiosk-mark-good"
+    install -D -m 0644 "$here/rauc/kiosk-mark-good.service" "$rootfs/usr/lib/systemd/system/kiosk-mark-good.service"
+    if [ -n "$keyring" ]; then install -D -m 0644 "$keyring" "$rootfs/etc/rauc/keyring.pem"; fi
+    # The data partition (GPT name lswo-data) at /data, and the state that lives on it bound into
+    # place by two mount units: it is no root slot, so an update keeps the office. Booted without
+    # it (the rootfs test under nspawn) the binds are skipped and the root's folders are used.
+    mkdir -p "$rootfs/data"
+    echo 'PARTLABEL=lswo-data /data ext4 defaults,noatime,nofail,x-systemd.device-timeout=10s 0 2' \
+        >> "$rootfs/etc/fstab"
+    install -m 0644 "$here/var-lib-kiosk.mount" "$here/etc-lswo\x2dkiosk.mount" "$rootfs/usr/lib/systemd/system/"
 
     echo lswo-kiosk > "$rootfs/etc/hostname"
     printf '127.0.0.1\tlocalhost\n127.0.1.1\tlswo-kiosk\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' \
@@ -234,7 +269,8 @@ else
     : > "$rootfs/etc/machine-id"
     rm -f "$rootfs/var/lib/dbus/machine-id"
 
-    systemctl --root="$rootfs" enable kiosk.service cage-kiosk.service cups.service \
+    systemctl --root="$rootfs" enable var-lib-kiosk.mount 'etc-lswo\x2dkiosk.mount' kiosk.service kiosk-mark-good.service \
+        kiosk-doctor.timer cage-kiosk.service cups.service \
         systemd-timesyncd.service systemd-networkd.service systemd-resolved.service
     # tty1 belongs to the kiosk screen; technicians log in on tty2 (Ctrl+Alt+F2).
     systemctl --root="$rootfs" mask getty@tty1.service
@@ -263,7 +299,9 @@ if ! $rootfs_only; then
     [ -f "$systemd_boot" ] || die "no systemd-boot in the rootfs (systemd-boot-efi)"
 
     root_partuuid=$(cat /proc/sys/kernel/random/uuid)
+    root_b_partuuid=$(cat /proc/sys/kernel/random/uuid)
     esp_partuuid=$(cat /proc/sys/kernel/random/uuid)
+    data_partuuid=$(cat /proc/sys/kernel/random/uuid)
     root_fsuuid=$(cat /proc/sys/kernel/random/uuid)
 
     # EFI system partition: FAT32 filled with mtools.
@@ -274,30 +312,62 @@ if ! $rootfs_only; then
     mcopy -i "$work/esp.img" "$systemd_boot" ::/EFI/systemd/systemd-bootx64.efi
     mcopy -i "$work/esp.img" "$kernel" ::/lswo/vmlinuz
     mcopy -i "$work/esp.img" "$initrd" ::/lswo/initrd.img
-    printf 'default lswo-kiosk.conf\ntimeout 0\neditor no\nconsole-mode keep\n' > "$work/loader.conf"
-    printf 'title LSWO Kiosk\nlinux /lswo/vmlinuz\ninitrd /lswo/initrd.img\noptions root=PARTUUID=%s rw console=ttyS0,115200 console=tty0 quiet loglevel=3 systemd.show_status=auto\n' \
-        "$root_partuuid" > "$work/lswo-kiosk.conf"
+    # One loader entry a root slot (rauc-systemd-boot keeps them): A is the primary and good; B,
+    # empty until the first update, has no tries left. Both slots boot the kernel on the ESP.
+    printf 'default lswo-*\ntimeout 0\neditor no\nconsole-mode keep\n' > "$work/loader.conf"
+    entry_options='rw console=ttyS0,115200 console=tty0 quiet loglevel=3 systemd.show_status=auto'
+    printf 'title LSWO Kiosk (slot A)\nlinux /lswo/vmlinuz\ninitrd /lswo/initrd.img\noptions root=PARTUUID=%s rauc.slot=A %s\nsort-key lswo-1\n' \
+        "$root_partuuid" "$entry_options" > "$work/lswo-A.conf"
+    printf 'title LSWO Kiosk (slot B)\nlinux /lswo/vmlinuz\ninitrd /lswo/initrd.img\noptions root=PARTUUID=%s rauc.slot=B %s\nsort-key lswo-2\n' \
+        "$root_b_partuuid" "$entry_options" > "$work/lswo-B+0.conf"
     mcopy -i "$work/esp.img" "$work/loader.conf" ::/loader/loader.conf
-    mcopy -i "$work/esp.img" "$work/lswo-kiosk.conf" ::/loader/entries/lswo-kiosk.conf
+    mcopy -i "$work/esp.img" "$work/lswo-A.conf" ::/loader/entries/lswo-A.conf
+    mcopy -i "$work/esp.img" "$work/lswo-B+0.conf" "::/loader/entries/lswo-B+0.conf"
 
     # Root: ext4 made from the rootfs directory (no mount needed), with room to grow.
     root_mib=$(( rootfs_mib + rootfs_mib / 4 + 1024 ))
     mkfs.ext4 -q -F -L lswo-root -U "$root_fsuuid" -E root_owner=0:0 -d "$rootfs" "$work/root.img" "${root_mib}M"
     e2fsck -fn "$work/root.img" >/dev/null
 
-    # GPT with the Discoverable Partitions types (ESP, x86-64 root), 1 MiB aligned.
-    image_mib=$(( 1 + esp_mib + root_mib + 1 ))
+    # The data partition: the state folders the fstab binds into place, owned as the service
+    # wants them, and RAUC's status file.
+    kiosk_uid=$(chroot "$rootfs" id -u kiosk)
+    kiosk_gid=$(chroot "$rootfs" getent group kiosk | cut -d: -f3)
+    mkdir -p "$work/data/rauc"
+    install -d -m 0700 -o "$kiosk_uid" -g "$kiosk_gid" "$work/data/kiosk"
+    cp -a "$rootfs/etc/lswo-kiosk" "$work/data/etc-lswo-kiosk"
+    mkfs.ext4 -q -F -L lswo-data -E root_owner=0:0 -d "$work/data" "$work/data.img" "${data_mib}M"
+
+    # GPT, 1 MiB aligned: ESP, root slot A, root slot B (the Discoverable Partitions x86-64 root
+    # type; each loader entry names its slot by PARTUUID), data (the Linux data type).
+    image_mib=$(( 1 + esp_mib + 2 * root_mib + data_mib + 1 ))
     rm -f "$image.tmp"
     truncate -s "${image_mib}M" "$image.tmp"
     sfdisk --quiet "$image.tmp" <<EOF
 label: gpt
 unit: sectors
 start=2048, size=$((esp_mib * 2048)), type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, uuid=$esp_partuuid, name="esp"
-start=$(( (1 + esp_mib) * 2048 )), size=$((root_mib * 2048)), type=4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709, uuid=$root_partuuid, name="root-x86-64"
+start=$(( (1 + esp_mib) * 2048 )), size=$((root_mib * 2048)), type=4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709, uuid=$root_partuuid, name="root-a"
+start=$(( (1 + esp_mib + root_mib) * 2048 )), size=$((root_mib * 2048)), type=4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709, uuid=$root_b_partuuid, name="root-b"
+start=$(( (1 + esp_mib + 2 * root_mib) * 2048 )), size=$((data_mib * 2048)), type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, uuid=$data_partuuid, name="lswo-data"
 EOF
     dd if="$work/esp.img" of="$image.tmp" bs=1M seek=1 conv=notrunc,sparse status=none
     dd if="$work/root.img" of="$image.tmp" bs=1M seek=$((1 + esp_mib)) conv=notrunc,sparse status=none
+    dd if="$work/data.img" of="$image.tmp" bs=1M seek=$((1 + esp_mib + 2 * root_mib)) conv=notrunc,sparse status=none
     mv "$image.tmp" "$image"
+
+    # The update bundle: the root slot's ext4 image, signed (RAUC writes it into the other slot).
+    if [ -n "$bundle_version" ]; then
+        t1=$(date +%s)
+        mkdir -p "$work/bundle"
+        mv "$work/root.img" "$work/bundle/root.ext4"
+        printf '[update]\ncompatible=lswo-kiosk-x86_64\nversion=%s\n\n[bundle]\nformat=plain\n\n[image.rootfs]\nfilename=root.ext4\n' \
+            "$bundle_version" > "$work/bundle/manifest.raucm"
+        bundle="$out/lswo-kiosk-$bundle_version.raucb"
+        rm -f "$bundle"
+        rauc bundle --cert="$signing_cert" --key="$signing_key" "$work/bundle" "$bundle" >&2
+        log "update bundle $bundle ($(du -m "$bundle" | cut -f1) MiB) in $(( $(date +%s) - t1 )) s"
+    fi
     rm -rf "$work"
     log "disk image $image (${image_mib} MiB, $(du -m "$image" | cut -f1) MiB allocated) in $(( $(date +%s) - t0 )) s"
 fi
@@ -308,5 +378,6 @@ fi
     echo "base: $(basename "$base_tar") ($(du -m "$base_tar" | cut -f1) MiB)"
     echo "rootfs: $rootfs (${rootfs_mib} MiB, key $inputs_key)"
     [ -n "$image_mib" ] && echo "image: $image (${image_mib} MiB)"
+    [ -n "$bundle_version" ] && echo "bundle: $out/lswo-kiosk-$bundle_version.raucb ($(du -m "$out/lswo-kiosk-$bundle_version.raucb" | cut -f1) MiB)"
     echo "build time: $(( $(date +%s) - start_time )) s"
 } | tee "$out/build-info.txt" >&2

@@ -38,14 +38,16 @@ public struct BackupAdministration: Sendable {
 
     /// Copies the office database of `configuration` (opened alongside a running service) into
     /// `target` or the data folder's `backups/`, pruning the latter.
-    static func backUp(configuration: KioskConfiguration, to target: URL?) async throws -> BackupFile {
+    static func backUp(configuration: KioskConfiguration, to target: URL?, kind: String? = nil) async throws
+        -> BackupFile
+    {
         let data = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
-        let database = try AppDatabase(directory: data)
+        let database = try AppDatabase(directory: data, owner: configuration.backupOwner)
         defer { try? database.close() }
         let directory = target ?? DatabaseBackup.directory(inDataDirectory: data)
         let file = try await DatabaseBackup.make(
             of: database, officeCode: configuration.officeCode, softwareVersion: KioskServer.softwareVersion,
-            into: directory, at: Date())
+            kind: kind, into: directory, at: Date())
         if target == nil { try DatabaseBackup.prune(directory, now: Date()) }
         return file
     }
@@ -72,7 +74,7 @@ public struct BackupAdministration: Sendable {
         var currentDevice: String?
         if FileManager.default.fileExists(atPath: live.path) {
             do {
-                current = try AppDatabase(directory: dataDirectory)
+                current = try AppDatabase(directory: dataDirectory, owner: configuration.backupOwner)
                 currentDevice = try await SQLiteSyncStore(database: current!).enrolment()?.deviceID
             } catch {
                 lines.append("the database it replaces cannot be read (\(error))")

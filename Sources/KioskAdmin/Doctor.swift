@@ -117,12 +117,17 @@ public struct Doctor: Sendable {
     }
 
     /// `kiosk doctor`: the report for a person or (`json`) for scripts, with its exit status.
-    public func output(json: Bool) async throws -> CommandOutput {
+    /// `record`: the report is also written to `DATA/doctor.json` (`DoctorRecord`), replaced whole.
+    public func output(json: Bool, record: Bool = false) async throws -> CommandOutput {
         let report = await run()
-        guard json else { return CommandOutput([report.text], exitCode: report.exitCode) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return CommandOutput([String(decoding: try encoder.encode(report), as: UTF8.self)], exitCode: report.exitCode)
+        let encoded = try encoder.encode(report)
+        if record {
+            try encoded.write(to: DoctorRecord.file(in: dataDirectory), options: .atomic)
+        }
+        guard json else { return CommandOutput([report.text], exitCode: report.exitCode) }
+        return CommandOutput([String(decoding: encoded, as: UTF8.self)], exitCode: report.exitCode)
     }
 
     var dataDirectory: URL { URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true) }
@@ -166,7 +171,7 @@ public struct Doctor: Sendable {
     private func syncEngine() throws -> SyncEngine {
         var logger = Logger(label: "kiosk.doctor")
         logger.logLevel = .critical
-        let database = try AppDatabase(directory: dataDirectory)
+        let database = try AppDatabase(directory: dataDirectory, owner: configuration.backupOwner)
         return SyncEngine(
             database: database, dataDirectory: dataDirectory, caFile: configuration.lmisCAFile,
             softwareVersion: KioskServer.softwareVersion, logger: logger)

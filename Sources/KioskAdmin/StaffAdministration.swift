@@ -34,7 +34,9 @@ public struct StaffAdministration: Sendable {
         guard !trimmedName.isEmpty, trimmedName.count <= 60 else {
             throw ConfigurationError(key: "name", problem: "must be 1 to 60 characters")
         }
-        let database = try AppDatabase(directory: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true))
+        let database = try AppDatabase(
+            directory: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true),
+            owner: configuration.backupOwner)
         let staff = SQLiteStaffRepository(
             database: database, hasher: YescryptPINHasher(), policy: configuration.signInPolicy, counters: [])
         try await staff.addStaff(id: username, displayName: trimmedName, role: role, pin: pin, at: Date())

@@ -21,7 +21,7 @@ public struct SyncAdministration: Sendable {
         self.configuration = configuration
         let directory = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
         self.directory = directory
-        let database = try AppDatabase(directory: directory)
+        let database = try AppDatabase(directory: directory, owner: configuration.backupOwner)
         engine = SyncEngine(
             database: database, dataDirectory: directory, caFile: configuration.lmisCAFile,
             softwareVersion: KioskServer.softwareVersion, logger: logger)

@@ -43,8 +43,17 @@ public struct KioskServer: Sendable {
         let office = configuration.office
         // Owner-only, whatever the umask: the folder 0700, the database, key and secrets 0600.
         try DataFolder.secure(configuration.dataDirectory)
-        let database = try AppDatabase(directory: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true))
+        let database = try AppDatabase(
+            directory: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true),
+            owner: configuration.backupOwner)
         self.database = database
+        if let backup = database.preMigrationBackup {
+            logger.notice(
+                "office database backed up before its migrations",
+                metadata: [
+                    "kiosk.backup.file": "\(backup.url.lastPathComponent)", "kiosk.backup.bytes": "\(backup.bytes)",
+                ])
+        }
 
         let referenceStore = ReferenceStore(database: database)
         let bundled = try JSONDecoder().decode(
@@ -535,5 +544,12 @@ struct FingerprintLifecycle: Service {
         await start()
         try? await gracefulShutdown()
         await stop()
+    }
+}
+
+extension KioskConfiguration {
+    /// This office and program, for the label of the copy taken before the database is migrated.
+    public var backupOwner: BackupOwner {
+        BackupOwner(officeCode: officeCode, softwareVersion: KioskServer.softwareVersion)
     }
 }

@@ -19,8 +19,17 @@ public final class AppDatabase: Sendable {
     /// may still succeed, but the next checkpoint or growth will not.
     static let minimumFreeBytes: UInt64 = 256 * 1024
 
+    /// The copy taken before this opening migrated an existing file, if it did.
+    public let preMigrationBackup: BackupFile?
+
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
-    public init(path: String) throws {
+    /// An existing file with pending migrations is first copied (online, checked) into the
+    /// `backups` folder beside it, labelled `pre-migration`; no migration runs without that copy.
+    public convenience init(path: String, owner: BackupOwner = BackupOwner()) throws {
+        try self.init(path: path, owner: owner, migrator: Self.migrator)
+    }
+
+    init(path: String, owner: BackupOwner, migrator: DatabaseMigrator) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
@@ -35,7 +44,32 @@ public final class AppDatabase: Sendable {
         writer = pool
         directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         groupCommit = GroupCommitWriter(writer: pool)
-        try Self.migrator.migrate(pool)
+        preMigrationBackup = try Self.backUpBeforeMigrating(pool, migrator: migrator, owner: owner, at: Date())
+        try migrator.migrate(pool)
+    }
+
+    /// The `pre-migration` copy of an existing database that `migrator` would change, else nil.
+    static func backUpBeforeMigrating(
+        _ writer: any DatabaseWriter, migrator: DatabaseMigrator, owner: BackupOwner, at instant: Date
+    ) throws -> BackupFile? {
+        let (applied, office) = try writer.read { db in
+            (
+                try migrator.appliedIdentifiers(db),
+                try db.tableExists("lmis_enrolment")
+                    ? String.fetchOne(db, sql: "SELECT office_code FROM lmis_enrolment WHERE id = 1") : nil
+            )
+        }
+        guard !applied.isEmpty, !Set(migrator.migrations).isSubset(of: applied) else { return nil }
+        let directory = DatabaseBackup.directory(
+            inDataDirectory: URL(fileURLWithPath: writer.path).deletingLastPathComponent())
+        do {
+            return try DatabaseBackup.make(
+                of: writer, officeCode: owner.officeCode ?? office ?? "unknown",
+                softwareVersion: owner.softwareVersion ?? "unknown", kind: "pre-migration", into: directory,
+                at: instant)
+        } catch {
+            throw BackupError("the database was not migrated: its backup before migrating failed (\(error))")
+        }
     }
 
     /// Runs `work` as its own unit (savepoint) inside a transaction it may share with other
@@ -101,9 +135,9 @@ public final class AppDatabase: Sendable {
     }
 
     /// Opens the database file in a data directory, creating the directory.
-    public convenience init(directory: URL) throws {
+    public convenience init(directory: URL, owner: BackupOwner = BackupOwner()) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try self.init(path: directory.appendingPathComponent("kiosk.sqlite").path)
+        try self.init(path: directory.appendingPathComponent("kiosk.sqlite").path, owner: owner)
     }
 
     /// True when the file can be read and its schema is current: what `/healthz` reports.

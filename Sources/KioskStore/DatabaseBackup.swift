@@ -13,6 +13,18 @@ public struct BackupLabel: Sendable, Equatable, Codable {
     public var softwareVersion: String
 }
 
+/// Whose database is opened, for the label of the copy taken before migrating it: the office
+/// (when not given, the enrolment's) and the program that migrates it.
+public struct BackupOwner: Sendable, Equatable {
+    public var officeCode: String?
+    public var softwareVersion: String?
+
+    public init(officeCode: String? = nil, softwareVersion: String? = nil) {
+        self.officeCode = officeCode
+        self.softwareVersion = softwareVersion
+    }
+}
+
 /// One backup file: its place and label.
 public struct BackupFile: Sendable, Equatable {
     public var url: URL
@@ -41,26 +53,42 @@ public enum DatabaseBackup {
     }
 
     /// Copies `database` into `directory` as `kiosk-<office>-<UTC time>.sqlite`.
+    /// `kind` names why it was made (`pre-update`), nil for the nightly and technicians' copies.
     public static func make(
-        of database: AppDatabase, officeCode: String, softwareVersion: String, into directory: URL, at instant: Date
+        of database: AppDatabase, officeCode: String, softwareVersion: String, kind: String? = nil,
+        into directory: URL, at instant: Date
     ) async throws -> BackupFile {
+        try make(
+            of: database.writer, officeCode: officeCode, softwareVersion: softwareVersion, kind: kind,
+            into: directory, at: instant)
+    }
+
+    /// Copies the database `writer` opens into `directory` as `kiosk-<office>[-<kind>]-<UTC time>.sqlite`.
+    /// A file whose schema predates backups (no `backup_label` table) is copied unlabelled.
+    static func make(
+        of writer: any DatabaseWriter, officeCode: String, softwareVersion: String, kind: String?,
+        into directory: URL, at instant: Date
+    ) throws -> BackupFile {
         // Owner-only, like the data folder: a backup holds every record of the office.
         try FileManager.default.createDirectory(
             at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let stamp = fileStamp(instant)
-        let final = directory.appendingPathComponent("\(prefix)\(safe(officeCode))-\(stamp)\(suffix)")
+        let name = [prefix + safe(officeCode), kind, stamp].compactMap { $0 }.joined(separator: "-")
+        let final = directory.appendingPathComponent(name + suffix)
         let partial = directory.appendingPathComponent(".\(final.lastPathComponent).partial")
         try? FileManager.default.removeItem(at: partial)
         do {
-            let device = try await database.writer.read { db in
-                try String.fetchOne(db, sql: "SELECT device_id FROM lmis_enrolment WHERE id = 1")
+            let device = try writer.read { db in
+                try db.tableExists("lmis_enrolment")
+                    ? String.fetchOne(db, sql: "SELECT device_id FROM lmis_enrolment WHERE id = 1") : nil
             }
-            let label = try copy(database, to: partial) { db in
-                try db.execute(sql: "DELETE FROM backup_label")
+            let label = try copy(writer, to: partial) { db in
                 let sequence = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM outbox")!
                 let label = BackupLabel(
                     officeCode: officeCode, deviceID: device, madeAt: instant, sequence: sequence,
                     softwareVersion: softwareVersion)
+                guard try db.tableExists("backup_label") else { return label }
+                try db.execute(sql: "DELETE FROM backup_label")
                 try db.execute(
                     sql: """
                         INSERT INTO backup_label (id, office_code, device_id, made_at, sequence, software_version)
@@ -85,14 +113,14 @@ public enum DatabaseBackup {
         }
     }
 
-    /// The backup API's copy of `database` at `path`, then `label` written into it, in rollback
-    /// journal mode (a file of its own: no WAL beside it to lose when it is carried away).
+    /// The backup API's copy of `writer`'s database at `path`, then `label` written into it, in
+    /// rollback journal mode (a file of its own: no WAL beside it to lose when it is carried away).
     private static func copy(
-        _ database: AppDatabase, to url: URL, label: (Database) throws -> BackupLabel
+        _ writer: any DatabaseWriter, to url: URL, label: (Database) throws -> BackupLabel
     ) throws -> BackupLabel {
         let copy = try DatabaseQueue(path: url.path)
         defer { try? copy.close() }
-        try database.writer.backup(to: copy)
+        try writer.backup(to: copy)
         try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
         return try copy.write(label)
     }

@@ -25,6 +25,8 @@ enum OperationsPage {
             tr.needs td { background: #fff4e5; }
             .need { display: block; font-weight: 600; color: #8a3b00; }
             .ok { color: #1d6b2f; font-weight: 600; }
+            .check { display: block; }
+            .check[data-verdict="fault"] { font-weight: 600; color: #8a3b00; }
             </style>
             </head>
             <body>
@@ -44,6 +46,7 @@ enum OperationsPage {
             <th scope="col">Цагийн зөрүү <span lang="en">Clock</span></th>
             <th scope="col">Нөөц <span lang="en">Last backup</span></th>
             <th scope="col">Дутуу <span lang="en">Missing</span></th>
+            <th scope="col">Шалгалт <span lang="en">Checks</span></th>
             <th scope="col">Хийх зүйл <span lang="en">Needs</span></th>
             </tr></thead>
             <tbody>
@@ -73,6 +76,7 @@ enum OperationsPage {
                 <td>\(beat.map { "\(Int($0.clockOffsetSeconds)) s" } ?? "—")</td>
                 <td>\(escape(beat?.lastBackupAt ?? "—"))</td>
                 <td>\(device.missing)</td>
+                <td>\(checksCell(beat?.checks ?? []))</td>
                 <td>\(needCell)</td>
                 </tr>
 
@@ -80,6 +84,25 @@ enum OperationsPage {
         }
         html += "</tbody>\n</table>\n</body>\n</html>\n"
         return html
+    }
+
+    /// The checks that are not ok (the serving process's and `kiosk doctor`'s, `doctor.*`), faults
+    /// first, each with its detail; "OK" with how many passed when none is.
+    static func checksCell(_ checks: [Heartbeat.Check]) -> String {
+        guard !checks.isEmpty else { return "—" }
+        let failing = checks.filter { $0.verdict != "ok" }.sorted { ($0.verdict == "fault") && ($1.verdict != "fault") }
+        guard !failing.isEmpty else {
+            return "<span class=\"ok\">\(checks.count) хэвийн <span lang=\"en\">· \(checks.count) ok</span></span>"
+        }
+        return failing.map { check in
+            let verdict =
+                check.verdict == "fault"
+                ? "гэмтэл <span lang=\"en\">· fault</span>" : "анхааруулга <span lang=\"en\">· warning</span>"
+            let detail = check.detail.map { $0.isEmpty ? "" : ": \(escape($0))" } ?? ""
+            return
+                "<span class=\"check\" data-check=\"\(escape(check.name))\" data-verdict=\"\(escape(check.verdict))\">"
+                + "\(escape(check.name)) — \(verdict)\(detail)</span>"
+        }.joined()
     }
 
     static func escape(_ text: String) -> String {

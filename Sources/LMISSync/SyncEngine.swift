@@ -231,7 +231,8 @@ public actor SyncEngine {
             clockOffsetSeconds: status.clockOffsetSeconds,
             lastBackupAt: DatabaseBackup.latest(DatabaseBackup.directory(inDataDirectory: dataDirectory)).map(
                 LMISTime.format),
-            diskFreeBytes: free, printer: device.printer, reader: device.reader, checks: device.checks,
+            diskFreeBytes: free, printer: device.printer, reader: device.reader,
+            checks: device.checks + DoctorRecord.checks(in: dataDirectory, now: now),
             restoredAt: floor.map { LMISTime.format($0.restoredAt) })
     }
 

@@ -13,7 +13,7 @@ struct Kiosk: AsyncParsableCommand {
         abstract: "LSWO Kiosk: the office appliance of a Mongolian Labour and Social Welfare Office.",
         subcommands: [
             Serve.self, Provision.self, Doctor.self, Staff.self, Printers.self, FingerprintCommands.self,
-            SyncCommands.self, VoiceCommands.self, Backup.self, Restore.self,
+            SyncCommands.self, VoiceCommands.self, Backup.self, Restore.self, Update.self,
         ])
 }
 
@@ -513,11 +513,13 @@ struct Doctor: AsyncParsableCommand {
     @Option(help: "Config file of `key = value` lines.") var config: String?
     @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
     @Flag(help: "Print JSON for scripts.") var json = false
+    @Flag(help: "Also keep the verdicts in DATA/doctor.json: the next heartbeats carry them to the hub.")
+    var record = false
 
     func run() async throws {
         let path = config ?? (FileManager.default.fileExists(atPath: applianceConfig) ? applianceConfig : nil)
         let doctor = try await usage { try KioskAdmin.Doctor(source: source(path, ["data_dir": dataDir])) }
-        try finish(await doctor.output(json: json))
+        try finish(await doctor.output(json: json, record: record))
     }
 }
 
@@ -560,6 +562,30 @@ struct Restore: AsyncParsableCommand {
             try BackupAdministration(source: source(config, ["data_dir": dataDir]), logger: quietLogger())
         }
         try finish(await administration.restoreOutput(file: file, force: force))
+    }
+}
+
+struct Update: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Install a signed update bundle into the other root slot (RAUC, A/B).",
+        discussion: """
+            Backs the office database up (DATA/backups/kiosk-<office>-pre-update-<UTC time>.sqlite), then \
+            runs `rauc install BUNDLE`: a bundle not signed by the keyring in /etc/rauc is refused. The \
+            new slot starts at the next boot and is kept once kiosk.service answers /healthz there \
+            (kiosk-mark-good.service); otherwise the boot after falls back to the running slot. The data \
+            partition (/var/lib/kiosk, /etc/lswo-kiosk) is not touched.
+            """)
+
+    @Argument(help: "The bundle (.raucb) to install.") var bundle: String
+    @Option(help: "Config file of `key = value` lines.") var config: String?
+    @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
+    @Option(help: "The rauc program (it asks RAUC's service, which uses /etc/rauc/system.conf).")
+    var rauc = "/usr/bin/rauc"
+
+    func run() async throws {
+        let configuration = try await usage { try source(config, ["data_dir": dataDir]).load() }
+        let update = UpdateAdministration(configuration: configuration, rauc: rauc)
+        try finish(await update.installOutput(bundle: bundle))
     }
 }
 

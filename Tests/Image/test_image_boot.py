@@ -78,7 +78,7 @@ class Container:
     """A booted `systemd-nspawn --boot` container of the rootfs, or of the disk image's root
     partition (`image=`: nspawn finds it by its Discoverable Partitions type, as the boot does)."""
 
-    def __init__(self, rootfs, log_path, image=None):
+    def __init__(self, rootfs, log_path, image=None, extra=()):
         self.rootfs = rootfs
         self.log_file = open(log_path, "w")
         self.started = time.monotonic()
@@ -89,7 +89,7 @@ class Container:
                 # No machined/system bus in a sandbox whose PID 1 is not systemd.
                 "--register=no", "--keep-unit",
                 "--private-network", "--volatile=overlay", "--console=pipe",
-                "--machine=lswo-kiosk-test",
+                "--machine=lswo-kiosk-test", *extra,
             ],
             stdin=subprocess.DEVNULL, stdout=self.log_file, stderr=subprocess.STDOUT,
             start_new_session=True)
@@ -344,10 +344,11 @@ def partitions(image):
 
 
 def test_disk_image_boots():
-    """The disk image itself: GPT with an EFI system partition holding systemd-boot, our loader
-    entry and the kernel, and a root partition of the x86-64 root type that boots. nspawn cannot
-    boot a disk image without the host's udev (`--image=`), so the root partition is attached
-    read-only through a loop device at its offset, as the firmware's loader finds it by type."""
+    """The disk image itself: GPT with an EFI system partition holding systemd-boot, a loader
+    entry a root slot and the kernel, root slots A and B of the x86-64 root type, and the data
+    partition. nspawn cannot boot a disk image without the host's udev (`--image=`), so slot A is
+    attached read-only through a loop device at its offset and the data partition read-write and
+    mounted where the fstab mounts it (/data): the service's state lands on the data partition."""
     if os.geteuid() != 0:
         import pytest
         pytest.skip("attaching the disk image needs root")
@@ -356,29 +357,38 @@ def test_disk_image_boots():
     image = OUT / "lswo-kiosk.img"
     build_seconds = time.monotonic() - started
     parts = partitions(image)
-    assert set(parts) == {"esp", "root-x86-64"}, parts
+    assert set(parts) == {"esp", "root-a", "root-b", "lswo-data"}, parts
     esp_offset, _, esp_type = parts["esp"]
     assert esp_type == "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
-    assert parts["root-x86-64"][2] == "4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709"
-    for path in ["::/EFI/BOOT/BOOTX64.EFI", "::/loader/loader.conf", "::/loader/entries/lswo-kiosk.conf",
-                 "::/lswo/vmlinuz"]:
+    assert parts["root-a"][2] == parts["root-b"][2] == "4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709"
+    assert parts["lswo-data"][2] == "0FC63DAF-8483-4772-8E79-3D69D8477DE4"
+    for path in ["::/EFI/BOOT/BOOTX64.EFI", "::/loader/loader.conf", "::/loader/entries/lswo-A.conf",
+                 "::/loader/entries/lswo-B+0.conf", "::/lswo/vmlinuz"]:
         found = subprocess.run(["mdir", "-b", "-i", f"{image}@@{esp_offset}", path], capture_output=True, text=True)
         assert found.returncode == 0, f"{path} missing on the ESP: {found.stderr}"
-    entry = subprocess.run(["mtype", "-i", f"{image}@@{esp_offset}", "::/loader/entries/lswo-kiosk.conf"],
-                           check=True, capture_output=True, text=True).stdout
-    root_uuid = subprocess.run(["sfdisk", "--part-uuid", str(image), "2"], check=True, capture_output=True,
-                               text=True).stdout.strip()
-    assert f"root=partuuid={root_uuid.lower()}" in entry.lower(), entry
+    for name, number, slot in [("lswo-A.conf", 2, "A"), ("lswo-B+0.conf", 3, "B")]:
+        entry = subprocess.run(["mtype", "-i", f"{image}@@{esp_offset}", f"::/loader/entries/{name}"],
+                               check=True, capture_output=True, text=True).stdout
+        root_uuid = subprocess.run(["sfdisk", "--part-uuid", str(image), str(number)], check=True,
+                                   capture_output=True, text=True).stdout.strip()
+        assert f"root=partuuid={root_uuid.lower()} rauc.slot={slot.lower()}" in entry.lower(), entry
 
-    offset, size, _ = parts["root-x86-64"]
+    offset, size, _ = parts["root-a"]
     loop = subprocess.run(["losetup", "--find", "--show", "--read-only", "--offset", str(offset),
                            "--sizelimit", str(size), str(image)], check=True, capture_output=True,
                           text=True).stdout.strip()
+    data_offset, data_size, _ = parts["lswo-data"]
+    data_loop = subprocess.run(["losetup", "--find", "--show", "--offset", str(data_offset),
+                                "--sizelimit", str(data_size), str(image)], check=True, capture_output=True,
+                               text=True).stdout.strip()
     mountpoint = Path(tempfile.mkdtemp(prefix="lswo-disk-root-"))
+    data = Path(tempfile.mkdtemp(prefix="lswo-disk-data-"))
     container = None
     try:
         subprocess.run(["mount", "-o", "ro", loop, str(mountpoint)], check=True)
-        container = Container(mountpoint, OUT / "disk-boot-test.log")
+        subprocess.run(["mount", data_loop, str(data)], check=True)
+        assert (data / "etc-lswo-kiosk/kiosk.conf").is_file() and (data / "kiosk").is_dir()
+        container = Container(mountpoint, OUT / "disk-boot-test.log", extra=[f"--bind={data}:/data"])
         deadline = time.monotonic() + BOOT_TIMEOUT
         ready = None
         while time.monotonic() < deadline and ready is None:
@@ -389,6 +399,14 @@ def test_disk_image_boots():
                 time.sleep(0.25)
         assert ready is not None, container.run("journalctl", "-b", "--no-pager", "-n", "60", check=False).stdout
         assert container.run("systemctl", "is-active", "kiosk.service", check=False).stdout.strip() == "active"
+        # The state is on the data partition, bound to /var/lib/kiosk; the slot is marked good once
+        # kiosk.service answers (rauc's status: the booted slot told by rauc.slot= is not on this
+        # kernel's command line, so only the unit's ordering and start are checked here).
+        assert (data / "kiosk/kiosk.sqlite").is_file(), list((data / "kiosk").iterdir())
+        assert container.run("findmnt", "-n", "-o", "TARGET", "/var/lib/kiosk", check=False).stdout.strip() \
+            == "/var/lib/kiosk"
+        assert container.run("systemctl", "is-enabled", "kiosk-mark-good.service", check=False).stdout.strip() \
+            == "enabled"
         size_mib = image.stat().st_size >> 20
         used_mib = (image.stat().st_blocks * 512) >> 20
         log(f"disk image: {size_mib} MiB ({used_mib} MiB allocated), built in {build_seconds:.0f} s; "
@@ -400,8 +418,11 @@ def test_disk_image_boots():
         if container:
             container.stop()
         subprocess.run(["umount", str(mountpoint)], check=False)
+        subprocess.run(["umount", str(data)], check=False)
         subprocess.run(["losetup", "-d", loop], check=False)
+        subprocess.run(["losetup", "-d", data_loop], check=False)
         mountpoint.rmdir()
+        data.rmdir()
 
 
 if __name__ == "__main__":

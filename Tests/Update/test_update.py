@@ -1,0 +1,472 @@
+"""A/B updates with RAUC, without firmware: bundles signed at test time, installed by `kiosk update`
+into loop-device root slots, each slot "booted" under systemd-nspawn with the data partition.
+
+What is real: rauc 1.8 (`rauc bundle`, `rauc install`, `rauc status mark-good/mark-bad`) with the
+appliance's system.conf (Provisioning/image/rauc/system.conf, its slot devices pointed at loop
+devices), its systemd-boot backend (rauc-systemd-boot) writing loader entries into an ESP folder,
+kiosk-mark-good, `kiosk update`, ext4 slot images on loop devices and an ext4 data partition.
+
+What is emulated, and why:
+- The slots hold a small root (the kiosk binary and the libraries it loads, Kiosk/, time zones,
+  os-release with the version) instead of the 1.6 GiB appliance root: three full slot images and
+  bundles would add ten minutes to `dev.sh test`. The full root and disk image are booted by
+  Tests/Image; `build.sh --bundle` makes the full bundle the same way (`rauc bundle`).
+- "Booting" a slot: the loader's choice is made as systemd-boot makes it (Boot Loader
+  Specification boot counting: an entry with no tries left sorts after the others, then by
+  sort-key; a try is counted down when an entry with a counter is started), the slot is mounted
+  read-only and its `kiosk serve` runs under systemd-nspawn with the data partition's folders
+  bound where the fstab binds them (/var/lib/kiosk, /etc/lswo-kiosk); kiosk-mark-good runs beside
+  it (the small root has no systemd). RAUC's service (`rauc service`; the `rauc` command talks to
+  it over D-Bus) runs on a private D-Bus bus, started at each boot in a mount namespace whose
+  /proc/cmdline holds the loader entry's `rauc.slot=`, as the kernel's would.
+
+Checks: data written under version 1 is there under version 2 (the staff account, the device's
+secret files, the database); a backup is made before the update; a bundle whose kiosk does not
+start is installed, its slot is never marked good, the loader falls back to the running slot and
+the data partition is untouched (same bytes); a bundle signed by another key is refused and
+nothing is written. Needs root. Run: `sudo python3 Tests/Update/test_update.py`.
+Environment: LSWO_KIOSK_BIN (default .build/debug/kiosk), LSWO_UPDATE_OUT (work folder, default
+/var/tmp/lswo-kiosk-update).
+"""
+
+import hashlib
+import os
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+RAUC_DIR = REPO / "Provisioning" / "image" / "rauc"
+KIOSK_BIN = Path(os.environ.get("LSWO_KIOSK_BIN", REPO / ".build" / "debug" / "kiosk"))
+OUT = Path(os.environ.get("LSWO_UPDATE_OUT", "/var/tmp/lswo-kiosk-update"))
+SLOT_MIB = 400
+PIN = "480517"
+
+
+def log(message):
+    print(f"[update-test] {message}", flush=True)
+
+
+def run(*command, check=True, input=None, env=None, timeout=300):
+    result = subprocess.run([str(c) for c in command], capture_output=True, text=True, input=input,
+                            env=env, timeout=timeout)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{' '.join(map(str, command))} failed ({result.returncode}):\n"
+                             f"{result.stdout}{result.stderr}")
+    return result
+
+
+def unmount(path):
+    """Unmounts `path`, waiting for a container that is still letting go of it."""
+    deadline = time.monotonic() + 30
+    while run("mountpoint", "-q", path, check=False).returncode == 0:
+        if run("umount", path, check=False).returncode != 0:
+            assert time.monotonic() < deadline, f"{path} stays busy"
+            time.sleep(0.2)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def digest(path):
+    sha = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def signing_pair(folder, name):
+    """A self-signed certificate and key, made now (no private key is kept in the project)."""
+    key, cert = folder / f"{name}.key.pem", folder / f"{name}.cert.pem"
+    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+        "-days", "2", "-subj", f"/O=LSWO Kiosk test/CN={name}")
+    return cert, key
+
+
+def slot_tree(folder, version, kiosk):
+    """A small root for a slot: `kiosk` at /usr/bin/kiosk with the libraries it loads."""
+    root = folder / f"root-{version}"
+    shutil.rmtree(root, ignore_errors=True)
+    for path in ["usr/bin", "usr/lib/lswo-kiosk", "usr/share", "etc/lswo-kiosk", "var/lib/kiosk", "data",
+                 "tmp", "proc", "sys", "dev", "run"]:
+        (root / path).mkdir(parents=True, exist_ok=True)
+    # Debian's merged /usr: /lib, /lib64, /bin, /sbin are links into /usr.
+    for lib in ["lib", "lib64", "bin", "sbin"]:
+        if Path(f"/{lib}").is_symlink():
+            (root / f"usr/{lib}").mkdir(parents=True, exist_ok=True)
+            (root / lib).symlink_to(os.readlink(f"/{lib}"))
+    shutil.copy2(kiosk, root / "usr/bin/kiosk")
+    libraries = re.findall(r"(/\S+) \(0x", run("ldd", kiosk).stdout)
+    for library in libraries:
+        target = root / library.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(os.path.realpath(library), target)
+    shutil.copytree(REPO / "Kiosk", root / "usr/share/lswo-kiosk")
+    shutil.copytree("/usr/share/zoneinfo", root / "usr/share/zoneinfo", symlinks=True)
+    (root / "usr/lib/os-release").write_text(
+        f'ID=lswo-kiosk\nNAME="LSWO Kiosk"\nVERSION_ID={version}\n')
+    (root / "etc/os-release").symlink_to("../usr/lib/os-release")
+    (root / "usr/lib/lswo-kiosk/version").write_text(f"{version}\n")
+    return root
+
+
+def ext4_image(folder, root, name):
+    image = folder / f"{name}.ext4"
+    image.unlink(missing_ok=True)
+    run("mkfs.ext4", "-q", "-F", "-L", f"lswo-{name}", "-E", "root_owner=0:0", "-d", root, image, f"{SLOT_MIB}M")
+    return image
+
+
+def bundle(folder, image, version, cert, key):
+    content = folder / f"bundle-{version}"
+    shutil.rmtree(content, ignore_errors=True)
+    content.mkdir()
+    os.link(image, content / "root.ext4")
+    (content / "manifest.raucm").write_text(
+        f"[update]\ncompatible=lswo-kiosk-x86_64\nversion={version}\n\n[bundle]\nformat=plain\n\n"
+        "[image.rootfs]\nfilename=root.ext4\n")
+    path = folder / f"lswo-kiosk-{version}.raucb"
+    path.unlink(missing_ok=True)
+    run("rauc", "bundle", f"--cert={cert}", f"--key={key}", "--mksquashfs-args=-comp lz4", content, path)
+    shutil.rmtree(content)
+    return path
+
+
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path={path}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_destination="*"/>
+    <allow receive_sender="*"/>
+  </policy>
+</busconfig>
+"""
+
+
+class Appliance:
+    """Two loop-device root slots, an ESP folder with the loader entries build.sh writes, a data
+    partition (ext4 on a loop device) and the appliance's RAUC system.conf pointed at them."""
+
+    def __init__(self, folder, keyring):
+        self.folder = folder
+        self.keyring = keyring
+        self.loops = {}
+        self.rauc_service = None
+        self.bus = None
+
+    def setup(self):
+        folder, keyring = self.folder, self.keyring
+        for slot in ["A", "B", "data"]:
+            backing = folder / f"disk-{slot}.img"
+            backing.unlink(missing_ok=True)
+            run("truncate", "-s", f"{SLOT_MIB if slot != 'data' else 256}M", backing)
+            self.loops[slot] = run("losetup", "--find", "--show", backing).stdout.strip()
+        self.data = folder / "data"
+        self.data.mkdir(exist_ok=True)
+        run("mkfs.ext4", "-q", "-F", "-L", "lswo-data", self.loops["data"])
+        run("mount", self.loops["data"], self.data)
+        self.esp = folder / "esp"
+        shutil.rmtree(self.esp, ignore_errors=True)
+        (self.esp / "loader/entries").mkdir(parents=True)
+        (self.esp / "loader/loader.conf").write_text("default lswo-*\ntimeout 0\n")
+        (self.esp / "loader/entries/lswo-A.conf").write_text(
+            "title LSWO Kiosk (slot A)\noptions rauc.slot=A\nsort-key lswo-1\n")
+        (self.esp / "loader/entries/lswo-B+0.conf").write_text(
+            "title LSWO Kiosk (slot B)\noptions rauc.slot=B\nsort-key lswo-2\n")
+        conf = (RAUC_DIR / "system.conf").read_text()
+        conf = conf.replace("/dev/disk/by-partlabel/root-a", self.loops["A"])
+        conf = conf.replace("/dev/disk/by-partlabel/root-b", self.loops["B"])
+        conf = conf.replace("/data/rauc/status.raucs", str(self.data / "rauc/status.raucs"))
+        conf = conf.replace("/usr/lib/lswo-kiosk/rauc-systemd-boot", str(RAUC_DIR / "rauc-systemd-boot"))
+        conf = conf.replace("/etc/rauc/keyring.pem", str(keyring))
+        assert "/dev/disk" not in conf and "path=/etc/" not in conf, conf
+        self.conf = folder / "system.conf"
+        self.conf.write_text(conf)
+        (self.data / "rauc").mkdir(exist_ok=True)
+        self.port = free_port()
+        # The data partition as build.sh makes it: the service's state folder and the configuration.
+        (self.data / "kiosk").mkdir(mode=0o700, exist_ok=True)
+        (self.data / "etc-lswo-kiosk").mkdir(exist_ok=True)
+        config = (REPO / "Provisioning/image/kiosk.conf").read_text().replace("port = 8080", f"port = {self.port}")
+        (self.data / "etc-lswo-kiosk/kiosk.conf").write_text(config)
+        self.booted = None
+        bus = folder / "system_bus_socket"
+        (folder / "bus.conf").write_text(BUS_CONFIG.format(path=bus))
+        self.bus = subprocess.Popen(["dbus-daemon", "--nofork", f"--config-file={folder / 'bus.conf'}"],
+                                    start_new_session=True)
+        self.bus_address = f"unix:path={bus}"
+        deadline = time.monotonic() + 10
+        while not bus.exists():
+            assert time.monotonic() < deadline and self.bus.poll() is None, "dbus-daemon did not start"
+            time.sleep(0.05)
+
+    def env(self):
+        env = dict(os.environ)
+        env["LSWO_ESP"] = str(self.esp)
+        env["DBUS_SYSTEM_BUS_ADDRESS"] = self.bus_address
+        return env
+
+    def start_rauc(self, slot):
+        """RAUC's service as this boot starts it: the kernel command line says rauc.slot=SLOT."""
+        self.stop_rauc()
+        cmdline = self.folder / "cmdline"
+        cmdline.write_text(f"BOOT_IMAGE=/lswo/vmlinuz root=PARTUUID=test rauc.slot={slot} rw\n")
+        self.rauc_log = open(self.folder / f"rauc-service-{slot}.log", "a")
+        self.rauc_service = subprocess.Popen(
+            ["unshare", "--mount", "sh", "-c",
+             f'mount --bind "{cmdline}" /proc/cmdline && exec rauc service --conf="{self.conf}"'],
+            env=self.env(), stdout=self.rauc_log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 20
+        while run("rauc", "status", check=False, env=self.env()).returncode != 0:
+            assert self.rauc_service.poll() is None, (self.folder / f"rauc-service-{slot}.log").read_text()
+            assert time.monotonic() < deadline, "rauc service did not answer"
+            time.sleep(0.1)
+
+    def stop_rauc(self):
+        if self.rauc_service is not None and self.rauc_service.poll() is None:
+            self.rauc_service.terminate()
+            self.rauc_service.wait(timeout=30)
+            self.rauc_log.close()
+        self.rauc_service = None
+
+    def entries(self):
+        return sorted(p.name for p in (self.esp / "loader/entries").iterdir())
+
+    def boot_choice(self):
+        """systemd-boot's choice under `default lswo-*`: entries with no tries left sort last, then
+        by sort-key; starting an entry with a counter counts one try down (+LEFT-DONE)."""
+        def parse(path):
+            match = re.fullmatch(r"lswo-([AB])(?:\+(\d+)(?:-(\d+))?)?\.conf", path.name)
+            key = re.search(r"^sort-key (\S+)", path.read_text(), re.M).group(1)
+            left = None if match.group(2) is None else int(match.group(2))
+            return match.group(1), left, int(match.group(3) or 0), key, path
+        found = [parse(p) for p in (self.esp / "loader/entries").iterdir()]
+        found.sort(key=lambda e: (e[1] == 0, e[3]))
+        slot, left, done, _, path = found[0]
+        assert left != 0, f"every entry is bad: {self.entries()}"
+        if left is not None:
+            path.rename(path.with_name(f"lswo-{slot}+{left - 1}-{done + 1}.conf"))
+        return slot
+
+    def nspawn(self, root, *command, stdin=None, background=False):
+        args = ["systemd-nspawn", "--quiet", "--register=no", "--keep-unit", f"--machine=lswo-update-{Path(root).name}",
+                "--directory", root,
+                f"--bind={self.data}/kiosk:/var/lib/kiosk", f"--bind={self.data}/etc-lswo-kiosk:/etc/lswo-kiosk",
+                f"--bind={self.data}:/data", "--", *command]
+        if background:
+            return subprocess.Popen([str(a) for a in args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    text=True, start_new_session=True)
+        return run(*args, input=stdin)
+
+    def inside(self, container, *command, stdin=None):
+        """Runs `command` in the running slot's container (its mount namespace: the slot's root)."""
+        children = []
+        for task in Path(f"/proc/{container.pid}/task").iterdir():
+            children += (task / "children").read_text().split()
+        assert children, "the container has no process"
+        return run("nsenter", "--target", children[0], "--mount", "--pid", "--", *command, input=stdin)
+
+    def boot(self, mark_good_timeout=60):
+        """Boots the loader's choice: mounts its slot, starts its kiosk, runs kiosk-mark-good.
+        Answers (slot, version, kiosk process or None when it stopped, mark-good result)."""
+        slot = self.boot_choice()
+        self.booted = slot
+        self.start_rauc(slot)
+        self.boots = getattr(self, "boots", 0) + 1
+        root = self.folder / f"boot{self.boots}-{slot}"
+        root.mkdir(exist_ok=True)
+        run("mount", "-o", "ro", self.loops[slot], root)
+        version = (root / "usr/lib/lswo-kiosk/version").read_text().strip()
+        started = time.monotonic()
+        kiosk = self.nspawn(root, "/usr/bin/kiosk", "serve", "--config", "/etc/lswo-kiosk/kiosk.conf",
+                            "--data-dir", "/var/lib/kiosk", background=True)
+        env = self.env()
+        env.update(LSWO_HEALTHZ=f"http://127.0.0.1:{self.port}/healthz",
+                   LSWO_MARK_GOOD_TIMEOUT=str(mark_good_timeout))
+        marked = run(RAUC_DIR / "kiosk-mark-good", check=False, env=env, timeout=mark_good_timeout + 60)
+        log(f"slot {slot} (version {version}): kiosk-mark-good exited {marked.returncode} after "
+            f"{time.monotonic() - started:.1f} s: {(marked.stdout + marked.stderr).strip()[-200:]}")
+        self.said = ""
+        if kiosk.poll() is not None:
+            self.said = kiosk.stdout.read()
+            log(f"its kiosk stopped with {kiosk.returncode}, having said {self.said[-300:]!r}")
+            kiosk = None
+        self.mounted = root
+        return slot, version, kiosk, marked
+
+    def shutdown(self, kiosk):
+        if kiosk is not None:
+            os.killpg(kiosk.pid, 15)
+            kiosk.wait(timeout=60)
+        unmount(self.mounted)
+        self.mounted = None
+
+    def update(self, bundle_path):
+        return run(KIOSK_BIN, "update", bundle_path, "--config", self.data / "etc-lswo-kiosk/kiosk.conf",
+                   "--data-dir", self.data / "kiosk", check=False, env=self.env())
+
+    def slot_state(self, slot):
+        return run(RAUC_DIR / "rauc-systemd-boot", "get-state", slot, env=self.env()).stdout.strip()
+
+    def close(self):
+        if getattr(self, "mounted", None):
+            unmount(self.mounted)
+        self.stop_rauc()
+        if self.bus is not None:
+            self.bus.terminate()
+            self.bus.wait(timeout=30)
+        unmount(self.folder / "data")
+        for loop in self.loops.values():
+            run("losetup", "-d", loop, check=False)
+
+
+def staff_accounts(database):
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        return connection.execute("SELECT id, role FROM staff ORDER BY id").fetchall()
+    finally:
+        connection.close()
+
+
+def data_digest(data):
+    """The bytes of the office's state on the data partition (database, keys, secrets)."""
+    return {str(p.relative_to(data / "kiosk")): digest(p) for p in sorted((data / "kiosk").rglob("*"))
+            if p.is_file() and "backups" not in p.parts}
+
+
+def test_updates_keep_the_data_and_fall_back():
+    if os.geteuid() != 0:
+        import pytest
+        pytest.skip("loop devices and nspawn need root")
+    assert KIOSK_BIN.exists(), f"no kiosk binary at {KIOSK_BIN}"
+    started = time.monotonic()
+    shutil.rmtree(OUT, ignore_errors=True)
+    OUT.mkdir(parents=True)
+    cert, key = signing_pair(OUT, "release")
+    rogue_cert, rogue_key = signing_pair(OUT, "someone-else")
+
+    figures = {}
+    t0 = time.monotonic()
+    v1 = ext4_image(OUT, slot_tree(OUT, "1", KIOSK_BIN), "v1")
+    v2 = ext4_image(OUT, slot_tree(OUT, "2", KIOSK_BIN), "v2")
+    broken = ext4_image(OUT, slot_tree(OUT, "3", "/bin/false"), "v3")
+    figures["slot images"] = time.monotonic() - t0
+    t0 = time.monotonic()
+    bundle_v2 = bundle(OUT, v2, "2", cert, key)
+    bundle_broken = bundle(OUT, broken, "3", cert, key)
+    bundle_rogue = bundle(OUT, v2, "2-rogue", rogue_cert, rogue_key)
+    figures["three bundles"] = time.monotonic() - t0
+    log(f"bundles: {bundle_v2.stat().st_size >> 20} MiB each (slot image {SLOT_MIB} MiB); "
+        f"images {figures['slot images']:.0f} s, bundles {figures['three bundles']:.0f} s")
+    run("rauc", "info", f"--keyring={cert}", bundle_v2)
+    assert run("rauc", "info", f"--keyring={cert}", bundle_rogue, check=False).returncode != 0
+
+    appliance = Appliance(OUT, cert)
+    kiosk = None
+    try:
+        appliance.setup()
+        # The factory: slot A written with version 1 (as build.sh writes the disk image), B empty.
+        run("dd", f"if={v1}", f"of={appliance.loops['A']}", "bs=4M", "conv=fsync", "status=none")
+        slot, version, kiosk, marked = appliance.boot()
+        assert (slot, version) == ("A", "1") and kiosk and marked.returncode == 0, marked.stdout + marked.stderr
+        assert appliance.entries() == ["lswo-A.conf", "lswo-B+0.conf"], appliance.entries()
+        # Data written under version 1: a staff account (and the database, keys, secrets it made).
+        appliance.inside(kiosk, "/usr/bin/kiosk", "staff", "add", "dulmaa", "--name", "Дулмаа", "--role", "head",
+                         "--config", "/etc/lswo-kiosk/kiosk.conf", "--data-dir", "/var/lib/kiosk", stdin=f"{PIN}\n")
+        appliance.shutdown(kiosk)
+        kiosk = None
+        before_update = data_digest(appliance.data)
+        assert "kiosk.sqlite" in before_update, before_update
+
+        # A bundle signed by another key: refused, nothing written, slot B stays bad.
+        b_before = digest(appliance.loops["B"])
+        refused = appliance.update(bundle_rogue)
+        assert refused.returncode == 1, refused.stdout + refused.stderr
+        assert "not updated" in refused.stdout and "signature" in refused.stdout.lower(), refused.stdout
+        assert digest(appliance.loops["B"]) == b_before
+        assert appliance.entries() == ["lswo-A.conf", "lswo-B+0.conf"], appliance.entries()
+        log("a bundle signed by another key: refused, slot B untouched")
+
+        # Version 2 through `kiosk update`: a backup first, then RAUC writes slot B and makes it
+        # the next boot's choice with three tries.
+        t0 = time.monotonic()
+        updated = appliance.update(bundle_v2)
+        figures["kiosk update (backup + rauc install)"] = time.monotonic() - t0
+        assert updated.returncode == 0, updated.stdout + updated.stderr
+        assert "backup before the update" in updated.stdout, updated.stdout
+        # One copy a `kiosk update` (the refused one made one too, before RAUC looked at the bundle).
+        backups = sorted((appliance.data / "kiosk/backups").glob("kiosk-*-pre-update-*.sqlite"))
+        assert len(backups) == 2, backups
+        assert staff_accounts(backups[-1]) == [("dulmaa", "head")]
+        assert appliance.entries() == ["lswo-A.conf", "lswo-B+3.conf"], appliance.entries()
+        assert digest(v2) == digest(appliance.loops["B"])
+
+        t0 = time.monotonic()
+        slot, version, kiosk, marked = appliance.boot()
+        figures["boot of the new slot to marked good"] = time.monotonic() - t0
+        assert (slot, version) == ("B", "2") and kiosk and marked.returncode == 0, marked.stdout + marked.stderr
+        assert appliance.entries() == ["lswo-A.conf", "lswo-B.conf"], appliance.entries()
+        assert appliance.slot_state("B") == "good"
+        status = run("rauc", "status", "--output-format=shell", env=appliance.env()).stdout
+        assert "RAUC_BOOT_PRIMARY='rootfs.1'" in status, status
+        # The data of version 1 under version 2: the same secret files, the staff account signs in.
+        after = data_digest(appliance.data)
+        for name in before_update:
+            if not name.startswith("kiosk.sqlite"):
+                assert after.get(name) == before_update[name], name
+        staff = staff_accounts(appliance.data / "kiosk/kiosk.sqlite")
+        assert staff == [("dulmaa", "head")], staff
+        log("version 2 on slot B: marked good; the staff account made under version 1 is there")
+        appliance.shutdown(kiosk)
+        kiosk = None
+
+        # Version 3, whose kiosk does not start: installed into A, booted once, never marked good;
+        # the loader falls back to B, and the data partition has the same bytes.
+        t0 = time.monotonic()
+        assert appliance.update(bundle_broken).returncode == 0
+        before_broken = data_digest(appliance.data)
+        assert appliance.entries() == ["lswo-A+3.conf", "lswo-B.conf"], appliance.entries()
+        slot, version, kiosk, marked = appliance.boot(mark_good_timeout=15)
+        assert (slot, version) == ("A", "3") and marked.returncode == 1 and kiosk is None
+        # The slot's own kiosk (/bin/false: no word) ended the container, not systemd-nspawn (whose
+        # clean-up of its propagation folder on this host's /run is all it says).
+        said = [line for line in appliance.said.splitlines()
+                if line.strip() and not line.startswith("Attempted to remove disk file system under")]
+        assert not said, appliance.said
+        assert appliance.slot_state("A") == "bad", appliance.entries()
+        appliance.shutdown(kiosk)
+        assert data_digest(appliance.data) == before_broken, "the failed version changed the data partition"
+        slot, version, kiosk, marked = appliance.boot()
+        figures["failed update to fallback serving"] = time.monotonic() - t0
+        assert (slot, version) == ("B", "2") and kiosk and marked.returncode == 0
+        assert staff_accounts(appliance.data / "kiosk/kiosk.sqlite") == [("dulmaa", "head")]
+        log(f"version 3 (kiosk does not start): slot A marked bad, fell back to B (version 2); "
+            f"entries {appliance.entries()}")
+        appliance.shutdown(kiosk)
+        kiosk = None
+    finally:
+        if kiosk is not None:
+            appliance.shutdown(kiosk)
+        appliance.close()
+    figures["whole test"] = time.monotonic() - started
+    text = "".join(f"{name}: {seconds:.1f} s\n" for name, seconds in figures.items())
+    (OUT / "update-figures.txt").write_text(text)
+    log("figures:\n" + text)
+
+
+if __name__ == "__main__":
+    test_updates_keep_the_data_and_fall_back()
+    log("passed")
