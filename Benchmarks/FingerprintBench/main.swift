@@ -12,7 +12,8 @@
 //    filled with copies of real templates moved, turned and thinned at random (timing only).
 //
 // Usage: .build-release/release/fingerprint-bench [--set DIR]... [--gallery DIR]
-//        [--accuracy-sizes 1000,10000] [--probes 2000] [--people 10000,100000]
+//        [--accuracy-sizes 1000,10000] [--probes 2000] [--shortlist-minimum N] [--shortlist-share S]
+//        [--people 10000,100000] [--searches 20]
 import Fingerprint
 import Foundation
 import KioskCore
@@ -350,6 +351,7 @@ if let gallery = values("--gallery").first {
         var people = FingerprintGallery()
         // --shortlist-minimum N: shortlist from N fingers up (the kiosk's: 2 000), to measure it here.
         if let minimum = values("--shortlist-minimum").first.flatMap({ Int($0) }) { people.shortlistMinimum = minimum }
+        if let share = values("--shortlist-share").first.flatMap({ Double($0) }) { people.shortlistShare = share }
         for entry in enrolled { people.add(id: String(entry.finger), finger: entry.enrolled) }
         let threshold = FingerprintMatcher.identificationThreshold(
             gallerySize: people.templateCount, falseMatchRate: FingerprintIdentity.identificationFMR)

@@ -62,10 +62,14 @@ public struct FingerprintSignature: Sendable, Equatable {
                 let neighbours = Self.cellsAround(
                     e.neighbour / sector, spread: probe ? angleTolerance / sector : 0, count: Self.angleBins,
                     wraps: true)
-                for l in lengths {
-                    for r in references {
-                        for n in neighbours {
-                            let cell = UInt32((l * Self.angleBins + r) * Self.angleBins + n)
+                // The candidate form needs only the centre cells; the probe's repeat a cell at times.
+                let spread = probe ? 3 : 1
+                for a in 0..<spread {
+                    for b in 0..<spread {
+                        for c in 0..<spread {
+                            let cell = UInt32(
+                                (Self.pick(lengths, a) * Self.angleBins + Self.pick(references, b)) * Self.angleBins
+                                    + Self.pick(neighbours, c))
                             let bit = Int((cell &* 2_654_435_761) >> Self.hashShift)
                             bits[bit >> 6] |= 1 << UInt64(bit & 63)
                         }
@@ -76,19 +80,17 @@ public struct FingerprintSignature: Sendable, Equatable {
         self.bits = bits
     }
 
-    /// The cell of `position` (in cell units) and the cells of `position − spread` and
-    /// `position + spread` when they differ from it.
-    static func cellsAround(_ position: Float, spread: Float, count: Int, wraps: Bool) -> [Int] {
+    /// The cells of `position`, `position − spread` and `position + spread` (in cell units).
+    static func cellsAround(_ position: Float, spread: Float, count: Int, wraps: Bool) -> (Int, Int, Int) {
         func cell(_ p: Float) -> Int {
             let c = Int(p.rounded(.down))
             return wraps ? ((c % count) + count) % count : min(max(c, 0), count - 1)
         }
-        let centre = cell(position)
-        var found = [centre]
-        for other in [cell(position - spread), cell(position + spread)] where !found.contains(other) {
-            found.append(other)
-        }
-        return found
+        return (cell(position), cell(position - spread), cell(position + spread))
+    }
+
+    @inline(__always) static func pick(_ cells: (Int, Int, Int), _ index: Int) -> Int {
+        index == 0 ? cells.0 : index == 1 ? cells.1 : cells.2
     }
 
     /// The share of `candidate`'s bits (a candidate form, `population` bits) that `probe` (a
