@@ -909,6 +909,20 @@ public final class AppDatabase: Sendable {
                     );
                     """)
         }
+        migrator.registerMigration("v42: counsellors' leave days") { db in
+            // A day a counsellor is away: no appointment is booked with them on it.
+            try db.execute(
+                sql: """
+                    CREATE TABLE counsellor_leave (
+                        staff_id TEXT NOT NULL,
+                        day TEXT NOT NULL,
+                        entered_by TEXT NOT NULL,
+                        entered_at TEXT NOT NULL,
+                        PRIMARY KEY (staff_id, day)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX counsellor_leave_day ON counsellor_leave (day);
+                    """)
+        }
         return migrator
     }()
 }
