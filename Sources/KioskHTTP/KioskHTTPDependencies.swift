@@ -318,7 +318,7 @@ public struct KioskHTTPDependencies: Sendable {
             cases: caseDesk, registrations: registrationDesk, referrals: referrals, queue: queue,
             authentication: authentication, access: personAccess, strict: strict,
             wording: ActionPlanWording(office: office, text: { [locales] in locales.both($0) }, now: now),
-            printer: printer, summaries: caseSummaries)
+            printer: printer, summaries: caseSummaries, appointments: appointmentDesk)
     }
 
     func caseScreens() async throws -> CaseScreens {
