@@ -9,7 +9,9 @@ from test_grievance import sign_in
 PERSON = registry_number(321)
 
 
-def test_the_case_at_another_office_is_shown_when_the_case_opens(browser, kiosk, hub, tmp_path, artifacts):
+def two_offices(kiosk, hub, tmp_path) -> dict:
+    """A kiosk at Sükhbaatar and one at Bayanzürkh, each enrolled with `hub` (syncing on command
+    only): office code -> (process, data folder)."""
     from test_vacancies import sync
 
     hub["admin"]("PUT", "/admin/offices/UB-BZ", {"name": "Баянзүрх дүүргийн ХХҮХ", "adminUnit": "UB-BZ"})
@@ -20,6 +22,13 @@ def test_the_case_at_another_office_is_shown_when_the_case_opens(browser, kiosk,
         enrolment = hub["admin"]("POST", "/admin/enrolment-codes", {"officeCode": code})["code"]
         assert sync("enrol", "--hub", hub["base"], "--code", enrolment, data_dir=data_dir).returncode == 0
         offices[code] = (process, data_dir)
+    return offices
+
+
+def test_the_case_at_another_office_is_shown_when_the_case_opens(browser, kiosk, hub, tmp_path, artifacts):
+    from test_vacancies import sync
+
+    offices = two_offices(kiosk, hub, tmp_path)
 
     first, first_dir = offices["UB-SB"]
     status, registered = first.request("POST", "/api/v1/registrations", registration_form(PERSON, givenName="Мөнхзул"))
