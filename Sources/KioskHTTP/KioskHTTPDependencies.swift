@@ -264,7 +264,7 @@ public struct KioskHTTPDependencies: Sendable {
         let catalog = try SpeechCatalog.load(
             localeFiles: localeFiles,
             phrasesFile: try Data(contentsOf: kioskDirectory.appendingPathComponent("assets/audio/phrases.json")),
-            services: services, officeName: office.name)
+            services: services, officeName: office.name, questionnaire: questionnaire)
         return VoiceAPI(
             clips: SpeechClips(catalog: catalog, settings: speech), throttle: throttles.speech, locales: locales,
             strict: strict)
