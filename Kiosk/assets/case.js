@@ -324,6 +324,7 @@
       if (refused(answer)) { return; }
       if (answer.status !== 200) { $("case-problem").textContent = problem(answer); return; }
       render(answer.body);
+      askElsewhere();
     });
   }
 
@@ -395,7 +396,9 @@
     });
     view.appendChild(outcomes);
   }
-  $("elsewhere-ask").addEventListener("click", function () {
+  // Asked by itself when a case opens (each ask is a read in the case's access record); the
+  // button asks again. History at another office is told at the top of the case.
+  function askElsewhere() {
     var status = $("elsewhere-status");
     status.textContent = strings.elsewhere.asking;
     api("GET", "/api/v1/staff/cases/" + person + "/elsewhere").then(function (answer) {
@@ -404,8 +407,15 @@
       status.textContent = "";
       status.setAttribute("data-status", "ok");
       renderElsewhere(answer.body);
+      var here = $("case-elsewhere").getAttribute("data-office");
+      var others = (answer.body.offices || []).filter(function (code) { return code !== here; });
+      var notice = $("elsewhere-notice");
+      notice.hidden = !others.length;
+      notice.textContent = others.length ? strings.elsewhere.notice.replace("{offices}", others.join(", ")) : "";
+      $("case-elsewhere").setAttribute("data-other-offices", others.join(","));
     });
-  });
+  }
+  $("elsewhere-ask").addEventListener("click", askElsewhere);
 
   function print(paper) {
     var status = $("plan-print-status");

@@ -30,7 +30,9 @@ public struct VoiceAdministration: Sendable {
                 localeFiles: localeFiles,
                 phrasesFile: try Data(contentsOf: kiosk.appendingPathComponent("assets/audio/phrases.json")),
                 services: try KioskServer.loadServices(configuration.servicesFile),
-                officeName: configuration.office.name),
+                officeName: configuration.office.name,
+                questionnaire: try KioskServer.loadQuestionnaire(
+                    dataDirectory: configuration.dataDirectory, kioskDirectory: kiosk)),
             voiceDirectory: configuration.voiceDirectory)
     }
 

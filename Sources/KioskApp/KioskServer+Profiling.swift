@@ -1,5 +1,5 @@
-import Foundation
-import KioskCore
+public import Foundation
+public import KioskCore
 import LMISProtocol
 import LMISSync
 
@@ -7,7 +7,7 @@ extension KioskServer {
     /// The profiling questionnaire: the version the hub sent (`DATA/reference/profiling.json`)
     /// when there is one, else the bundled `Kiosk/reference/profiling.json`. A file that does not
     /// read as a questionnaire stops the start with a reason naming it.
-    static func loadQuestionnaire(dataDirectory: String, kioskDirectory: URL) throws -> ProfilingQuestionnaire {
+    public static func loadQuestionnaire(dataDirectory: String, kioskDirectory: URL) throws -> ProfilingQuestionnaire {
         let sent = URL(fileURLWithPath: dataDirectory, isDirectory: true).appendingPathComponent(
             "reference/profiling.json")
         let file =

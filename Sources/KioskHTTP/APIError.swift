@@ -182,7 +182,8 @@ extension APIError {
             let status: HTTPResponse.Status =
                 switch failure {
                 case .notFound, .noneToday, .unknownRegistration: .notFound
-                case .slotTaken, .notBooked: .conflict
+                case .slotTaken, .notBooked, .onLeave: .conflict
+                case .notYourLeave: .forbidden
                 default: .unprocessableContent
                 }
             self.init(

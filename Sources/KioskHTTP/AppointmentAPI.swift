@@ -34,6 +34,10 @@ struct AppointmentAPI: Sendable {
         group.post("staff/appointments/:id/cancel") { request, context in
             try await cancel(request, id: context.parameters.require("id"))
         }
+        group.get("staff/appointments/leave") { request, _ in try await leaveDays(request) }
+        group.post("staff/appointments/leave") { request, _ in try await addLeave(request) }
+        group.post("staff/appointments/leave/remove") { request, _ in try await removeLeave(request) }
+        group.get("staff/appointments/free-days") { request, _ in try await freeDays(request) }
     }
 
     func use() throws -> Appointments {
@@ -185,6 +189,8 @@ struct AppointmentAPI: Sendable {
         let nextOpenDay: String
         let counsellors: [Counsellor]
         let appointments: [AppointmentView]
+        /// The counsellors away on the day.
+        let onLeave: [String]
     }
 
     /// A day's appointments (`date`, today by default) of one counsellor (`staffId`) or everyone,
@@ -215,7 +221,8 @@ struct AppointmentAPI: Sendable {
                 date: date.description, open: calendar.isOpen(date), publicHoliday: calendar.isPublicHoliday(date),
                 hours: "\(OpeningHours.clock(calendar.hours.opens))–\(OpeningHours.clock(calendar.hours.closes))",
                 nextOpenDay: calendar.nextOpenDay(after: today).description,
-                counsellors: try await appointments.counsellors.counsellors(), appointments: views))
+                counsellors: try await appointments.counsellors.counsellors(), appointments: views,
+                onLeave: try await appointments.onLeave(date).map(\.staffID)))
     }
 
     struct PersonFound: Encodable {

@@ -19,6 +19,8 @@ struct CaseAPI: Sendable {
     let printer: (any DocumentPrinter)?
     /// The hub's case summaries; nil where the kiosk has no hub.
     let summaries: (any CaseSummaryLookup)?
+    /// The office's appointments: the printed plan names the next one.
+    var appointments: Appointments? = nil
 
     var locales: Locales { strict.locales }
 
@@ -342,9 +344,19 @@ struct CaseAPI: Sendable {
         let desk = try desk()
         guard let file = try await desk.caseFile(of: id, for: session) else { throw APIError.notFound(locales) }
         guard let plan = file.records.plan else { throw answer(.noPlan) }
+        var next: (Appointment, String?)?
+        if let appointments {
+            let instant = appointments.now()
+            if let coming = try await appointments.appointments(registrationID: id)
+                .filter({ $0.state == .booked && $0.at > instant }).min(by: { $0.at < $1.at })
+            {
+                let names = try await appointments.counsellors.counsellors()
+                next = (coming, coming.staffID.flatMap { staff in names.first { $0.staffID == staff }?.displayName })
+            }
+        }
         let printout = wording.printout(
             plan, of: file.registration, paper: paper,
-            language: body.language.flatMap { Language(code: $0) } ?? .mn)
+            language: body.language.flatMap { Language(code: $0) } ?? .mn, next: next)
         let role: PrinterRole = paper == .a4 ? .a4 : .thermal
         guard let printer else {
             return try JSON.response(PrintAnswers(locales: locales).noPrinter(role, messages: "case.print"))

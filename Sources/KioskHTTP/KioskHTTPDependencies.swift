@@ -273,7 +273,7 @@ public struct KioskHTTPDependencies: Sendable {
         let catalog = try SpeechCatalog.load(
             localeFiles: localeFiles,
             phrasesFile: try Data(contentsOf: kioskDirectory.appendingPathComponent("assets/audio/phrases.json")),
-            services: services, officeName: office.name)
+            services: services, officeName: office.name, questionnaire: questionnaire)
         return VoiceAPI(
             clips: SpeechClips(catalog: catalog, settings: speech), throttle: throttles.speech, locales: locales,
             strict: strict)
@@ -327,7 +327,7 @@ public struct KioskHTTPDependencies: Sendable {
             cases: caseDesk, registrations: registrationDesk, referrals: referrals, queue: queue,
             authentication: authentication, access: personAccess, strict: strict,
             wording: ActionPlanWording(office: office, text: { [locales] in locales.both($0) }, now: now),
-            printer: printer, summaries: caseSummaries)
+            printer: printer, summaries: caseSummaries, appointments: appointmentDesk)
     }
 
     func caseScreens() async throws -> CaseScreens {

@@ -191,3 +191,49 @@ struct AppointmentRow: Codable, FetchableRecord, PersistableRecord {
         return a
     }
 }
+
+extension SQLiteAppointmentRepository {
+    public func leaveDays(staffID: String?, from: CivilDate, through: CivilDate) async throws -> [LeaveDay] {
+        try await database.writer.read { db in
+            var sql = "SELECT staff_id, day, entered_by, entered_at FROM counsellor_leave WHERE day BETWEEN ? AND ?"
+            var arguments: StatementArguments = [from.description, through.description]
+            if let staffID {
+                sql += " AND staff_id = ?"
+                arguments += [staffID]
+            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY day, staff_id", arguments: arguments).map { row in
+                let day: String = row["day"]
+                return LeaveDay(
+                    staffID: row["staff_id"], date: try CivilDate(iso8601: day).orThrow(StoredValueError(id: day)),
+                    enteredBy: row["entered_by"], enteredAt: try Outbox.parseUTCTimestamp(row["entered_at"]))
+            }
+        }
+    }
+
+    public func addLeave(_ day: LeaveDay, counter: Int) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO counsellor_leave (staff_id, day, entered_by, entered_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT DO NOTHING
+                    """,
+                arguments: [day.staffID, day.date.description, day.enteredBy, Outbox.utcTimestamp(day.enteredAt)])
+            try SQLiteStaffRepository.audit(
+                db, staffID: day.enteredBy, action: "appointment.leave.add", counter: counter, at: day.enteredAt)
+        }
+    }
+
+    public func removeLeave(staffID: String, date: CivilDate, by enteredBy: String, counter: Int, at instant: Date)
+        async throws -> Bool
+    {
+        try await database.write { db in
+            try db.execute(
+                sql: "DELETE FROM counsellor_leave WHERE staff_id = ? AND day = ?",
+                arguments: [staffID, date.description])
+            guard db.changesCount > 0 else { return false }
+            try SQLiteStaffRepository.audit(
+                db, staffID: enteredBy, action: "appointment.leave.remove", counter: counter, at: instant)
+            return true
+        }
+    }
+}

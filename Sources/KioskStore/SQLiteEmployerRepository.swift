@@ -452,9 +452,12 @@ public final class SQLiteEmployerRepository: EmployerRepository {
                     JOIN registration g ON g.id = p.registration_id
                     JOIN employer e ON e.id = p.employer_id
                     JOIN office_vacancy v ON v.reference = p.vacancy_reference
-                    WHERE u.answer IS NULL AND u.due_on <= ? AND (? IS NULL OR u.counsellor_id = ?)
+                    WHERE u.answer IS NULL AND u.due_on <= ? \(counsellorID == nil ? "" : "AND u.counsellor_id = ?")
                     ORDER BY u.due_on, u.id LIMIT ?
-                    """, arguments: [through.description, counsellorID, counsellorID, limit]
+                    """,
+                // One counsellor's list or everyone's, each read in order from its index (v43).
+                arguments: counsellorID.map { [through.description, $0, limit] as StatementArguments }
+                    ?? [through.description, limit]
             ).map { row in
                 let family: String = row["family_name"]
                 let given: String = row["given_name"]

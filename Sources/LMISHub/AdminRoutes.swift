@@ -215,6 +215,19 @@ struct AdminRoutes {
                 }
             }
         }
+        admin.get("offices/:code/indicators/breakdown") { request, context in
+            try await self.run(request) {
+                let month = request.uri.queryParameters.get("month") ?? String(LMISTime.format(Date()).prefix(7))
+                do {
+                    let office = context.parameters.get("code") ?? ""
+                    return HubRouter.json(
+                        try await hub.store.indicatorBreakdown(office: office, month: month),
+                        gzip: HubRouter.acceptsGzip(request))
+                } catch let error as HubStoreError {
+                    throw HubRouter.Failure(status: .badRequest, code: .badRequest, message: error.description)
+                }
+            }
+        }
         admin.post("epoch/rotate") { request, _ in
             try await self.run(request) {
                 try await hub.store.rotateEpoch()

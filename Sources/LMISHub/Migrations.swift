@@ -79,6 +79,7 @@ enum Migrations {
         Migration(
             version: 18, name: "records abandoned by a forced re-enrolment; first office by registration time",
             sql: v18),
+        Migration(version: 22, name: "the indicators' people with sex, age group, education, disability", sql: v22),
     ]
 
     static let v1 = """
@@ -1480,6 +1481,74 @@ enum Migrations {
                 WHERE p.id = lmis_apply_record.person_id AND p.registered_at > v_created;
             END IF;
         END;
+        $$;
+        """
+
+    /// The people behind the monthly indicators of an office, one row per indicator and unit
+    /// counted (a person, or a registration or a ticket as `indicators` counts them), with what
+    /// the breakdowns group by: sex, age group at the month's last day, education, disability
+    /// and time out of work from the newest profile answered before the month ended. A unit
+    /// the hub cannot tie to a person (a visit without a registration) is `unknown` throughout.
+    static let v22 = """
+        CREATE FUNCTION lmis_indicator_people(p_office text, p_first date, p_zone text)
+        RETURNS TABLE (indicator text, unit text, sex text, age_group text, education text, disability text,
+                       time_unemployed text)
+        LANGUAGE sql STABLE AS $$
+            WITH bounds AS (
+                SELECT p_first::timestamp AT TIME ZONE p_zone AS lo,
+                       (p_first + interval '1 month')::timestamp AT TIME ZONE p_zone AS hi,
+                       (p_first + interval '1 month' - interval '1 day')::date AS last_day
+            ),
+            registered AS (
+                SELECT DISTINCT r.person_id FROM registration r, bounds
+                WHERE r.office_code = p_office AND r.created_at < bounds.hi
+            ),
+            placed AS (
+                SELECT coalesce(q.registration_id::text, q.ticket_id::text) AS unit FROM queue_event q, bounds
+                WHERE q.office_code = p_office AND q.kind = 'finished' AND q.outcome = 'placedInJob'
+                  AND q.at >= bounds.lo AND q.at < bounds.hi
+                UNION
+                SELECT pl.registration_id::text FROM placement pl WHERE pl.office_code = p_office
+                  AND pl.placed_on >= p_first AND pl.placed_on < (p_first + interval '1 month')
+            ),
+            guided AS (
+                SELECT DISTINCT coalesce(q.registration_id::text, q.ticket_id::text) AS unit FROM queue_event q, bounds
+                WHERE q.office_code = p_office AND q.kind = 'finished' AND q.outcome = 'counselled'
+                  AND q.at >= bounds.lo AND q.at < bounds.hi
+            ),
+            facts AS (
+                SELECT 'registeredJobseekers' AS indicator, g.person_id::text AS unit, g.person_id FROM registered g
+                UNION ALL
+                SELECT 'registeredUnemployed', p.id::text, p.id FROM person p
+                WHERE p.id IN (SELECT person_id FROM registered) AND p.status = 'unemployed'
+                UNION ALL
+                SELECT 'foundJobThroughOffice', x.unit, r.person_id FROM placed x
+                LEFT JOIN registration r ON r.id::text = x.unit
+                UNION ALL
+                SELECT 'careerGuidanceBeneficiaries', x.unit, r.person_id FROM guided x
+                LEFT JOIN registration r ON r.id::text = x.unit
+            )
+            SELECT f.indicator, f.unit,
+                   coalesce(p.sex, 'unknown'),
+                   CASE WHEN p.id IS NULL THEN 'unknown'
+                        ELSE CASE
+                            WHEN date_part('year', age(b.last_day, p.birth_date)) < 15 THEN 'under15'
+                            WHEN date_part('year', age(b.last_day, p.birth_date)) < 25 THEN '15-24'
+                            WHEN date_part('year', age(b.last_day, p.birth_date)) < 35 THEN '25-34'
+                            WHEN date_part('year', age(b.last_day, p.birth_date)) < 55 THEN '35-54'
+                            ELSE '55+' END
+                   END,
+                   coalesce(p.details ->> 'educationCode', 'unknown'),
+                   CASE p.details ->> 'hasDisability' WHEN 'true' THEN 'yes' WHEN 'false' THEN 'no' ELSE 'unknown' END,
+                   CASE WHEN p.id IS NULL THEN 'unknown' ELSE coalesce(t.answer, 'notProfiled') END
+            FROM facts f CROSS JOIN bounds b
+            LEFT JOIN person p ON p.id = f.person_id
+            LEFT JOIN LATERAL (
+                SELECT cp.answers ->> 'timeOutOfWork' AS answer FROM case_profile cp
+                JOIN registration r2 ON r2.id = cp.registration_id
+                WHERE r2.person_id = p.id AND cp.answered_at < b.hi
+                ORDER BY cp.answered_at DESC LIMIT 1
+            ) t ON true
         $$;
         """
 }

@@ -20,10 +20,15 @@ public final class ActionPlanRenderer {
                     <span size="16pt" weight="bold">\(plan.title.xmlEscaped)</span>
                     <span size="12pt">\(plan.person.xmlEscaped)</span>
                     \(plan.counsellor.xmlEscaped)
-                    """, TextStyle(size: 11), width: column),
+                    """, TextStyle(size: 11), width: column)
+        ]
+        if let next = plan.nextAppointment {
+            blocks.append(engine.layout(markup: "<b>\(next.xmlEscaped)</b>", TextStyle(size: 12), width: column))
+        }
+        blocks += [
             engine.layout(
                 markup: "<b>\(plan.goalsLabel.xmlEscaped)</b>\n\(plan.goals.xmlEscaped)", TextStyle(size: 11),
-                width: column),
+                width: column)
         ]
         for section in plan.sections {
             blocks.append(
@@ -68,6 +73,7 @@ extension ActionPlanPrintout {
         document.append(.text(title, TextStyle(size: 14, bold: true, alignment: .center)))
         document.append(.text(person, TextStyle(size: 11, alignment: .center)))
         document.append(.text(counsellor, TextStyle(size: 10)))
+        if let nextAppointment { document.append(.text(nextAppointment, TextStyle(size: 11, bold: true))) }
         for section in sections {
             document.append(.space(6))
             document.append(.text(section.heading, TextStyle(size: 11, bold: true)))

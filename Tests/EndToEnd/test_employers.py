@@ -313,16 +313,10 @@ def test_the_employer_desk_is_for_officers_only(kiosk):
 
 
 def test_a_vacancy_taken_in_at_one_office_is_found_at_another_after_a_sync(browser, kiosk, hub, tmp_path):
+    from test_case_elsewhere import two_offices
     from test_vacancies import sync
 
-    hub["admin"]("PUT", "/admin/offices/UB-BZ", {"name": "Баянзүрх дүүргийн ХХҮХ", "adminUnit": "UB-BZ"})
-    offices = {}
-    for code in ("UB-SB", "UB-BZ"):
-        data_dir = tmp_path / code
-        process = kiosk(data_dir=data_dir, env={"KIOSK_SYNC_INTERVAL": "3600", "KIOSK_OFFICE_CODE": code})
-        enrolment = hub["admin"]("POST", "/admin/enrolment-codes", {"officeCode": code})["code"]
-        assert sync("enrol", "--hub", hub["base"], "--code", enrolment, data_dir=data_dir).returncode == 0
-        offices[code] = (process, data_dir)
+    offices = two_offices(kiosk, hub, tmp_path)
 
     process, data_dir = offices["UB-SB"]
     cookie = process.staff_cookie()

@@ -90,6 +90,17 @@ def test_the_hub_answers_as_documented(kiosk, hub, tmp_path):
     check("/admin/operations", "GET", call(base, "GET", "/admin/operations"))
     check("/admin/offices/{code}/indicators", "GET", call(base, "GET", "/admin/offices/UB-SB/indicators?month=2026-12"))
     check("/admin/offices/{code}/indicators", "GET", call(base, "GET", "/admin/offices/UB-SB/indicators?month=12"))
+    breakdown = check("/admin/offices/{code}/indicators/breakdown", "GET",
+                      call(base, "GET", "/admin/offices/UB-SB/indicators/breakdown?month=2026-12"))
+    assert [d["name"] for d in breakdown["dimensions"]] == ["sex", "ageGroup", "education", "disability",
+                                                              "timeUnemployed"]
+    for dimension in breakdown["dimensions"]:
+        assert sum(g["registeredJobseekers"] for g in dimension["groups"]) == breakdown["totals"]["registeredJobseekers"]
+    assert breakdown["totals"]["registeredJobseekers"] >= 1
+    check("/admin/offices/{code}/indicators/breakdown", "GET",
+          call(base, "GET", "/admin/offices/UB-SB/indicators/breakdown?month=12"))
+    check("/admin/offices/{code}/indicators/breakdown", "GET",
+          call(base, "GET", "/admin/offices/UB-SB/indicators/breakdown?month=2026-12", token=None))
     check("/admin/quarantine", "GET", call(base, "GET", "/admin/quarantine?office=UB-SB"))
     check("/admin/employer-breakdown", "GET", call(base, "GET", "/admin/employer-breakdown"))
     check("/admin/employer-breakdown", "GET",

@@ -175,6 +175,12 @@ struct CaseAPITests {
                 cookie: officer)
             #expect(again == .conflict && againBody.error["code"] as? String == "case.stepClosed")
 
+            // The next meeting, booked with the key counsellor, is printed with the plan.
+            let (bookedNext, _) = try await send(
+                client, .post, "/api/v1/staff/appointments",
+                #"{"registrationId": "\#(id)", "serviceCode": "Б", "date": "2026-11-23", "time": "10:30", "staffId": "bat"}"#,
+                cookie: officer)
+            #expect(bookedNext == .created)
             let (printed, printBody) = try await send(
                 client, .post, "/api/v1/staff/cases/\(id)/plan/print", #"{"paper": "receipt"}"#, cookie: officer)
             #expect(printed == .ok && printBody["status"] as? String == "sent")
@@ -184,6 +190,7 @@ struct CaseAPITests {
             }
             #expect(receipt.paper == .receipt && receipt.title == "Миний үйл ажиллагааны төлөвлөгөө")
             #expect(receipt.sections.flatMap(\.lines) == ["2027-06-01 · Хөтөлбөрт хамрагдах: Мэргэжлийн сургалт"])
+            #expect(receipt.nextAppointment == "Дараагийн уулзалт: 2026-11-23 10:30 · Officer bat")
 
             // The caseload: one person profiled, decided medium; one plan open (a step still to do).
             let (load, caseload) = try await send(client, .get, "/api/v1/staff/caseload", cookie: officer)

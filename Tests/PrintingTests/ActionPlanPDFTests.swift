@@ -34,6 +34,21 @@ struct ActionPlanPDFTests {
         }
     }
 
+    @Test("The next appointment is printed under the counsellor, on A4 and on the receipt")
+    func nextAppointment() throws {
+        var plan = Self.printout(steps: 1)
+        plan.nextAppointment = "Дараагийн уулзалт: 2026-12-08 10:30 · Оюунчимэг"
+        let text = try PDFText.extract(try ActionPlanRenderer().render(plan).pdf)
+        #expect(text.contains("Дараагийн уулзалт: 2026-12-08 10:30 · Оюунчимэг"))
+        #expect(
+            !(try PDFText.extract(try ActionPlanRenderer().render(Self.printout(steps: 1)).pdf)).contains("уулзалт"))
+        plan.paper = .receipt
+        #expect(
+            plan.document.blocks.contains {
+                if case .text(let line, _) = $0 { line == plan.nextAppointment } else { false }
+            })
+    }
+
     @Test("A long plan runs onto more pages, each numbered")
     func pages() throws {
         let output = try ActionPlanRenderer().render(Self.printout(steps: 80))

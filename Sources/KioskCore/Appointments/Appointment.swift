@@ -99,5 +99,9 @@ public struct AppointmentError: Error, Hashable, Sendable, CustomStringConvertib
     public static let noneToday = Self(code: "noneToday")
     /// The appointment is no longer booked (checked in, missed or cancelled).
     public static let notBooked = Self(code: "notBooked")
+    /// The counsellor is away that day (a leave day); the booking screen offers the next free days.
+    public static let onLeave = Self(code: "onLeave")
+    /// An officer may enter leave days for themselves only; the head for anyone.
+    public static let notYourLeave = Self(code: "notYourLeave")
     public var description: String { "appointment refused: \(code)" }
 }

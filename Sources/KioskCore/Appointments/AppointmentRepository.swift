@@ -17,7 +17,7 @@ public struct AppointmentFigures: Sendable, Equatable, Codable {
 
 /// Storage of appointments. Each change is written with its outbox record
 /// (`appointment.recorded`, the appointment as it stands) in one transaction.
-public protocol AppointmentRepository: Sendable {
+public protocol AppointmentRepository: LeaveRepository {
     /// Stores a new booking, refusing (`AppointmentError.slotTaken`) when the counsellor or
     /// counter has another booked appointment less than `slotMinutes` from it, in the same
     /// transaction; `bookedBy`'s action is audited at `counter`.

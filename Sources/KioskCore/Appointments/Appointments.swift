@@ -46,6 +46,9 @@ public struct Appointments: Sendable {
         {
             throw AppointmentError.unknownCounsellor
         }
+        if let staffID = booking.staffID, try await isOnLeave(staffID, on: booking.date) {
+            throw AppointmentError.onLeave
+        }
         // The day must be open for the office; the time within the service's own hours.
         var serviceCalendar = calendar
         serviceCalendar.hours.opens = service.hours.opens

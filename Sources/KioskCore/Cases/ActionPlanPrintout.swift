@@ -33,6 +33,8 @@ public struct ActionPlanPrintout: Sendable, Hashable {
     public var issued: String
     /// `Хуудас %d / %d`.
     public var page: String
+    /// `Дараагийн уулзалт: 2026-12-08 10:30 · Оюунчимэг`, when one is booked.
+    public var nextAppointment: String? = nil
 
     public init(
         paper: Paper, office: String, title: String, person: String, counsellor: String, goalsLabel: String,

@@ -16,8 +16,10 @@ public struct ActionPlanWording: Sendable {
         self.now = now
     }
 
+    /// `next` is the person's next booked appointment, with the name of its counsellor.
     public func printout(
-        _ plan: ActionPlan, of registration: Registration, paper: ActionPlanPrintout.Paper, language: Language
+        _ plan: ActionPlan, of registration: Registration, paper: ActionPlanPrintout.Paper, language: Language,
+        next: (appointment: Appointment, counsellorName: String?)? = nil
     ) -> ActionPlanPrintout {
         let language = paper == .receipt ? .mn : language
         func words(_ key: String) -> String { text(key)[language] }
@@ -34,11 +36,20 @@ public struct ActionPlanWording: Sendable {
                     return line
                 })
         }
-        return ActionPlanPrintout(
+        var printout = ActionPlanPrintout(
             paper: paper, office: office.name[language], title: words("case.print.title"),
             person: "\(registration.details.displayName) · \(registration.reference)",
             counsellor: "\(words("case.print.counsellor")): \(plan.counsellorName)",
             goalsLabel: words("case.print.goals"), goals: plan.goals, sections: sections,
             footer: words("case.print.footer"), issued: office.localTimestamp(now()), page: words("case.print.page"))
+        if let (appointment, name) = next {
+            let parts = office.calendar.dateComponents([.hour, .minute], from: appointment.at)
+            let time = OpeningHours.clock((parts.hour ?? 0) * 60 + (parts.minute ?? 0))
+            let with = name ?? appointment.counter.map { "\(words("case.print.counter")) \($0)" }
+            printout.nextAppointment =
+                "\(words("case.print.nextAppointment")): \(appointment.officeDay) \(time)"
+                + (with.map { " · \($0)" } ?? "")
+        }
+        return printout
     }
 }

@@ -24,9 +24,12 @@ public struct SpeechCatalog: Sendable {
     ///   - letters: the alphabet whose letters `letterNN` name.
     ///   - services: the office's services; each name becomes `service.NN` (NN: its letter).
     ///   - officeName: the office's name (`office.name`), as the screens show it.
+    ///   - questionnaire: the profiling questions the kiosk asks: each question `profiling.<id>`,
+    ///     each answer `profiling.<id>.<answer>`.
     public init(
         locales: [Language: [String: String]], notSpoken: [String], announcements: [Language: [String: String]],
-        letters: String, services: [QueueService], officeName: LocalizedText? = nil
+        letters: String, services: [QueueService], officeName: LocalizedText? = nil,
+        questionnaire: ProfilingQuestionnaire? = nil
     ) {
         let alphabet = Array(letters)
         var phrases: [Language: [String: String]] = [:]
@@ -48,6 +51,12 @@ public struct SpeechCatalog: Sendable {
                 table["service." + Self.twoDigits(position)] = service.name[language]
             }
             if let officeName { table["office.name"] = officeName[language] }
+            for question in questionnaire?.questions ?? [] {
+                table["profiling.\(question.id)"] = Self.plainText(question.text[language])
+                for answer in question.answers {
+                    table["profiling.\(question.id).\(answer.id)"] = Self.plainText(answer.text[language])
+                }
+            }
             phrases[language] = table.filter { !Self.words(of: $0.value).isEmpty }
         }
         self.phrases = phrases
@@ -72,7 +81,8 @@ public struct SpeechCatalog: Sendable {
     /// Reads the locale files and `Kiosk/assets/audio/phrases.json` (its `letters`, its
     /// announcement words under `mn` and `en`, and `notSpoken`, the locale sections no visitor hears).
     public static func load(
-        localeFiles: [Language: Data], phrasesFile: Data, services: [QueueService], officeName: LocalizedText? = nil
+        localeFiles: [Language: Data], phrasesFile: Data, services: [QueueService], officeName: LocalizedText? = nil,
+        questionnaire: ProfilingQuestionnaire? = nil
     ) throws -> SpeechCatalog {
         guard let list = try JSONSerialization.jsonObject(with: phrasesFile) as? [String: Any] else {
             throw SpeechCatalogError(problem: "phrases.json is not a JSON object")
@@ -87,7 +97,7 @@ public struct SpeechCatalog: Sendable {
         return SpeechCatalog(
             locales: locales, notSpoken: list["notSpoken"] as? [String] ?? [],
             announcements: announcements, letters: list["letters"] as? String ?? "", services: services,
-            officeName: officeName)
+            officeName: officeName, questionnaire: questionnaire)
     }
 
     /// The keys of one language, sorted.
