@@ -1,23 +1,26 @@
 import Foundation
+import Hummingbird
 import Synchronization
 
 /// Whether PostgreSQL answers, known within a second: `/health` and every signed request ask it
 /// first, so that an unreachable database is answered 503 with `Retry-After` at once instead of
-/// after the client's connection attempts (a minute) and then a 500. The answer is kept for a
-/// second; one probe at a time, and a probe that hangs is not waited for beyond the second.
+/// after the client's connection attempts (a minute) and then a 500. An "up" answer is kept for a
+/// quarter of a second and a "down" one for a second; one probe at a time, and a probe that hangs
+/// is not waited for beyond `patience`. A request let in just before the database went away is
+/// watched while it runs (`answer(_:orElse:)`), so it too is answered within about a second.
 actor DatabaseProbe {
     let ping: @Sendable () async throws -> Void
     let patience: Duration
     private var last: (up: Bool, at: ContinuousClock.Instant)?
     private var inFlight: Task<Bool, Never>?
 
-    init(patience: Duration = .milliseconds(700), ping: @escaping @Sendable () async throws -> Void) {
+    init(patience: Duration = .milliseconds(500), ping: @escaping @Sendable () async throws -> Void) {
         self.patience = patience
         self.ping = ping
     }
 
     func isUp() async -> Bool {
-        if let last, ContinuousClock.now - last.at < .seconds(1) { return last.up }
+        if let last, ContinuousClock.now - last.at < (last.up ? .milliseconds(250) : .seconds(1)) { return last.up }
         let probe: Task<Bool, Never>
         if let inFlight {
             probe = inFlight
@@ -34,6 +37,33 @@ actor DatabaseProbe {
         let up = await Self.firstOf(probe, orFalseAfter: patience)
         if !up { last = (false, .now) }
         return up
+    }
+
+    /// The handler's answer; or `unreachable()` as soon as the database stops answering while the
+    /// handler waits for it (PostgreSQL's client would hold the request for a minute). The handler
+    /// is cancelled then; a write it had committed is answered again as a duplicate on the retry.
+    nonisolated func answer(
+        _ handler: @escaping @Sendable () async throws -> Response,
+        orElse unreachable: @escaping @Sendable () -> Response
+    ) async throws -> Response {
+        let work = Task { try await handler() }
+        let watch = Task { () -> Bool in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                if Task.isCancelled { return false }
+                if await !self.isUp() { return true }
+            }
+            return false
+        }
+        defer { watch.cancel() }
+        let outcome = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<Response, any Error>, Never>) in
+            let answer = FirstAnswer(continuation)
+            Task { answer.give(await work.result) }
+            Task { if await watch.value { answer.give(.success(unreachable())) } }
+        }
+        if case .success(let response) = outcome, response.status == .serviceUnavailable { work.cancel() }
+        return try outcome.get()
     }
 
     private func settle(_ up: Bool) {
@@ -56,12 +86,12 @@ actor DatabaseProbe {
 }
 
 /// Resumes a continuation with the first value given, once.
-final class FirstAnswer: Sendable {
-    let continuation: Mutex<CheckedContinuation<Bool, Never>?>
+final class FirstAnswer<Value: Sendable>: Sendable {
+    let continuation: Mutex<CheckedContinuation<Value, Never>?>
 
-    init(_ continuation: CheckedContinuation<Bool, Never>) { self.continuation = Mutex(continuation) }
+    init(_ continuation: CheckedContinuation<Value, Never>) { self.continuation = Mutex(continuation) }
 
-    func give(_ value: Bool) {
+    func give(_ value: Value) {
         let waiting = continuation.withLock { stored in
             defer { stored = nil }
             return stored

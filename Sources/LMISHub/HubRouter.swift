@@ -82,13 +82,8 @@ public struct HubRouter: Sendable {
     // MARK: Plumbing
 
     /// Runs a sync request inside the concurrency cap and turns every failure into a `Problem`.
-    func guarded(_ handler: () async throws -> Response) async throws -> Response {
-        guard await database.isUp() else {
-            var response = problem(
-                .serviceUnavailable, .busy, "the hub's database cannot be reached; try again shortly")
-            response.headers[.retryAfter] = String(Int.random(in: 5...15))
-            return response
-        }
+    func guarded(_ handler: @escaping @Sendable () async throws -> Response) async throws -> Response {
+        guard await database.isUp() else { return databaseUnreachable() }
         guard await gate.enter() else {
             var response = problem(.serviceUnavailable, .busy, "the hub is serving many offices; try again shortly")
             response.headers[.retryAfter] = String(Int.random(in: 2...8))
@@ -96,7 +91,7 @@ public struct HubRouter: Sendable {
         }
         defer { Task { await gate.leave() } }
         do {
-            return try await handler()
+            return try await database.answer(handler, orElse: databaseUnreachable)
         } catch let failure as Failure {
             return problem(failure.status, failure.code, failure.message)
         } catch let failure as Gzip.Failure {
@@ -109,6 +104,12 @@ public struct HubRouter: Sendable {
             logger.error("request failed", metadata: ["hub.error": "\(String(reflecting: error))"])
             return problem(.internalServerError, .internalError, "the hub could not complete the request")
         }
+    }
+
+    func databaseUnreachable() -> Response {
+        var response = problem(.serviceUnavailable, .busy, "the hub's database cannot be reached; try again shortly")
+        response.headers[.retryAfter] = String(Int.random(in: 5...15))
+        return response
     }
 
     struct Failure: Error {

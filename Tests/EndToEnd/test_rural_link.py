@@ -19,9 +19,10 @@ TICKETS = 50  # four queue events each
 
 @pytest.fixture
 def rural_office(tmp_path):
-    """An office on 64 kbit/s, 300 ms round trip, 2 % loss, down 8 s of every 30 s (counted from
-    the `epoch` command), rounds every 5 s."""
-    with RuralNetwork(rate=64_000, delay=0.150, loss=0.02, outage_every=30, outage_for=8, outage_first=6) as net:
+    """An office on 64 kbit/s, 300 ms round trip, 2 % loss, down 4 s of every 12 s from 2 s after
+    the `epoch` command (the backlog takes about 5 s of sending, so the drain crosses outages),
+    rounds every 5 s."""
+    with RuralNetwork(rate=64_000, delay=0.150, loss=0.02, outage_every=12, outage_for=4, outage_first=2) as net:
         with RuralOffice(tmp_path, net, kiosk_env={"KIOSK_SYNC_INTERVAL": "5"}) as office:
             yield office
 

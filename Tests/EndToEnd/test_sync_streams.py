@@ -193,15 +193,18 @@ def test_a_hub_without_its_database_answers_503_at_once_and_the_kiosk_backs_off(
     device = python_device(hub)
     assert hub["postgres"]("stop")["ok"]
     try:
-        for target, body in [("/v1/identity/batch", {"registryNumbers": [registry_number(1)]}),
-                             ("/v1/status", None), ("/v1/identity/batch", {"registryNumbers": [registry_number(2)]})]:
+        for index, (target, body) in enumerate([
+                ("/v1/identity/batch", {"registryNumbers": [registry_number(1)]}), ("/v1/status", None),
+                ("/v1/identity/batch", {"registryNumbers": [registry_number(2)]})]):
             started = time.monotonic()
             status, headers, answer = device.request("POST" if body else "GET", target, body)
             elapsed = time.monotonic() - started
             print(f"{target} with PostgreSQL stopped: {status} in {elapsed * 1000:.0f} ms, "
                   f"Retry-After {headers.get('Retry-After')}")
             assert status == 503 and answer["error"] == "busy" and int(headers["Retry-After"]) > 0
-            assert elapsed < 1.0
+            # The first may be let in on the last "up" answer (kept 250 ms) as the database goes;
+            # the hub watches it and answers 503 once the database stops answering.
+            assert elapsed < (1.5 if index == 0 else 1.0), (target, elapsed)
         try:
             urllib.request.urlopen(hub["base"] + "/health", timeout=5)
             raise AssertionError("/health said ok without its database")
