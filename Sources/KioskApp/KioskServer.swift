@@ -405,7 +405,25 @@ public struct KioskServer: Sendable {
                             officeCode: configuration.officeCode, softwareVersion: Self.softwareVersion,
                             schedule: BackupSchedule(timeZone: configuration.office.timeZone), logger: logger)),
                 ] + (smsSender.map { [.init(service: SMSSenderService(sender: $0))] } ?? [])
-                    + (vacancyDigests.map { [.init(service: VacancyDigestService(digests: $0, logger: logger))] } ?? [])
+                    + (vacancyDigests.map { digests in
+                        [
+                            .init(
+                                service: FiveMinuteChore(
+                                    work: { try await digests.run(at: Date()) }, done: "vacancy digests queued",
+                                    failed: "vacancy digests could not be queued", logger: logger))
+                        ]
+                    } ?? [])
+                    + (smsSender.map { _ in
+                        let texts = SQLiteTicketTexts(database: database)
+                        let zone = configuration.office.timeZone
+                        return [
+                            .init(
+                                service: FiveMinuteChore(
+                                    work: { try await texts.forgetTicketPhones(today: CivilDate(Date(), in: zone)) },
+                                    done: "ticket phones forgotten", failed: "ticket phones could not be forgotten",
+                                    logger: logger))
+                        ]
+                    } ?? [])
                     + secure + (fingerprintLifecycle.map { [.init(service: $0)] } ?? [])
                     + (notifier.map { notifier in
                         let database = database
@@ -508,10 +526,14 @@ struct SMSSenderService: Service {
     }
 }
 
-/// Queues the weekly vacancy digests at start and every five minutes after (each person once a
-/// week: the queue's dedupe key), until shutdown.
-struct VacancyDigestService: Service {
-    let digests: VacancyDigests
+/// A chore done at start and every five minutes after, until shutdown: the weekly vacancy
+/// digests (each person once a week: the queue's dedupe key), forgetting phones typed for
+/// tickets that are over. `work` returns how many things it did; a count above 0 is logged.
+struct FiveMinuteChore: Service {
+    let work: @Sendable () async throws -> Int
+    /// What was done (logged with the count under `kiosk.chore.count`) and what failed.
+    let done: Logger.Message
+    let failed: Logger.Message
     let logger: Logger
 
     func run() async throws {
@@ -519,12 +541,10 @@ struct VacancyDigestService: Service {
             try await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
                     do {
-                        let queued = try await digests.run(at: Date())
-                        if queued > 0 {
-                            logger.info("vacancy digests queued", metadata: ["kiosk.sms.digests": "\(queued)"])
-                        }
+                        let count = try await work()
+                        if count > 0 { logger.info(done, metadata: ["kiosk.chore.count": "\(count)"]) }
                     } catch {
-                        logger.error("vacancy digests could not be queued", metadata: ["kiosk.error": "\(error)"])
+                        logger.error(failed, metadata: ["kiosk.error": "\(error)"])
                     }
                     try await Task.sleep(for: .seconds(300))
                 }

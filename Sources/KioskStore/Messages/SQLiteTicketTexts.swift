@@ -54,4 +54,31 @@ public struct SQLiteTicketTexts: TicketTextsStore {
             }
         }
     }
+
+    /// Forgets the phones typed for one ticket once that ticket is over (finished, not come, or
+    /// from an earlier office day than `today`): the number was given for that ticket's "turn
+    /// near" texts only. The "turn near" consent given at the kiosk with such a number goes too,
+    /// unless the number is a registered person's phone on file or is typed for a ticket still
+    /// open. Returns how many typed phones were forgotten.
+    @discardableResult
+    public func forgetTicketPhones(today: CivilDate) async throws -> Int {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    DELETE FROM ticket_phone WHERE ticket_id IN (
+                        SELECT id FROM ticket WHERE state IN ('finished', 'noShow') OR office_day < ?)
+                    """,
+                arguments: [today.description])
+            let forgotten = db.changesCount
+            try db.execute(
+                sql: """
+                    DELETE FROM sms_consent
+                    WHERE kind = ? AND source = ?
+                      AND phone NOT IN (SELECT phone FROM ticket_phone)
+                      AND phone NOT IN (SELECT phone FROM registration WHERE phone IS NOT NULL)
+                    """,
+                arguments: [SMSKind.turnNear.rawValue, SMSConsentSource.kiosk.rawValue])
+            return forgotten
+        }
+    }
 }
