@@ -200,8 +200,19 @@ public struct KioskServer: Sendable {
         dependencies.programmes = SQLiteProgrammeRepository(database: database)
         dependencies.cases = SQLiteCaseRepository(database: database, office: office)
         dependencies.caseSummaries = HubCaseSummaries(engine: sync.engine)
-        dependencies.questionnaire = try Self.loadQuestionnaire(
-            dataDirectory: configuration.dataDirectory, kioskDirectory: kioskDirectory)
+        // The hub's newest questionnaire when one came (asked from this start on), else the file.
+        if let received = try await database.receivedQuestionnaire() {
+            dependencies.questionnaire = received.questionnaire
+            logger.notice(
+                "profiling questionnaire from the hub",
+                metadata: [
+                    "kiosk.profiling.version": "\(received.questionnaire.version)",
+                    "kiosk.profiling.received": "\(received.receivedAt)",
+                ])
+        } else {
+            dependencies.questionnaire = try Self.loadQuestionnaire(
+                dataDirectory: configuration.dataDirectory, kioskDirectory: kioskDirectory)
+        }
         if smsSender != nil {
             dependencies.messages = SQLiteMessagesOverview(
                 queue: smsQueue, route: configuration.smsRoute.rawValue,

@@ -1012,6 +1012,18 @@ public final class AppDatabase: Sendable {
                     CREATE INDEX follow_up_open ON follow_up (due_on, id) WHERE answer IS NULL;
                     """)
         }
+        migrator.registerMigration("v44: profiling questionnaires sent by the hub") { db in
+            // The newest received is asked from the next start of `kiosk serve` (answers keep the
+            // version they were given under); none received, the bundled one.
+            try db.execute(
+                sql: """
+                    CREATE TABLE profiling_questionnaire (
+                        version TEXT PRIMARY KEY,
+                        document TEXT NOT NULL,
+                        received_at TEXT NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 }

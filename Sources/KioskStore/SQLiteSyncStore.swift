@@ -186,6 +186,8 @@ public struct SQLiteSyncStore: Sendable {
                     try Self.applyEducation(change, db)
                 case ReferenceKind.programmes.rawValue:
                     try Self.applyProgramme(change, db)
+                case ReferenceKind.profiling.rawValue:
+                    try Self.applyQuestionnaire(change, db)
                 default:
                     break  // kinds this kiosk version does not use
                 }
@@ -264,6 +266,24 @@ public struct SQLiteSyncStore: Sendable {
                 VALUES (?, (SELECT coalesce(max(position), -1) + 1 FROM programme), ?)
                 ON CONFLICT (code) DO UPDATE SET document = excluded.document
                 """, arguments: [programme.code, try ReferenceStore.document(programme)])
+    }
+
+    /// A questionnaire the hub sent: kept when it reads as one and its version is its key (a
+    /// broken one would stop the next start; it is left out, and the one in use stays).
+    static func applyQuestionnaire(_ change: Change, _ db: Database) throws {
+        guard !change.deleted else {
+            try db.execute(sql: "DELETE FROM profiling_questionnaire WHERE version = ?", arguments: [change.key])
+            return
+        }
+        guard let data = change.data, let document = try? JSONEncoder().encode(data),
+            let questionnaire = try? ProfilingQuestionnaire.load(document), questionnaire.version == change.key
+        else { return }
+        try db.execute(
+            sql: """
+                INSERT INTO profiling_questionnaire (version, document, received_at) VALUES (?, ?, ?)
+                ON CONFLICT (version) DO UPDATE SET document = excluded.document
+                """,
+            arguments: [questionnaire.version, String(decoding: document, as: UTF8.self), Outbox.utcTimestamp(Date())])
     }
 
     static func applyEducation(_ change: Change, _ db: Database) throws {

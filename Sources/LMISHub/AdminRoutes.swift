@@ -140,11 +140,18 @@ struct AdminRoutes {
                 let items = try HubRouter.decode([JSONValue].self, try await HubRouter.body(request).inflated)
                 var keyed: [(key: String, data: JSONValue)] = []
                 for item in items {
-                    guard let code = item["code"]?.string, !code.isEmpty else {
+                    // A questionnaire is keyed by its version; every other item by its code.
+                    let field = kind == .profiling ? "version" : "code"
+                    guard let code = item[field]?.string, !code.isEmpty else {
                         throw HubRouter.Failure(
-                            status: .badRequest, code: .badRequest, message: "every item needs a `code`")
+                            status: .badRequest, code: .badRequest, message: "every item needs a `\(field)`")
                     }
                     keyed.append((code, item))
+                }
+                if kind == .profiling, keyed.count != 1 {
+                    throw HubRouter.Failure(
+                        status: .badRequest, code: .badRequest,
+                        message: "send exactly one questionnaire: the one every kiosk asks from now on")
                 }
                 if kind == .adminUnits {
                     // Parents before their children: a kiosk never receives a unit whose parent it lacks.

@@ -198,6 +198,8 @@ public enum ReferenceKind: String, Codable, Sendable, Hashable, CaseIterable {
     case services
     /// Employment promotion programmes with their rules, period and quotas per office.
     case programmes
+    /// The profiling questionnaire (one, keyed by its `version`): questions, weights, thresholds.
+    case profiling
 }
 
 /// Position in the hub's change feed: the hub's epoch and the last change seen.
