@@ -40,7 +40,7 @@ extension Screens {
             let week = calendar.dateInterval(of: .weekOfYear, for: instant)?.start ?? today
             var periods: [[String: Any]] = []
             for (key, since) in [("today", today), ("week", week)] {
-                let figures = try await messageFigures.figures(since: since)
+                let figures = try await messageFigures.figures(since: since, until: instant)
                 periods.append([
                     "key": key, "title": text(key), "empty": figures.kinds.isEmpty,
                     "stop": String(figures.stopReplies), "followUp": String(figures.followUpAnswers),

@@ -11,6 +11,11 @@ from test_grievance import sign_in
 from test_sms import gammu, sms_kiosk, wait_for  # noqa: F401 (fixture)
 
 
+def db_count(data, query: str) -> int:
+    with sqlite3.connect(data / "kiosk.sqlite") as db:
+        return db.execute(query).fetchone()[0]
+
+
 def test_the_head_sees_messages_and_employer_figures_on_the_dashboard(browser, kiosk, gammu, tmp_path, artifacts):  # noqa: F811
     data = tmp_path / "data"
     process = sms_kiosk(kiosk, gammu, data_dir=data)
@@ -37,8 +42,10 @@ def test_the_head_sees_messages_and_employer_figures_on_the_dashboard(browser, k
         page.wait_for_selector("#sms-panel")
         today = page.locator("#sms-panel-today")
         assert today.locator('tr[data-kind="one_time_code"] td').all_inner_texts() == ["0", "1", "0", "0", "1"]
-        # The three follow-up questions wait for their days.
-        assert today.locator('tr[data-kind="follow_up"] td').all_inner_texts() == ["3", "0", "0", "0", "3"]
+        # The three follow-up questions are queued for 3, 6 and 12 months on: not today's or this week's.
+        assert db_count(data, "SELECT count(*) FROM sms_message WHERE kind = 'follow_up'") == 3
+        assert today.locator('tr[data-kind="follow_up"]').count() == 0
+        assert page.locator('#sms-panel-week tr[data-kind="follow_up"]').count() == 0
         assert page.locator('[data-sms="today-staff"] dd').inner_text() == "1"
         assert page.locator('[data-sms="week-staff"] dd').inner_text() == "1"
         assert page.locator('[data-sms="today-stop"] dd').inner_text() == "0"

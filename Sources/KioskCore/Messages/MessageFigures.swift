@@ -39,6 +39,7 @@ public struct MessageFigures: Sendable, Equatable {
 
 /// Where the dashboard's message counts come from (the SQLite queue).
 public protocol MessageFiguresSource: Sendable {
-    /// Messages created, and replies received, at or after `since`.
-    func figures(since: Date) async throws -> MessageFigures
+    /// Messages due (to be sent) from `since` until `until`, and replies received from `since`: a
+    /// question queued today for a follow-up months ahead counts in the period it is sent in.
+    func figures(since: Date, until: Date) async throws -> MessageFigures
 }

@@ -10,16 +10,16 @@ public struct SQLiteMessageFigures: MessageFiguresSource {
         self.database = database
     }
 
-    public func figures(since: Date) async throws -> MessageFigures {
-        let since = Outbox.utcTimestamp(since)
+    public func figures(since: Date, until: Date) async throws -> MessageFigures {
+        let (since, until) = (Outbox.utcTimestamp(since), Outbox.utcTimestamp(until))
         return try await database.writer.read { db in
             let kinds = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT kind, sum(state = 'queued') AS queued, sum(state IN ('handed', 'delivered')) AS sent,
                         sum(state = 'delivered') AS delivered, sum(state = 'failed') AS failed, sum(parts) AS parts
-                    FROM sms_message WHERE created_at >= ? GROUP BY kind ORDER BY kind
-                    """, arguments: [since]
+                    FROM sms_message WHERE due_at >= ? AND due_at <= ? GROUP BY kind ORDER BY kind
+                    """, arguments: [since, until]
             ).compactMap { row -> MessageFigures.Kind? in
                 guard let kind = SMSKind(rawValue: row["kind"]) else { return nil }
                 return MessageFigures.Kind(
