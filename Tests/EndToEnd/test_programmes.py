@@ -49,12 +49,12 @@ def test_an_officer_refers_an_eligible_person_and_records_the_outcome(browser, k
     assert (skills["quota"], skills["used"], skills["completed"]) == (40, 1, 1)
 
 
-def next_open_day() -> str:
-    """A weekday after today in Ulaanbaatar that is not a fixed public holiday."""
+def next_open_day(after_days: int = 1) -> str:
+    """A weekday at least `after_days` after today in Ulaanbaatar that is not a fixed public holiday."""
     import datetime
     from zoneinfo import ZoneInfo
     holidays = {(1, 1), (3, 8), (6, 1), (7, 11), (7, 12), (7, 13), (7, 14), (7, 15), (11, 26), (12, 29)}
-    day = datetime.datetime.now(ZoneInfo("Asia/Ulaanbaatar")).date() + datetime.timedelta(days=1)
+    day = datetime.datetime.now(ZoneInfo("Asia/Ulaanbaatar")).date() + datetime.timedelta(days=after_days)
     while day.weekday() >= 5 or (day.month, day.day) in holidays:
         day += datetime.timedelta(days=1)
     return day.isoformat()
