@@ -3,7 +3,7 @@
 // already referred or placed, and the first page of 20 read as the console shows it.
 //   - cold: the first query, which loads every person's profile from SQLite;
 //   - warm: 200 queries over 20 vacancies of different occupations, skills and places;
-//   - after a change: each query right after a registration changed (the profiles load again).
+//   - after a change: each query right after a registration changed (the changed person is read again).
 // `employer-bench --quick` uses 5,000 people.
 import Foundation
 import KioskCore
@@ -117,4 +117,4 @@ for round in 0..<10 {
     _ = try await query(references[round])
     changed.append(milliseconds(ContinuousClock.now - clock))
 }
-say("right after a registration changed (profiles reloaded), 10 queries: \(figures(changed))")
+say("right after a registration changed (the changed person read again), 10 queries: \(figures(changed))")

@@ -1024,6 +1024,36 @@ public final class AppDatabase: Sendable {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("v45: which registrations changed, for the candidates kept in memory") { db in
+            // One row a change to a registration or its skills; the candidate pool loads only the
+            // people changed since it was made. The log keeps the last 5,000 changes; a pool older
+            // than that loads everyone again.
+            try db.execute(
+                sql: """
+                    CREATE TABLE registration_change (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        registration_id TEXT NOT NULL
+                    );
+                    CREATE TRIGGER registration_change_insert AFTER INSERT ON registration BEGIN
+                        INSERT INTO registration_change (registration_id) VALUES (NEW.id);
+                    END;
+                    CREATE TRIGGER registration_change_update AFTER UPDATE ON registration BEGIN
+                        INSERT INTO registration_change (registration_id) VALUES (NEW.id);
+                    END;
+                    CREATE TRIGGER registration_change_delete AFTER DELETE ON registration BEGIN
+                        INSERT INTO registration_change (registration_id) VALUES (OLD.id);
+                    END;
+                    CREATE TRIGGER registration_change_skill_insert AFTER INSERT ON registration_skill BEGIN
+                        INSERT INTO registration_change (registration_id) VALUES (NEW.registration_id);
+                    END;
+                    CREATE TRIGGER registration_change_skill_delete AFTER DELETE ON registration_skill BEGIN
+                        INSERT INTO registration_change (registration_id) VALUES (OLD.registration_id);
+                    END;
+                    CREATE TRIGGER registration_change_bounded AFTER INSERT ON registration_change BEGIN
+                        DELETE FROM registration_change WHERE seq <= NEW.seq - 5000;
+                    END;
+                    """)
+        }
         return migrator
     }()
 }

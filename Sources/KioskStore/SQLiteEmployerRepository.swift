@@ -252,41 +252,108 @@ public final class SQLiteEmployerRepository: EmployerRepository {
 
     // MARK: - Candidates
 
+    /// The office's registered jobseekers for ranking. Kept in memory between queries: after
+    /// changes, only the people changed since (`registration_change`) are read again, unless the
+    /// pool is older than the change log or more than `patchLimit` people changed.
     public func candidatePool() async throws -> CandidatePool {
         try await database.writer.read { db in
-            let version = try Int64.fetchOne(db, sql: "SELECT value FROM registration_version WHERE id = 1") ?? 0
-            if let kept = self.pool.withLock({ $0 }), kept.version == version { return kept.people }
-            var skills: [String: [String]] = [:]
-            let skillRows = try Row.fetchCursor(
-                db, sql: "SELECT registration_id, skill FROM registration_skill ORDER BY registration_id, position")
-            while let row = try skillRows.next() { skills[row[0] as String, default: []].append(row[1]) }
-            var people: [CandidateProfile] = []
-            let rows = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT id, aimag_code, soum_code, education_code, occupation_code, desired_occupation_code,
-                        experience_years, licences, status
-                    FROM registration ORDER BY id
-                    """)
-            while let row = try rows.next() {
-                let id: String = row[0]
-                guard let uuid = UUID(uuidString: id), let status = JobseekerStatus(rawValue: row[8]) else { continue }
-                let occupation: String? = row[4]
-                let licences: String = row[7]
-                people.append(
-                    CandidateProfile(
-                        registrationID: uuid,
-                        profile: JobseekerProfile(
-                            occupationCodes: [row[5]] + (occupation.map { [$0] } ?? []), skills: skills[id] ?? [],
-                            educationCode: row[3],
-                            licences: Set(licences.split(separator: ",").map(String.init)),
-                            experienceYears: row[6], aimagCode: row[1], soumCode: row[2]),
-                        status: status))
+            let version = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM registration_change") ?? 0
+            let kept = self.pool.withLock { $0 }
+            if let kept, kept.version == version { return kept.people }
+            let pool: CandidatePool
+            if let kept, let changed = try Self.changedSince(kept.version, db), changed.count <= Self.patchLimit {
+                pool = try Self.patch(kept.people, changed: changed, db)
+            } else {
+                pool = CandidatePool(try Self.candidates(where: nil, db))
             }
-            let pool = CandidatePool(people)
             self.pool.withLock { if ($0?.version ?? .min) <= version { $0 = (version, pool) } }
             return pool
         }
+    }
+
+    /// More changed people than this and the pool loads everyone again.
+    static let patchLimit = 2_000
+
+    /// The registrations changed after `version`, or nil when the log no longer reaches back to it.
+    static func changedSince(_ version: Int64, _ db: Database) throws -> Set<String>? {
+        let oldest = try Int64.fetchOne(db, sql: "SELECT min(seq) FROM registration_change") ?? (version + 1)
+        guard oldest <= version + 1 else { return nil }
+        return Set(
+            try String.fetchAll(
+                db, sql: "SELECT DISTINCT registration_id FROM registration_change WHERE seq > ?",
+                arguments: [version]))
+    }
+
+    /// `pool` with the `changed` people read again (gone ones left out), in registration-id order.
+    static func patch(_ pool: CandidatePool, changed: Set<String>, _ db: Database) throws -> CandidatePool {
+        let fresh = try candidates(where: changed, db)
+        let gone = Set(changed.compactMap(UUID.init(uuidString:)))
+        let kept = pool.people.filter { !gone.contains($0.registrationID) }
+        // Both are in id order (a lower-case UUID's text sorts as its bytes do): merge them.
+        var people: [CandidateProfile] = []
+        people.reserveCapacity(kept.count + fresh.count)
+        var (old, new) = (kept.startIndex, fresh.startIndex)
+        while old < kept.endIndex, new < fresh.endIndex {
+            if precedes(fresh[new].registrationID, kept[old].registrationID) {
+                people.append(fresh[new])
+                new += 1
+            } else {
+                people.append(kept[old])
+                old += 1
+            }
+        }
+        people.append(contentsOf: kept[old...])
+        people.append(contentsOf: fresh[new...])
+        return CandidatePool(people)
+    }
+
+    /// Whether `a` sorts before `b` as their lower-case texts do (byte by byte).
+    static func precedes(_ a: UUID, _ b: UUID) -> Bool {
+        withUnsafeBytes(of: a.uuid) { left in
+            withUnsafeBytes(of: b.uuid) { right in
+                for index in 0..<16 where left[index] != right[index] { return left[index] < right[index] }
+                return false
+            }
+        }
+    }
+
+    /// Registrations as candidates, in id order: everyone, or only `ids`.
+    static func candidates(where ids: Set<String>?, _ db: Database) throws -> [CandidateProfile] {
+        let filter = ids.map { _ in "WHERE id IN (SELECT value FROM json_each(?))" } ?? ""
+        let skillFilter = ids.map { _ in "WHERE registration_id IN (SELECT value FROM json_each(?))" } ?? ""
+        let arguments: StatementArguments =
+            try ids.map { [String(decoding: try JSONEncoder().encode($0.sorted()), as: UTF8.self)] } ?? []
+        var skills: [String: [String]] = [:]
+        let skillRows = try Row.fetchCursor(
+            db,
+            sql:
+                "SELECT registration_id, skill FROM registration_skill \(skillFilter) ORDER BY registration_id, position",
+            arguments: arguments)
+        while let row = try skillRows.next() { skills[row[0] as String, default: []].append(row[1]) }
+        var people: [CandidateProfile] = []
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT id, aimag_code, soum_code, education_code, occupation_code, desired_occupation_code,
+                    experience_years, licences, status
+                FROM registration \(filter) ORDER BY id
+                """, arguments: arguments)
+        while let row = try rows.next() {
+            let id: String = row[0]
+            guard let uuid = UUID(uuidString: id), let status = JobseekerStatus(rawValue: row[8]) else { continue }
+            let occupation: String? = row[4]
+            let licences: String = row[7]
+            people.append(
+                CandidateProfile(
+                    registrationID: uuid,
+                    profile: JobseekerProfile(
+                        occupationCodes: [row[5]] + (occupation.map { [$0] } ?? []), skills: skills[id] ?? [],
+                        educationCode: row[3],
+                        licences: Set(licences.split(separator: ",").map(String.init)),
+                        experienceYears: row[6], aimagCode: row[1], soumCode: row[2]),
+                    status: status))
+        }
+        return people
     }
 
     public func referredOrPlaced(vacancyReference: String) async throws -> Set<UUID> {
