@@ -286,25 +286,8 @@ public final class SQLiteEmployerRepository: EmployerRepository {
 
     /// `pool` with the `changed` people read again (gone ones left out), in registration-id order.
     static func patch(_ pool: CandidatePool, changed: Set<String>, _ db: Database) throws -> CandidatePool {
-        let fresh = try candidates(where: changed, db)
-        let gone = Set(changed.compactMap(UUID.init(uuidString:)))
-        let kept = pool.people.filter { !gone.contains($0.registrationID) }
-        // Both are in id order (a lower-case UUID's text sorts as its bytes do): merge them.
-        var people: [CandidateProfile] = []
-        people.reserveCapacity(kept.count + fresh.count)
-        var (old, new) = (kept.startIndex, fresh.startIndex)
-        while old < kept.endIndex, new < fresh.endIndex {
-            if precedes(fresh[new].registrationID, kept[old].registrationID) {
-                people.append(fresh[new])
-                new += 1
-            } else {
-                people.append(kept[old])
-                old += 1
-            }
-        }
-        people.append(contentsOf: kept[old...])
-        people.append(contentsOf: fresh[new...])
-        return CandidatePool(people)
+        pool.replacing(
+            Set(changed.compactMap(UUID.init(uuidString:))), with: try candidates(where: changed, db), order: precedes)
     }
 
     /// Whether `a` sorts before `b` as their lower-case texts do (byte by byte).

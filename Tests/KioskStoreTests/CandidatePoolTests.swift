@@ -39,10 +39,20 @@ struct CandidatePoolTests {
             "SELECT count(DISTINCT registration_id) FROM registration_change WHERE seq > ?", arguments: [before])
         #expect(changed == [["5"]])
 
-        let patched = try await kept.candidatePool().people
+        let patchedPool = try await kept.candidatePool()
+        let patched = patchedPool.people
         let loaded = try await SQLiteEmployerRepository(database: temp.database, officeCode: "UB-SB").candidatePool()
             .people
         #expect(patched == loaded)
+        // The patched pool keeps its old skill numbers and adds new ones: the ranking is the same.
+        let vacancy = VacancyFacts(
+            reference: "V-1", iscoCode: "8332", aimagCode: "UB-SB", soumCode: nil, wageMin: nil, wageMax: nil,
+            hours: "fullTime", education: nil, skills: ["жолоо барих", "гагнуур 1"], licences: [],
+            experienceYears: 0, postedOn: "2026-11-10", closesOn: "2026-12-31")
+        let ranking = CandidateRanking(matcher: JobMatcher(educationRanks: [:]))
+        let ranked = ranking.rank(vacancy, among: patchedPool)
+        #expect(!ranked.isEmpty)
+        #expect(ranked == ranking.rank(vacancy, among: loaded))
         #expect(patched.count == 15)
         #expect(patched.first { $0.registrationID == people[3].id }?.profile.experienceYears == 9)
         #expect(patched.first { $0.registrationID == people[7].id }?.profile.skills == [])

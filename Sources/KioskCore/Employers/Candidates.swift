@@ -118,6 +118,45 @@ public struct CandidatePool: Sendable {
         self.people = people
         self.skills = skills.texts
     }
+
+    init(people: [CandidateProfile], skills: [String], skillIDs: [[Int32]]) {
+        self.people = people
+        self.skills = skills
+        self.skillIDs = skillIDs
+    }
+
+    /// This pool with the `changed` people taken out and `fresh` ones (in the same order as the
+    /// pool's, given by `precedes`) merged in. The skills keep their numbers and new ones are
+    /// numbered after them, so the people who did not change are not numbered again.
+    public func replacing(
+        _ changed: Set<UUID>, with fresh: [CandidateProfile], order precedes: (UUID, UUID) -> Bool
+    ) -> CandidatePool {
+        var numbering = TextNumbering(continuing: skills)
+        let freshIDs = fresh.map { person in person.profile.skills.map { numbering.number($0) } }
+        var merged: [CandidateProfile] = []
+        var mergedIDs: [[Int32]] = []
+        merged.reserveCapacity(people.count + fresh.count)
+        mergedIDs.reserveCapacity(people.count + fresh.count)
+        var (old, new) = (people.startIndex, fresh.startIndex)
+        while old < people.endIndex || new < fresh.endIndex {
+            if old < people.endIndex, changed.contains(people[old].registrationID) {
+                old += 1
+                continue
+            }
+            if new < fresh.endIndex,
+                old == people.endIndex || precedes(fresh[new].registrationID, people[old].registrationID)
+            {
+                merged.append(fresh[new])
+                mergedIDs.append(freshIDs[new])
+                new += 1
+            } else {
+                merged.append(people[old])
+                mergedIDs.append(skillIDs[old])
+                old += 1
+            }
+        }
+        return CandidatePool(people: merged, skills: numbering.texts, skillIDs: mergedIDs)
+    }
 }
 
 extension VacancyFacts {

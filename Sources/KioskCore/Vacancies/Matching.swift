@@ -322,6 +322,14 @@ struct TextNumbering {
     private var numbers: [String: Int32] = [:]
     private(set) var texts: [String] = []
 
+    init() {}
+
+    /// Numbering that goes on from `texts` (each keeps its number).
+    init(continuing texts: [String]) {
+        self.texts = texts
+        for (number, text) in texts.enumerated() { numbers[text] = Int32(number) }
+    }
+
     mutating func number(_ text: String) -> Int32 {
         if let number = numbers[text] { return number }
         let number = Int32(texts.count)
