@@ -33,7 +33,9 @@ struct DatabaseProbeTests {
             }, orElse: { Response(status: .serviceUnavailable) })
         let waited = ContinuousClock.now - started
         #expect(response.status.code == 503)
-        #expect(waited < .seconds(3), "answered after \(waited)")
+        // Without the watch it would wait the handler's full minute; the bound is loose so that
+        // a loaded machine running the whole suite does not fail it (it takes about 0.8 s alone).
+        #expect(waited < .seconds(30), "answered after \(waited)")
     }
 
     @Test func aRequestOnAHealthyDatabaseGetsItsOwnAnswerAndError() async throws {
