@@ -101,20 +101,7 @@ public actor PrintService: DocumentPrinter {
 
     /// Prints an A4 vacancy list.
     public func print(_ list: VacancyList, title: String) async -> PrintOutcome {
-        guard let queue = configuration.a4Queue else {
-            return PrintOutcome(
-                status: .unavailable, role: .a4, queue: nil, job: nil, faults: [], detail: "no A4 printer configured")
-        }
-        let pdf: Data
-        do {
-            pdf = try await renderList(list)
-        } catch {
-            return PrintOutcome(
-                status: .failed, role: .a4, queue: queue, job: nil, faults: [.failed], detail: "\(error)")
-        }
-        let (health, blocking) = await inspect(.a4, queue: queue)
-        guard blocking.isEmpty else { return refuse(.a4, queue, health, blocking) }
-        return await submit(pdf, format: .pdf, role: .a4, queue: queue, title: title)
+        await printA4(title: title) { [self] in try listPDF(list) }
     }
 
     /// The rendered ticket, without printing it: for previews and the benchmark.
@@ -128,11 +115,14 @@ public actor PrintService: DocumentPrinter {
     }
 
     public func renderList(_ list: VacancyList) async throws -> Data {
-        try await onQueue(renderQueue) { [self] in
-            let renderer = listRenderer ?? VacancyListRenderer()
-            listRenderer = renderer
-            return try renderer.render(list).pdf
-        }
+        try await onQueue(renderQueue) { [self] in try listPDF(list) }
+    }
+
+    /// The list's PDF, on the render queue (the renderer is made once and kept).
+    private nonisolated func listPDF(_ list: VacancyList) throws -> Data {
+        let renderer = listRenderer ?? VacancyListRenderer()
+        listRenderer = renderer
+        return try renderer.render(list).pdf
     }
 
     private func refuse(_ role: PrinterRole, _ queue: String, _ health: PrinterHealth, _ blocking: [PrinterFault])
