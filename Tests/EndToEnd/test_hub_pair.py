@@ -6,70 +6,24 @@ import signal
 import subprocess
 import threading
 import time
-import urllib.request
 
-from conftest import HUB_BIN, KIOSK_BIN, free_port, registration_form, registry_number
+from conftest import KIOSK_BIN, free_port, registration_form, registry_number
+from hub_pair import enrol, start_balancer, start_hub, stop
 
 RECORDS = 60
-
-
-def wait_healthy(base: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/health", timeout=1):
-                return
-        except OSError:
-            assert time.monotonic() < deadline, f"{base} did not become healthy"
-            time.sleep(0.1)
 
 
 def test_every_record_is_applied_once_when_one_of_two_hubs_dies(kiosk, hub, tmp_path):
     first_port = int(hub["base"].rsplit(":", 1)[1])
     second_port = free_port()
-    second_log = open(tmp_path / "hub-b.log", "wb")
-    second = subprocess.Popen([HUB_BIN, "serve"], env={**hub["env"], "LMIS_HUB_PORT": str(second_port)},
-                              stdout=second_log, stderr=second_log)
+    second = start_hub(hub["env"], second_port, tmp_path / "hub-b.log")
     balancer = None
     try:
-        wait_healthy(f"http://127.0.0.1:{second_port}")
-        port = free_port()
-        config = tmp_path / "haproxy.cfg"
-        # Uploads may be retried on another server: the hub applies a record once whatever the
-        # number of times it arrives (by its id), so a request cut by a dying server is safe again.
-        config.write_text(f"""
-defaults
-    mode http
-    timeout connect 1s
-    timeout client 30s
-    timeout server 30s
-    retries 3
-    option redispatch
-    retry-on conn-failure empty-response response-timeout
-
-frontend lmis
-    bind 127.0.0.1:{port}
-    default_backend hubs
-
-backend hubs
-    balance roundrobin
-    option httpchk GET /health
-    http-check expect status 200
-    server a 127.0.0.1:{first_port} check inter 300 fall 2 rise 2
-    server b 127.0.0.1:{second_port} check inter 300 fall 2 rise 2
-""")
-        balancer = subprocess.Popen(["haproxy", "-db", "-f", str(config)], stdout=subprocess.DEVNULL,
-                                    stderr=open(tmp_path / "haproxy.log", "wb"))
-        base = f"http://127.0.0.1:{port}"
-        wait_healthy(base)
-
+        balancer, base = start_balancer(tmp_path, [first_port, second_port])
         data_dir = tmp_path / "data"
         # A round at each registration (a nudge) and every 5 s: uploads run all the time.
         process = kiosk(data_dir=data_dir, env={"KIOSK_SYNC_INTERVAL": "5"})
-        code = hub["admin"]("POST", "/admin/enrolment-codes", {"officeCode": "UB-SB"})["code"]
-        enrolled = subprocess.run([KIOSK_BIN, "sync", "enrol", "--hub", base, "--code", code, "--data-dir",
-                                   str(data_dir)], capture_output=True, text=True)
-        assert enrolled.returncode == 0, enrolled.stdout + enrolled.stderr
+        enrol(hub, base, data_dir)
 
         made = []
 
@@ -114,8 +68,5 @@ backend hubs
         assert b"batch applied" in (tmp_path / "hub-b.log").read_bytes()
         print(f"killed hub a after {killed_at} of {RECORDS} registrations; kiosk outbox states {states}")
     finally:
-        if balancer:
-            balancer.terminate()
-            balancer.wait(timeout=10)
-        second.terminate()
-        second.wait(timeout=10)
+        stop(balancer)
+        stop(second)
