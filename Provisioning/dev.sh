@@ -27,10 +27,12 @@ RUN_PACKAGES=(fonts-noto-core fonts-dejavu-core espeak-ng
 # the LMIS hub (the tests start their own private cluster; Debian's default one is not used),
 # HAProxy in front of two hubs (the test starts its own; the package's service is not used),
 # iproute2 for the rural link test's network namespaces, RAUC with squashfs-tools and openssl for the A/B update test (bundles signed at test time),
-# systemd-container (systemd-nspawn) to start each root slot.
+# systemd-container (systemd-nspawn) to start each root slot, pgBouncer in transaction mode
+# between a hub and PostgreSQL (started by its test; the package's service is not used).
 TEST_PACKAGES=(chromium python3 python3-venv cups-daemon cups-client cups-ipp-utils dbus-daemon
     poppler-utils tesseract-ocr tesseract-ocr-mon tesseract-ocr-eng umockdev libumockdev-dev
-    postgresql-15 postgresql-client-15 faketime haproxy iproute2 rauc squashfs-tools openssl systemd-container)
+    postgresql-15 postgresql-client-15 faketime haproxy iproute2 rauc squashfs-tools openssl systemd-container
+    pgbouncer)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

@@ -22,7 +22,7 @@ public struct HubRouter: Sendable {
 
     public init(
         store: HubStore, registry: any CivilRegistry, configuration: HubConfiguration, logger: Logger,
-        sms: SMSRelay? = nil
+        sms: SMSRelay? = nil, probe: ProbeConnection? = nil
     ) {
         self.store = store
         self.registry = registry
@@ -30,7 +30,9 @@ public struct HubRouter: Sendable {
         self.configuration = configuration
         self.gate = SyncGate(limit: configuration.maxConcurrentSync)
         self.epoch = EpochCache(store: store)
-        self.database = DatabaseProbe { try await store.ping() }
+        self.database = DatabaseProbe {
+            if let probe { try await probe.ping() } else { try await store.ping() }
+        }
         self.logger = logger
     }
 

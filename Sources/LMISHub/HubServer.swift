@@ -32,7 +32,8 @@ public struct HubServer: Sendable {
         let store = HubStore(client: client, logger: logger)
         self.store = store
         let registry = SimulatedCivilRegistry(client: client, logger: logger)
-        var services: [any Service] = [client]
+        let probe = try ProbeConnection(configuration: configuration, logger: logger)
+        var services: [any Service] = [client, probe]
         var sms: SMSRelay?
         if configuration.smsGateway == "simulated" {
             let relay = SMSRelay(
@@ -43,7 +44,7 @@ public struct HubServer: Sendable {
                 SMSForwarder(relay: relay, interval: .milliseconds(configuration.smsPollMilliseconds), logger: logger))
         }
         let router = HubRouter(
-            store: store, registry: registry, configuration: configuration, logger: logger, sms: sms
+            store: store, registry: registry, configuration: configuration, logger: logger, sms: sms, probe: probe
         ).build()
         let server: HTTPServerBuilder
         if let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
