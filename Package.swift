@@ -257,6 +257,15 @@ let package = Package(
             path: "Benchmarks/SyncBench",
             swiftSettings: swiftSettings
         ),
+        // `Benchmarks/hub_pair.py`: kiosks syncing through HAProxy to several `lmis-hub` processes.
+        .executableTarget(
+            name: "hub-load-bench",
+            dependencies: [
+                "LMISSync", "LMISProtocol", "KioskTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/HubLoadBench",
+            swiftSettings: swiftSettings
+        ),
         // `Benchmarks/run.sh`: a busy office day through the HTTP API (issue 3), Swift clients.
         .executableTarget(
             name: "office-day-bench",
