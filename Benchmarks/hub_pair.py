@@ -10,6 +10,7 @@ of PostgreSQL over the run.
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -130,6 +131,7 @@ def main() -> int:
             stop(hub)
         peer.stdin.close()
         peer.wait(timeout=60)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
