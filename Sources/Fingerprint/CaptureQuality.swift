@@ -8,6 +8,15 @@
 /// Ridge clarity is the median coherence of the blocks' grey-level gradients (how much they
 /// agree on one direction, 0 none … 1 parallel ridges): low when the finger moved, the print is
 /// smudged or the image is noise.
+///
+/// The verdict also tells how to place the finger again (issue 26). Dark blocks whose ridges
+/// also run together (low contrast) are a wet finger, dark ones with distinct ridges a finger
+/// pressed too hard; light blocks with broken ridges (low clarity as well) are a dry finger,
+/// light ones with whole ridges a finger pressed too lightly. Too little of the finger on the
+/// sensor is `offCentre` when the ridges' centre lies more than `offCentreShare` of the half
+/// width or height from the image's centre (move the finger to the middle), else `partial`
+/// (press the whole flat of the fingertip). A finger lifted or moved too quickly is the
+/// sensor's own refusal (`CaptureProblem.rejected`), not an image problem.
 public struct CaptureAssessment: Sendable, Equatable {
     public enum Problem: String, Sendable, Codable {
         /// Almost nothing on the sensor.
@@ -20,6 +29,12 @@ public struct CaptureAssessment: Sendable, Equatable {
         case tooLight
         /// No clear ridge direction: the finger moved, or the print is smudged.
         case smudged
+        /// Dark and ridges running together: a wet finger ("dry your finger").
+        case tooWet
+        /// Light and broken ridges: a dry finger ("breathe on your finger").
+        case tooDry
+        /// Too little of the finger, away from the sensor's middle: "move your finger to the middle".
+        case offCentre
     }
 
     /// Share of the image covered by ridges, 0…1.
@@ -30,6 +45,10 @@ public struct CaptureAssessment: Sendable, Equatable {
     public var ridgeContrast: Double
     /// Median gradient coherence of the finger's blocks, 0…1.
     public var ridgeClarity: Double
+    /// Where the finger's blocks are centred, from the image's centre, in shares of the half
+    /// width (positive: right) and half height (positive: down), −1…1.
+    public var centreOffsetX: Double
+    public var centreOffsetY: Double
     public var problem: Problem?
 
     public var isAcceptable: Bool { problem == nil }
@@ -45,6 +64,11 @@ public struct CaptureAssessment: Sendable, Equatable {
     /// in the fixtures measure 0.32 (NB-1010, ELAN) to 0.78 (AES3500), synthetic prints above 0.5,
     /// grey noise under 0.1.
     public static let minimumClarity = 0.2
+    /// Below this clarity a light print's ridges are broken (dry skin) rather than faint.
+    public static let dryClarity = 0.2
+    /// How far (in shares of the half width or height) the finger's centre may lie from the
+    /// image's centre before a too small print is called off-centre rather than partial.
+    public static let offCentreShare = 0.3
 
     public init(_ image: GreyImage) {
         let size = Self.blockSize
@@ -53,6 +77,8 @@ public struct CaptureAssessment: Sendable, Equatable {
         var ridgeSum = 0.0
         var deviations: [Double] = []
         var coherences: [Double] = []
+        var centreX = 0.0
+        var centreY = 0.0
         var y = 0
         while y + size <= image.height {
             var x = 0
@@ -73,6 +99,8 @@ public struct CaptureAssessment: Sendable, Equatable {
                 if deviation >= Self.presence {
                     ridgeBlocks += 1
                     ridgeSum += mean
+                    centreX += Double(x + size / 2)
+                    centreY += Double(y + size / 2)
                     deviations.append(deviation)
                     coherences.append(Self.coherence(image, x: x, y: y))
                 }
@@ -86,16 +114,22 @@ public struct CaptureAssessment: Sendable, Equatable {
         ridgeContrast = deviations.isEmpty ? 0 : deviations[deviations.count / 2]
         coherences.sort()
         ridgeClarity = coherences.isEmpty ? 0 : coherences[coherences.count / 2]
+        let halfWidth = max(1, Double(image.width) / 2)
+        let halfHeight = max(1, Double(image.height) / 2)
+        centreOffsetX = ridgeBlocks == 0 ? 0 : (centreX / Double(ridgeBlocks) - halfWidth) / halfWidth
+        centreOffsetY = ridgeBlocks == 0 ? 0 : (centreY / Double(ridgeBlocks) - halfHeight) / halfHeight
+        let faint = ridgeContrast < Self.minimumContrast
         if coverage < Self.noFingerCoverage {
             problem = .noFinger
         } else if fingerMean < 60 {
-            problem = .tooDark
-        } else if fingerMean > 215 || ridgeContrast < Self.minimumContrast {
-            problem = .tooLight
+            problem = faint ? .tooWet : .tooDark
+        } else if fingerMean > 215 || faint {
+            problem = ridgeClarity < Self.dryClarity ? .tooDry : .tooLight
         } else if ridgeClarity < Self.minimumClarity {
             problem = .smudged
         } else if coverage < Self.minimumCoverage {
-            problem = .partial
+            let offCentre = max(abs(centreOffsetX), abs(centreOffsetY)) > Self.offCentreShare
+            problem = offCentre ? .offCentre : .partial
         } else {
             problem = nil
         }

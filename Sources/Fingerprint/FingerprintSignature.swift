@@ -12,6 +12,11 @@
 /// that the probe also has (`score`): 128 ANDs and popcounts, under 0.1 µs a template, against
 /// the matcher's 15–40 µs.
 ///
+/// A gallery stores each template's candidate form as its set bits' positions (`setBits`, about
+/// 270 of 2 bytes) and its probe form as words, so a search also scores the reverse direction
+/// (the probe's candidate form against the template's probe form) with one AND and popcount per
+/// word; `FingerprintGallery` ranks by the sum of both shares.
+///
 /// Chosen on 1 300 generated fingers (seed 2027, impressions 1–3 against 4): the mate's finger
 /// ranks in the best 1 / 5 / 10 / 20 % of all fingers for 92.2 / 98.7 / 99.3 / 99.9 % of probes
 /// (a 2 304-cell vector of 30° and 6 px cells and the three nearest edges: 13 / 30 / 45 / 70 %).
@@ -32,6 +37,20 @@ public struct FingerprintSignature: Sendable, Equatable {
     public var bits: [UInt64]
     /// Bits set.
     public var population: Int { bits.reduce(0) { $0 + $1.nonzeroBitCount } }
+    /// The set bits' positions, ascending: the candidate form as a gallery stores it (about
+    /// 300 positions of 2 bytes, against 1 024 bytes of words), scored by `score(probe:setBits:)`.
+    public var setBits: [UInt16] {
+        var positions: [UInt16] = []
+        positions.reserveCapacity(population)
+        for (w, word) in bits.enumerated() {
+            var rest = word
+            while rest != 0 {
+                positions.append(UInt16(w * 64 + rest.trailingZeroBitCount))
+                rest &= rest &- 1
+            }
+        }
+        return positions
+    }
 
     /// The candidate form: one bit per edge.
     public init(_ prepared: FingerprintMatcher.Prepared) {
@@ -102,6 +121,15 @@ public struct FingerprintSignature: Sendable, Equatable {
         var shared = 0
         for w in 0..<words { shared &+= (probe[w] & candidate[w]).nonzeroBitCount }
         return Float(shared) / Float(population + 1)
+    }
+
+    /// `score(probe:candidate:population:)` of a candidate given by its set bits' positions: the
+    /// same value from about 540 bytes instead of 1 024 (the probe's words stay in the first-level cache).
+    @inline(__always)
+    static func score(probe: UnsafeBufferPointer<UInt64>, setBits: UnsafeBufferPointer<UInt16>) -> Float {
+        var shared: UInt64 = 0
+        for position in setBits { shared &+= (probe[Int(position &>> 6)] &>> UInt64(position & 63)) & 1 }
+        return Float(shared) / Float(setBits.count + 1)
     }
 
     /// The similarity of this probe form with a candidate form (see `score(probe:candidate:population:)`).

@@ -80,6 +80,9 @@ extension CaptureProblem {
         case .tooDark: self = .tooDark
         case .tooLight: self = .tooLight
         case .smudged: self = .smudged
+        case .tooWet: self = .tooWet
+        case .tooDry: self = .tooDry
+        case .offCentre: self = .offCentre
         }
     }
 

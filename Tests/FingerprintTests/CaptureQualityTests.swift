@@ -34,7 +34,7 @@ struct CaptureQualityTests {
     @Test("each problem gets its own reason for the screen")
     func problems() {
         #expect(CaptureAssessment(GreyImage(width: 200, height: 240)).problem == .noFinger)
-        #expect(CaptureAssessment(Self.ridges(from: 0, to: 50)).problem == .partial)
+        #expect(CaptureAssessment(Self.ridges(from: 75, to: 125)).problem == .partial)
         #expect(CaptureAssessment(Self.ridges(dark: 0, light: 60)).problem == .tooDark)
         #expect(CaptureAssessment(Self.ridges(dark: 200, light: 235)).problem == .tooLight)
         // Grey noise with a finger's contrast and brightness, but no ridge direction.

@@ -43,6 +43,12 @@ public enum CaptureProblem: String, Sendable, Codable, CaseIterable {
     case busy
     /// There is no reader.
     case absent
+    /// Dark, with ridges running together: a wet finger (issue 26).
+    case tooWet
+    /// Light, with broken ridges: a dry finger.
+    case tooDry
+    /// Too little of the finger, away from the reader's middle.
+    case offCentre
 }
 
 /// The outcome of one capture. The image itself never leaves the reader service: what leaves
