@@ -303,12 +303,15 @@ def check_office_network(container):
     assert container.run("systemctl", "is-active", "nftables.service", check=False).stdout.strip() == "active"
     ruleset = container.run("nft", "list", "ruleset").stdout
     assert "table inet lswo_filter" in ruleset and "policy drop" in ruleset, ruleset
-    links = json.loads(subprocess.run(["ip", "-j", "link", "show", "type", "veth"], check=True,
-                                      capture_output=True, text=True).stdout)
-    [host_link] = [link["ifname"] for link in links if link["ifname"].startswith("ve-lswo-kiosk")]
+    inside = ["nsenter", "--target", str(container.leader), "--net", "--"]
+    # The host's end of the pair: the link whose index the container's host0 names as its peer.
+    [host0] = json.loads(subprocess.run([*inside, "ip", "-j", "link", "show", "host0"], check=True,
+                                        capture_output=True, text=True).stdout)
+    links = json.loads(subprocess.run(["ip", "-j", "link", "show"], check=True, capture_output=True,
+                                      text=True).stdout)
+    [host_link] = [link["ifname"] for link in links if link["ifindex"] == host0["link_index"]]
     subprocess.run(["ip", "addr", "add", f"{HOST_ADDRESS}/30", "dev", host_link], check=True)
     subprocess.run(["ip", "link", "set", host_link, "up"], check=True)
-    inside = ["nsenter", "--target", str(container.leader), "--net", "--"]
     subprocess.run([*inside, "ip", "addr", "add", f"{CONTAINER_ADDRESS}/30", "dev", "host0"], check=True)
     subprocess.run([*inside, "ip", "link", "set", "host0", "up"], check=True)
     # The host's python in the container's network namespace (the image has none): the firewall
@@ -325,8 +328,8 @@ def check_office_network(container):
             except OSError as error:
                 return type(error).__name__
 
-        opened = wait_for(lambda: knock(8080) == "open 8080", 30, "the kiosk's port is not reachable from outside")
-        closed = knock(9999)
+        wait_for(lambda: knock(8080) == "open 8080", 30, "the kiosk's port is not reachable from outside")
+        opened, closed = knock(8080), knock(9999)
         assert closed in ("TimeoutError", "timeout"), f"an unlisted port answered from outside: {closed}"
         log(f"firewall: port 8080 reachable from outside ({opened}), port 9999 dropped ({closed})")
     finally:
@@ -339,9 +342,8 @@ def check_office_network(container):
     assert container.run("systemctl", "is-enabled", "ipp-usb.service", check=False).stdout.strip() == "static"
     rule = container.run("cat", "/usr/lib/udev/rules.d/71-ipp-usb.rules").stdout
     assert 'SYSTEMD_WANTS' in rule and "ipp-usb.service" in rule, rule
-    hosts = container.run("getent", "hosts", "localhost").returncode
     nsswitch = container.run("cat", "/etc/nsswitch.conf").stdout
-    assert hosts == 0 and re.search(r"^hosts:.*\bmdns4_minimal\b", nsswitch, re.M), nsswitch
+    assert re.search(r"^hosts:.*\bmdns4_minimal\b", nsswitch, re.M), nsswitch
 
 
 def screen_symbols():
@@ -378,7 +380,8 @@ def check_speech_under_hardening(container):
     head = container.run("head", "-c", "12", "/tmp/clip.wav").stdout
     size = int(container.run("stat", "-c", "%s", "/tmp/clip.wav").stdout)
     assert head.startswith("RIFF") and head.endswith("WAVE") and size > 8000, (head, size)
-    text = json.loads((REPO / "Kiosk/locales/mn.json").read_text(encoding="utf-8")).get("attract.welcome", "")
+    text = json.loads((REPO / "Kiosk/locales/mn.json").read_text(encoding="utf-8"))["attract"]["welcome"]
+    assert re.search("[а-яөү]", text, re.I), text
     log(f"speech under kiosk.service's hardening: {size} bytes of WAV for «{text[:40]}»")
 
 
