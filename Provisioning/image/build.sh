@@ -35,6 +35,9 @@ refresh_base=false
 base_only=false
 strip_binary=true
 esp_mib=256
+# Each root slot's fixed size: what any later bundle's root must fit in, since an update cannot
+# move partitions (today's root is about 1.7 GiB; the rest is room for bigger roots).
+root_mib=4096
 data_mib=2048
 keyring=""
 bundle_version=""
@@ -56,6 +59,7 @@ usage: $0 (--kiosk-bin PATH | --build-release) --out DIR [options]
   --base-only        only make (or check) the cached Debian base tarball
   --no-strip         keep the binary's debug information
   --esp-mib N        size of the EFI system partition (default $esp_mib)
+  --root-mib N       size of each root slot, fixed for the device's life (default $root_mib)
   --data-mib N       size of the data partition (default $data_mib)
   --keyring PEM      the CA certificate(s) RAUC accepts bundles from (/etc/rauc/keyring.pem)
   --bundle VERSION   also make lswo-kiosk-VERSION.raucb, signed with --signing-cert/--signing-key
@@ -72,6 +76,7 @@ while [ $# -gt 0 ]; do
         --base-only) base_only=true; shift ;;
         --no-strip) strip_binary=false; shift ;;
         --esp-mib) esp_mib=$2; shift 2 ;;
+        --root-mib) root_mib=$2; shift 2 ;;
         --data-mib) data_mib=$2; shift 2 ;;
         --keyring) keyring=$(readlink -f "$2"); shift 2 ;;
         --bundle) bundle_version=$2; shift 2 ;;
@@ -239,6 +244,8 @@ else
     install -D -m 0644 "$here/80-lswo-kiosk.network" "$rootfs/etc/systemd/network/80-lswo-kiosk.network"
     install -D -m 0644 "$repo/Provisioning/udev/70-lswo-kiosk.rules" "$rootfs/etc/udev/rules.d/70-lswo-kiosk.rules"
     install -D -m 0644 "$here/chromium-policy.json" "$rootfs/etc/chromium/policies/managed/lswo-kiosk.json"
+    # The firewall: only what the office network needs comes in (nftables.service loads it).
+    install -m 0755 "$here/nftables.conf" "$rootfs/etc/nftables.conf"
 
     # A/B updates: RAUC's configuration, its systemd-boot backend, the unit that keeps a slot.
     install -D -m 0644 "$here/rauc/system.conf" "$rootfs/etc/rauc/system.conf"
@@ -271,7 +278,10 @@ else
 
     systemctl --root="$rootfs" enable var-lib-kiosk.mount 'etc-lswo\x2dkiosk.mount' kiosk.service kiosk-mark-good.service \
         kiosk-doctor.timer cage-kiosk.service cups.service \
-        systemd-timesyncd.service systemd-networkd.service systemd-resolved.service
+        systemd-timesyncd.service systemd-networkd.service systemd-resolved.service \
+        nftables.service avahi-daemon.service
+    # ipp-usb.service has no [Install]: udev starts it when an IPP-over-USB printer is plugged in
+    # (71-ipp-usb.rules), and it offers the printer to CUPS on localhost, announced by avahi.
     # tty1 belongs to the kiosk screen; technicians log in on tty2 (Ctrl+Alt+F2).
     systemctl --root="$rootfs" mask getty@tty1.service
     systemctl --root="$rootfs" set-default graphical.target
@@ -283,6 +293,12 @@ else
     log "rootfs assembled in $(( $(date +%s) - t0 )) s"
 fi
 rootfs_mib=$(du -sm --one-file-system "$rootfs" | cut -f1)
+# The root's ext4 image as a bundle carries it: the tree and room for ext4's own blocks (RAUC
+# grows it to the slot, resize=true in system.conf). It must fit the fixed slot.
+content_mib=$(( rootfs_mib + rootfs_mib / 8 + 256 ))
+if ! $rootfs_only && [ "$content_mib" -gt "$root_mib" ]; then
+    die "the root (${rootfs_mib} MiB, ${content_mib} MiB as ext4) does not fit a ${root_mib} MiB slot (--root-mib)"
+fi
 
 # --- 3. The disk image: GPT, EFI system partition (systemd-boot), ext4 root ----------------------
 image="$out/lswo-kiosk.img"
@@ -307,25 +323,28 @@ if ! $rootfs_only; then
     # EFI system partition: FAT32 filled with mtools.
     mkfs.vfat -F 32 -n LSWO-ESP -C "$work/esp.img" $((esp_mib * 1024)) >/dev/null
     export MTOOLS_SKIP_CHECK=1
-    mmd -i "$work/esp.img" ::/EFI ::/EFI/BOOT ::/EFI/systemd ::/loader ::/loader/entries ::/lswo
+    mmd -i "$work/esp.img" ::/EFI ::/EFI/BOOT ::/EFI/systemd ::/loader ::/loader/entries ::/lswo ::/lswo/A ::/lswo/B
     mcopy -i "$work/esp.img" "$systemd_boot" ::/EFI/BOOT/BOOTX64.EFI
     mcopy -i "$work/esp.img" "$systemd_boot" ::/EFI/systemd/systemd-bootx64.efi
-    mcopy -i "$work/esp.img" "$kernel" ::/lswo/vmlinuz
-    mcopy -i "$work/esp.img" "$initrd" ::/lswo/initrd.img
+    # Each slot boots the kernel in its own folder; an update writes the new kernel into the folder
+    # of the slot it installs (rauc/bundle-hook), so the other slot keeps its own.
+    mcopy -i "$work/esp.img" "$kernel" ::/lswo/A/vmlinuz
+    mcopy -i "$work/esp.img" "$initrd" ::/lswo/A/initrd.img
+    echo "${kernel##*/vmlinuz-}" > "$work/kernel-version"
+    mcopy -i "$work/esp.img" "$work/kernel-version" ::/lswo/A/version
     # One loader entry a root slot (rauc-systemd-boot keeps them): A is the primary and good; B,
-    # empty until the first update, has no tries left. Both slots boot the kernel on the ESP.
+    # empty until the first update, has no tries left (and no kernel yet).
     printf 'default lswo-*\ntimeout 0\neditor no\nconsole-mode keep\n' > "$work/loader.conf"
     entry_options='rw console=ttyS0,115200 console=tty0 quiet loglevel=3 systemd.show_status=auto'
-    printf 'title LSWO Kiosk (slot A)\nlinux /lswo/vmlinuz\ninitrd /lswo/initrd.img\noptions root=PARTUUID=%s rauc.slot=A %s\nsort-key lswo-1\n' \
+    printf 'title LSWO Kiosk (slot A)\nlinux /lswo/A/vmlinuz\ninitrd /lswo/A/initrd.img\noptions root=PARTUUID=%s rauc.slot=A %s\nsort-key lswo-1\n' \
         "$root_partuuid" "$entry_options" > "$work/lswo-A.conf"
-    printf 'title LSWO Kiosk (slot B)\nlinux /lswo/vmlinuz\ninitrd /lswo/initrd.img\noptions root=PARTUUID=%s rauc.slot=B %s\nsort-key lswo-2\n' \
+    printf 'title LSWO Kiosk (slot B)\nlinux /lswo/B/vmlinuz\ninitrd /lswo/B/initrd.img\noptions root=PARTUUID=%s rauc.slot=B %s\nsort-key lswo-2\n' \
         "$root_b_partuuid" "$entry_options" > "$work/lswo-B+0.conf"
     mcopy -i "$work/esp.img" "$work/loader.conf" ::/loader/loader.conf
     mcopy -i "$work/esp.img" "$work/lswo-A.conf" ::/loader/entries/lswo-A.conf
     mcopy -i "$work/esp.img" "$work/lswo-B+0.conf" "::/loader/entries/lswo-B+0.conf"
 
-    # Root: ext4 made from the rootfs directory (no mount needed), with room to grow.
-    root_mib=$(( rootfs_mib + rootfs_mib / 4 + 1024 ))
+    # Root slot A: ext4 made from the rootfs directory (no mount needed), filling the fixed slot.
     mkfs.ext4 -q -F -L lswo-root -U "$root_fsuuid" -E root_owner=0:0 -d "$rootfs" "$work/root.img" "${root_mib}M"
     e2fsck -fn "$work/root.img" >/dev/null
 
@@ -360,8 +379,11 @@ EOF
     if [ -n "$bundle_version" ]; then
         t1=$(date +%s)
         mkdir -p "$work/bundle"
-        mv "$work/root.img" "$work/bundle/root.ext4"
-        printf '[update]\ncompatible=lswo-kiosk-x86_64\nversion=%s\n\n[bundle]\nformat=plain\n\n[image.rootfs]\nfilename=root.ext4\n' \
+        # The root at its content's size (RAUC grows it to the slot), and the hook that puts its
+        # kernel and initrd into the slot's folder on the ESP.
+        mkfs.ext4 -q -F -L lswo-root -E root_owner=0:0 -d "$rootfs" "$work/bundle/root.ext4" "${content_mib}M"
+        install -m 0755 "$here/rauc/bundle-hook" "$work/bundle/hook"
+        printf '[update]\ncompatible=lswo-kiosk-x86_64\nversion=%s\n\n[bundle]\nformat=plain\n\n[hooks]\nfilename=hook\n\n[image.rootfs]\nfilename=root.ext4\nhooks=post-install\n' \
             "$bundle_version" > "$work/bundle/manifest.raucm"
         bundle="$out/lswo-kiosk-$bundle_version.raucb"
         rm -f "$bundle"

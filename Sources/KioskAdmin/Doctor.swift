@@ -4,6 +4,7 @@ public import Foundation
 public import KioskApp
 public import KioskCore
 public import KioskStore
+import LMISProtocol
 public import LMISSync
 import Logging
 import Printing
@@ -158,6 +159,7 @@ public struct Doctor: Sendable {
         checks += linkChecks(link, databaseUsable: database.isHealthy, schemaPending: schemaPending)
         checks.append(backlogCheck(sync, schemaPending: schemaPending))
         if configuration.tlsPort != nil { checks.append(tlsCheck()) }
+        checks.append(updateCheck())
         if configuration.smsRoute == .gammu {
             checks.append(
                 Self.modemCheck(
@@ -438,6 +440,32 @@ public struct Doctor: Sendable {
         return .init(
             "tls_certificate", days < 30 ? .warning : .ok,
             "certificate expires \(expiry.formatted(.iso8601)) (in \(days) days)\(days < 30 ? ": renew with kiosk provision --tls-name" : "")",
+            facts: facts)
+    }
+
+    /// The update the hub offers this kiosk's channel (kept from the last heartbeat's answer): a
+    /// warning while it is another version than this one, for a technician to install with
+    /// `kiosk update --latest`.
+    public func updateCheck() -> DoctorReport.Check {
+        let channel = configuration.updateChannel
+        guard let kept = UpdateOfferRecord.read(in: dataDirectory) else {
+            return .init(
+                "update", .ok, "no update offered on channel \(channel) at the last heartbeat",
+                facts: ["channel": channel, "version": KioskServer.softwareVersion])
+        }
+        let offer = kept.offer
+        let facts = [
+            "channel": offer.channel, "version": KioskServer.softwareVersion, "offered_version": offer.version,
+            "offered_bytes": "\(offer.sizeBytes)", "offered_url": offer.url,
+        ]
+        guard offer.version != KioskServer.softwareVersion else {
+            return .init(
+                "update", .ok, "version \(offer.version) is the newest on channel \(offer.channel)", facts: facts)
+        }
+        return .init(
+            "update", .warning,
+            "update available: version \(offer.version) on channel \(offer.channel) (\(Self.bytes(offer.sizeBytes))); "
+                + "install with kiosk update --latest",
             facts: facts)
     }
 

@@ -24,7 +24,7 @@ public struct SyncAdministration: Sendable {
         let database = try AppDatabase(directory: directory, owner: configuration.backupOwner)
         engine = SyncEngine(
             database: database, dataDirectory: directory, caFile: configuration.lmisCAFile,
-            softwareVersion: KioskServer.softwareVersion, logger: logger)
+            softwareVersion: KioskServer.softwareVersion, logger: logger, updateChannel: configuration.updateChannel)
     }
 
     public func enrol(hubURL: String, code: String, deviceName: String, force: Bool) async throws -> EnrolmentResponse {

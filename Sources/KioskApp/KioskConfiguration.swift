@@ -1,6 +1,7 @@
 import ConfigLines
 public import Foundation
 public import KioskCore
+import LMISProtocol
 
 /// Everything `kiosk serve` can be told, with defaults that serve the demo office.
 public struct KioskConfiguration: Sendable, Equatable {
@@ -42,6 +43,13 @@ public struct KioskConfiguration: Sendable, Equatable {
     public var lmisCAFile: String?
     /// Seconds between sync rounds while the link is up.
     public var syncInterval: Int = 60
+    /// The update channel this kiosk follows: its heartbeat asks the hub for the bundle published
+    /// for it, `kiosk doctor` says when one is available, `kiosk update --latest` installs it.
+    public var updateChannel: String = "stable"
+    /// PEM roots to trust for the server bundles are downloaded from; nil: the system's.
+    public var updateCAFile: String?
+    /// The largest bundle `kiosk update URL` downloads, MiB.
+    public var updateMaxMiB: Int = 4096
     /// Seconds between the uploader's looks for newly waiting records (1: a record goes up within
     /// a second or two; more gathers records into fewer requests on a metered link).
     public var syncUploadPoll: Int = 1
@@ -100,7 +108,7 @@ public struct KioskConfiguration: Sendable, Equatable {
         "fingerprint_reader", "fingerprint_images", "lmis_ca_file", "sync_interval", "tls_port", "tls_host",
         "tls_cert_file", "tls_key_file", "allow_http_hub", "proof_minutes", "closed_days",
         "sms_route", "sms_spool", "sms_smsdrc", "sms_turn_near_ahead", "sms_daily_limit", "sms_quiet_hours",
-        "sms_latin", "sync_upload_poll", "sms_digest_time",
+        "sms_latin", "sync_upload_poll", "sms_digest_time", "update_channel", "update_ca_file", "update_max_mib",
     ]
 
     /// Applies one setting by key; throws `ConfigurationError` naming the key on a bad value.
@@ -219,6 +227,13 @@ public struct KioskConfiguration: Sendable, Equatable {
         case "sms_smsdrc": smsSmsdrc = value
         case "sms_turn_near_ahead": smsTurnNearAhead = try int(1...20)
         case "sms_daily_limit": smsDailyLimit = try int(1...50)
+        case "update_channel":
+            guard UpdateOffer.isChannel(value) else {
+                throw ConfigurationError(key: key, problem: "must be 1 to 32 of a-z, 0-9 and - (like stable)")
+            }
+            updateChannel = value
+        case "update_ca_file": updateCAFile = value.isEmpty ? nil : value
+        case "update_max_mib": updateMaxMiB = try int(16...65_536)
         case "sms_digest_time":
             let parts = value.split(separator: " ").compactMap { Int($0) }
             guard parts.count == 2, (1...7).contains(parts[0]), (0...23).contains(parts[1]) else {

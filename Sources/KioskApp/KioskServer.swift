@@ -89,7 +89,8 @@ public struct KioskServer: Sendable {
         let sync = LMISSyncService(
             engine: SyncEngine(
                 database: database, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true),
-                caFile: configuration.lmisCAFile, softwareVersion: KioskServer.softwareVersion, logger: logger),
+                caFile: configuration.lmisCAFile, softwareVersion: KioskServer.softwareVersion, logger: logger,
+                updateChannel: configuration.updateChannel),
             interval: .seconds(configuration.syncInterval), logger: logger,
             uploadPoll: .seconds(configuration.syncUploadPoll))
         self.sync = sync

@@ -38,6 +38,14 @@ struct AdminRoutes {
 
     struct Count: Codable { var accepted: Int }
 
+    /// `PUT /admin/update-channels/{channel}`: the bundle kiosks of the channel are offered.
+    struct UpdateBody: Codable {
+        var version: String
+        var url: String
+        var sizeBytes: Int64
+        var sha256: String
+    }
+
     func add(to router: Router<BasicRequestContext>) {
         // Prometheus scrapes with the admin token (`authorization` in its scrape config).
         router.get("metrics") { request, _ in
@@ -185,6 +193,39 @@ struct AdminRoutes {
                             birthDate: $0.birthDate, sex: $0.sex)
                     }, templates: templates)
                 return HubRouter.json(Count(accepted: people.count), gzip: false)
+            }
+        }
+        // The newest update bundle per channel (issue 24): kiosks following the channel learn it
+        // from their heartbeat's answer; a technician installs it (`kiosk update --latest`).
+        admin.put("update-channels/:channel") { request, context in
+            try await self.run(request) {
+                let body = try HubRouter.decode(UpdateBody.self, try await HubRouter.body(request).inflated)
+                let offer = UpdateOffer(
+                    channel: context.parameters.get("channel") ?? "", version: body.version, url: body.url,
+                    sizeBytes: body.sizeBytes, sha256: body.sha256.lowercased(), publishedAt: nil)
+                guard offer.problems.isEmpty else {
+                    throw HubRouter.Failure(
+                        status: .badRequest, code: .badRequest, message: offer.problems.joined(separator: "; "))
+                }
+                try await hub.store.publishUpdate(offer)
+                hub.logger.notice(
+                    "update published",
+                    metadata: ["hub.channel": "\(offer.channel)", "hub.version": "\(offer.version)"])
+                return HubRouter.json(Count(accepted: 1), gzip: false)
+            }
+        }
+        admin.get("update-channels") { request, _ in
+            try await self.run(request) { HubRouter.json(try await hub.store.updateOffers(), gzip: false) }
+        }
+        admin.delete("update-channels/:channel") { request, context in
+            try await self.run(request) {
+                let channel = context.parameters.get("channel") ?? ""
+                guard try await hub.store.withdrawUpdate(channel: channel) else {
+                    throw HubRouter.Failure(
+                        status: .notFound, code: .notFound, message: "nothing is published for channel \(channel)")
+                }
+                hub.logger.notice("update withdrawn", metadata: ["hub.channel": "\(channel)"])
+                return HubRouter.json(Count(accepted: 1), gzip: false)
             }
         }
         admin.get("quarantine") { request, _ in

@@ -426,6 +426,7 @@ public struct HubRouter: Sendable {
         let report = try Self.decode(Heartbeat.self, inflated)
         let verdicts: Set<String> = ["ok", "warning", "fault"]
         guard report.lastSequence >= 0, report.waiting >= 0, report.softwareVersion.count <= 40,
+            report.updateChannel.map(UpdateOffer.isChannel) ?? true,
             (report.printer?.count ?? 0) <= 40, (report.reader?.count ?? 0) <= 40, report.checks.count <= 50,
             report.checks.allSatisfy({
                 verdicts.contains($0.verdict) && $0.name.count <= 60 && ($0.detail?.count ?? 0) <= 200
@@ -435,10 +436,15 @@ public struct HubRouter: Sendable {
                 status: .badRequest, code: .badRequest,
                 message:
                     "a heartbeat needs counts of at least 0, a version, printer and reader of at most 40 characters, "
-                    + "at most 50 checks of ok, warning or fault (names up to 60, details up to 200 characters)")
+                    + "at most 50 checks of ok, warning or fault (names up to 60, details up to 200 characters), "
+                    + "an update channel of 1 to 32 of a-z, 0-9 and -")
         }
         let highest = try await store.heartbeat(device: device, report: report)
-        return Self.json(HeartbeatAnswer(highestSequence: highest, serverTime: LMISTime.format(Date())), gzip: false)
+        var offer: UpdateOffer?
+        if let channel = report.updateChannel { offer = try await store.updateOffers(channel: channel).first }
+        return Self.json(
+            HeartbeatAnswer(highestSequence: highest, serverTime: LMISTime.format(Date()), update: offer),
+            gzip: false)
     }
 
     /// A person's case across offices, for a signed device of any office (a person identified

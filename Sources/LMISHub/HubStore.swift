@@ -390,6 +390,46 @@ public struct HubStore: Sendable {
             """, logger: logger)
     }
 
+    // MARK: Update channels (issue 24)
+
+    /// Publishes `offer` as its channel's newest bundle, replacing the one before.
+    public func publishUpdate(_ offer: UpdateOffer) async throws {
+        try await client.query(
+            """
+            INSERT INTO update_channel (channel, version, url, size_bytes, sha256)
+            VALUES (\(offer.channel), \(offer.version), \(offer.url), \(offer.sizeBytes), \(offer.sha256))
+            ON CONFLICT (channel) DO UPDATE SET version = EXCLUDED.version, url = EXCLUDED.url,
+                size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, published_at = now()
+            """, logger: logger)
+    }
+
+    /// Withdraws a channel's bundle; false when none was published.
+    public func withdrawUpdate(channel: String) async throws -> Bool {
+        let rows = try await client.query(
+            "DELETE FROM update_channel WHERE channel = \(channel) RETURNING channel", logger: logger)
+        for try await _ in rows.decode(String.self) { return true }
+        return false
+    }
+
+    /// Every channel's bundle (`channel` nil), or one channel's.
+    public func updateOffers(channel: String? = nil) async throws -> [UpdateOffer] {
+        let rows = try await client.query(
+            """
+            SELECT channel, version, url, size_bytes, sha256,
+                   to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+            FROM update_channel WHERE \(channel)::text IS NULL OR channel = \(channel)::text ORDER BY channel
+            """, logger: logger)
+        var offers: [UpdateOffer] = []
+        for try await (name, version, url, size, sha, published) in rows.decode(
+            (String, String, String, Int64, String, String).self)
+        {
+            offers.append(
+                UpdateOffer(
+                    channel: name, version: version, url: url, sizeBytes: size, sha256: sha, publishedAt: published))
+        }
+        return offers
+    }
+
     public func upsertVacancies(_ vacancies: [VacancyRecord]) async throws {
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(7270002)", logger: logger)

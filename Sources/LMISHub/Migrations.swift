@@ -80,6 +80,7 @@ enum Migrations {
             version: 18, name: "records abandoned by a forced re-enrolment; first office by registration time",
             sql: v18),
         Migration(version: 22, name: "the indicators' people with sex, age group, education, disability", sql: v22),
+        Migration(version: 29, name: "update bundles published per channel", sql: v29),
     ]
 
     static let v1 = """
@@ -1550,5 +1551,18 @@ enum Migrations {
                 ORDER BY cp.answered_at DESC LIMIT 1
             ) t ON true
         $$;
+        """
+
+    /// The newest update bundle per channel (issue 24): the operators publish it with the admin
+    /// token, kiosks learn it from the answer to their heartbeat. One row a channel, replaced.
+    static let v29 = """
+        CREATE TABLE update_channel (
+            channel text PRIMARY KEY CHECK (channel ~ '^[a-z0-9][a-z0-9-]{0,31}$'),
+            version text NOT NULL CHECK (length(version) BETWEEN 1 AND 40),
+            url text NOT NULL CHECK (url LIKE 'https://%' AND length(url) <= 2000),
+            size_bytes bigint NOT NULL CHECK (size_bytes > 0),
+            sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+            published_at timestamptz NOT NULL DEFAULT now()
+        );
         """
 }

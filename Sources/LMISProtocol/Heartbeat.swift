@@ -25,6 +25,9 @@ public struct Heartbeat: Codable, Sendable, Hashable {
     public var checks: [Check]
     /// When the office database was last restored from a backup, if ever.
     public var restoredAt: String?
+    /// The update channel the kiosk follows (`update_channel`): the answer names the bundle the hub
+    /// publishes for it.
+    public var updateChannel: String?
 
     public struct Check: Codable, Sendable, Hashable {
         public var name: String
@@ -40,7 +43,7 @@ public struct Heartbeat: Codable, Sendable, Hashable {
     public init(
         softwareVersion: String, sentAt: String, lastSequence: Int64, waiting: Int, oldestWaitingAt: String?,
         clockOffsetSeconds: Double, lastBackupAt: String?, diskFreeBytes: Int64?, printer: String?, reader: String?,
-        checks: [Check], restoredAt: String?
+        checks: [Check], restoredAt: String?, updateChannel: String? = nil
     ) {
         self.softwareVersion = softwareVersion
         self.sentAt = sentAt
@@ -54,6 +57,7 @@ public struct Heartbeat: Codable, Sendable, Hashable {
         self.reader = reader
         self.checks = checks
         self.restoredAt = restoredAt
+        self.updateChannel = updateChannel
     }
 }
 
@@ -63,9 +67,12 @@ public struct HeartbeatAnswer: Codable, Sendable, Hashable {
     /// heartbeat. A kiosk restored from a backup numbers its new records above it.
     public var highestSequence: Int64
     public var serverTime: String
+    /// The bundle published for the heartbeat's `updateChannel`; nil when none is (or none asked).
+    public var update: UpdateOffer?
 
-    public init(highestSequence: Int64, serverTime: String) {
+    public init(highestSequence: Int64, serverTime: String, update: UpdateOffer? = nil) {
         self.highestSequence = highestSequence
         self.serverTime = serverTime
+        self.update = update
     }
 }

@@ -14,6 +14,8 @@ public actor SyncEngine {
     let caFile: String?
     let logger: Logger
     let softwareVersion: String
+    /// The update channel the heartbeat names (`update_channel`); nil: none asked, none kept.
+    let updateChannel: String?
     private var client: HubClient?
     /// Upload batch size per stream, sized to the link (`BatchSizer`); halved while the hub
     /// refuses whole batches or the link drops them, down to single records.
@@ -36,8 +38,12 @@ public actor SyncEngine {
 
     public func setDeviceProbe(_ probe: @escaping @Sendable () async -> DeviceState) { deviceProbe = probe }
 
-    public init(database: AppDatabase, dataDirectory: URL, caFile: String?, softwareVersion: String, logger: Logger) {
+    public init(
+        database: AppDatabase, dataDirectory: URL, caFile: String?, softwareVersion: String, logger: Logger,
+        updateChannel: String? = nil
+    ) {
         self.store = SQLiteSyncStore(database: database)
+        self.updateChannel = updateChannel
         self.keyURL = DeviceKey.file(in: dataDirectory)
         self.dataDirectory = dataDirectory
         self.caFile = caFile
@@ -233,7 +239,7 @@ public actor SyncEngine {
                 LMISTime.format),
             diskFreeBytes: free, printer: device.printer, reader: device.reader,
             checks: device.checks + DoctorRecord.checks(in: dataDirectory, now: now),
-            restoredAt: floor.map { LMISTime.format($0.restoredAt) })
+            restoredAt: floor.map { LMISTime.format($0.restoredAt) }, updateChannel: updateChannel)
     }
 
     /// Sends the heartbeat; after a restore, numbers the outbox above what the hub knows before
@@ -246,6 +252,15 @@ public actor SyncEngine {
         switch answer.status {
         case 200:
             let heard = try answer.decode(HeartbeatAnswer.self)
+            if updateChannel != nil {
+                do {
+                    try UpdateOfferRecord.keep(heard.update, in: dataDirectory)
+                } catch {
+                    logger.warning(
+                        "the offered update could not be kept", metadata: ["sync.error": "\(String(reflecting: error))"]
+                    )
+                }
+            }
             if pending, let floor = try await store.settleSequenceFloor(hubHighest: heard.highestSequence) {
                 logger.notice(
                     "the outbox continues above the highest sequence the hub knows",

@@ -569,6 +569,11 @@ struct Update: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Install a signed update bundle into the other root slot (RAUC, A/B).",
         discussion: """
+            BUNDLE is a file, or an https:// address: the bundle is then downloaded into DATA/updates \
+            (resumed by running the command again; at most update_max_mib; checked against --size and \
+            --sha256 when given, and deleted when it does not match). --latest asks the hub (a signed \
+            heartbeat) for the bundle published for this kiosk's update_channel and installs that one, \
+            checked against the size and SHA-256 the hub publishes. \
             Backs the office database up (DATA/backups/kiosk-<office>-pre-update-<UTC time>.sqlite), then \
             runs `rauc install BUNDLE`: a bundle not signed by the keyring in /etc/rauc is refused. The \
             new slot starts at the next boot and is kept once kiosk.service answers /healthz there \
@@ -576,16 +581,35 @@ struct Update: AsyncParsableCommand {
             partition (/var/lib/kiosk, /etc/lswo-kiosk) is not touched.
             """)
 
-    @Argument(help: "The bundle (.raucb) to install.") var bundle: String
+    @Argument(help: "The bundle (.raucb): a file or an https:// address.") var bundle: String?
+    @Flag(help: "Install the bundle the hub publishes for this kiosk's update_channel.") var latest = false
+    @Option(help: "The SHA-256 (hex) the downloaded bundle must have.") var sha256: String?
+    @Option(help: "The size in bytes the downloaded bundle must have.") var size: Int64?
     @Option(help: "Config file of `key = value` lines.") var config: String?
     @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
     @Option(help: "The rauc program (it asks RAUC's service, which uses /etc/rauc/system.conf).")
     var rauc = "/usr/bin/rauc"
+    @Option(help: "The curl program that downloads bundles.") var curl = "/usr/bin/curl"
+
+    func validate() throws {
+        guard latest != (bundle != nil) else {
+            throw ValidationError("give a BUNDLE (file or https:// address) or --latest")
+        }
+        if bundle.map({ !$0.contains("://") }) ?? false, sha256 != nil || size != nil {
+            throw ValidationError("--sha256 and --size check a download: give an https:// address")
+        }
+    }
 
     func run() async throws {
         let configuration = try await usage { try source(config, ["data_dir": dataDir]).load() }
         let update = UpdateAdministration(configuration: configuration, rauc: rauc)
-        try finish(await update.installOutput(bundle: bundle))
+        if latest {
+            try finish(await update.latestOutput(curl: curl, logger: quietLogger()))
+        } else if let bundle, bundle.contains("://") {
+            try finish(await update.downloadOutput(url: bundle, sha256: sha256, size: size, curl: curl))
+        } else if let bundle {
+            try finish(await update.installOutput(bundle: bundle))
+        }
     }
 }
 

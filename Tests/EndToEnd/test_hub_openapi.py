@@ -117,4 +117,15 @@ def test_the_hub_answers_as_documented(kiosk, hub, tmp_path):
     check("/admin/reference/{kind}", "PUT", call(base, "PUT", "/admin/reference/nonsense", []))
     check("/admin/devices/{id}/revoke", "POST", call(base, "POST", "/admin/devices/no-such-device/revoke"))
     check("/admin/devices/{id}/revoke", "POST", call(base, "POST", f"/admin/devices/{devices[0]['id']}/revoke"))
+    offer = {"version": "0.7.0", "url": "https://updates.example.mn/lswo-kiosk-0.7.0.raucb",
+             "sizeBytes": 600 << 20, "sha256": "ab" * 32}
+    check("/admin/update-channels/{channel}", "PUT", call(base, "PUT", "/admin/update-channels/pilot", offer))
+    check("/admin/update-channels/{channel}", "PUT",
+          call(base, "PUT", "/admin/update-channels/Pilot!", {**offer, "url": "http://x", "sha256": "0"}))
+    check("/admin/update-channels/{channel}", "PUT",
+          call(base, "PUT", "/admin/update-channels/pilot", offer, token=None))
+    assert [o["version"] for o in check("/admin/update-channels", "GET",
+                                        call(base, "GET", "/admin/update-channels"))] == ["0.7.0"]
+    check("/admin/update-channels/{channel}", "DELETE", call(base, "DELETE", "/admin/update-channels/pilot"))
+    check("/admin/update-channels/{channel}", "DELETE", call(base, "DELETE", "/admin/update-channels/pilot"))
     check("/admin/epoch/rotate", "POST", call(base, "POST", "/admin/epoch/rotate"))

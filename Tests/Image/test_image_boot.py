@@ -40,6 +40,7 @@ KNOWN_POLICIES = HERE / "chromium-policy-names.txt"
 # `systemd-analyze security` exposure of kiosk.service (0 = locked down, 10 = unprotected).
 EXPOSURE_BOUND = 2.0  # measured 1.5 (systemd 252, bookworm)
 BOOT_TIMEOUT = 180
+ROOT_MIB = 4096
 
 
 def log(message):
@@ -78,7 +79,7 @@ class Container:
     """A booted `systemd-nspawn --boot` container of the rootfs, or of the disk image's root
     partition (`image=`: nspawn finds it by its Discoverable Partitions type, as the boot does)."""
 
-    def __init__(self, rootfs, log_path, image=None, extra=()):
+    def __init__(self, rootfs, log_path, image=None, extra=(), network="--private-network"):
         self.rootfs = rootfs
         self.log_file = open(log_path, "w")
         self.started = time.monotonic()
@@ -88,7 +89,7 @@ class Container:
                 "systemd-nspawn", "--quiet", "--boot", *source,
                 # No machined/system bus in a sandbox whose PID 1 is not systemd.
                 "--register=no", "--keep-unit",
-                "--private-network", "--volatile=overlay", "--console=pipe",
+                network, "--volatile=overlay", "--console=pipe",
                 "--machine=lswo-kiosk-test", *extra,
             ],
             stdin=subprocess.DEVNULL, stdout=self.log_file, stderr=subprocess.STDOUT,
@@ -163,7 +164,9 @@ def test_image_boots():
     assert (rootfs / "etc/udev/rules.d/70-lswo-kiosk.rules").read_bytes() == \
         (REPO / "Provisioning/udev/70-lswo-kiosk.rules").read_bytes()
 
-    container = Container(rootfs, OUT / "boot-test.log")
+    # A veth pair: the container's own network namespace, reachable from the host through one link
+    # (for the firewall check), with nothing else on it.
+    container = Container(rootfs, OUT / "boot-test.log", network="--network-veth")
     try:
         ready_seconds = None
         deadline = time.monotonic() + BOOT_TIMEOUT
@@ -260,6 +263,9 @@ def test_image_boots():
         assert after_pid != before_pid, "kiosk.service was not restarted"
         log(f"kiosk doctor and kiosk provision on the appliance: ok (config {mode})")
 
+        check_office_network(container)
+        check_fonts(container)
+        check_speech_under_hardening(container)
         check_screen_session(container)
 
         (OUT / "boot-figures.txt").write_text(
@@ -268,6 +274,116 @@ def test_image_boots():
             f"kiosk.service exposure: {exposure}\n")
     finally:
         container.stop()
+
+# The container's end of the veth pair and the host's, on a /30 of their own.
+HOST_ADDRESS, CONTAINER_ADDRESS = "10.231.77.1", "10.231.77.2"
+LISTENER = """
+import socket, sys, threading
+def serve(port):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((sys.argv[1], port))
+    s.listen()
+    while True:
+        c, _ = s.accept()
+        c.sendall(b"open %d\\n" % port)
+        c.close()
+for port in map(int, sys.argv[2:]):
+    threading.Thread(target=serve, args=(port,), daemon=True).start()
+print("listening", flush=True)
+threading.Event().wait()
+"""
+
+
+def check_office_network(container):
+    """The firewall is loaded and lets in only what it lists: from the host, over the veth link, a
+    listener on the kiosk's port 8080 answers and the same listener on an unlisted port does not
+    (dropped: no answer at all). avahi-daemon runs; ipp-usb is started by udev for its printers."""
+    import socket
+    assert container.run("systemctl", "is-active", "nftables.service", check=False).stdout.strip() == "active"
+    ruleset = container.run("nft", "list", "ruleset").stdout
+    assert "table inet lswo_filter" in ruleset and "policy drop" in ruleset, ruleset
+    inside = ["nsenter", "--target", str(container.leader), "--net", "--"]
+    # The host's end of the pair: the link whose index the container's host0 names as its peer.
+    [host0] = json.loads(subprocess.run([*inside, "ip", "-j", "link", "show", "host0"], check=True,
+                                        capture_output=True, text=True).stdout)
+    links = json.loads(subprocess.run(["ip", "-j", "link", "show"], check=True, capture_output=True,
+                                      text=True).stdout)
+    [host_link] = [link["ifname"] for link in links if link["ifindex"] == host0["link_index"]]
+    subprocess.run(["ip", "addr", "add", f"{HOST_ADDRESS}/30", "dev", host_link], check=True)
+    subprocess.run(["ip", "link", "set", host_link, "up"], check=True)
+    subprocess.run([*inside, "ip", "addr", "add", f"{CONTAINER_ADDRESS}/30", "dev", "host0"], check=True)
+    subprocess.run([*inside, "ip", "link", "set", "host0", "up"], check=True)
+    # The host's python in the container's network namespace (the image has none): the firewall
+    # is the namespace's, whoever listens.
+    listener = subprocess.Popen([*inside, "python3", "-c", LISTENER, CONTAINER_ADDRESS, "8080", "9999"],
+                                stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        assert listener.stdout.readline().strip() == "listening"
+
+        def knock(port):
+            try:
+                with socket.create_connection((CONTAINER_ADDRESS, port), timeout=3) as connection:
+                    return connection.recv(64).decode().strip()
+            except OSError as error:
+                return type(error).__name__
+
+        wait_for(lambda: knock(8080) == "open 8080", 30, "the kiosk's port is not reachable from outside")
+        opened, closed = knock(8080), knock(9999)
+        assert closed in ("TimeoutError", "timeout"), f"an unlisted port answered from outside: {closed}"
+        log(f"firewall: port 8080 reachable from outside ({opened}), port 9999 dropped ({closed})")
+    finally:
+        os.killpg(listener.pid, signal.SIGTERM)
+        listener.wait(timeout=10)
+    assert container.run("systemctl", "is-enabled", "avahi-daemon.service", check=False).stdout.strip() == "enabled"
+    assert wait_for(lambda: container.run("systemctl", "is-active", "avahi-daemon.service",
+                                          check=False).stdout.strip() == "active", 30, "avahi-daemon is not running")
+    # ipp-usb.service has no [Install]: udev's rule wants it when an IPP-over-USB printer appears.
+    assert container.run("systemctl", "is-enabled", "ipp-usb.service", check=False).stdout.strip() == "static"
+    rule = container.run("cat", "/usr/lib/udev/rules.d/71-ipp-usb.rules").stdout
+    assert 'SYSTEMD_WANTS' in rule and "ipp-usb.service" in rule, rule
+    nsswitch = container.run("cat", "/etc/nsswitch.conf").stdout
+    assert re.search(r"^hosts:.*\bmdns4_minimal\b", nsswitch, re.M), nsswitch
+
+
+def screen_symbols():
+    """Every character the screens show beyond Basic Latin: templates, scripts, styles, texts."""
+    found = set()
+    for path in (REPO / "Kiosk").rglob("*"):
+        if path.suffix in {".mustache", ".js", ".css", ".json", ".html"} and path.is_file() \
+                and not {"reference", "fingerprints"} & set(path.relative_to(REPO / "Kiosk").parts):
+            found |= {ch for ch in path.read_text(encoding="utf-8") if ord(ch) > 0x7E and not ch.isspace()}
+    return found
+
+
+def check_fonts(container):
+    """A font in the image for every symbol the screens use (Mongolian Cyrillic, ₮, arrows, ⌫, ✓ …)."""
+    symbols = screen_symbols()
+    assert {"Ө", "ө", "Ү", "ү", "₮", "⌫"} <= symbols, "the scan missed the screens' symbols"
+    missing = [f"U+{ord(ch):04X} {ch}" for ch in sorted(symbols)
+               if not container.run("fc-list", f":charset={ord(ch):x}", "family").stdout.strip()]
+    assert not missing, f"no font in the image has: {missing}"
+    log(f"fonts: all {len(symbols)} symbols the screens use are covered")
+
+
+def check_speech_under_hardening(container):
+    """kiosk.service speaks a Mongolian phrase with espeak-ng (its Kyrgyz voice): the clip is made
+    by the service's own espeak-ng run, under the unit's sandbox (no writable-executable memory,
+    system-call filter, private /tmp), and comes back as a WAV."""
+    said = container.run("curl", "-fsS", "-D", "/tmp/clip.headers", "-o", "/tmp/clip.wav", "--max-time", "60",
+                         "http://127.0.0.1:8080/api/v1/speech/clips/mn/attract.welcome", check=False, timeout=90)
+    journal = container.run("journalctl", "-b", "-u", "kiosk.service", "--no-pager", "-n", "20", "-o", "cat",
+                            check=False).stdout
+    assert said.returncode == 0, said.stderr + journal
+    headers = container.run("cat", "/tmp/clip.headers").stdout.lower()
+    assert "content-type: audio/wav" in headers and "x-speech-source: synthesised" in headers, headers
+    head = container.run("head", "-c", "12", "/tmp/clip.wav").stdout
+    size = int(container.run("stat", "-c", "%s", "/tmp/clip.wav").stdout)
+    assert head.startswith("RIFF") and head.endswith("WAVE") and size > 8000, (head, size)
+    text = json.loads((REPO / "Kiosk/locales/mn.json").read_text(encoding="utf-8"))["attract"]["welcome"]
+    assert re.search("[а-яөү]", text, re.I), text
+    log(f"speech under kiosk.service's hardening: {size} bytes of WAV for «{text[:40]}»")
+
 
 # The screen session, made to run where there is no display: wlroots' headless backend with
 # its software renderer, no tty and no PAM login (logind gives a container no seat). Only
@@ -352,8 +468,13 @@ def test_disk_image_boots():
     if os.geteuid() != 0:
         import pytest
         pytest.skip("attaching the disk image needs root")
+    # A slot too small for the root is refused before any disk is made.
+    small = subprocess.run([str(BUILD), "--kiosk-bin", str(KIOSK_BIN), "--out", str(OUT), "--root-mib", "512"],
+                           capture_output=True, text=True)
+    assert small.returncode != 0 and "does not fit a 512 MiB slot" in small.stderr, small.stderr[-2000:]
     started = time.monotonic()
-    subprocess.run([str(BUILD), "--kiosk-bin", str(KIOSK_BIN), "--out", str(OUT)], check=True)
+    subprocess.run([str(BUILD), "--kiosk-bin", str(KIOSK_BIN), "--out", str(OUT), "--root-mib", str(ROOT_MIB)],
+                   check=True)
     image = OUT / "lswo-kiosk.img"
     build_seconds = time.monotonic() - started
     parts = partitions(image)
@@ -362,8 +483,13 @@ def test_disk_image_boots():
     assert esp_type == "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
     assert parts["root-a"][2] == parts["root-b"][2] == "4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709"
     assert parts["lswo-data"][2] == "0FC63DAF-8483-4772-8E79-3D69D8477DE4"
+    # Fixed slots (build.sh --root-mib, 4096 by default) with room for bigger roots.
+    assert parts["root-a"][1] == parts["root-b"][1] == ROOT_MIB << 20, parts
+    rootfs_mib = int(subprocess.run(["du", "-sm", "--one-file-system", str(OUT / "rootfs")], check=True,
+                                    capture_output=True, text=True).stdout.split()[0])
+    assert rootfs_mib < ROOT_MIB // 2, f"the root ({rootfs_mib} MiB) leaves under half of a {ROOT_MIB} MiB slot"
     for path in ["::/EFI/BOOT/BOOTX64.EFI", "::/loader/loader.conf", "::/loader/entries/lswo-A.conf",
-                 "::/loader/entries/lswo-B+0.conf", "::/lswo/vmlinuz"]:
+                 "::/loader/entries/lswo-B+0.conf", "::/lswo/A/vmlinuz", "::/lswo/A/initrd.img"]:
         found = subprocess.run(["mdir", "-b", "-i", f"{image}@@{esp_offset}", path], capture_output=True, text=True)
         assert found.returncode == 0, f"{path} missing on the ESP: {found.stderr}"
     for name, number, slot in [("lswo-A.conf", 2, "A"), ("lswo-B+0.conf", 3, "B")]:
@@ -372,6 +498,8 @@ def test_disk_image_boots():
         root_uuid = subprocess.run(["sfdisk", "--part-uuid", str(image), str(number)], check=True,
                                    capture_output=True, text=True).stdout.strip()
         assert f"root=partuuid={root_uuid.lower()} rauc.slot={slot.lower()}" in entry.lower(), entry
+        # Each slot boots the kernel in its own ESP folder (an update writes only the new slot's).
+        assert f"linux /lswo/{slot}/vmlinuz\ninitrd /lswo/{slot}/initrd.img\n" in entry, entry
 
     offset, size, _ = parts["root-a"]
     loop = subprocess.run(["losetup", "--find", "--show", "--read-only", "--offset", str(offset),

@@ -43,7 +43,9 @@ REPO = Path(__file__).resolve().parents[2]
 RAUC_DIR = REPO / "Provisioning" / "image" / "rauc"
 KIOSK_BIN = Path(os.environ.get("LSWO_KIOSK_BIN", REPO / ".build" / "debug" / "kiosk"))
 OUT = Path(os.environ.get("LSWO_UPDATE_OUT", "/var/tmp/lswo-kiosk-update"))
-SLOT_MIB = 400
+# The slots' fixed size, and the size of the root images bundles carry (RAUC grows them to the slot).
+SLOT_MIB = 512
+IMAGE_MIB = 400
 PIN = "480517"
 
 
@@ -115,13 +117,21 @@ def slot_tree(folder, version, kiosk):
         f'ID=lswo-kiosk\nNAME="LSWO Kiosk"\nVERSION_ID={version}\n')
     (root / "etc/os-release").symlink_to("../usr/lib/os-release")
     (root / "usr/lib/lswo-kiosk/version").write_text(f"{version}\n")
+    # Files standing for the slot's kernel and initrd (Debian's names), for the bundle hook.
+    (root / "boot").mkdir()
+    (root / f"boot/vmlinuz-6.1.0-{version}-amd64").write_text(kernel_text(version))
+    (root / f"boot/initrd.img-6.1.0-{version}-amd64").write_text(f"initrd of version {version}\n")
     return root
+
+
+def kernel_text(version):
+    return f"kernel of version {version}\n"
 
 
 def ext4_image(folder, root, name):
     image = folder / f"{name}.ext4"
     image.unlink(missing_ok=True)
-    run("mkfs.ext4", "-q", "-F", "-L", f"lswo-{name}", "-E", "root_owner=0:0", "-d", root, image, f"{SLOT_MIB}M")
+    run("mkfs.ext4", "-q", "-F", "-L", f"lswo-{name}", "-E", "root_owner=0:0", "-d", root, image, f"{IMAGE_MIB}M")
     return image
 
 
@@ -130,9 +140,11 @@ def bundle(folder, image, version, cert, key):
     shutil.rmtree(content, ignore_errors=True)
     content.mkdir()
     os.link(image, content / "root.ext4")
+    # As build.sh makes them: the hook that puts the root's kernel into its slot's ESP folder.
+    shutil.copy2(RAUC_DIR / "bundle-hook", content / "hook")
     (content / "manifest.raucm").write_text(
         f"[update]\ncompatible=lswo-kiosk-x86_64\nversion={version}\n\n[bundle]\nformat=plain\n\n"
-        "[image.rootfs]\nfilename=root.ext4\n")
+        "[hooks]\nfilename=hook\n\n[image.rootfs]\nfilename=root.ext4\nhooks=post-install\n")
     path = folder / f"lswo-kiosk-{version}.raucb"
     path.unlink(missing_ok=True)
     run("rauc", "bundle", f"--cert={cert}", f"--key={key}", "--mksquashfs-args=-comp lz4", content, path)
@@ -183,9 +195,11 @@ class Appliance:
         (self.esp / "loader/entries").mkdir(parents=True)
         (self.esp / "loader/loader.conf").write_text("default lswo-*\ntimeout 0\n")
         (self.esp / "loader/entries/lswo-A.conf").write_text(
-            "title LSWO Kiosk (slot A)\noptions rauc.slot=A\nsort-key lswo-1\n")
+            "title LSWO Kiosk (slot A)\nlinux /lswo/A/vmlinuz\ninitrd /lswo/A/initrd.img\n"
+            "options rauc.slot=A\nsort-key lswo-1\n")
         (self.esp / "loader/entries/lswo-B+0.conf").write_text(
-            "title LSWO Kiosk (slot B)\noptions rauc.slot=B\nsort-key lswo-2\n")
+            "title LSWO Kiosk (slot B)\nlinux /lswo/B/vmlinuz\ninitrd /lswo/B/initrd.img\n"
+            "options rauc.slot=B\nsort-key lswo-2\n")
         conf = (RAUC_DIR / "system.conf").read_text()
         conf = conf.replace("/dev/disk/by-partlabel/root-a", self.loops["A"])
         conf = conf.replace("/dev/disk/by-partlabel/root-b", self.loops["B"])
@@ -212,6 +226,19 @@ class Appliance:
         while not bus.exists():
             assert time.monotonic() < deadline and self.bus.poll() is None, "dbus-daemon did not start"
             time.sleep(0.05)
+
+    def factory(self, image, version):
+        """Slot A written with `image` and its kernel in A's ESP folder, as build.sh writes the disk."""
+        run("dd", f"if={image}", f"of={self.loops['A']}", "bs=4M", "conv=fsync", "status=none")
+        (self.esp / "lswo/A").mkdir(parents=True, exist_ok=True)
+        (self.esp / "lswo/A/vmlinuz").write_text(kernel_text(version))
+        (self.esp / "lswo/A/initrd.img").write_text(f"initrd of version {version}\n")
+
+    def kernel(self, slot):
+        """The kernel file slot's loader entry boots (its `linux` line), or None."""
+        [entry] = [p for p in (self.esp / "loader/entries").iterdir() if p.name.startswith(f"lswo-{slot}")]
+        path = self.esp / re.search(r"^linux /(\S+)", entry.read_text(), re.M).group(1)
+        return path.read_text() if path.exists() else None
 
     def env(self):
         env = dict(os.environ)
@@ -284,12 +311,15 @@ class Appliance:
         Answers (slot, version, kiosk process or None when it stopped, mark-good result)."""
         slot = self.boot_choice()
         self.booted = slot
+        self.booted_kernel = self.kernel(slot)
         self.start_rauc(slot)
         self.boots = getattr(self, "boots", 0) + 1
         root = self.folder / f"boot{self.boots}-{slot}"
         root.mkdir(exist_ok=True)
         run("mount", "-o", "ro", self.loops[slot], root)
         version = (root / "usr/lib/lswo-kiosk/version").read_text().strip()
+        # The loader started the kernel in the slot's own ESP folder: the one its root came with.
+        assert self.booted_kernel == kernel_text(version), (slot, version, self.booted_kernel)
         started = time.monotonic()
         kiosk = self.nspawn(root, "/usr/bin/kiosk", "serve", "--config", "/etc/lswo-kiosk/kiosk.conf",
                             "--data-dir", "/var/lib/kiosk", background=True)
@@ -331,6 +361,14 @@ class Appliance:
         unmount(self.folder / "data")
         for loop in self.loops.values():
             run("losetup", "-d", loop, check=False)
+
+
+def filesystem_mib(device):
+    """The ext4 file system's size on `device`, MiB."""
+    said = run("dumpe2fs", "-h", device).stdout
+    blocks = int(re.search(r"^Block count:\s+(\d+)", said, re.M).group(1))
+    size = int(re.search(r"^Block size:\s+(\d+)", said, re.M).group(1))
+    return blocks * size >> 20
 
 
 def staff_accounts(database):
@@ -379,7 +417,7 @@ def test_updates_keep_the_data_and_fall_back():
     try:
         appliance.setup()
         # The factory: slot A written with version 1 (as build.sh writes the disk image), B empty.
-        run("dd", f"if={v1}", f"of={appliance.loops['A']}", "bs=4M", "conv=fsync", "status=none")
+        appliance.factory(v1, "1")
         slot, version, kiosk, marked = appliance.boot()
         assert (slot, version) == ("A", "1") and kiosk and marked.returncode == 0, marked.stdout + marked.stderr
         assert appliance.entries() == ["lswo-A.conf", "lswo-B+0.conf"], appliance.entries()
@@ -398,6 +436,7 @@ def test_updates_keep_the_data_and_fall_back():
         assert "not updated" in refused.stdout and "signature" in refused.stdout.lower(), refused.stdout
         assert digest(appliance.loops["B"]) == b_before
         assert appliance.entries() == ["lswo-A.conf", "lswo-B+0.conf"], appliance.entries()
+        assert not (appliance.esp / "lswo/B").exists()
         log("a bundle signed by another key: refused, slot B untouched")
 
         # Version 2 through `kiosk update`: a backup first, then RAUC writes slot B and makes it
@@ -412,7 +451,9 @@ def test_updates_keep_the_data_and_fall_back():
         assert len(backups) == 2, backups
         assert staff_accounts(backups[-1]) == [("dulmaa", "head")]
         assert appliance.entries() == ["lswo-A.conf", "lswo-B+3.conf"], appliance.entries()
-        assert digest(v2) == digest(appliance.loops["B"])
+        # The bundle's root, grown by RAUC to the fixed slot; its kernel in B's folder, A's kept.
+        assert filesystem_mib(appliance.loops["B"]) == SLOT_MIB
+        assert appliance.kernel("B") == kernel_text("2") and appliance.kernel("A") == kernel_text("1")
 
         t0 = time.monotonic()
         slot, version, kiosk, marked = appliance.boot()
@@ -439,6 +480,7 @@ def test_updates_keep_the_data_and_fall_back():
         assert appliance.update(bundle_broken).returncode == 0
         before_broken = data_digest(appliance.data)
         assert appliance.entries() == ["lswo-A+3.conf", "lswo-B.conf"], appliance.entries()
+        assert appliance.kernel("A") == kernel_text("3") and appliance.kernel("B") == kernel_text("2")
         slot, version, kiosk, marked = appliance.boot(mark_good_timeout=15)
         assert (slot, version) == ("A", "3") and marked.returncode == 1 and kiosk is None
         # The slot's own kiosk (/bin/false: no word) ended the container, not systemd-nspawn (whose
@@ -452,6 +494,8 @@ def test_updates_keep_the_data_and_fall_back():
         slot, version, kiosk, marked = appliance.boot()
         figures["failed update to fallback serving"] = time.monotonic() - t0
         assert (slot, version) == ("B", "2") and kiosk and marked.returncode == 0
+        # The fallback boots the older kernel: B's own folder, untouched by the failed version's.
+        assert appliance.booted_kernel == kernel_text("2")
         assert staff_accounts(appliance.data / "kiosk/kiosk.sqlite") == [("dulmaa", "head")]
         log(f"version 3 (kiosk does not start): slot A marked bad, fell back to B (version 2); "
             f"entries {appliance.entries()}")
@@ -467,6 +511,254 @@ def test_updates_keep_the_data_and_fall_back():
     log("figures:\n" + text)
 
 
+HUB_BIN = Path(os.environ.get("LSWO_HUB_BIN", KIOSK_BIN.parent / "lmis-hub"))
+HUB_TOKEN = "update-test-admin-token-0123456789"
+
+
+class BundleServer:
+    """An HTTPS file server (a certificate made now, for 127.0.0.1) that answers byte ranges, as a
+    release server or CDN does, and can cut its next answer short (a link that drops mid-download).
+    Records each request's Range header."""
+
+    def __init__(self, folder):
+        import ssl
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        self.folder = folder / "www"
+        self.folder.mkdir(exist_ok=True)
+        self.cert, key = folder / "https.cert.pem", folder / "https.key.pem"
+        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", self.cert,
+            "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1")
+        self.ranges = []
+        self.cut_next_after = None
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                path = server.folder / self.path.lstrip("/")
+                if "/" in self.path.lstrip("/") or not path.is_file():
+                    self.send_error(404)
+                    return
+                size = path.stat().st_size
+                wanted = self.headers.get("Range")
+                server.ranges.append(wanted)
+                start = int(re.fullmatch(r"bytes=(\d+)-", wanted).group(1)) if wanted else 0
+                self.send_response(206 if wanted else 200)
+                if wanted:
+                    self.send_header("Content-Range", f"bytes {start}-{size - 1}/{size}")
+                self.send_header("Content-Length", str(size - start))
+                self.send_header("Accept-Ranges", "bytes")
+                self.end_headers()
+                cut, server.cut_next_after = server.cut_next_after, None
+                left = size - start if cut is None else cut
+                with open(path, "rb") as file:
+                    file.seek(start)
+                    while left > 0:
+                        block = file.read(min(left, 1 << 20))
+                        if not block:
+                            break
+                        self.wfile.write(block)
+                        left -= len(block)
+                if cut is not None:
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(self.cert, key)
+        self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        self.base = f"https://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def publish(self, path):
+        os.link(path, self.folder / path.name)
+        return f"{self.base}/{path.name}"
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class Hub:
+    """The real hub (lmis-hub serve) on a real PostgreSQL, plain HTTP on 127.0.0.1 as a development
+    hub (the kiosk is told so with KIOSK_ALLOW_HTTP_HUB)."""
+
+    def __init__(self, folder):
+        import json
+        import sys
+        self.json = json
+        self.peer = subprocess.Popen([sys.executable, str(REPO / "Tests/EndToEnd/lmis_peers.py"), "postgres",
+                                      "--dir", str(folder / "pg")], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        pg = json.loads(self.peer.stdout.readline())
+        assert "error" not in pg, pg
+        run("createdb", "-h", pg["host"], "-p", pg["port"], "-U", "postgres", "lmis")
+        port = free_port()
+        env = {**os.environ, "LMIS_HUB_PORT": str(port), "LMIS_HUB_POSTGRES_HOST": pg["host"],
+               "LMIS_HUB_POSTGRES_PORT": str(pg["port"]), "LMIS_HUB_POSTGRES_USER": "postgres",
+               "LMIS_HUB_POSTGRES_DATABASE": "lmis", "LMIS_HUB_ADMIN_TOKEN": HUB_TOKEN}
+        self.log = open(folder / "hub.log", "wb")
+        self.process = subprocess.Popen([str(HUB_BIN), "serve"], env=env, stdout=self.log, stderr=self.log)
+        self.base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while self.admin("GET", "/health", None, token=None)[0] != 200:
+            assert time.monotonic() < deadline and self.process.poll() is None, (folder / "hub.log").read_text()
+            time.sleep(0.2)
+
+    def admin(self, method, path, body, token=HUB_TOKEN):
+        import urllib.error
+        import urllib.request
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        request = urllib.request.Request(self.base + path, method=method, headers=headers,
+                                         data=None if body is None else self.json.dumps(body).encode())
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+        except OSError as error:
+            return None, str(error)
+
+    def close(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+        self.peer.stdin.close()
+        self.peer.wait(timeout=60)
+
+
+def test_an_update_published_on_the_hub_is_fetched_over_https():
+    """The hub's operators publish a bundle for the `pilot` channel; the kiosk's heartbeat learns of
+    it (`kiosk doctor` says an update is available), and `kiosk update --latest` downloads it over
+    HTTPS and installs it. A published checksum the download does not match is refused with nothing
+    written; a download cut short is resumed where it stopped."""
+    if os.geteuid() != 0:
+        import pytest
+        pytest.skip("loop devices and nspawn need root")
+    import json
+    assert KIOSK_BIN.exists() and HUB_BIN.exists(), (KIOSK_BIN, HUB_BIN)
+    out = Path(f"{OUT}-hub")
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    cert, key = signing_pair(out, "release")
+    v1 = ext4_image(out, slot_tree(out, "1", KIOSK_BIN), "v1")
+    v2 = ext4_image(out, slot_tree(out, "2", KIOSK_BIN), "v2")
+    bundle_v2 = bundle(out, v2, "2", cert, key)
+    size, sha = bundle_v2.stat().st_size, digest(bundle_v2)
+
+    appliance = Appliance(out, cert)
+    hub = server = kiosk = None
+    figures = {}
+    try:
+        appliance.setup()
+        appliance.factory(v1, "1")
+        # Running slot A (RAUC's service as its boot starts it); its kiosk need not serve for this.
+        assert appliance.boot_choice() == "A"
+        appliance.start_rauc("A")
+        hub = Hub(out)
+        server = BundleServer(out)
+        url = server.publish(bundle_v2)
+        config = appliance.data / "etc-lswo-kiosk/kiosk.conf"
+        with open(config, "a") as file:
+            file.write(f"\nupdate_channel = pilot\nupdate_ca_file = {server.cert}\n")
+        env = {**appliance.env(), "KIOSK_ALLOW_HTTP_HUB": "true"}
+
+        def kiosk_cli(*args):
+            return run(KIOSK_BIN, *args, "--config", config, "--data-dir", appliance.data / "kiosk",
+                       check=False, env=env, timeout=600)
+
+        assert hub.admin("PUT", "/admin/offices/UB-SB", {"name": "Сүхбаатар дүүргийн ХХҮХ"})[0] == 200
+        code = json.loads(hub.admin("POST", "/admin/enrolment-codes", {"officeCode": "UB-SB"})[1])["code"]
+        enrolled = kiosk_cli("sync", "enrol", "--hub", hub.base, "--code", code, "--name", "Касс 1")
+        assert enrolled.returncode == 0, enrolled.stdout + enrolled.stderr
+
+        # Publishing is the operators': no token, no bundle; a bad offer is refused with reasons.
+        offer = {"version": "2", "url": url, "sizeBytes": size, "sha256": "0" * 64}
+        assert hub.admin("PUT", "/admin/update-channels/pilot", offer, token=None)[0] == 401
+        status, said = hub.admin("PUT", "/admin/update-channels/pilot",
+                                 {**offer, "url": url.replace("https:", "http:"), "sha256": "xyz"})
+        assert status == 400 and "url" in said and "sha256" in said, said
+        nothing = kiosk_cli("update", "--latest")
+        assert nothing.returncode == 1 and "publishes no update for channel pilot" in nothing.stdout, nothing.stdout
+
+        # A published SHA-256 the bundle does not have: downloaded, refused, deleted; no backup, the
+        # slot and the loader entries untouched.
+        assert hub.admin("PUT", "/admin/update-channels/pilot", offer)[0] == 200
+        b_before = digest(appliance.loops["B"])
+        wrong = kiosk_cli("update", "--latest")
+        assert wrong.returncode == 1, wrong.stdout + wrong.stderr
+        assert f"not the {'0' * 64} published" in wrong.stdout and "nothing installed" in wrong.stdout, wrong.stdout
+        assert digest(appliance.loops["B"]) == b_before
+        assert appliance.entries() == ["lswo-A.conf", "lswo-B+0.conf"], appliance.entries()
+        assert not list((appliance.data / "kiosk/updates").iterdir())
+        assert not (appliance.data / "kiosk/backups").exists() or \
+            not list((appliance.data / "kiosk/backups").glob("*pre-update*"))
+        log("a wrong published SHA-256: the download was refused and deleted, slot B untouched")
+
+        # Only HTTPS is fetched.
+        plain = kiosk_cli("update", url.replace("https:", "http:"), "--sha256", sha)
+        assert plain.returncode == 1 and "only https://" in plain.stdout, plain.stdout
+
+        # The right offer. The heartbeat brings it; the doctor says an update is available.
+        assert hub.admin("PUT", "/admin/update-channels/pilot", {**offer, "sha256": sha})[0] == 200
+        listed = json.loads(hub.admin("GET", "/admin/update-channels", None)[1])
+        assert [(o["channel"], o["version"], o["sha256"]) for o in listed] == [("pilot", "2", sha)], listed
+        beat = kiosk_cli("sync", "heartbeat")
+        assert beat.returncode == 0, beat.stdout + beat.stderr
+        kept = json.loads((appliance.data / "kiosk/update-offer.json").read_text())
+        assert (kept["version"], kept["sha256"], kept["sizeBytes"]) == ("2", sha, size), kept
+        doctor = json.loads(kiosk_cli("doctor", "--json").stdout)
+        [check] = [c for c in doctor["checks"] if c["name"] == "update"]
+        assert check["verdict"] == "warning" and "update available: version 2 on channel pilot" in check["summary"], \
+            check
+
+        # The link drops after 40 % of the bundle: nothing installed, the part kept; the next run
+        # resumes from where it stopped and installs.
+        server.cut_next_after = size * 2 // 5
+        cut = kiosk_cli("update", "--latest")
+        assert cut.returncode == 1 and "run the command again to resume" in cut.stdout, cut.stdout + cut.stderr
+        [part] = list((appliance.data / "kiosk/updates").iterdir())
+        assert part.name.endswith(".part") and part.stat().st_size == size * 2 // 5, part
+        assert digest(appliance.loops["B"]) == b_before
+        t0 = time.monotonic()
+        updated = kiosk_cli("update", "--latest")
+        figures["kiosk update --latest (rest of the download, check, backup, rauc install)"] = time.monotonic() - t0
+        assert updated.returncode == 0, updated.stdout + updated.stderr
+        assert server.ranges[-1] == f"bytes={size * 2 // 5}-", server.ranges
+        assert "SHA-256 as published" in updated.stdout and "backup before the update" in updated.stdout, \
+            updated.stdout
+        assert not list((appliance.data / "kiosk/updates").iterdir()), "the installed bundle was not deleted"
+        assert appliance.entries() == ["lswo-A.conf", "lswo-B+3.conf"], appliance.entries()
+        assert appliance.kernel("B") == kernel_text("2") and appliance.kernel("A") == kernel_text("1")
+        log(f"kiosk update --latest: resumed at byte {size * 2 // 5} of {size}, installed into slot B")
+
+        t0 = time.monotonic()
+        slot, version, kiosk, marked = appliance.boot()
+        figures["boot of the new slot to marked good"] = time.monotonic() - t0
+        assert (slot, version) == ("B", "2") and kiosk and marked.returncode == 0, marked.stdout + marked.stderr
+        assert appliance.entries() == ["lswo-A.conf", "lswo-B.conf"], appliance.entries()
+        appliance.shutdown(kiosk)
+        kiosk = None
+    finally:
+        if kiosk is not None:
+            appliance.shutdown(kiosk)
+        appliance.close()
+        if server is not None:
+            server.close()
+        if hub is not None:
+            hub.close()
+    text = "".join(f"{name}: {seconds:.1f} s\n" for name, seconds in figures.items())
+    text += f"bundle: {size >> 20} MiB (root image {IMAGE_MIB} MiB, slot {SLOT_MIB} MiB)\n"
+    (out / "update-figures.txt").write_text(text)
+    log("figures:\n" + text)
+
+
 if __name__ == "__main__":
     test_updates_keep_the_data_and_fall_back()
+    test_an_update_published_on_the_hub_is_fetched_over_https()
     log("passed")
