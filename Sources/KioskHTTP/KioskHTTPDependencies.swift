@@ -72,7 +72,7 @@ public struct KioskHTTPDependencies: Sendable {
     public var programmes: (any ProgrammeRepository)? = nil
     /// Case files (profiles, plans, notes) and the profiling questionnaire; nil where the kiosk keeps none.
     public var cases: (any CaseRepository)?
-    public var questionnaire: ProfilingQuestionnaire?
+    public var questionnaires: (any QuestionnaireSource)?
     /// The hub's case summaries of people registered at other offices; nil where there is no hub.
     public var caseSummaries: (any CaseSummaryLookup)?
     /// The office's text messages for staff; nil where it sends none (`sms_route = none`).
@@ -262,21 +262,26 @@ public struct KioskHTTPDependencies: Sendable {
 
     var displayFeedAPI: DisplayFeedAPI { DisplayFeedAPI(queue: queue, now: now) }
 
-    /// The voice's routes over the phrase catalogue of the locale files, `phrases.json` and the
-    /// office's services; built once, as the router is.
+    /// The voice's routes over the phrase catalogue of the locale files, `phrases.json`, the
+    /// office's services and the profiling questionnaire asked now (built again when it changes).
     func voiceAPI() throws -> VoiceAPI {
         var localeFiles: [Language: Data] = [:]
         for language in Language.allCases {
             localeFiles[language] = try Data(
                 contentsOf: kioskDirectory.appendingPathComponent("locales/\(language.rawValue).json"))
         }
-        let catalog = try SpeechCatalog.load(
-            localeFiles: localeFiles,
-            phrasesFile: try Data(contentsOf: kioskDirectory.appendingPathComponent("assets/audio/phrases.json")),
-            services: services, officeName: office.name, questionnaire: questionnaire)
-        return VoiceAPI(
-            clips: SpeechClips(catalog: catalog, settings: speech), throttle: throttles.speech, locales: locales,
-            strict: strict)
+        let phrasesFile = try Data(contentsOf: kioskDirectory.appendingPathComponent("assets/audio/phrases.json"))
+        let (services, officeName, speech, locales) = (services, office.name, speech, localeFiles)
+        // Read once here, so a broken file stops the start rather than the first spoken word.
+        _ = try SpeechCatalog.load(localeFiles: localeFiles, phrasesFile: phrasesFile, services: services)
+        let live = LiveSpeech(questionnaires: questionnaires) { questionnaire in
+            SpeechClips(
+                catalog: try SpeechCatalog.load(
+                    localeFiles: locales, phrasesFile: phrasesFile, services: services, officeName: officeName,
+                    questionnaire: questionnaire),
+                settings: speech)
+        }
+        return VoiceAPI(speech: live, throttle: throttles.speech, locales: self.locales, strict: strict)
     }
 
     var syncNowAPI: SyncNowAPI { SyncNowAPI(authentication: authentication, requestSync: requestSync) }
@@ -317,9 +322,9 @@ public struct KioskHTTPDependencies: Sendable {
     }
 
     var caseDesk: Cases? {
-        guard let cases, let questionnaire else { return nil }
+        guard let cases, let questionnaires else { return nil }
         return Cases(
-            repository: cases, registrations: registrations, questionnaire: questionnaire, office: office, now: now)
+            repository: cases, registrations: registrations, questionnaires: questionnaires, office: office, now: now)
     }
 
     var caseAPI: CaseAPI {
