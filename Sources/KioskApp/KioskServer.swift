@@ -198,6 +198,7 @@ public struct KioskServer: Sendable {
         dependencies.officeCalendar = OfficeCalendar(
             hours: services.first?.hours ?? .standard, closedDays: configuration.closedDays)
         dependencies.programmes = SQLiteProgrammeRepository(database: database)
+        dependencies.indicatorBreakdowns = SQLiteDashboardSource(database: database, office: office)
         dependencies.cases = SQLiteCaseRepository(database: database, office: office)
         dependencies.caseSummaries = HubCaseSummaries(engine: sync.engine)
         // The hub's newest questionnaire when one came, else the file; read again at each use, so

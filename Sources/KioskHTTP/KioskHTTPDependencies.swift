@@ -47,6 +47,8 @@ public struct KioskHTTPDependencies: Sendable {
     public var referrals: (any ReferralRepository)?
     /// The office's figures for a period; nil where the kiosk keeps none.
     public var dashboard: (any DashboardSource)?
+    /// The dashboard's indicators broken down (sex, age group, …); nil where the kiosk keeps none.
+    public var indicatorBreakdowns: (any IndicatorBreakdownSource)?
     /// Grievances filed at the kiosk and triaged by staff; nil where the kiosk keeps none.
     public var grievances: (any GrievanceRepository)?
     /// Visitors' ratings of finished tickets; nil where the kiosk keeps none.
@@ -303,6 +305,10 @@ public struct KioskHTTPDependencies: Sendable {
             authentication: authentication, office: office, now: now)
     }
 
+    var indicatorBreakdownAPI: IndicatorBreakdownAPI {
+        IndicatorBreakdownAPI(source: indicatorBreakdowns, dashboard: dashboardAPI, catalog: catalog)
+    }
+
     var vacancyAPI: VacancyAPI {
         VacancyAPI(
             reference: catalog, vacancies: vacancySearch, referrals: referralDesk, registrations: registrationDesk,
@@ -367,6 +373,7 @@ public struct KioskHTTPDependencies: Sendable {
         screens.texts = messages != nil
         screens.ticketTexts = ticketTexts != nil
         screens.messageFigures = messageFigures
+        screens.indicatorBreakdowns = indicatorBreakdowns
         if let employers {
             screens.employerFigures = { try await employers.figures(from: $0, to: $1) }
         }

@@ -64,6 +64,7 @@ public struct TestApp: Sendable {
         environment.counsellors = environment.staff as? SQLiteStaffRepository
         environment.officeCalendar = OfficeCalendar(hours: QueueService.demo[0].hours)
         environment.programmes = SQLiteProgrammeRepository(database: database)
+        environment.indicatorBreakdowns = SQLiteDashboardSource(database: database, office: Fixtures.office)
         environment.cases = SQLiteCaseRepository(database: database, office: Fixtures.office)
         environment.questionnaires = SQLiteQuestionnaires(
             database: database,
