@@ -351,7 +351,7 @@
     document.querySelectorAll("#counter-questions select").forEach(function (s) {
       if (s.value) { answers[s.getAttribute("data-question")] = s.value; }
     });
-    change("POST", "/profile", { answers: answers }, $("counter-profile-error"), function () { $("counter-profiling").open = false; });
+    change("POST", "/profile", { answers: answers, version: questionnaire ? questionnaire.version : null }, $("counter-profile-error"), function () { $("counter-profiling").open = false; });
   });
   $("plan-form").addEventListener("submit", function (event) {
     event.preventDefault();

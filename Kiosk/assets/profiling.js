@@ -19,6 +19,7 @@
   var session = handed.session || null;
   var proof = handed.proof || null;
   var questions = [];
+  var version = null;  // the questionnaire's version: the answers are read under it, even if a newer one comes
   var answers = {};
   var index = 0;
   var returnToCheck = false;
@@ -112,7 +113,7 @@
     if (sending) { return; }
     sending = true;
     $("p-send").disabled = true;
-    api("POST", "/api/v1/profiling", { registrationId: person, answers: answers }).then(function (answer) {
+    api("POST", "/api/v1/profiling", { registrationId: person, answers: answers, version: version }).then(function (answer) {
       sending = false;
       $("p-send").disabled = false;
       if (answer.status === 201) {
@@ -170,6 +171,7 @@
   api("GET", "/api/v1/profiling/questionnaire").then(function (answer) {
     if (answer.status !== 200) { $("p-load-error").textContent = message(answer, strings.loadFailed); return; }
     questions = answer.body.questions;
+    version = answer.body.version;
     $("p-start").disabled = false;
   }, function () { $("p-load-error").textContent = strings.loadFailed; });
   $("p-intro-title").focus();

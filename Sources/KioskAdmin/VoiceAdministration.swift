@@ -1,6 +1,7 @@
 public import Foundation
 public import KioskApp
 public import KioskCore
+import KioskStore
 
 /// The technician's voice commands: the phrase list an office records, and the check and import
 /// of a recorded set (`DIR/mn/<key>.wav`, `DIR/en/<key>.wav`) into the data folder, where the
@@ -16,8 +17,9 @@ public struct VoiceAdministration: Sendable {
     }
 
     /// The settings as every command reads them: the `Kiosk/` folder's locales and phrase list, the
-    /// office's services, the data folder.
-    public init(source: ConfigurationSource) throws {
+    /// office's services, the data folder, and the profiling questionnaire the kiosk asks (the
+    /// newest the hub sent, kept in the office database, else the file).
+    public init(source: ConfigurationSource) async throws {
         let configuration = try source.load()
         let kiosk = try KioskServer.locateKioskDirectory(configuration.kioskDirectory)
         var localeFiles: [Language: Data] = [:]
@@ -31,9 +33,23 @@ public struct VoiceAdministration: Sendable {
                 phrasesFile: try Data(contentsOf: kiosk.appendingPathComponent("assets/audio/phrases.json")),
                 services: try KioskServer.loadServices(configuration.servicesFile),
                 officeName: configuration.office.name,
-                questionnaire: try KioskServer.loadQuestionnaire(
-                    dataDirectory: configuration.dataDirectory, kioskDirectory: kiosk)),
+                questionnaire: try await Self.questionnaire(configuration, kioskDirectory: kiosk)),
             voiceDirectory: configuration.voiceDirectory)
+    }
+
+    /// The questionnaire `kiosk serve` asks now: the newest one the hub sent when the office
+    /// database holds one (a data folder without a database is not given one), else the file.
+    static func questionnaire(_ configuration: KioskConfiguration, kioskDirectory: URL) async throws
+        -> ProfilingQuestionnaire
+    {
+        let bundled = try KioskServer.loadQuestionnaire(
+            dataDirectory: configuration.dataDirectory, kioskDirectory: kioskDirectory)
+        let data = URL(fileURLWithPath: configuration.dataDirectory, isDirectory: true)
+        guard FileManager.default.fileExists(atPath: data.appendingPathComponent("kiosk.sqlite").path) else {
+            return bundled
+        }
+        let database = try AppDatabase(directory: data, owner: configuration.backupOwner)
+        return try await SQLiteQuestionnaires(database: database, bundled: bundled).current()
     }
 
     /// One language's part of a recorded set, as checked.

@@ -199,21 +199,25 @@ public struct KioskServer: Sendable {
         dependencies.officeCalendar = OfficeCalendar(
             hours: services.first?.hours ?? .standard, closedDays: configuration.closedDays)
         dependencies.programmes = SQLiteProgrammeRepository(database: database)
+        dependencies.indicatorBreakdowns = SQLiteDashboardSource(database: database, office: office)
         dependencies.cases = SQLiteCaseRepository(database: database, office: office)
         dependencies.caseSummaries = HubCaseSummaries(engine: sync.engine)
-        // The hub's newest questionnaire when one came (asked from this start on), else the file.
-        if let received = try await database.receivedQuestionnaire() {
-            dependencies.questionnaire = received.questionnaire
-            logger.notice(
-                "profiling questionnaire from the hub",
-                metadata: [
-                    "kiosk.profiling.version": "\(received.questionnaire.version)",
-                    "kiosk.profiling.received": "\(received.receivedAt)",
-                ])
-        } else {
-            dependencies.questionnaire = try Self.loadQuestionnaire(
+        // The hub's newest questionnaire when one came, else the file; read again at each use, so
+        // one that arrives while the kiosk serves is asked from the next profile on.
+        let questionnaires = SQLiteQuestionnaires(
+            database: database,
+            bundled: try Self.loadQuestionnaire(
                 dataDirectory: configuration.dataDirectory, kioskDirectory: kioskDirectory)
+        ) { [logger] questionnaire, receivedAt in
+            logger.notice(
+                receivedAt == nil ? "profiling questionnaire from the file" : "profiling questionnaire from the hub",
+                metadata: [
+                    "kiosk.profiling.version": "\(questionnaire.version)",
+                    "kiosk.profiling.received": "\(receivedAt ?? "-")",
+                ])
         }
+        _ = try await questionnaires.current()
+        dependencies.questionnaires = questionnaires
         if smsSender != nil {
             dependencies.messages = SQLiteMessagesOverview(
                 queue: smsQueue, route: configuration.smsRoute.rawValue,

@@ -127,6 +127,16 @@ public struct ReferenceData: Sendable, Codable {
             if programme.quotas.values.contains(where: { $0 < 0 }) {
                 problems.append("programme \(programme.code) has a negative quota")
             }
+            // A source, when given, accounts for every value: stated by a document, or the hub's own.
+            if let source = programme.source {
+                let accounted = Set(source.stated + source.configured)
+                for field in ProgrammeSource.fields(of: programme) where !accounted.contains(field) {
+                    problems.append("programme \(programme.code): \(field) is neither stated nor configured")
+                }
+                for field in source.stated where source.configured.contains(field) {
+                    problems.append("programme \(programme.code): \(field) is both stated and configured")
+                }
+            }
         }
         let units = Dictionary(adminUnits.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         for unit in adminUnits {

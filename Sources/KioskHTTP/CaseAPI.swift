@@ -25,7 +25,7 @@ struct CaseAPI: Sendable {
     var locales: Locales { strict.locales }
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
-        group.get("profiling/questionnaire") { _, _ in try questionnaire() }
+        group.get("profiling/questionnaire") { _, _ in try await questionnaire() }
         group.post("profiling") { request, _ in try await profile(request) }
         group.get("staff/cases") { request, _ in try await search(request) }
         group.get("staff/caseload") { request, _ in try await caseload(request) }
@@ -69,6 +69,11 @@ struct CaseAPI: Sendable {
 
     /// A case error as the API answers it.
     func answer(_ error: CaseError) -> APIError {
+        if error == .unknownQuestionnaire {
+            return APIError(
+                status: .unprocessableContent, code: "case.unknownQuestionnaire",
+                message: locales.both("questionnaire.unknownVersion"), field: "version")
+        }
         let status: HTTPResponse.Status =
             switch error {
             case .unknownPerson, .unknownStep: .notFound
@@ -100,8 +105,8 @@ struct CaseAPI: Sendable {
     }
 
     /// The questions and answers in both languages (no weights: the visitor answers, the officer decides).
-    func questionnaire() throws -> Response {
-        let current = try desk().currentQuestionnaire
+    func questionnaire() async throws -> Response {
+        let current = try await desk().currentQuestionnaire()
         let questions = current.questions.map { question in
             var question = question
             question.answers = question.answers.map {
@@ -115,6 +120,8 @@ struct CaseAPI: Sendable {
     struct ProfileRequest: Decodable {
         let registrationId: String
         let answers: [String: String]
+        /// The version the questions were asked from (`GET profiling/questionnaire`); absent: the current one.
+        let version: String?
     }
 
     struct ProfiledView: Encodable {
@@ -126,12 +133,14 @@ struct CaseAPI: Sendable {
     /// is thanked and told an officer will talk it over; the suggestion is for the officer.
     func profile(_ request: Request) async throws -> Response {
         let body = try await strict.decode(
-            ProfileRequest.self, from: request, allowedKeys: ["registrationId", "answers"])
+            ProfileRequest.self, from: request, allowedKeys: ["registrationId", "answers", "version"])
         let id = try APIError.uuid(body.registrationId, locales)
         let holder = try await access.require(.writeCases, for: id, request)
         var staff: StaffSession?
         if case .staff(let session) = holder { staff = session }
-        let profile = try await run { try await desk().profile(registrationID: id, answers: body.answers, by: staff) }
+        let profile = try await run {
+            try await desk().profile(registrationID: id, answers: body.answers, version: body.version, by: staff)
+        }
         return try JSON.response(
             ProfiledView(id: profile.id.uuidString.lowercased(), message: locales.both("case.profiling.thanks")),
             status: .created)
@@ -140,9 +149,14 @@ struct CaseAPI: Sendable {
     func staffProfile(_ request: Request, _ raw: String) async throws -> Response {
         let session = try await authentication.require(.writeCases, request)
         let id = try person(raw)
-        struct Body: Decodable { let answers: [String: String] }
-        let body = try await strict.decode(Body.self, from: request, allowedKeys: ["answers"])
-        _ = try await run { try await desk().profile(registrationID: id, answers: body.answers, by: session) }
+        struct Body: Decodable {
+            let answers: [String: String]
+            let version: String?
+        }
+        let body = try await strict.decode(Body.self, from: request, allowedKeys: ["answers", "version"])
+        _ = try await run {
+            try await desk().profile(registrationID: id, answers: body.answers, version: body.version, by: session)
+        }
         return try await caseView(id, for: session, status: .created)
     }
 
@@ -204,10 +218,14 @@ struct CaseAPI: Sendable {
         guard let file = try await desk.caseFile(of: id, for: session) else { throw APIError.notFound(locales) }
         let referrals = try await referrals?.referrals(registrationID: id) ?? []
         let counsellors = try await desk.counsellors()
+        // The answers read under the version they were given in.
+        let questionnaire =
+            if let version = file.records.profile?.suggestion.version {
+                try await desk.questionnaire(of: version)
+            } else { try await desk.currentQuestionnaire() }
         return try JSON.response(
             CaseView(
-                file, referrals: referrals, counsellors: counsellors, questionnaire: desk.currentQuestionnaire,
-                today: desk.today),
+                file, referrals: referrals, counsellors: counsellors, questionnaire: questionnaire, today: desk.today),
             status: status)
     }
 

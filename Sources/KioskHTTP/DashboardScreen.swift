@@ -42,6 +42,9 @@ extension Screens {
         context["otherLanguageLink"] = "/staff/dashboard?lang=\(other.rawValue)&from=\(period.from)&to=\(period.to)"
         context["otherLanguageName"] = locales.text("language.\(other.rawValue)", language)
         context.merge(try await dashboardPanels(period, language)) { _, panel in panel }
+        if let indicatorBreakdowns {
+            context["breakdown"] = try await breakdownPanel(indicatorBreakdowns.breakdown(period), language)
+        }
         if let caseload {
             context["caseload"] = CaseloadView(try await caseload()).context(groups: locales, language)
         }

@@ -47,6 +47,8 @@ public struct KioskHTTPDependencies: Sendable {
     public var referrals: (any ReferralRepository)?
     /// The office's figures for a period; nil where the kiosk keeps none.
     public var dashboard: (any DashboardSource)?
+    /// The dashboard's indicators broken down (sex, age group, …); nil where the kiosk keeps none.
+    public var indicatorBreakdowns: (any IndicatorBreakdownSource)?
     /// Grievances filed at the kiosk and triaged by staff; nil where the kiosk keeps none.
     public var grievances: (any GrievanceRepository)?
     /// Visitors' ratings of finished tickets; nil where the kiosk keeps none.
@@ -72,7 +74,7 @@ public struct KioskHTTPDependencies: Sendable {
     public var programmes: (any ProgrammeRepository)? = nil
     /// Case files (profiles, plans, notes) and the profiling questionnaire; nil where the kiosk keeps none.
     public var cases: (any CaseRepository)?
-    public var questionnaire: ProfilingQuestionnaire?
+    public var questionnaires: (any QuestionnaireSource)?
     /// The hub's case summaries of people registered at other offices; nil where there is no hub.
     public var caseSummaries: (any CaseSummaryLookup)?
     /// The office's text messages for staff; nil where it sends none (`sms_route = none`).
@@ -262,21 +264,26 @@ public struct KioskHTTPDependencies: Sendable {
 
     var displayFeedAPI: DisplayFeedAPI { DisplayFeedAPI(queue: queue, now: now) }
 
-    /// The voice's routes over the phrase catalogue of the locale files, `phrases.json` and the
-    /// office's services; built once, as the router is.
+    /// The voice's routes over the phrase catalogue of the locale files, `phrases.json`, the
+    /// office's services and the profiling questionnaire asked now (built again when it changes).
     func voiceAPI() throws -> VoiceAPI {
         var localeFiles: [Language: Data] = [:]
         for language in Language.allCases {
             localeFiles[language] = try Data(
                 contentsOf: kioskDirectory.appendingPathComponent("locales/\(language.rawValue).json"))
         }
-        let catalog = try SpeechCatalog.load(
-            localeFiles: localeFiles,
-            phrasesFile: try Data(contentsOf: kioskDirectory.appendingPathComponent("assets/audio/phrases.json")),
-            services: services, officeName: office.name, questionnaire: questionnaire)
-        return VoiceAPI(
-            clips: SpeechClips(catalog: catalog, settings: speech), throttle: throttles.speech, locales: locales,
-            strict: strict)
+        let phrasesFile = try Data(contentsOf: kioskDirectory.appendingPathComponent("assets/audio/phrases.json"))
+        let (services, officeName, speech, locales) = (services, office.name, speech, localeFiles)
+        // Read once here, so a broken file stops the start rather than the first spoken word.
+        _ = try SpeechCatalog.load(localeFiles: localeFiles, phrasesFile: phrasesFile, services: services)
+        let live = LiveSpeech(questionnaires: questionnaires) { questionnaire in
+            SpeechClips(
+                catalog: try SpeechCatalog.load(
+                    localeFiles: locales, phrasesFile: phrasesFile, services: services, officeName: officeName,
+                    questionnaire: questionnaire),
+                settings: speech)
+        }
+        return VoiceAPI(speech: live, throttle: throttles.speech, locales: self.locales, strict: strict)
     }
 
     var syncNowAPI: SyncNowAPI { SyncNowAPI(authentication: authentication, requestSync: requestSync) }
@@ -298,6 +305,10 @@ public struct KioskHTTPDependencies: Sendable {
             authentication: authentication, office: office, now: now)
     }
 
+    var indicatorBreakdownAPI: IndicatorBreakdownAPI {
+        IndicatorBreakdownAPI(source: indicatorBreakdowns, dashboard: dashboardAPI, catalog: catalog)
+    }
+
     var vacancyAPI: VacancyAPI {
         VacancyAPI(
             reference: catalog, vacancies: vacancySearch, referrals: referralDesk, registrations: registrationDesk,
@@ -317,9 +328,9 @@ public struct KioskHTTPDependencies: Sendable {
     }
 
     var caseDesk: Cases? {
-        guard let cases, let questionnaire else { return nil }
+        guard let cases, let questionnaires else { return nil }
         return Cases(
-            repository: cases, registrations: registrations, questionnaire: questionnaire, office: office, now: now)
+            repository: cases, registrations: registrations, questionnaires: questionnaires, office: office, now: now)
     }
 
     var caseAPI: CaseAPI {
@@ -362,6 +373,7 @@ public struct KioskHTTPDependencies: Sendable {
         screens.texts = messages != nil
         screens.ticketTexts = ticketTexts != nil
         screens.messageFigures = messageFigures
+        screens.indicatorBreakdowns = indicatorBreakdowns
         if let employers {
             screens.employerFigures = { try await employers.figures(from: $0, to: $1) }
         }

@@ -47,6 +47,7 @@ public enum KioskRouter {
         dependencies.fingerprintAPI.addRoutes(to: api)
         dependencies.grievanceAPI.addRoutes(to: api)
         dependencies.dashboardAPI.addRoutes(to: api)
+        dependencies.indicatorBreakdownAPI.addRoutes(to: api)
         dependencies.vacancyAPI.addRoutes(to: api)
         dependencies.appointmentAPI.addRoutes(to: api)
         dependencies.programmeAPI.addRoutes(to: api)

@@ -35,6 +35,8 @@ struct Screens: Sendable {
     /// keeps none.
     var employerFigures: (@Sendable (CivilDate, CivilDate) async throws -> EmployerFigures)?
     var messageFigures: (any MessageFiguresSource)?
+    /// The dashboard's indicators broken down (sex, age group, …); the panel is left out without it.
+    var indicatorBreakdowns: (any IndicatorBreakdownSource)?
     /// True where a visitor may ask for texts when taking a ticket (the ticket screen offers it).
     var ticketTexts = false
 

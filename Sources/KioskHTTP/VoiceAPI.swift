@@ -13,7 +13,7 @@ import NIOCore
 /// spoken (a key, or a screen's text mapped to keys), synthesised once and kept, and every client
 /// is throttled.
 struct VoiceAPI: Sendable {
-    let clips: SpeechClips
+    let speech: LiveSpeech
     let throttle: Throttle
     let locales: Locales
     let strict: StrictJSON
@@ -23,7 +23,7 @@ struct VoiceAPI: Sendable {
     static let maximumCharacters = 4000
 
     func addRoutes(to group: RouterGroup<some RequestContext>) {
-        group.get("display/voices") { _, _ in try voices() }
+        group.get("display/voices") { _, _ in try await voices() }
         group.get("speech/clips/:language/:key") { _, context in
             try Throttles.take(throttle, context, locales)
             return try await clip(
@@ -49,7 +49,8 @@ struct VoiceAPI: Sendable {
 
     /// Per language: how many phrases are recorded and whether the rest can be synthesised. The
     /// board speaks a language whose set is complete; the console says which.
-    func voices() throws -> Response {
+    func voices() async throws -> Response {
+        let clips = try await speech.clips()
         var sets: [String: VoiceSet] = [:]
         let synthesis = clips.canSynthesise
         for language in Language.allCases {
@@ -76,7 +77,7 @@ struct VoiceAPI: Sendable {
         let language = try language(code)
         let found: (data: Data, source: SpeechClips.Source)?
         do {
-            found = try await clips.clip(key, language)
+            found = try await speech.clips().clip(key, language)
         } catch {
             logger.error(
                 "speech clip could not be made",
@@ -123,8 +124,9 @@ struct VoiceAPI: Sendable {
             throw APIError(
                 status: .badRequest, code: "speechTooMuch", message: locales.both("api.speechTooMuch"), field: "texts")
         }
+        let catalog = try await speech.clips().catalog
         let utterances = body.texts.map { text in
-            let plan = clips.catalog.plan(text, language)
+            let plan = catalog.plan(text, language)
             return Utterance(
                 clips: plan.keys.map { "/api/v1/speech/clips/\(language.rawValue)/\($0)" },
                 unknownWords: plan.unknownWords)

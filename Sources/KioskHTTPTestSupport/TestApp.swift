@@ -64,9 +64,12 @@ public struct TestApp: Sendable {
         environment.counsellors = environment.staff as? SQLiteStaffRepository
         environment.officeCalendar = OfficeCalendar(hours: QueueService.demo[0].hours)
         environment.programmes = SQLiteProgrammeRepository(database: database)
+        environment.indicatorBreakdowns = SQLiteDashboardSource(database: database, office: Fixtures.office)
         environment.cases = SQLiteCaseRepository(database: database, office: Fixtures.office)
-        environment.questionnaire = try ProfilingQuestionnaire.load(
-            Data(contentsOf: Fixtures.kioskDirectory.appendingPathComponent("reference/profiling.json")))
+        environment.questionnaires = SQLiteQuestionnaires(
+            database: database,
+            bundled: try ProfilingQuestionnaire.load(
+                Data(contentsOf: Fixtures.kioskDirectory.appendingPathComponent("reference/profiling.json"))))
         environment.employers = SQLiteEmployerRepository(database: database, officeCode: Fixtures.office.code)
         self.environment = environment
         client = RouterTestClient(

@@ -28,8 +28,8 @@ struct VoiceFolders: ParsableArguments {
     @Option(help: "Config file of `key = value` lines.") var config: String?
     @Option(name: .customLong("kiosk-dir"), help: "The Kiosk/ folder (locales, phrase list).") var kioskDir: String?
 
-    func administration(dataDir: String?) throws -> VoiceAdministration {
-        try VoiceAdministration(source: source(config, ["data_dir": dataDir, "kiosk_dir": kioskDir]))
+    func administration(dataDir: String?) async throws -> VoiceAdministration {
+        try await VoiceAdministration(source: source(config, ["data_dir": dataDir, "kiosk_dir": kioskDir]))
     }
 }
 struct VoicePhrases: AsyncParsableCommand {
@@ -42,7 +42,7 @@ struct VoicePhrases: AsyncParsableCommand {
 
     func run() async throws {
         let administration = try await usage {
-            try folders.administration(dataDir: nil)
+            try await folders.administration(dataDir: nil)
         }
         guard let output = administration.phrasesOutput(language: language) else {
             throw ValidationError("--language must be mn or en")
@@ -64,7 +64,7 @@ struct VoiceCheck: AsyncParsableCommand {
 
     func run() async throws {
         let administration = try await usage {
-            try folders.administration(dataDir: dataDir)
+            try await folders.administration(dataDir: dataDir)
         }
         try finish(administration.checkOutput(directory.map { URL(fileURLWithPath: $0, isDirectory: true) }))
     }
@@ -81,7 +81,7 @@ struct VoiceImport: AsyncParsableCommand {
 
     func run() async throws {
         let administration = try await usage {
-            try folders.administration(dataDir: dataDir)
+            try await folders.administration(dataDir: dataDir)
         }
         try finish(administration.importOutput(URL(fileURLWithPath: directory, isDirectory: true)))
     }

@@ -279,6 +279,7 @@ public struct CaseloadFigures: Sendable, Equatable, Codable {
 public struct CaseError: Error, Hashable, Sendable, CustomStringConvertible {
     private enum Code: String, Hashable, Sendable {
         case unknownPerson, noProfile, noPlan, unknownNote, unknownStep, stepClosed, unknownCounsellor
+        case unknownQuestionnaire
     }
     private let code: Code
 
@@ -289,6 +290,8 @@ public struct CaseError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let unknownStep = Self(code: .unknownStep)
     public static let stepClosed = Self(code: .stepClosed)
     public static let unknownCounsellor = Self(code: .unknownCounsellor)
+    /// The answers name a questionnaire version this kiosk does not know.
+    public static let unknownQuestionnaire = Self(code: .unknownQuestionnaire)
 
     /// Stable, and the locale key under `case.errors`.
     public var identifier: String { code.rawValue }

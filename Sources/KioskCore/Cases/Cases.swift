@@ -21,23 +21,31 @@ public struct PlanStepRequest: Sendable, Equatable {
 public struct Cases: Sendable {
     let repository: any CaseRepository
     let registrations: any RegistrationRepository
-    let questionnaire: ProfilingQuestionnaire
+    let questionnaires: any QuestionnaireSource
     let office: Office
     let now: @Sendable () -> Date
 
     public init(
         repository: any CaseRepository, registrations: any RegistrationRepository,
-        questionnaire: ProfilingQuestionnaire, office: Office, now: @escaping @Sendable () -> Date
+        questionnaires: any QuestionnaireSource, office: Office, now: @escaping @Sendable () -> Date
     ) {
         self.repository = repository
         self.registrations = registrations
-        self.questionnaire = questionnaire
+        self.questionnaires = questionnaires
         self.office = office
         self.now = now
     }
 
     public var today: CivilDate { office.today(at: now()) }
-    public var currentQuestionnaire: ProfilingQuestionnaire { questionnaire }
+    /// The questionnaire new profiles are asked (the hub's newest, from the moment it came).
+    public func currentQuestionnaire() async throws -> ProfilingQuestionnaire { try await questionnaires.current() }
+
+    /// The questionnaire `version` names, to read a profile's answers under the version they were
+    /// given in; the current one when the kiosk no longer knows it.
+    public func questionnaire(of version: String) async throws -> ProfilingQuestionnaire {
+        if let known = try await questionnaires.questionnaire(version: version) { return known }
+        return try await questionnaires.current()
+    }
 
     /// The whole case as an officer reads it; the read is recorded. Nil when the office holds no
     /// such person.
@@ -63,9 +71,20 @@ public struct Cases: Sendable {
     }
 
     /// Profiles the person from their answers; `staff` nil when the visitor answered at the kiosk.
-    public func profile(registrationID: UUID, answers: [String: String], by staff: StaffSession?) async throws
-        -> CaseProfile
-    {
+    /// `version` is the questionnaire the answers were given to (a profile begun before the hub
+    /// sent a new one is finished under the one it began with); nil for the current one.
+    public func profile(
+        registrationID: UUID, answers: [String: String], version: String? = nil, by staff: StaffSession?
+    ) async throws -> CaseProfile {
+        let questionnaire: ProfilingQuestionnaire
+        if let version {
+            guard let known = try await questionnaires.questionnaire(version: version) else {
+                throw CaseError.unknownQuestionnaire
+            }
+            questionnaire = known
+        } else {
+            questionnaire = try await questionnaires.current()
+        }
         let suggestion = try questionnaire.suggest(answers)
         guard try await registrations.registration(id: registrationID) != nil else { throw CaseError.unknownPerson }
         let instant = now()

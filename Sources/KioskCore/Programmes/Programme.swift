@@ -27,6 +27,37 @@ public struct ProgrammeRules: Hashable, Sendable, Codable {
     }
 }
 
+/// Where a programme's data comes from: the fields the source documents state, and those that
+/// are the hub's (or an office's) own settings because no document gives an official figure.
+public struct ProgrammeSource: Hashable, Sendable, Codable {
+    /// The documents and sections the programme is named in.
+    public var documents: [String]
+    /// Fields the documents state (`name`, `targetGroups`, `rules.disability`, …).
+    public var stated: [String]
+    /// Fields the hub sets per office, with no official figure in the documents (`rules.minAge`,
+    /// `quotas`, `starts`, …): placeholders until the ministry's figures are entered.
+    public var configured: [String]
+
+    public init(documents: [String], stated: [String], configured: [String]) {
+        self.documents = documents
+        self.stated = stated
+        self.configured = configured
+    }
+
+    /// The fields a programme gives a value for, as `stated` and `configured` name them.
+    public static func fields(of programme: Programme) -> [String] {
+        let rules = programme.rules
+        let given: [(String, Bool)] = [
+            ("rules.minAge", rules.minAge != nil), ("rules.maxAge", rules.maxAge != nil),
+            ("rules.disability", rules.disability != nil), ("rules.herder", rules.herder != nil),
+            ("rules.minMonthsUnemployed", rules.minMonthsUnemployed != nil),
+            ("rules.profileGroups", rules.profileGroups != nil), ("starts", true), ("ends", true),
+            ("quotas", !programme.quotas.isEmpty),
+        ]
+        return ["name", "targetGroups"] + given.filter(\.1).map(\.0)
+    }
+}
+
 /// An employment promotion programme as the hub lists it, with each office's quota of places.
 public struct Programme: Hashable, Sendable, Codable {
     public var code: String
@@ -38,10 +69,12 @@ public struct Programme: Hashable, Sendable, Codable {
     public var ends: CivilDate
     /// Places per office code for the period; `*` is the figure of an office not named.
     public var quotas: [String: Int]
+    /// Which fields the source documents state and which the hub sets; nil in older sets.
+    public var source: ProgrammeSource?
 
     public init(
         code: String, name: LocalizedText, targetGroups: LocalizedText, rules: ProgrammeRules, starts: CivilDate,
-        ends: CivilDate, quotas: [String: Int]
+        ends: CivilDate, quotas: [String: Int], source: ProgrammeSource? = nil
     ) {
         self.code = code
         self.name = name
@@ -50,6 +83,7 @@ public struct Programme: Hashable, Sendable, Codable {
         self.starts = starts
         self.ends = ends
         self.quotas = quotas
+        self.source = source
     }
 
     /// The office's places for the period (0 when the hub gave it none).
