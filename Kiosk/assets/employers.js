@@ -99,23 +99,49 @@
       var units = (a.body.items || []).filter(function (i) { return i.code.length === 4; }).slice(0, 12);
       count.textContent = units.length
         ? count.getAttribute("data-some").replace("{count}", String(units.length)) : count.getAttribute("data-none");
-      units.forEach(function (item) {
-        var li = el("li");
-        var b = button(item.code + " · " + words(item.name), function () {
-          $("v-iscoCode").value = item.code;
-          showChosen(item.code);
-          $("v-iscoCode").focus();
-        });
-        b.setAttribute("data-isco", item.code);
-        li.appendChild(b);
-        list.appendChild(li);
+      // A listbox (WAI-ARIA): one tab stop, arrows move between the options, Enter or Space picks.
+      units.forEach(function (item, index) {
+        var option = el("li", "isco-option", item.code + " · " + words(item.name));
+        option.id = "v-isco-option-" + item.code;
+        option.setAttribute("role", "option");
+        option.setAttribute("aria-selected", "false");
+        option.tabIndex = index === 0 ? 0 : -1;
+        option.setAttribute("data-isco", item.code);
+        option.addEventListener("click", function () { pickOccupation(option); });
+        list.appendChild(option);
       });
     });
   }
+  function pickOccupation(option) {
+    $("v-isco-results").querySelectorAll("[role=option]").forEach(function (o) {
+      o.setAttribute("aria-selected", o === option ? "true" : "false");
+      o.tabIndex = o === option ? 0 : -1;
+    });
+    $("v-iscoCode").value = option.getAttribute("data-isco");
+    showChosen(option.getAttribute("data-isco"));
+    $("v-iscoCode").focus();
+  }
+  $("v-isco-results").addEventListener("keydown", function (event) {
+    var options = Array.prototype.slice.call($("v-isco-results").querySelectorAll("[role=option]"));
+    var at = options.indexOf(document.activeElement);
+    if (at < 0) { return; }
+    var to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: options.length - 1 }[event.key];
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      pickOccupation(options[at]);
+    } else if (to !== undefined) {
+      event.preventDefault();
+      var next = options[Math.max(0, Math.min(options.length - 1, to))];
+      options.forEach(function (o) { o.tabIndex = o === next ? 0 : -1; });
+      next.focus();
+    }
+  });
   $("v-isco-search").addEventListener("input", findOccupations);
   $("v-isco-find").addEventListener("click", findOccupations);
   $("v-isco-search").addEventListener("keydown", function (event) {
     if (event.key === "Enter") { event.preventDefault(); findOccupations(); }
+    var first = $("v-isco-results").querySelector("[role=option]");
+    if (event.key === "ArrowDown" && first) { event.preventDefault(); first.focus(); }
   });
   $("v-iscoCode").addEventListener("input", function () { showChosen($("v-iscoCode").value.trim()); });
 

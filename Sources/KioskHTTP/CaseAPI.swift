@@ -132,6 +132,7 @@ struct CaseAPI: Sendable {
     /// The visitor's own answers (with their proof) or an officer's at the counter. The visitor
     /// is thanked and told an officer will talk it over; the suggestion is for the officer.
     func profile(_ request: Request) async throws -> Response {
+        try await access.requireCaller(.writeCases, request)
         let body = try await strict.decode(
             ProfileRequest.self, from: request, allowedKeys: ["registrationId", "answers", "version"])
         let id = try APIError.uuid(body.registrationId, locales)

@@ -5,9 +5,12 @@ import Mustache
 
 /// The case screens: the profiling questions on the touchscreen (a person just registered or
 /// identified, with their proof handed over in the fragment) and the case page of the staff
-/// console. Neither page holds personal data: their scripts ask the API, which checks the caller.
+/// console. Neither page holds personal data: their scripts ask the API, which checks the caller;
+/// the case page, like every console page, is served only to staff allowed to read cases (whoever
+/// is not signed in is sent to the sign-in page).
 struct CaseScreens: Sendable {
     let office: Office
+    let authentication: StaffAuthentication
     let locales: Locales
     let settings: ScreenSettings
     let hasCases: Bool
@@ -15,10 +18,11 @@ struct CaseScreens: Sendable {
     let library: MustacheLibrary
 
     init(
-        office: Office, locales: Locales, kioskDirectory: URL, settings: ScreenSettings, hasCases: Bool,
-        hasPrinter: Bool
+        office: Office, authentication: StaffAuthentication, locales: Locales, kioskDirectory: URL,
+        settings: ScreenSettings, hasCases: Bool, hasPrinter: Bool
     ) async throws {
         self.office = office
+        self.authentication = authentication
         self.locales = locales
         self.settings = settings
         self.hasCases = hasCases
@@ -33,9 +37,9 @@ struct CaseScreens: Sendable {
             }
             return try profiling(request, language: language)
         }
-        router.get("/staff/cases") { request, _ in try casePage(request, person: nil) }
+        router.get("/staff/cases") { request, _ in try await casePage(request, person: nil) }
         router.get("/staff/cases/:id") { request, context in
-            try casePage(request, person: UUID(uuidString: try context.parameters.require("id")))
+            try await casePage(request, person: UUID(uuidString: try context.parameters.require("id")))
         }
     }
 
@@ -71,8 +75,13 @@ struct CaseScreens: Sendable {
     }
 
     /// The console's case page: a search, or one person's case (`/staff/cases/ID`).
-    func casePage(_ request: Request, person: UUID?) throws -> Response {
+    func casePage(_ request: Request, person: UUID?) async throws -> Response {
         let language = request.uri.queryParameters.get("lang").flatMap { Language(code: String($0)) } ?? .mn
+        do {
+            _ = try await authentication.require(.readCases, request)
+        } catch let error as APIError where error.status == .unauthorized {
+            return Response(status: .seeOther, headers: [.location: "/staff?lang=\(language.rawValue)"])
+        }
         let other: Language = language == .mn ? .en : .mn
         let path = person.map { "/staff/cases/\($0.uuidString.lowercased())" } ?? "/staff/cases"
         return try render(

@@ -25,14 +25,14 @@ struct EmployerAPI {
         let staff = group.group("staff")
         staff.get("employers") { request, _ in try await guarded { try await find(request) } }
         staff.post("employers") { request, _ in try await guarded { try await register(request) } }
-        staff.get("employers/:id") { _, context in
-            try await guarded { try await employer(context.parameters.require("id")) }
+        staff.get("employers/:id") { request, context in
+            try await guarded { try await employer(request, context.parameters.require("id")) }
         }
         staff.post("employers/:id/vacancies") { request, context in
             try await guarded { try await recordVacancy(request, employer: context.parameters.require("id")) }
         }
-        staff.get("office-vacancies/:reference") { _, context in
-            try await guarded { try await vacancy(context.parameters.require("reference")) }
+        staff.get("office-vacancies/:reference") { request, context in
+            try await guarded { try await vacancy(request, context.parameters.require("reference")) }
         }
         staff.put("office-vacancies/:reference") { request, context in
             try await guarded { try await edit(request, reference: context.parameters.require("reference")) }
@@ -267,7 +267,8 @@ struct EmployerAPI {
         let placements: [PlacementView]
     }
 
-    func employer(_ raw: String) async throws -> Response {
+    func employer(_ request: Request, _ raw: String) async throws -> Response {
+        _ = try await session(request)
         let record = try await employerDesk().employer(id: try uuid(raw))
         return try JSON.response(
             EmployerRecordView(
@@ -290,8 +291,9 @@ struct EmployerAPI {
         return try JSON.response(view(vacancy), status: .created)
     }
 
-    func vacancy(_ reference: String) async throws -> Response {
-        try JSON.response(view(try await employerDesk().vacancy(reference: reference)))
+    func vacancy(_ request: Request, _ reference: String) async throws -> Response {
+        _ = try await session(request)
+        return try JSON.response(view(try await employerDesk().vacancy(reference: reference)))
     }
 
     func edit(_ request: Request, reference: String) async throws -> Response {

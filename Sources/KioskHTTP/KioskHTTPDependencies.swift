@@ -343,7 +343,8 @@ public struct KioskHTTPDependencies: Sendable {
 
     func caseScreens() async throws -> CaseScreens {
         try await CaseScreens(
-            office: office, locales: locales, kioskDirectory: kioskDirectory, settings: settings,
+            office: office, authentication: authentication, locales: locales, kioskDirectory: kioskDirectory,
+            settings: settings,
             hasCases: caseDesk != nil, hasPrinter: printer != nil)
     }
 

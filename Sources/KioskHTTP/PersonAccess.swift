@@ -34,6 +34,15 @@ struct PersonAccess: Sendable {
         throw ProofError.required
     }
 
+    /// Before a body naming the person is read: a proof (checked against the person later, by
+    /// `require`), or staff allowed `permission`; anyone else is refused at once (401
+    /// `proof.required`, or the staff refusals), before anything they sent is looked at.
+    func requireCaller(_ permission: StaffPermission, _ request: Request) async throws {
+        if request.headers[Self.proofHeader] != nil { return }
+        guard Self.hasStaffCredentials(request) else { throw ProofError.required }
+        _ = try await authentication.require(permission, request)
+    }
+
     /// The screen session the request names (`X-Kiosk-Session`), or "" (which no session has).
     static func session(of request: Request) -> String {
         request.headers[sessionHeader] ?? ""

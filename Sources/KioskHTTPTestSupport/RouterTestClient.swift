@@ -28,7 +28,8 @@ public struct RouterTestClient: Sendable {
     }
 
     /// One request. A `Content-Length` header is added for a body, as a client would. An error
-    /// the router does not turn into a response itself is answered 500, as the server does.
+    /// the router does not turn into a response itself is answered 500, as the server does. An
+    /// event stream's body is not read.
     public func request(
         _ method: HTTPRequest.Method, _ uri: String, headers: HTTPFields = [:], body: ByteBuffer? = nil
     ) async throws -> TestResponse {
@@ -46,6 +47,10 @@ public struct RouterTestClient: Sendable {
             response = try await responder.respond(to: request, context: context)
         } catch {
             response = Response(status: .internalServerError)
+        }
+        // An event stream never ends: its head alone.
+        if response.headers[.contentType]?.hasPrefix("text/event-stream") == true {
+            return TestResponse(head: response.head, body: ByteBuffer(), trailerHeaders: nil)
         }
         let collected = CollectedBody()
         try await response.body.write(BodyCollector(collected: collected))

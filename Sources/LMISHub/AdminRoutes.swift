@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HTTPTypes
 import Hummingbird
 import LMISProtocol
 import Logging
@@ -59,11 +60,9 @@ struct AdminRoutes {
         }
         router.get("admin/operations") { request, _ in
             try await self.run(request) {
-                let page = OperationsPage.render(
-                    FleetRules.assess(try await hub.store.devices(), now: Date()), now: Date())
-                return Response(
-                    status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                    body: .init(byteBuffer: ByteBuffer(string: page)))
+                Self.page(
+                    OperationsPage.render(FleetRules.assess(try await hub.store.devices(), now: Date()), now: Date()),
+                    status: .ok)
             }
         }
         let admin = router.group("admin")
@@ -247,19 +246,31 @@ struct AdminRoutes {
                 }
             }
         }
-        // Employer services across offices by sector and employer (issue 27); this month by default.
+        // Employer services across offices by sector and employer (issue 27); this month by default:
+        // as JSON, as CSV and as the operators' page.
         admin.get("employer-breakdown") { request, _ in
             try await self.run(request) {
-                let query = request.uri.queryParameters
-                let today = String(LMISTime.format(Date()).prefix(10))
-                let from = query.get("from") ?? String(today.prefix(7)) + "-01"
+                HubRouter.json(try await employerBreakdown(request), gzip: HubRouter.acceptsGzip(request))
+            }
+        }
+        admin.get("employer-breakdown.csv") { request, _ in
+            try await self.run(request) {
+                let breakdown = try await employerBreakdown(request)
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "text/csv; charset=utf-8; header=present", .cacheControl: "no-store",
+                        .contentDisposition:
+                            "attachment; filename=\"employer-breakdown-\(breakdown.from)-\(breakdown.to).csv\"",
+                    ], body: .init(byteBuffer: ByteBuffer(string: breakdown.csv)))
+            }
+        }
+        admin.get("employers") { request, _ in
+            try await self.run(request) {
                 do {
-                    return HubRouter.json(
-                        try await hub.store.employerBreakdown(
-                            from: from, to: query.get("to") ?? today, office: query.get("office")),
-                        gzip: HubRouter.acceptsGzip(request))
-                } catch let error as HubStoreError {
-                    throw HubRouter.Failure(status: .badRequest, code: .badRequest, message: error.description)
+                    return Self.page(try await employerBreakdown(request).page, status: .ok)
+                } catch let failure as HubRouter.Failure where failure.status == .badRequest {
+                    return Self.page(EmployerBreakdown.badPeriodPage(failure.message), status: .badRequest)
                 }
             }
         }
@@ -283,6 +294,26 @@ struct AdminRoutes {
                 return HubRouter.json(["epoch": try await hub.epoch.value()], gzip: false)
             }
         }
+    }
+
+    /// The breakdown the query asks for (`from`, `to`, `office`; this month by default); a bad period is a 400.
+    func employerBreakdown(_ request: Request) async throws -> EmployerBreakdown {
+        let query = request.uri.queryParameters
+        let today = String(LMISTime.format(Date()).prefix(10))
+        let from = query.get("from").flatMap { $0.isEmpty ? nil : $0 } ?? String(today.prefix(7)) + "-01"
+        let to = query.get("to").flatMap { $0.isEmpty ? nil : $0 } ?? today
+        let office = query.get("office").flatMap { $0.isEmpty ? nil : $0 }
+        do {
+            return try await hub.store.employerBreakdown(from: from, to: to, office: office)
+        } catch let error as HubStoreError {
+            throw HubRouter.Failure(status: .badRequest, code: .badRequest, message: error.description)
+        }
+    }
+
+    static func page(_ html: String, status: HTTPResponse.Status) -> Response {
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     /// Checks the admin token (constant time), then runs the handler like any hub request.

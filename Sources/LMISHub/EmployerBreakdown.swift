@@ -5,6 +5,10 @@ import PostgresNIO
 /// Employer services across offices (issue 27) for the LMIS: vacancies and posts the offices took
 /// in, those filled, the placements that followed and newly created jobs, by employer (one row per
 /// state registration number, whichever offices registered it) and by sector (ISIC section).
+///
+/// An employer registered at several offices is named, and counted under the sector, of its most
+/// recent registration by the time the office took it (`created_at`; the later record id on a tie),
+/// whichever office sent it and whenever it arrived, also when `office` keeps one office's figures.
 public struct EmployerBreakdown: Codable, Sendable, Hashable {
     public struct Figures: Codable, Sendable, Hashable {
         /// Vacancies taken in during the period, their posts, and the posts of newly created jobs.
@@ -104,10 +108,14 @@ extension HubStore {
                 FROM placement pl JOIN chosen e ON e.id = pl.employer_id
                 WHERE pl.placed_on BETWEEN \(from)::date AND \(to)::date
                 GROUP BY e.register_number
+            ), latest AS (
+                SELECT DISTINCT ON (register_number) register_number, name, sector
+                FROM employer ORDER BY register_number, created_at DESC, record_id DESC
             ), names AS (
-                SELECT register_number, min(name) AS name, min(sector) AS sector,
-                    string_agg(DISTINCT office_code, ',' ORDER BY office_code) AS offices
-                FROM chosen GROUP BY register_number
+                SELECT c.register_number, l.name, l.sector,
+                    string_agg(DISTINCT c.office_code, ',' ORDER BY c.office_code) AS offices
+                FROM chosen c JOIN latest l ON l.register_number = c.register_number
+                GROUP BY c.register_number, l.name, l.sector
             )
             SELECT n.register_number, n.name, n.sector, n.offices,
                 coalesce(v.vacancies, 0), coalesce(v.posts, 0), coalesce(v.newly_created_posts, 0),

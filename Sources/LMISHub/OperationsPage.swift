@@ -10,48 +10,40 @@ enum OperationsPage {
             ($0.needs.count, $1.officeCode, $1.id) > ($1.needs.count, $0.officeCode, $0.id)
         }
         let needing = active.filter { !$0.needs.isEmpty }.count
-        var html = """
-            <!doctype html>
-            <html lang="mn">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Төхөөрөмжүүд · Devices</title>
-            <style>
-            body { font: 16px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1b1b1b; }
-            table { border-collapse: collapse; width: 100%; }
-            th, td { border-bottom: 1px solid #bbb; padding: .4rem .5rem; text-align: left; vertical-align: top; }
-            th { background: #eee; }
-            tr.needs td { background: #fff4e5; }
-            .need { display: block; font-weight: 600; color: #8a3b00; }
-            .ok { color: #1d6b2f; font-weight: 600; }
-            .check { display: block; }
-            .check[data-verdict="fault"] { font-weight: 600; color: #8a3b00; }
-            </style>
-            </head>
-            <body>
-            <h1>Төхөөрөмжүүд <span lang="en">· Devices</span></h1>
-            <p id="summary">\(active.count) төхөөрөмж, \(needing) нь техникчийн анхаарал шаардана.
-            <span lang="en">\(active.count) devices, \(needing) need a technician.</span>
-            Шинэчилсэн <span lang="en">Updated</span>: \(escape(LMISTime.format(now)))</p>
-            <table>
-            <thead><tr>
-            <th scope="col">Алба <span lang="en">Office</span></th>
-            <th scope="col">Төхөөрөмж <span lang="en">Device</span></th>
-            <th scope="col">Сүүлд холбогдсон <span lang="en">Last seen</span></th>
-            <th scope="col">Хувилбар <span lang="en">Version</span></th>
-            <th scope="col">Хүлээгдэж буй <span lang="en">Waiting</span></th>
-            <th scope="col">Принтер <span lang="en">Printer</span></th>
-            <th scope="col">Уншигч <span lang="en">Reader</span></th>
-            <th scope="col">Цагийн зөрүү <span lang="en">Clock</span></th>
-            <th scope="col">Нөөц <span lang="en">Last backup</span></th>
-            <th scope="col">Дутуу <span lang="en">Missing</span></th>
-            <th scope="col">Шалгалт <span lang="en">Checks</span></th>
-            <th scope="col">Хийх зүйл <span lang="en">Needs</span></th>
-            </tr></thead>
-            <tbody>
+        var html =
+            head(title: "Төхөөрөмжүүд · Devices") + """
+                table { width: 100%; }
+                tr.needs td { background: #fff4e5; }
+                .need { display: block; font-weight: 600; color: #8a3b00; }
+                .ok { color: #1d6b2f; font-weight: 600; }
+                .check { display: block; }
+                .check[data-verdict="fault"] { font-weight: 600; color: #8a3b00; }
+                </style>
+                </head>
+                <body>
+                <nav><a href="/admin/employers">Ажил олгогчид <span lang="en">· Employers</span></a></nav>
+                <h1>Төхөөрөмжүүд <span lang="en">· Devices</span></h1>
+                <p id="summary">\(active.count) төхөөрөмж, \(needing) нь техникчийн анхаарал шаардана.
+                <span lang="en">\(active.count) devices, \(needing) need a technician.</span>
+                Шинэчилсэн <span lang="en">Updated</span>: \(escape(LMISTime.format(now)))</p>
+                <table>
+                <thead><tr>
+                <th scope="col">Алба <span lang="en">Office</span></th>
+                <th scope="col">Төхөөрөмж <span lang="en">Device</span></th>
+                <th scope="col">Сүүлд холбогдсон <span lang="en">Last seen</span></th>
+                <th scope="col">Хувилбар <span lang="en">Version</span></th>
+                <th scope="col">Хүлээгдэж буй <span lang="en">Waiting</span></th>
+                <th scope="col">Принтер <span lang="en">Printer</span></th>
+                <th scope="col">Уншигч <span lang="en">Reader</span></th>
+                <th scope="col">Цагийн зөрүү <span lang="en">Clock</span></th>
+                <th scope="col">Нөөц <span lang="en">Last backup</span></th>
+                <th scope="col">Дутуу <span lang="en">Missing</span></th>
+                <th scope="col">Шалгалт <span lang="en">Checks</span></th>
+                <th scope="col">Хийх зүйл <span lang="en">Needs</span></th>
+                </tr></thead>
+                <tbody>
 
-            """
+                """
         for device in sorted {
             let beat = device.heartbeat
             let needs = device.needs.compactMap(FleetRules.Need.init(rawValue:))
@@ -103,6 +95,25 @@ enum OperationsPage {
                 "<span class=\"check\" data-check=\"\(escape(check.name))\" data-verdict=\"\(escape(check.verdict))\">"
                 + "\(escape(check.name)) — \(verdict)\(detail)</span>"
         }.joined()
+    }
+
+    /// The start of an operators' page, in Mongolian with English beside it, up to its own style rules.
+    static func head(title: String) -> String {
+        """
+        <!doctype html>
+        <html lang="mn">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title))</title>
+        <style>
+        body { font: 16px/1.4 system-ui, sans-serif; margin: 1.5rem; color: #1b1b1b; }
+        table { border-collapse: collapse; }
+        th, td { border-bottom: 1px solid #bbb; padding: .4rem .5rem; text-align: left; vertical-align: top; }
+        th { background: #eee; }
+        a { color: #0b4f9c; }
+
+        """
     }
 
     static func escape(_ text: String) -> String {

@@ -335,6 +335,20 @@ public enum ProblemCode: String, Codable, Sendable, Hashable {
     case busy
     case notFound = "not_found"
     case internalError = "internal_error"
+
+    /// What a refused caller is told in Mongolian (`Problem.messageMn`).
+    public var refusalMn: String? {
+        switch self {
+        case .unsigned: "Энэ хүсэлтийг зөвхөн бүртгэлтэй төхөөрөмжийн гарын үсэг эсвэл админы түлхүүртэй хүлээн авна."
+        case .badSignature: "Хүсэлтийн гарын үсэг баталгаажсангүй."
+        case .unknownDevice: "Ийм төхөөрөмж бүртгэлгүй байна."
+        case .revokedDevice: "Энэ төхөөрөмжийг хассан байна. Дахин бүртгүүлнэ үү."
+        case .staleTimestamp: "Хүсэлтийн цаг хэт зөрүүтэй байна. Төхөөрөмжийн цагийг шалгана уу."
+        case .replayed: "Яг ийм хүсэлт өмнө нь ирсэн байна."
+        case .invalidCode: "Бүртгэлийн код буруу, ашиглагдсан эсвэл хугацаа нь дууссан байна."
+        default: nil
+        }
+    }
 }
 
 /// Every error answer: a code, a sentence for people, and the hub's clock (lets a kiosk whose
@@ -342,11 +356,16 @@ public enum ProblemCode: String, Codable, Sendable, Hashable {
 public struct Problem: Codable, Sendable, Hashable, Error, CustomStringConvertible {
     public var error: ProblemCode
     public var message: String
+    /// The refusal of a caller (no or a bad signature, an unknown or revoked device, a wrong
+    /// admin token or enrolment code) in Mongolian too, for the office's technician and the
+    /// hub's operators; nil for every other problem, whose `message` names a field or a value.
+    public var messageMn: String?
     public var serverTime: String
 
     public init(_ error: ProblemCode, _ message: String, serverTime: String) {
         self.error = error
         self.message = message
+        self.messageMn = error.refusalMn
         self.serverTime = serverTime
     }
 

@@ -107,6 +107,12 @@ def test_the_hub_answers_as_documented(kiosk, hub, tmp_path):
           call(base, "GET", "/admin/employer-breakdown?from=2026-12-01&to=2026-12-31&office=UB-SB"))
     check("/admin/employer-breakdown", "GET", call(base, "GET", "/admin/employer-breakdown?from=2026-13-01"))
     check("/admin/employer-breakdown", "GET", call(base, "GET", "/admin/employer-breakdown", token=None))
+    check("/admin/employer-breakdown.csv", "GET", call(base, "GET", "/admin/employer-breakdown.csv"))
+    check("/admin/employer-breakdown.csv", "GET", call(base, "GET", "/admin/employer-breakdown.csv?to=2020-01-01"))
+    check("/admin/employer-breakdown.csv", "GET", call(base, "GET", "/admin/employer-breakdown.csv", token=None))
+    check("/admin/employers", "GET", call(base, "GET", "/admin/employers"))
+    check("/admin/employers", "GET", call(base, "GET", "/admin/employers?from=2026-13-01"))
+    check("/admin/employers", "GET", call(base, "GET", "/admin/employers", token=None))
     check("/admin/vacancies", "PUT", call(base, "PUT", "/admin/vacancies", [{
         "reference": "V-2026-00001", "title": "Нярав", "iscoCode": "4321", "employer": "ХХК", "aimagCode": "UB-SB",
         "hours": "full", "skills": [], "experienceYears": 0, "posts": 1, "postedOn": "2026-12-01",

@@ -24,6 +24,22 @@ def test_the_officer_finds_and_picks_the_occupation_by_words(browser, kiosk, art
         page.wait_for_selector("#v-isco-results [data-isco='8332']")
         codes = page.locator("#v-isco-results [data-isco]").evaluate_all("(bs) => bs.map(b => b.dataset.isco)")
         assert all(len(code) == 4 for code in codes), codes
+        # A listbox of options without list bullets (nor the employer search's list).
+        assert page.get_attribute("#v-isco-results", "role") == "listbox"
+        assert page.locator("#v-isco-results > [role='option']").count() == len(codes)
+        for selector in ["#v-isco-results", "#v-isco-results > li", "#find-results", "#find-results > li"]:
+            assert page.locator(selector).first.evaluate("(e) => getComputedStyle(e).listStyleType") == "none"
+        # The keyboard: Down from the search into the options, Down again, Enter picks.
+        page.focus("#v-isco-search")
+        page.keyboard.press("ArrowDown")
+        assert page.evaluate("document.activeElement.dataset.isco") == codes[0]
+        if len(codes) > 1:
+            page.keyboard.press("ArrowDown")
+            assert page.evaluate("document.activeElement.dataset.isco") == codes[1]
+        picked = page.evaluate("document.activeElement.dataset.isco")
+        page.keyboard.press("Enter")
+        assert page.input_value("#v-iscoCode") == picked
+        assert page.get_attribute(f"#v-isco-results [data-isco='{picked}']", "aria-selected") == "true"
         check_screen(page, artifacts, "isco-picker-mn", reach=False)
         page.locator(".isco-picker").screenshot(path=str(artifacts / "isco-picker-results-mn.png"))
         page.click("#v-isco-results [data-isco='8332']")
