@@ -152,6 +152,7 @@ struct RouteCallerMatrixTests {
         // Figures.
         "GET /api/v1/staff/dashboard": .staff(.readDashboard),
         "GET /api/v1/staff/dashboard/{table}": .staff(.readDashboard),
+        "GET /api/v1/staff/indicator-breakdown": .staff(.readDashboard),
         // Vacancies and referrals.
         "GET /api/v1/vacancies": .anyone,
         "GET /api/v1/vacancies/{reference}": .anyone,

@@ -56,6 +56,9 @@ import Testing
         "PUT /admin/simulated-sms-gateway": .admin,
         "POST /admin/simulated-sms-gateway/replies": .admin,
         "GET /admin/simulated-sms-gateway/submissions": .admin,
+        "GET /admin/update-channels": .admin,
+        "PUT /admin/update-channels/{channel}": .admin,
+        "DELETE /admin/update-channels/{channel}": .admin,
     ]
 
     /// What would change what later requests find: run after the rest (a revoked device signs no more).
