@@ -46,7 +46,17 @@ extension SyncEngine {
         }
 
         var answered: Bool { done.value.withLock { $0 } }
-        var answer: Result<HubClient.Answer, any Error> { get async { await task.result } }
+        /// The answer; the request is given up when the waiting task is cancelled (shutdown).
+        var answer: Result<HubClient.Answer, any Error> {
+            get async {
+                let task = self.task
+                return await withTaskCancellationHandler {
+                    await task.result
+                } onCancel: {
+                    task.cancel()
+                }
+            }
+        }
         var last: Int64 { batch.last?.sequence ?? 0 }
     }
 
