@@ -131,6 +131,19 @@ import Testing
         await hub.stop()
     }
 
+    @Test func staffAskingForSyncEndAStreamsBackoff() async {
+        let board = StreamBoard()
+        #expect(await board.start("registration"))
+        var backoff = SyncBackoff()
+        _ = backoff.failed(unit: 0.5)
+        await board.finish("registration", backoff: backoff, retryAfter: .seconds(300))
+        #expect(await !board.start("registration"))
+        await board.retryNow()
+        #expect(await board.changed())
+        #expect(await board.start("registration"))
+        #expect(await board.backoff("registration").failures == 1)
+    }
+
     @Test func receiptsNameOnlyTheRecordsAskedForThatTheHubHolds() {
         let lost = [
             WaitingRecord(id: "a", sequence: 3, type: "registration.created", createdAt: "", payload: "{}"),
