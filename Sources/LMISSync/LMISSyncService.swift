@@ -113,6 +113,9 @@ public final class LMISSyncService: Service, Sendable {
         let report = await engine.uploadStream(stream)
         if report.error != nil { await engine.note(report) }
         var backoff = await streams.backoff(stream)
+        // A stream that moved starts its backoff afresh: the failures of an offline spell must
+        // not make the wait after the next short outage minutes long.
+        if report.error == nil { backoff.succeeded() }
         let wait: Duration? =
             switch report.error {
             case nil: nil
