@@ -39,19 +39,6 @@ struct BatchSizer: Sendable, Equatable {
         effectiveBytesPerSecond.map { Double(bytes) / max($0, 1) }
     }
 
-    /// How long to wait for the answer to a request of `bytes`: three times what the link last
-    /// managed plus two seconds, within 10–60 s (60 s before the link was measured). A request
-    /// stuck on a dead connection is given up in seconds rather than a minute, while a slow but
-    /// moving one is not cut.
-    func deadline(bytes: Int) -> Duration {
-        guard let expected = expected(bytes: bytes) else { return .seconds(Self.longestDeadline) }
-        let seconds = min(max(3 * expected + 2, Self.shortestDeadline), Self.longestDeadline)
-        return .milliseconds(Int64(seconds * 1000))
-    }
-
-    static let shortestDeadline = 10.0
-    static let longestDeadline = 60.0
-
     /// The link dropped a batch of `count` records: the next is at most half of it.
     mutating func cut(count: Int) {
         records = max(1, min(records, count / 2))

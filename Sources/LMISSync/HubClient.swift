@@ -97,11 +97,9 @@ public final class HubClient: Sendable {
     }
 
     /// One request; bodies over 1 KiB go compressed (see `bodyCoding`). Throws `SyncError.transport` when the
-    /// hub cannot be reached or has not answered within `deadline` (else the client's `timeout`); any HTTP
-    /// answer (also errors) comes back as an `Answer`.
+    /// hub cannot be reached; any HTTP answer (also errors) comes back as an `Answer`.
     public func send(
-        _ method: String, _ target: String, body: Data? = nil, signer: Signer?, extraHeaders: [String: String] = [:],
-        deadline: Duration? = nil
+        _ method: String, _ target: String, body: Data? = nil, signer: Signer?, extraHeaders: [String: String] = [:]
     ) async throws -> Answer {
         var request = HTTPClientRequest(url: baseURL + target)
         request.method = HTTPMethod(rawValue: method)
@@ -133,8 +131,7 @@ public final class HubClient: Sendable {
         let response: HTTPClientResponse
         var buffer: ByteBuffer
         do {
-            response = try await http.execute(
-                request, timeout: deadline.map { .milliseconds(Int64(SyncEngine.seconds($0) * 1000)) } ?? timeout)
+            response = try await http.execute(request, timeout: timeout)
             buffer = try await response.body.collect(upTo: LMISLimits.inflatedBody)
         } catch {
             throw SyncError.transport(String(describing: error))
@@ -145,8 +142,7 @@ public final class HubClient: Sendable {
         if response.status.code == 415, coding == UploadEncoding.dictionaryCoding {
             // A hub that no longer takes the dictionary (rolled back): gzip from now on.
             dictionaryAccepted.withLock { $0 = false }
-            return try await send(
-                method, target, body: body, signer: signer, extraHeaders: extraHeaders, deadline: deadline)
+            return try await send(method, target, body: body, signer: signer, extraHeaders: extraHeaders)
         }
         var data = Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
         if headers["content-encoding"] == "gzip" {

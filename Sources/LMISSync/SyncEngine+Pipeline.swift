@@ -81,13 +81,11 @@ extension SyncEngine {
                         drained = true
                     } else {
                         let body = Self.body(stream: stream, after: flight.last?.last, batch)
-                        let deadline = sizer.deadline(bytes: body.count)
                         flight.append(
                             InFlight(batch: batch, bytes: body.count, expected: sizer.expected(bytes: body.count)) {
                                 try await session.send(
                                     "POST", LMISPath.upload, body: body,
-                                    headers: [CompactUploadResponse.header: CompactUploadResponse.value],
-                                    deadline: deadline)
+                                    headers: [CompactUploadResponse.header: CompactUploadResponse.value])
                             })
                         queued = batch.last?.sequence ?? queued
                         continue

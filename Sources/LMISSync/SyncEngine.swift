@@ -198,15 +198,13 @@ public actor SyncEngine {
         }
 
         /// Sends a signed request; after a stale-timestamp refusal, once more with the hub's time.
-        func send(
-            _ method: String, _ target: String, body: Data? = nil, headers: [String: String] = [:],
-            deadline: Duration? = nil
-        ) async throws -> HubClient.Answer {
+        func send(_ method: String, _ target: String, body: Data? = nil, headers: [String: String] = [:])
+            async throws -> HubClient.Answer
+        {
             for attempt in 0..<2 {
                 let offset = self.offset
                 let signer = HubClient.Signer(key: key, keyID: keyID, now: { Date().addingTimeInterval(offset) })
-                let answer = try await client.send(
-                    method, target, body: body, signer: signer, extraHeaders: headers, deadline: deadline)
+                let answer = try await client.send(method, target, body: body, signer: signer, extraHeaders: headers)
                 guard attempt == 0, answer.status == 401, let problem = answer.problem,
                     problem.error == .staleTimestamp, let hubTime = LMISTime.parse(problem.serverTime)
                 else { return answer }
