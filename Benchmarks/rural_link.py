@@ -217,6 +217,10 @@ def main() -> None:
             f"records sent ({', '.join(f'{k} {v}' for k, v in results.items())}), {body_bytes / sent:.0f} bytes a record")
         say(f"physical limit (body bytes ÷ line rate): {limit:.0f} s; drain ÷ limit = {drained / limit:.2f} "
             "(goal ≤ 1.5)")
+        # The line cannot carry anything while it is down: the same ratio over the time it was up.
+        down = sum(min(end if end is not None else drained, drained) - start
+                   for start, end in after["outages"] if start < drained)
+        say(f"the line was down {down:.0f} s of the drain; (drain − down) ÷ limit = {(drained - down) / limit:.2f}")
         scale = 20_000 / args.registrations
         if scale != 1:
             say(f"extrapolated to 20,000 registrations (×{scale:.0f}): drain about {drained * scale / 60:.0f} min, "

@@ -58,16 +58,18 @@ public struct SQLiteSyncStore: Sendable {
     }
 
     /// The oldest waiting records of a stream, within the count and byte bounds (at least one).
-    public func batch(stream: String, maxRecords: Int, maxBytes: Int) async throws -> [WaitingRecord] {
+    public func batch(stream: String, after: Int64 = 0, maxRecords: Int, maxBytes: Int) async throws
+        -> [WaitingRecord]
+    {
         try await writer.read { db in
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT id, seq, record_type, created_at, payload FROM outbox
-                    WHERE sync_state IS NULL AND (record_type = ? OR record_type LIKE ? ESCAPE '\\')
+                    WHERE sync_state IS NULL AND (record_type = ? OR record_type LIKE ? ESCAPE '\\') AND seq > ?
                     ORDER BY seq LIMIT ?
                     """,
-                arguments: [stream, Self.likePrefix(stream), maxRecords])
+                arguments: [stream, Self.likePrefix(stream), after, maxRecords])
             var batch: [WaitingRecord] = []
             var bytes = 0
             while let row = try rows.next() {

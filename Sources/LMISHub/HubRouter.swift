@@ -55,6 +55,9 @@ public struct HubRouter: Sendable {
         router.post(RouterPath(LMISPath.upload)) { request, _ in
             try await self.guarded { try await self.upload(request) }
         }
+        router.get(RouterPath(LMISPath.uploadReceipts)) { request, _ in
+            try await self.guarded { try await self.receipts(request) }
+        }
         router.get(RouterPath(LMISPath.changes)) { request, _ in
             try await self.guarded { try await self.changes(request) }
         }
@@ -301,6 +304,7 @@ public struct HubRouter: Sendable {
             throw Failure(
                 status: .badRequest, code: .badRequest, message: "every record needs a UUID id and a sequence ≥ 1")
         }
+        if let after = batch.after { try await awaitPredecessor(after, of: batch.stream, device: device) }
         let results: [RecordResult]
         do {
             results = try await store.apply(stream: batch.stream, records: batch.records, device: device)
@@ -326,6 +330,45 @@ public struct HubRouter: Sendable {
             return Self.json(CompactUploadResponse(results), gzip: Self.acceptsGzip(request))
         }
         return Self.json(UploadResponse(results: results), gzip: Self.acceptsGzip(request))
+    }
+
+    /// How long a pipelined batch waits for the batch sent before it (`UploadEnvelope.after`).
+    static let predecessorPatience: Duration = .seconds(20)
+
+    /// Returns once the device's record `sequence` is held (the batch before this one committed),
+    /// so that a stream's batches apply in the order they were sent even when the next is on
+    /// the wire before the previous is answered (issue 25). Refuses the batch (409, nothing
+    /// applied) when that record has not arrived within `predecessorPatience`: the kiosk sends
+    /// it again after the one before.
+    func awaitPredecessor(_ sequence: Int64, of stream: String, device: HubStore.Device) async throws {
+        let deadline = ContinuousClock.now + Self.predecessorPatience
+        var pause = Duration.milliseconds(20)
+        while try await !store.holds(device: device, sequence: sequence) {
+            guard ContinuousClock.now + pause < deadline else {
+                throw Failure(
+                    status: .conflict, code: .outOfOrder,
+                    message: "the \(stream) batch before this one (through sequence \(sequence)) has not arrived; "
+                        + "send this one again after it")
+            }
+            try await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(500))
+        }
+    }
+
+    /// `UploadReceipts` for the asking device (`?stream=S&from=A&through=B`).
+    func receipts(_ request: Request) async throws -> Response {
+        let device = try await authenticate(request, body: Data())
+        let query = request.uri.queryParameters
+        guard let stream = query.get("stream"), !stream.isEmpty,
+            let from = query.get("from", as: Int64.self), let through = query.get("through", as: Int64.self),
+            from >= 1, through >= from
+        else {
+            throw Failure(
+                status: .badRequest, code: .badRequest,
+                message: "receipts need stream, and from ≤ through, both at least 1")
+        }
+        let receipts = try await store.receipts(device: device, stream: stream, from: from, through: through)
+        return Self.json(receipts, gzip: Self.acceptsGzip(request))
     }
 
     func changes(_ request: Request) async throws -> Response {

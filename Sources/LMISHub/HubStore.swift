@@ -269,6 +269,43 @@ public struct HubStore: Sendable {
         return results
     }
 
+    /// Whether the hub holds the device's record numbered `sequence` (applied or refused).
+    public func holds(device: Device, sequence: Int64) async throws -> Bool {
+        for try await _ in try await client.query(
+            "SELECT 1 FROM received_record WHERE device_id = \(device.id) AND seq = \(sequence)", logger: logger)
+        {
+            return true
+        }
+        return false
+    }
+
+    /// `UploadReceipts`: the stream's highest sequence held for the device, and the results kept
+    /// for its records numbered `from` through `through` (at most `UploadReceipts.limit`).
+    public func receipts(device: Device, stream: String, from: Int64, through: Int64) async throws -> UploadReceipts {
+        var highest: Int64 = 0
+        for try await (value) in try await client.query(
+            """
+            SELECT coalesce(max(seq), 0) FROM received_record WHERE device_id = \(device.id) AND stream = \(stream)
+            """, logger: logger
+        ).decode(Int64.self) {
+            highest = value
+        }
+        var results: [RecordResult] = []
+        for try await (id, sequence, status, reason, person) in try await client.query(
+            """
+            SELECT record_id::text, seq, status, reason, person_id::text FROM received_record
+            WHERE device_id = \(device.id) AND stream = \(stream) AND seq BETWEEN \(from) AND \(through)
+            ORDER BY seq LIMIT \(UploadReceipts.limit)
+            """, logger: logger
+        ).decode((String, Int64, String, String?, String?).self) {
+            results.append(
+                RecordResult(
+                    id: id, sequence: sequence, status: RecordStatus(rawValue: status) ?? .rejected, reason: reason,
+                    personID: person))
+        }
+        return UploadReceipts(highest: highest, received: CompactUploadResponse(results))
+    }
+
     public func status(device: Device) async throws -> (received: Int64, highest: Int64, quarantined: Int64) {
         for try await (received, highest, quarantined) in try await client.query(
             """

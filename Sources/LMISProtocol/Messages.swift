@@ -9,6 +9,9 @@ public enum LMISPath {
     public static let identity = "/v1/identity"
     public static let status = "/v1/status"
     public static let heartbeat = "/v1/heartbeat"
+    /// What the hub holds of a stream's records (`UploadReceipts`), asked before sending again
+    /// a batch whose answer was lost.
+    public static let uploadReceipts = "/v1/upload/receipts"
     public static func reference(_ kind: ReferenceKind) -> String { "/v1/reference/\(kind.rawValue)" }
 }
 
@@ -154,15 +157,21 @@ public struct UploadEnvelope: Decodable, Sendable {
     }
 
     public var stream: String
+    /// The last sequence of the batch of this stream sent just before this one (pipelined, its
+    /// answer maybe not yet heard): the hub applies this batch only after that one (issue 25).
+    public var after: Int64?
     public var records: [Header]
 }
 
 public struct UploadBatch: Codable, Sendable, Hashable {
     public var stream: String
+    /// See `UploadEnvelope.after`.
+    public var after: Int64?
     public var records: [UploadRecord]
 
-    public init(stream: String, records: [UploadRecord]) {
+    public init(stream: String, after: Int64? = nil, records: [UploadRecord]) {
         self.stream = stream
+        self.after = after
         self.records = records
     }
 }
@@ -335,6 +344,8 @@ public enum ProblemCode: String, Codable, Sendable, Hashable {
     case busy
     case notFound = "not_found"
     case internalError = "internal_error"
+    /// A pipelined batch whose predecessor (`UploadEnvelope.after`) has not arrived.
+    case outOfOrder = "out_of_order"
 
     /// What a refused caller is told in Mongolian (`Problem.messageMn`).
     public var refusalMn: String? {

@@ -34,6 +34,11 @@ struct BatchSizer: Sendable, Equatable {
         records = max(1, min(maxRecords, Int(bounded.rounded())))
     }
 
+    /// Seconds a request of `bytes` should take at the throughput last seen (nil before any answer).
+    func expected(bytes: Int) -> Double? {
+        effectiveBytesPerSecond.map { Double(bytes) / max($0, 1) }
+    }
+
     /// The link dropped a batch of `count` records: the next is at most half of it.
     mutating func cut(count: Int) {
         records = max(1, min(records, count / 2))

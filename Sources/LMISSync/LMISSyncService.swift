@@ -27,9 +27,12 @@ public final class LMISSyncService: Service, Sendable {
         self.uploadPoll = uploadPoll
     }
 
-    /// Asks every loop to run now (coalesced with a run already asked for).
+    /// Asks every loop to run now (coalesced with a run already asked for); a stream waiting out
+    /// its backoff after failures is tried now too (staff asked for it: an office that gathered
+    /// records offline has backed off for minutes by the time its link returns).
     public func nudge() {
         Task {
+            await streams.retryNow()
             await uploads.ring()
             await feed.ring()
             await checks.ring()
@@ -110,6 +113,9 @@ public final class LMISSyncService: Service, Sendable {
         let report = await engine.uploadStream(stream)
         if report.error != nil { await engine.note(report) }
         var backoff = await streams.backoff(stream)
+        // A stream that moved starts its backoff afresh: the failures of an offline spell must
+        // not make the wait after the next short outage minutes long.
+        if report.error == nil { backoff.succeeded() }
         let wait: Duration? =
             switch report.error {
             case nil: nil
@@ -138,6 +144,12 @@ actor StreamBoard {
     }
 
     func backoff(_ stream: String) -> SyncBackoff { backoffs[stream] ?? SyncBackoff() }
+
+    /// Ends every stream's wait (their backoffs keep counting failures).
+    func retryNow() {
+        if !notBefore.isEmpty { finished = true }
+        notBefore = [:]
+    }
 
     func finish(_ stream: String, backoff: SyncBackoff, retryAfter: Duration?) {
         running.remove(stream)

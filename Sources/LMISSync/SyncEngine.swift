@@ -19,7 +19,10 @@ public actor SyncEngine {
     private var client: HubClient?
     /// Upload batch size per stream, sized to the link (`BatchSizer`); halved while the hub
     /// refuses whole batches or the link drops them, down to single records.
-    private var batchSizers: [String: BatchSizer] = [:]
+    var batchSizers: [String: BatchSizer] = [:]
+    /// Per stream, the records of batches sent whose answers were lost (the hub may hold them):
+    /// the stream's next upload asks the hub first (`UploadReceipts`) instead of sending them again.
+    var unanswered: [String: [WaitingRecord]] = [:]
     let dataDirectory: URL
     /// The state of the devices the serving process holds (printer, reader, checks), for the heartbeat.
     private var deviceProbe: (@Sendable () async -> DeviceState)?
@@ -323,66 +326,6 @@ public actor SyncEngine {
         var retryAfter: Duration?
     }
 
-    /// One stream's waiting records, batch after batch, until none wait or the hub cannot be reached.
-    func upload(stream: String, _ session: Session) async -> StreamOutcome {
-        var outcome = StreamOutcome()
-        do {
-            while true {
-                var sizer = batchSizers[stream] ?? BatchSizer(maxRecords: LMISLimits.batchRecords)
-                let limit = sizer.records
-                let batch = try await store.batch(
-                    stream: stream, maxRecords: limit, maxBytes: LMISLimits.batchBytes - 64 * 1024)
-                if batch.isEmpty { break }
-                let answer: HubClient.Answer
-                let body = Self.body(stream: stream, batch)
-                let sent = ContinuousClock.now
-                do {
-                    answer = try await session.send(
-                        "POST", LMISPath.upload, body: body,
-                        headers: [CompactUploadResponse.header: CompactUploadResponse.value])
-                } catch let error as SyncError {
-                    // A link that keeps dropping carries small batches more often than large ones.
-                    if case .transport = error {
-                        sizer.cut(count: batch.count)
-                        batchSizers[stream] = sizer
-                    }
-                    throw error
-                }
-                switch answer.status {
-                case 200:
-                    let results = try Self.results(of: answer, batch)
-                    guard Set(results.map(\.id)) == Set(batch.map(\.id)) else {
-                        throw SyncError.badAnswer("the hub answered for other records than were sent")
-                    }
-                    try await store.record(results, at: Date())
-                    for result in results { outcome.uploaded[result.status, default: 0] += 1 }
-                    sizer.answered(
-                        count: batch.count, bytes: body.count, seconds: Self.seconds(ContinuousClock.now - sent))
-                    batchSizers[stream] = sizer
-                case 400 where [.badRequest, .tooLarge].contains(answer.problem?.error),
-                    413 where [.badRequest, .tooLarge].contains(answer.problem?.error):
-                    // The hub itself cannot read this batch (not a proxy or a misconfigured
-                    // address answering 400): narrow it down to the record that jams it.
-                    if batch.count == 1 {
-                        try await store.setAside(
-                            id: batch[0].id, reason: "refused by the hub: \(Self.failure(answer))", at: Date())
-                        outcome.uploaded[.rejected, default: 0] += 1
-                        logger.error("record set aside", metadata: ["sync.record": "\(batch[0].id)"])
-                    } else {
-                        sizer.refused(count: batch.count)
-                        batchSizers[stream] = sizer
-                    }
-                default:
-                    outcome.retryAfter = answer.retryAfter
-                    throw Self.failure(answer)
-                }
-            }
-        } catch {
-            outcome.failure = error as? SyncError ?? .transport(String(describing: error))
-        }
-        return outcome
-    }
-
     /// The results of an upload answer, whole or in brief (`CompactUploadResponse`, issue 25).
     static func results(of answer: HubClient.Answer, _ batch: [WaitingRecord]) throws -> [RecordResult] {
         guard let brief = try? LMISCoding.decoder.decode(CompactUploadResponse.self, from: answer.body) else {
@@ -400,8 +343,10 @@ public actor SyncEngine {
     }
 
     /// The upload body, written directly: the stored payloads are JSON already.
-    static func body(stream: String, _ batch: [WaitingRecord]) -> Data {
-        var text = "{\"stream\":\(LMISCoding.quoted(stream)),\"records\":["
+    static func body(stream: String, after: Int64? = nil, _ batch: [WaitingRecord]) -> Data {
+        var text = "{\"stream\":\(LMISCoding.quoted(stream)),"
+        if let after { text += "\"after\":\(after)," }
+        text += "\"records\":["
         text.reserveCapacity(batch.reduce(64) { $0 + $1.payload.utf8.count + 160 })
         for (index, record) in batch.enumerated() {
             if index > 0 { text += "," }

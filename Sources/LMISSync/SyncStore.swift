@@ -15,7 +15,7 @@ public protocol SyncStore: SyncClaims {
     /// Streams with records waiting, oldest first.
     func waitingStreams() async throws -> [String]
     /// The oldest waiting records of a stream, within the count and byte bounds (at least one).
-    func batch(stream: String, maxRecords: Int, maxBytes: Int) async throws -> [WaitingRecord]
+    func batch(stream: String, after: Int64, maxRecords: Int, maxBytes: Int) async throws -> [WaitingRecord]
     /// Records the hub's answers, and the person ids it gave registrations.
     func record(_ results: [RecordResult], at instant: Date) async throws
     /// Puts one record aside that the hub cannot take even alone.
@@ -41,6 +41,11 @@ public protocol SyncStore: SyncClaims {
 }
 
 extension SyncStore {
+    /// The oldest waiting records of a stream.
+    public func batch(stream: String, maxRecords: Int, maxBytes: Int) async throws -> [WaitingRecord] {
+        try await batch(stream: stream, after: 0, maxRecords: maxRecords, maxBytes: maxBytes)
+    }
+
     /// The first hundred records put aside.
     public func quarantined() async throws -> [QuarantinedRecord] { try await quarantined(limit: 100) }
 }

@@ -67,6 +67,9 @@ class RuralOffice:
             self.data_dir, env={"KIOSK_ALLOW_HTTP_HUB": "true", **self.kiosk_env}, host=net.kiosk_address,
             prefix=tuple(net.in_kiosk())).start(timeout=60)
         code = self.admin("POST", "/admin/enrolment-codes", {"officeCode": "UB-SB"})["code"]
+        # The outage schedule counts from the enrolment: a slow start (a loaded machine) would
+        # otherwise meet the first outage while enrolling.
+        net.command("epoch")
         enrolled = self.sync_cli("enrol", "--hub", self.hub_url, "--code", code)
         assert enrolled.returncode == 0, enrolled.stdout + enrolled.stderr
 

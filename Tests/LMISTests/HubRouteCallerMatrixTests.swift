@@ -26,6 +26,7 @@ import Testing
         "GET /health": .anyone,
         "POST /v1/enrol": .anyone,
         "POST /v1/upload": .device,
+        "GET /v1/upload/receipts": .device,
         "GET /v1/changes": .device,
         "GET /v1/reference/{kind}": .device,
         "POST /v1/heartbeat": .device,
