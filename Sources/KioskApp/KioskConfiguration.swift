@@ -81,6 +81,8 @@ public struct KioskConfiguration: Sendable, Equatable {
     /// When the weekly vacancy digest goes, office time: ISO weekday (1 Monday) and hour, `1 10`.
     public var smsDigestWeekday: Int = 1
     public var smsDigestHour: Int = 10
+    /// The most parts a weekly digest may take: titles of new vacancies are listed while they fit.
+    public var smsDigestParts: Int = 2
 
     public enum SMSRoute: String, Sendable {
         case none, gammu, hub
@@ -100,7 +102,7 @@ public struct KioskConfiguration: Sendable, Equatable {
         "fingerprint_reader", "fingerprint_images", "lmis_ca_file", "sync_interval", "tls_port", "tls_host",
         "tls_cert_file", "tls_key_file", "allow_http_hub", "proof_minutes", "closed_days",
         "sms_route", "sms_spool", "sms_smsdrc", "sms_turn_near_ahead", "sms_daily_limit", "sms_quiet_hours",
-        "sms_latin", "sync_upload_poll", "sms_digest_time",
+        "sms_latin", "sync_upload_poll", "sms_digest_time", "sms_digest_parts",
     ]
 
     /// Applies one setting by key; throws `ConfigurationError` naming the key on a bad value.
@@ -219,6 +221,7 @@ public struct KioskConfiguration: Sendable, Equatable {
         case "sms_smsdrc": smsSmsdrc = value
         case "sms_turn_near_ahead": smsTurnNearAhead = try int(1...20)
         case "sms_daily_limit": smsDailyLimit = try int(1...50)
+        case "sms_digest_parts": smsDigestParts = try int(1...4)
         case "sms_digest_time":
             let parts = value.split(separator: " ").compactMap { Int($0) }
             guard parts.count == 2, (1...7).contains(parts[0]), (0...23).contains(parts[1]) else {
