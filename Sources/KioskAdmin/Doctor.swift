@@ -29,13 +29,19 @@ public struct DoctorReport: Sendable, Codable, Equatable {
         public var name: String
         public var verdict: Verdict
         public var summary: String
+        /// The summary in Mongolian, for checks office staff read themselves (the modem).
+        public var summaryMN: String?
         /// Figures behind the verdict, for scripts (free disk bytes, backlog, clock offset, …).
         public var facts: [String: String]
 
-        public init(_ name: String, _ verdict: Verdict, _ summary: String, facts: [String: String] = [:]) {
+        public init(
+            _ name: String, _ verdict: Verdict, _ summary: String, summaryMN: String? = nil,
+            facts: [String: String] = [:]
+        ) {
             self.name = name
             self.verdict = verdict
             self.summary = summary
+            self.summaryMN = summaryMN
             self.facts = facts
         }
     }
@@ -86,6 +92,9 @@ public struct DoctorReport: Sendable, Codable, Equatable {
                 case .failure: "FAIL"
                 }
             lines.append("[\(tag)] \(check.name.padding(toLength: width, withPad: " ", startingAt: 0))\(check.summary)")
+            if let mongolian = check.summaryMN {
+                lines.append("       \(String(repeating: " ", count: width))\(mongolian)")
+            }
         }
         let failures = checks.filter { $0.verdict == .failure }.count
         let warnings = checks.filter { $0.verdict == .warning }.count
@@ -161,10 +170,13 @@ public struct Doctor: Sendable {
         if configuration.tlsPort != nil { checks.append(tlsCheck()) }
         checks.append(updateCheck())
         if configuration.smsRoute == .gammu {
-            checks.append(
-                Self.modemCheck(
-                    await GammuModemStatus.read(
-                        smsdrc: configuration.smsSmsdrc, spool: configuration.smsSpoolDirectory)))
+            let status = await GammuModemStatus.read(
+                smsdrc: configuration.smsSmsdrc, spool: configuration.smsSpoolDirectory)
+            checks.append(Self.modemCheck(status))
+            // A modem on a device node has a USB side to look at; gammu's dummy phone (a folder) has none.
+            if USBModem.device(smsdrc: configuration.smsSmsdrc)?.hasPrefix("/dev/") ?? false {
+                checks.append(Self.usbModemCheck(USBModem.scan(), waiting: status.waiting))
+            }
         }
         return DoctorReport(
             checkedAt: configuration.office.localTimestamp(Date()), office: configuration.officeCode, checks: checks)

@@ -89,6 +89,8 @@ public struct KioskConfiguration: Sendable, Equatable {
     /// When the weekly vacancy digest goes, office time: ISO weekday (1 Monday) and hour, `1 10`.
     public var smsDigestWeekday: Int = 1
     public var smsDigestHour: Int = 10
+    /// The most parts a weekly digest may take: titles of new vacancies are listed while they fit.
+    public var smsDigestParts: Int = 2
 
     public enum SMSRoute: String, Sendable {
         case none, gammu, hub
@@ -109,6 +111,7 @@ public struct KioskConfiguration: Sendable, Equatable {
         "tls_cert_file", "tls_key_file", "allow_http_hub", "proof_minutes", "closed_days",
         "sms_route", "sms_spool", "sms_smsdrc", "sms_turn_near_ahead", "sms_daily_limit", "sms_quiet_hours",
         "sms_latin", "sync_upload_poll", "sms_digest_time", "update_channel", "update_ca_file", "update_max_mib",
+        "sms_digest_parts",
     ]
 
     /// Applies one setting by key; throws `ConfigurationError` naming the key on a bad value.
@@ -234,6 +237,7 @@ public struct KioskConfiguration: Sendable, Equatable {
             updateChannel = value
         case "update_ca_file": updateCAFile = value.isEmpty ? nil : value
         case "update_max_mib": updateMaxMiB = try int(16...65_536)
+        case "sms_digest_parts": smsDigestParts = try int(1...4)
         case "sms_digest_time":
             let parts = value.split(separator: " ").compactMap { Int($0) }
             guard parts.count == 2, (1...7).contains(parts[0]), (0...23).contains(parts[1]) else {

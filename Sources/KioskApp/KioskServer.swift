@@ -134,7 +134,9 @@ public struct KioskServer: Sendable {
         vacancyDigests = smsSender.map { _ in
             VacancyDigests(
                 database: database, catalog: vacancies, matcher: JobMatcher(reference: catalog), rules: smsRules,
-                wording: smsWording, weekday: configuration.smsDigestWeekday, hour: configuration.smsDigestHour)
+                wording: smsWording, weekday: configuration.smsDigestWeekday, hour: configuration.smsDigestHour,
+                publicURL: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)",
+                parts: configuration.smsDigestParts)
         }
         var dependencies = KioskHTTPDependencies(
             office: office,
@@ -225,6 +227,7 @@ public struct KioskServer: Sendable {
                     ? (configuration.smsSmsdrc, configuration.smsSpoolDirectory) : nil)
             dependencies.ticketTexts = SQLiteTicketTexts(database: database)
             dependencies.messageFigures = SQLiteMessageFigures(database: database)
+            dependencies.vacancyLinks = SQLiteVacancyLinks(database: database)
         }
         dependencies.employers = SQLiteEmployerRepository(
             database: database, officeCode: office.code, followUpTexts: followUpTexts)

@@ -66,12 +66,13 @@ struct IndicatorBreakdownAPI: Sendable {
     }
 
     /// A group's name: an education level's from the reference data, the others from the locales
-    /// (`breakdown.group.*`), else the value itself.
+    /// (`breakdown.group.*`; a `+` in a value is `plus` in its key, which stays a well-formed
+    /// phrase key), else the value itself.
     static func label(_ dimension: String, _ value: String, _ catalog: ReferenceCatalog, _ locales: Locales)
         -> LocalizedText
     {
         if dimension == "education", let level = catalog.educationLevel(value) { return level.name }
-        let key = "breakdown.group.\(value)"
+        let key = "breakdown.group.\(value.replacingOccurrences(of: "+", with: "plus"))"
         let text = locales.both(key)
         return text.mn == key ? LocalizedText(mn: value, en: value) : text
     }

@@ -87,6 +87,8 @@ public struct KioskHTTPDependencies: Sendable {
     public var employers: (any EmployerRepository)?
     /// Renders the employer's A4 documents to PDF; nil where the kiosk renders none.
     public var documentRenderer: (any OfficeDocumentRenderer)?
+    /// The weekly digest's links to a person's vacancy list; nil where the office sends no texts.
+    public var vacancyLinks: (any VacancyLinkSource)?
 
     public init(
         office: Office, registrations: any RegistrationRepository, summaries: any OfficeSummarySource,

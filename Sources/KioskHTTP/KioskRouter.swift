@@ -60,6 +60,7 @@ public enum KioskRouter {
         .addRoutes(to: api)
         dependencies.employerAPI.addRoutes(to: api)
         try await dependencies.screens().addRoutes(to: router)
+        try await VacancyLinkScreen(dependencies).addRoutes(to: router)
         return router
     }
 }

@@ -1054,6 +1054,20 @@ public final class AppDatabase: Sendable {
                     END;
                     """)
         }
+        migrator.registerMigration("v48: links to a person's vacancy list, sent in the weekly digest") { db in
+            // The link carries only a random token; the table keeps its SHA-256, so the database
+            // alone cannot rebuild a working link. Expired links are deleted by the digest chore.
+            try db.execute(
+                sql: """
+                    CREATE TABLE vacancy_link (
+                        token_sha256 TEXT PRIMARY KEY,
+                        registration_id TEXT NOT NULL REFERENCES registration (id) ON DELETE CASCADE,
+                        created_at TEXT NOT NULL,
+                        expires_at TEXT NOT NULL
+                    );
+                    CREATE INDEX vacancy_link_expires ON vacancy_link (expires_at);
+                    """)
+        }
         return migrator
     }()
 }

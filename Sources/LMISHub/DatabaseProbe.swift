@@ -6,37 +6,52 @@ import Synchronization
 /// first, so that an unreachable database is answered 503 with `Retry-After` at once instead of
 /// after the client's connection attempts (a minute) and then a 500. An "up" answer is kept for a
 /// quarter of a second and a "down" one for a second; one probe at a time, and a probe that hangs
-/// is not waited for beyond `patience`. A request let in just before the database went away is
-/// watched while it runs (`answer(_:orElse:)`), so it too is answered within about a second.
+/// is not waited for beyond `patience`. A ping that fails (PostgreSQL stopped, refused, closed)
+/// means "down" at once; one that is only slow means "down" once it has gone unanswered for
+/// `hang`, so a starved machine (a ping late by a second) is not taken for a lost database. A
+/// request let in just before the database went away is watched while it runs
+/// (`answer(_:orElse:)`), so it too is answered within about a second, or `hang` when PostgreSQL
+/// hangs rather than goes away.
 actor DatabaseProbe {
     let ping: @Sendable () async throws -> Void
     let patience: Duration
+    let hang: Duration
     private var last: (up: Bool, at: ContinuousClock.Instant)?
-    private var inFlight: Task<Bool, Never>?
+    private var inFlight: (probe: Task<Bool, Never>, since: ContinuousClock.Instant)?
 
-    init(patience: Duration = .milliseconds(500), ping: @escaping @Sendable () async throws -> Void) {
+    init(
+        patience: Duration = .milliseconds(500), hang: Duration = .seconds(3),
+        ping: @escaping @Sendable () async throws -> Void
+    ) {
         self.patience = patience
+        self.hang = hang
         self.ping = ping
     }
 
     func isUp() async -> Bool {
         if let last, ContinuousClock.now - last.at < (last.up ? .milliseconds(250) : .seconds(1)) { return last.up }
         let probe: Task<Bool, Never>
+        let since: ContinuousClock.Instant
         if let inFlight {
-            probe = inFlight
+            (probe, since) = inFlight
         } else {
             let ping = self.ping
             // Outlives this call when PostgreSQL hangs: the next callers share it, not a new one each.
             probe = Task { (try? await ping()) != nil }
-            inFlight = probe
+            since = .now
+            inFlight = (probe, since)
             Task {
                 let up = await probe.value
                 self.settle(up)
             }
         }
-        let up = await Self.firstOf(probe, orFalseAfter: patience)
-        if !up { last = (false, .now) }
-        return up
+        if let up = await Self.answer(of: probe, within: patience) {
+            if !up { last = (false, .now) }
+            return up
+        }
+        guard ContinuousClock.now - since >= hang else { return true }
+        last = (false, .now)
+        return false
     }
 
     /// The handler's answer; or `unreachable()` as soon as the database stops answering while the
@@ -71,15 +86,15 @@ actor DatabaseProbe {
         last = (up, .now)
     }
 
-    /// The probe's answer, or false when it has not come within `patience`.
-    static func firstOf(_ probe: Task<Bool, Never>, orFalseAfter patience: Duration) async -> Bool {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+    /// The probe's answer, or nil when it has not come within `patience`.
+    static func answer(of probe: Task<Bool, Never>, within patience: Duration) async -> Bool? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool?, Never>) in
             let answer = FirstAnswer(continuation)
             // Both race to answer; the loser's answer is dropped.
             Task { answer.give(await probe.value) }
             Task {
                 try? await Task.sleep(for: patience)
-                answer.give(false)
+                answer.give(nil)
             }
         }
     }

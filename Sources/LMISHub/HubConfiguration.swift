@@ -25,14 +25,22 @@ public struct HubConfiguration: Sendable, Equatable {
     /// `simulated` (the hub's own table; tests and demos). A real XYP adapter adds its own value.
     public var civilRegistry = "simulated"
     /// The operator gateway SMS from offices without a modem go through: `none` (the route is
-    /// closed) or `simulated` (the hub's own tables; tests and demos). An operator's adapter adds
-    /// its own value.
+    /// closed), `simulated` (the hub's own tables; tests and demos) or `https` (the operator HTTPS
+    /// adapter, `OperatorHTTPSGateway`, at `sms_gateway_url` with `sms_gateway_token`).
     public var smsGateway = "none"
+    /// The operator's endpoint (`https://…`), its bearer token, and PEM roots to trust instead of
+    /// the system's (empty: the system's).
+    public var smsGatewayURL: String?
+    public var smsGatewayToken: String?
+    public var smsGatewayCAFile: String?
     /// How often the hub hands waiting SMS to the gateway and reads its reports and replies.
     public var smsPollMilliseconds = 1000
     /// A message a stopped hub left half handed to the gateway is handed again after this long
     /// (long enough that another hub on the same database is not still handing it).
     public var smsReclaimSeconds = 120
+    /// Days a relayed message's number (after its final report) and a reply's number and text
+    /// (after it arrived) are kept; then they are blanked and only the counts remain.
+    public var smsRetentionDays = 30
     public var logLevel = "info"
 
     public init() {}
@@ -42,7 +50,7 @@ public struct HubConfiguration: Sendable, Equatable {
         "postgres_password", "postgres_database", "postgres_tls", "postgres_connections", "admin_token",
         "max_concurrent_sync",
         "civil_registry", "log_level", "sms_gateway", "sms_poll_milliseconds",
-        "sms_reclaim_seconds",
+        "sms_reclaim_seconds", "sms_retention_days", "sms_gateway_url", "sms_gateway_token", "sms_gateway_ca_file",
     ]
 
     public mutating func set(_ key: String, _ value: String) throws(HubConfigurationError) {
@@ -81,12 +89,20 @@ public struct HubConfiguration: Sendable, Equatable {
             civilRegistry = value
         case "log_level": logLevel = value
         case "sms_gateway":
-            guard ["none", "simulated"].contains(value) else {
-                throw HubConfigurationError(key: key, problem: "must be none or simulated (the only adapter so far)")
+            guard ["none", "simulated", "https"].contains(value) else {
+                throw HubConfigurationError(key: key, problem: "must be none, simulated or https")
             }
             smsGateway = value
+        case "sms_gateway_url":
+            guard value.isEmpty || value.lowercased().hasPrefix("https://") else {
+                throw HubConfigurationError(key: key, problem: "must be an https:// address")
+            }
+            smsGatewayURL = value.isEmpty ? nil : value
+        case "sms_gateway_token": smsGatewayToken = value.isEmpty ? nil : value
+        case "sms_gateway_ca_file": smsGatewayCAFile = value.isEmpty ? nil : value
         case "sms_poll_milliseconds": smsPollMilliseconds = try int(50...60_000)
         case "sms_reclaim_seconds": smsReclaimSeconds = try int(1...86_400)
+        case "sms_retention_days": smsRetentionDays = try int(1...366)
         default: throw HubConfigurationError(key: key, problem: "is not a setting")
         }
     }

@@ -35,10 +35,20 @@ public struct HubServer: Sendable {
         let probe = try ProbeConnection(configuration: configuration, logger: logger)
         var services: [any Service] = [client, probe]
         var sms: SMSRelay?
-        if configuration.smsGateway == "simulated" {
+        let gateway: (any SMSGateway)? =
+            switch configuration.smsGateway {
+            case "simulated": SimulatedSMSGateway(client: client, logger: logger)
+            case "https":
+                try OperatorHTTPSGateway(
+                    baseURL: configuration.smsGatewayURL ?? "", token: configuration.smsGatewayToken ?? "",
+                    caFile: configuration.smsGatewayCAFile)
+            default: nil
+            }
+        if let gateway {
             let relay = SMSRelay(
-                client: client, gateway: SimulatedSMSGateway(client: client, logger: logger), logger: logger,
-                reclaimAfter: .seconds(configuration.smsReclaimSeconds))
+                client: client, gateway: gateway, logger: logger,
+                reclaimAfter: .seconds(configuration.smsReclaimSeconds),
+                retention: .seconds(configuration.smsRetentionDays * 86_400))
             sms = relay
             services.append(
                 SMSForwarder(relay: relay, interval: .milliseconds(configuration.smsPollMilliseconds), logger: logger))

@@ -80,6 +80,7 @@ enum Migrations {
             version: 18, name: "records abandoned by a forced re-enrolment; first office by registration time",
             sql: v18),
         Migration(version: 22, name: "the indicators' people with sex, age group, education, disability", sql: v22),
+        Migration(version: 25, name: "SMS numbers and texts purged after their retention; counts kept", sql: v25),
         Migration(version: 29, name: "update bundles published per channel", sql: v29),
     ]
 
@@ -1564,5 +1565,17 @@ enum Migrations {
             sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
             published_at timestamptz NOT NULL DEFAULT now()
         );
+    /// The hub keeps a relayed message's number and a reply's number and text only as long as it
+    /// needs them (issue 22): `SMSRelay.purge` blanks them once the final report is older than the
+    /// retention (`sms_retention_days`), and stamps `purged_at`. The rows stay, so counts by office,
+    /// device, state and day stay too.
+    static let v25 = """
+        ALTER TABLE sms_message ALTER COLUMN to_number DROP NOT NULL;
+        ALTER TABLE sms_message ADD COLUMN purged_at timestamptz;
+        ALTER TABLE sms_reply ALTER COLUMN from_number DROP NOT NULL;
+        ALTER TABLE sms_reply ADD COLUMN purged_at timestamptz;
+        CREATE INDEX sms_message_purge ON sms_message (outcome_at)
+            WHERE purged_at IS NULL AND state IN ('delivered', 'failed');
+        CREATE INDEX sms_reply_purge ON sms_reply (received_at) WHERE purged_at IS NULL;
         """
 }

@@ -15,7 +15,7 @@ struct VacancyDigestTests {
         let digests = VacancyDigests(
             database: temp.database, catalog: SQLiteVacancyCatalog(database: temp.database),
             matcher: JobMatcher(reference: try Fixtures.catalog()), rules: rules,
-            wording: SMSWording(templates: [:]), weekday: weekday, hour: hour)
+            wording: SMSWording(templates: [:]), weekday: weekday, hour: hour, publicURL: "https://kiosk.example")
         return (digests, temp)
     }
 

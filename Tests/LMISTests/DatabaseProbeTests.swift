@@ -51,4 +51,22 @@ struct DatabaseProbeTests {
             _ = try await database.answer({ throw Refused() }, orElse: { Response(status: .serviceUnavailable) })
         }
     }
+
+    /// A starved machine answers a ping late; that is not a lost database (issue 24: 300 kiosks on
+    /// two cores had every request cut off 503 when one ping came after half a second).
+    @Test func aSlowPingIsNotALostDatabaseButAFailedOneIs() async throws {
+        let slow = DatabaseProbe(patience: .milliseconds(100), hang: .seconds(5)) {
+            try await Task.sleep(for: .milliseconds(600))
+        }
+        #expect(await slow.isUp())
+        struct Refused: Error {}
+        let refused = DatabaseProbe(patience: .milliseconds(100), hang: .seconds(5)) { throw Refused() }
+        #expect(await !refused.isUp())
+        let hanging = DatabaseProbe(patience: .milliseconds(50), hang: .milliseconds(300)) {
+            try await Task.sleep(for: .seconds(60))
+        }
+        #expect(await hanging.isUp())
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(await !hanging.isUp())
+    }
 }

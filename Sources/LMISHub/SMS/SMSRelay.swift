@@ -12,7 +12,9 @@ public import PostgresNIO
 /// gateway took a message and before its id was written hands it again after `reclaimAfter`
 /// (with the same reference, which an operator that keeps client references refuses).
 ///
-/// A message's text is kept only until its final report: the number stays, to route replies.
+/// A message's text is kept only until its final report; its number stays `retention` longer, to
+/// route replies, and is then blanked by `purge` (a reply from the number after that reaches the
+/// device of a newer message to it, or nobody). Replies keep their number and text as long.
 public struct SMSRelay: Sendable {
     let client: PostgresClient
     public let gateway: any SMSGateway
@@ -23,11 +25,14 @@ public struct SMSRelay: Sendable {
     let maximumAttempts: Int
     /// How long a message may stay "being handed over" before another round hands it again.
     let reclaimAfter: Duration
+    /// How long numbers and reply texts are kept after the final report (or the reply's arrival).
+    public let retention: Duration
 
     public init(
         client: PostgresClient, gateway: any SMSGateway, logger: Logger, retryBase: Duration = .seconds(1),
-        maximumAttempts: Int = 12, reclaimAfter: Duration = .seconds(120)
+        maximumAttempts: Int = 12, reclaimAfter: Duration = .seconds(120), retention: Duration = .seconds(30 * 86_400)
     ) {
+        self.retention = retention
         self.client = client
         self.gateway = gateway
         self.logger = logger
@@ -297,5 +302,37 @@ public struct SMSRelay: Sendable {
                 """, logger: logger)
         }
         return events.count
+    }
+
+    // MARK: Retention
+
+    public struct Purged: Sendable, Equatable {
+        public var messages = 0
+        public var replies = 0
+    }
+
+    /// Blanks the numbers of messages whose final report is older than `retention` (their texts
+    /// went at the report), and the numbers and texts of replies older than that, as of `now`.
+    /// The rows, their states, offices, devices and times stay: the counts do not change.
+    @discardableResult
+    public func purge(now: Date = Date()) async throws -> Purged {
+        let cutoff = now.addingTimeInterval(-Double(retention.components.seconds))
+        var purged = Purged()
+        for try await (messages, replies) in try await client.query(
+            """
+            WITH messages AS (
+                UPDATE sms_message SET to_number = NULL, body = '', purged_at = \(now)
+                WHERE purged_at IS NULL AND state IN ('delivered', 'failed') AND outcome_at < \(cutoff)
+                RETURNING 1),
+            replies AS (
+                UPDATE sms_reply SET from_number = NULL, body = '', purged_at = \(now)
+                WHERE purged_at IS NULL AND received_at < \(cutoff)
+                RETURNING 1)
+            SELECT (SELECT count(*) FROM messages)::int, (SELECT count(*) FROM replies)::int
+            """, logger: logger
+        ).decode((Int, Int).self) {
+            purged = Purged(messages: messages, replies: replies)
+        }
+        return purged
     }
 }
