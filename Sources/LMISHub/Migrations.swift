@@ -1565,6 +1565,8 @@ enum Migrations {
             sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
             published_at timestamptz NOT NULL DEFAULT now()
         );
+        """
+
     /// The hub keeps a relayed message's number and a reply's number and text only as long as it
     /// needs them (issue 22): `SMSRelay.purge` blanks them once the final report is older than the
     /// retention (`sms_retention_days`), and stamps `purged_at`. The rows stay, so counts by office,
