@@ -15,8 +15,13 @@ if [ "${1:-}" = "rural-link" ]; then
     swift build -c release --static-swift-stdlib --product lmis-hub --scratch-path .build-release
     exec "$ROOT/.venv/bin/python" Benchmarks/rural_link.py "$@"
 fi
-if ! command -v wrk >/dev/null; then
-    if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; else sudo apt-get update -qq && sudo apt-get install -y -qq wrk; fi
+# wrk drives HTTP load; libcurl's development link is what a benchmark that uses URLSession
+# (BenchKiosk: sms-bench, employer-bench) needs to link with the static Swift standard library.
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || missing+=(libcurl4-openssl-dev)
+if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq "${missing[@]}"; else sudo apt-get update -qq && sudo apt-get install -y -qq "${missing[@]}"; fi
 fi
 swift build -c release --static-swift-stdlib --product kiosk --scratch-path .build-release
 swift build -c release --static-swift-stdlib --product print-bench --scratch-path .build-release

@@ -9,7 +9,15 @@ import Testing
 /// The text-message queue against the real `gammu-smsd` driving gammu's dummy phone.
 @Suite("Text messages through gammu-smsd", .enabled(if: GammuLab.available), .serialized)
 struct GammuSMSTests {
-    let rules = SMSRules(timeZone: TimeZone(identifier: "Asia/Ulaanbaatar")!)
+    /// Quiet hours two hours ahead of now in Ulaanbaatar: the messages these tests queue "now" are
+    /// of kinds quiet hours hold, and the suite runs at any hour (the rules' own test is below).
+    let rules: SMSRules = {
+        let zone = TimeZone(identifier: "Asia/Ulaanbaatar")!
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let hour = calendar.component(.hour, from: Date())
+        return SMSRules(timeZone: zone, quietFrom: (hour + 2) % 24, quietUntil: (hour + 3) % 24)
+    }()
     let phone = try! PhoneNumber(parsing: "99112233")
 
     func sender(_ database: AppDatabase, _ lab: GammuLab, now: @escaping @Sendable () -> Date = { Date() })
