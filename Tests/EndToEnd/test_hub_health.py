@@ -41,7 +41,9 @@ def test_the_hub_answers_503_at_once_while_its_database_is_down(kiosk, hub, tmp_
     assert round_.returncode == 1 and "503" in round_.stdout, round_.stdout
     assert elapsed < 5, elapsed
     print(f"database down: /health 503 in {seconds * 1000:.0f} ms; `kiosk sync now` refused (503) in {elapsed:.2f} s")
-    assert "500" not in (tmp_path / "hub.log").read_text(errors="replace")
+    # A 500 is logged as "request failed" (HubRouter.guarded); a bare "500" would also match the
+    # random hex of a request id now and then.
+    assert "request failed" not in (tmp_path / "hub.log").read_text(errors="replace")
 
     assert hub["postgres"]("start")["ok"]
     deadline = time.monotonic() + 20
