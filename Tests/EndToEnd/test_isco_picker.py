@@ -3,6 +3,8 @@ searched by Mongolian or English words (and the words people use), as the kiosk'
 search does; the chosen group's name stands under its code, and the vacancy is saved with it."""
 import datetime
 
+from playwright.sync_api import expect
+
 from screens import STAFF_SIZE, check_screen, sized_page
 from test_employers import open_transport_employer
 
@@ -44,7 +46,8 @@ def test_the_officer_finds_and_picks_the_occupation_by_words(browser, kiosk, art
         page.locator(".isco-picker").screenshot(path=str(artifacts / "isco-picker-results-mn.png"))
         page.click("#v-isco-results [data-isco='8332']")
         assert page.input_value("#v-iscoCode") == "8332"
-        assert page.inner_text("#v-isco-chosen") == "8332 · Хүнд даацын ачааны машины жолооч"
+        # The chosen line is written after the click's own handlers; wait for it rather than race it.
+        expect(page.locator("#v-isco-chosen")).to_have_text("8332 · Хүнд даацын ачааны машины жолооч")
 
         # English words too; nothing found is said so.
         page.fill("#v-isco-search", "truck driver")
