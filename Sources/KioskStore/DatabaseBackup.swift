@@ -103,7 +103,11 @@ public enum DatabaseBackup {
             }
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: partial.path)
             try sync(partial)
-            try FileManager.default.moveItem(at: partial, to: final)
+            // rename(2) replaces a copy of the same kind made in the same second (two updates tried
+            // one after another) atomically; the later copy is the more current one.
+            guard rename(partial.path, final.path) == 0 else {
+                throw BackupError("the copy could not be named \(final.lastPathComponent): \(String(cString: strerror(errno)))")
+            }
             try sync(directory)
             let bytes = (try? FileManager.default.attributesOfItem(atPath: final.path)[.size] as? NSNumber)??.int64Value
             return BackupFile(url: final, label: label, bytes: bytes ?? 0)

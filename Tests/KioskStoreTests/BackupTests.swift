@@ -46,6 +46,25 @@ struct BackupTests {
         #expect(try await temp.database.testSQL("SELECT count(*) FROM backup_label") == [["0"]])
     }
 
+    /// Two updates tried one after another made their pre-update copies in the same second; the
+    /// second copy failed ("file exists") and so the update did not run (Tests/Update).
+    @Test func aSecondCopyOfTheSameKindInTheSameSecondReplacesTheFirst() async throws {
+        let temp = try TemporaryDatabase()
+        defer { temp.remove() }
+        let directory = DatabaseBackup.directory(inDataDirectory: temp.directory)
+        let instant = Date(timeIntervalSince1970: 1_796_000_000)
+        try await append(temp.database, 1)
+        _ = try await DatabaseBackup.make(
+            of: temp.database, officeCode: "UB-SB", softwareVersion: "1", kind: "pre-update", into: directory,
+            at: instant)
+        try await append(temp.database, 2, from: 1)
+        let second = try await DatabaseBackup.make(
+            of: temp.database, officeCode: "UB-SB", softwareVersion: "1", kind: "pre-update", into: directory,
+            at: instant)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == [second.url.lastPathComponent])
+        #expect(try DatabaseBackup.inspect(second.url).label.sequence == 3)
+    }
+
     @Test func backupsOlderThanFourteenDaysArePruned() async throws {
         let temp = try TemporaryDatabase()
         defer { temp.remove() }
