@@ -106,7 +106,8 @@ public enum DatabaseBackup {
             // rename(2) replaces a copy of the same kind made in the same second (two updates tried
             // one after another) atomically; the later copy is the more current one.
             guard rename(partial.path, final.path) == 0 else {
-                throw BackupError("the copy could not be named \(final.lastPathComponent): \(String(cString: strerror(errno)))")
+                let reason = String(cString: strerror(errno))
+                throw BackupError("the copy could not be named \(final.lastPathComponent): \(reason)")
             }
             try sync(directory)
             let bytes = (try? FileManager.default.attributesOfItem(atPath: final.path)[.size] as? NSNumber)??.int64Value
