@@ -35,7 +35,7 @@ public struct ProgrammeSource: Hashable, Sendable, Codable {
     /// Fields the documents state (`name`, `targetGroups`, `rules.disability`, …).
     public var stated: [String]
     /// Fields the hub sets per office, with no official figure in the documents (`rules.minAge`,
-    /// `quotas`, `starts`, …): placeholders until the ministry's figures are entered.
+    /// `quotas`, `starts`, …): working values that the hub replaces.
     public var configured: [String]
 
     public init(documents: [String], stated: [String], configured: [String]) {
