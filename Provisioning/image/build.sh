@@ -62,7 +62,8 @@ usage: $0 (--kiosk-bin PATH | --build-release) --out DIR [options]
   --root-mib N       size of each root slot, fixed for the device's life (default $root_mib)
   --data-mib N       size of the data partition (default $data_mib)
   --keyring PEM      the CA certificate(s) RAUC accepts bundles from (/etc/rauc/keyring.pem)
-  --bundle VERSION   also make lswo-kiosk-VERSION.raucb, signed with --signing-cert/--signing-key
+  --bundle VERSION   also make lswo-kiosk-VERSION.raucb, signed with --signing-cert/--signing-key;
+                     VERSION must be the kiosk's own (`kiosk --version`), else nothing is built
 EOF
 }
 
@@ -90,6 +91,20 @@ done
 if [ -n "$bundle_version" ]; then
     [ -f "$signing_cert" ] && [ -f "$signing_key" ] || die "--bundle needs --signing-cert and --signing-key"
     $rootfs_only && die "--bundle needs the root slot image (not --rootfs-only)"
+fi
+# A bundle is named by the version of the kiosk it carries (what the kiosk reports in its heartbeat
+# and compares with the hub's offer), never by free text: a bundle named otherwise would leave the
+# doctor's "update available" after it was installed.
+check_bundle_version() {
+    [ -n "$bundle_version" ] || return 0
+    local own
+    own=$("$1" --version) || die "$1 --version failed"
+    [ "$own" = "$bundle_version" ] ||
+        die "--bundle $bundle_version: the kiosk binary is version $own; a bundle is named by its kiosk's version"
+}
+if [ -n "$kiosk_bin" ]; then
+    [ -x "$kiosk_bin" ] || die "$kiosk_bin is not an executable"
+    check_bundle_version "$kiosk_bin"
 fi
 [ "$(id -u)" -eq 0 ] || die "run as root (mmdebstrap, chroot and file ownership in the image need it)"
 
@@ -174,6 +189,7 @@ fi
 [ -n "$kiosk_bin" ] || { usage >&2; die "give --kiosk-bin PATH or --build-release"; }
 [ -x "$kiosk_bin" ] || die "$kiosk_bin is not an executable"
 kiosk_bin=$(readlink -f "$kiosk_bin")
+check_bundle_version "$kiosk_bin"
 
 # --- 2. The root filesystem: base + kiosk binary, Kiosk/ folder and configuration --------------
 prepared_bin="$out/kiosk.bin"
@@ -246,6 +262,9 @@ else
     install -D -m 0644 "$here/chromium-policy.json" "$rootfs/etc/chromium/policies/managed/lswo-kiosk.json"
     # The firewall: only what the office network needs comes in (nftables.service loads it).
     install -m 0755 "$here/nftables.conf" "$rootfs/etc/nftables.conf"
+    # ... with the kiosk's ports taken from kiosk.conf at every boot.
+    install -D -m 0755 "$here/kiosk-firewall-ports" "$rootfs/usr/lib/lswo-kiosk/kiosk-firewall-ports"
+    install -D -m 0644 "$here/kiosk-firewall-ports.service" "$rootfs/usr/lib/systemd/system/kiosk-firewall-ports.service"
 
     # A/B updates: RAUC's configuration, its systemd-boot backend, the unit that keeps a slot.
     install -D -m 0644 "$here/rauc/system.conf" "$rootfs/etc/rauc/system.conf"
@@ -279,7 +298,7 @@ else
     systemctl --root="$rootfs" enable var-lib-kiosk.mount 'etc-lswo\x2dkiosk.mount' kiosk.service kiosk-mark-good.service \
         kiosk-doctor.timer cage-kiosk.service cups.service \
         systemd-timesyncd.service systemd-networkd.service systemd-resolved.service \
-        nftables.service avahi-daemon.service
+        nftables.service kiosk-firewall-ports.service avahi-daemon.service
     # ipp-usb.service has no [Install]: udev starts it when an IPP-over-USB printer is plugged in
     # (71-ipp-usb.rules), and it offers the printer to CUPS on localhost, announced by avahi.
     # tty1 belongs to the kiosk screen; technicians log in on tty2 (Ctrl+Alt+F2).

@@ -11,9 +11,12 @@ struct Kiosk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "LSWO Kiosk: the office appliance of a Mongolian Labour and Social Welfare Office.",
+        // `kiosk --version`: what build.sh names an update bundle by (it refuses any other name).
+        version: KioskServer.softwareVersion,
         subcommands: [
             Serve.self, Provision.self, Doctor.self, Staff.self, Printers.self, FingerprintCommands.self,
-            SyncCommands.self, VoiceCommands.self, Backup.self, Restore.self, Update.self,
+            SyncCommands.self, VoiceCommands.self, Backup.self, Restore.self, Update.self, BootCheckCommand.self,
+            FirewallPortsCommand.self,
         ])
 }
 
@@ -610,6 +613,43 @@ struct Update: AsyncParsableCommand {
         } else if let bundle {
             try finish(await update.installOutput(bundle: bundle))
         }
+    }
+}
+
+struct BootCheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "boot-check",
+        abstract: "Prove this version on a migrated copy of the office database before its slot is kept.",
+        discussion: """
+            Run by kiosk-mark-good.service on the first boot of a new root slot, before kiosk.service: \
+            copies the office database into DATA/boot-check, migrates and checks the copy, serves it with \
+            `kiosk serve` on a private port of 127.0.0.1 (no HTTPS listener, no texts, not enrolled) until \
+            /healthz answers, stops it and deletes the copy. The live database is only read. Exit 0: proven \
+            (the slot may be marked good, then kiosk.service backs the database up and migrates it); \
+            exit 1: not proven (the slot is marked bad and the kiosk falls back to the other one).
+            """)
+
+    @Option(help: "Config file of `key = value` lines.") var config: String?
+    @Option(name: .customLong("data-dir"), help: "Folder of the office database.") var dataDir: String?
+    @Option(help: "Seconds the kiosk on the copy has to answer /healthz.") var timeout = 120
+
+    func run() async throws {
+        let configuration = try await usage { try source(config, ["data_dir": dataDir]).load() }
+        try finish(await BootCheck(configuration: configuration, configFile: config, timeout: .seconds(timeout)).run())
+    }
+}
+
+struct FirewallPortsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "firewall-ports",
+        abstract: "Print the nft commands that let the configured port and tls_port through the firewall.",
+        discussion: "kiosk-firewall-ports.service pipes them into `nft -f -` at boot (Provisioning/image).")
+
+    @Option(help: "Config file of `key = value` lines.") var config: String?
+
+    func run() async throws {
+        let configuration = try await usage { try source(config).load() }
+        print(FirewallPorts.script(configuration), terminator: "")
     }
 }
 

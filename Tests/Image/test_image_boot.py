@@ -303,6 +303,12 @@ def check_office_network(container):
     assert container.run("systemctl", "is-active", "nftables.service", check=False).stdout.strip() == "active"
     ruleset = container.run("nft", "list", "ruleset").stdout
     assert "table inet lswo_filter" in ruleset and "policy drop" in ruleset, ruleset
+    # The kiosk's ports are kiosk.conf's (`port = 8080`, no `tls_port`), filled in at boot.
+    assert wait_for(lambda: container.run("systemctl", "is-active", "kiosk-firewall-ports.service",
+                                          check=False).stdout.strip() == "active", 30,
+                    "kiosk-firewall-ports.service did not run")
+    ports = container.run("nft", "list", "set", "inet", "lswo_filter", "kiosk_ports").stdout
+    assert "elements = { 8080 }" in ports, ports
     inside = ["nsenter", "--target", str(container.leader), "--net", "--"]
     # The host's end of the pair: the link whose index the container's host0 names as its peer.
     [host0] = json.loads(subprocess.run([*inside, "ip", "-j", "link", "show", "host0"], check=True,

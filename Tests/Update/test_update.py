@@ -21,10 +21,14 @@ What is emulated, and why:
   /proc/cmdline holds the loader entry's `rauc.slot=`, as the kernel's would.
 
 Checks: data written under version 1 is there under version 2 (the staff account, the device's
-secret files, the database); a backup is made before the update; a bundle whose kiosk does not
-start is installed, its slot is never marked good, the loader falls back to the running slot and
-the data partition is untouched (same bytes); a bundle signed by another key is refused and
-nothing is written. Needs root. Run: `sudo python3 Tests/Update/test_update.py`.
+secret files, the database); a backup is made before the update; the new slot's kiosk proves itself
+on a migrated copy of the database (`kiosk boot-check`, run by kiosk-mark-good before kiosk.service)
+and only after its slot is marked good is the live database backed up and migrated; a bundle whose
+kiosk fails on the migrated copy is installed, its slot is never marked good, the loader falls back
+to the running slot and the data partition is untouched (same bytes, the database's SHA-256
+included) and the old kiosk serves; a bundle signed by another key is refused and nothing is
+written. Every slot carries the same kiosk binary: "the database of version 1" is the data written
+under version 1 with the kiosk's newest schema step taken back out (`one_step_older`). Needs root. Run: `sudo python3 Tests/Update/test_update.py`.
 Environment: LSWO_KIOSK_BIN (default .build/debug/kiosk), LSWO_UPDATE_OUT (work folder, default
 /var/tmp/lswo-kiosk-update).
 """
@@ -93,8 +97,9 @@ def signing_pair(folder, name):
     return cert, key
 
 
-def slot_tree(folder, version, kiosk):
-    """A small root for a slot: `kiosk` at /usr/bin/kiosk with the libraries it loads."""
+def slot_tree(folder, version, kiosk, without=None):
+    """A small root for a slot: `kiosk` at /usr/bin/kiosk with the libraries it loads; `without`
+    names a file of Kiosk/ the slot lacks (a bundle built wrong)."""
     root = folder / f"root-{version}"
     shutil.rmtree(root, ignore_errors=True)
     for path in ["usr/bin", "usr/lib/lswo-kiosk", "usr/share", "etc/lswo-kiosk", "var/lib/kiosk", "data",
@@ -112,6 +117,8 @@ def slot_tree(folder, version, kiosk):
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(os.path.realpath(library), target)
     shutil.copytree(REPO / "Kiosk", root / "usr/share/lswo-kiosk")
+    if without:
+        (root / "usr/share/lswo-kiosk" / without).unlink()
     shutil.copytree("/usr/share/zoneinfo", root / "usr/share/zoneinfo", symlinks=True)
     (root / "usr/lib/os-release").write_text(
         f'ID=lswo-kiosk\nNAME="LSWO Kiosk"\nVERSION_ID={version}\n')
@@ -288,11 +295,14 @@ class Appliance:
             path.rename(path.with_name(f"lswo-{slot}+{left - 1}-{done + 1}.conf"))
         return slot
 
-    def nspawn(self, root, *command, stdin=None, background=False):
-        args = ["systemd-nspawn", "--quiet", "--register=no", "--keep-unit", f"--machine=lswo-update-{Path(root).name}",
-                "--directory", root,
+    def nspawn_args(self, root, name, *command):
+        return ["systemd-nspawn", "--quiet", "--register=no", "--keep-unit",
+                f"--machine=lswo-{name}-{Path(root).name}", "--directory", root,
                 f"--bind={self.data}/kiosk:/var/lib/kiosk", f"--bind={self.data}/etc-lswo-kiosk:/etc/lswo-kiosk",
                 f"--bind={self.data}:/data", "--", *command]
+
+    def nspawn(self, root, *command, stdin=None, background=False):
+        args = self.nspawn_args(root, "update", *command)
         if background:
             return subprocess.Popen([str(a) for a in args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                     text=True, start_new_session=True)
@@ -306,9 +316,13 @@ class Appliance:
         assert children, "the container has no process"
         return run("nsenter", "--target", children[0], "--mount", "--pid", "--", *command, input=stdin)
 
-    def boot(self, mark_good_timeout=60):
-        """Boots the loader's choice: mounts its slot, starts its kiosk, runs kiosk-mark-good.
-        Answers (slot, version, kiosk process or None when it stopped, mark-good result)."""
+    def boot(self, check_timeout=60):
+        """Boots the loader's choice as the appliance's units do: mounts its slot, runs
+        kiosk-mark-good (before kiosk.service; on a slot on trial it runs the slot's own `kiosk
+        boot-check` in the slot's container), then, only when that succeeded (kiosk.service
+        Requires= it), the slot's `kiosk serve` until /healthz answers.
+        Answers (slot, version, kiosk process or None when it did not serve, mark-good result).
+        Records the live database's SHA-256 and schema when kiosk-mark-good ended (`at_mark_good`)."""
         slot = self.boot_choice()
         self.booted = slot
         self.booted_kernel = self.kernel(slot)
@@ -317,24 +331,35 @@ class Appliance:
         root = self.folder / f"boot{self.boots}-{slot}"
         root.mkdir(exist_ok=True)
         run("mount", "-o", "ro", self.loops[slot], root)
+        self.mounted = root
         version = (root / "usr/lib/lswo-kiosk/version").read_text().strip()
         # The loader started the kernel in the slot's own ESP folder: the one its root came with.
         assert self.booted_kernel == kernel_text(version), (slot, version, self.booted_kernel)
         started = time.monotonic()
+        env = self.env()
+        env.update(LSWO_BOOT_BACKEND=str(RAUC_DIR / "rauc-systemd-boot"),
+                   LSWO_BOOT_CHECK=" ".join(str(a) for a in self.nspawn_args(
+                       root, "check", "/usr/bin/kiosk", "boot-check", "--config", "/etc/lswo-kiosk/kiosk.conf",
+                       "--data-dir", "/var/lib/kiosk", "--timeout", str(check_timeout))))
+        marked = run(RAUC_DIR / "kiosk-mark-good", check=False, env=env, timeout=check_timeout + 120)
+        self.marked_at = time.time()
+        live = self.data / "kiosk/kiosk.sqlite"
+        self.at_mark_good = (digest(live), tables(live)) if live.exists() else None
+        log(f"slot {slot} (version {version}): kiosk-mark-good exited {marked.returncode} after "
+            f"{time.monotonic() - started:.1f} s: {(marked.stdout + marked.stderr).strip()[-600:]}")
+        self.said = ""
+        if marked.returncode != 0:
+            return slot, version, None, marked
         kiosk = self.nspawn(root, "/usr/bin/kiosk", "serve", "--config", "/etc/lswo-kiosk/kiosk.conf",
                             "--data-dir", "/var/lib/kiosk", background=True)
-        env = self.env()
-        env.update(LSWO_HEALTHZ=f"http://127.0.0.1:{self.port}/healthz",
-                   LSWO_MARK_GOOD_TIMEOUT=str(mark_good_timeout))
-        marked = run(RAUC_DIR / "kiosk-mark-good", check=False, env=env, timeout=mark_good_timeout + 60)
-        log(f"slot {slot} (version {version}): kiosk-mark-good exited {marked.returncode} after "
-            f"{time.monotonic() - started:.1f} s: {(marked.stdout + marked.stderr).strip()[-200:]}")
-        self.said = ""
-        if kiosk.poll() is not None:
-            self.said = kiosk.stdout.read()
-            log(f"its kiosk stopped with {kiosk.returncode}, having said {self.said[-300:]!r}")
-            kiosk = None
-        self.mounted = root
+        deadline = time.monotonic() + 60
+        while not healthz(self.port):
+            if kiosk.poll() is not None:
+                self.said = kiosk.stdout.read()
+                log(f"its kiosk stopped with {kiosk.returncode}, having said {self.said[-300:]!r}")
+                return slot, version, None, marked
+            assert time.monotonic() < deadline, "kiosk.service did not answer /healthz"
+            time.sleep(0.2)
         return slot, version, kiosk, marked
 
     def shutdown(self, kiosk):
@@ -361,6 +386,48 @@ class Appliance:
         unmount(self.folder / "data")
         for loop in self.loops.values():
             run("losetup", "-d", loop, check=False)
+
+
+def healthz(port):
+    import urllib.request
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=3) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def tables(database):
+    """The database's tables and the schema steps it took (GRDB's grdb_migrations)."""
+    connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        names = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        steps = {step for (step,) in connection.execute("SELECT identifier FROM grdb_migrations")}
+        return names, steps
+    finally:
+        connection.close()
+
+
+# The newest schema step of the kiosk (Sources/KioskStore/AppDatabase.swift). Every slot carries the
+# same kiosk binary, so "version 1" is a database without this step: the test takes it back out of
+# the data written under version 1, which is then the database of a kiosk one step older.
+NEWEST_STEP = "v48: links to a person's vacancy list, sent in the weekly digest"
+NEWEST_TABLE = "vacancy_link"
+
+
+def one_step_older(database):
+    connection = sqlite3.connect(database)
+    try:
+        with connection:
+            connection.execute(f"DROP TABLE {NEWEST_TABLE}")
+            assert connection.execute("DELETE FROM grdb_migrations WHERE identifier = ?",
+                                      (NEWEST_STEP,)).rowcount == 1, "the newest step is no longer v48"
+    finally:
+        connection.close()
+
+
+def pre_migration_backups(data):
+    return sorted((data / "kiosk/backups").glob("kiosk-*-pre-migration-*.sqlite"))
 
 
 def filesystem_mib(device):
@@ -400,7 +467,9 @@ def test_updates_keep_the_data_and_fall_back():
     t0 = time.monotonic()
     v1 = ext4_image(OUT, slot_tree(OUT, "1", KIOSK_BIN), "v1")
     v2 = ext4_image(OUT, slot_tree(OUT, "2", KIOSK_BIN), "v2")
-    broken = ext4_image(OUT, slot_tree(OUT, "3", "/bin/false"), "v3")
+    # Version 3 is built wrong: its kiosk lacks the reference data it loads once the database is
+    # open, so it migrates the copy and then fails to start on it.
+    broken = ext4_image(OUT, slot_tree(OUT, "3", KIOSK_BIN, without="reference/reference-data.json"), "v3")
     figures["slot images"] = time.monotonic() - t0
     t0 = time.monotonic()
     bundle_v2 = bundle(OUT, v2, "2", cert, key)
@@ -426,8 +495,6 @@ def test_updates_keep_the_data_and_fall_back():
                          "--config", "/etc/lswo-kiosk/kiosk.conf", "--data-dir", "/var/lib/kiosk", stdin=f"{PIN}\n")
         appliance.shutdown(kiosk)
         kiosk = None
-        before_update = data_digest(appliance.data)
-        assert "kiosk.sqlite" in before_update, before_update
 
         # A bundle signed by another key: refused, nothing written, slot B stays bad.
         b_before = digest(appliance.loops["B"])
@@ -454,11 +521,37 @@ def test_updates_keep_the_data_and_fall_back():
         # The bundle's root, grown by RAUC to the fixed slot; its kernel in B's folder, A's kept.
         assert filesystem_mib(appliance.loops["B"]) == SLOT_MIB
         assert appliance.kernel("B") == kernel_text("2") and appliance.kernel("A") == kernel_text("1")
+        # The office's database as version 1 left it: one schema step behind version 2.
+        live = appliance.data / "kiosk/kiosk.sqlite"
+        one_step_older(live)
+        before_update = data_digest(appliance.data)
+        assert "kiosk.sqlite" in before_update, before_update
+        assert not pre_migration_backups(appliance.data)
 
+        # The first boot of version 2: before kiosk.service, kiosk-mark-good has the new kiosk
+        # migrate and serve a copy; proven, the slot is marked good, and only then does
+        # kiosk.service back the live database up and migrate it.
         t0 = time.monotonic()
         slot, version, kiosk, marked = appliance.boot()
-        figures["boot of the new slot to marked good"] = time.monotonic() - t0
+        figures["boot of the new slot: proof on the copy, mark-good, kiosk serving"] = time.monotonic() - t0
         assert (slot, version) == ("B", "2") and kiosk and marked.returncode == 0, marked.stdout + marked.stderr
+        assert NEWEST_STEP in marked.stdout and "proven: the live database was not touched" in marked.stdout, \
+            marked.stdout
+        assert "marked good" in marked.stdout, marked.stdout
+        # When the slot was marked good the live database had its version 1 bytes and schema.
+        sha, (names, steps) = appliance.at_mark_good
+        assert sha == before_update["kiosk.sqlite"] and NEWEST_TABLE not in names and NEWEST_STEP not in steps
+        assert not (appliance.data / "kiosk/boot-check").exists(), "the copy was left behind"
+        # Then kiosk.service: a backup of the version 1 database, made after mark-good, and the step.
+        [backup] = pre_migration_backups(appliance.data)
+        assert backup.stat().st_mtime >= appliance.marked_at - 1, (backup.stat().st_mtime, appliance.marked_at)
+        names, steps = tables(backup)
+        assert NEWEST_TABLE not in names and NEWEST_STEP not in steps, "the backup is not of the old schema"
+        assert staff_accounts(backup) == [("dulmaa", "head")]
+        names, steps = tables(live)
+        assert NEWEST_TABLE in names and NEWEST_STEP in steps, "the live database was not migrated"
+        log(f"version 2: proven on a copy ({marked.stdout.strip().splitlines()[0]}), marked good, then "
+            f"backed up ({backup.name}) and migrated")
         assert appliance.entries() == ["lswo-A.conf", "lswo-B.conf"], appliance.entries()
         assert appliance.slot_state("B") == "good"
         status = run("rauc", "status", "--output-format=shell", env=appliance.env()).stdout
@@ -474,26 +567,34 @@ def test_updates_keep_the_data_and_fall_back():
         appliance.shutdown(kiosk)
         kiosk = None
 
-        # Version 3, whose kiosk does not start: installed into A, booted once, never marked good;
-        # the loader falls back to B, and the data partition has the same bytes.
+        # Version 3, whose kiosk fails on the migrated copy: installed into A, booted once, never
+        # marked good and kiosk.service never started; the loader falls back to B, and the live
+        # database (one step behind version 3 again) has the same bytes.
         t0 = time.monotonic()
         assert appliance.update(bundle_broken).returncode == 0
+        one_step_older(live)
         before_broken = data_digest(appliance.data)
         assert appliance.entries() == ["lswo-A+3.conf", "lswo-B.conf"], appliance.entries()
         assert appliance.kernel("A") == kernel_text("3") and appliance.kernel("B") == kernel_text("2")
-        slot, version, kiosk, marked = appliance.boot(mark_good_timeout=15)
-        assert (slot, version) == ("A", "3") and marked.returncode == 1 and kiosk is None
-        # The slot's own kiosk (/bin/false: no word) ended the container, not systemd-nspawn (whose
-        # clean-up of its propagation folder on this host's /run is all it says).
-        said = [line for line in appliance.said.splitlines()
-                if line.strip() and not line.startswith("Attempted to remove disk file system under")]
-        assert not said, appliance.said
+        slot, version, kiosk, marked = appliance.boot(check_timeout=30)
+        figures["boot of the failing version: proof on the copy fails, marked bad"] = time.monotonic() - t0
+        assert (slot, version) == ("A", "3") and marked.returncode == 1 and kiosk is None, marked.stdout
+        # It failed on the copy after migrating it, not before.
+        assert NEWEST_STEP in marked.stdout and "did not answer /healthz" in marked.stdout, marked.stdout
+        assert "reference-data.json" in marked.stdout, marked.stdout
         assert appliance.slot_state("A") == "bad", appliance.entries()
+        assert appliance.at_mark_good[0] == before_broken["kiosk.sqlite"]
         appliance.shutdown(kiosk)
         assert data_digest(appliance.data) == before_broken, "the failed version changed the data partition"
+        assert not (appliance.data / "kiosk/boot-check").exists(), "the copy was left behind"
         slot, version, kiosk, marked = appliance.boot()
         figures["failed update to fallback serving"] = time.monotonic() - t0
         assert (slot, version) == ("B", "2") and kiosk and marked.returncode == 0
+        assert "kept already" in marked.stdout, marked.stdout
+        # Up to the old slot's kiosk.service the live database kept its bytes (sha256), and the
+        # old kiosk serves it.
+        assert appliance.at_mark_good[0] == before_broken["kiosk.sqlite"]
+        assert healthz(appliance.port)
         # The fallback boots the older kernel: B's own folder, untouched by the failed version's.
         assert appliance.booted_kernel == kernel_text("2")
         assert staff_accounts(appliance.data / "kiosk/kiosk.sqlite") == [("dulmaa", "head")]
