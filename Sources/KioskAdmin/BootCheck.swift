@@ -54,11 +54,10 @@ public struct BootCheck: Sendable {
             let port = try Self.freePort()
             let said = folder.appendingPathComponent("serve.log")
             let started = ContinuousClock.now
-            let answered = try await serve(copy: folder, port: port, log: said)
-            guard answered else {
+            if let failure = try await serve(copy: folder, port: port, log: said) {
                 let tail = (try? String(contentsOf: said, encoding: .utf8))?.split(separator: "\n").suffix(8) ?? []
                 return CommandOutput(
-                    lines + ["the kiosk on the copy did not answer /healthz within \(timeout):"]
+                    lines + ["the kiosk on the copy did not answer /healthz: \(failure); it said:"]
                         + tail.map { "  \($0)" } + ["not proven: this slot must not be kept"], exitCode: 1)
             }
             lines.append(
@@ -86,8 +85,8 @@ public struct BootCheck: Sendable {
     }
 
     /// Runs `kiosk serve` (this program) on the copy until `/healthz` answers or `timeout` passes,
-    /// then stops it. True when it answered.
-    func serve(copy: URL, port: Int, log: URL) async throws -> Bool {
+    /// then stops it. Nil when it answered, else why not.
+    func serve(copy: URL, port: Int, log: URL) async throws -> String? {
         let process = Process()
         let program = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         process.executableURL = URL(fileURLWithPath: program)
@@ -120,10 +119,12 @@ public struct BootCheck: Sendable {
         }
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline, process.isRunning {
-            if Self.healthz(port: port) { return true }
+            if Self.healthz(port: port) { return nil }
             try await Task.sleep(for: .milliseconds(200))
         }
-        return false
+        if process.isRunning { return "no answer within \(timeout)" }
+        process.waitUntilExit()
+        return "it stopped with exit status \(process.terminationStatus)"
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> String {
