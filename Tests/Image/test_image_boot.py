@@ -478,6 +478,15 @@ def test_disk_image_boots():
     small = subprocess.run([str(BUILD), "--kiosk-bin", str(KIOSK_BIN), "--out", str(OUT), "--root-mib", "512"],
                            capture_output=True, text=True)
     assert small.returncode != 0 and "does not fit a 512 MiB slot" in small.stderr, small.stderr[-2000:]
+    # A bundle is named by its kiosk's version (`kiosk --version`): any other name is refused first.
+    version = subprocess.run([str(KIOSK_BIN), "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    (OUT / "unused.cert.pem").touch()
+    (OUT / "unused.key.pem").touch()
+    misnamed = subprocess.run([str(BUILD), "--kiosk-bin", str(KIOSK_BIN), "--out", str(OUT), "--bundle", f"{version}-x",
+                               "--signing-cert", str(OUT / "unused.cert.pem"), "--signing-key",
+                               str(OUT / "unused.key.pem")], capture_output=True, text=True)
+    assert misnamed.returncode != 0 and f"the kiosk binary is version {version}" in misnamed.stderr, misnamed.stderr
+    assert not list(OUT.glob("*.raucb"))
     started = time.monotonic()
     subprocess.run([str(BUILD), "--kiosk-bin", str(KIOSK_BIN), "--out", str(OUT), "--root-mib", str(ROOT_MIB)],
                    check=True)
