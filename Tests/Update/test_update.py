@@ -28,7 +28,8 @@ kiosk fails on the migrated copy is installed, its slot is never marked good, th
 to the running slot and the data partition is untouched (same bytes, the database's SHA-256
 included) and the old kiosk serves; a bundle signed by another key is refused and nothing is
 written. Every slot carries the same kiosk binary: "the database of version 1" is the data written
-under version 1 with the kiosk's newest schema step taken back out (`one_step_older`). Needs root. Run: `sudo python3 Tests/Update/test_update.py`.
+under version 1 with the kiosk's newest schema step taken back out (`one_step_older`).
+Needs root. Run: `sudo python3 Tests/Update/test_update.py`.
 Environment: LSWO_KIOSK_BIN (default .build/debug/kiosk), LSWO_UPDATE_OUT (work folder, default
 /var/tmp/lswo-kiosk-update).
 """
@@ -337,7 +338,7 @@ class Appliance:
         assert self.booted_kernel == kernel_text(version), (slot, version, self.booted_kernel)
         started = time.monotonic()
         env = self.env()
-        env.update(LSWO_BOOT_BACKEND=str(RAUC_DIR / "rauc-systemd-boot"),
+        env.update(LSWO_BOOT_BACKEND=str(RAUC_DIR / "rauc-systemd-boot"), LSWO_CMDLINE=str(self.folder / "cmdline"),
                    LSWO_BOOT_CHECK=" ".join(str(a) for a in self.nspawn_args(
                        root, "check", "/usr/bin/kiosk", "boot-check", "--config", "/etc/lswo-kiosk/kiosk.conf",
                        "--data-dir", "/var/lib/kiosk", "--timeout", str(check_timeout))))
