@@ -14,9 +14,10 @@ What is emulated, and why:
 - "Booting" a slot: the loader's choice is made as systemd-boot makes it (Boot Loader
   Specification boot counting: an entry with no tries left sorts after the others, then by
   sort-key; a try is counted down when an entry with a counter is started), the slot is mounted
-  read-only and its `kiosk serve` runs under systemd-nspawn with the data partition's folders
-  bound where the fstab binds them (/var/lib/kiosk, /etc/lswo-kiosk); kiosk-mark-good runs beside
-  it (the small root has no systemd). RAUC's service (`rauc service`; the `rauc` command talks to
+  read-only, kiosk-mark-good runs on the host (its `kiosk boot-check` in the slot's root under
+  systemd-nspawn) and then, only if it succeeded, as kiosk.service's `Requires=` has it, the slot's
+  `kiosk serve` under systemd-nspawn with the data partition's folders bound where the fstab binds
+  them (/var/lib/kiosk, /etc/lswo-kiosk); the small root has no systemd. RAUC's service (`rauc service`; the `rauc` command talks to
   it over D-Bus) runs on a private D-Bus bus, started at each boot in a mount namespace whose
   /proc/cmdline holds the loader entry's `rauc.slot=`, as the kernel's would.
 
