@@ -7,7 +7,7 @@
 #
 #   Provisioning/image/build.sh --kiosk-bin PATH --out DIR [--rootfs-only]
 #   Provisioning/image/build.sh --build-release --out DIR      # production: builds the binary
-#   ... --keyring CA.pem --bundle VERSION --signing-cert CERT.pem --signing-key KEY.pem
+#   ... --keyring CA.pem --bundle [VERSION] --signing-cert CERT.pem --signing-key KEY.pem
 #
 # A production image carries a release binary with the Swift standard library linked in:
 #   swift build -c release --static-swift-stdlib --product kiosk --scratch-path .build-release
@@ -40,6 +40,7 @@ esp_mib=256
 root_mib=4096
 data_mib=2048
 keyring=""
+make_bundle=false
 bundle_version=""
 signing_cert=""
 signing_key=""
@@ -62,8 +63,9 @@ usage: $0 (--kiosk-bin PATH | --build-release) --out DIR [options]
   --root-mib N       size of each root slot, fixed for the device's life (default $root_mib)
   --data-mib N       size of the data partition (default $data_mib)
   --keyring PEM      the CA certificate(s) RAUC accepts bundles from (/etc/rauc/keyring.pem)
-  --bundle VERSION   also make lswo-kiosk-VERSION.raucb, signed with --signing-cert/--signing-key;
-                     VERSION must be the kiosk's own (`kiosk --version`), else nothing is built
+  --bundle [VERSION] also make lswo-kiosk-VERSION.raucb, signed with --signing-cert/--signing-key;
+                     VERSION is the kiosk's own (kiosk --version); one stated otherwise is refused
+                     before anything is built
 EOF
 }
 
@@ -80,7 +82,11 @@ while [ $# -gt 0 ]; do
         --root-mib) root_mib=$2; shift 2 ;;
         --data-mib) data_mib=$2; shift 2 ;;
         --keyring) keyring=$(readlink -f "$2"); shift 2 ;;
-        --bundle) bundle_version=$2; shift 2 ;;
+        --bundle)
+            make_bundle=true
+            # An optional VERSION: stated, it is checked against the kiosk's; else it is the kiosk's.
+            if [ $# -gt 1 ] && [ "${2#-}" = "$2" ]; then bundle_version=$2; shift; fi
+            shift ;;
         --signing-cert) signing_cert=$(readlink -f "$2"); shift 2 ;;
         --signing-key) signing_key=$(readlink -f "$2"); shift 2 ;;
         -h|--help) usage; exit 0 ;;
@@ -88,7 +94,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 [ -n "$out" ] || { usage >&2; die "--out is required"; }
-if [ -n "$bundle_version" ]; then
+if $make_bundle; then
     [ -f "$signing_cert" ] && [ -f "$signing_key" ] || die "--bundle needs --signing-cert and --signing-key"
     $rootfs_only && die "--bundle needs the root slot image (not --rootfs-only)"
 fi
@@ -96,11 +102,12 @@ fi
 # and compares with the hub's offer), never by free text: a bundle named otherwise would leave the
 # doctor's "update available" after it was installed.
 check_bundle_version() {
-    [ -n "$bundle_version" ] || return 0
+    $make_bundle || return 0
     local own
     own=$("$1" --version) || die "$1 --version failed"
-    [ "$own" = "$bundle_version" ] ||
+    [ -z "$bundle_version" ] || [ "$own" = "$bundle_version" ] ||
         die "--bundle $bundle_version: the kiosk binary is version $own; a bundle is named by its kiosk's version"
+    bundle_version=$own
 }
 if [ -n "$kiosk_bin" ]; then
     [ -x "$kiosk_bin" ] || die "$kiosk_bin is not an executable"
@@ -395,7 +402,7 @@ EOF
     mv "$image.tmp" "$image"
 
     # The update bundle: the root slot's ext4 image, signed (RAUC writes it into the other slot).
-    if [ -n "$bundle_version" ]; then
+    if $make_bundle; then
         t1=$(date +%s)
         mkdir -p "$work/bundle"
         # The root at its content's size (RAUC grows it to the slot), and the hook that puts its
@@ -419,6 +426,6 @@ fi
     echo "base: $(basename "$base_tar") ($(du -m "$base_tar" | cut -f1) MiB)"
     echo "rootfs: $rootfs (${rootfs_mib} MiB, key $inputs_key)"
     [ -n "$image_mib" ] && echo "image: $image (${image_mib} MiB)"
-    [ -n "$bundle_version" ] && echo "bundle: $out/lswo-kiosk-$bundle_version.raucb ($(du -m "$out/lswo-kiosk-$bundle_version.raucb" | cut -f1) MiB)"
+    $make_bundle && echo "bundle: $out/lswo-kiosk-$bundle_version.raucb ($(du -m "$out/lswo-kiosk-$bundle_version.raucb" | cut -f1) MiB)"
     echo "build time: $(( $(date +%s) - start_time )) s"
 } | tee "$out/build-info.txt" >&2

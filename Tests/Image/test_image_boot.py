@@ -478,7 +478,7 @@ def test_disk_image_boots():
     small = subprocess.run([str(BUILD), "--kiosk-bin", str(KIOSK_BIN), "--out", str(OUT), "--root-mib", "512"],
                            capture_output=True, text=True)
     assert small.returncode != 0 and "does not fit a 512 MiB slot" in small.stderr, small.stderr[-2000:]
-    # A bundle is named by its kiosk's version (`kiosk --version`): any other name is refused first.
+    # A bundle is named by its kiosk's version (`kiosk --version`): another stated name is refused first.
     version = subprocess.run([str(KIOSK_BIN), "--version"], capture_output=True, text=True, check=True).stdout.strip()
     (OUT / "unused.cert.pem").touch()
     (OUT / "unused.key.pem").touch()
