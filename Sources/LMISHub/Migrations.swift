@@ -1608,6 +1608,29 @@ enum Migrations {
 
         ALTER FUNCTION lmis_apply_record(text, uuid, text, jsonb) RENAME TO lmis_apply_record_before_v30;
 
+        -- v18's body names its output by the function's name (`lmis_apply_record.person_id`),
+        -- which the rename above changed: the same body again, with no name in it.
+        CREATE OR REPLACE FUNCTION lmis_apply_record_before_v30(p_office text, p_record_id uuid, p_type text,
+                                                                p_payload jsonb, OUT status text, OUT reason text,
+                                                                OUT person_id uuid)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            v_created timestamptz;
+            v_person uuid;
+        BEGIN
+            SELECT a.status, a.reason, a.person_id INTO status, reason, person_id
+            FROM lmis_apply_record_before_v18(p_office, p_record_id, p_type, p_payload) a;
+            v_person := person_id;
+            IF p_type IN ('registration.created', 'registration.updated') AND v_person IS NOT NULL
+               AND status IN ('applied', 'conflict') THEN
+                v_created := (p_payload -> 'registration' ->> 'createdAt')::timestamptz;
+                -- An earlier registration arriving late becomes the person's first.
+                UPDATE person p SET first_office = p_office, registered_at = v_created
+                WHERE p.id = v_person AND p.registered_at > v_created;
+            END IF;
+        END;
+        $$;
+
         CREATE FUNCTION lmis_apply_record(p_office text, p_record_id uuid, p_type text, p_payload jsonb,
                                           OUT status text, OUT reason text, OUT person_id uuid)
         LANGUAGE plpgsql AS $$

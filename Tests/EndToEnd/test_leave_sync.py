@@ -60,7 +60,7 @@ def test_a_leave_day_entered_on_one_kiosk_blocks_booking_on_the_offices_other_ki
         result = sync("now", data_dir=data_dir)
         assert result.returncode == 0, result.stderr
     assert hub["sql"]("SELECT office_code || ' ' || staff_id || ' ' || day || ' ' || removed "
-                      "FROM office_calendar_day") == f"UB-SB ajiltan2 {day} f"
+                      "FROM office_calendar_day") == f"UB-SB ajiltan2 {day} false"
 
     # The second kiosk of the office refuses her that day, on its console, in both languages.
     with sized_page(browser, STAFF_SIZE[0]) as page:

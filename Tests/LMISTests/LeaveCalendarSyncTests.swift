@@ -44,7 +44,13 @@ import Testing
         // Entering the same day again changes nothing and sends nothing.
         try await add(first, "ajiltan2", Self.day, at: now.addingTimeInterval(1))
         #expect(try await first.scalar("SELECT count(*) FROM outbox WHERE record_type = 'calendar.changed'") == 1)
-        #expect(await first.engine.round().uploaded[.applied] == 1)
+        // A registration in the same round still applies under the wrapped record function.
+        let person = try await first.register(1)
+        #expect(await first.engine.round().uploaded[.applied] == 2)
+        #expect(
+            try hub.count(
+                "SELECT count(*) FROM person WHERE first_office = 'UB-SB' AND id IN "
+                    + "(SELECT person_id FROM registration WHERE id = '\(person.id.uuidString.lowercased())')") == 1)
         #expect(
             try hub.count(
                 """
