@@ -28,6 +28,27 @@ enum CalendarChanges {
                     action: removed ? "removed" : "added", by: by, at: instant)), at: instant)
     }
 
+    /// Sends the leave days entered before leave days were shared (kept by migration v49 with
+    /// no change id) to the hub, each once, as added when it was entered; answers how many.
+    static func shareEarlier(_ db: Database, officeCode: String) throws -> Int {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT c.staff_id, c.day, c.changed_by, c.changed_at FROM calendar_change c
+                JOIN counsellor_leave l ON l.staff_id = c.staff_id AND l.day = c.day
+                WHERE c.kind = 'leave' AND c.change_id = '' AND NOT c.removed ORDER BY c.changed_at
+                """)
+        for row in rows {
+            let dayText: String = row["day"]
+            let stamp: String = row["changed_at"]
+            try recordLocal(
+                db, officeCode: officeCode, staffID: row["staff_id"],
+                day: try CivilDate(iso8601: dayText).orThrow(StoredValueError(id: dayText)), removed: false,
+                by: row["changed_by"], at: try Outbox.parseUTCTimestamp(stamp))
+        }
+        return rows.count
+    }
+
     private static func keep(
         _ db: Database, staffID: String, day: String, removed: Bool, id: String, by: String, at instant: Date
     ) throws {

@@ -193,6 +193,12 @@ struct AppointmentRow: Codable, FetchableRecord, PersistableRecord {
 }
 
 extension SQLiteAppointmentRepository {
+    /// Sends the leave days entered before they were shared with the office's other devices
+    /// (before migration v49) to the hub, once; answers how many went.
+    public func shareEarlierLeave(officeCode: String) async throws -> Int {
+        try await database.write { db in try CalendarChanges.shareEarlier(db, officeCode: officeCode) }
+    }
+
     public func leaveDays(staffID: String?, from: CivilDate, through: CivilDate) async throws -> [LeaveDay] {
         try await database.writer.read { db in
             var sql = "SELECT staff_id, day, entered_by, entered_at FROM counsellor_leave WHERE day BETWEEN ? AND ?"
