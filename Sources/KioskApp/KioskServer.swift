@@ -200,7 +200,8 @@ public struct KioskServer: Sendable {
         // Leave days entered before they were shared go to the office's other devices, once.
         let shared = try await appointments.shareEarlierLeave(officeCode: office.code)
         if shared > 0 {
-            logger.notice("earlier leave days sent to the office's other devices", metadata: ["kiosk.leave": "\(shared)"])
+            logger.notice(
+                "earlier leave days sent to the office's other devices", metadata: ["kiosk.leave": "\(shared)"])
         }
         dependencies.appointments = appointments
         dependencies.counsellors = staff
