@@ -392,8 +392,8 @@ public struct HubStore: Sendable {
             }
             if count > 0 { json += "," }
             json += "{\"kind\":\(LMISCoding.quoted(kind)),\"key\":\(LMISCoding.quoted(key)),\"deleted\":\(deleted)"
-            // Vacancies and reference items keep no data once deleted; a calendar day keeps its removal.
-            if let data { json += ",\"data\":\(data)" }
+            // A tombstone has no data, but a calendar day taken back carries its removal.
+            if !deleted || kind == "calendar", let data { json += ",\"data\":\(data)" }
             json += "}"
             count += 1
             last = at
