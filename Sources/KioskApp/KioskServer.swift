@@ -194,9 +194,16 @@ public struct KioskServer: Sendable {
                 "identity proofs of before the restart not read; visitors prove again",
                 metadata: ["kiosk.error.type": "\(String(reflecting: type(of: error)))"])
         }
-        dependencies.appointments = SQLiteAppointmentRepository(
+        let appointments = SQLiteAppointmentRepository(
             database: database,
             reminders: smsSender.map { _ in AppointmentReminders(rules: smsQueue.rules, wording: smsWording) })
+        // Leave days entered before they were shared go to the office's other devices, once.
+        let shared = try await appointments.shareEarlierLeave(officeCode: office.code)
+        if shared > 0 {
+            logger.notice(
+                "earlier leave days sent to the office's other devices", metadata: ["kiosk.leave": "\(shared)"])
+        }
+        dependencies.appointments = appointments
         dependencies.counsellors = staff
         dependencies.officeCalendar = OfficeCalendar(
             hours: services.first?.hours ?? .standard, closedDays: configuration.closedDays)

@@ -1068,6 +1068,26 @@ public final class AppDatabase: Sendable {
                     CREATE INDEX vacancy_link_expires ON vacancy_link (expires_at);
                     """)
         }
+        migrator.registerMigration("v49: the latest change of each leave day, shared with the office's devices") { db in
+            // Per counsellor and day, the latest change made here or received from the hub
+            // (`calendar.changed`): a change older than it by its own time is not applied. Leave
+            // days entered before count as added when they were entered.
+            try db.execute(
+                sql: """
+                    CREATE TABLE calendar_change (
+                        kind TEXT NOT NULL CHECK (kind IN ('leave')),
+                        staff_id TEXT NOT NULL,
+                        day TEXT NOT NULL,
+                        removed INTEGER NOT NULL CHECK (removed IN (0, 1)),
+                        change_id TEXT NOT NULL,
+                        changed_by TEXT NOT NULL,
+                        changed_at TEXT NOT NULL,
+                        PRIMARY KEY (kind, staff_id, day)
+                    ) WITHOUT ROWID;
+                    INSERT INTO calendar_change (kind, staff_id, day, removed, change_id, changed_by, changed_at)
+                    SELECT 'leave', staff_id, day, 0, '', entered_by, entered_at FROM counsellor_leave;
+                    """)
+        }
         return migrator
     }()
 }

@@ -193,6 +193,12 @@ struct AppointmentRow: Codable, FetchableRecord, PersistableRecord {
 }
 
 extension SQLiteAppointmentRepository {
+    /// Sends the leave days entered before they were shared with the office's other devices
+    /// (before migration v49) to the hub, once; answers how many went.
+    public func shareEarlierLeave(officeCode: String) async throws -> Int {
+        try await database.write { db in try CalendarChanges.shareEarlier(db, officeCode: officeCode) }
+    }
+
     public func leaveDays(staffID: String?, from: CivilDate, through: CivilDate) async throws -> [LeaveDay] {
         try await database.writer.read { db in
             var sql = "SELECT staff_id, day, entered_by, entered_at FROM counsellor_leave WHERE day BETWEEN ? AND ?"
@@ -210,7 +216,7 @@ extension SQLiteAppointmentRepository {
         }
     }
 
-    public func addLeave(_ day: LeaveDay, counter: Int) async throws {
+    public func addLeave(_ day: LeaveDay, officeCode: String, counter: Int) async throws {
         try await database.write { db in
             try db.execute(
                 sql: """
@@ -218,19 +224,26 @@ extension SQLiteAppointmentRepository {
                     ON CONFLICT DO NOTHING
                     """,
                 arguments: [day.staffID, day.date.description, day.enteredBy, Outbox.utcTimestamp(day.enteredAt)])
+            if db.changesCount > 0 {
+                try CalendarChanges.recordLocal(
+                    db, officeCode: officeCode, staffID: day.staffID, day: day.date, removed: false, by: day.enteredBy,
+                    at: day.enteredAt)
+            }
             try SQLiteStaffRepository.audit(
                 db, staffID: day.enteredBy, action: "appointment.leave.add", counter: counter, at: day.enteredAt)
         }
     }
 
-    public func removeLeave(staffID: String, date: CivilDate, by enteredBy: String, counter: Int, at instant: Date)
-        async throws -> Bool
-    {
+    public func removeLeave(
+        staffID: String, date: CivilDate, by enteredBy: String, officeCode: String, counter: Int, at instant: Date
+    ) async throws -> Bool {
         try await database.write { db in
             try db.execute(
                 sql: "DELETE FROM counsellor_leave WHERE staff_id = ? AND day = ?",
                 arguments: [staffID, date.description])
             guard db.changesCount > 0 else { return false }
+            try CalendarChanges.recordLocal(
+                db, officeCode: officeCode, staffID: staffID, day: date, removed: true, by: enteredBy, at: instant)
             try SQLiteStaffRepository.audit(
                 db, staffID: enteredBy, action: "appointment.leave.remove", counter: counter, at: instant)
             return true

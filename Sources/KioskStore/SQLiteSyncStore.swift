@@ -171,6 +171,7 @@ public struct SQLiteSyncStore: Sendable {
             }
             let epoch = try String.fetchOne(db, sql: "SELECT generation FROM lmis_sync_status WHERE id = 1") ?? ""
             let deleteVacancy = try db.cachedStatement(sql: "DELETE FROM vacancy WHERE reference = ?")
+            let office = try String.fetchOne(db, sql: "SELECT office_code FROM lmis_enrolment WHERE id = 1")
             for change in page.changes {
                 switch change.kind {
                 case "vacancy":
@@ -190,6 +191,8 @@ public struct SQLiteSyncStore: Sendable {
                     try Self.applyProgramme(change, db)
                 case ReferenceKind.profiling.rawValue:
                     try Self.applyQuestionnaire(change, db)
+                case "calendar":
+                    try CalendarChanges.applyReceived(change, officeCode: office, db)
                 default:
                     break  // kinds this kiosk version does not use
                 }

@@ -372,7 +372,7 @@ public struct HubRouter: Sendable {
     }
 
     func changes(_ request: Request) async throws -> Response {
-        _ = try await authenticate(request, body: Data())
+        let device = try await authenticate(request, body: Data())
         let current = try await epoch.value()
         let text = request.uri.queryParameters.get("cursor") ?? ""
         let limit = min(
@@ -392,7 +392,7 @@ public struct HubRouter: Sendable {
                 reset = true
             }
         }
-        let page = try await store.changesJSON(after: start, limit: limit)
+        let page = try await store.changesJSON(after: start, limit: limit, office: device.officeCode)
         // The stored JSON goes out as it is: a page of 2 000 vacancies is not decoded and re-encoded.
         let json =
             "{\"epoch\":\(LMISCoding.quoted(current)),\"cursor\":\(LMISCoding.quoted(ChangeCursor(epoch: current, position: page.last).description)),"

@@ -362,15 +362,23 @@ public struct HubStore: Sendable {
 
     // MARK: Change feed
 
-    /// A page of the feed as JSON array text (the stored JSON passed through as it is), the
-    /// position of its last change, and whether more follow.
-    public func changesJSON(after position: Int64, limit: Int) async throws -> (json: String, last: Int64, more: Bool) {
+    /// A page of the feed for a device of `office` as JSON array text (the stored JSON passed
+    /// through as it is), the position of its last change, and whether more follow. Vacancies and
+    /// reference data go to every office; the calendar (`calendar`, leave days) only to its own
+    /// office's devices, a day taken back with its change (deleted, and the data of the removal,
+    /// so a device keeps the latest change of the day).
+    public func changesJSON(after position: Int64, limit: Int, office: String) async throws -> (
+        json: String, last: Int64, more: Bool
+    ) {
         let rows = try await client.query(
             """
             SELECT kind, key, deleted, data::text, position FROM (
                 SELECT 'vacancy' AS kind, reference AS key, deleted, data, position FROM vacancy WHERE position > \(position)
                 UNION ALL
                 SELECT kind, key, deleted, data, position FROM reference_item WHERE position > \(position)
+                UNION ALL
+                SELECT 'calendar', kind || '/' || staff_id || '/' || to_char(day, 'YYYY-MM-DD'), removed, data, position
+                FROM office_calendar_day WHERE office_code = \(office) AND position > \(position)
             ) feed ORDER BY position LIMIT \(limit + 1)
             """, logger: logger)
         var json = "["
@@ -384,7 +392,8 @@ public struct HubStore: Sendable {
             }
             if count > 0 { json += "," }
             json += "{\"kind\":\(LMISCoding.quoted(kind)),\"key\":\(LMISCoding.quoted(key)),\"deleted\":\(deleted)"
-            if !deleted, let data { json += ",\"data\":\(data)" }
+            // A tombstone has no data, but a calendar day taken back carries its removal.
+            if !deleted || kind == "calendar", let data { json += ",\"data\":\(data)" }
             json += "}"
             count += 1
             last = at

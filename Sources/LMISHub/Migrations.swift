@@ -82,6 +82,7 @@ enum Migrations {
         Migration(version: 22, name: "the indicators' people with sex, age group, education, disability", sql: v22),
         Migration(version: 25, name: "SMS numbers and texts purged after their retention; counts kept", sql: v25),
         Migration(version: 29, name: "update bundles published per channel", sql: v29),
+        Migration(version: 30, name: "counsellors' leave days shared by an office's devices", sql: v30),
     ]
 
     static let v1 = """
@@ -1579,5 +1580,100 @@ enum Migrations {
         CREATE INDEX sms_message_purge ON sms_message (outcome_at)
             WHERE purged_at IS NULL AND state IN ('delivered', 'failed');
         CREATE INDEX sms_reply_purge ON sms_reply (received_at) WHERE purged_at IS NULL;
+        """
+
+    /// Counsellors' leave days shared by the devices of an office (issue 23). A `calendar.changed`
+    /// record adds or takes back a day; the hub keeps, per office, kind, counsellor and day, the
+    /// change with the latest `at` (the device's time of the change; the change id breaks a tie):
+    /// last change by its own time wins, whatever order devices upload in. Each kept change takes
+    /// a feed position, under the admin writes' lock so positions follow commit order, and goes
+    /// only to that office's devices (`HubStore.changesJSON`). Every other type, and a refused
+    /// payload (`hubRefusal`), goes on to the function before.
+    static let v30 = """
+        CREATE TABLE office_calendar_day (
+            office_code text NOT NULL REFERENCES office (code),
+            kind text NOT NULL CHECK (kind IN ('leave')),
+            staff_id text NOT NULL CHECK (staff_id <> ''),
+            day date NOT NULL,
+            removed boolean NOT NULL,
+            change_id uuid NOT NULL,
+            record_id uuid NOT NULL,
+            changed_by text NOT NULL,
+            changed_at timestamptz NOT NULL,
+            data jsonb NOT NULL,
+            position bigint NOT NULL,
+            PRIMARY KEY (office_code, kind, staff_id, day)
+        );
+        CREATE INDEX office_calendar_day_feed ON office_calendar_day (office_code, position);
+
+        ALTER FUNCTION lmis_apply_record(text, uuid, text, jsonb) RENAME TO lmis_apply_record_before_v30;
+
+        -- v18's body names its output by the function's name (`lmis_apply_record.person_id`),
+        -- which the rename above changed: the same body again, with no name in it.
+        CREATE OR REPLACE FUNCTION lmis_apply_record_before_v30(p_office text, p_record_id uuid, p_type text,
+                                                                p_payload jsonb, OUT status text, OUT reason text,
+                                                                OUT person_id uuid)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            v_created timestamptz;
+            v_person uuid;
+        BEGIN
+            SELECT a.status, a.reason, a.person_id INTO status, reason, person_id
+            FROM lmis_apply_record_before_v18(p_office, p_record_id, p_type, p_payload) a;
+            v_person := person_id;
+            IF p_type IN ('registration.created', 'registration.updated') AND v_person IS NOT NULL
+               AND status IN ('applied', 'conflict') THEN
+                v_created := (p_payload -> 'registration' ->> 'createdAt')::timestamptz;
+                -- An earlier registration arriving late becomes the person's first.
+                UPDATE person p SET first_office = p_office, registered_at = v_created
+                WHERE p.id = v_person AND p.registered_at > v_created;
+            END IF;
+        END;
+        $$;
+
+        CREATE FUNCTION lmis_apply_record(p_office text, p_record_id uuid, p_type text, p_payload jsonb,
+                                          OUT status text, OUT reason text, OUT person_id uuid)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            f jsonb;
+        BEGIN
+            IF p_type <> 'calendar.changed' OR (jsonb_typeof(p_payload) = 'object' AND p_payload ? 'hubRefusal') THEN
+                SELECT a.status, a.reason, a.person_id INTO status, reason, person_id
+                FROM lmis_apply_record_before_v30(p_office, p_record_id, p_type, p_payload) a;
+                RETURN;
+            END IF;
+            status := 'applied';
+            f := p_payload -> 'change';
+            IF jsonb_typeof(f) IS DISTINCT FROM 'object' THEN
+                RAISE EXCEPTION 'payload of calendar.changed has no change object' USING ERRCODE = '22023';
+            END IF;
+            IF (f ->> 'officeCode') IS DISTINCT FROM p_office THEN
+                RAISE EXCEPTION 'calendar change of office % sent by a device of office %', f ->> 'officeCode', p_office
+                    USING ERRCODE = '22023';
+            END IF;
+            IF (f ->> 'kind') IS DISTINCT FROM 'leave' THEN
+                RAISE EXCEPTION 'calendar change of kind %: only leave is kept', coalesce(f ->> 'kind', '(none)')
+                    USING ERRCODE = '22023';
+            END IF;
+            IF coalesce(f ->> 'staffID', '') = '' OR coalesce(f ->> 'by', '') = '' THEN
+                RAISE EXCEPTION 'a leave change names its counsellor and who made it' USING ERRCODE = '22023';
+            END IF;
+            IF coalesce(f ->> 'action', '') NOT IN ('added', 'removed') THEN
+                RAISE EXCEPTION 'calendar change action must be added or removed' USING ERRCODE = '22023';
+            END IF;
+            -- Feed positions follow commit order (a device must not read past a position another
+            -- transaction still holds): the admin writes' lock, held to this batch's commit.
+            PERFORM pg_advisory_xact_lock(7270002);
+            INSERT INTO office_calendar_day AS d (office_code, kind, staff_id, day, removed, change_id, record_id,
+                                                  changed_by, changed_at, data, position)
+            VALUES (p_office, 'leave', f ->> 'staffID', (f ->> 'day')::date, f ->> 'action' = 'removed',
+                    (f ->> 'id')::uuid, p_record_id, f ->> 'by', (f ->> 'at')::timestamptz, f,
+                    nextval('change_position'))
+            ON CONFLICT (office_code, kind, staff_id, day) DO UPDATE SET removed = excluded.removed,
+                change_id = excluded.change_id, record_id = excluded.record_id, changed_by = excluded.changed_by,
+                changed_at = excluded.changed_at, data = excluded.data, position = excluded.position
+            WHERE (d.changed_at, d.change_id) < (excluded.changed_at, excluded.change_id);
+        END;
+        $$;
         """
 }

@@ -23,6 +23,7 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
     case vacancyRecorded(VacancyRecorded)
     case referralOutcome(ReferralOutcomeRecorded)
     case followUpAnswered(FollowUpAnswered)
+    case calendarChanged(CalendarChanged)
 
     /// Reads the payload of a record of `type` from `decoder` (one whose dates are LMIS times,
     /// as `OutboxPayload.decoder`'s); `OutboxPayloadError` says what is wrong with it.
@@ -50,6 +51,7 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
             case .vacancyRecorded: self = .vacancyRecorded(try value.decode(VacancyRecorded.self))
             case .referralOutcome: self = .referralOutcome(try value.decode(ReferralOutcomeRecorded.self))
             case .followUpAnswered: self = .followUpAnswered(try value.decode(FollowUpAnswered.self))
+            case .calendarChanged: self = .calendarChanged(try value.decode(CalendarChanged.self))
             default: throw OutboxPayloadError(reason: "unknown record type \(type)")
             }
         } catch let error as OutboxPayloadError {
@@ -82,6 +84,7 @@ public enum OutboxPayload: Encodable, Sendable, Hashable {
         case .vacancyRecorded(let payload): payload
         case .referralOutcome(let payload): payload
         case .followUpAnswered(let payload): payload
+        case .calendarChanged(let payload): payload
         }
     }
 

@@ -23,4 +23,5 @@ public struct OutboxRecordType: RawRepresentable, Hashable, Sendable, Codable {
     public static let vacancyRecorded = Self(rawValue: "vacancy.recorded")
     public static let referralOutcome = Self(rawValue: "referral.outcome")
     public static let followUpAnswered = Self(rawValue: "followUp.answered")
+    public static let calendarChanged = Self(rawValue: "calendar.changed")
 }

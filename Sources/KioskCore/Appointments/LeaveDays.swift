@@ -20,11 +20,13 @@ public struct LeaveDay: Sendable, Equatable, Codable {
 public protocol LeaveRepository: Sendable {
     /// Leave days from `from` through `through`, by date; only `staffID`'s when given.
     func leaveDays(staffID: String?, from: CivilDate, through: CivilDate) async throws -> [LeaveDay]
-    /// Records a leave day (again: nothing changes), audited at `counter`.
-    func addLeave(_ day: LeaveDay, counter: Int) async throws
-    /// Takes a leave day back; false when there was none.
-    func removeLeave(staffID: String, date: CivilDate, by enteredBy: String, counter: Int, at instant: Date)
-        async throws -> Bool
+    /// Records a leave day (again: nothing changes), audited at `counter`, and sends the change
+    /// to `officeCode`'s other devices through the hub.
+    func addLeave(_ day: LeaveDay, officeCode: String, counter: Int) async throws
+    /// Takes a leave day back, for the office's other devices too; false when there was none.
+    func removeLeave(
+        staffID: String, date: CivilDate, by enteredBy: String, officeCode: String, counter: Int, at instant: Date
+    ) async throws -> Bool
 }
 
 extension Appointments {
@@ -47,7 +49,8 @@ extension Appointments {
         try await requireLeaveManager(of: staffID, staff)
         guard date >= office.today(at: now()) else { throw AppointmentError.inPast }
         try await repository.addLeave(
-            LeaveDay(staffID: staffID, date: date, enteredBy: staff.staffID, enteredAt: now()), counter: staff.counter)
+            LeaveDay(staffID: staffID, date: date, enteredBy: staff.staffID, enteredAt: now()), officeCode: office.code,
+            counter: staff.counter)
         return try await toRebook(staffID: staffID, date: date)
     }
 
@@ -56,7 +59,8 @@ extension Appointments {
         try await requireLeaveManager(of: staffID, staff)
         guard
             try await repository.removeLeave(
-                staffID: staffID, date: date, by: staff.staffID, counter: staff.counter, at: now())
+                staffID: staffID, date: date, by: staff.staffID, officeCode: office.code, counter: staff.counter,
+                at: now())
         else { throw AppointmentError.notFound }
     }
 
