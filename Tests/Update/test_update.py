@@ -415,8 +415,8 @@ def tables(database, untouched=False):
 # The newest schema step of the kiosk (Sources/KioskStore/AppDatabase.swift). Every slot carries the
 # same kiosk binary, so "version 1" is a database without this step: the test takes it back out of
 # the data written under version 1, which is then the database of a kiosk one step older.
-NEWEST_STEP = "v48: links to a person's vacancy list, sent in the weekly digest"
-NEWEST_TABLE = "vacancy_link"
+NEWEST_STEP = "v49: the latest change of each leave day, shared with the office's devices"
+NEWEST_TABLE = "calendar_change"
 
 
 def one_step_older(database):
@@ -425,7 +425,7 @@ def one_step_older(database):
         with connection:
             connection.execute(f"DROP TABLE {NEWEST_TABLE}")
             assert connection.execute("DELETE FROM grdb_migrations WHERE identifier = ?",
-                                      (NEWEST_STEP,)).rowcount == 1, "the newest step is no longer v48"
+                                      (NEWEST_STEP,)).rowcount == 1, f"the newest step is no longer {NEWEST_STEP!r}"
     finally:
         connection.close()
 
