@@ -367,8 +367,18 @@ public struct HubRouter: Sendable {
                 status: .badRequest, code: .badRequest,
                 message: "receipts need stream, and from ≤ through, both at least 1")
         }
-        let receipts = try await store.receipts(device: device, stream: stream, from: from, through: through)
-        return Self.json(receipts, gzip: Self.acceptsGzip(request))
+        do {
+            let receipts = try await store.receipts(
+                device: device, stream: stream, from: from, through: through, patience: Self.predecessorPatience)
+            return Self.json(receipts, gzip: Self.acceptsGzip(request))
+        } catch is HubStore.ApplyInProgress {
+            // Answering now would call records "not held" that may yet commit: the kiosk asks again.
+            var response = problem(
+                .serviceUnavailable, .busy,
+                "a batch of this device is still being applied; ask for the receipts again shortly")
+            response.headers[.retryAfter] = String(Int.random(in: 2...8))
+            return response
+        }
     }
 
     func changes(_ request: Request) async throws -> Response {

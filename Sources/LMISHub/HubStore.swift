@@ -281,9 +281,45 @@ public struct HubStore: Sendable {
 
     /// `UploadReceipts`: the stream's highest sequence held for the device, and the results kept
     /// for its records numbered `from` through `through` (at most `UploadReceipts.limit`).
-    public func receipts(device: Device, stream: String, from: Int64, through: Int64) async throws -> UploadReceipts {
+    ///
+    /// A batch of the device still being applied (by this hub or another one on the same
+    /// database) holds `lmis_apply_batch`'s advisory lock for the device until it commits or rolls
+    /// back. The receipts take that lock shared first, so they wait for the batch and then tell
+    /// what it left (issue 25): a kiosk that asks while its lost batch is still being applied is
+    /// told the batch's records, not "not held", and does not send them again. The lock is the
+    /// device's, not the stream's, so a batch of another stream is waited for too. After `patience`
+    /// without the lock, `ApplyInProgress` is thrown and nothing is answered.
+    public func receipts(
+        device: Device, stream: String, from: Int64, through: Int64, patience: Duration = .seconds(20)
+    ) async throws -> UploadReceipts {
+        let milliseconds = max(Int(patience / .milliseconds(1)), 1)
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await connection.query(
+                    "SELECT set_config('lock_timeout', \(String(milliseconds) + "ms"), true)", logger: logger)
+                // Read to the end: a lock that times out is reported with the rows, not before.
+                _ = try await connection.query(
+                    "SELECT pg_advisory_xact_lock_shared(hashtextextended('lmis_apply_batch:' || \(device.id), 0))",
+                    logger: logger
+                ).collect()
+                return try await self.receipts(device: device, stream: stream, from: from, through: through, connection)
+            }
+        } catch let error as PostgresTransactionError {
+            if let closure = error.closureError as? PSQLError, closure.serverInfo?[.sqlState] == "55P03" {
+                throw ApplyInProgress()
+            }
+            throw error
+        }
+    }
+
+    /// A batch of the device was still being applied when `receipts` stopped waiting for it.
+    public struct ApplyInProgress: Error {}
+
+    private func receipts(
+        device: Device, stream: String, from: Int64, through: Int64, _ connection: PostgresConnection
+    ) async throws -> UploadReceipts {
         var highest: Int64 = 0
-        for try await (value) in try await client.query(
+        for try await (value) in try await connection.query(
             """
             SELECT coalesce(max(seq), 0) FROM received_record WHERE device_id = \(device.id) AND stream = \(stream)
             """, logger: logger
@@ -291,7 +327,7 @@ public struct HubStore: Sendable {
             highest = value
         }
         var results: [RecordResult] = []
-        for try await (id, sequence, status, reason, person) in try await client.query(
+        for try await (id, sequence, status, reason, person) in try await connection.query(
             """
             SELECT record_id::text, seq, status, reason, person_id::text FROM received_record
             WHERE device_id = \(device.id) AND stream = \(stream) AND seq BETWEEN \(from) AND \(through)

@@ -16,15 +16,29 @@ public final class LMISSyncService: Service, Sendable {
     private let uploads = Doorbell()
     private let feed = Doorbell()
     private let checks = Doorbell()
-    private let streams = StreamBoard()
+    let streams = StreamBoard()
+    /// Where in its full-jitter window each backoff falls, in [0, 1): random, or fixed by a test.
+    let jitter: @Sendable () -> Double
     /// This process's name on the registry checks it claims.
     let checker = SyncEngine.checkerName()
 
-    public init(engine: SyncEngine, interval: Duration, logger: Logger, uploadPoll: Duration = .seconds(1)) {
+    public convenience init(
+        engine: SyncEngine, interval: Duration, logger: Logger, uploadPoll: Duration = .seconds(1)
+    ) {
+        self.init(engine: engine, interval: interval, logger: logger, uploadPoll: uploadPoll) {
+            Double.random(in: 0..<1)
+        }
+    }
+
+    init(
+        engine: SyncEngine, interval: Duration, logger: Logger, uploadPoll: Duration,
+        jitter: @escaping @Sendable () -> Double
+    ) {
         self.engine = engine
         self.interval = interval
         self.logger = logger
         self.uploadPoll = uploadPoll
+        self.jitter = jitter
     }
 
     /// Asks every loop to run now (coalesced with a run already asked for); a stream waiting out
@@ -78,7 +92,7 @@ public final class LMISSyncService: Service, Sendable {
             // A technician's enrolment (another process) is noticed within half a minute.
             return min(interval, .seconds(30))
         case let error?:
-            let wait = backoff.failed(retryAfter: report.retryAfter, unit: Double.random(in: 0..<1))
+            let wait = backoff.failed(retryAfter: report.retryAfter, unit: jitter())
             logger.info(
                 "next sync attempt",
                 metadata: ["sync.concern": "\(name)", "sync.wait": "\(wait)", "sync.error": "\(error)"])

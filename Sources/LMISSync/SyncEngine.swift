@@ -302,15 +302,25 @@ public actor SyncEngine {
     }
 
     /// Uploads every stream at once: streams are independent, so one that cannot move holds up
-    /// no other, and the hub applies two batches while the kiosk prepares the next.
+    /// no other, and the hub applies two batches while the kiosk prepares the next. A stream that
+    /// starts waiting during the round (a ticket issued while a backlog crawls up a slow link, or
+    /// while the round waited for the link) joins it as soon as another stream finishes, so a
+    /// round ends with no stream waiting that it has not tried (issue 25). Each stream is tried
+    /// once a round.
     func upload(_ session: Session, _ report: inout Report) async throws {
-        let streams = try await store.waitingStreams()
+        let first = try await store.waitingStreams()
         let outcomes = await withTaskGroup(of: StreamOutcome.self) { group in
-            for stream in streams {
-                group.addTask { await self.upload(stream: stream, session) }
-            }
+            var tried = Set<String>()
+            var waiting = first
             var outcomes: [StreamOutcome] = []
-            for await outcome in group { outcomes.append(outcome) }
+            while true {
+                for stream in waiting where tried.insert(stream).inserted {
+                    group.addTask { await self.upload(stream: stream, session) }
+                }
+                guard let outcome = await group.next() else { break }
+                outcomes.append(outcome)
+                waiting = (try? await store.waitingStreams()) ?? []
+            }
             return outcomes
         }
         for outcome in outcomes {

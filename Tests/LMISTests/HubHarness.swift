@@ -88,9 +88,12 @@ final class HubHarness: @unchecked Sendable {
     func scalar(_ sql: String) throws -> String { try lab.scalar(database, sql) }
 
     /// A transaction of its own (psql) that locks `received_record` against writes until
-    /// `waiting` other sessions wait for a lock in this database (at most 10 s), then commits:
-    /// requests sent meanwhile start applying at the same instant.
-    func holdDedupeTable(untilWaiting waiting: Int) throws -> Gate {
+    /// `waiting` other sessions wait for a lock in this database (at most `seconds`), runs `then`
+    /// and commits: requests sent meanwhile start applying at the same instant. With `required`,
+    /// the transaction fails (and `Gate.finish` throws) when that many never waited.
+    func holdDedupeTable(
+        untilWaiting waiting: Int, atMost seconds: Int = 10, required: Bool = false, then: String = ""
+    ) throws -> Gate {
         let process = lab.client(
             "psql",
             [
@@ -99,12 +102,16 @@ final class HubHarness: @unchecked Sendable {
                 BEGIN;
                 LOCK TABLE received_record IN SHARE MODE;
                 DO $$ BEGIN
-                    FOR i IN 1..200 LOOP
-                        EXIT WHEN (SELECT count(*) FROM pg_locks WHERE NOT granted
-                                   AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
-                                  >= \(waiting);
+                    FOR i IN 1..\(seconds * 20) LOOP
+                        IF (SELECT count(*) FROM pg_locks WHERE NOT granted
+                            AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))
+                           >= \(waiting) THEN
+                            \(then)
+                            RETURN;
+                        END IF;
                         PERFORM pg_sleep(0.05);
                     END LOOP;
+                    IF \(required) THEN RAISE EXCEPTION 'fewer than % sessions waited', \(waiting); END IF;
                 END $$;
                 COMMIT;
                 """,
