@@ -1,7 +1,7 @@
 """Check-in for an appointment by finger (issue 23), with the virtual reader (the demo prints in
 order: the right index finger 01-03, the left 04-06, then the right again 07), over two office
-days under libfaketime (the wall clock is faked, monotonic time stays real, so the reader's waits
-run as they do in the office). Day 1: a visitor registers at the kiosk and enrols two fingers; an
+days under libfaketime (the wall clock is faked, monotonic time stays real; the virtual reader waits
+on a thread, since Swift's Task.sleep never wakes under libfaketime). Day 1: a visitor registers at the kiosk and enrols two fingers; an
 officer finds them on the console's appointments page and books a meeting with a counsellor for
 the next day at 10:30. Day 2, 10:22: a walk-in takes a counselling ticket; the visitor chooses
 "I have an appointment" and touches the reader; the ticket that comes is the check-in for that
