@@ -279,7 +279,7 @@ public actor VirtualFingerprintReader: FingerprintReaderPort {
         broadcast.set(FingerprintReaderStatus(state: .waitingForFinger, reader: "virtual"))
         // The "finger" arrives after `touchDelay`, unless the capture is cancelled first.
         let touch = clock.now.advanced(by: min(touchDelay, timeout))
-        while clock.now < touch, !cancelled { try? await Task.sleep(for: .milliseconds(50)) }
+        while clock.now < touch, !cancelled { await Self.pause(.milliseconds(50)) }
         guard !cancelled else {
             broadcast.set(FingerprintReaderStatus(state: .ready, reader: "virtual"))
             return FingerprintCapture(problem: .noFinger)
@@ -290,9 +290,22 @@ public actor VirtualFingerprintReader: FingerprintReaderPort {
         let problem = capture.problem
         broadcast.set(FingerprintReaderStatus(state: .captured, reader: "virtual", problem: problem))
         broadcast.set(FingerprintReaderStatus(state: .waitingForLift, reader: "virtual"))
-        try? await Task.sleep(for: liftDelay)
+        await Self.pause(liftDelay)
         broadcast.set(FingerprintReaderStatus(state: .ready, reader: "virtual"))
         return capture
+    }
+
+    /// Waits on a thread of its own rather than by `Task.sleep`: under libfaketime (the browser
+    /// tests' later office days) Swift's task timers never fire, and the virtual reader must still
+    /// "capture" there.
+    private static func pause(_ duration: Duration) async {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                Thread.sleep(forTimeInterval: seconds)
+                done.resume()
+            }
+        }
     }
 
     public func cancelCapture() {

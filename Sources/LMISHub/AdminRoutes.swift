@@ -287,6 +287,29 @@ struct AdminRoutes {
                 }
             }
         }
+        // The breakdowns of one office or the whole country as the operators' page and as CSV (issue 23).
+        admin.get("indicators") { request, _ in
+            try await self.run(request) {
+                do {
+                    let (breakdown, offices) = try await indicatorBreakdown(request)
+                    return Self.page(breakdown.page(offices: offices), status: .ok)
+                } catch let failure as HubRouter.Failure where failure.status == .badRequest {
+                    return Self.page(IndicatorBreakdown.badRequestPage(failure.message), status: .badRequest)
+                }
+            }
+        }
+        admin.get("indicators.csv") { request, _ in
+            try await self.run(request) {
+                let breakdown = try await indicatorBreakdown(request).0
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "text/csv; charset=utf-8; header=present", .cacheControl: "no-store",
+                        .contentDisposition:
+                            "attachment; filename=\"indicators-\(breakdown.officeCode)-\(breakdown.month).csv\"",
+                    ], body: .init(byteBuffer: ByteBuffer(string: breakdown.csv)))
+            }
+        }
         admin.post("epoch/rotate") { request, _ in
             try await self.run(request) {
                 try await hub.store.rotateEpoch()
@@ -305,6 +328,21 @@ struct AdminRoutes {
         let office = query.get("office").flatMap { $0.isEmpty ? nil : $0 }
         do {
             return try await hub.store.employerBreakdown(from: from, to: to, office: office)
+        } catch let error as HubStoreError {
+            throw HubRouter.Failure(status: .badRequest, code: .badRequest, message: error.description)
+        }
+    }
+
+    /// The breakdown the query asks for (`month`, this month by default; `office`, the whole country
+    /// by default) and the offices to choose from; a bad month or an unknown office is a 400.
+    func indicatorBreakdown(_ request: Request) async throws -> (IndicatorBreakdown, [String]) {
+        let query = request.uri.queryParameters
+        let month =
+            query.get("month").flatMap { $0.isEmpty ? nil : $0 } ?? String(LMISTime.format(Date()).prefix(7))
+        let office = query.get("office").flatMap { $0.isEmpty ? nil : $0 }
+        do {
+            let breakdown = try await hub.store.indicatorBreakdown(office: office, month: month)
+            return (breakdown, try await hub.store.officeCodes())
         } catch let error as HubStoreError {
             throw HubRouter.Failure(status: .badRequest, code: .badRequest, message: error.description)
         }

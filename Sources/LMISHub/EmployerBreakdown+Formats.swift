@@ -94,12 +94,7 @@ extension EmployerBreakdown {
             <th scope="col">Шинэ ажлын байранд <span lang="en">Into newly created jobs</span></th>
             """
         var html =
-            OperationsPage.head(title: "Ажил олгогчид · Employers") + """
-                table { width: 100%; margin-bottom: 1.5rem; }
-                td.n { text-align: right; font-variant-numeric: tabular-nums; }
-                form { display: flex; flex-wrap: wrap; gap: 1rem; align-items: end; margin-bottom: 1rem; }
-                label { display: flex; flex-direction: column; font-weight: 600; }
-                input, button { font: inherit; padding: .3rem .5rem; }
+            OperationsPage.head(title: "Ажил олгогчид · Employers") + OperationsPage.figureStyles + """
                 </style>
                 </head>
                 <body>

@@ -21,7 +21,8 @@ enum OperationsPage {
                 </style>
                 </head>
                 <body>
-                <nav><a href="/admin/employers">Ажил олгогчид <span lang="en">· Employers</span></a></nav>
+                <nav><a href="/admin/employers">Ажил олгогчид <span lang="en">· Employers</span></a>
+                · <a href="/admin/indicators">Үзүүлэлтийн задаргаа <span lang="en">· Indicator breakdown</span></a></nav>
                 <h1>Төхөөрөмжүүд <span lang="en">· Devices</span></h1>
                 <p id="summary">\(active.count) төхөөрөмж, \(needing) нь техникчийн анхаарал шаардана.
                 <span lang="en">\(active.count) devices, \(needing) need a technician.</span>
@@ -98,6 +99,17 @@ enum OperationsPage {
     }
 
     /// The start of an operators' page, in Mongolian with English beside it, up to its own style rules.
+    /// The styles of the figure pages (employers, indicators): full-width tables, right-aligned
+    /// figures and a period form; the page's own rules follow, then `</style>`.
+    static let figureStyles = """
+        table { width: 100%; margin-bottom: 1.5rem; }
+        td.n { text-align: right; font-variant-numeric: tabular-nums; }
+        form { display: flex; flex-wrap: wrap; gap: 1rem; align-items: end; margin-bottom: 1rem; }
+        label { display: flex; flex-direction: column; font-weight: 600; }
+        input, select, button { font: inherit; padding: .3rem .5rem; }
+
+        """
+
     static func head(title: String) -> String {
         """
         <!doctype html>

@@ -6,6 +6,8 @@ import struct
 import zlib
 from pathlib import Path
 
+import pytest
+
 from screens import check_screen, sized_page
 from test_journey import open_journey
 from test_speech import requested, wait_until
@@ -79,3 +81,30 @@ def test_the_fingerprint_step_shows_and_speaks_the_advice(browser, kiosk, tmp_pa
         wait_until(page, "() => window.kioskSpeech.requested.some(u => u.endsWith('/en/fingerprint.problems.tooWet'))")
         assert "en/fingerprint.problems.tooWet" in requested(page)
         check_screen(page, artifacts, "fingerprint-advice-wet", reach=False)
+
+
+@pytest.mark.parametrize("size", ["1920x1080", "1080x1920", "1280x800"])
+def test_the_advice_fits_every_touchscreen_in_normal_and_large_text(browser, kiosk, tmp_path, artifacts, size):
+    """Each refused capture's advice at the landscape, portrait and 1280×800 screens, in normal and
+    large text (1280×800 in normal text is walked above): the pad, the advice and every button on
+    screen, axe clean. The reader's captures come in turn: wet, off-centre, wet, …"""
+    process = kiosk(env={"KIOSK_FINGERPRINT_READER": "virtual",
+                         "KIOSK_FINGERPRINT_IMAGES": str(advice_folder(tmp_path))})
+    for large in (False, True) if size != "1280x800" else (True,):
+        with sized_page(browser, size, has_touch=True, locale="mn-MN") as page:
+            errors = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(process.base + "/kiosk/mn/register" + ("?text=large" if large else ""))
+            page.wait_for_selector('.step.active[data-step="service"]')
+            page.click("#only-register")
+            page.wait_for_selector('.step.active[data-step="registryNumber"]')
+            page.wait_for_selector("#identify-box:not([hidden])")
+            assert page.get_attribute("#toggle-text", "aria-pressed") == ("true" if large else "false")
+            text = "large" if large else "normal"
+            for number, advice in ((1, "Хуруу тань нойтон байна"), (2, "яг голд нь")):
+                page.click("#identify-pad")
+                page.wait_for_selector(f"#identify-status:has-text('{advice}')", timeout=20000)
+                assert page.get_attribute("#identify-pad", "data-state") == "ready"
+                assert page.is_visible("#identify-status")
+                check_screen(page, artifacts / "fingerprint-advice", f"{size}-{text}-{number}")
+            assert errors == []

@@ -17,6 +17,15 @@ COLUMNS = ["level", "from", "to", "office", "sector", "register_number", "employ
            "posts", "newly_created_posts", "vacancies_filled", "placements", "newly_created_placements"]
 
 
+def downloaded_csv(page) -> list[list[str]]:
+    """The rows of the CSV the page's `#csv` link downloads (UTF-8 with a byte-order mark, CRLF)."""
+    with page.expect_download() as download:
+        page.click("#csv")
+    raw = download.value.path().read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.endswith(b"\r\n")
+    return list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
+
+
 def test_the_employers_page_and_its_csv(browser, kiosk, hub, tmp_path, artifacts):
     data_dir = tmp_path / "data"
     process = kiosk(data_dir=data_dir, env={"KIOSK_SYNC_INTERVAL": "3600"})
@@ -49,11 +58,7 @@ def test_the_employers_page_and_its_csv(browser, kiosk, hub, tmp_path, artifacts
     check_screen(page, artifacts, "hub-employers-page", reach=False)
 
     # The same period's CSV, from the page's link.
-    with page.expect_download() as download:
-        page.click("#csv")
-    raw = download.value.path().read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf") and raw.endswith(b"\r\n")
-    rows = list(csv.reader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
+    rows = downloaded_csv(page)
     assert rows[0] == COLUMNS
     employers = [dict(zip(COLUMNS, r)) for r in rows[1:] if r[0] == "employer"]
     assert [(e["register_number"], e["employer_name"], e["sector"], e["posts"], e["newly_created_posts"])

@@ -53,6 +53,8 @@ import Testing
         "GET /admin/employer-breakdown.csv": .admin,
         "GET /admin/employers": .admin,
         "GET /admin/offices/{code}/indicators/breakdown": .admin,
+        "GET /admin/indicators": .admin,
+        "GET /admin/indicators.csv": .admin,
         "POST /admin/epoch/rotate": .admin,
         "PUT /admin/simulated-sms-gateway": .admin,
         "POST /admin/simulated-sms-gateway/replies": .admin,
