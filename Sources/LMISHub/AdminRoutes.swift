@@ -236,7 +236,7 @@ struct AdminRoutes {
         }
         admin.get("offices/:code/indicators") { request, context in
             try await self.run(request) {
-                let month = request.uri.queryParameters.get("month") ?? String(LMISTime.format(Date()).prefix(7))
+                let month = request.uri.queryParameters.get("month") ?? HubCalendar.thisMonth()
                 do {
                     return HubRouter.json(
                         try await hub.store.indicators(office: context.parameters.get("code") ?? "", month: month),
@@ -276,7 +276,7 @@ struct AdminRoutes {
         }
         admin.get("offices/:code/indicators/breakdown") { request, context in
             try await self.run(request) {
-                let month = request.uri.queryParameters.get("month") ?? String(LMISTime.format(Date()).prefix(7))
+                let month = request.uri.queryParameters.get("month") ?? HubCalendar.thisMonth()
                 do {
                     let office = context.parameters.get("code") ?? ""
                     return HubRouter.json(
@@ -322,7 +322,7 @@ struct AdminRoutes {
     /// The breakdown the query asks for (`from`, `to`, `office`; this month by default); a bad period is a 400.
     func employerBreakdown(_ request: Request) async throws -> EmployerBreakdown {
         let query = request.uri.queryParameters
-        let today = String(LMISTime.format(Date()).prefix(10))
+        let today = HubCalendar.today()
         let from = query.get("from").flatMap { $0.isEmpty ? nil : $0 } ?? String(today.prefix(7)) + "-01"
         let to = query.get("to").flatMap { $0.isEmpty ? nil : $0 } ?? today
         let office = query.get("office").flatMap { $0.isEmpty ? nil : $0 }
@@ -338,7 +338,7 @@ struct AdminRoutes {
     func indicatorBreakdown(_ request: Request) async throws -> (IndicatorBreakdown, [String]) {
         let query = request.uri.queryParameters
         let month =
-            query.get("month").flatMap { $0.isEmpty ? nil : $0 } ?? String(LMISTime.format(Date()).prefix(7))
+            query.get("month").flatMap { $0.isEmpty ? nil : $0 } ?? HubCalendar.thisMonth()
         let office = query.get("office").flatMap { $0.isEmpty ? nil : $0 }
         do {
             let breakdown = try await hub.store.indicatorBreakdown(office: office, month: month)
