@@ -11,6 +11,11 @@
 //    N enrolled people (two fingers, three templates each), for --people N,...: the gallery is
 //    filled with copies of real templates moved, turned and thinned at random (timing only).
 //
+// Also, each ending the program: --explain DIR (why a set is hard: the EER with and without each
+// global check of the matcher), --holdout DIR (the calibration set on half the fingers, the
+// false-match rates wanted against seen on the other half), --verify DIR, --index-check DIR.
+// The harder sets: Benchmarks/fingerprint-hard-sets.sh; the NBIS peer beside them: its header.
+//
 // Usage: .build-release/release/fingerprint-bench [--set DIR]... [--gallery DIR]
 //        [--accuracy-sizes 1000,10000] [--probes 2000] [--shortlist-minimum N] [--shortlist-share S]
 //        [--people 10000,100000] [--searches 20]
