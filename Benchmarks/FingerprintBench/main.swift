@@ -133,20 +133,47 @@ if let explainSet = values("--explain").first {
     let prepared = fingers.map { finger in
         prints[finger]!.sorted { $0.key < $1.key }.map { FingerprintMatcher.prepare($0.value) }
     }
+    // The kiosk's quality gate on each image (`CaptureAssessment`): would it have asked for the
+    // finger again instead of matching this capture?
+    let assessed = fingers.map { finger in
+        prints[finger]!.keys.sorted().map { impression -> CaptureAssessment? in
+            guard let data = FileManager.default.contents(atPath: "\(explainSet)/\(finger)_\(impression).png"),
+                let image = try? GreyImage(png: [UInt8](data))
+            else { return nil }
+            return CaptureAssessment(image)
+        }
+    }
     var genuine: [FingerprintMatcher.MatchDetails] = []
     var impostor: [FingerprintMatcher.MatchDetails] = []
-    for impressions in prepared {
+    var genuineGated: [Double] = []
+    var impostorGated: [Double] = []
+    func passes(_ f: Int, _ i: Int) -> Bool { assessed[f][i]?.isAcceptable ?? false }
+    for (f, impressions) in prepared.enumerated() {
         for a in 0..<impressions.count {
             for b in (a + 1)..<impressions.count {
                 genuine.append(FingerprintMatcher.details(impressions[a], impressions[b]))
+                if passes(f, a), passes(f, b) { genuineGated.append(genuine.last!.raw) }
             }
         }
     }
     for a in 0..<prepared.count {
         for b in (a + 1)..<prepared.count {
             impostor.append(FingerprintMatcher.details(prepared[a][0], prepared[b][0]))
+            if passes(a, 0), passes(b, 0) { impostorGated.append(impostor.last!.raw) }
         }
     }
+    let all = assessed.flatMap { $0 }
+    var problems: [String: Int] = [:]
+    for assessment in all {
+        problems[assessment.map { $0.problem?.rawValue ?? "accepted" } ?? "unreadable", default: 0] += 1
+    }
+    let gated = VerificationRates(genuine: genuineGated, impostor: impostorGated)
+    say(
+        "  the quality gate: "
+            + problems.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            + " of \(all.count) images; on the pairs of accepted images (\(genuineGated.count) genuine,"
+            + " \(impostorGated.count) impostor): EER \(format(100 * gated.equalErrorRate, 2)) % FMR100"
+            + " \(format(100 * gated.fmr100, 2)) % FMR1000 \(format(100 * gated.fmr1000, 2)) %")
     /// The raw score with the global checks chosen (local evidence × overlap share × checks).
     func raw(_ d: FingerprintMatcher.MatchDetails, aligned: Bool, kind: Bool) -> Double {
         guard d.pairs >= 3 else { return d.raw }
