@@ -168,12 +168,6 @@ if let explainSet = values("--explain").first {
         problems[assessment.map { $0.problem?.rawValue ?? "accepted" } ?? "unreadable", default: 0] += 1
     }
     let gated = VerificationRates(genuine: genuineGated, impostor: impostorGated)
-    say(
-        "  the quality gate: "
-            + problems.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-            + " of \(all.count) images; on the pairs of accepted images (\(genuineGated.count) genuine,"
-            + " \(impostorGated.count) impostor): EER \(format(100 * gated.equalErrorRate, 2)) % FMR100"
-            + " \(format(100 * gated.fmr100, 2)) % FMR1000 \(format(100 * gated.fmr1000, 2)) %")
     /// The raw score with the global checks chosen (local evidence × overlap share × checks).
     func raw(_ d: FingerprintMatcher.MatchDetails, aligned: Bool, kind: Bool) -> Double {
         guard d.pairs >= 3 else { return d.raw }
@@ -210,6 +204,12 @@ if let explainSet = values("--explain").first {
                 + " \(format(percentile(paired.map { Double($0.probeOverlap) }, 0.5), 0))/\(format(percentile(paired.map { Double($0.candidateOverlap) }, 0.5), 0))"
         )
     }
+    say(
+        "  the quality gate: "
+            + problems.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            + " of \(all.count) images; on the pairs of accepted images (\(genuineGated.count) genuine,"
+            + " \(impostorGated.count) impostor): EER \(format(100 * gated.equalErrorRate, 2)) % FMR100"
+            + " \(format(100 * gated.fmr100, 2)) % FMR1000 \(format(100 * gated.fmr1000, 2)) %")
     exit(0)
 }
 
