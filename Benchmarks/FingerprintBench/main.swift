@@ -11,6 +11,11 @@
 //    N enrolled people (two fingers, three templates each), for --people N,...: the gallery is
 //    filled with copies of real templates moved, turned and thinned at random (timing only).
 //
+// Also, each ending the program: --explain DIR (why a set is hard: the EER with and without each
+// global check of the matcher), --holdout DIR (the calibration set on half the fingers, the
+// false-match rates wanted against seen on the other half), --verify DIR, --index-check DIR.
+// The harder sets: Benchmarks/fingerprint-hard-sets.sh; the NBIS peer beside them: its header.
+//
 // Usage: .build-release/release/fingerprint-bench [--set DIR]... [--gallery DIR]
 //        [--accuracy-sizes 1000,10000] [--probes 2000] [--shortlist-minimum N] [--shortlist-share S]
 //        [--people 10000,100000] [--searches 20]
@@ -43,7 +48,7 @@ if sets.isEmpty {
 
 // 1. The FVC protocol on each set (not with --verify, which measures only the 1:1 proof).
 var allTemplates: [FingerprintTemplate] = []
-for set in values("--verify").isEmpty ? sets : [] {
+for set in values("--verify").isEmpty && values("--explain").isEmpty && values("--holdout").isEmpty ? sets : [] {
     do {
         let evaluation = try FVCEvaluation(directory: set, identification: true)
         say(evaluation.report)
@@ -115,6 +120,97 @@ func load(_ directory: String, cache: Bool = false) -> [Int: [Int: FingerprintTe
         found[finger, default: [:]][impression] = template
     }
     return found
+}
+
+// Why a set is hard: --explain DIR. The FVC protocol's pairs (as in 1.), each compared once, and
+// the EER of the raw score with and without each global check of the matcher (the rigid fit's
+// aligned pairs, the minutiae kinds' agreement), beside what genuine and impostor pairs look
+// like: pairs found, the share of them aligned and of the same kind, the overlap. Then the
+// program ends.
+if let explainSet = values("--explain").first {
+    let prints = load(explainSet)
+    let fingers = prints.keys.sorted()
+    let prepared = fingers.map { finger in
+        prints[finger]!.sorted { $0.key < $1.key }.map { FingerprintMatcher.prepare($0.value) }
+    }
+    // The kiosk's quality gate on each image (`CaptureAssessment`): would it have asked for the
+    // finger again instead of matching this capture?
+    let assessed = fingers.map { finger in
+        prints[finger]!.keys.sorted().map { impression -> CaptureAssessment? in
+            guard let data = FileManager.default.contents(atPath: "\(explainSet)/\(finger)_\(impression).png"),
+                let image = try? GreyImage(png: [UInt8](data))
+            else { return nil }
+            return CaptureAssessment(image)
+        }
+    }
+    var genuine: [FingerprintMatcher.MatchDetails] = []
+    var impostor: [FingerprintMatcher.MatchDetails] = []
+    var genuineGated: [Double] = []
+    var impostorGated: [Double] = []
+    func passes(_ f: Int, _ i: Int) -> Bool { assessed[f][i]?.isAcceptable ?? false }
+    for (f, impressions) in prepared.enumerated() {
+        for a in 0..<impressions.count {
+            for b in (a + 1)..<impressions.count {
+                genuine.append(FingerprintMatcher.details(impressions[a], impressions[b]))
+                if passes(f, a), passes(f, b) { genuineGated.append(genuine.last!.raw) }
+            }
+        }
+    }
+    for a in 0..<prepared.count {
+        for b in (a + 1)..<prepared.count {
+            impostor.append(FingerprintMatcher.details(prepared[a][0], prepared[b][0]))
+            if passes(a, 0), passes(b, 0) { impostorGated.append(impostor.last!.raw) }
+        }
+    }
+    let all = assessed.flatMap { $0 }
+    var problems: [String: Int] = [:]
+    for assessment in all {
+        problems[assessment.map { $0.problem?.rawValue ?? "accepted" } ?? "unreadable", default: 0] += 1
+    }
+    let gated = VerificationRates(genuine: genuineGated, impostor: impostorGated)
+    /// The raw score with the global checks chosen (local evidence × overlap share × checks).
+    func raw(_ d: FingerprintMatcher.MatchDetails, aligned: Bool, kind: Bool) -> Double {
+        guard d.pairs >= 3 else { return d.raw }
+        let k = Double(d.pairs)
+        let share = 0.5 * (k / Double(max(d.probeOverlap, d.pairs)) + k / Double(max(d.candidateOverlap, d.pairs)))
+        let kindShare = Double(d.sameKindPairs) / k
+        let kindWeight = kind ? min(1, max(0, (kindShare - 0.3) / 0.45)) : 1
+        let alignedWeight = aligned ? Double(d.alignedPairs) / k : 1
+        return (k + Double(d.consistentEdges)) * share * kindWeight * alignedWeight
+    }
+    say(
+        "explain \(explainSet): \(fingers.count) fingers, \(genuine.count) genuine and \(impostor.count) impostor pairs"
+    )
+    for (name, aligned, kind) in [
+        ("as the matcher scores (both checks)", true, true), ("without the aligned check", false, true),
+        ("without the kind check", true, false), ("local evidence only", false, false),
+    ] {
+        let rates = VerificationRates(
+            genuine: genuine.map { raw($0, aligned: aligned, kind: kind) },
+            impostor: impostor.map { raw($0, aligned: aligned, kind: kind) })
+        say(
+            "  \(name): EER \(format(100 * rates.equalErrorRate, 2)) % FMR100 \(format(100 * rates.fmr100, 2)) %"
+                + " FMR1000 \(format(100 * rates.fmr1000, 2)) %")
+    }
+    for (name, list) in [("genuine", genuine), ("impostor", impostor)] {
+        let paired = list.filter { $0.pairs >= 3 }
+        let alignedShare = paired.map { Double($0.alignedPairs) / Double($0.pairs) }
+        let kindShare = paired.map { Double($0.sameKindPairs) / Double($0.pairs) }
+        say(
+            "  \(name): fewer than 3 pairs \(list.count - paired.count) of \(list.count); pairs median"
+                + " \(format(percentile(paired.map { Double($0.pairs) }, 0.5), 0)); aligned share p10/p50"
+                + " \(format(percentile(alignedShare, 0.1), 2))/\(format(percentile(alignedShare, 0.5), 2)); same kind p10/p50"
+                + " \(format(percentile(kindShare, 0.1), 2))/\(format(percentile(kindShare, 0.5), 2)); overlap median"
+                + " \(format(percentile(paired.map { Double($0.probeOverlap) }, 0.5), 0))/\(format(percentile(paired.map { Double($0.candidateOverlap) }, 0.5), 0))"
+        )
+    }
+    say(
+        "  the quality gate: "
+            + problems.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            + " of \(all.count) images; on the pairs of accepted images (\(genuineGated.count) genuine,"
+            + " \(impostorGated.count) impostor): EER \(format(100 * gated.equalErrorRate, 2)) % FMR100"
+            + " \(format(100 * gated.fmr100, 2)) % FMR1000 \(format(100 * gated.fmr1000, 2)) %")
+    exit(0)
 }
 
 /// Enrolled fingers held in memory: the benchmark's own store (the kiosk's is SQLite).
@@ -285,6 +381,74 @@ if let calibrationSet = values("--calibrate").first {
         say("  tail line through the \(fit.count) levels from 40: \(format(slope, 3)) points per raw unit")
         say("  knots from 20: " + knots.joined(separator: ", "))
     }
+}
+
+// A held-out check of the calibration: --holdout DIR (distinct fingers with impressions 1-4). The
+// fingers are split in two, alternately. Calibration part: impression 4 of each finger against
+// impressions 1-3 of every other finger of the part, as raw scores (as --calibrate measures).
+// Check part: each finger enrolled from impressions 1-3 (three templates), impression 4 of each
+// searched among the others; per search its best wrong raw score. For an office-wide false-match
+// rate of 10 %, 1 % and 0.1 % in the check part's gallery, the raw threshold the calibration part
+// gives (`HeldOutCalibration`) and the share of the check part's searches that reach it; beside
+// it, what the kiosk's shipped table gives for the same gallery (`identificationThreshold`).
+// --holdout-fingers N keeps the first N fingers. Then the program ends.
+if let holdoutSet = values("--holdout").first {
+    let prints = load(holdoutSet, cache: true)
+    var fingers = prints.keys.sorted().filter { finger in (1...4).allSatisfy { prints[finger]?[$0] != nil } }
+    if let limit = values("--holdout-fingers").first.flatMap({ Int($0) }) { fingers = Array(fingers.prefix(limit)) }
+    let started = ContinuousClock.now
+    let probes = fingers.map { FingerprintMatcher.prepare(prints[$0]![4]!) }
+    let templates = fingers.map { finger in (1...3).map { FingerprintMatcher.prepare(prints[finger]![$0]!) } }
+    let calibrationPart = Array(stride(from: 0, to: fingers.count, by: 2))
+    let checkPart = Array(stride(from: 1, to: fingers.count, by: 2))
+    let floor = 4.0  // about a 1 % false-match rate per comparison: only the tail is kept
+    // Per probe of either part: the raw scores at or above the floor against the other fingers of
+    // its part, one per template, and the best of them per finger.
+    let found = Parallel.map(count: fingers.count, workers: 2) { probe -> (tail: [Double], highest: Double) in
+        var tail: [Double] = []
+        var highest = 0.0
+        var candidate = probe % 2
+        while candidate < templates.count {
+            if candidate != probe {
+                for template in templates[candidate] {
+                    let raw = FingerprintMatcher.details(probes[probe], template).raw
+                    if raw >= floor { tail.append(raw) }
+                    highest = max(highest, raw)
+                }
+            }
+            candidate += 2
+        }
+        return (tail, highest)
+    }
+    let comparisons = calibrationPart.count * (calibrationPart.count - 1) * 3
+    let galleryTemplates = (checkPart.count - 1) * 3
+    let checkHighest = checkPart.map { found[$0].highest }
+    let levels = HeldOutCalibration.levels(
+        calibrationScores: calibrationPart.flatMap { found[$0].tail }, calibrationComparisons: comparisons,
+        galleryTemplates: galleryTemplates, checkHighest: checkHighest, wanted: [0.1, 0.01, 0.001])
+    say(
+        "held-out calibration on \(holdoutSet): \(calibrationPart.count) fingers calibrate"
+            + " (\(comparisons) impostor comparisons), \(checkPart.count) fingers check (\(checkPart.count) searches among"
+            + " \(checkPart.count - 1) fingers, \(galleryTemplates) templates); \(ContinuousClock.now - started)")
+    for level in levels {
+        let shipped = FingerprintMatcher.identificationThreshold(
+            gallerySize: galleryTemplates, falseMatchRate: level.wanted)
+        let shippedSeen = checkHighest.filter { FingerprintMatcher.calibrated(raw: $0) >= shipped }.count
+        let calibrated: String
+        if let threshold = level.threshold {
+            calibrated =
+                "calibration part's raw threshold \(format(threshold, 3)) (\(level.calibrationAbove) of its impostors at"
+                + " or above), seen \(level.seen) of \(level.searches) = \(format(100 * level.seenRate, 2)) %"
+        } else {
+            calibrated = "the calibration part is too small to set a threshold for this rate"
+        }
+        say(
+            "  wanted \(format(100 * level.wanted, 1)) % (\(String(format: "%.2g", level.perComparison)) a comparison): "
+                + calibrated + "; the shipped table's score \(format(shipped)) seen \(shippedSeen) of"
+                + " \(checkHighest.count) = \(format(100 * Double(shippedSeen) / Double(max(1, checkHighest.count)), 2)) %"
+        )
+    }
+    exit(0)
 }
 
 // The shortlist's recall: --index-check DIR (distinct fingers with impressions 1-4): every finger
