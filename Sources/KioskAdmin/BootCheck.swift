@@ -157,7 +157,8 @@ public struct BootCheck: Sendable {
             [program, "serve"] + (configFile.map { ["--config", $0] } ?? [])
             + ["--data-dir", copy.path, "--host", "127.0.0.1", "--port", String(port)]
         let unit = ProofSandbox.unit
-        // A proof left failed by an earlier boot check would hold the name.
+        // A proof left running or failed by an earlier boot check (killed on the way) would hold the name.
+        ProofSandbox.runTool("systemctl", ["stop", unit])
         ProofSandbox.runTool("systemctl", ["reset-failed", unit])
         let started = ProofSandbox.runTool(
             "systemd-run",
