@@ -53,8 +53,30 @@ public struct BootCheck: Sendable {
             }
             let port = try Self.freePort()
             let said = folder.appendingPathComponent("serve.log")
+            _ = FileManager.default.createFile(atPath: said.path, contents: nil)
+            var sandbox: ProofSandbox?
+            switch ProofSandbox.load() {
+            case .success(let found):
+                try found.handOver(folder)
+                sandbox = found
+            case .failure(let reason):
+                lines.append(
+                    "not under \(ProofSandbox.service)'s sandbox (\(reason)): the kiosk on the copy runs as "
+                        + "this user, with none of its hardening")
+            }
             let started = ContinuousClock.now
-            if let failure = try await serve(copy: folder, port: port, log: said) {
+            let served =
+                if let sandbox {
+                    try await serve(copy: folder, port: port, log: said, sandbox: sandbox)
+                } else {
+                    (failure: try await serve(copy: folder, port: port, log: said), ran: nil as String?)
+                }
+            if let ran = served.ran {
+                lines.append(
+                    "the kiosk on the copy ran as \(ProofSandbox.unit) under \(ProofSandbox.service)'s sandbox "
+                        + "(\(sandbox?.properties.count ?? 0) settings): \(ran)")
+            }
+            if let failure = served.failure {
                 let tail = (try? String(contentsOf: said, encoding: .utf8))?.split(separator: "\n").suffix(8) ?? []
                 return CommandOutput(
                     lines + ["the kiosk on the copy did not answer /healthz: \(failure); it said:"]
@@ -101,7 +123,6 @@ public struct BootCheck: Sendable {
         environment["KIOSK_TLS_PORT"] = ""
         environment["KIOSK_SMS_ROUTE"] = "none"
         process.environment = environment
-        FileManager.default.createFile(atPath: log.path, contents: nil)
         let output = try FileHandle(forWritingTo: log)
         defer { try? output.close() }
         process.standardOutput = output
@@ -125,6 +146,52 @@ public struct BootCheck: Sendable {
         if process.isRunning { return "no answer within \(timeout)" }
         process.waitUntilExit()
         return "it stopped with exit status \(process.terminationStatus)"
+    }
+
+    /// Runs `kiosk serve` (this program) on the copy as the transient unit `ProofSandbox.unit`
+    /// under kiosk.service's sandbox until `/healthz` answers or `timeout` passes, then stops it.
+    /// The failure (nil when it answered) and what the kernel said of the process that answered.
+    func serve(copy: URL, port: Int, log: URL, sandbox: ProofSandbox) async throws -> (failure: String?, ran: String?) {
+        let program = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let command =
+            [program, "serve"] + (configFile.map { ["--config", $0] } ?? [])
+            + ["--data-dir", copy.path, "--host", "127.0.0.1", "--port", String(port)]
+        let unit = ProofSandbox.unit
+        // A proof left running or failed by an earlier boot check (killed on the way) would hold the name.
+        ProofSandbox.runTool("systemctl", ["stop", unit])
+        ProofSandbox.runTool("systemctl", ["reset-failed", unit])
+        let started = ProofSandbox.runTool(
+            "systemd-run",
+            sandbox.runArguments(
+                command: command, environment: ["KIOSK_TLS_PORT": "", "KIOSK_SMS_ROUTE": "none"], log: log),
+            errors: true)
+        guard started.status == 0 else {
+            return ("systemd-run could not start it (\(started.status)): \(started.output)", nil)
+        }
+        defer {
+            ProofSandbox.runTool("systemctl", ["stop", unit])
+            ProofSandbox.runTool("systemctl", ["reset-failed", unit])
+        }
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let state = ProofSandbox.runTool("systemctl", ["show", "-P", "ActiveState", unit]).output
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            guard state == "active" || state == "activating" else {
+                let shown = ProofSandbox.runTool("systemctl", ["show", "-P", "Result", unit]).output
+                let status = ProofSandbox.runTool("systemctl", ["show", "-P", "ExecMainStatus", unit]).output
+                return (
+                    "it stopped (\(shown.trimmingCharacters(in: .whitespacesAndNewlines)), exit status "
+                        + "\(status.trimmingCharacters(in: .whitespacesAndNewlines)))", nil
+                )
+            }
+            if Self.healthz(port: port) {
+                let pid = ProofSandbox.runTool("systemctl", ["show", "-P", "MainPID", unit]).output
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                return (nil, ProofSandbox.describe(processID: pid) ?? "process \(pid) not readable")
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return ("no answer within \(timeout)", nil)
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> String {

@@ -624,7 +624,9 @@ struct BootCheckCommand: AsyncParsableCommand {
             Run by kiosk-mark-good.service on the first boot of a new root slot, before kiosk.service: \
             copies the office database into DATA/boot-check, migrates and checks the copy, serves it with \
             `kiosk serve` on a private port of 127.0.0.1 (no HTTPS listener, no texts, not enrolled) until \
-            /healthz answers, stops it and deletes the copy. The live database is only read. Exit 0: proven \
+            /healthz answers, stops it and deletes the copy. Under systemd that kiosk runs as the transient \
+            kiosk-boot-check.service with kiosk.service's own sandbox settings (user, system call filter, \
+            read-only system); elsewhere as this user, as it says. The live database is only read. Exit 0: proven \
             (the slot may be marked good, then kiosk.service backs the database up and migrates it); \
             exit 1: not proven (the slot is marked bad and the kiosk falls back to the other one).
             """)

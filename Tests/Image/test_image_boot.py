@@ -9,7 +9,9 @@ port 8080 can answer for it), then checks:
 - the Chromium managed policy file is valid JSON whose keys are all known policy names
   (chromium-policy-names.txt, and present in the installed Chromium binary);
 - `systemd-analyze security kiosk.service` stays at or below EXPOSURE_BOUND;
-- the journald size limits are in effect.
+- the journald size limits are in effect;
+- `kiosk boot-check` serves its copy under kiosk.service's own sandbox (the kiosk user, seccomp,
+  no new privileges, no capabilities), and fails when a drop-in on kiosk.service takes bind().
 
 Needs root. Run: `sudo python3 Tests/Image/test_image_boot.py` or `sudo pytest -s Tests/Image`.
 Environment: LSWO_KIOSK_BIN (default .build/debug/kiosk), LSWO_IMAGE_OUT (build output folder,
@@ -263,6 +265,7 @@ def test_image_boots():
         assert after_pid != before_pid, "kiosk.service was not restarted"
         log(f"kiosk doctor and kiosk provision on the appliance: ok (config {mode})")
 
+        check_boot_check_sandbox(container)
         check_office_network(container)
         check_fonts(container)
         check_speech_under_hardening(container)
@@ -274,6 +277,53 @@ def test_image_boots():
             f"kiosk.service exposure: {exposure}\n")
     finally:
         container.stop()
+
+BOOT_CHECK = ["kiosk", "boot-check", "--config", "/etc/lswo-kiosk/kiosk.conf", "--data-dir", "/var/lib/kiosk"]
+# A drop-in that takes bind() from kiosk.service's system calls: a kiosk under it cannot listen.
+NO_BIND_DIR = "/run/systemd/system/kiosk.service.d"
+NO_BIND = f"{NO_BIND_DIR}/90-image-test-no-bind.conf"
+
+
+def check_boot_check_sandbox(container):
+    """`kiosk boot-check`, as kiosk-mark-good runs it on a new slot's first boot, serves the copy
+    under kiosk.service's own sandbox: the kernel's view of the process that answered /healthz is
+    the kiosk user, a seccomp filter, no new privileges, no capabilities; and a sandbox setting the
+    kiosk cannot live with (a drop-in on kiosk.service only) makes the check fail, so such a slot
+    would be marked bad instead of kept."""
+    started = time.monotonic()
+    # From a service of root's own, as kiosk-mark-good.service runs it (its condition, a kernel
+    # command line with rauc.slot=, is not met in the container).
+    proof = container.run("systemd-run", "--wait", "--pipe", "--quiet", "--unit=image-test-mark-good",
+                          *BOOT_CHECK, check=False, timeout=200)
+    assert proof.returncode == 0, proof.stdout + proof.stderr
+    ran = re.search(r"ran as kiosk-boot-check\.service under kiosk\.service's sandbox \((\d+) settings\): "
+                    r"user kiosk \(uid \d+\), seccomp filter on, no new privileges, no capabilities$",
+                    proof.stdout, re.M)
+    assert ran and int(ran.group(1)) >= 30, proof.stdout
+    assert container.run("test", "-e", "/var/lib/kiosk/boot-check", check=False).returncode != 0, \
+        "the copy was left behind"
+    assert container.run("systemctl", "show", "-P", "LoadState", "kiosk-boot-check.service").stdout.strip() \
+        == "not-found", "the proof's unit was left behind"
+    log(f"kiosk boot-check under kiosk.service's sandbox ({ran.group(1)} settings): proven in "
+        f"{time.monotonic() - started:.1f} s; {ran.group(0)}")
+
+    container.run("mkdir", "-p", NO_BIND_DIR)
+    container.run("sh", "-c", f"printf '[Service]\\nSystemCallFilter=~bind\\n' > {NO_BIND}")
+    container.run("systemctl", "daemon-reload")
+    started = time.monotonic()
+    try:
+        broken = container.run(*BOOT_CHECK, "--timeout", "60", check=False, timeout=200)
+    finally:
+        container.run("rm", "-f", NO_BIND)
+        container.run("systemctl", "daemon-reload")
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "did not answer /healthz" in broken.stdout and "not proven" in broken.stdout, broken.stdout
+    assert container.run("test", "-e", "/var/lib/kiosk/boot-check", check=False).returncode != 0
+    assert container.run("systemctl", "is-active", "kiosk.service", check=False).stdout.strip() == "active"
+    said = next(line for line in broken.stdout.splitlines() if "did not answer /healthz" in line)
+    log(f"kiosk boot-check with bind() taken from kiosk.service's sandbox: not proven in "
+        f"{time.monotonic() - started:.1f} s, as it must be: {said} {broken.stdout.splitlines()[-2].strip()}")
+
 
 # The container's end of the veth pair and the host's, on a /30 of their own.
 HOST_ADDRESS, CONTAINER_ADDRESS = "10.231.77.1", "10.231.77.2"
