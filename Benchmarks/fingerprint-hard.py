@@ -33,8 +33,11 @@ import sys
 from multiprocessing import Pool
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(
-    0, os.environ.get("SYNTH_FP_DIR", os.path.join(HERE, "..", "..", "shared", "tools", "fingerprints")))
+# The generator: $SYNTH_FP_DIR, else ../shared/tools/fingerprints beside the repository, else the
+# workplace's /work/shared/tools/fingerprints (CI clones the repository elsewhere).
+GENERATOR_DIRS = [os.path.join(HERE, "..", "..", "shared", "tools", "fingerprints"), "/work/shared/tools/fingerprints"]
+sys.path.insert(0, os.environ.get("SYNTH_FP_DIR") or next(
+    (folder for folder in GENERATOR_DIRS if os.path.exists(os.path.join(folder, "synth_fp.py"))), GENERATOR_DIRS[0]))
 
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
