@@ -256,13 +256,7 @@ struct AdminRoutes {
         admin.get("employer-breakdown.csv") { request, _ in
             try await self.run(request) {
                 let breakdown = try await employerBreakdown(request)
-                return Response(
-                    status: .ok,
-                    headers: [
-                        .contentType: "text/csv; charset=utf-8; header=present", .cacheControl: "no-store",
-                        .contentDisposition:
-                            "attachment; filename=\"employer-breakdown-\(breakdown.from)-\(breakdown.to).csv\"",
-                    ], body: .init(byteBuffer: ByteBuffer(string: breakdown.csv)))
+                return Self.csv(breakdown.csv, filename: "employer-breakdown-\(breakdown.from)-\(breakdown.to).csv")
             }
         }
         admin.get("employers") { request, _ in
@@ -301,13 +295,7 @@ struct AdminRoutes {
         admin.get("indicators.csv") { request, _ in
             try await self.run(request) {
                 let breakdown = try await indicatorBreakdown(request).0
-                return Response(
-                    status: .ok,
-                    headers: [
-                        .contentType: "text/csv; charset=utf-8; header=present", .cacheControl: "no-store",
-                        .contentDisposition:
-                            "attachment; filename=\"indicators-\(breakdown.officeCode)-\(breakdown.month).csv\"",
-                    ], body: .init(byteBuffer: ByteBuffer(string: breakdown.csv)))
+                return Self.csv(breakdown.csv, filename: "indicators-\(breakdown.officeCode)-\(breakdown.month).csv")
             }
         }
         admin.post("epoch/rotate") { request, _ in
@@ -346,6 +334,16 @@ struct AdminRoutes {
         } catch let error as HubStoreError {
             throw HubRouter.Failure(status: .badRequest, code: .badRequest, message: error.description)
         }
+    }
+
+    /// A CSV download (the admin pages' figures): named, never cached.
+    static func csv(_ text: String, filename: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/csv; charset=utf-8; header=present", .cacheControl: "no-store",
+                .contentDisposition: "attachment; filename=\"\(filename)\"",
+            ], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     static func page(_ html: String, status: HTTPResponse.Status) -> Response {
