@@ -45,6 +45,8 @@ struct AdminRoutes {
         var url: String
         var sizeBytes: Int64
         var sha256: String
+        /// Set to roll a channel back to an older version than the one it offers.
+        var allowDowngrade: Bool?
     }
 
     func add(to router: Router<BasicRequestContext>) {
@@ -206,10 +208,25 @@ struct AdminRoutes {
                     throw HubRouter.Failure(
                         status: .badRequest, code: .badRequest, message: offer.problems.joined(separator: "; "))
                 }
+                // A channel moves forward unless the operator says it rolls back: a typing slip
+                // (0.6.0 for 0.8.0) would otherwise offer every office an older version.
+                if body.allowDowngrade != true,
+                    let current = try await hub.store.updateOffers(channel: offer.channel).first,
+                    UpdateOffer.compareVersions(offer.version, current.version) < 0
+                {
+                    throw HubRouter.Failure(
+                        status: .conflict, code: .conflict,
+                        message:
+                            "channel \(offer.channel) offers \(current.version); \(offer.version) is older. "
+                            + "Send allowDowngrade: true to roll the channel back")
+                }
                 try await hub.store.publishUpdate(offer)
                 hub.logger.notice(
                     "update published",
-                    metadata: ["hub.channel": "\(offer.channel)", "hub.version": "\(offer.version)"])
+                    metadata: [
+                        "hub.channel": "\(offer.channel)", "hub.version": "\(offer.version)",
+                        "hub.allow_downgrade": "\(body.allowDowngrade == true)",
+                    ])
                 return HubRouter.json(Count(accepted: 1), gzip: false)
             }
         }

@@ -72,16 +72,7 @@ enum FleetRules {
     }
 
     /// Negative when `a` is an older version than `b` (numeric parts compared in turn).
-    static func versionOrder(_ a: String, _ b: String) -> Int {
-        let left = a.split(whereSeparator: { !$0.isNumber }).map { Int($0) ?? 0 }
-        let right = b.split(whereSeparator: { !$0.isNumber }).map { Int($0) ?? 0 }
-        for index in 0..<max(left.count, right.count) {
-            let x = index < left.count ? left[index] : 0
-            let y = index < right.count ? right[index] : 0
-            if x != y { return x < y ? -1 : 1 }
-        }
-        return 0
-    }
+    static func versionOrder(_ a: String, _ b: String) -> Int { UpdateOffer.compareVersions(a, b) }
 
     /// The newest version any device's latest heartbeat reports.
     static func newestVersion(_ devices: [HubStore.DeviceSummary]) -> String? {

@@ -346,6 +346,8 @@ public enum ProblemCode: String, Codable, Sendable, Hashable {
     case internalError = "internal_error"
     /// A pipelined batch whose predecessor (`UploadEnvelope.after`) has not arrived.
     case outOfOrder = "out_of_order"
+    /// A request that contradicts what the hub holds (an older update bundle for a channel).
+    case conflict
 
     /// What a refused caller is told in Mongolian (`Problem.messageMn`).
     public var refusalMn: String? {

@@ -38,12 +38,36 @@ public struct UpdateOffer: Codable, Sendable, Hashable {
         text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 
+    /// A version kiosks can order: 1 to 40 of digits, letters and `.` `-` `+` `~`, starting with a
+    /// digit (`0.7.0`, `2026.12.1-pilot`). A name without numbers cannot be told older or newer.
+    public static func isVersion(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, text.unicodeScalars.count <= 40, ("0"..."9").contains(first)
+        else { return false }
+        return text.unicodeScalars.allSatisfy {
+            ("0"..."9").contains($0) || ("a"..."z").contains($0) || ("A"..."Z").contains($0)
+                || ".-+~".unicodeScalars.contains($0)
+        }
+    }
+
+    /// Orders two versions by their runs of digits, left to right (`0.10.0` after `0.9.2`; a missing
+    /// run counts as 0, so `1.0` equals `1.0.0`): negative when `a` is older, 0 when equal.
+    public static func compareVersions(_ a: String, _ b: String) -> Int {
+        let left = a.split(whereSeparator: { !$0.isNumber }).map { Int($0) ?? 0 }
+        let right = b.split(whereSeparator: { !$0.isNumber }).map { Int($0) ?? 0 }
+        for index in 0..<max(left.count, right.count) {
+            let x = index < left.count ? left[index] : 0
+            let y = index < right.count ? right[index] : 0
+            if x != y { return x < y ? -1 : 1 }
+        }
+        return 0
+    }
+
     /// What is wrong with it, in words for the operator; empty when it can be published.
     public var problems: [String] {
         var found: [String] = []
         if !Self.isChannel(channel) { found.append("channel: 1 to 32 of a-z, 0-9 and -") }
-        if version.isEmpty || version.count > 40 || version.contains(where: \.isWhitespace) {
-            found.append("version: 1 to 40 characters without spaces")
+        if !Self.isVersion(version) {
+            found.append("version: 1 to 40 of digits, letters and . - + ~, starting with a digit")
         }
         let parsed = URL(string: url)
         if parsed?.scheme != "https" || (parsed?.host ?? "").isEmpty || url.count > 2000 {

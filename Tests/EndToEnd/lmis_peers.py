@@ -587,7 +587,7 @@ class Proxy:
         self.swallow_left = 0
         self.throttle = 0
         self.drop_after = 0
-        self.stats = {"connections": 0, "swallowed": 0, "dropped": 0, "refused": 0,
+        self.stats = {"connections": 0, "swallowed": 0, "dropped": 0, "refused": 0, "cut": 0,
                       "bytes_up": 0, "bytes_down": 0}
         self.connections = set()
         self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -657,6 +657,8 @@ class Proxy:
         drop-after BYTES         new connections are cut (both sides) once they have carried
                                  BYTES in total, both directions; 0 = never
         refuse                   new connections are accepted and closed at once
+        cut                      every open connection is closed now (both sides), as a link
+                                 that drops mid-request; new ones are still forwarded
         stats                    counters"""
         word = line.split()
         name, rest = word[0], word[1:]
@@ -679,14 +681,23 @@ class Proxy:
                     self.drop_after = number()
                 elif name == "refuse" and not rest:
                     self.refusing = True
+                elif name == "cut" and not rest:
+                    cut = list(self.connections)
                 elif name == "stats" and not rest:
                     return {"ok": True, **self.stats, "active": len(self.connections),
                             **self.settings()}
                 else:
                     return {"error": f"unknown command {line!r}; expected pass, "
                                      "swallow-responses N, throttle BPS, drop-after BYTES, "
-                                     "refuse or stats"}
-                return {"ok": True, **self.settings()}
+                                     "refuse, cut or stats"}
+                if name != "cut":
+                    return {"ok": True, **self.settings()}
+            # Outside the lock: a connection that closes forgets itself under it.
+            for conn in cut:
+                conn.abort()
+            with self.lock:
+                self.stats["cut"] += len(cut)
+            return {"ok": True, "cut": len(cut), **self.settings()}
         except ValueError as exc:
             return {"error": str(exc)}
 
