@@ -13,7 +13,8 @@
 //
 // Also, each ending the program: --explain DIR (why a set is hard: the EER with and without each
 // global check of the matcher), --holdout DIR (the calibration set on half the fingers, the
-// false-match rates wanted against seen on the other half), --verify DIR, --index-check DIR.
+// false-match rates wanted against seen on the other half), --tail DIR (the impostor tail down to
+// 10^-8 per comparison beside the calibration table), --verify DIR, --index-check DIR.
 // The harder sets: Benchmarks/fingerprint-hard-sets.sh; the NBIS peer beside them: its header.
 //
 // Usage: .build-release/release/fingerprint-bench [--set DIR]... [--gallery DIR]
@@ -48,7 +49,9 @@ if sets.isEmpty {
 
 // 1. The FVC protocol on each set (not with --verify, which measures only the 1:1 proof).
 var allTemplates: [FingerprintTemplate] = []
-for set in values("--verify").isEmpty && values("--explain").isEmpty && values("--holdout").isEmpty ? sets : [] {
+for set in values("--verify").isEmpty && values("--explain").isEmpty && values("--holdout").isEmpty
+    && values("--tail").isEmpty ? sets : []
+{
     do {
         let evaluation = try FVCEvaluation(directory: set, identification: true)
         say(evaluation.report)
@@ -381,6 +384,150 @@ if let calibrationSet = values("--calibrate").first {
         say("  tail line through the \(fit.count) levels from 40: \(format(slope, 3)) points per raw unit")
         say("  knots from 20: " + knots.joined(separator: ", "))
     }
+}
+
+// The impostor tail where the kiosk's 1:N thresholds sit (issue 26): --tail DIR (distinct
+// generated fingers, every impression used; --tail-fingers N keeps the first N fingers with all
+// --tail-impressions K, default the most any finger has). Every impression of each finger is a
+// probe against every impression of every earlier finger as an enrolled template (one comparison
+// per probe and template, as the kiosk compares: `FingerprintMatcher.details(probe, template)`),
+// so F fingers of K impressions make F(F-1)/2 distinct finger pairs and K² comparisons each.
+// Streamed: only raw scores at or above --tail-floor (default 6, about 10^-2.5) are kept, the
+// fingers in blocks of 64, so progress is printed and --tail-seconds S stops after the block that
+// passes S seconds (the fingers done so far have then met every other: the figures are theirs).
+// Then, side by side with the shipped table, for
+// 10^-4 … 10^-8 per comparison: the measured raw score (the k-th highest of N) and what the
+// table calls it, and at the table's own threshold for that rate how many impostors reached it
+// with a 95 % upper bound; the same at the kiosk's thresholds (scores 60 … 90); and a held-out
+// check (fingers alternate between two halves: the score measured on one half at each rate, the
+// rate seen on the other). Then the program ends.
+if let tailSet = values("--tail").first {
+    let loadStarted = ContinuousClock.now
+    let prints = load(tailSet, cache: true)
+    let impressionCount =
+        values("--tail-impressions").first.flatMap { Int($0) } ?? (prints.values.map(\.count).max() ?? 0)
+    var fingers = prints.keys.sorted().filter { finger in
+        (1...max(1, impressionCount)).allSatisfy { prints[finger]?[$0] != nil }
+    }
+    if let limit = values("--tail-fingers").first.flatMap({ Int($0) }) { fingers = Array(fingers.prefix(limit)) }
+    let prepared = fingers.map { finger in
+        (1...impressionCount).map { FingerprintMatcher.prepare(prints[finger]![$0]!) }
+    }
+    let floor = values("--tail-floor").first.flatMap { Double($0) } ?? 6
+    let budget = values("--tail-seconds").first.flatMap { Double($0) }
+    let perPair = impressionCount * impressionCount
+    say(
+        "impostor tail on \(tailSet): \(fingers.count) fingers × \(impressionCount) impressions"
+            + " (templates ready in \(ContinuousClock.now - loadStarted)); raw scores from \(format(floor, 1)) kept")
+    // Per kept comparison: raw score, the probe's finger index (the later) and the template's.
+    var kept: [(raw: Double, probe: Int32, template: Int32)] = []
+    let started = ContinuousClock.now
+    let block = 64
+    var done = 0
+    var used = 0
+    for blockStart in stride(from: 0, to: fingers.count, by: block) {
+        let blockEnd = min(fingers.count, blockStart + block)
+        let found = Parallel.map(count: blockEnd - blockStart, workers: 2) {
+            index -> [(raw: Double, probe: Int32, template: Int32)] in
+            let probe = blockStart + index
+            var high: [(raw: Double, probe: Int32, template: Int32)] = []
+            for other in 0..<probe {
+                for probeImpression in prepared[probe] {
+                    for template in prepared[other] {
+                        let raw = FingerprintMatcher.details(probeImpression, template).raw
+                        if raw >= floor { high.append((raw, Int32(probe), Int32(other))) }
+                    }
+                }
+            }
+            return high
+        }
+        for list in found { kept += list }
+        done += (blockStart..<blockEnd).reduce(0) { $0 + $1 } * perPair
+        used = blockEnd
+        let elapsed = ContinuousClock.now - started
+        say("  \(used) fingers, \(done) comparisons in \(elapsed); \(kept.count) at or above the floor")
+        if let budget, elapsed > .seconds(budget) { break }
+    }
+    let fingerPairs = used * (used - 1) / 2
+    let comparisons = fingerPairs * perPair
+    say(
+        "  \(used) fingers × \(impressionCount) impressions: \(fingerPairs) distinct finger pairs, \(comparisons)"
+            + " impostor comparisons (\(impressionCount * impressionCount) a pair)")
+    kept.sort { $0.raw > $1.raw }
+    let tail = kept.map(\.raw)
+    func pairsAbove(_ raw: Double) -> Int {
+        Set(kept.prefix { $0.raw >= raw }.map { Int($0.probe) << 32 | Int($0.template) }).count
+    }
+    func rate(_ count: Int, _ of: Int) -> String { String(format: "%.2g", Double(count) / Double(max(1, of))) }
+    if let top = kept.first {
+        say(
+            "  highest impostor raw \(format(top.raw, 3)) (the table's score \(format(FingerprintMatcher.calibrated(raw: top.raw)))),"
+                + " fingers \(fingers[Int(top.probe)]) and \(fingers[Int(top.template)]); measured in \(ContinuousClock.now - started)"
+        )
+    }
+    say(
+        "  per comparison: the measured raw score at each rate beside the table (`ImpostorTailTests.measured` holds these)"
+    )
+    for exponent in 4...8 {
+        let wanted = pow(10, -Double(exponent))
+        let score = FingerprintMatcher.threshold(falseMatchRate: wanted)
+        let tableRaw = ImpostorTail.tableRaw(score: score)
+        let seen = tail.prefix { $0 >= tableRaw }.count
+        let bound = ImpostorTail.upperRate(seen: seen, comparisons: comparisons)
+        let atTable =
+            "the table's score \(format(score)) (raw \(format(tableRaw, 3))): \(seen) of \(comparisons) reached it"
+            + " (\(pairsAbove(tableRaw)) finger pairs), \(rate(seen, comparisons)), at most"
+            + " \(String(format: "%.2g", bound)) at 95 % (\(String(format: "%.2g", bound / wanted)) × the promise)"
+        if let point = ImpostorTail.point(rate: wanted, tail: tail, comparisons: comparisons) {
+            say(
+                "    1e-\(exponent): measured raw \(format(point.raw, 3)) (\(point.above) at or above,"
+                    + " \(pairsAbove(point.raw)) finger pairs), the table calls it"
+                    + " \(format(FingerprintMatcher.calibrated(raw: point.raw))); " + atTable)
+        } else {
+            say("    1e-\(exponent): not resolved (fewer than one expected above, or below the floor); " + atTable)
+        }
+    }
+    say("  at the kiosk's thresholds (the table's score, its promise, impostors that reached it, 95 % upper bound):")
+    for score in stride(from: 60.0, through: 90, by: 5) {
+        let tableRaw = ImpostorTail.tableRaw(score: score)
+        let seen = tail.prefix { $0 >= tableRaw }.count
+        say(
+            "    score \(format(score, 0)) (raw \(format(tableRaw, 3))): promise \(String(format: "%.2g", pow(10, -score / 10))),"
+                + " seen \(seen) of \(comparisons) = \(rate(seen, comparisons)),"
+                + " at most \(String(format: "%.2g", ImpostorTail.upperRate(seen: seen, comparisons: comparisons))) at 95 %"
+        )
+    }
+    // Held out: the halves are the even and the odd fingers; a comparison belongs to a half when
+    // both its fingers do.
+    let halves = [0, 1].map { parity in
+        kept.filter { Int($0.probe) % 2 == parity && Int($0.template) % 2 == parity }.map(\.raw)
+    }
+    let halfFingers = [0, 1].map { parity in (used - parity + 1) / 2 }
+    let halfComparisons = halfFingers.map { $0 * ($0 - 1) / 2 * perPair }
+    say(
+        "  held out: even fingers (\(halfComparisons[0]) comparisons) and odd fingers (\(halfComparisons[1])):"
+            + " the score measured on one half at each rate, the rate seen on the other")
+    for exponent in 4...7 {
+        let wanted = pow(10, -Double(exponent))
+        var parts: [String] = []
+        for (from, to) in [(0, 1), (1, 0)] {
+            guard let point = ImpostorTail.point(rate: wanted, tail: halves[from], comparisons: halfComparisons[from])
+            else {
+                parts.append("not resolved on the \(from == 0 ? "even" : "odd") half")
+                continue
+            }
+            let seen = halves[to].prefix { $0 >= point.raw }.count
+            parts.append(
+                "raw \(format(point.raw, 3)) from the \(from == 0 ? "even" : "odd") half: \(seen) of"
+                    + " \(halfComparisons[to]) = \(rate(seen, halfComparisons[to])) on the other")
+        }
+        let tableRaw = ImpostorTail.tableRaw(score: FingerprintMatcher.threshold(falseMatchRate: wanted))
+        let tableSeen = halves.map { half in half.prefix { $0 >= tableRaw }.count }
+        say(
+            "    1e-\(exponent): " + parts.joined(separator: "; ") + "; the table's raw \(format(tableRaw, 3)):"
+                + " \(tableSeen[0]) / \(tableSeen[1]) on the even / odd half")
+    }
+    exit(0)
 }
 
 // A held-out check of the calibration: --holdout DIR (distinct fingers with impressions 1-4). The
