@@ -9,6 +9,11 @@ finished: four queue events, 1.2 tickets a registration); then the link comes ba
 backlog drains (the first outage 20 s into it). While it drains a visitor takes a ticket
 10 s in and every 20 s after; when its events reach the hub is reported too.
 
+The backlog stands for days offline (--backlog-days, 7 by default): its tickets, made in the
+run's minutes, are spread over that many office days before today, oldest first, as a week
+offline would leave them (their records' `ticket.officeDay`; the kiosk uploads queue records in
+a lane per office day, issue 25). --backlog-days 0 leaves them all today's.
+
 Printed: drain time; bytes a record on the wire (IP packets kiosk → hub, everything included:
 headers, signatures, heartbeats, registry checks, retransmissions) and in the upload bodies (the
 hub's `lmis_upload_body_bytes_total`); the physical limit (body bytes ÷ line rate) and the
@@ -22,6 +27,7 @@ The full 10-day backlog is --registrations 20000 (about two hours at 64 kbit/s);
 backlogs are extrapolated linearly (the drain is bound by bytes, so time scales with records).
 """
 import argparse
+import datetime
 import json
 import os
 import random
@@ -127,6 +133,28 @@ def encoding_figures(database: Path) -> None:
         say(f"  {name:<22} " + "   ".join(cells))
 
 
+def spread_over_days(database: Path, days: int) -> None:
+    """Moves the waiting tickets to the `days` office days before today, oldest tickets first."""
+    with sqlite3.connect(database, timeout=30) as db:
+        tickets = [ticket for (ticket,) in db.execute(
+            "SELECT json_extract(payload, '$.ticket.id') FROM outbox WHERE record_type = 'queue.issued' "
+            "AND sync_state IS NULL ORDER BY seq")]
+        if not tickets:
+            return
+        (today,) = db.execute("SELECT json_extract(payload, '$.ticket.officeDay') FROM outbox "
+                              "WHERE record_type = 'queue.issued' ORDER BY seq DESC LIMIT 1").fetchone()
+        first = datetime.date.fromisoformat(today) - datetime.timedelta(days=days)
+        db.execute("CREATE TEMP TABLE day_of (ticket TEXT PRIMARY KEY, day TEXT NOT NULL)")
+        db.executemany("INSERT INTO day_of VALUES (?, ?)", [
+            (ticket, (first + datetime.timedelta(days=index * days // len(tickets))).isoformat())
+            for index, ticket in enumerate(tickets)])
+        db.execute("""
+            UPDATE outbox SET payload = json_set(payload, '$.ticket.officeDay', d.day)
+            FROM day_of d WHERE outbox.record_type LIKE 'queue.%' AND outbox.sync_state IS NULL
+              AND d.ticket = json_extract(outbox.payload, '$.ticket.id')
+            """)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--registrations", type=int, default=1000)
@@ -134,6 +162,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=64_000)
     parser.add_argument("--delay", type=float, default=0.150)
     parser.add_argument("--loss", type=float, default=0.02)
+    parser.add_argument("--backlog-days", type=int, default=7,
+                        help="office days before today the backlog's tickets are spread over (0: today's)")
     parser.add_argument("--outage-every", type=float, default=180)
     parser.add_argument("--outage-for", type=float, default=30)
     parser.add_argument("--outage-first", type=float, default=20,
@@ -169,12 +199,15 @@ def main() -> None:
                 registered += 1
             else:
                 office.serve_ticket(cookie)
+        if args.backlog_days > 0:
+            spread_over_days(office.data_dir / "kiosk.sqlite", args.backlog_days)
         backlog = office.outbox_ids()
         counts: dict[str, int] = {}
         for kind in backlog.values():
             counts[kind] = counts.get(kind, 0) + 1
         say(f"backlog: {len(backlog)} records ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}), "
-            f"made in {time.monotonic() - started:.0f} s with the link down")
+            f"made in {time.monotonic() - started:.0f} s with the link down; tickets spread over "
+            f"{args.backlog_days} office days before today")
 
         net.command("up")
         net.command("epoch")

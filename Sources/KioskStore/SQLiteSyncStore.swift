@@ -41,35 +41,49 @@ public struct SQLiteSyncStore: Sendable {
         }
     }
 
-    /// Streams with records waiting, oldest first.
+    /// The stream a waiting record goes up in: its type's family, and for a queue record the
+    /// lane of its ticket's office day (`queue@YYYY-MM-DD`, issue 25; `RecordStream`).
+    static let streamSQL = """
+        CASE WHEN substr(record_type, 1, 6) = 'queue.' AND json_valid(payload)
+                  AND json_extract(payload, '$.ticket.officeDay') GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+             THEN 'queue@' || json_extract(payload, '$.ticket.officeDay')
+             WHEN instr(record_type, '.') > 0 THEN substr(record_type, 1, instr(record_type, '.') - 1)
+             ELSE record_type END
+        """
+
+    /// Streams with records waiting, oldest first. Of the queue's day lanes, only the oldest
+    /// day's and the newest day's (today's, while the office works): today's tickets go up beside
+    /// the backlog, which drains a day at a time, in order, and is never held up by today's.
     public func waitingStreams() async throws -> [String] {
-        try await writer.read { db in
-            try String.fetchAll(
+        let waiting = try await writer.read { db in
+            try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT stream FROM (
-                        SELECT CASE WHEN instr(record_type, '.') > 0
-                                    THEN substr(record_type, 1, instr(record_type, '.') - 1) ELSE record_type END AS stream,
-                               MIN(seq) AS first
-                        FROM outbox WHERE sync_state IS NULL GROUP BY stream
-                    ) ORDER BY first
-                    """)
+                    SELECT \(Self.streamSQL) AS stream, MIN(seq) AS first
+                    FROM outbox WHERE sync_state IS NULL GROUP BY stream ORDER BY first
+                    """
+            ).map { (stream: $0["stream"] as String, first: $0["first"] as Int64) }
         }
+        let days = waiting.compactMap { RecordStream.laneDay(of: $0.stream) }
+        let kept = Set([days.min(), days.max()].compactMap { $0 })
+        return waiting.filter { RecordStream.laneDay(of: $0.stream).map(kept.contains) ?? true }.map(\.stream)
     }
 
     /// The oldest waiting records of a stream, within the count and byte bounds (at least one).
     public func batch(stream: String, after: Int64 = 0, maxRecords: Int, maxBytes: Int) async throws
         -> [WaitingRecord]
     {
-        try await writer.read { db in
+        let family = RecordStream.family(of: stream)
+        return try await writer.read { db in
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
                     SELECT id, seq, record_type, created_at, payload FROM outbox
                     WHERE sync_state IS NULL AND (record_type = ? OR record_type LIKE ? ESCAPE '\\') AND seq > ?
+                      AND \(Self.streamSQL) = ?
                     ORDER BY seq LIMIT ?
                     """,
-                arguments: [stream, Self.likePrefix(stream), after, maxRecords])
+                arguments: [family, Self.likePrefix(family), after, stream, maxRecords])
             var batch: [WaitingRecord] = []
             var bytes = 0
             while let row = try rows.next() {

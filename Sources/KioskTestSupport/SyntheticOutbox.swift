@@ -53,16 +53,43 @@ public enum SyntheticOutbox {
                 consentTextVersion: "2026-1", consentAcceptedAt: instant, language: "mn"))
     }
 
+    /// Whole tickets of earlier office days, each issued, called, started and finished in that
+    /// order (four queue records a ticket, a day after another): an office's queue backlog.
+    public static func queueBacklog(
+        _ database: AppDatabase, officeCode: String = "UB-SB", days: [String], ticketsPerDay: Int
+    ) async throws {
+        let now = Date()
+        for day in days {
+            var records: [(type: OutboxRecordType, payload: OutboxPayload)] = []
+            for number in 0..<ticketsPerDay {
+                let ticket = UUID().uuidString
+                for kind in ["issued", "called", "started", "finished"] {
+                    records.append(
+                        (
+                            OutboxRecordType(rawValue: "queue.\(kind)"),
+                            .queueEvent(
+                                queueEvent(
+                                    kind, sequence: Int64(records.count + 1), officeCode: officeCode, at: now,
+                                    officeDay: day, ticketID: ticket, number: number + 1))
+                        ))
+                }
+            }
+            try await database.appendToOutbox(officeCode: officeCode, records, at: now)
+        }
+    }
+
     /// One event of a service-Б ticket served at counter 2.
-    static func queueEvent(_ kind: String, sequence: Int64, officeCode: String, at instant: Date)
-        -> QueueEventRecorded
-    {
+    static func queueEvent(
+        _ kind: String, sequence: Int64, officeCode: String, at instant: Date, officeDay: String = "2026-11-22",
+        ticketID: String = UUID().uuidString, number: Int? = nil
+    ) -> QueueEventRecorded {
         QueueEventRecorded(
             sequence: sequence,
             event: .init(kind: kind, at: instant, counter: 2, staffID: nil, fromService: nil, outcome: "counselled"),
             ticket: .init(
-                id: UUID().uuidString, officeCode: officeCode, officeDay: "2026-11-22", serviceCode: "Б",
-                printedCode: "Б", number: Int(sequence % 1000) + 1, priority: nil, registrationID: nil, language: "mn",
+                id: ticketID, officeCode: officeCode, officeDay: officeDay, serviceCode: "Б",
+                printedCode: "Б", number: number ?? Int(sequence % 1000) + 1, priority: nil, registrationID: nil,
+                language: "mn",
                 state: "finished", issuedAt: instant, queuedAt: instant, calledAt: instant, servingStartedAt: instant,
                 finishedAt: instant, counter: 2, staffID: nil, recalls: 0, requeued: false, outcome: "counselled"))
     }

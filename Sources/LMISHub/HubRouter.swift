@@ -295,10 +295,21 @@ public struct HubRouter: Sendable {
                 status: .contentTooLarge, code: .tooLarge,
                 message: "at most \(LMISLimits.batchRecords) records per batch")
         }
-        guard !batch.stream.isEmpty, batch.records.allSatisfy({ RecordStream.of(type: $0.type) == batch.stream }) else {
+        let family = RecordStream.family(of: batch.stream)
+        guard RecordStream.isValid(batch.stream), batch.records.allSatisfy({ RecordStream.of(type: $0.type) == family })
+        else {
             throw Failure(
                 status: .badRequest, code: .badRequest,
                 message: "every record's type must belong to stream \(batch.stream)")
+        }
+        // A queue lane holds the tickets of its office day only (issue 25): a ticket's events all
+        // go in one lane, so the lane's order is the ticket's.
+        if let day = RecordStream.laneDay(of: batch.stream),
+            let stray = batch.records.first(where: { Self.officeDay(of: $0).map { $0 != day } ?? false })
+        {
+            throw Failure(
+                status: .badRequest, code: .badRequest,
+                message: "record \(stray.sequence) is a ticket of another office day than stream \(batch.stream)")
         }
         guard batch.records.allSatisfy({ UUID(uuidString: $0.id) != nil && $0.sequence >= 1 }) else {
             throw Failure(
@@ -330,6 +341,12 @@ public struct HubRouter: Sendable {
             return Self.json(CompactUploadResponse(results), gzip: Self.acceptsGzip(request))
         }
         return Self.json(UploadResponse(results: results), gzip: Self.acceptsGzip(request))
+    }
+
+    /// The office day of a queue record's ticket; nil for other records and refused payloads.
+    static func officeDay(of record: UploadEnvelope.Header) -> String? {
+        guard case .success(.queueEvent(let event)) = record.payload else { return nil }
+        return event.ticket.officeDay
     }
 
     /// How long a pipelined batch waits for the batch sent before it (`UploadEnvelope.after`).

@@ -95,10 +95,45 @@ public enum RecordStatus: String, Codable, Sendable, Hashable, CaseIterable {
 }
 
 /// Record families, uploaded as separate streams so that one stuck stream cannot block another.
+///
+/// The queue's records go in a lane per office day (issue 25), `queue@YYYY-MM-DD`: a ticket's
+/// events all belong to its office day, so each lane holds whole tickets, in order, and today's
+/// lane goes up beside older days' backlog instead of behind it. The hub keeps each lane as a
+/// stream of its own (receipts, `after`); plain `queue` (kiosks before lanes) is still taken.
 public enum RecordStream {
     /// `registration.created` → `registration`, `queue.called` → `queue`.
     public static func of(type: String) -> String {
         type.split(separator: ".", maxSplits: 1).first.map(String.init) ?? type
+    }
+
+    /// The queue's lane of one office day: `queue@2026-12-07`.
+    public static func queueLane(day: String) -> String { "queue" + laneMark + day }
+
+    /// What separates a family from its lane's day in a stream's name.
+    public static let laneMark = "@"
+
+    /// The family a stream's records belong to: `queue@2026-12-07` → `queue`, `registration` → itself.
+    public static func family(of stream: String) -> String {
+        stream.split(separator: laneMark, maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+            ?? stream
+    }
+
+    /// The office day of a queue lane (`queue@2026-12-07` → `2026-12-07`); nil for a stream that
+    /// is a family itself, or a name that is neither (a lane of another family, a day not
+    /// written `YYYY-MM-DD`).
+    public static func laneDay(of stream: String) -> String? {
+        guard let mark = stream.range(of: laneMark), stream[..<mark.lowerBound] == "queue" else { return nil }
+        let day = stream[mark.upperBound...]
+        let shape = day.utf8.enumerated().allSatisfy { index, byte in
+            index == 4 || index == 7
+                ? byte == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        }
+        return day.utf8.count == 10 && shape ? String(day) : nil
+    }
+
+    /// Whether the hub takes a batch named `stream`: a family, or a queue lane of a day.
+    public static func isValid(_ stream: String) -> Bool {
+        !stream.isEmpty && (!stream.contains(laneMark) || laneDay(of: stream) != nil)
     }
 }
 

@@ -304,21 +304,41 @@ public actor SyncEngine {
     /// Uploads every stream at once: streams are independent, so one that cannot move holds up
     /// no other, and the hub applies two batches while the kiosk prepares the next. A stream that
     /// starts waiting during the round (a ticket issued while a backlog crawls up a slow link, or
-    /// while the round waited for the link) joins it as soon as another stream finishes, so a
-    /// round ends with no stream waiting that it has not tried (issue 25). Each stream is tried
-    /// once a round.
+    /// while the round waited for the link) joins it within `relisting`, beside the streams still
+    /// going, so a round ends with no stream waiting that it has not tried (issue 25). Each stream
+    /// is tried once a round.
     func upload(_ session: Session, _ report: inout Report) async throws {
         let first = try await store.waitingStreams()
-        let outcomes = await withTaskGroup(of: StreamOutcome.self) { group in
+        let outcomes = await withTaskGroup(of: StreamOutcome?.self) { group in
             var tried = Set<String>()
             var waiting = first
             var outcomes: [StreamOutcome] = []
+            var running = 0
+            var ticking = false
             while true {
                 for stream in waiting where tried.insert(stream).inserted {
+                    running += 1
                     group.addTask { await self.upload(stream: stream, session) }
                 }
-                guard let outcome = await group.next() else { break }
-                outcomes.append(outcome)
+                if running == 0 {
+                    group.cancelAll()
+                    break
+                }
+                if !ticking {
+                    // Nil: time to look for streams that started waiting since.
+                    ticking = true
+                    group.addTask {
+                        try? await Task.sleep(for: Self.relisting)
+                        return nil
+                    }
+                }
+                guard let next = await group.next() else { break }
+                if let outcome = next {
+                    outcomes.append(outcome)
+                    running -= 1
+                } else {
+                    ticking = false
+                }
                 waiting = (try? await store.waitingStreams()) ?? []
             }
             return outcomes
@@ -329,6 +349,9 @@ public actor SyncEngine {
         }
         if let failure = outcomes.compactMap(\.failure).first { throw failure }
     }
+
+    /// How often a round looks for streams that started waiting while it runs.
+    static let relisting: Duration = .seconds(1)
 
     struct StreamOutcome: Sendable {
         var uploaded: [RecordStatus: Int] = [:]

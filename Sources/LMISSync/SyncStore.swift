@@ -12,7 +12,8 @@ public protocol SyncStore: SyncClaims {
     func enrolment() async throws -> SyncEnrolment?
     func saveEnrolment(_ enrolment: SyncEnrolment, at instant: Date) async throws
     func waitingCount() async throws -> Int
-    /// Streams with records waiting, oldest first.
+    /// Streams with records waiting, oldest first: families, and of the queue's office-day lanes
+    /// (`RecordStream.queueLane(day:)`) the oldest day's and the newest day's.
     func waitingStreams() async throws -> [String]
     /// The oldest waiting records of a stream, within the count and byte bounds (at least one).
     func batch(stream: String, after: Int64, maxRecords: Int, maxBytes: Int) async throws -> [WaitingRecord]
