@@ -155,6 +155,38 @@ def spread_over_days(database: Path, days: int) -> None:
             """)
 
 
+def timeline(samples: list[tuple[float, int, int]], outages: list, drained: float, rate: float) -> None:
+    """Where the drain's time went: after each outage, how long until the hub got records again;
+    seconds the line was up but (nearly) idle kiosk → hub; the line's use while up."""
+    def down_at(moment: float) -> bool:
+        return any(start <= moment < (end if end is not None else drained + 1) for start, end in outages)
+
+    for start, end in outages:
+        if start >= drained or end is None:
+            continue
+        held = max((count for at, count, _ in samples if at <= end), default=0)
+        resumed = next((at for at, count, _ in samples if at > end and count > held), None)
+        say(f"outage {start:.0f}–{end:.0f} s: the hub held {held} records at its end, and had more "
+            + (f"{resumed - end:.1f} s after the line came back" if resumed is not None else "never"))
+    idle: list[tuple[float, float]] = []
+    up_seconds = up_bytes = 0.0
+    for (at0, _, bytes0), (at1, _, bytes1) in zip(samples, samples[1:]):
+        if down_at(at0) or down_at(at1):
+            continue
+        span = at1 - at0
+        up_seconds += span
+        up_bytes += bytes1 - bytes0
+        if (bytes1 - bytes0) < 0.1 * span * rate / 8:
+            if idle and abs(idle[-1][1] - at0) < 0.01:
+                idle[-1] = (idle[-1][0], at1)
+            else:
+                idle.append((at0, at1))
+    total_idle = sum(end - start for start, end in idle)
+    say(f"line up {up_seconds:.0f} s of the drain, carrying {100 * up_bytes * 8 / rate / max(up_seconds, 1):.0f} % "
+        f"of its rate kiosk → hub; idle (under 10 %) {total_idle:.0f} s: "
+        + (", ".join(f"{start:.0f}–{end:.0f}" for start, end in idle) or "never"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--registrations", type=int, default=1000)
@@ -217,9 +249,12 @@ def main() -> None:
         accepted: list[tuple[float, set[str]]] = []
         arrivals: list[float] = []
         next_ticket = started + 10
+        # The timeline: once a second, records the hub holds and bytes the line carried kiosk → hub.
+        samples: list[tuple[float, int, int]] = []
         while True:
             now = time.monotonic()
             received = set(office.hub_records())
+            samples.append((now - started, len(received), net.stats()["kiosk_to_hub"]["bytes"]))
             for at, ids in list(accepted):
                 if ids <= received:
                     arrivals.append(now - at)
@@ -254,6 +289,7 @@ def main() -> None:
         down = sum(min(end if end is not None else drained, drained) - start
                    for start, end in after["outages"] if start < drained)
         say(f"the line was down {down:.0f} s of the drain; (drain − down) ÷ limit = {(drained - down) / limit:.2f}")
+        timeline(samples, after["outages"], drained, args.rate)
         scale = 20_000 / args.registrations
         if scale != 1:
             say(f"extrapolated to 20,000 registrations (×{scale:.0f}): drain about {drained * scale / 60:.0f} min, "

@@ -56,6 +56,9 @@ public enum SyncError: Error, CustomStringConvertible, Equatable {
     case unsentRecords(Int)
     case hub(status: Int, code: String, message: String)
     case transport(String)
+    /// Nothing answered at all (a connection not made, or a request unanswered, within its time):
+    /// the link is down or stalled, not the hub refusing; the next try can come soon (issue 25).
+    case silentLink(String)
     case badAnswer(String)
 
     public var description: String {
@@ -66,6 +69,7 @@ public enum SyncError: Error, CustomStringConvertible, Equatable {
             "\(count) records have not reached the LMIS yet; sync first, or pass --force to abandon them"
         case .hub(let status, let code, let message): "the hub answered \(status) \(code): \(message)"
         case .transport(let reason): "the hub cannot be reached: \(reason)"
+        case .silentLink(let reason): "the hub cannot be reached, nothing answers: \(reason)"
         case .badAnswer(let reason): "the hub's answer is not understood: \(reason)"
         }
     }

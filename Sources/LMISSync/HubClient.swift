@@ -54,6 +54,18 @@ public final class HubClient: Sendable {
         }
     }
 
+    /// A request that got no answer: `silentLink` when nothing answered in time (a connection not
+    /// made within `connectTimeout`, a request past its deadline: the link is down or stalled),
+    /// else `transport` (refused, reset, unresolvable: something answered, or the address is wrong).
+    static func failure(_ error: any Error) -> SyncError {
+        let silent: [HTTPClientError] = [.connectTimeout, .deadlineExceeded, .readTimeout]
+        if let client = error as? HTTPClientError, silent.contains(client) {
+            return .silentLink(String(describing: error))
+        }
+        if case .connectTimeout? = error as? ChannelError { return .silentLink(String(describing: error)) }
+        return .transport(String(describing: error))
+    }
+
     /// Nothing to release: connection pools live as long as the process.
     public func shutdown() async {}
 
@@ -98,8 +110,10 @@ public final class HubClient: Sendable {
 
     /// One request; bodies over 1 KiB go compressed (see `bodyCoding`). Throws `SyncError.transport` when the
     /// hub cannot be reached; any HTTP answer (also errors) comes back as an `Answer`.
+    /// `timeout`: this request's deadline instead of the client's.
     public func send(
-        _ method: String, _ target: String, body: Data? = nil, signer: Signer?, extraHeaders: [String: String] = [:]
+        _ method: String, _ target: String, body: Data? = nil, signer: Signer?, extraHeaders: [String: String] = [:],
+        timeout: Duration? = nil
     ) async throws -> Answer {
         var request = HTTPClientRequest(url: baseURL + target)
         request.method = HTTPMethod(rawValue: method)
@@ -131,10 +145,11 @@ public final class HubClient: Sendable {
         let response: HTTPClientResponse
         var buffer: ByteBuffer
         do {
-            response = try await http.execute(request, timeout: timeout)
+            let deadline = timeout.map { TimeAmount.milliseconds(Int64(SyncEngine.seconds($0) * 1000)) } ?? self.timeout
+            response = try await http.execute(request, timeout: deadline)
             buffer = try await response.body.collect(upTo: LMISLimits.inflatedBody)
         } catch {
-            throw SyncError.transport(String(describing: error))
+            throw Self.failure(error)
         }
         var headers: [String: String] = [:]
         for header in response.headers { headers[header.name.lowercased()] = header.value }
@@ -142,7 +157,8 @@ public final class HubClient: Sendable {
         if response.status.code == 415, coding == UploadEncoding.dictionaryCoding {
             // A hub that no longer takes the dictionary (rolled back): gzip from now on.
             dictionaryAccepted.withLock { $0 = false }
-            return try await send(method, target, body: body, signer: signer, extraHeaders: extraHeaders)
+            return try await send(
+                method, target, body: body, signer: signer, extraHeaders: extraHeaders, timeout: timeout)
         }
         var data = Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
         if headers["content-encoding"] == "gzip" {

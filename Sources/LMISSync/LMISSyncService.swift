@@ -13,6 +13,8 @@ public final class LMISSyncService: Service, Sendable {
     let logger: Logger
     /// How often the uploader looks for newly waiting records.
     let uploadPoll: Duration
+    /// The longest wait before a stream tries again after nothing answered (`SyncError.silentLink`).
+    let linkRetry = Duration.seconds(2)
     private let uploads = Doorbell()
     private let feed = Doorbell()
     private let checks = Doorbell()
@@ -127,18 +129,29 @@ public final class LMISSyncService: Service, Sendable {
         let report = await engine.uploadStream(stream)
         if report.error != nil { await engine.note(report) }
         var backoff = await streams.backoff(stream)
-        // A stream that moved starts its backoff afresh: the failures of an offline spell must
-        // not make the wait after the next short outage minutes long.
-        if report.error == nil { backoff.succeeded() }
-        let wait: Duration? =
-            switch report.error {
-            case nil: nil
-            // Looked at again soon: records wait for the enrolment, not for a backoff.
-            case .notEnrolled?: uploadPoll * 2
-            case _?: self.wait(after: report, &backoff, "upload.\(stream)")
-            }
+        let wait = retryWait(after: report, &backoff, stream)
         await streams.finish(stream, backoff: backoff, retryAfter: wait)
         await uploads.ring()
+    }
+
+    /// How long a stream waits before its next upload (nil: none to wait).
+    func retryWait(after report: SyncEngine.Report, _ backoff: inout SyncBackoff, _ stream: String) -> Duration? {
+        switch report.error {
+        case nil:
+            // A stream that moved starts its backoff afresh: the failures of an offline spell must
+            // not make the wait after the next short outage minutes long.
+            backoff.succeeded()
+            return nil
+        // Looked at again soon: records wait for the enrolment, not for a backoff.
+        case .notEnrolled?: return uploadPoll * 2
+        // Nothing answered: the try itself waited out its timeout (a connection attempt, a
+        // stalled upload), so the next comes after a short jittered wait, not a backoff that grew
+        // through the outage: records go within seconds of the line coming back, at the cost of a
+        // connection attempt every few seconds while it is down (issue 25). A hub that refuses
+        // or answers with an error still backs off as before.
+        case .silentLink?: return linkRetry * jitter()
+        case _?: return wait(after: report, &backoff, "upload.\(stream)")
+        }
     }
 }
 

@@ -15,6 +15,12 @@ import Synchronization
 extension SyncEngine {
     /// Batches of one stream on the wire at once.
     static let window = 2
+    /// The shortest wait for an upload's answer before the link is taken as stalled, in seconds.
+    static let minimumStall = 10.0
+    /// The wait before the link was measured (the first batch of a run), in seconds.
+    static let unmeasuredStall = 20.0
+    /// The deadline of the receipts request that comes first after a lost answer.
+    static let receiptsTimeout = Duration.seconds(8)
 
     /// A batch on the wire: what it carries, and its answer once it came.
     final class InFlight: Sendable {
@@ -46,6 +52,15 @@ extension SyncEngine {
         }
 
         var answered: Bool { done.value.withLock { $0 } }
+        /// Gives the request up (its connection is closed): the link stalled under it.
+        func cancel() { task.cancel() }
+        /// Seconds without an answer after which the link is taken as stalled (down, or a
+        /// connection stuck in TCP's retransmission backoff): three times what the batch should
+        /// take (it shares the line with the batch before it) and some, or `unmeasuredStall`.
+        var stallLimit: Double {
+            expected.map { max(SyncEngine.minimumStall, 3 * $0 + 2) } ?? SyncEngine.unmeasuredStall
+        }
+        var stalled: Bool { !answered && SyncEngine.seconds(sent.duration(to: .now)) > stallLimit }
         /// The answer; the request is given up when the waiting task is cancelled (shutdown).
         var answer: Result<HubClient.Answer, any Error> {
             get async {
@@ -92,8 +107,25 @@ extension SyncEngine {
                     }
                 }
                 guard let oldest = flight.first else { break }
-                if !oldest.answered, flight.count < Self.window, failure == nil, !drained {
-                    // Not yet time for the next batch: look again shortly.
+                if oldest.stalled {
+                    // No answer long past its time: the link is down or the connection stuck in
+                    // TCP's retransmission backoff (after an outage, its next try can come tens of
+                    // seconds after the line is back). Give the batches up, close their
+                    // connections, and ask the hub what it holds on the next try, over a fresh one.
+                    for other in flight {
+                        other.cancel()
+                        unanswered[stream, default: []].append(contentsOf: other.batch)
+                        batchSizers[stream, default: sizer].cut(count: other.batch.count)
+                    }
+                    flight = []
+                    failure =
+                        failure
+                        ?? SyncError.silentLink(
+                            "no answer to an upload for \(Int(oldest.stallLimit)) s; the link is down or stalled")
+                    break
+                }
+                if !oldest.answered {
+                    // Not yet time for the next batch, or none to send: look again shortly.
                     try? await Task.sleep(for: .milliseconds(25))
                     continue
                 }
@@ -147,10 +179,12 @@ extension SyncEngine {
             switch await flight.answer {
             case .success(let value): answer = value
             case .failure(let error):
-                if case .transport? = error as? SyncError {
+                switch error as? SyncError {
+                case .transport?, .silentLink?:
                     // A link that keeps dropping carries small batches more often than large ones.
                     sizer.cut(count: batch.count)
                     unanswered[stream, default: []].append(contentsOf: batch)
+                default: break
                 }
                 return .failed(error)
             }
@@ -196,7 +230,8 @@ extension SyncEngine {
             let last = lost.map(\.sequence).max()
         else { return }
         let answer = try await session.send(
-            "GET", LMISPath.uploadReceipts + "?stream=\(stream)&from=\(first)&through=\(last)")
+            "GET", LMISPath.uploadReceipts + "?stream=\(stream)&from=\(first)&through=\(last)",
+            timeout: Self.receiptsTimeout)
         guard answer.status == 200 else {
             outcome.retryAfter = answer.retryAfter
             throw Self.failure(answer)

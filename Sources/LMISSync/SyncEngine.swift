@@ -204,13 +204,15 @@ public actor SyncEngine {
         }
 
         /// Sends a signed request; after a stale-timestamp refusal, once more with the hub's time.
-        func send(_ method: String, _ target: String, body: Data? = nil, headers: [String: String] = [:])
-            async throws -> HubClient.Answer
-        {
+        func send(
+            _ method: String, _ target: String, body: Data? = nil, headers: [String: String] = [:],
+            timeout: Duration? = nil
+        ) async throws -> HubClient.Answer {
             for attempt in 0..<2 {
                 let offset = self.offset
                 let signer = HubClient.Signer(key: key, keyID: keyID, now: { Date().addingTimeInterval(offset) })
-                let answer = try await client.send(method, target, body: body, signer: signer, extraHeaders: headers)
+                let answer = try await client.send(
+                    method, target, body: body, signer: signer, extraHeaders: headers, timeout: timeout)
                 guard attempt == 0, answer.status == 401, let problem = answer.problem,
                     problem.error == .staleTimestamp, let hubTime = LMISTime.parse(problem.serverTime)
                 else { return answer }
