@@ -115,6 +115,12 @@ public final class AppDatabase: Sendable {
         }
         do {
             try await writer.write { db in
+                // The probe rewrites one row in place, which a file that may not grow still takes:
+                // a file at its page limit with no free pages is full whatever the probe manages.
+                let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+                let limit = try Int.fetchOne(db, sql: "PRAGMA max_page_count") ?? Int.max
+                let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+                guard limit - pages + free >= 4 else { throw StorageError.full }
                 try db.execute(
                     sql: """
                         INSERT INTO write_probe (id, at, pad) VALUES (1, CURRENT_TIMESTAMP, zeroblob(8192))
