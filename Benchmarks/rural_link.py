@@ -187,6 +187,13 @@ def timeline(samples: list[tuple[float, int, int]], outages: list, drained: floa
         + (", ".join(f"{start:.0f}–{end:.0f}" for start, end in idle) or "never"))
 
 
+def kiosk_sysctls(given: list[str]) -> dict[str, str] | None:
+    """`NAME=VALUE` settings from the command line; none given: the appliance's (None)."""
+    if not given:
+        return None
+    return dict(item.split("=", 1) for item in given)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--registrations", type=int, default=1000)
@@ -200,6 +207,9 @@ def main() -> None:
     parser.add_argument("--outage-for", type=float, default=30)
     parser.add_argument("--outage-first", type=float, default=20,
                         help="seconds into the drain of the first outage (so that even a short drain meets one)")
+    parser.add_argument("--kiosk-sysctl", action="append", default=[], metavar="NAME=VALUE",
+                        help="a kernel setting of the kiosk's namespace instead of the appliance's "
+                             "(Provisioning/image/sysctl-lswo-kiosk.conf)")
     parser.add_argument("--keep", action="store_true", help="keep the hub's and kiosk's data folder (printed)")
     parser.add_argument("--encoding-only", metavar="KIOSK_SQLITE", type=Path,
                         help="only the per-type encoding figures, from an existing kiosk database")
@@ -214,9 +224,11 @@ def main() -> None:
     directory = Path(tempfile.mkdtemp(prefix="rural-link-"))
     say(f"rural link: {args.rate / 1000:.0f} kbit/s each way, {2 * args.delay * 1000:.0f} ms round trip, "
         f"{100 * args.loss:.0f} % loss, down {args.outage_for:.0f} s every {args.outage_every:.0f} s; "
-        f"kiosk {os.environ.get('KIOSK_BIN')}")
+        f"kiosk {os.environ.get('KIOSK_BIN')}; kiosk kernel: "
+        + (", ".join(args.kiosk_sysctl) or "the appliance's settings"))
     with RuralNetwork(rate=args.rate, delay=args.delay, loss=args.loss, outage_every=args.outage_every,
-                      outage_for=args.outage_for, outage_first=args.outage_first) as net, \
+                      outage_for=args.outage_for, outage_first=args.outage_first,
+                      kiosk_sysctls=kiosk_sysctls(args.kiosk_sysctl)) as net, \
             RuralOffice(directory, net, kiosk_env={"KIOSK_SYNC_INTERVAL": "10", "KIOSK_LOG_LEVEL": "warning"}) as office:
         cookie = office.kiosk.staff_cookie()
         net.command("down")

@@ -264,6 +264,7 @@ else
     done
     install -D -m 0644 "$here/journald-lswo-kiosk.conf" "$rootfs/etc/systemd/journald.conf.d/50-lswo-kiosk.conf"
     install -D -m 0644 "$here/timesyncd-lswo-kiosk.conf" "$rootfs/etc/systemd/timesyncd.conf.d/50-lswo-kiosk.conf"
+    install -D -m 0644 "$here/sysctl-lswo-kiosk.conf" "$rootfs/etc/sysctl.d/60-lswo-kiosk.conf"
     install -D -m 0644 "$here/80-lswo-kiosk.network" "$rootfs/etc/systemd/network/80-lswo-kiosk.network"
     install -D -m 0644 "$repo/Provisioning/udev/70-lswo-kiosk.rules" "$rootfs/etc/udev/rules.d/70-lswo-kiosk.rules"
     install -D -m 0644 "$here/chromium-policy.json" "$rootfs/etc/chromium/policies/managed/lswo-kiosk.json"

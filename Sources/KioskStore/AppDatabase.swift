@@ -1094,6 +1094,25 @@ public final class AppDatabase: Sendable {
                     SELECT 'leave', staff_id, day, 0, '', entered_by, entered_at FROM counsellor_leave;
                     """)
         }
+        migrator.registerMigration("v50: the stream each outbox record goes up in, indexed while it waits") { db in
+            // The stream of a record (`SQLiteSyncStore.waitingStreams`): its type's family, and
+            // for a queue record the lane of its ticket's office day (issue 25). Computed by
+            // SQLite from the record itself, never stored apart from it; the index over waiting
+            // records lets a sync round list the lanes and take a lane's next batch without
+            // reading every waiting payload's JSON each time.
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN stream TEXT GENERATED ALWAYS AS (
+                        CASE WHEN substr(record_type, 1, 6) = 'queue.' AND json_valid(payload)
+                                  AND json_extract(payload, '$.ticket.officeDay')
+                                      GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+                             THEN 'queue@' || json_extract(payload, '$.ticket.officeDay')
+                             WHEN instr(record_type, '.') > 0 THEN substr(record_type, 1, instr(record_type, '.') - 1)
+                             ELSE record_type END
+                    ) VIRTUAL;
+                    CREATE INDEX outbox_waiting_stream ON outbox (stream, seq) WHERE sync_state IS NULL;
+                    """)
+        }
         return migrator
     }()
 }

@@ -41,26 +41,24 @@ public struct SQLiteSyncStore: Sendable {
         }
     }
 
-    /// The stream a waiting record goes up in: its type's family, and for a queue record the
-    /// lane of its ticket's office day (`queue@YYYY-MM-DD`, issue 25; `RecordStream`).
-    static let streamSQL = """
-        CASE WHEN substr(record_type, 1, 6) = 'queue.' AND json_valid(payload)
-                  AND json_extract(payload, '$.ticket.officeDay') GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
-             THEN 'queue@' || json_extract(payload, '$.ticket.officeDay')
-             WHEN instr(record_type, '.') > 0 THEN substr(record_type, 1, instr(record_type, '.') - 1)
-             ELSE record_type END
-        """
-
     /// Streams with records waiting, oldest first. Of the queue's day lanes, only the oldest
     /// day's and the newest day's (today's, while the office works): today's tickets go up beside
     /// the backlog, which drains a day at a time, in order, and is never held up by today's.
+    /// One index seek per stream (migration v50): a sync round asks every second, and a week's
+    /// backlog is a handful of lanes among tens of thousands of waiting records.
     public func waitingStreams() async throws -> [String] {
         let waiting = try await writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT \(Self.streamSQL) AS stream, MIN(seq) AS first
-                    FROM outbox WHERE sync_state IS NULL GROUP BY stream ORDER BY first
+                    WITH RECURSIVE lane(stream) AS (
+                        SELECT MIN(stream) FROM outbox WHERE sync_state IS NULL
+                        UNION ALL
+                        SELECT (SELECT MIN(o.stream) FROM outbox o WHERE o.sync_state IS NULL AND o.stream > lane.stream)
+                        FROM lane WHERE lane.stream IS NOT NULL)
+                    SELECT stream,
+                           (SELECT MIN(o.seq) FROM outbox o WHERE o.sync_state IS NULL AND o.stream = lane.stream) AS first
+                    FROM lane WHERE stream IS NOT NULL ORDER BY first
                     """
             ).map { (stream: $0["stream"] as String, first: $0["first"] as Int64) }
         }
@@ -73,17 +71,16 @@ public struct SQLiteSyncStore: Sendable {
     public func batch(stream: String, after: Int64 = 0, maxRecords: Int, maxBytes: Int) async throws
         -> [WaitingRecord]
     {
-        let family = RecordStream.family(of: stream)
-        return try await writer.read { db in
+        try await writer.read { db in
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT id, seq, record_type, created_at, payload FROM outbox
-                    WHERE sync_state IS NULL AND (record_type = ? OR record_type LIKE ? ESCAPE '\\') AND seq > ?
-                      AND \(Self.streamSQL) = ?
+                    SELECT id, seq, record_type, created_at, payload
+                    FROM outbox INDEXED BY outbox_waiting_stream
+                    WHERE sync_state IS NULL AND stream = ? AND seq > ?
                     ORDER BY seq LIMIT ?
                     """,
-                arguments: [family, Self.likePrefix(family), after, stream, maxRecords])
+                arguments: [stream, after, maxRecords])
             var batch: [WaitingRecord] = []
             var bytes = 0
             while let row = try rows.next() {
@@ -97,11 +94,6 @@ public struct SQLiteSyncStore: Sendable {
             }
             return batch
         }
-    }
-
-    static func likePrefix(_ stream: String) -> String {
-        stream.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_") + ".%"
     }
 
     /// Records the hub's answers, and the person ids it gave registrations.

@@ -16,6 +16,7 @@ public struct HubRouter: Sendable {
     let epoch: EpochCache
     let database: DatabaseProbe
     let metrics = HubMetrics()
+    let receptions = UploadReceptions()
     let logger: Logger
     /// The SMS route for offices without a modem; nil when the hub has no gateway.
     let sms: SMSRelay?
@@ -154,14 +155,22 @@ public struct HubRouter: Sendable {
     }
 
     /// The body as sent (for the signature) and inflated (for reading), within the caps.
-    static func body(_ request: Request) async throws -> (sent: Data, inflated: Data) {
-        let buffer: ByteBuffer
+    /// `progress`: called as parts of the body come in.
+    static func body(_ request: Request, progress: (() -> Void)? = nil) async throws -> (sent: Data, inflated: Data) {
+        let tooLarge = Failure(
+            status: .contentTooLarge, code: .tooLarge,
+            message: "the body is larger than \(LMISLimits.inflatedBody) bytes")
+        var buffer = ByteBuffer()
         do {
-            buffer = try await request.body.collect(upTo: LMISLimits.inflatedBody)
+            for try await part in request.body {
+                guard buffer.readableBytes + part.readableBytes <= LMISLimits.inflatedBody else { throw tooLarge }
+                buffer.writeImmutableBuffer(part)
+                progress?()
+            }
+        } catch let failure as Failure {
+            throw failure
         } catch {
-            throw Failure(
-                status: .contentTooLarge, code: .tooLarge,
-                message: "the body is larger than \(LMISLimits.inflatedBody) bytes")
+            throw Failure(status: .badRequest, code: .badRequest, message: "the body broke off: \(error)")
         }
         let sent = Data(buffer.readableBytesView)
         if let encoding = request.headers[.contentEncoding], encoding != "identity" {
@@ -284,7 +293,12 @@ public struct HubRouter: Sendable {
 
     func upload(_ request: Request) async throws -> Response {
         let started = ContinuousClock.now
-        let (sent, inflated) = try await Self.body(request)
+        // Known from the head, before the body is in: a receipts question waits for it (issue 25).
+        let key = request.headers[HTTPField.Name(RequestSigning.keyHeader)!] ?? ""
+        let reception = receptions.begin(key: key)
+        defer { receptions.end(key: key, token: reception) }
+        let (sent, inflated) = try await Self.body(request) { receptions.progress(key: key, token: reception) }
+        receptions.received(key: key, token: reception)
         let device = try await authenticate(request, body: sent)
         metrics.countUploadBytes(
             office: device.officeCode, coding: request.headers[.contentEncoding] ?? "identity", bytes: sent.count)
@@ -372,9 +386,22 @@ public struct HubRouter: Sendable {
         }
     }
 
-    /// `UploadReceipts` for the asking device (`?stream=S&from=A&through=B`).
+    /// How long a receipts question waits for uploads of its device still arriving (within the
+    /// kiosk's own 8 s deadline for the answer).
+    static let receptionPatience: Duration = .seconds(5)
+
+    /// `UploadReceipts` for the asking device (`?stream=S&from=A&through=B`), once the uploads of
+    /// that device begun before the question have been received and applied, or refused (or
+    /// `receptionPatience` has passed).
     func receipts(_ request: Request) async throws -> Response {
+        let asked = ContinuousClock.now
         let device = try await authenticate(request, body: Data())
+        let unsettled = await receptions.settle(key: device.id, before: asked, patience: Self.receptionPatience)
+        if unsettled > 0 {
+            logger.notice(
+                "receipts answered while uploads of the device still arrive",
+                metadata: ["hub.device": "\(device.id)", "hub.uploads": "\(unsettled)"])
+        }
         let query = request.uri.queryParameters
         guard let stream = query.get("stream"), !stream.isEmpty,
             let from = query.get("from", as: Int64.self), let through = query.get("through", as: Int64.self),

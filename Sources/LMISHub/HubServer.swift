@@ -15,6 +15,12 @@ public struct HubServer: Sendable {
     public let client: PostgresClient
 
     /// `onRunning` hears the bound port (useful with port 0).
+    /// A connection that sends nothing for two minutes, idle or in the middle of a request's body,
+    /// is closed: a kiosk whose line dropped mid-upload does not hold a request (and its place
+    /// under `maxConcurrentSync`) for ever. Longer than the kiosks' own idle limit (60 s), so the
+    /// hub never closes a connection a kiosk is about to use.
+    static let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(120))
+
     public init(
         configuration: HubConfiguration, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     )
@@ -61,9 +67,9 @@ public struct HubServer: Sendable {
             let tls = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
                 privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
-            server = try .tls(.http1(), tlsConfiguration: tls)
+            server = try .tls(.http1(configuration: Self.http1), tlsConfiguration: tls)
         } else {
-            server = .http1()
+            server = .http1(configuration: Self.http1)
         }
         var application = Application(
             router: router, server: server,

@@ -30,6 +30,7 @@ import struct
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 TUNSETIFF = 0x400454CA
 IFF_TUN = 0x0001
@@ -153,6 +154,20 @@ def forward(args) -> None:
         down_link.deliver(now, down)
 
 
+APPLIANCE_SYSCTLS = Path(__file__).resolve().parents[2] / "Provisioning" / "image" / "sysctl-lswo-kiosk.conf"
+
+
+def appliance_sysctls() -> dict[str, str]:
+    """The kernel settings the appliance image installs (`NAME = VALUE` lines, # comments)."""
+    settings = {}
+    for line in APPLIANCE_SYSCTLS.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, value = (part.strip() for part in line.split("=", 1))
+            settings[name] = value
+    return settings
+
+
 def run(*command: str) -> None:
     subprocess.run(command, check=True, capture_output=True)
 
@@ -165,7 +180,8 @@ class RuralNetwork:
     API from here at `hub_address`."""
 
     def __init__(self, rate: float = 64_000, delay: float = 0.150, loss: float = 0.02, outage_every: float = 0,
-                 outage_for: float = 0, outage_first: float = 0, queue_bytes: int = 16_000, seed: int = 25):
+                 outage_for: float = 0, outage_first: float = 0, queue_bytes: int = 16_000, seed: int = 25,
+                 kiosk_sysctls: dict[str, str] | None = None):
         tag = os.getpid() % 100_000
         self.kiosk_ns, self.hub_ns = f"rk{tag}", f"rh{tag}"
         octet = tag % 250 + 1
@@ -175,6 +191,8 @@ class RuralNetwork:
         self.settings = {"rate": rate, "delay": delay, "loss": loss, "outage_every": outage_every,
                          "outage_for": outage_for, "outage_first": outage_first, "queue_bytes": queue_bytes,
                          "seed": seed}
+        # Kernel settings of the kiosk's namespace: the appliance's own unless others are given.
+        self.kiosk_sysctls = appliance_sysctls() if kiosk_sysctls is None else dict(kiosk_sysctls)
         self.forwarder: subprocess.Popen | None = None
 
     def __enter__(self) -> "RuralNetwork":
@@ -189,6 +207,9 @@ class RuralNetwork:
         for side, ns in (("kiosk", self.kiosk_ns), ("hub", self.hub_ns)):
             run("ip", "netns", "add", ns)
             run("ip", "-n", ns, "link", "set", "lo", "up")
+            if side == "kiosk":
+                for name, value in self.kiosk_sysctls.items():
+                    run("ip", "netns", "exec", ns, "sysctl", "-q", "-w", f"{name}={value}")
             local, outer, inner = self._local[side]
             remote = self.kiosk_address if side == "kiosk" else self.hub_address
             run("ip", "link", "add", outer, "type", "veth", "peer", "name", inner)

@@ -9,7 +9,7 @@ port 8080 can answer for it), then checks:
 - the Chromium managed policy file is valid JSON whose keys are all known policy names
   (chromium-policy-names.txt, and present in the installed Chromium binary);
 - `systemd-analyze security kiosk.service` stays at or below EXPOSURE_BOUND;
-- the journald size limits are in effect;
+- the journald size limits and the kernel settings for slow links are in effect;
 - `kiosk boot-check` serves its copy under kiosk.service's own sandbox (the kiosk user, seccomp,
   no new privileges, no capabilities), and fails when a drop-in on kiosk.service takes bind().
 
@@ -161,6 +161,7 @@ def test_image_boots():
     log(f"Chromium policy file: {len(policies)} known policies")
     for path in ["usr/bin/kiosk", "usr/share/lswo-kiosk/templates", "etc/lswo-kiosk/kiosk.conf",
                  "etc/udev/rules.d/70-lswo-kiosk.rules", "etc/systemd/journald.conf.d/50-lswo-kiosk.conf",
+                 "etc/sysctl.d/60-lswo-kiosk.conf",
                  "usr/lib/systemd/system/kiosk.service", "usr/lib/systemd/system/cage-kiosk.service"]:
         assert (rootfs / path).exists(), f"missing /{path} in the rootfs"
     assert (rootfs / "etc/udev/rules.d/70-lswo-kiosk.rules").read_bytes() == \
@@ -211,6 +212,10 @@ def test_image_boots():
 
         journald = container.run("systemd-analyze", "cat-config", "systemd/journald.conf").stdout
         assert re.search(r"^SystemMaxUse=\S+", journald, re.M), "journald size limit not in effect"
+        # The kernel settings for slow links (sysctl.d, applied by systemd-sysctl at boot).
+        for name, value in [("tcp_notsent_lowat", "16384"), ("tcp_orphan_retries", "1")]:
+            said = container.run("cat", f"/proc/sys/net/ipv4/{name}").stdout.strip()
+            assert said == value, f"net.ipv4.{name} is {said}, not {value}"
 
         state = container.run("stat", "-c", "%U %a", "/var/lib/kiosk").stdout.split()
         assert state == ["kiosk", "700"], state

@@ -400,12 +400,12 @@ def healthz(port):
 
 
 def tables(database, untouched=False):
-    """The database's tables and the schema steps it took (GRDB's grdb_migrations). `untouched`:
+    """The database's tables and indexes, and the schema steps it took (GRDB's grdb_migrations). `untouched`:
     read as SQLite reads a file it may not change (no -wal or -shm file made beside it; only for a
     database closed cleanly, whose WAL is empty)."""
     connection = sqlite3.connect(f"file:{database}?mode=ro{'&immutable=1' if untouched else ''}", uri=True)
     try:
-        names = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        names = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")}
         steps = {step for (step,) in connection.execute("SELECT identifier FROM grdb_migrations")}
         return names, steps
     finally:
@@ -415,15 +415,18 @@ def tables(database, untouched=False):
 # The newest schema step of the kiosk (Sources/KioskStore/AppDatabase.swift). Every slot carries the
 # same kiosk binary, so "version 1" is a database without this step: the test takes it back out of
 # the data written under version 1, which is then the database of a kiosk one step older.
-NEWEST_STEP = "v49: the latest change of each leave day, shared with the office's devices"
-NEWEST_TABLE = "calendar_change"
+NEWEST_STEP = "v50: the stream each outbox record goes up in, indexed while it waits"
+# What that step made, and the SQL that takes it back out.
+NEWEST_TABLE = "outbox_waiting_stream"
+NEWEST_UNDO = "DROP INDEX outbox_waiting_stream; ALTER TABLE outbox DROP COLUMN stream"
 
 
 def one_step_older(database):
     connection = sqlite3.connect(database)
     try:
         with connection:
-            connection.execute(f"DROP TABLE {NEWEST_TABLE}")
+            for statement in NEWEST_UNDO.split(";"):
+                connection.execute(statement)
             assert connection.execute("DELETE FROM grdb_migrations WHERE identifier = ?",
                                       (NEWEST_STEP,)).rowcount == 1, f"the newest step is no longer {NEWEST_STEP!r}"
     finally:
