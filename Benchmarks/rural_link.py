@@ -306,6 +306,13 @@ def main() -> None:
         if scale != 1:
             say(f"extrapolated to 20,000 registrations (×{scale:.0f}): drain about {drained * scale / 60:.0f} min, "
                 f"limit {limit * scale / 60:.0f} min")
+        split = after.pop("kiosk_to_hub_breakdown")
+        heads = sum(bytes_ for _, bytes_ in split["heads"].values())
+        say(f"where the bytes kiosk → hub went: bodies {body_bytes}, IP and TCP headers {split['header_bytes']} "
+            f"({split['empty_packets']} packets without data), HTTP request heads {heads}, the rest (data sent "
+            f"again, TLS) {wire - body_bytes - split['header_bytes'] - heads}; requests: "
+            + ", ".join(f"{name} {count} ({bytes_ // max(count, 1)} bytes a head)"
+                        for name, (count, bytes_) in sorted(split["heads"].items(), key=lambda item: -item[1][1])))
         say(f"link: {json.dumps(after)}")
         while accepted and time.monotonic() < started + drained + 600:
             received = set(office.hub_records())

@@ -10,7 +10,10 @@
 /// `(target − roundTrip) × throughput ÷ bytesPerRecord`; it grows at most fourfold and shrinks
 /// at most to a quarter per batch, so one lucky or unlucky request does not swing it.
 struct BatchSizer: Sendable, Equatable {
-    /// Seconds a request should take.
+    /// Seconds a request should take. 8 s: several streams share a slow line, so each request
+    /// gets a part of it; at 4 s the 11,600-record rural benchmark took 114 uploads whose heads
+    /// (about 530 bytes each) were a tenth of the bytes on the line, at 8 s 79, and the drain
+    /// went from 148 s to 141 s (`Benchmarks/rural_link.py --registrations 2000`).
     let target: Double
     /// The protocol's largest batch.
     let maxRecords: Int
@@ -19,7 +22,7 @@ struct BatchSizer: Sendable, Equatable {
     /// The last throughput seen, bytes a second including the round trip (for logs and tests).
     private(set) var effectiveBytesPerSecond: Double?
 
-    init(maxRecords: Int, target: Double = 4, initial: Int = 50) {
+    init(maxRecords: Int, target: Double = 8, initial: Int = 50) {
         self.target = target
         self.maxRecords = maxRecords
         self.records = max(1, min(initial, maxRecords))

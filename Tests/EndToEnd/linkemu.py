@@ -47,6 +47,39 @@ def open_tun(name: str) -> int:
     return fd
 
 
+class Breakdown:
+    """Where a direction's delivered bytes went: IP and TCP headers, packets carrying no data
+    (acknowledgements, handshakes), HTTP request heads by method and path (their count and bytes,
+    the request line and headers up to the blank line), and the rest (bodies, answers, and data
+    sent again). Plain HTTP only; IPv4."""
+
+    def __init__(self) -> None:
+        self.header_bytes = 0
+        self.empty_packets = 0
+        self.heads: dict[str, list[int]] = {}
+
+    def add(self, packet: bytes) -> None:
+        if len(packet) < 20 or packet[0] >> 4 != 4 or packet[9] != 6:
+            return
+        ip_length = (packet[0] & 0x0F) * 4
+        tcp_length = (packet[ip_length + 12] >> 4) * 4
+        self.header_bytes += ip_length + tcp_length
+        payload = packet[ip_length + tcp_length:]
+        if not payload:
+            self.empty_packets += 1
+            return
+        if payload.startswith((b"GET ", b"POST ", b"PUT ", b"DELETE ")):
+            end = payload.find(b"\r\n\r\n")
+            line = payload.split(b"\r\n", 1)[0].split(b" ")
+            name = line[0].decode() + " " + line[1].split(b"?", 1)[0].decode(errors="replace")
+            counted = self.heads.setdefault(name, [0, 0])
+            counted[0] += 1
+            counted[1] += (end + 4) if end >= 0 else len(payload)
+
+    def report(self) -> dict:
+        return {"header_bytes": self.header_bytes, "empty_packets": self.empty_packets, "heads": self.heads}
+
+
 class Direction:
     """One direction of the line: a drop-tail buffer, the wire, the delay."""
 
@@ -57,6 +90,7 @@ class Direction:
         self.busy_until = 0.0  # when the line finishes sending what it has been given
         self.flight: collections.deque = collections.deque()  # (arrival time, packet)
         self.stats = {"packets": 0, "bytes": 0, "lost": 0, "outage": 0, "overflow": 0}
+        self.breakdown = Breakdown()
 
     def offer(self, packet: bytes, now: float, down: bool) -> None:
         if down:
@@ -85,6 +119,7 @@ class Direction:
                 continue
             self.stats["packets"] += 1
             self.stats["bytes"] += len(packet)
+            self.breakdown.add(packet)
 
     def next_due(self) -> float | None:
         return self.flight[0][0] if self.flight else None
@@ -136,12 +171,14 @@ def forward(args) -> None:
                         forced_down = True
                     elif command == "up":
                         forced_down = False
-                    elif command == "epoch":  # the outage schedule counts from now
+                    elif command == "epoch":  # the outage schedule and the breakdowns count from now
                         started = now
                         outages.clear()
+                        up_link.breakdown, down_link.breakdown = Breakdown(), Breakdown()
                     print(json.dumps({"elapsed": round(now - started, 3), "down": forced_down or scheduled_down(now),
                                       "kiosk_to_hub": up_link.stats, "hub_to_kiosk": down_link.stats,
-                                      "outages": outages}), flush=True)
+                                      "outages": outages, "kiosk_to_hub_breakdown": up_link.breakdown.report()}),
+                          flush=True)
                 continue
             direction = by_source[fd]
             while True:

@@ -86,13 +86,13 @@ import Testing
     }
 
     @Test func batchesSettleAtTheTargetTimeOnASlowLinkAndGrowToTheLargestOnAFastOne() {
-        // 64 kbit/s, 300 ms round trip, 100 bytes a record: (4 s − 0.3 s) × 8,000 B/s ÷ 100 B.
+        // 64 kbit/s, 300 ms round trip, 150 bytes a record: (8 s − 0.3 s) × 8,000 B/s ÷ 150 B.
         var slow = BatchSizer(maxRecords: 500)
         for _ in 0..<12 {
             let count = slow.records
-            slow.answered(count: count, bytes: count * 100, seconds: 0.3 + Double(count) * 100 / 8000)
+            slow.answered(count: count, bytes: count * 150, seconds: 0.3 + Double(count) * 150 / 8000)
         }
-        #expect(abs(slow.records - 296) <= 3, "\(slow.records)")
+        #expect(abs(slow.records - 411) <= 3, "\(slow.records)")
         var fast = BatchSizer(maxRecords: 500)
         for _ in 0..<4 {
             let count = fast.records
@@ -100,12 +100,12 @@ import Testing
         }
         #expect(fast.records == 500)
         // A cut halves what was in flight; growth is bounded, so is shrinking.
-        slow.cut(count: 296)
-        #expect(slow.records == 148)
-        slow.answered(count: 148, bytes: 14_800, seconds: 60)
-        #expect(slow.records == 37)
-        slow.answered(count: 37, bytes: 3_700, seconds: 0.01)
-        #expect(slow.records == 148)
+        slow.cut(count: 410)
+        #expect(slow.records == 205)
+        slow.answered(count: 205, bytes: 30_750, seconds: 60)
+        #expect(slow.records == 51)
+        slow.answered(count: 51, bytes: 7_650, seconds: 0.01)
+        #expect(slow.records == 204)
         var refused = BatchSizer(maxRecords: 500, initial: 9)
         refused.refused(count: 9)
         #expect(refused.records == 4)
