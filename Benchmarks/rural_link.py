@@ -31,13 +31,11 @@ import datetime
 import json
 import os
 import random
-import re
 import shutil
 import sqlite3
 import sys
 import tempfile
 import time
-import urllib.request
 import zlib
 from pathlib import Path
 
@@ -48,7 +46,7 @@ for build in (ROOT / ".build-release" / "release", ROOT / ".build" / "debug"):
         os.environ["LMIS_HUB_BIN"] = str(build / "lmis-hub")
 sys.path.insert(0, str(ROOT / "Tests" / "EndToEnd"))
 
-from conftest import TOKEN, registration_form, registry_number  # noqa: E402
+from conftest import registration_form, registry_number  # noqa: E402
 from linkemu import RuralNetwork  # noqa: E402
 from rural_office import RuralOffice  # noqa: E402
 
@@ -73,15 +71,7 @@ def person(index: int, rng: random.Random) -> dict:
 
 def hub_counter(office: RuralOffice, name: str, label: str) -> dict[str, int]:
     """A counter of the hub's /metrics, summed by one label."""
-    request = urllib.request.Request(office.hub_base + "/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        text = response.read().decode()
-    found: dict[str, int] = {}
-    for line in text.splitlines():
-        if line.startswith(name + "{"):
-            value = re.search(label + r'="([^"]+)"', line).group(1)
-            found[value] = found.get(value, 0) + int(float(line.rsplit(" ", 1)[1]))
-    return found
+    return office.hub_counter(name, label)
 
 
 def dictionary() -> bytes:

@@ -2,6 +2,7 @@
 `kiosk serve` (and `kiosk sync ...`) in another, joined only by the emulated link of linkemu.py.
 Used by test_rural_link.py and Benchmarks/rural_link.py."""
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -79,6 +80,18 @@ class RuralOffice:
                                                   "Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read())
+
+    def hub_counter(self, name: str, label: str) -> dict[str, int]:
+        """A counter of the hub's /metrics, summed by one label."""
+        request = urllib.request.Request(self.hub_base + "/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            text = response.read().decode()
+        found: dict[str, int] = {}
+        for line in text.splitlines():
+            if line.startswith(name + "{"):
+                value = re.search(label + r'="([^"]+)"', line).group(1)
+                found[value] = found.get(value, 0) + int(float(line.rsplit(" ", 1)[1]))
+        return found
 
     def sql(self, query: str) -> str:
         return subprocess.run(self.network.in_hub("psql", "-h", self.pg["host"], "-p", str(self.pg["port"]), "-U",
