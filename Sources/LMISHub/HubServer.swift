@@ -14,13 +14,13 @@ public struct HubServer: Sendable {
     public let application: any Service
     public let client: PostgresClient
 
-    /// `onRunning` hears the bound port (useful with port 0).
     /// A connection that sends nothing for two minutes, idle or in the middle of a request's body,
     /// is closed: a kiosk whose line dropped mid-upload does not hold a request (and its place
     /// under `maxConcurrentSync`) for ever. Longer than the kiosks' own idle limit (60 s), so the
     /// hub never closes a connection a kiosk is about to use.
     static let http1 = HTTP1Channel.Configuration(idleTimeout: .seconds(120))
 
+    /// `onRunning` hears the bound port (useful with port 0).
     public init(
         configuration: HubConfiguration, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     )
