@@ -22,6 +22,11 @@ public struct HubConfiguration: Sendable, Equatable {
     public var adminToken: String?
     /// Sync requests served at once; more wait briefly, then get 503 with `Retry-After`.
     public var maxConcurrentSync = 32
+    /// How long a receipts question waits for the asking device's uploads still coming in, and
+    /// how long an upload may get no bytes before it is taken for dead (`UploadReceptions`).
+    /// Not in the config file: tests on a loaded machine lengthen them.
+    public var receiptsPatience: Duration = .seconds(5)
+    public var uploadQuiet: Duration = .seconds(2)
     /// `simulated` (the hub's own table; tests and demos). A real XYP adapter adds its own value.
     public var civilRegistry = "simulated"
     /// The operator gateway SMS from offices without a modem go through: `none` (the route is

@@ -16,7 +16,7 @@ public struct HubRouter: Sendable {
     let epoch: EpochCache
     let database: DatabaseProbe
     let metrics = HubMetrics()
-    let receptions = UploadReceptions()
+    let receptions: UploadReceptions
     let logger: Logger
     /// The SMS route for offices without a modem; nil when the hub has no gateway.
     let sms: SMSRelay?
@@ -29,6 +29,7 @@ public struct HubRouter: Sendable {
         self.registry = registry
         self.sms = sms
         self.configuration = configuration
+        self.receptions = UploadReceptions(quiet: configuration.uploadQuiet)
         self.gate = SyncGate(limit: configuration.maxConcurrentSync)
         self.epoch = EpochCache(store: store)
         self.database = DatabaseProbe {
@@ -386,17 +387,13 @@ public struct HubRouter: Sendable {
         }
     }
 
-    /// How long a receipts question waits for uploads of its device still arriving (within the
-    /// kiosk's own 8 s deadline for the answer).
-    static let receptionPatience: Duration = .seconds(5)
-
     /// `UploadReceipts` for the asking device (`?stream=S&from=A&through=B`), once the uploads of
     /// that device begun before the question have been received and applied, or refused (or
-    /// `receptionPatience` has passed).
+    /// `HubConfiguration.receiptsPatience`, 5 s, within the kiosk's own 8 s deadline, has passed).
     func receipts(_ request: Request) async throws -> Response {
         let asked = ContinuousClock.now
         let device = try await authenticate(request, body: Data())
-        let unsettled = await receptions.settle(key: device.id, before: asked, patience: Self.receptionPatience)
+        let unsettled = await receptions.settle(key: device.id, before: asked, patience: configuration.receiptsPatience)
         if unsettled > 0 {
             logger.notice(
                 "receipts answered while uploads of the device still arrive",

@@ -25,7 +25,7 @@ final class UploadReceptions: Sendable {
     /// An upload with no bytes for this long is not waited for.
     let quiet: Duration
 
-    init(quiet: Duration = .seconds(2)) { self.quiet = quiet }
+    init(quiet: Duration) { self.quiet = quiet }
 
     /// Notes an upload of `key` begun now; `end` it with the token.
     func begin(key: String) -> UInt64 {

@@ -77,8 +77,18 @@ import Testing
         return try answer.decode(UploadReceipts.self)
     }
 
-    static func kioskWithThreeRegistrations() async throws -> (HubHarness, KioskHarness, HubClient.Signer) {
-        let hub = try await HubHarness.start()
+    /// `patient`: the hub waits up to a minute for an upload still coming in, and takes one for dead
+    /// only after 30 s without bytes (the default 5 s and 2 s are shorter than a part's pause can
+    /// grow on a loaded machine, where the test would then see the answer come first).
+    static func kioskWithThreeRegistrations(patient: Bool = false) async throws -> (
+        HubHarness, KioskHarness, HubClient.Signer
+    ) {
+        let hub = try await HubHarness.start { configuration in
+            if patient {
+                configuration.receiptsPatience = .seconds(60)
+                configuration.uploadQuiet = .seconds(30)
+            }
+        }
         let kiosk = try KioskHarness()
         let signer = try await kiosk.enrolledSigner(hub)
         for index in 0..<3 { try await kiosk.register(index) }
@@ -86,7 +96,7 @@ import Testing
     }
 
     @Test func receiptsWaitForAnUploadStillArrivingAndCountItsRecords() async throws {
-        let (hub, kiosk, signer) = try await Self.kioskWithThreeRegistrations()
+        let (hub, kiosk, signer) = try await Self.kioskWithThreeRegistrations(patient: true)
         defer { kiosk.temp.remove() }
         let (head, body) = try await Self.upload(kiosk, signer: signer)
         // The abandoned upload, still coming in over a slow line: its head and a fifth of its body
