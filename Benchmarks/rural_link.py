@@ -69,11 +69,6 @@ def person(index: int, rng: random.Random) -> dict:
         experienceYears=rng.randrange(0, 10), educationCode=rng.choice(["upper_secondary", "vocational", "bachelor"]))
 
 
-def hub_counter(office: RuralOffice, name: str, label: str) -> dict[str, int]:
-    """A counter of the hub's /metrics, summed by one label."""
-    return office.hub_counter(name, label)
-
-
 def dictionary() -> bytes:
     """The frozen dictionary of the `lmis-zdict-1` coding, as Sources/LMISProtocol/UploadEncoding.swift holds it."""
     source = (ROOT / "Sources/LMISProtocol/UploadEncoding.swift").read_text(encoding="utf-8")
@@ -271,8 +266,8 @@ def main() -> None:
             time.sleep(1)
         drained = time.monotonic() - started
         after = net.stats()
-        bodies = hub_counter(office, "lmis_upload_body_bytes_total", "coding")
-        results = hub_counter(office, "lmis_records_received_total", "status")
+        bodies = office.hub_counter("lmis_upload_body_bytes_total", "coding")
+        results = office.hub_counter("lmis_records_received_total", "status")
         records = len(received)
         wire = after["kiosk_to_hub"]["bytes"] - before["kiosk_to_hub"]["bytes"]
         back = after["hub_to_kiosk"]["bytes"] - before["hub_to_kiosk"]["bytes"]
